@@ -1,0 +1,46 @@
+# selloff: make run (dashboard on the embedded snapshot), make test (all tests).
+GO       ?= go
+BIN      := bin/selloff
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 5s
+
+.PHONY: all build run test unit fuzz bench lint golden snapshot loadtest clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/selloff
+
+run: build
+	./$(BIN)
+
+test: unit fuzz
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# A short seed run of every fuzz target (go test takes one -fuzz pattern per package).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+golden:
+	$(GO) test ./tui/... ./snapshots/... ./cmd/... -update
+
+snapshot:
+	$(GO) test ./snapshots/deepseek -run TestEmbeddedSnapshotUpToDate -count=1 -update-snapshot
+
+clean:
+	rm -rf bin

@@ -1,0 +1,117 @@
+// Package feeds is the one contract behind live polling and replay: a Source
+// publishes Updates (a market Frame plus health and clock status), a Hub fans
+// them out to many subscribers, and a Controller drives a replay clock.
+// Nothing here imports a UI package.
+package feeds
+
+import (
+	"context"
+	"time"
+
+	"github.com/selloff/selloff/feeds/market"
+)
+
+// Mode says what kind of source produced an update.
+type Mode string
+
+const (
+	ModeReplay    Mode = "replay"
+	ModeLive      Mode = "live"
+	ModeRecording Mode = "recording" // live, and writing a snapshot file
+)
+
+// HealthState is the coarse state of a source.
+type HealthState string
+
+const (
+	HealthOK       HealthState = "ok"
+	HealthRetrying HealthState = "retrying" // waiting until RetryAt
+	HealthReauth   HealthState = "reauth"   // refreshing cookie and crumb
+	HealthOffline  HealthState = "offline"  // given up for now
+	HealthDegraded HealthState = "degraded" // running, but some data was bad or missing
+	HealthStopped  HealthState = "stopped"  // the source ended
+)
+
+// Health travels with every update so the UI can show it.
+type Health struct {
+	State   HealthState
+	RetryAt time.Time // wall time of the next try (HealthRetrying)
+	LastErr string    // the last error, in words ("" when none)
+	ErrAt   time.Time // when LastErr happened
+	Skipped int       // bad records skipped (replay, lenient reading)
+	Detail  string    // short extra text, e.g. "3 symbols unknown"
+}
+
+// ClockStatus describes a replay clock (nil for live sources).
+type ClockStatus struct {
+	Speed   float64 // virtual seconds per wall second
+	Paused  bool
+	Loop    bool
+	Start   time.Time // first instant of the data
+	End     time.Time // last instant of the data
+	AtEnd   bool      // reached End and stopped
+	Follows bool      // this viewer follows someone else's clock (watch party)
+}
+
+// Update is one message from a source. Frame is never nil.
+type Update struct {
+	Source string // the source's id
+	Seq    uint64 // increases by one per update from that source
+	Mode   Mode
+	Frame  *market.Frame
+	Health Health
+	Clock  *ClockStatus
+}
+
+// Source produces updates. Subscribe returns a channel that receives the
+// latest state at once and every update after it; a slow reader gets the
+// newest update, not a backlog. The channel is closed when ctx ends or the
+// source stops.
+type Source interface {
+	ID() string
+	Subscribe(ctx context.Context) <-chan Update
+}
+
+// Op is a replay control operation.
+type Op int
+
+const (
+	OpTogglePause Op = iota
+	OpPause
+	OpResume
+	OpSetSpeed  // Arg: speed
+	OpFaster    // next speed step up
+	OpSlower    // next speed step down
+	OpStep      // N bars forward (negative: back)
+	OpSeek      // At
+	OpSeekBy    // By (may be negative)
+	OpNextEvent // seek to the next event
+	OpPrevEvent
+	OpOpen    // the current session's open
+	OpClose   // the current session's close
+	OpNextDay // the next session's open
+	OpPrevDay
+	OpToggleLoop
+)
+
+// Command is one control request to a replay.
+type Command struct {
+	Op    Op
+	Speed float64
+	N     int
+	At    time.Time
+	By    time.Duration
+}
+
+// Controller accepts replay commands. Live sources do not implement it.
+type Controller interface {
+	Control(Command) error
+}
+
+// Clock is the time source injected into feeds: the real clock in the
+// program, a fake one in tests.
+type Clock interface {
+	Now() time.Time
+	// After returns a channel that receives once, d after now.
+	After(d time.Duration) <-chan time.Time
+}

@@ -1,0 +1,162 @@
+// Package market is the model behind every pane: per-symbol quotes, the
+// intraday series the charts draw, and market-value changes with basket
+// attribution. It is pure data: no I/O, no wall clock, no UI.
+package market
+
+import (
+	"math"
+	"time"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+// Quote is what is known about one symbol at a frame's time.
+type Quote struct {
+	Symbol string
+	// Price is the last traded price. It is meaningful only when HasPrice:
+	// a symbol with no observation yet has no price, never a zero one.
+	Price    float64
+	HasPrice bool
+	// PrevClose is the previous session's close (0 when unknown).
+	PrevClose float64
+	// Day open, high and low of the current session (0 when no trade yet).
+	Open, High, Low float64
+	Volume          int64  // cumulative session volume
+	State           string // snapshots.StatePre, StateRegular, StatePost, StateClosed
+	// ExtPrice is a pre- or post-market price when the source has one
+	// (HasExt); Price stays the regular-session last.
+	ExtPrice float64
+	HasExt   bool
+	Updated  time.Time // market time of the last observation
+	Source   string    // "replay", "yahoo", ...
+	Stale    bool
+}
+
+// Change is the move against the previous close.
+func (q Quote) Change() (abs, pct float64, ok bool) {
+	if !q.HasPrice || !(q.PrevClose > 0) {
+		return 0, 0, false
+	}
+	abs = q.Price - q.PrevClose
+	return abs, abs / q.PrevClose * 100, true
+}
+
+// Frame is an immutable view of the market at one instant. Slices inside a
+// frame may be shared with other frames and with the dataset: never modify
+// them.
+type Frame struct {
+	Time       time.Time
+	Title      string
+	Provenance snapshots.Provenance
+	Sessions   []snapshots.Session
+	Session    int // index into Sessions of the session Time belongs to (-1: none)
+	Symbols    []snapshots.Symbol
+	Quotes     []Quote           // index-aligned with Symbols
+	Intraday   [][]snapshots.Bar // per symbol: the current session's bars known at Time
+	Daily      [][]snapshots.Bar // per symbol: daily bars of earlier sessions (context)
+	Events     []snapshots.Event // the whole timeline, sorted by time
+}
+
+// Index returns the position of sym in the frame, or -1.
+func (f *Frame) Index(sym string) int {
+	for i, s := range f.Symbols {
+		if s.Symbol == sym {
+			return i
+		}
+	}
+	return -1
+}
+
+// CurrentSession returns the session of the frame, if any.
+func (f *Frame) CurrentSession() (snapshots.Session, bool) {
+	if f == nil || f.Session < 0 || f.Session >= len(f.Sessions) {
+		return snapshots.Session{}, false
+	}
+	return f.Sessions[f.Session], true
+}
+
+// ValueChange is one symbol's market-value change.
+type ValueChange struct {
+	Symbol string
+	Delta  float64 // (price - previous close) x shares, in dollars
+	Value  float64 // price x shares, in dollars
+	Share  float64 // Delta / basket total delta (attribution), 0..1 for same-sign moves
+}
+
+// MarketValue returns symbol i's market value and its change since the
+// previous close. ok is false for symbols without a share count (indices,
+// ETFs, unknown counts) or without a price: they have no market value, which
+// is not the same as zero.
+func (f *Frame) MarketValue(i int) (vc ValueChange, ok bool) {
+	if i < 0 || i >= len(f.Symbols) || i >= len(f.Quotes) {
+		return ValueChange{}, false
+	}
+	s := f.Symbols[i]
+	q := f.Quotes[i]
+	if s.Shares == nil || s.Shares.Count <= 0 || s.Kind != snapshots.KindEquity {
+		return ValueChange{}, false
+	}
+	abs, _, ok := q.Change()
+	if !ok {
+		return ValueChange{}, false
+	}
+	n := float64(s.Shares.Count)
+	return ValueChange{Symbol: s.Symbol, Delta: abs * n, Value: q.Price * n}, true
+}
+
+// Basket is the sum of market-value changes over a set of equities.
+type Basket struct {
+	Delta   float64       // total change in dollars
+	Value   float64       // total market value in dollars
+	Items   []ValueChange // the counted symbols, in frame order, with Share set
+	Missing []string      // equities left out: no share count or no price
+}
+
+// Basket sums the market-value change of the equities among syms (all
+// symbols when syms is nil). ETFs and indices are not counted. A company
+// with several share classes (same Company) is counted once, through the
+// first of its symbols that has a share count.
+func (f *Frame) Basket(syms []string) Basket {
+	var want map[string]bool
+	if syms != nil {
+		want = make(map[string]bool, len(syms))
+		for _, s := range syms {
+			want[s] = true
+		}
+	}
+	var b Basket
+	seen := map[string]bool{}
+	for i, s := range f.Symbols {
+		if s.Kind != snapshots.KindEquity || (want != nil && !want[s.Symbol]) {
+			continue
+		}
+		company := s.Company
+		if company == "" {
+			company = s.Symbol
+		}
+		if seen[company] {
+			continue
+		}
+		vc, ok := f.MarketValue(i)
+		if !ok {
+			if s.Shares == nil && s.Company != "" {
+				continue // another class of this company carries the count
+			}
+			b.Missing = append(b.Missing, s.Symbol)
+			continue
+		}
+		seen[company] = true
+		b.Delta += vc.Delta
+		b.Value += vc.Value
+		b.Items = append(b.Items, vc)
+	}
+	for i := range b.Items {
+		if b.Delta != 0 {
+			b.Items[i].Share = b.Items[i].Delta / b.Delta
+		}
+		if math.IsNaN(b.Items[i].Share) {
+			b.Items[i].Share = 0
+		}
+	}
+	return b
+}

@@ -1,0 +1,136 @@
+// Package theme turns semantic colour tokens into lipgloss styles built from
+// one renderer. Every SSH session has its own renderer, so styles are never
+// package-level: callers build a *Styles per program with New.
+package theme
+
+import (
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Palette holds semantic colour tokens. Each token adapts to light and dark
+// backgrounds.
+type Palette struct {
+	Fg            lipgloss.AdaptiveColor
+	Muted         lipgloss.AdaptiveColor
+	Faint         lipgloss.AdaptiveColor
+	Accent        lipgloss.AdaptiveColor
+	Up            lipgloss.AdaptiveColor // small gain
+	UpStrong      lipgloss.AdaptiveColor // large gain
+	Down          lipgloss.AdaptiveColor // small loss
+	DownStrong    lipgloss.AdaptiveColor // large loss
+	Warn          lipgloss.AdaptiveColor
+	Err           lipgloss.AdaptiveColor
+	Border        lipgloss.AdaptiveColor
+	BorderFocused lipgloss.AdaptiveColor
+	SelectedBg    lipgloss.AdaptiveColor
+	EventMarker   lipgloss.AdaptiveColor
+	Baseline      lipgloss.AdaptiveColor
+	BadgeFg       lipgloss.AdaptiveColor
+	BadgeBg       lipgloss.AdaptiveColor
+}
+
+// DefaultPalette works on dark and light terminals.
+func DefaultPalette() Palette {
+	return Palette{
+		Fg:            lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"},
+		Muted:         lipgloss.AdaptiveColor{Light: "#57606a", Dark: "#9da7b3"},
+		Faint:         lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#6e7681"},
+		Accent:        lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},
+		Up:            lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#56d364"},
+		UpStrong:      lipgloss.AdaptiveColor{Light: "#116329", Dark: "#2ea043"},
+		Down:          lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
+		DownStrong:    lipgloss.AdaptiveColor{Light: "#a40e26", Dark: "#ff2d2d"},
+		Warn:          lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
+		Err:           lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#ff7b72"},
+		Border:        lipgloss.AdaptiveColor{Light: "#d0d7de", Dark: "#30363d"},
+		BorderFocused: lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},
+		SelectedBg:    lipgloss.AdaptiveColor{Light: "#ddf4ff", Dark: "#1c2a3a"},
+		EventMarker:   lipgloss.AdaptiveColor{Light: "#8250df", Dark: "#d2a8ff"},
+		Baseline:      lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#6e7681"},
+		BadgeFg:       lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#0d1117"},
+		BadgeBg:       lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
+	}
+}
+
+// Styles are every style the panes use, built from one renderer.
+// Panes read these; they never build colours themselves. Add fields here
+// rather than making styles in a pane.
+type Styles struct {
+	R       *lipgloss.Renderer
+	Palette Palette
+
+	Base       lipgloss.Style
+	Muted      lipgloss.Style
+	Faint      lipgloss.Style
+	Accent     lipgloss.Style
+	Bold       lipgloss.Style
+	Up         lipgloss.Style
+	UpStrong   lipgloss.Style
+	Down       lipgloss.Style
+	DownStrong lipgloss.Style
+	Flat       lipgloss.Style
+	Warn       lipgloss.Style
+	Err        lipgloss.Style
+
+	Pane        lipgloss.Style // bordered pane
+	PaneFocused lipgloss.Style
+	Title       lipgloss.Style // pane title
+	Selected    lipgloss.Style // selected row
+	Header      lipgloss.Style // table header
+	Badge       lipgloss.Style // provenance and mode badges
+	BadgeWarn   lipgloss.Style
+	BadgeErr    lipgloss.Style
+	EventMarker lipgloss.Style
+	Baseline    lipgloss.Style
+	StatusBar   lipgloss.Style
+}
+
+// New builds Styles from r (a session's renderer, or lipgloss.DefaultRenderer
+// locally) and a palette.
+func New(r *lipgloss.Renderer, p Palette) *Styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	s := &Styles{R: r, Palette: p}
+	st := r.NewStyle
+	s.Base = st().Foreground(p.Fg)
+	s.Muted = st().Foreground(p.Muted)
+	s.Faint = st().Foreground(p.Faint)
+	s.Accent = st().Foreground(p.Accent)
+	s.Bold = st().Bold(true)
+	s.Up = st().Foreground(p.Up)
+	s.UpStrong = st().Foreground(p.UpStrong).Bold(true)
+	s.Down = st().Foreground(p.Down)
+	s.DownStrong = st().Foreground(p.DownStrong).Bold(true)
+	s.Flat = st().Foreground(p.Muted)
+	s.Warn = st().Foreground(p.Warn)
+	s.Err = st().Foreground(p.Err).Bold(true)
+	s.Pane = st().Border(lipgloss.RoundedBorder()).BorderForeground(p.Border)
+	s.PaneFocused = st().Border(lipgloss.RoundedBorder()).BorderForeground(p.BorderFocused)
+	s.Title = st().Foreground(p.Accent).Bold(true)
+	s.Selected = st().Background(p.SelectedBg).Bold(true)
+	s.Header = st().Foreground(p.Muted).Bold(true)
+	s.Badge = st().Foreground(p.BadgeFg).Background(p.Accent).Bold(true).Padding(0, 1)
+	s.BadgeWarn = st().Foreground(p.BadgeFg).Background(p.BadgeBg).Bold(true).Padding(0, 1)
+	s.BadgeErr = st().Foreground(p.BadgeFg).Background(p.Err).Bold(true).Padding(0, 1)
+	s.EventMarker = st().Foreground(p.EventMarker).Bold(true)
+	s.Baseline = st().Foreground(p.Baseline)
+	s.StatusBar = st().Foreground(p.Fg)
+	return s
+}
+
+// Move picks the style for a change of pct percent: flat, up or down, and
+// the strong variant for large moves (|pct| >= strong).
+func (s *Styles) Move(pct, strong float64) lipgloss.Style {
+	switch {
+	case pct >= strong:
+		return s.UpStrong
+	case pct > 0:
+		return s.Up
+	case pct <= -strong:
+		return s.DownStrong
+	case pct < 0:
+		return s.Down
+	}
+	return s.Flat
+}
