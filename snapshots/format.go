@@ -78,6 +78,9 @@ type Symbol struct {
 	// one of its symbols only.
 	Company string  `json:"company,omitempty"`
 	Shares  *Shares `json:"shares,omitempty"`
+	// NoVolume is set when the source records no volume for this symbol (some
+	// indices): its bars carry volume 0, which must be shown as unknown.
+	NoVolume bool `json:"no_volume,omitempty"`
 }
 
 // Shares is a share count with where it came from.
@@ -104,8 +107,10 @@ const (
 	RecEvent  = "event"
 )
 
-// Bar is an OHLCV bar. Time is the start of the bar; the bar is complete at
-// Time+Interval.
+// Bar is an OHLCV bar. Time is the start of the bar; an intraday bar is
+// complete at Time+Interval. A daily bar ("1d") has Time at 00:00 exchange
+// time on its date and is complete at that date's close (16:00 exchange time
+// unless the session in the header says otherwise).
 type Bar struct {
 	Time     time.Time `json:"time"`
 	Symbol   string    `json:"symbol"`
@@ -119,6 +124,10 @@ type Bar struct {
 
 // End is the instant the bar was complete.
 func (b Bar) End() time.Time {
+	if b.Interval == "1d" {
+		t := b.Time.In(Location())
+		return time.Date(t.Year(), t.Month(), t.Day(), 16, 0, 0, 0, Location())
+	}
 	d, err := ParseInterval(b.Interval)
 	if err != nil {
 		return b.Time
