@@ -1,0 +1,178 @@
+package common
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Number formats shared by every pane. Negative numbers use the Unicode
+// minus sign (U+2212) so columns of signed numbers line up and read as
+// typeset; ASCII turns a formatted string into plain ASCII for the ascii
+// glyph set. None of these invent a value: callers decide what "missing"
+// looks like (see NoData).
+
+// Minus is the typographic minus sign used by the formatters.
+const Minus = "\u2212"
+
+// NoData is what a pane shows where a value is unknown. Never show 0.
+const NoData = "no data"
+
+// Price formats a price with 2 decimals and thousands separators from
+// 1,000 up (indices: "21,127.48"; equities: "118.42").
+func Price(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "?"
+	}
+	s := group(strconv.FormatFloat(math.Abs(v), 'f', 2, 64))
+	if v < 0 && s != "0.00" {
+		return Minus + s
+	}
+	return s
+}
+
+// Change formats a signed price change with 2 decimals: "+1.23", "−24.20".
+func Change(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "?"
+	}
+	return sign(v, 2) + group(strconv.FormatFloat(math.Abs(v), 'f', 2, 64))
+}
+
+// Pct formats a signed percentage with 2 decimals: "+0.52%", "−16.97%".
+func Pct(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "?"
+	}
+	return sign(v, 2) + strconv.FormatFloat(math.Abs(v), 'f', 2, 64) + "%"
+}
+
+// Dollars formats a signed dollar amount in billions with one decimal
+// ("−$592.7B", "+$3.1B"), switching to trillions with two decimals at
+// 1,000B ("−$1.17T"). Zero is "$0.0B".
+func Dollars(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "?"
+	}
+	b := math.Abs(v) / 1e9
+	if math.Round(b*10)/10 >= 1000 {
+		t := b / 1000
+		return sign(v/1e12, 2) + "$" + strconv.FormatFloat(t, 'f', 2, 64) + "T"
+	}
+	return sign(v/1e9, 1) + "$" + strconv.FormatFloat(b, 'f', 1, 64) + "B"
+}
+
+// DollarsAbs is Dollars without the sign ("$3.41T", "$592.7B"): for levels
+// such as a market value.
+func DollarsAbs(v float64) string {
+	s := Dollars(math.Abs(v))
+	return strings.TrimPrefix(s, "+")
+}
+
+// Volume formats a share volume compactly: "845", "12.3K", "4.56M", "1.20B".
+func Volume(v int64) string {
+	a := math.Abs(float64(v))
+	pre := ""
+	if v < 0 {
+		pre = Minus
+	}
+	switch {
+	case a >= 1e9:
+		return pre + strconv.FormatFloat(a/1e9, 'f', 2, 64) + "B"
+	case a >= 1e6:
+		return pre + strconv.FormatFloat(a/1e6, 'f', 2, 64) + "M"
+	case a >= 1e3:
+		return pre + strconv.FormatFloat(a/1e3, 'f', 1, 64) + "K"
+	}
+	return pre + strconv.FormatInt(int64(a), 10)
+}
+
+// Arrow is "▲" for a rise, "▼" for a fall and "·" for no change (ASCII: "^",
+// "v", "=").
+func Arrow(v float64, g Glyphs) string {
+	switch {
+	case v > 0:
+		if g == GlyphsASCII {
+			return "^"
+		}
+		return "▲"
+	case v < 0:
+		if g == GlyphsASCII {
+			return "v"
+		}
+		return "▼"
+	}
+	if g == GlyphsASCII {
+		return "="
+	}
+	return "·"
+}
+
+var asciiReplacer = strings.NewReplacer(
+	Minus, "-",
+	"▲", "^",
+	"▼", "v",
+	"·", ".",
+	"…", "...",
+	"—", "--",
+	"–", "-",
+	"×", "x",
+	"≥", ">=",
+	"≤", "<=",
+	"’", "'",
+	"‘", "'",
+	"“", "\"",
+	"”", "\"",
+	"│", "|",
+	"─", "-",
+	"█", "#",
+)
+
+// ASCII replaces the non-ASCII characters these formatters and the panes
+// use with ASCII stand-ins, for the ascii glyph set.
+func ASCII(s string) string { return asciiReplacer.Replace(s) }
+
+// Text applies ASCII when g is the ascii glyph set, and returns s otherwise.
+func Text(s string, g Glyphs) string {
+	if g == GlyphsASCII {
+		return ASCII(s)
+	}
+	return s
+}
+
+// sign is "+" for values that round to a positive number at the given
+// decimals, Minus for negative ones and "" for zero.
+func sign(v float64, decimals int) string {
+	p := math.Pow(10, float64(decimals))
+	r := math.Round(math.Abs(v)*p) / p
+	switch {
+	case r == 0:
+		return ""
+	case v > 0:
+		return "+"
+	}
+	return Minus
+}
+
+// group inserts thousands separators into an unsigned decimal string.
+func group(s string) string {
+	intPart, frac := s, ""
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		intPart, frac = s[:i], s[i:]
+	}
+	if len(intPart) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(intPart) % 3
+	if pre > 0 {
+		b.WriteString(intPart[:pre])
+	}
+	for i := pre; i < len(intPart); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(intPart[i : i+3])
+	}
+	return b.String() + frac
+}

@@ -1,0 +1,38 @@
+package common
+
+import "testing"
+
+func TestFormat(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{Price(118.42), "118.42"},
+		{Price(21127.484), "21,127.48"},
+		{Price(1234567.891), "1,234,567.89"},
+		{Price(0.004), "0.00"},
+		{Price(-5.5), Minus + "5.50"},
+		{Change(-24.2), Minus + "24.20"},
+		{Change(1.234), "+1.23"},
+		{Change(0.001), "0.00"},
+		{Pct(-16.97), Minus + "16.97%"},
+		{Pct(0.52), "+0.52%"},
+		{Pct(0), "0.00%"},
+		{Dollars(-592.7e9), Minus + "$592.7B"},
+		{Dollars(-1.1749e12), Minus + "$1.17T"},
+		{Dollars(3.14e9), "+$3.1B"},
+		{Dollars(999.96e9), "+$1.00T"},
+		{Dollars(0), "$0.0B"},
+		{Dollars(0.01e9), "$0.0B"},
+		{DollarsAbs(-3.41e12), "$3.41T"},
+		{Volume(845), "845"},
+		{Volume(12345), "12.3K"},
+		{Volume(4_560_000), "4.56M"},
+		{Volume(1_200_000_000), "1.20B"},
+		{ASCII("NVDA ▼ " + Dollars(-592.7e9)), "NVDA v -$592.7B"},
+		{Arrow(-1, GlyphsASCII), "v"},
+		{Arrow(1, GlyphsBraille), "▲"},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("%d: got %q, want %q", i, c.got, c.want)
+		}
+	}
+}
