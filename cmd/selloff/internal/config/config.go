@@ -1,0 +1,311 @@
+// Package config reads selloff's YAML configuration file:
+// $XDG_CONFIG_HOME/selloff/config.yaml (os.UserConfigDir elsewhere), or the
+// file given with --config. Errors name the file, the line and the reason.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole file. Zero values mean "not set": flags and built-in
+// defaults fill them in.
+type Config struct {
+	// Watchlist names the watchlist used when --watchlist is not given.
+	Watchlist  string      `yaml:"watchlist"`
+	Watchlists []Watchlist `yaml:"watchlists"`
+	// Shares overrides share counts by symbol (for market value).
+	Shares   map[string]int64 `yaml:"shares"`
+	Interval Duration         `yaml:"interval"`
+	Theme    string           `yaml:"theme"`  // auto, dark or light
+	Glyphs   string           `yaml:"glyphs"` // braille, block or ascii
+	Events   string           `yaml:"events"` // a YAML or JSON events file merged into the timeline
+	YahooURL string           `yaml:"yahoo_url"`
+	LogFile  string           `yaml:"log_file"`
+
+	// Path is where the config was read from ("" when none was found).
+	Path string `yaml:"-"`
+}
+
+// Watchlist is a named, ordered list of symbols in groups.
+type Watchlist struct {
+	Name    string   `yaml:"name"`
+	Groups  []Group  `yaml:"groups"`
+	Symbols []string `yaml:"symbols"` // a flat list (one group named after the watchlist)
+}
+
+// Group is a tag with its symbols, in display order.
+type Group struct {
+	Name    string   `yaml:"name"`
+	Symbols []string `yaml:"symbols"`
+}
+
+// AllSymbols lists the watchlist's symbols in order, without repeats.
+func (w Watchlist) AllSymbols() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range w.Symbols {
+		add(s)
+	}
+	for _, g := range w.Groups {
+		for _, s := range g.Symbols {
+			add(s)
+		}
+	}
+	return out
+}
+
+// Duration is a time.Duration written as "5s", "1m".
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
+	if err != nil || v <= 0 {
+		return lineError{n.Line, fmt.Sprintf("interval %q: want a positive duration such as 5s or 1m", n.Value)}
+	}
+	*d = Duration(v)
+	return nil
+}
+
+type lineError struct {
+	line   int
+	reason string
+}
+
+func (e lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.reason) }
+
+// Error is a problem in a config file, printed as FILE:LINE: reason.
+type Error struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
+}
+
+// DefaultPath is the config file looked for when --config is not given.
+func DefaultPath() (string, error) {
+	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+		return filepath.Join(x, "selloff", "config.yaml"), nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "selloff", "config.yaml"), nil
+}
+
+// Load reads path. When explicit is false a missing file is not an error
+// (an empty Config comes back); an explicit --config must exist.
+func Load(path string, explicit bool) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !explicit {
+			return &Config{}, nil
+		}
+		return nil, &Error{File: path, Reason: err.Error()}
+	}
+	defer f.Close()
+	c, err := Parse(f, path)
+	if err != nil {
+		return nil, err
+	}
+	c.Path = path
+	return c, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// Parse reads a config from r; name is used in errors.
+func Parse(r io.Reader, name string) (*Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	if err != nil {
+		return nil, &Error{File: name, Reason: err.Error()}
+	}
+	c := &Config{}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return c, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, toError(name, err)
+	}
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root)
+	if err := c.validate(); err != nil {
+		var le lineError
+		if errors.As(err, &le) {
+			return nil, &Error{File: name, Line: le.line, Reason: le.reason}
+		}
+		// Point at the key the problem is about.
+		var ke keyedError
+		line := 0
+		if errors.As(err, &ke) {
+			line = findKeyLine(&root, ke.key)
+		}
+		return nil, &Error{File: name, Line: line, Reason: err.Error()}
+	}
+	return c, nil
+}
+
+func toError(name string, err error) error {
+	var le lineError
+	if errors.As(err, &le) {
+		return &Error{File: name, Line: le.line, Reason: le.reason}
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		err = errors.New(te.Errors[0])
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &Error{File: name, Line: n, Reason: m[2]}
+	}
+	return &Error{File: name, Reason: msg}
+}
+
+type keyedError struct {
+	key    string
+	reason string
+}
+
+func (e keyedError) Error() string { return e.reason }
+
+func (c *Config) validate() error {
+	switch c.Theme {
+	case "", "auto", "dark", "light":
+	default:
+		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme)}
+	}
+	switch c.Glyphs {
+	case "", "braille", "block", "ascii":
+	default:
+		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs)}
+	}
+	names := map[string]bool{}
+	for i, w := range c.Watchlists {
+		if w.Name == "" {
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1)}
+		}
+		if names[w.Name] {
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name)}
+		}
+		names[w.Name] = true
+		if len(w.AllSymbols()) == 0 {
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name)}
+		}
+		for _, s := range w.AllSymbols() {
+			if !ValidSymbol(s) {
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s)}
+			}
+		}
+	}
+	if c.Watchlist != "" && !names[c.Watchlist] && c.Watchlist != DefaultWatchlistName {
+		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist)}
+	}
+	for s, n := range c.Shares {
+		if !ValidSymbol(s) {
+			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s)}
+		}
+		if n <= 0 {
+			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s)}
+		}
+	}
+	return nil
+}
+
+// findKeyLine returns the line of the top-level key, or 0.
+func findKeyLine(root *yaml.Node, key string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return 0
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 0
+}
+
+// ValidSymbol accepts ticker-like symbols: letters, digits and ^ . - = _.
+func ValidSymbol(s string) bool {
+	if s == "" || len(s) > 24 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case r == '^' || r == '.' || r == '-' || r == '=' || r == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// DefaultWatchlistName is the built-in AI basket.
+const DefaultWatchlistName = "ai-basket"
+
+// DefaultWatchlist is the AI basket with its groups, as in the embedded
+// snapshot.
+func DefaultWatchlist() Watchlist {
+	return Watchlist{Name: DefaultWatchlistName, Groups: []Group{
+		{Name: "chips", Symbols: []string{"NVDA", "AVGO", "TSM", "ASML", "AMD", "ARM", "MRVL", "MU", "SMCI"}},
+		{Name: "power", Symbols: []string{"VST", "CEG"}},
+		{Name: "platforms", Symbols: []string{"MSFT", "GOOGL", "META", "AMZN", "ORCL", "AAPL"}},
+		{Name: "benchmarks", Symbols: []string{"QQQ", "SPY", "^IXIC", "^GSPC", "^SOX"}},
+	}}
+}
+
+// Find returns the named watchlist (the built-in one for "ai-basket" unless
+// the file redefines it).
+func (c *Config) Find(name string) (Watchlist, error) {
+	if name == "" {
+		name = c.Watchlist
+	}
+	if name == "" {
+		name = DefaultWatchlistName
+	}
+	for _, w := range c.Watchlists {
+		if w.Name == name {
+			return w, nil
+		}
+	}
+	if name == DefaultWatchlistName {
+		return DefaultWatchlist(), nil
+	}
+	var have []string
+	for _, w := range c.Watchlists {
+		have = append(have, w.Name)
+	}
+	have = append(have, DefaultWatchlistName)
+	return Watchlist{}, fmt.Errorf("no watchlist %q (have: %s)", name, strings.Join(have, ", "))
+}

@@ -1,0 +1,97 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseGood(t *testing.T) {
+	src := `
+watchlist: mag7
+watchlists:
+  - name: mag7
+    symbols: [AAPL, MSFT, GOOGL, AMZN, META, NVDA, TSLA]
+  - name: power
+    groups:
+      - name: power
+        symbols: [VST, CEG]
+shares:
+  ARM: 1060000000
+interval: 10s
+theme: light
+glyphs: ascii
+`
+	c, err := Parse(strings.NewReader(src), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(c.Interval) != 10*time.Second || c.Theme != "light" || c.Glyphs != "ascii" {
+		t.Fatalf("got %+v", c)
+	}
+	w, err := c.Find("")
+	if err != nil || len(w.AllSymbols()) != 7 {
+		t.Fatalf("find: %v %v", w, err)
+	}
+	if c.Shares["ARM"] != 1060000000 {
+		t.Fatal("shares")
+	}
+	if d, err := c.Find("ai-basket"); err != nil || len(d.AllSymbols()) != 22 {
+		t.Fatalf("default basket: %d %v", len(d.AllSymbols()), err)
+	}
+	if _, err := c.Find("nope"); err == nil || !strings.Contains(err.Error(), "mag7") {
+		t.Fatalf("want error naming the watchlists, got %v", err)
+	}
+}
+
+func TestParseErrorsNameFileAndLine(t *testing.T) {
+	cases := map[string]struct {
+		src  string
+		want string
+	}{
+		"unknown key":    {"theme: dark\ncolour: red\n", "c.yaml:2: "},
+		"bad interval":   {"theme: dark\ninterval: soon\n", "c.yaml:2: interval \"soon\""},
+		"bad theme":      {"glyphs: ascii\ntheme: neon\n", "c.yaml:2: theme \"neon\""},
+		"bad yaml":       {"watchlists: [\n", "c.yaml:"},
+		"bad type":       {"shares:\n  ARM: many\n", "c.yaml:2: "},
+		"empty list":     {"watchlists:\n  - name: x\n", "c.yaml:1: watchlist \"x\" has no symbols"},
+		"bad symbol":     {"watchlists:\n  - name: x\n    symbols: [\"A B\"]\n", "bad symbol"},
+		"undefined list": {"watchlist: nope\n", "c.yaml:1: watchlist \"nope\" is not defined"},
+		"negative share": {"shares:\n  ARM: -1\n", "must be positive"},
+	}
+	for name, tc := range cases {
+		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tc.src), "c.yaml")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(filepath.Join(dir, "none.yaml"), false)
+	if err != nil || c == nil {
+		t.Fatalf("implicit missing file: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "none.yaml"), true); err == nil {
+		t.Fatal("explicit missing file must fail")
+	}
+	p := filepath.Join(dir, "c.yaml")
+	os.WriteFile(p, []byte("theme: dark\n"), 0o644)
+	c, err = Load(p, true)
+	if err != nil || c.Path != p || c.Theme != "dark" {
+		t.Fatalf("%v %+v", err, c)
+	}
+}
+
+func TestDefaultPathHonoursXDG(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", "/x")
+	p, _ := DefaultPath()
+	if p != filepath.Join("/x", "selloff", "config.yaml") {
+		t.Fatal(p)
+	}
+}
