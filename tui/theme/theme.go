@@ -83,6 +83,15 @@ type Styles struct {
 	EventMarker lipgloss.Style
 	Baseline    lipgloss.Style
 	StatusBar   lipgloss.Style
+
+	// Core panes (watchlist, strip, status bar, help, inputs).
+	Stale       lipgloss.Style // a quote that stopped updating: dimmed
+	GroupHeader lipgloss.Style // watchlist group row
+	StripLabel  lipgloss.Style // the pinned basket total of the strip
+	HelpKey     lipgloss.Style
+	HelpDesc    lipgloss.Style
+	HelpSep     lipgloss.Style
+	Prompt      lipgloss.Style // text input prompt
 }
 
 // New builds Styles from r (a session's renderer, or lipgloss.DefaultRenderer
@@ -116,6 +125,13 @@ func New(r *lipgloss.Renderer, p Palette) *Styles {
 	s.EventMarker = st().Foreground(p.EventMarker).Bold(true)
 	s.Baseline = st().Foreground(p.Baseline)
 	s.StatusBar = st().Foreground(p.Fg)
+	s.Stale = st().Foreground(p.Faint).Faint(true)
+	s.GroupHeader = st().Foreground(p.Accent).Bold(true)
+	s.StripLabel = st().Foreground(p.Fg).Bold(true)
+	s.HelpKey = st().Foreground(p.Accent)
+	s.HelpDesc = st().Foreground(p.Muted)
+	s.HelpSep = st().Foreground(p.Faint)
+	s.Prompt = st().Foreground(p.Accent).Bold(true)
 	return s
 }
 
