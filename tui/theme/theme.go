@@ -27,6 +27,8 @@ type Palette struct {
 	Baseline      lipgloss.AdaptiveColor
 	BadgeFg       lipgloss.AdaptiveColor
 	BadgeBg       lipgloss.AdaptiveColor
+	// Series colours the lines of a compare chart, in order.
+	Series []lipgloss.AdaptiveColor
 }
 
 // DefaultPalette works on dark and light terminals.
@@ -49,6 +51,16 @@ func DefaultPalette() Palette {
 		Baseline:      lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#6e7681"},
 		BadgeFg:       lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#0d1117"},
 		BadgeBg:       lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
+		Series: []lipgloss.AdaptiveColor{
+			{Light: "#0969da", Dark: "#58a6ff"}, // blue
+			{Light: "#bc4c00", Dark: "#ffa657"}, // orange
+			{Light: "#8250df", Dark: "#d2a8ff"}, // purple
+			{Light: "#1a7f37", Dark: "#7ee787"}, // green
+			{Light: "#bf3989", Dark: "#ff7b72"}, // pink
+			{Light: "#0a7b83", Dark: "#56d4dd"}, // teal
+			{Light: "#9a6700", Dark: "#e3b341"}, // yellow
+			{Light: "#57606a", Dark: "#c9d1d9"}, // grey
+		},
 	}
 }
 
@@ -92,6 +104,11 @@ type Styles struct {
 	HelpDesc    lipgloss.Style
 	HelpSep     lipgloss.Style
 	Prompt      lipgloss.Style // text input prompt
+
+	// Chart panes (chart, timeline, capbars).
+	Axis   lipgloss.Style   // chart axes and tick marks
+	Future lipgloss.Style   // bars after the frame's time (replay knows them; the viewer has not reached them)
+	Series []lipgloss.Style // compare-chart lines, index-aligned with Palette.Series
 }
 
 // New builds Styles from r (a session's renderer, or lipgloss.DefaultRenderer
@@ -132,6 +149,14 @@ func New(r *lipgloss.Renderer, p Palette) *Styles {
 	s.HelpDesc = st().Foreground(p.Muted)
 	s.HelpSep = st().Foreground(p.Faint)
 	s.Prompt = st().Foreground(p.Accent).Bold(true)
+	s.Axis = st().Foreground(p.Faint)
+	s.Future = st().Foreground(p.Faint).Faint(true)
+	for _, c := range p.Series {
+		s.Series = append(s.Series, st().Foreground(c))
+	}
+	if len(s.Series) == 0 {
+		s.Series = []lipgloss.Style{s.Accent}
+	}
 	return s
 }
 
