@@ -1,0 +1,586 @@
+package market
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+// Dataset is the decoded market data of one snapshot (or of a live feed),
+// indexed for fast random access. It is built once and shared read-only by
+// any number of replays: At never copies bar arrays, it hands out prefix
+// slices of the shared ones.
+//
+// A Dataset may grow: Append adds records (the live Yahoo source backfills
+// chart bars and adds polled quotes). Growth is copy-on-write of small
+// headers plus append-only arrays, so frames built earlier keep seeing
+// exactly what they saw, and readers never take a lock.
+type Dataset struct {
+	source     string
+	staleAfter time.Duration
+
+	mu sync.Mutex // serialises writers (Append, AddSession)
+	st atomic.Pointer[state]
+}
+
+// Option configures a Dataset.
+type Option func(*Dataset)
+
+// WithSource sets the Quote.Source name of frames ("replay" by default).
+func WithSource(name string) Option { return func(d *Dataset) { d.source = name } }
+
+// WithStaleAfter sets how old a symbol's last observation may get during the
+// regular session before its quote is marked Stale (default 10 minutes;
+// 0 disables).
+func WithStaleAfter(dur time.Duration) Option { return func(d *Dataset) { d.staleAfter = dur } }
+
+// DefaultStaleAfter is the default of WithStaleAfter.
+const DefaultStaleAfter = 10 * time.Minute
+
+// state is one immutable version of the dataset.
+type state struct {
+	title    string
+	prov     snapshots.Provenance
+	mainDay  string
+	symbols  []snapshots.Symbol
+	index    map[string]int // symbol -> position; never modified after build
+	sessions []snapshots.Session
+	sess     []sessTimes // index-aligned with sessions
+	series   []*series   // index-aligned with symbols
+	events   []snapshots.Event
+}
+
+type sessTimes struct {
+	day   int64 // 00:00 of the date, exchange time (unix ns)
+	next  int64 // 00:00 of the next date
+	pre   int64 // 04:00
+	open  int64
+	close int64
+	post  int64 // 20:00
+}
+
+// series is everything known about one symbol, in time order. The arrays
+// are only ever appended to in place; any other change makes new arrays.
+type series struct {
+	bars  []snapshots.Bar // intraday bars (any interval but 1d), by start time
+	start []int64         // bar start (unix ns)
+	end   []int64         // bar end (unix ns)
+	// Running regular-session statistics over the bars of the same exchange
+	// date up to and including i (hi/lo 0 and vol 0 when none yet).
+	rhi, rlo []float64
+	rvol     []int64
+	ropen    []float64 // the date's first regular bar open up to i (0: none)
+
+	daily    []snapshots.Bar // "1d" bars by date
+	dOpen    []int64         // when the daily open is known (session open)
+	dEnd     []int64         // when the daily bar is complete (session close)
+	quotes   []snapshots.Quote
+	qt       []int64
+	qhi, qlo []float64 // running regular-hours high/low of the quote's date
+}
+
+// ErrUnknownSymbol is returned by Append for a symbol the header does not list.
+var ErrUnknownSymbol = errors.New("symbol not in the dataset")
+
+// NewDataset indexes a decoded snapshot. The snapshot is not modified and
+// need not be kept: the dataset holds its own arrays.
+func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
+	if s == nil {
+		return nil, errors.New("market: nil snapshot")
+	}
+	d := &Dataset{source: "replay", staleAfter: DefaultStaleAfter}
+	for _, o := range opts {
+		o(d)
+	}
+	h := s.Header
+	st := &state{
+		title:   h.Title,
+		prov:    h.Provenance,
+		mainDay: h.MainDay,
+		symbols: slices.Clone(h.Symbols),
+		index:   make(map[string]int, len(h.Symbols)),
+	}
+	for i, sym := range st.symbols {
+		if _, dup := st.index[sym.Symbol]; dup {
+			return nil, fmt.Errorf("market: symbol %s listed twice", sym.Symbol)
+		}
+		st.index[sym.Symbol] = i
+	}
+	sessions := slices.Clone(h.Sessions)
+	// Dates with intraday data but no session in the header get a default
+	// 09:30-16:00 session, so that state and day statistics work.
+	seen := map[string]bool{}
+	for _, x := range sessions {
+		seen[x.Date] = true
+	}
+	addDate := func(t time.Time) {
+		day := t.In(snapshots.Location()).Format(time.DateOnly)
+		if !seen[day] {
+			seen[day] = true
+			sessions = append(sessions, defaultSession(day))
+		}
+	}
+	for _, b := range s.Bars {
+		if b.Interval != "1d" {
+			addDate(b.Time)
+		}
+	}
+	for _, q := range s.Quotes {
+		addDate(q.Time)
+	}
+	st.setSessions(sessions)
+
+	perSym := make([][]snapshots.Bar, len(st.symbols))
+	perDaily := make([][]snapshots.Bar, len(st.symbols))
+	perQuote := make([][]snapshots.Quote, len(st.symbols))
+	for _, b := range s.Bars {
+		i, ok := st.index[b.Symbol]
+		if !ok {
+			continue // the reader rejects these; be lenient here too
+		}
+		if b.Interval == "1d" {
+			perDaily[i] = append(perDaily[i], b)
+		} else {
+			perSym[i] = append(perSym[i], b)
+		}
+	}
+	for _, q := range s.Quotes {
+		if i, ok := st.index[q.Symbol]; ok {
+			perQuote[i] = append(perQuote[i], q)
+		}
+	}
+	st.series = make([]*series, len(st.symbols))
+	for i := range st.symbols {
+		st.series[i] = st.buildSeries(perSym[i], perDaily[i], perQuote[i])
+	}
+	st.events = slices.Clone(s.Events)
+	sort.SliceStable(st.events, func(a, b int) bool { return st.events[a].Time.Before(st.events[b].Time) })
+	d.st.Store(st)
+	return d, nil
+}
+
+func defaultSession(day string) snapshots.Session {
+	loc := snapshots.Location()
+	t, err := time.ParseInLocation(time.DateOnly, day, loc)
+	if err != nil {
+		return snapshots.Session{Date: day}
+	}
+	return snapshots.Session{
+		Date:  day,
+		Open:  time.Date(t.Year(), t.Month(), t.Day(), 9, 30, 0, 0, loc),
+		Close: time.Date(t.Year(), t.Month(), t.Day(), 16, 0, 0, 0, loc),
+	}
+}
+
+func (st *state) setSessions(sessions []snapshots.Session) {
+	sort.SliceStable(sessions, func(a, b int) bool { return sessions[a].Date < sessions[b].Date })
+	st.sessions = sessions
+	st.sess = make([]sessTimes, len(sessions))
+	loc := snapshots.Location()
+	for i, x := range sessions {
+		t, err := time.ParseInLocation(time.DateOnly, x.Date, loc)
+		if err != nil {
+			t = x.Open.In(loc)
+			t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		}
+		y, m, dd := t.Date()
+		open, cls := x.Open, x.Close
+		if open.IsZero() {
+			open = time.Date(y, m, dd, 9, 30, 0, 0, loc)
+		}
+		if cls.IsZero() {
+			cls = time.Date(y, m, dd, 16, 0, 0, 0, loc)
+		}
+		st.sess[i] = sessTimes{
+			day:   t.UnixNano(),
+			next:  time.Date(y, m, dd+1, 0, 0, 0, 0, loc).UnixNano(),
+			pre:   time.Date(y, m, dd, 4, 0, 0, 0, loc).UnixNano(),
+			open:  open.UnixNano(),
+			close: cls.UnixNano(),
+			post:  time.Date(y, m, dd, 20, 0, 0, 0, loc).UnixNano(),
+		}
+	}
+}
+
+// dayOf returns the index of the session whose date contains ns, or -1.
+func (st *state) dayOf(ns int64) int {
+	i := sort.Search(len(st.sess), func(i int) bool { return st.sess[i].next > ns })
+	if i < len(st.sess) && st.sess[i].day <= ns {
+		return i
+	}
+	return -1
+}
+
+// sessionAtOrBefore returns the latest session whose date is on or before
+// the date of ns, or -1.
+func (st *state) sessionAtOrBefore(ns int64) int {
+	return sort.Search(len(st.sess), func(i int) bool { return st.sess[i].day > ns }) - 1
+}
+
+// regular reports whether instant ns lies in a regular session [open, close].
+func (st *state) regular(ns int64) bool {
+	i := st.dayOf(ns)
+	return i >= 0 && ns >= st.sess[i].open && ns <= st.sess[i].close
+}
+
+// buildSeries makes a series from unsorted-safe inputs (they are sorted here).
+func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quote) *series {
+	sr := &series{}
+	sort.SliceStable(bars, func(a, b int) bool { return bars[a].Time.Before(bars[b].Time) })
+	sort.SliceStable(daily, func(a, b int) bool { return daily[a].Time.Before(daily[b].Time) })
+	sort.SliceStable(quotes, func(a, b int) bool { return quotes[a].Time.Before(quotes[b].Time) })
+	n := len(bars)
+	sr.bars = bars[:n:n]
+	sr.start = make([]int64, 0, n)
+	sr.end = make([]int64, 0, n)
+	sr.rhi = make([]float64, 0, n)
+	sr.rlo = make([]float64, 0, n)
+	sr.rvol = make([]int64, 0, n)
+	sr.ropen = make([]float64, 0, n)
+	for i := range bars {
+		st.extendBar(sr, i)
+	}
+	sr.daily = daily[:len(daily):len(daily)]
+	for i := range daily {
+		st.extendDaily(sr, i)
+	}
+	sr.quotes = quotes[:len(quotes):len(quotes)]
+	for i := range quotes {
+		st.extendQuote(sr, i)
+	}
+	return sr
+}
+
+// extendBar appends the derived values for sr.bars[i] (i == len(sr.start)).
+func (st *state) extendBar(sr *series, i int) {
+	b := sr.bars[i]
+	s := b.Time.UnixNano()
+	e := b.End().UnixNano()
+	sr.start = append(sr.start, s)
+	sr.end = append(sr.end, e)
+	var hi, lo, open float64
+	var vol int64
+	if i > 0 && sameDay(sr.start[i-1], s) {
+		hi, lo, vol, open = sr.rhi[i-1], sr.rlo[i-1], sr.rvol[i-1], sr.ropen[i-1]
+	}
+	if k := st.dayOf(s); k >= 0 && s >= st.sess[k].open && s < st.sess[k].close {
+		if open == 0 {
+			open = b.Open
+		}
+		hi = maxPos(hi, b.High)
+		lo = minPos(lo, b.Low)
+		vol += b.Volume
+	}
+	sr.rhi = append(sr.rhi, hi)
+	sr.rlo = append(sr.rlo, lo)
+	sr.rvol = append(sr.rvol, vol)
+	sr.ropen = append(sr.ropen, open)
+}
+
+func (st *state) extendDaily(sr *series, i int) {
+	b := sr.daily[i]
+	t := b.Time.In(snapshots.Location())
+	y, m, dd := t.Date()
+	loc := snapshots.Location()
+	open := time.Date(y, m, dd, 9, 30, 0, 0, loc).UnixNano()
+	cls := time.Date(y, m, dd, 16, 0, 0, 0, loc).UnixNano()
+	if k := st.dayOf(b.Time.UnixNano()); k >= 0 {
+		open, cls = st.sess[k].open, st.sess[k].close
+	}
+	sr.dOpen = append(sr.dOpen, open)
+	sr.dEnd = append(sr.dEnd, cls)
+}
+
+func (st *state) extendQuote(sr *series, i int) {
+	q := sr.quotes[i]
+	t := q.Time.UnixNano()
+	sr.qt = append(sr.qt, t)
+	var hi, lo float64
+	if i > 0 && sameDay(sr.qt[i-1], t) {
+		hi, lo = sr.qhi[i-1], sr.qlo[i-1]
+	}
+	if st.regular(t) {
+		hi = maxPos(hi, q.Price)
+		lo = minPos(lo, q.Price)
+	}
+	sr.qhi = append(sr.qhi, hi)
+	sr.qlo = append(sr.qlo, lo)
+}
+
+func sameDay(a, b int64) bool {
+	loc := snapshots.Location()
+	ta, tb := time.Unix(0, a).In(loc), time.Unix(0, b).In(loc)
+	ya, ma, da := ta.Date()
+	yb, mb, db := tb.Date()
+	return ya == yb && ma == mb && da == db
+}
+
+func maxPos(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
+}
+
+func minPos(a, b float64) float64 {
+	if b <= 0 {
+		return a
+	}
+	if a <= 0 || b < a {
+		return b
+	}
+	return a
+}
+
+// Append adds one record. Records may arrive in any order; appending in time
+// order is the cheap case. A bar with the same symbol, interval and start as
+// an existing one replaces it (a live minute bar still forming). Frames built
+// before the call are not affected. Safe for concurrent use with At and with
+// other Appends.
+func (d *Dataset) Append(rec snapshots.Record) error {
+	return d.AppendAll([]snapshots.Record{rec})
+}
+
+// AppendAll adds several records under one new version of the dataset.
+func (d *Dataset) AppendAll(recs []snapshots.Record) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.st.Load()
+	st := *old // shallow copy: arrays are shared, headers are ours
+	st.series = slices.Clone(old.series)
+	owned := make([]bool, len(st.series))
+	var errs []error
+	for _, rec := range recs {
+		if err := st.apply(rec, owned); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	d.st.Store(&st)
+	return errors.Join(errs...)
+}
+
+func (st *state) apply(rec snapshots.Record, owned []bool) error {
+	var sym string
+	switch rec.Kind {
+	case snapshots.RecBar:
+		sym = rec.Bar.Symbol
+	case snapshots.RecQuote:
+		sym = rec.Quote.Symbol
+	case snapshots.RecEvent:
+		ev := rec.Event
+		i := sort.Search(len(st.events), func(i int) bool { return st.events[i].Time.After(ev.Time) })
+		if i == len(st.events) {
+			st.events = append(st.events[:len(st.events):len(st.events)], ev)
+		} else {
+			evs := make([]snapshots.Event, 0, len(st.events)+1)
+			evs = append(append(append(evs, st.events[:i]...), ev), st.events[i:]...)
+			st.events = evs
+		}
+		return nil
+	default:
+		return fmt.Errorf("market: unknown record kind %q", rec.Kind)
+	}
+	i, ok := st.index[sym]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownSymbol, sym)
+	}
+	if t := rec.Time(); t.IsZero() {
+		return fmt.Errorf("market: %s record for %s without time", rec.Kind, sym)
+	}
+	if !owned[i] {
+		cp := *st.series[i]
+		st.series[i] = &cp
+		owned[i] = true
+	}
+	sr := st.series[i]
+	if rec.Kind == snapshots.RecBar && rec.Bar.Interval != "1d" {
+		if st.dayOf(rec.Bar.Time.UnixNano()) < 0 {
+			st.addSessionLocked(defaultSession(rec.Bar.Time.In(snapshots.Location()).Format(time.DateOnly)))
+		}
+	}
+	if rec.Kind == snapshots.RecQuote && st.dayOf(rec.Quote.Time.UnixNano()) < 0 {
+		st.addSessionLocked(defaultSession(rec.Quote.Time.In(snapshots.Location()).Format(time.DateOnly)))
+	}
+	switch {
+	case rec.Kind == snapshots.RecQuote:
+		q := rec.Quote
+		t := q.Time.UnixNano()
+		if n := len(sr.qt); n == 0 || sr.qt[n-1] < t {
+			sr.quotes = append(sr.quotes, q)
+			st.extendQuote(sr, len(sr.quotes)-1)
+			return nil
+		}
+		qs := slices.Clone(sr.quotes)
+		k := sort.Search(len(qs), func(k int) bool { return qs[k].Time.UnixNano() > t })
+		qs = slices.Insert(qs, k, q)
+		st.series[i] = st.rebuild(sr, sr.bars, sr.daily, qs)
+	case rec.Bar.Interval == "1d":
+		b := rec.Bar
+		t := b.Time.UnixNano()
+		if n := len(sr.daily); n == 0 || sr.daily[n-1].Time.UnixNano() < t {
+			sr.daily = append(sr.daily, b)
+			st.extendDaily(sr, len(sr.daily)-1)
+			return nil
+		}
+		ds := replaceOrInsert(sr.daily, b)
+		st.series[i] = st.rebuild(sr, sr.bars, ds, sr.quotes)
+	default:
+		b := rec.Bar
+		if _, err := snapshots.ParseInterval(b.Interval); err != nil {
+			return fmt.Errorf("market: bar for %s: %w", sym, err)
+		}
+		t := b.Time.UnixNano()
+		if n := len(sr.start); n == 0 || sr.start[n-1] < t {
+			sr.bars = append(sr.bars, b)
+			st.extendBar(sr, len(sr.bars)-1)
+			return nil
+		}
+		bs := replaceOrInsert(sr.bars, b)
+		st.series[i] = st.rebuild(sr, bs, sr.daily, sr.quotes)
+	}
+	return nil
+}
+
+// replaceOrInsert returns a new array with b in time order, replacing a bar
+// with the same start.
+func replaceOrInsert(bars []snapshots.Bar, b snapshots.Bar) []snapshots.Bar {
+	out := slices.Clone(bars)
+	k := sort.Search(len(out), func(k int) bool { return !out[k].Time.Before(b.Time) })
+	if k < len(out) && out[k].Time.Equal(b.Time) {
+		out[k] = b
+		return out
+	}
+	return slices.Insert(out, k, b)
+}
+
+func (st *state) rebuild(_ *series, bars, daily []snapshots.Bar, quotes []snapshots.Quote) *series {
+	return st.buildSeries(bars, daily, quotes)
+}
+
+// AddSession adds a trading session (or replaces the one with the same
+// date). The live source uses it for today's session and its previous
+// closes.
+func (d *Dataset) AddSession(s snapshots.Session) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.st.Load()
+	st := *old
+	st.addSessionLocked(s)
+	d.st.Store(&st)
+}
+
+// addSessionLocked installs a new session list and rebuilds every series
+// (their derived values depend on the sessions).
+func (st *state) addSessionLocked(s snapshots.Session) {
+	sessions := slices.Clone(st.sessions)
+	replaced := false
+	for i := range sessions {
+		if sessions[i].Date == s.Date {
+			sessions[i] = s
+			replaced = true
+		}
+	}
+	if !replaced {
+		sessions = append(sessions, s)
+	}
+	st.setSessions(sessions)
+	ser := make([]*series, len(st.series))
+	for i, sr := range st.series {
+		ser[i] = st.buildSeries(slices.Clone(sr.bars), slices.Clone(sr.daily), slices.Clone(sr.quotes))
+	}
+	st.series = ser
+}
+
+// Symbols returns the instruments, in header order. Do not modify.
+func (d *Dataset) Symbols() []snapshots.Symbol { return d.st.Load().symbols }
+
+// Sessions returns the trading sessions sorted by date. Do not modify.
+func (d *Dataset) Sessions() []snapshots.Session { return d.st.Load().sessions }
+
+// Events returns the timeline sorted by time. Do not modify.
+func (d *Dataset) Events() []snapshots.Event { return d.st.Load().events }
+
+// Title is the snapshot's title.
+func (d *Dataset) Title() string { return d.st.Load().title }
+
+// Provenance says where the prices came from.
+func (d *Dataset) Provenance() snapshots.Provenance { return d.st.Load().prov }
+
+// MainSession returns the index of the header's MainDay session (the first
+// session when MainDay is empty or unknown), or -1 without sessions.
+func (d *Dataset) MainSession() int {
+	st := d.st.Load()
+	if len(st.sessions) == 0 {
+		return -1
+	}
+	for i, s := range st.sessions {
+		if s.Date == st.mainDay {
+			return i
+		}
+	}
+	return 0
+}
+
+// SessionTimes returns the regular open and close of session i.
+func (d *Dataset) SessionTimes(i int) (open, close time.Time, ok bool) {
+	st := d.st.Load()
+	if i < 0 || i >= len(st.sess) {
+		return time.Time{}, time.Time{}, false
+	}
+	loc := snapshots.Location()
+	return time.Unix(0, st.sess[i].open).In(loc), time.Unix(0, st.sess[i].close).In(loc), true
+}
+
+// SessionIndex returns the index of the session t belongs to: the latest
+// session whose date is on or before t's exchange date (-1: none).
+func (d *Dataset) SessionIndex(t time.Time) int {
+	return d.st.Load().sessionAtOrBefore(t.UnixNano())
+}
+
+// Span returns the first and last instants at which something is observed
+// (a bar opens or completes, a quote arrives). ok is false for an empty
+// dataset.
+func (d *Dataset) Span() (start, end time.Time, ok bool) {
+	st := d.st.Load()
+	lo, hi := int64(0), int64(0)
+	first := true
+	see := func(a, b int64) {
+		if first {
+			lo, hi, first = a, b, false
+			return
+		}
+		lo, hi = min(lo, a), max(hi, b)
+	}
+	for _, sr := range st.series {
+		if n := len(sr.start); n > 0 {
+			see(sr.start[0], slices.Max(sr.end))
+		}
+		if n := len(sr.dOpen); n > 0 {
+			see(sr.dOpen[0], sr.dEnd[n-1])
+		}
+		if n := len(sr.qt); n > 0 {
+			see(sr.qt[0], sr.qt[n-1])
+		}
+	}
+	if first {
+		return time.Time{}, time.Time{}, false
+	}
+	loc := snapshots.Location()
+	return time.Unix(0, lo).In(loc), time.Unix(0, hi).In(loc), true
+}
+
+// Len returns the number of intraday bars, daily bars and quotes held.
+func (d *Dataset) Len() (bars, daily, quotes int) {
+	for _, sr := range d.st.Load().series {
+		bars += len(sr.bars)
+		daily += len(sr.daily)
+		quotes += len(sr.quotes)
+	}
+	return
+}

@@ -1,0 +1,96 @@
+package market
+
+import (
+	"sort"
+	"time"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+// StepBar returns the instant n bars after t (n < 0: before): the next
+// (previous) time at which any symbol's intraday bar completes. Gaps without
+// data (nights, weekends) are skipped. Without intraday bars it moves by n
+// minutes. The result is t itself when there is no bar further that way.
+func (d *Dataset) StepBar(t time.Time, n int) time.Time {
+	st := d.st.Load()
+	ns := t.UnixNano()
+	have := false
+	for _, sr := range st.series {
+		if len(sr.end) > 0 {
+			have = true
+			break
+		}
+	}
+	if !have {
+		return t.Add(time.Duration(n) * time.Minute)
+	}
+	for ; n > 0; n-- {
+		best, ok := int64(0), false
+		for _, sr := range st.series {
+			// bar ends are sorted with bar starts when bars do not overlap
+			k := sort.Search(len(sr.end), func(i int) bool { return sr.end[i] > ns })
+			if k < len(sr.end) && (!ok || sr.end[k] < best) {
+				best, ok = sr.end[k], true
+			}
+		}
+		if !ok {
+			break
+		}
+		ns = best
+	}
+	for ; n < 0; n++ {
+		best, ok := int64(0), false
+		for _, sr := range st.series {
+			k := sort.Search(len(sr.end), func(i int) bool { return sr.end[i] >= ns }) - 1
+			if k >= 0 && (!ok || sr.end[k] > best) {
+				best, ok = sr.end[k], true
+			}
+		}
+		if !ok {
+			break
+		}
+		ns = best
+	}
+	return time.Unix(0, ns).In(snapshots.Location())
+}
+
+// EventFrom returns the time of the first event after t (next) or the last
+// event before t (!next).
+func (d *Dataset) EventFrom(t time.Time, next bool) (time.Time, bool) {
+	evs := d.st.Load().events
+	if next {
+		k := sort.Search(len(evs), func(i int) bool { return evs[i].Time.After(t) })
+		if k < len(evs) {
+			return evs[k].Time.In(snapshots.Location()), true
+		}
+		return time.Time{}, false
+	}
+	k := sort.Search(len(evs), func(i int) bool { return !evs[i].Time.Before(t) }) - 1
+	if k >= 0 {
+		return evs[k].Time.In(snapshots.Location()), true
+	}
+	return time.Time{}, false
+}
+
+// DayFrom returns the regular open of the next trading session after t's
+// date (next), or of the previous one (!next). From a day without a
+// session (a weekend), the previous trading day is the last session before
+// it: Saturday goes back to Friday and forward to Monday.
+func (d *Dataset) DayFrom(t time.Time, next bool) (time.Time, bool) {
+	st := d.st.Load()
+	ns := t.UnixNano()
+	si := st.sessionAtOrBefore(ns)
+	var k int
+	switch {
+	case next:
+		k = si + 1
+	case si >= 0 && st.dayOf(ns) == si:
+		k = si - 1
+	default:
+		k = si // not a trading day: the last session before it
+	}
+	if k < 0 || k >= len(st.sess) {
+		return time.Time{}, false
+	}
+	return time.Unix(0, st.sess[k].open).In(snapshots.Location()), true
+}
