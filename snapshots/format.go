@@ -243,6 +243,9 @@ type Snapshot struct {
 	Problems []Problem
 	// Unknown counts records of kinds this version does not know.
 	Unknown int
+	// Warnings holds notes that are not errors: at most one, for the first
+	// record of an unknown kind (see Reader.Warnings).
+	Warnings []Problem
 }
 
 // Symbol returns the header entry for sym.

@@ -9,11 +9,31 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
-// MaxLine is the longest line a reader accepts.
+// MaxLine is the longest line a reader accepts (1 MiB, newline excluded).
 const MaxLine = 1 << 20
+
+// ErrTruncated is matched (errors.Is) by the error a Reader returns when the
+// file ends in the middle of a record or of its gzip stream: every record
+// before the cut has been returned already. See TruncatedError.
+var ErrTruncated = errors.New("truncated")
+
+// TruncatedError says where a file was cut short.
+type TruncatedError struct {
+	File   string
+	Line   int // the line that was cut (or would have come next)
+	Reason string
+}
+
+func (e *TruncatedError) Error() string {
+	return Problem{File: e.File, Line: e.Line, Reason: "truncated: " + e.Reason}.Error()
+}
+
+// Is makes errors.Is(err, ErrTruncated) true.
+func (e *TruncatedError) Is(target error) bool { return target == ErrTruncated }
 
 // ReadOptions controls a Reader.
 type ReadOptions struct {
@@ -25,70 +45,127 @@ type ReadOptions struct {
 }
 
 // Reader streams records from a snapshot, plain or gzip (detected from the
-// magic bytes).
+// magic bytes). It is not safe for concurrent use.
 type Reader struct {
 	opt      ReadOptions
-	sc       *bufio.Reader
+	br       *bufio.Reader
 	gz       *gzip.Reader
 	line     int
 	header   Header
-	known    map[string]bool
-	last     time.Time
+	chk      checker
+	in       interner
 	problems []Problem
+	warnings []Problem
 	unknown  int
-	warned   bool
 	err      error
+	long     []byte
+	obj      flatObj
 }
 
-// NewReader reads and checks the header line.
+// NewReader reads and checks the header line. Header problems are returned
+// as a Problem (line 1) in both strict and lenient mode.
 func NewReader(r io.Reader, opt ReadOptions) (*Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	rd := &Reader{opt: opt}
+	rd := &Reader{opt: opt, in: interner{}}
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, rd.problem(0, "gzip: "+err.Error())
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return nil, &TruncatedError{File: rd.name(), Line: 1, Reason: "gzip stream ends inside its header"}
+			}
+			return nil, rd.problem(1, "gzip: "+err.Error())
 		}
 		rd.gz = gz
 		br = bufio.NewReaderSize(gz, 64<<10)
 	}
-	rd.sc = br
-	line, err := rd.readLine()
+	rd.br = br
+	line, complete, long, err := rd.readLine()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, rd.problem(1, "empty file: no header line")
 		}
 		return nil, err
 	}
+	if long {
+		return nil, rd.problem(1, fmt.Sprintf("header: line longer than %d bytes (1 MiB)", MaxLine))
+	}
+	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 	if err := json.Unmarshal(line, &rd.header); err != nil {
+		if !complete && isSyntaxError(err) {
+			return nil, &TruncatedError{File: rd.name(), Line: 1, Reason: "the header line is incomplete"}
+		}
 		return nil, rd.problem(1, "header: "+jsonReason(err))
 	}
-	if err := rd.checkHeader(); err != nil {
-		return nil, err
+	if reason := checkHeader(&rd.header); reason != "" {
+		return nil, rd.problem(1, reason)
 	}
-	rd.known = make(map[string]bool, len(rd.header.Symbols))
+	normalizeHeader(&rd.header)
+	rd.chk = newChecker(&rd.header)
 	for _, s := range rd.header.Symbols {
-		rd.known[s.Symbol] = true
+		rd.in[s.Symbol] = s.Symbol
 	}
 	return rd, nil
 }
 
-func (rd *Reader) checkHeader() error {
-	h := rd.header
+// checkHeader returns why h is not a usable v1 header, or "".
+func checkHeader(h *Header) string {
 	switch {
 	case h.Record != RecHeader:
-		return rd.problem(1, fmt.Sprintf("first line is not a header (record %q)", h.Record))
+		return fmt.Sprintf("first line is not a header (record %q)", h.Record)
 	case h.Format != FormatName:
-		return rd.problem(1, fmt.Sprintf("not a selloff snapshot (format %q)", h.Format))
+		return fmt.Sprintf("not a selloff snapshot (format %q)", h.Format)
 	case h.Version < 1:
-		return rd.problem(1, fmt.Sprintf("bad version %d", h.Version))
+		return fmt.Sprintf("bad version %d", h.Version)
 	case h.Version > FormatVersion:
-		return rd.problem(1, fmt.Sprintf("format version %d is newer than this selloff reads (%d)", h.Version, FormatVersion))
+		return fmt.Sprintf("format version %d is newer than this selloff reads (%d)", h.Version, FormatVersion)
 	case !h.Provenance.Valid():
-		return rd.problem(1, fmt.Sprintf("bad provenance %q", h.Provenance))
+		return fmt.Sprintf("bad provenance %q (want recorded, reconstructed or imported)", h.Provenance)
+	case h.TimeZone != "" && h.TimeZone != ExchangeZone:
+		return fmt.Sprintf("time zone %q is not supported (want %s)", h.TimeZone, ExchangeZone)
 	}
-	return nil
+	if h.MainDay != "" {
+		if _, err := time.Parse(time.DateOnly, h.MainDay); err != nil {
+			return fmt.Sprintf("bad main_day %q (want YYYY-MM-DD)", h.MainDay)
+		}
+	}
+	seen := make(map[string]bool, len(h.Symbols))
+	for i, s := range h.Symbols {
+		switch {
+		case s.Symbol == "":
+			return fmt.Sprintf("symbol %d has no symbol", i+1)
+		case seen[s.Symbol]:
+			return fmt.Sprintf("symbol %q listed twice", s.Symbol)
+		case s.Shares != nil && s.Shares.Count < 0:
+			return fmt.Sprintf("symbol %q: negative share count", s.Symbol)
+		}
+		seen[s.Symbol] = true
+	}
+	for _, s := range h.Sessions {
+		if _, err := time.Parse(time.DateOnly, s.Date); err != nil {
+			return fmt.Sprintf("session date %q is not YYYY-MM-DD", s.Date)
+		}
+		if !s.Open.IsZero() && !s.Close.IsZero() && !s.Close.After(s.Open) {
+			return fmt.Sprintf("session %s closes before it opens", s.Date)
+		}
+	}
+	return ""
+}
+
+// normalizeHeader puts the header's times in exchange time.
+func normalizeHeader(h *Header) {
+	if !h.Created.IsZero() {
+		h.Created = exchangeTime(h.Created)
+	}
+	for i := range h.Sessions {
+		s := &h.Sessions[i]
+		if !s.Open.IsZero() {
+			s.Open = exchangeTime(s.Open)
+		}
+		if !s.Close.IsZero() {
+			s.Close = exchangeTime(s.Close)
+		}
+	}
 }
 
 // Header is the file's header.
@@ -97,97 +174,128 @@ func (rd *Reader) Header() Header { return rd.header }
 // Problems lists the lines skipped so far in lenient mode.
 func (rd *Reader) Problems() []Problem { return rd.problems }
 
+// Warnings lists things worth telling the user that are not errors. Today
+// that is at most one entry: the first record of a kind this version does
+// not know (later ones are skipped silently and counted by Unknown).
+func (rd *Reader) Warnings() []Problem { return rd.warnings }
+
 // Unknown counts records of kinds this version does not know.
 func (rd *Reader) Unknown() int { return rd.unknown }
+
+// Line is the number of the last line read (1 is the header).
+func (rd *Reader) Line() int { return rd.line }
 
 func (rd *Reader) problem(line int, reason string) Problem {
 	return Problem{File: rd.opt.Name, Line: line, Reason: reason}
 }
 
-// readLine returns the next line without its newline. It reports lines over
-// MaxLine as a Problem after skipping them.
-func (rd *Reader) readLine() ([]byte, error) {
-	var buf []byte
+func (rd *Reader) name() string { return rd.opt.Name }
+
+// readLine returns the next line without its line ending. complete is false
+// when the line ended at end of file without a newline; long is true (and
+// line nil) when the line was over MaxLine and has been skipped. A broken
+// stream gives an error.
+func (rd *Reader) readLine() (line []byte, complete, long bool, err error) {
 	rd.line++
+	rd.long = rd.long[:0]
+	size := 0
 	for {
-		chunk, err := rd.sc.ReadSlice('\n')
-		if len(buf)+len(chunk) > MaxLine+1 {
-			// Drain the rest of the long line so reading can go on.
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = rd.sc.ReadSlice('\n')
-			}
-			if err != nil && !errors.Is(err, io.EOF) {
-				return nil, rd.ioError(err)
-			}
-			return nil, rd.problem(rd.line, fmt.Sprintf("line longer than %d bytes", MaxLine))
-		}
+		chunk, err := rd.br.ReadSlice('\n')
+		size += len(chunk)
 		if errors.Is(err, bufio.ErrBufferFull) {
-			buf = append(buf, chunk...)
+			if !long {
+				if size > MaxLine+2 {
+					long = true
+					rd.long = rd.long[:0]
+				} else {
+					rd.long = append(rd.long, chunk...)
+				}
+			}
 			continue
 		}
-		if buf != nil {
-			buf = append(buf, chunk...)
-		} else {
-			buf = chunk
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, false, false, rd.streamError(err)
 		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				if len(buf) == 0 {
-					return nil, io.EOF
-				}
-				return bytes.TrimRight(buf, "\r\n"), nil
-			}
-			return nil, rd.ioError(err)
+		complete = err == nil
+		if err != nil && size == 0 {
+			return nil, false, false, io.EOF
 		}
-		return bytes.TrimRight(buf, "\r\n"), nil
+		if long {
+			return nil, complete, true, nil
+		}
+		buf := chunk
+		if len(rd.long) > 0 {
+			rd.long = append(rd.long, chunk...)
+			buf = rd.long
+		}
+		if complete {
+			buf = buf[:len(buf)-1]
+		}
+		buf = bytes.TrimSuffix(buf, []byte("\r"))
+		if len(buf) > MaxLine {
+			return nil, complete, true, nil
+		}
+		return buf, complete, false, nil
 	}
 }
 
-func (rd *Reader) ioError(err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) {
-		return fmt.Errorf("%s: truncated or corrupt after line %d: %w", rd.name(), rd.line-1, err)
+// streamError turns a read error into a FILE:LINE error, a TruncatedError
+// when the gzip stream simply stops.
+func (rd *Reader) streamError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &TruncatedError{File: rd.name(), Line: rd.line,
+			Reason: fmt.Sprintf("gzip stream ends mid-file; the %d lines before this one were read", rd.line-1)}
 	}
-	return fmt.Errorf("%s: read error after line %d: %w", rd.name(), rd.line-1, err)
-}
-
-func (rd *Reader) name() string {
-	if rd.opt.Name == "" {
-		return "snapshot"
+	if rd.gz != nil {
+		return rd.problem(rd.line, "corrupt gzip stream: "+err.Error())
 	}
-	return rd.opt.Name
+	return rd.problem(rd.line, "read error: "+err.Error())
 }
 
 // Next returns the next record, io.EOF at the end, a Problem in strict mode
-// for a bad line, or another error for a broken stream (a truncated gzip
-// stream yields every record before the cut first).
+// for a bad line, a *TruncatedError (errors.Is ErrTruncated) when the file
+// was cut short, or another error for a broken stream. After an error other
+// than a lenient-mode problem, Next keeps returning that error.
 func (rd *Reader) Next() (Record, error) {
+	var rec Record
+	err := rd.next(&rec)
+	return rec, err
+}
+
+func (rd *Reader) next(rec *Record) error {
 	if rd.err != nil {
-		return Record{}, rd.err
+		return rd.err
 	}
 	for {
-		line, err := rd.readLine()
+		line, complete, long, err := rd.readLine()
 		if err != nil {
-			var p Problem
-			if errors.As(err, &p) {
-				if rd.opt.Strict {
-					rd.err = p
-					return Record{}, p
-				}
-				rd.problems = append(rd.problems, p)
-				continue
-			}
 			rd.err = err
-			return Record{}, err
+			return err
+		}
+		if long {
+			p := rd.problem(rd.line, fmt.Sprintf("line longer than %d bytes (1 MiB)", MaxLine))
+			if rd.opt.Strict {
+				rd.err = p
+				return p
+			}
+			rd.problems = append(rd.problems, p)
+			continue
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		rec, perr := rd.parse(line)
-		if perr != "" {
-			p := rd.problem(rd.line, perr)
+		*rec = Record{}
+		reason, syntax := rd.parse(line, rec)
+		if reason != "" {
+			if !complete && syntax {
+				rd.err = &TruncatedError{File: rd.name(), Line: rd.line,
+					Reason: "the last line is incomplete (the file ends mid-record, without a newline)"}
+				return rd.err
+			}
+			p := rd.problem(rd.line, reason)
 			if rd.opt.Strict {
 				rd.err = p
-				return Record{}, p
+				return p
 			}
 			rd.problems = append(rd.problems, p)
 			continue
@@ -195,56 +303,160 @@ func (rd *Reader) Next() (Record, error) {
 		if rec.Kind == "" { // unknown kind, skipped
 			continue
 		}
-		return rec, nil
+		return nil
 	}
 }
 
-func (rd *Reader) parse(line []byte) (Record, string) {
+// parse decodes one record line into rec. It returns a reason when the line
+// is bad (syntax is true for JSON syntax errors), and leaves rec.Kind empty
+// for a record kind this version does not know.
+func (rd *Reader) parse(line []byte, rec *Record) (reason string, syntax bool) {
+	rec.Line = rd.line
+	if scanFlat(line, &rd.obj) {
+		if kind, ok := rd.obj.recordKind(); ok {
+			rec.Kind = kind
+			fast := false
+			if kind == RecBar {
+				fast = fastBar(&rd.obj, &rec.Bar, rd.in)
+			} else {
+				fast = fastQuote(&rd.obj, &rec.Quote, rd.in)
+			}
+			if fast {
+				return rd.chk.check(rec), false
+			}
+			*rec = Record{Line: rd.line}
+		}
+	}
 	var probe struct {
 		Record string `json:"record"`
 	}
 	if err := json.Unmarshal(line, &probe); err != nil {
-		return Record{}, jsonReason(err)
+		return jsonReason(err), isSyntaxError(err)
 	}
-	rec := Record{Kind: probe.Record, Line: rd.line}
+	rec.Kind = probe.Record
 	var err error
 	switch probe.Record {
 	case RecBar:
 		err = json.Unmarshal(line, &rec.Bar)
+		rec.Bar.Symbol = rd.in.get([]byte(rec.Bar.Symbol))
+		rec.Bar.Interval = rd.in.get([]byte(rec.Bar.Interval))
 	case RecQuote:
 		err = json.Unmarshal(line, &rec.Quote)
 	case RecEvent:
 		err = json.Unmarshal(line, &rec.Event)
 	case RecHeader:
-		return Record{}, "a second header line"
+		rec.Kind = ""
+		return "a second header line", false
 	case "":
-		return Record{}, `missing "record" field`
+		return `missing "record" field`, false
 	default:
+		rec.Kind = ""
 		rd.unknown++
-		return Record{}, ""
+		if len(rd.warnings) == 0 {
+			rd.warnings = append(rd.warnings, rd.problem(rd.line, fmt.Sprintf(
+				"skipping records of unknown kind %q (format v%d does not know it; later unknown records are skipped silently)",
+				probe.Record, FormatVersion)))
+		}
+		return "", false
 	}
 	if err != nil {
-		return Record{}, jsonReason(err)
-	}
-	if reason := rd.check(&rec); reason != "" {
-		return Record{}, reason
-	}
-	return rec, ""
-}
-
-func (rd *Reader) check(rec *Record) string {
-	t := rec.Time()
-	if t.IsZero() {
-		return "missing time"
+		rec.Kind = ""
+		return jsonReason(err), false
 	}
 	switch rec.Kind {
 	case RecBar:
-		b := rec.Bar
-		if !rd.known[b.Symbol] {
+		rec.Bar.Time = zoneOf(rec.Bar.Time)
+	case RecQuote:
+		rec.Quote.Time = zoneOf(rec.Quote.Time)
+	case RecEvent:
+		rec.Event.Time = zoneOf(rec.Event.Time)
+	}
+	return rd.chk.check(rec), false
+}
+
+func zoneOf(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return exchangeTime(t)
+}
+
+func isSyntaxError(err error) bool {
+	var se *json.SyntaxError
+	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var pe *time.ParseError
+	switch {
+	case errors.As(err, &se):
+		return "bad JSON: " + se.Error()
+	case errors.As(err, &te):
+		field := te.Field
+		if i := strings.LastIndexByte(field, '.'); i >= 0 {
+			field = field[i+1:]
+		}
+		if field == "" {
+			return fmt.Sprintf("bad JSON: a record must be an object, not %s", te.Value)
+		}
+		return fmt.Sprintf("bad field %q: %s is not a valid %s", field, te.Value, te.Type)
+	case errors.As(err, &pe):
+		return fmt.Sprintf("bad field %q: %q is not an RFC 3339 time", "time", pe.Value)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "Time.UnmarshalJSON") || strings.Contains(msg, "parsing time") {
+		return `bad field "time": ` + strings.TrimPrefix(msg, "json: ")
+	}
+	return "bad JSON: " + strings.TrimPrefix(msg, "json: ")
+}
+
+// checker applies the v1 rules to decoded records. The reader uses it to
+// reject bad lines and the writer to refuse to write them.
+type checker struct {
+	known map[string]bool
+	last  time.Time
+}
+
+func newChecker(h *Header) checker {
+	c := checker{known: make(map[string]bool, len(h.Symbols))}
+	for _, s := range h.Symbols {
+		c.known[s.Symbol] = true
+	}
+	return c
+}
+
+// check returns why rec breaks a rule, or "". A good record advances the
+// time-order watermark.
+func (c *checker) check(rec *Record) string {
+	t := rec.Time()
+	if t.IsZero() {
+		return `missing "time"`
+	}
+	if reason := checkRecord(rec, c.known); reason != "" {
+		return reason
+	}
+	if t.Before(c.last) {
+		return fmt.Sprintf("time goes backwards (%s after %s)",
+			exchangeTime(t).Format(time.RFC3339), exchangeTime(c.last).Format(time.RFC3339))
+	}
+	c.last = t
+	return ""
+}
+
+func checkRecord(rec *Record, known map[string]bool) string {
+	switch rec.Kind {
+	case RecBar:
+		b := &rec.Bar
+		if !known[b.Symbol] {
 			return fmt.Sprintf("unknown symbol %q (not in header)", b.Symbol)
 		}
+		if b.Interval == "" {
+			return `missing "interval"`
+		}
 		if _, err := ParseInterval(b.Interval); err != nil {
-			return err.Error()
+			return `bad field "interval": ` + err.Error()
 		}
 		if !(b.Open > 0 && b.High > 0 && b.Low > 0 && b.Close > 0) {
 			return "bar price missing or not positive"
@@ -255,58 +467,99 @@ func (rd *Reader) check(rec *Record) string {
 		if b.Volume < 0 {
 			return "negative volume"
 		}
+		if b.Interval[len(b.Interval)-1] == 'd' {
+			et := exchangeTime(b.Time)
+			if et.Hour() != 0 || et.Minute() != 0 || et.Second() != 0 || et.Nanosecond() != 0 {
+				return fmt.Sprintf("daily bar time must be 00:00 exchange time, not %s", et.Format("15:04:05"))
+			}
+		}
 	case RecQuote:
-		q := rec.Quote
-		if !rd.known[q.Symbol] {
+		q := &rec.Quote
+		if !known[q.Symbol] {
 			return fmt.Sprintf("unknown symbol %q (not in header)", q.Symbol)
 		}
 		if !(q.Price > 0) {
 			return "quote price missing or not positive"
 		}
+		if q.Volume < 0 {
+			return "negative volume"
+		}
+		if q.Bid < 0 || q.Ask < 0 {
+			return "negative bid or ask"
+		}
+		switch q.State {
+		case "", StatePre, StateRegular, StatePost, StateClosed:
+		default:
+			return fmt.Sprintf("bad field \"state\": %q (want pre, regular, post or closed)", q.State)
+		}
 	case RecEvent:
-		if rec.Event.ID == "" || rec.Event.Title == "" {
+		e := &rec.Event
+		if e.ID == "" || e.Title == "" {
 			return "event needs id and title"
 		}
-		for _, s := range rec.Event.Symbols {
-			if !rd.known[s] {
+		for _, s := range e.Symbols {
+			if !known[s] {
 				return fmt.Sprintf("unknown symbol %q (not in header)", s)
 			}
 		}
+		if reason := checkPrecision(e.Time, e.Precision); reason != "" {
+			return reason
+		}
 	}
-	if t.Before(rd.last) {
-		return fmt.Sprintf("time goes backwards (%s after %s)", t.Format(time.RFC3339), rd.last.Format(time.RFC3339))
-	}
-	rd.last = t
 	return ""
 }
 
-func jsonReason(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return "bad JSON: " + se.Error()
-	case errors.As(err, &te):
-		return fmt.Sprintf("bad field %q: %v", te.Field, te.Error())
+// precisionClock is the exchange-time clock reading each precision's sort
+// key must have.
+func precisionClock(p string) (hour int, ok bool) {
+	switch p {
+	case PrecisionDate:
+		return 0, true
+	case PrecisionMorning:
+		return 9, true
+	case PrecisionAfternoon:
+		return 12, true
+	case PrecisionEvening:
+		return 18, true
 	}
-	return "bad JSON: " + err.Error()
+	return 0, false
 }
 
-// Decode reads a whole snapshot into memory.
+func checkPrecision(t time.Time, p string) string {
+	if p == PrecisionExact {
+		return ""
+	}
+	h, ok := precisionClock(p)
+	if !ok {
+		return fmt.Sprintf("bad field \"precision\": %q (want date, morning, afternoon, evening or none)", p)
+	}
+	et := exchangeTime(t)
+	if et.Hour() != h || et.Minute() != 0 || et.Second() != 0 || et.Nanosecond() != 0 {
+		return fmt.Sprintf("precision %q needs time %02d:00 exchange time, not %s", p, h, et.Format("15:04:05"))
+	}
+	return ""
+}
+
+// Decode reads a whole snapshot into memory. On an error it returns the
+// records read so far as well as the error (in lenient mode only a broken or
+// truncated stream stops it; errors.Is(err, ErrTruncated) says the records
+// before the cut are all there).
 func Decode(r io.Reader, opt ReadOptions) (*Snapshot, error) {
 	rd, err := NewReader(r, opt)
 	if err != nil {
 		return nil, err
 	}
 	s := &Snapshot{Header: rd.Header()}
+	var rec Record
 	for {
-		rec, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		err := rd.next(&rec)
 		if err != nil {
 			s.Problems = rd.Problems()
+			s.Warnings = rd.Warnings()
 			s.Unknown = rd.Unknown()
+			if errors.Is(err, io.EOF) {
+				return s, nil
+			}
 			return s, err
 		}
 		switch rec.Kind {
@@ -318,12 +571,9 @@ func Decode(r io.Reader, opt ReadOptions) (*Snapshot, error) {
 			s.Events = append(s.Events, rec.Event)
 		}
 	}
-	s.Problems = rd.Problems()
-	s.Unknown = rd.Unknown()
-	return s, nil
 }
 
-// ReadFile decodes the snapshot at path.
+// ReadFile decodes the snapshot at path (see Decode).
 func ReadFile(path string, opt ReadOptions) (*Snapshot, error) {
 	f, err := os.Open(path)
 	if err != nil {

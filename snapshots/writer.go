@@ -8,51 +8,85 @@ import (
 	"io"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
 // DefaultFlushEvery bounds what a killed process can lose.
 const DefaultFlushEvery = 2 * time.Second
 
+// ErrClosed is returned by Write and Flush after Close.
+var ErrClosed = errors.New("snapshot writer is closed")
+
 // WriteOptions controls a Writer.
 type WriteOptions struct {
 	Gzip bool
+	// GzipLevel is the compression level (gzip.DefaultCompression when 0).
+	GzipLevel int
 	// FlushEvery is how often buffered records are flushed (gzip flush
 	// included) and synced to disk. Zero means DefaultFlushEvery; negative
-	// turns the background flusher off (flush on Close or Flush only).
+	// turns the background flusher off (flush on Flush and Close only).
+	//
+	// A gzip file's bytes depend on where flushes fall, so a writer that must
+	// produce byte-identical files run after run (the snapshot generator)
+	// sets FlushEvery < 0. Plain files are the same bytes either way.
 	FlushEvery time.Duration
 }
 
 type syncer interface{ Sync() error }
 
 // Writer appends records to a snapshot. It is safe for concurrent use.
+//
+// Every record is checked against the same rules the reader applies (known
+// symbol, sane prices, time order...), so a Writer never writes a line a
+// Reader would reject; a bad record is refused with an error and the Writer
+// stays usable. I/O errors are sticky: once one happens, every later call
+// returns it.
 type Writer struct {
 	mu     sync.Mutex
 	dst    io.Writer
 	closer io.Closer
 	buf    *bufio.Writer
 	gz     *gzip.Writer
+	chk    checker
+	line   []byte
 	dirty  bool
 	err    error
 	closed bool
-	last   time.Time
 	stop   chan struct{}
 	done   chan struct{}
 }
 
-// NewWriter writes the header to w and returns a Writer for the records.
+// NewWriter writes the header to w, flushes and syncs it, and returns a
+// Writer for the records.
 func NewWriter(w io.Writer, h Header, opt WriteOptions) (*Writer, error) {
-	wr := &Writer{dst: w}
+	hc := h
+	hc.Record, hc.Format, hc.Version = RecHeader, FormatName, FormatVersion
+	if hc.TimeZone == "" {
+		hc.TimeZone = ExchangeZone
+	}
+	if reason := checkHeader(&hc); reason != "" {
+		return nil, fmt.Errorf("snapshot header: %s", reason)
+	}
+	line, err := MarshalHeader(hc)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot header: %w", err)
+	}
+	wr := &Writer{dst: w, chk: newChecker(&hc)}
 	var out io.Writer = w
 	if opt.Gzip {
-		wr.gz = gzip.NewWriter(w)
-		out = wr.gz
+		level := opt.GzipLevel
+		if level == 0 {
+			level = gzip.DefaultCompression
+		}
+		gz, err := gzip.NewWriterLevel(w, level)
+		if err != nil {
+			return nil, err
+		}
+		wr.gz = gz
+		out = gz
 	}
 	wr.buf = bufio.NewWriterSize(out, 64<<10)
-	line, err := MarshalHeader(h)
-	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
-	}
 	wr.buf.Write(line)
 	wr.buf.WriteByte('\n')
 	if err := wr.flushLocked(); err != nil {
@@ -103,38 +137,49 @@ func (w *Writer) flusher(every time.Duration) {
 	}
 }
 
-// Write appends one record. Records must come in time order.
+// Write appends one record. Records must come in time order (equal times
+// are fine) and pass the format's rules; a refused record is not written.
 func (w *Writer) Write(r Record) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return errors.New("snapshot writer is closed")
+		return ErrClosed
 	}
 	if w.err != nil {
 		return w.err
 	}
-	if t := r.Time(); t.Before(w.last) {
-		return fmt.Errorf("record at %s is before the previous one (%s)", t.Format(time.RFC3339), w.last.Format(time.RFC3339))
-	} else {
-		w.last = t
+	switch r.Kind {
+	case RecBar, RecQuote, RecEvent:
+	default:
+		return fmt.Errorf("snapshot writer: unknown record kind %q", r.Kind)
 	}
-	line, err := MarshalRecord(r)
+	// Check a copy so the watermark only moves for records we write.
+	chk := w.chk
+	if reason := chk.check(&r); reason != "" {
+		return fmt.Errorf("snapshot writer: %s record at %s: %s", r.Kind, r.Time().Format(time.RFC3339), reason)
+	}
+	line, err := AppendRecord(w.line[:0], r)
 	if err != nil {
-		return err
+		return fmt.Errorf("snapshot writer: %w", err)
 	}
-	w.buf.Write(line)
-	if err := w.buf.WriteByte('\n'); err != nil {
+	w.line = append(line, '\n')
+	if _, err := w.buf.Write(w.line); err != nil {
 		w.err = err
 		return err
 	}
+	w.chk.last = chk.last
 	w.dirty = true
 	return nil
 }
 
-// Flush pushes buffered records to the file and syncs it.
+// Flush pushes buffered records to the file (ending a gzip block so a
+// reader can decode them) and syncs it.
 func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.closed {
+		return ErrClosed
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -152,15 +197,21 @@ func (w *Writer) flushLocked() error {
 		}
 	}
 	w.dirty = false
+	return w.sync()
+}
+
+func (w *Writer) sync() error {
 	if s, ok := w.dst.(syncer); ok {
-		if err := s.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		// Pipes, terminals and the like cannot sync; that is not an error.
+		if err := s.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !isNotSyncable(err) {
 			return err
 		}
 	}
 	return nil
 }
 
-// Close flushes, ends the gzip stream and closes the file if Create made it.
+// Close flushes, ends the gzip stream, syncs, and closes the file if Create
+// made it. Calling Close again returns nil.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	if w.closed {
@@ -179,15 +230,11 @@ func (w *Writer) Close() error {
 	if err == nil {
 		err = w.buf.Flush()
 	}
-	if w.gz != nil {
-		if cerr := w.gz.Close(); err == nil {
-			err = cerr
-		}
+	if w.gz != nil && err == nil {
+		err = w.gz.Close()
 	}
-	if s, ok := w.dst.(syncer); ok && err == nil {
-		if serr := s.Sync(); serr != nil && !errors.Is(serr, os.ErrInvalid) {
-			err = serr
-		}
+	if err == nil {
+		err = w.sync()
 	}
 	if w.closer != nil {
 		if cerr := w.closer.Close(); err == nil {
@@ -195,4 +242,8 @@ func (w *Writer) Close() error {
 		}
 	}
 	return err
+}
+
+func isNotSyncable(err error) bool {
+	return errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported)
 }
