@@ -1,0 +1,245 @@
+package deepseek
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+// eventFact is one timeline entry as typed from the fact sheet (section 6,
+// with the cross-checks of section 4). when is "YYYY-MM-DD HH:MM[:SS]" in ET
+// for a sourced time, or "YYYY-MM-DD" with a precision when only the date,
+// the afternoon or the evening is known. No time here is invented: the
+// precision says what is known.
+type eventFact struct {
+	when      string
+	precision string
+	id        string
+	title     string
+	detail    string
+	outlet    string
+	link      string
+	symbols   []string
+}
+
+var chipSymbols = []string{"NVDA", "AVGO", "TSM", "ASML", "AMD", "ARM", "MRVL", "MU", "SMCI"}
+
+var eventFacts = []eventFact{
+	{when: "2024-12-26 06:01:57", id: "deepseek-v3-release",
+		title:   "DeepSeek publishes DeepSeek-V3",
+		detail:  "The \"Release DeepSeek-V3\" commit lands in DeepSeek's GitHub repository (19:01 Beijing time). The open-weights model's low reported training cost is what markets later fixate on.",
+		outlet:  "GitHub (deepseek-ai/DeepSeek-V3)",
+		link:    "https://github.com/deepseek-ai/DeepSeek-V3/commit/4c2fdb8f55e049553b9f4f1a3241f86d739c8cf8",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-20 07:19:44", id: "deepseek-r1-release",
+		title:   "DeepSeek releases the R1 reasoning model",
+		detail:  "R1, R1-Zero and distilled models are published on GitHub while US markets are shut for Martin Luther King Jr. Day. R1 rivals OpenAI's o1 on reasoning benchmarks.",
+		outlet:  "GitHub (deepseek-ai/DeepSeek-R1)",
+		link:    "https://github.com/deepseek-ai/DeepSeek-R1/commit/23807ced51627276434655dd9f27725354818974",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-21", precision: snapshots.PrecisionAfternoon, id: "stargate-announced",
+		title:   "Stargate AI infrastructure venture announced at the White House",
+		detail:  "Altman, Son and Ellison join Trump to announce Stargate: $100B at first, up to $500B over four years. Oracle is an equity funder and Arm a key technology partner.",
+		outlet:  "Just Security",
+		link:    "https://justsecurity.org/106688/what-happened-trumps-announcement-stargate-ai-project",
+		symbols: []string{"ORCL", "ARM", "NVDA"}},
+	{when: "2025-01-22", precision: snapshots.PrecisionDate, id: "stargate-rally",
+		title:   "Stargate partners rally: ORCL +6.7%, ARM +15.9%",
+		detail:  "The day after the Stargate announcement Oracle and Arm jump (ORCL on adjusted prices).",
+		outlet:  "Daily bars (derived)",
+		link:    "https://alekbo.com/news/top-news/trump-announces-ai-infrastructure-investment-backed-by-oracle-openai-and-softbank.html",
+		symbols: []string{"ORCL", "ARM"}},
+	{when: "2025-01-24", precision: snapshots.PrecisionDate, id: "meta-capex",
+		title:   "Meta plans $60–65B of AI capital spending for 2025",
+		detail:  "Meta's spending plan underlines the AI build-out thesis on the Friday before the rout; NVDA still ends the day 3.1% lower.",
+		outlet:  "City Index",
+		link:    "https://cityindex.com/en-uk/news-and-analysis/nasdaq-100-forecast-qqq-tumbles-as-deepseek-sparks-a-1-trillion-tech-rout-us-open-2025-1-27/?amp=true",
+		symbols: []string{"META", "NVDA"}},
+	{when: "2025-01-25", precision: snapshots.PrecisionDate, id: "lecun-open-source",
+		title:   "LeCun: open-source models are surpassing proprietary ones",
+		detail:  "Meta's chief AI scientist reads DeepSeek's success not as China overtaking the US but as open models beating closed ones. Reported on 25 Jan by one outlet and in a copy dated 26 Jan; the post's time is unknown.",
+		outlet:  "Business Insider",
+		link:    "https://ca.news.yahoo.com/metas-chief-ai-scientist-says-193729910.html",
+		symbols: []string{"META"}},
+	{when: "2025-01-26", precision: snapshots.PrecisionDate, id: "app-store-no1",
+		title:  "DeepSeek app becomes No. 1 free app on the US App Store",
+		detail: "Up from No. 31 a couple of days earlier, it displaces ChatGPT and tops the charts in 51 other countries, with 2.6M downloads by Monday morning (Appfigures, Sensor Tower). The exact moment is not known.",
+		outlet: "TechCrunch",
+		link:   "https://guidantech.com/deepseek-displaces-chatgpt-as-the-app-stores-top-app"},
+	{when: "2025-01-26 17:16:21", id: "andreessen-sputnik",
+		title:   "Andreessen: \"Deepseek R1 is AI's Sputnik moment\"",
+		detail:  "Marc Andreessen's post on X frames R1 as a national wake-up moment. The time is derived from the post's ID.",
+		outlet:  "X (via usa-newnews.com)",
+		link:    "https://usa-newnews.com/business/trump-billionaire-supporter-praises-china-for-sputnik-moment",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-27 04:06", id: "futures-slide",
+		title:   "US futures slide before dawn: Nasdaq 100 E-minis −3%",
+		detail:  "Nasdaq 100 futures are down 667 points (−3.04%) and S&P 500 futures −1.96%. Pre-market NVDA is −6.9%, MU −6.4%, AMD −3.7%, MSFT and META −3.3%, SMCI about −8%.",
+		outlet:  "Reuters",
+		link:    "https://escapismnanaimo.ca/?p=187934",
+		symbols: []string{"NVDA", "MU", "AMD", "MSFT", "META", "SMCI", "QQQ", "SPY"}},
+	{when: "2025-01-27 05:09:45", id: "deepseek-ddos",
+		title:  "Third DDoS wave hits DeepSeek's API",
+		detail: "NSFocus logs the third of three distributed denial-of-service waves against the address behind api.deepseek.com (18:09 Beijing time); the earlier waves came on 25 and 26 Jan.",
+		outlet: "TechTarget",
+		link:   "https://vuink.com/post/grpugnetrg-d-dpbz/searchsecurity/news/366618543/NSFocus-DeepSeek-AI-hit-with-well-planned-DDoS-attacks"},
+	{when: "2025-01-27 09:00", id: "fortune-set-to-open-red",
+		title:   "Fortune: US markets set to open deep in the red",
+		detail:  "Half an hour before the bell, the selloff in futures points to a sharp drop at the open.",
+		outlet:  "Fortune",
+		link:    "https://fortune.com/2025/01/27/marc-andreessen-deepseek-sputnik-ai-markets",
+		symbols: []string{"QQQ", "SPY"}},
+	{when: "2025-01-27 09:30", id: "market-open",
+		title:   "The open: NVDA 124.80, 12.5% below Friday",
+		detail:  "Opening prints: NVDA 124.80 (−12.5%), Nasdaq Composite 19,234.04 (−3.6%), S&P 500 5,969.04, SOX 5,007.84.",
+		outlet:  "IBKR daily and 5-minute bars (heliar-k/market-base)",
+		link:    "https://github.com/heliar-k/market-base",
+		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"}},
+	{when: "2025-01-27 10:40", id: "index-highs",
+		title:   "Broad indices peak for the day",
+		detail:  "QQQ, SPY, the Nasdaq Composite and the S&P 500 make their session highs in the 10:40–10:45 bar, then fade.",
+		outlet:  "IBKR 5-minute bars (heliar-k/market-base)",
+		link:    "https://github.com/heliar-k/market-base",
+		symbols: []string{"QQQ", "SPY", "^IXIC", "^GSPC"}},
+	{when: "2025-01-27 10:46:51", id: "janus-pro-release",
+		title:   "DeepSeek releases Janus-Pro image models",
+		detail:  "The \"add Janus-Pro\" commit publishes Janus-Pro-1B and 7B in the middle of the rout; the technical report follows at 11:43.",
+		outlet:  "GitHub (deepseek-ai/Janus)",
+		link:    "https://github.com/deepseek-ai/Janus/commit/95bde087baf4d3245214a43d61a99de4df0837b8",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-27 11:08", id: "nvda-down-13",
+		title:   "Bloomberg: NVDA fell as much as 13% soon after the bell",
+		detail:  "About $465B of market value gone early in the session; the S&P 500 was down as much as 2.3% and the Nasdaq 100 3.6%. The time is the article's update stamp (9:38 PM IST), not the moment of the fall.",
+		outlet:  "Bloomberg via Business Standard",
+		link:    "https://www.business-standard.com/world-news/nvidia-s-465-bn-plunge-triggered-by-deepseek-largest-in-market-history-125012701354_1.html",
+		symbols: []string{"NVDA", "SPY", "QQQ"}},
+	{when: "2025-01-27 11:35", id: "fortune-nvda-15",
+		title:   "Fortune: Nvidia fell 15% Monday morning",
+		detail:  "Fortune tallies the damage: AVGO down over 19%, the TSM ADR more than 15%, ASML nearly 8%, ORCL roughly 15% intraday. The time is the article's stamp; the text may have been updated later.",
+		outlet:  "Fortune",
+		link:    "https://fortune.com/2025/01/27/nvidia-deepseek-rout-tech-stocks",
+		symbols: []string{"NVDA", "AVGO", "TSM", "ASML", "ORCL"}},
+	{when: "2025-01-27", precision: snapshots.PrecisionDate, id: "deepseek-limits-signups",
+		title:  "DeepSeek limits new registrations after \"large-scale malicious attacks\"",
+		detail: "DeepSeek's status page says it is temporarily limiting sign-ups. No time is given.",
+		outlet: "Tech Startups",
+		link:   "https://techstartups.com/?p=94046"},
+	{when: "2025-01-27", precision: snapshots.PrecisionAfternoon, id: "nvidia-statement",
+		title:   "Nvidia: DeepSeek is \"an excellent AI advancement\"",
+		detail:  "In a statement to CNBC, Nvidia calls R1 a perfect example of test-time scaling and says inference needs significant numbers of Nvidia GPUs. Only \"afternoon\" is known.",
+		outlet:  "CNBC (via newsio.com)",
+		link:    "https://newsio.com/?p=163584",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-27 14:45", id: "nvda-low",
+		title:   "NVDA hits the day's low, 116.70 (−18.2%)",
+		detail:  "Nvidia's low comes in the 14:45–14:50 bar; the SOX index bottoms at 4,785.43 in the 14:55 bar.",
+		outlet:  "IBKR 5-minute bars (heliar-k/market-base)",
+		link:    "https://github.com/heliar-k/market-base",
+		symbols: []string{"NVDA", "^SOX"}},
+	{when: "2025-01-27 14:54", id: "thestreet-midafternoon",
+		title:   "TheStreet: SOX −10.2%, AVGO −18.4%, AMD −7.9%",
+		detail:  "The live blog has Broadcom at $199.60 and AMD at $113.14; MSFT is −2.5% and META −0.2%.",
+		outlet:  "TheStreet (via inkl)",
+		link:    "https://inkl.com/news/stock-market-today-tech-stocks-crash-nvidia-tumbles-on-china-ai-threat",
+		symbols: []string{"^SOX", "AVGO", "AMD", "MSFT", "META"}},
+	{when: "2025-01-27 16:00", id: "market-close",
+		title:   "The close: NVDA 118.42 (−16.97%), the biggest one-day loss of value ever",
+		detail:  "Nvidia ends down 16.97% on 818.8M shares, about $593B of market value lost. The Nasdaq falls 3.07% and the S&P 500 1.46% while the Dow gains 0.65%.",
+		outlet:  "Reuters",
+		link:    "https://au.investing.com/news/stock-market-news/nasdaq-futures-tumble-as-chinas-ai-push-rattles-big-tech-3641785",
+		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"}},
+	{when: "2025-01-27 16:50", id: "nvda-after-hours",
+		title:   "NVDA at $118.19 after hours",
+		detail:  "The after-hours price as of 21:50 GMT sits a little under the official close.",
+		outlet:  "MENAFN",
+		link:    "https://menafn.com/1109136840/Nvidia-praises-DeepSeeks-AI-model-despite-stock-losses",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-27", precision: snapshots.PrecisionEvening, id: "trump-wake-up-call",
+		title:   "Trump: DeepSeek \"should be a wake-up call\" for US industry",
+		detail:  "At the House Republican retreat at Doral, Trump says the US must be laser-focused on competing and that cheaper AI could be a positive development. Only \"Monday night\" is known.",
+		outlet:  "The Hill",
+		link:    "https://au.news.yahoo.com/trump-deepseek-224113253.html",
+		symbols: []string{"NVDA"}},
+	{when: "2025-01-28", precision: snapshots.PrecisionDate, id: "rebound",
+		title:   "Rebound: NVDA +8.9% to 128.99",
+		detail:  "Chips recover part of Monday's loss; the Nasdaq gains 2.03% and the S&P 500 0.92%. David Sacks says there is substantial evidence DeepSeek distilled knowledge from OpenAI models.",
+		outlet:  "Daily bars; Business Insider",
+		link:    "https://bizinsider.org/microsoft-probing-deepseek-tied-group-over-openai-data-gathering-method-report",
+		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"}},
+	{when: "2025-01-28", precision: snapshots.PrecisionEvening, id: "distillation-probe",
+		title:   "Microsoft and OpenAI look into DeepSeek over distillation",
+		detail:  "Bloomberg reports Microsoft is probing whether a DeepSeek-linked group pulled OpenAI data through the API; the FT says OpenAI has evidence of distillation. Reported Tuesday evening or Wednesday, US time.",
+		outlet:  "Bloomberg Law",
+		link:    "https://news.bloomberglaw.com/ip-law/microsoft-probing-if-deepseek-linked-group-obtained-openai-data",
+		symbols: []string{"MSFT"}},
+	{when: "2025-01-29", precision: snapshots.PrecisionEvening, id: "msft-meta-results",
+		title:   "Microsoft and Meta report December-quarter results",
+		detail:  "Both report after the close on Wednesday, the first big test of AI spending plans after the DeepSeek shock. NVDA fell 4.1% that day.",
+		outlet:  "TheStreet (via inkl)",
+		link:    "https://inkl.com/news/stock-market-today-tech-stocks-crash-nvidia-tumbles-on-china-ai-threat",
+		symbols: []string{"MSFT", "META", "NVDA"}},
+	{when: "2025-01-30", precision: snapshots.PrecisionDate, id: "msft-falls-on-results",
+		title:   "MSFT −6.2% after its results; META +1.6%",
+		detail:  "Investors punish Microsoft's cloud numbers and reward Meta's.",
+		outlet:  "investing.com price history",
+		link:    "https://github.com/alexislitos-lab/Multi-Asset-Portfolio-Analytics-System",
+		symbols: []string{"MSFT", "META"}},
+	{when: "2025-01-31", precision: snapshots.PrecisionDate, id: "nvda-week-end",
+		title:   "NVDA ends the month at 120.07, about 20% below its record",
+		detail:  "Nvidia closes the week down 3.7% on the day, still far below its pre-DeepSeek level.",
+		outlet:  "Morning News",
+		link:    "https://morningnewss.com/2025/02/how-deepseeks-ai-revolution-rocked.html",
+		symbols: []string{"NVDA"}},
+	{when: "2025-02-26", precision: snapshots.PrecisionEvening, id: "nvidia-results",
+		title:   "Nvidia's results: Huang calls R1 \"an excellent innovation\"",
+		detail:  "After the close Nvidia reports its fiscal fourth quarter; Huang says DeepSeek R1 has ignited global enthusiasm. The stock falls 8.5% the next day.",
+		outlet:  "Laptop Mag",
+		link:    "https://www.laptopmag.com/ai/nvidia-jensen-huang-deepseek-earnings",
+		symbols: []string{"NVDA"}},
+}
+
+// timeline turns eventFacts into events, in time order (ties keep the
+// table's order).
+func timeline() ([]snapshots.Event, error) {
+	loc := snapshots.Location()
+	out := make([]snapshots.Event, 0, len(eventFacts))
+	for _, f := range eventFacts {
+		var t time.Time
+		var err error
+		switch f.precision {
+		case snapshots.PrecisionExact:
+			for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04"} {
+				if t, err = time.ParseInLocation(layout, f.when, loc); err == nil {
+					break
+				}
+			}
+		case snapshots.PrecisionDate, snapshots.PrecisionMorning, snapshots.PrecisionAfternoon, snapshots.PrecisionEvening:
+			t, err = time.ParseInLocation("2006-01-02", f.when, loc)
+			t = t.Add(time.Duration(precisionHour[f.precision]) * time.Hour)
+		default:
+			err = fmt.Errorf("unknown precision %q", f.precision)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("event %s: %v", f.id, err)
+		}
+		out = append(out, snapshots.Event{
+			Time: t, ID: f.id, Title: f.title, Detail: f.detail, Outlet: f.outlet,
+			Link: f.link, Symbols: f.symbols, Precision: f.precision,
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out, nil
+}
+
+// precisionHour is the sort-key hour of each partial precision (FORMAT.md).
+var precisionHour = map[string]int{
+	snapshots.PrecisionDate:      0,
+	snapshots.PrecisionMorning:   9,
+	snapshots.PrecisionAfternoon: 12,
+	snapshots.PrecisionEvening:   18,
+}
+
+// Events returns the timeline (a fresh copy).
+func Events() ([]snapshots.Event, error) { return timeline() }

@@ -1,0 +1,662 @@
+// Package deepseek builds the embedded "deepseek-week" snapshot: the regular
+// sessions of 24, 27 and 28 January 2025 at 1-minute bars, daily bars for
+// 17–31 January and the news timeline, reconstructed deterministically from
+// the published facts typed into facts.go and events.go.
+//
+// The 1-minute bars are not a recording. Every path is pinned to the facts
+// (daily open, high, low and close; half-hour checkpoint closes; the 5-minute
+// bar of each session's high and low where known) and filled in between with
+// seeded random bridges, so the same bytes come out on every run.
+package deepseek
+
+import (
+	"bytes"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+const (
+	// Name is the snapshot's name as selloff lists it.
+	Name = "deepseek-week"
+	// FileName is the file the generator writes, under snapshots/data.
+	FileName = Name + ".jsonl.gz"
+	// MainDay is the session the snapshot is about.
+	MainDay = "2025-01-27"
+	// Title is the header title.
+	Title = "DeepSeek week (reconstructed): 24–28 Jan 2025"
+)
+
+// SessionDays are the trading days covered at 1-minute resolution.
+var SessionDays = []string{"2025-01-24", "2025-01-27", "2025-01-28"}
+
+// created is the header's creation time: fixed, so the file is reproducible.
+var created = time.Date(2026, time.November, 28, 0, 0, 0, 0, time.UTC)
+
+const (
+	sessionMinutes = 390 // 09:30..15:59 bar starts
+	// lastTradeMinute is the 15:58 bar. Its close carries the 15:55
+	// checkpoint (the last trade before 16:00); the 15:59 bar then moves to
+	// the official close, so 16:00 shows the closing-auction price.
+	lastTradeMinute = sessionMinutes - 2
+	// proxyFallback is the shape distance above which a series' preferred
+	// proxies are abandoned for the best-matching series of the day.
+	proxyFallback = 0.30
+)
+
+// Description and Source are the header texts.
+const (
+	Description = "The DeepSeek R1 selloff, Fri 24 to Tue 28 January 2025: NVDA fell 17% on Monday 27 January, " +
+		"taking about $593B off its market value. Regular sessions of 24, 27 and 28 Jan at 1-minute bars, " +
+		"daily bars for 17–31 Jan, and the news timeline from DeepSeek-V3 (26 Dec 2024) to Nvidia's results " +
+		"(26 Feb 2025). RECONSTRUCTED: the 1-minute bars are a faithful-to-the-facts reconstruction, not a recording."
+	Source = "Reconstructed by the deterministic generator in snapshots/deepseek (make snapshot) from published facts only. " +
+		"Daily bars 17–31 Jan: consolidated daily OHLCV as typed from the project's fact sheet (yfinance printed prices via " +
+		"growwanalysis/nasdaq100, IBKR daily bars via heliar-k/market-base; ORCL and VST dividend-adjusted via 0Ustinian0/Project0; " +
+		"index volumes as stored by the source; no volume for ^SOX). " +
+		"1-minute bars: for NVDA, TSM, MU, MSFT, META, AMZN, AAPL, QQQ, SPY, ^IXIC, ^GSPC and ^SOX each path opens at the daily open, " +
+		"passes exactly through the half-hour checkpoint closes of real IBKR 5-minute bars (a checkpoint at ET X is the close of the " +
+		"1-minute bar starting at X+4 min; the 15:55 checkpoint, the last trade before the close, is the close of the 15:58 bar), " +
+		"touches the daily high and low inside the 5-minute bar where the real session high and low fell, and ends at the official " +
+		"daily close on the 15:59 bar; 27 Jan also uses the fact sheet's extra checkpoints (09:55, 10:25, ... 15:25). " +
+		"AVGO, ASML, AMD, ARM, MRVL, SMCI, ORCL, VST, CEG and GOOGL have no intraday facts: each borrows the normalised checkpoint " +
+		"shape and high/low bar times of a proxy series for that day (GOOGL: GOOG; the others: ^SOX, NVDA, TSM or MU, whichever " +
+		"matches the day's open and close positions in its range best, or the best-matching series of the day when none of those " +
+		"fits), mapped onto its own daily range so that open, high, low and close land exactly. Between anchors the path is a " +
+		"seeded Brownian bridge kept inside [low, high]; prices are rounded to cents. Each day's volume is the consolidated daily " +
+		"volume spread over a U-shaped intraday profile (heavy open, heavier closing auction) in integers that sum exactly to it. " +
+		"Minute-level wiggles, intrabar highs and lows and minute volumes are therefore invented; the anchors are real."
+)
+
+type anchor struct {
+	min int   // bar index 0..389; the anchor is that bar's close
+	v   int64 // cents
+}
+
+// facts indexes the tables. Maps are only looked up, never ranged over, so
+// no iteration order leaks into the output.
+type facts struct {
+	daily  map[string]dailyRow              // sym+" "+date
+	dates  []string                         // trading dates, ascending
+	cps    map[string]map[string][]anchor   // day -> series -> checkpoint anchors
+	ext    map[string]map[string]extremeRow // day -> series -> extremes
+	series map[string][]string              // day -> series with checkpoints, table order
+}
+
+func loadFacts() (*facts, error) {
+	f := &facts{
+		daily:  make(map[string]dailyRow, len(dailyRows)),
+		cps:    map[string]map[string][]anchor{},
+		ext:    map[string]map[string]extremeRow{},
+		series: map[string][]string{},
+	}
+	for _, r := range dailyRows {
+		key := r.sym + " " + r.date
+		if _, dup := f.daily[key]; dup {
+			return nil, fmt.Errorf("daily table: duplicate row %s", key)
+		}
+		if !(r.l <= r.o && r.o <= r.h && r.l <= r.c && r.c <= r.h && r.l > 0) {
+			return nil, fmt.Errorf("daily table: %s: open/close outside [low, high]", key)
+		}
+		f.daily[key] = r
+		if !slices.Contains(f.dates, r.date) {
+			f.dates = append(f.dates, r.date)
+		}
+	}
+	sort.Strings(f.dates)
+	add := func(t checkpointTable) error {
+		if f.cps[t.day] == nil {
+			f.cps[t.day] = map[string][]anchor{}
+			f.ext[t.day] = map[string]extremeRow{}
+		}
+		for _, row := range t.closes {
+			m, err := checkpointMinute(row.et)
+			if err != nil {
+				return err
+			}
+			if len(row.closes) != len(t.series) {
+				return fmt.Errorf("checkpoints %s %s: %d values for %d series", t.day, row.et, len(row.closes), len(t.series))
+			}
+			for i, s := range t.series {
+				if !slices.Contains(f.series[t.day], s) {
+					f.series[t.day] = append(f.series[t.day], s)
+				}
+				f.cps[t.day][s] = append(f.cps[t.day][s], anchor{m, row.closes[i]})
+			}
+		}
+		for _, e := range t.extremes {
+			f.ext[t.day][e.series] = e
+		}
+		return nil
+	}
+	for _, t := range checkpointTables {
+		if err := add(t); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(extraCheckpoints27); err != nil {
+		return nil, err
+	}
+	// Sort and merge duplicate minutes (the two 27 Jan tables share 09:30
+	// and 15:55); a disagreement is a transcription error.
+	for _, day := range SessionDays {
+		for _, s := range f.series[day] {
+			as := f.cps[day][s]
+			sort.SliceStable(as, func(i, j int) bool { return as[i].min < as[j].min })
+			out := as[:0]
+			for _, a := range as {
+				if n := len(out); n > 0 && out[n-1].min == a.min {
+					if out[n-1].v != a.v {
+						return nil, fmt.Errorf("checkpoints %s %s minute %d: %d and %d disagree", day, s, a.min, out[n-1].v, a.v)
+					}
+					continue
+				}
+				out = append(out, a)
+			}
+			f.cps[day][s] = out
+			if _, ok := f.ext[day][s]; !ok {
+				return nil, fmt.Errorf("checkpoints %s %s: no high/low bar times", day, s)
+			}
+		}
+	}
+	return f, nil
+}
+
+func (f *facts) row(sym, date string) (dailyRow, bool) {
+	r, ok := f.daily[sym+" "+date]
+	return r, ok
+}
+
+// minuteOf turns "HH:MM" (ET) into a bar index from 09:30.
+func minuteOf(hhmm string) (int, error) {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return 0, fmt.Errorf("bad time %q", hhmm)
+	}
+	m := t.Hour()*60 + t.Minute() - (9*60 + 30)
+	if m < 0 || m >= sessionMinutes {
+		return 0, fmt.Errorf("time %q outside the regular session", hhmm)
+	}
+	return m, nil
+}
+
+// checkpointMinute is the 1-minute bar whose close is the close of the
+// 5-minute bar starting at hhmm.
+func checkpointMinute(hhmm string) (int, error) {
+	m, err := minuteOf(hhmm)
+	if err != nil {
+		return 0, err
+	}
+	if m+4 >= lastTradeMinute {
+		return lastTradeMinute, nil
+	}
+	return m + 4, nil
+}
+
+// CheckpointMinute exposes the checkpoint rule for tests and tools: the
+// bar index (0 = 09:30) whose 1-minute close equals the checkpoint "ET hhmm".
+func CheckpointMinute(hhmm string) (int, error) { return checkpointMinute(hhmm) }
+
+// plan is what a day's path must obey.
+type plan struct {
+	row          dailyRow
+	anchors      []anchor // checkpoint closes (real or mapped from a proxy)
+	hiWin, loWin int      // first bar of the 5-minute bar holding the high / low
+	proxy        string   // shape donor, "" when the series has its own facts
+}
+
+func (f *facts) plan(info symbolInfo, day string) (plan, error) {
+	row, ok := f.row(info.sym, day)
+	if !ok {
+		return plan{}, fmt.Errorf("%s %s: no daily bar", info.sym, day)
+	}
+	p := plan{row: row}
+	if e, ok := f.ext[day][info.sym]; ok {
+		var err error
+		if p.hiWin, err = minuteOf(e.highBar); err != nil {
+			return plan{}, err
+		}
+		if p.loWin, err = minuteOf(e.lowBar); err != nil {
+			return plan{}, err
+		}
+		p.anchors = slices.Clone(f.cps[day][info.sym])
+		return p, nil
+	}
+	proxy := f.chooseProxy(info, row, day)
+	if proxy == "" {
+		return plan{}, fmt.Errorf("%s %s: no proxy series with intraday facts", info.sym, day)
+	}
+	pr, _ := f.row(proxy, day)
+	pe := f.ext[day][proxy]
+	p.proxy = proxy
+	p.hiWin, _ = minuteOf(pe.highBar)
+	p.loWin, _ = minuteOf(pe.lowBar)
+	uO, uC := position(row, row.o), position(row, row.c)
+	pO, pC := position(pr, pr.o), position(pr, pr.c)
+	rng := float64(row.h - row.l)
+	for _, a := range f.cps[day][proxy] {
+		s := float64(a.min+1) / sessionMinutes
+		u := position(pr, a.v) + (uO-pO)*(1-s)*(1-s) + (uC-pC)*s*s
+		v := row.l + int64(math.Round(u*rng))
+		v = min(max(v, row.l+1), row.h-1)
+		p.anchors = append(p.anchors, anchor{a.min, v})
+	}
+	return p, nil
+}
+
+// position is where v sits in the day's range: 0 at the low, 1 at the high.
+func position(r dailyRow, v int64) float64 {
+	if r.h == r.l {
+		return 0.5
+	}
+	return float64(v-r.l) / float64(r.h-r.l)
+}
+
+func shapeDistance(a, b dailyRow) float64 {
+	return math.Abs(position(a, a.o)-position(b, b.o)) + math.Abs(position(a, a.c)-position(b, b.c))
+}
+
+// chooseProxy picks the shape donor: the preferred proxy whose day best
+// matches where the series opened and closed in its range; when none is
+// close (ASML on 27 Jan opened at its low and closed at its high, unlike
+// every chip series), the best-matching series of the day.
+func (f *facts) chooseProxy(info symbolInfo, row dailyRow, day string) string {
+	best, bestD := "", math.Inf(1)
+	consider := func(cands []string) {
+		for _, c := range cands {
+			if _, ok := f.ext[day][c]; !ok {
+				continue
+			}
+			pr, ok := f.row(c, day)
+			if !ok {
+				continue
+			}
+			if d := shapeDistance(row, pr); d < bestD {
+				best, bestD = c, d
+			}
+		}
+	}
+	consider(info.proxies)
+	if len(info.proxies) > 1 && bestD > proxyFallback {
+		consider(f.series[day])
+	}
+	return best
+}
+
+// bar is one 1-minute bar in cents.
+type bar struct {
+	o, h, l, c int64
+	vol        int64
+}
+
+// dayPath is a generated session.
+type dayPath struct {
+	bars         [sessionMinutes]bar
+	hiBar, loBar int
+	proxy        string
+}
+
+func seedFor(sym, day string) *rand.Rand {
+	h := fnv.New64a()
+	io.WriteString(h, "selloff/deepseek-week/"+sym+"/"+day)
+	return rand.New(rand.NewPCG(h.Sum64(), 0x5e110ff_2025_0127))
+}
+
+func roundCents(x float64) int64 { return int64(math.Round(x)) }
+
+// reflectInto folds x back into [lo, hi].
+func reflectInto(x, lo, hi float64) float64 {
+	for i := 0; i < 8 && (x < lo || x > hi); i++ {
+		if x > hi {
+			x = 2*hi - x
+		}
+		if x < lo {
+			x = 2*lo - x
+		}
+	}
+	return min(max(x, lo), hi)
+}
+
+func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
+	r := p.row
+	o, h, l, c := r.o, r.h, r.l, r.c
+	if h-l < 4 {
+		return nil, fmt.Errorf("%s %s: range too narrow to reconstruct", sym, day)
+	}
+	rng := seedFor(sym, day)
+	sigma := 0.3 * float64(h-l) / math.Sqrt(sessionMinutes) // cents per √minute
+
+	fixed := map[int]int64{sessionMinutes - 1: c}
+	for _, a := range p.anchors {
+		if a.v < l || a.v > h {
+			return nil, fmt.Errorf("%s %s: checkpoint at bar %d (%d) outside [%d, %d]", sym, day, a.min, a.v, l, h)
+		}
+		if a.min < 0 || a.min >= sessionMinutes-1 {
+			return nil, fmt.Errorf("%s %s: checkpoint bar %d out of range", sym, day, a.min)
+		}
+		fixed[a.min] = a.v
+	}
+	// designate picks the bar that touches an extreme: the open or a fixed
+	// close already at it, else a free minute of its 5-minute bar whose close
+	// is pinned just inside the extreme (the wick reaches it).
+	designate := func(ext int64, win int, sign int64) (int, error) {
+		if o == ext {
+			return 0, nil
+		}
+		for m := 0; m < sessionMinutes; m++ {
+			if v, ok := fixed[m]; ok && v == ext {
+				return m, nil
+			}
+		}
+		var free []int
+		for m := win; m < win+5 && m < sessionMinutes-1; m++ {
+			if _, ok := fixed[m]; !ok {
+				free = append(free, m)
+			}
+		}
+		if len(free) == 0 {
+			return 0, fmt.Errorf("%s %s: no free minute for the extreme in bar %d", sym, day, win)
+		}
+		m := free[rng.IntN(len(free))]
+		d := roundCents(math.Abs(rng.NormFloat64()) * 0.3 * sigma)
+		d = min(d, (h-l)/4)
+		fixed[m] = ext - sign*d
+		return m, nil
+	}
+	hiBar, err := designate(h, p.hiWin, 1)
+	if err != nil {
+		return nil, err
+	}
+	loBar, err := designate(l, p.loWin, -1)
+	if err != nil {
+		return nil, err
+	}
+	if hiBar == loBar {
+		return nil, fmt.Errorf("%s %s: high and low in the same minute", sym, day)
+	}
+
+	// Closes: Brownian bridges between consecutive fixed points, starting
+	// from the open just before bar 0.
+	mins := make([]int, 0, len(fixed))
+	for m := range fixed {
+		mins = append(mins, m)
+	}
+	sort.Ints(mins)
+	var closes [sessionMinutes]int64
+	lo, hi := float64(l+1), float64(h-1)
+	prevM, prevV := -1, o
+	var walk [sessionMinutes + 1]float64
+	for _, m := range mins {
+		v := fixed[m]
+		n := m - prevM
+		walk[0] = 0
+		for k := 1; k <= n; k++ {
+			walk[k] = walk[k-1] + rng.NormFloat64()*sigma
+		}
+		for k := 1; k < n; k++ {
+			frac := float64(k) / float64(n)
+			x := float64(prevV) + frac*float64(v-prevV) + walk[k] - frac*walk[n]
+			closes[prevM+k] = roundCents(reflectInto(x, lo, hi))
+		}
+		closes[m] = v
+		prevM, prevV = m, v
+	}
+
+	dp := &dayPath{hiBar: hiBar, loBar: loBar, proxy: p.proxy}
+	wick := 0.5 * sigma
+	for i := range sessionMinutes {
+		b := bar{o: o, c: closes[i]}
+		if i > 0 {
+			b.o = closes[i-1]
+		}
+		top, bot := max(b.o, b.c), min(b.o, b.c)
+		b.h = top + roundCents(math.Abs(rng.NormFloat64())*wick)
+		b.l = bot - roundCents(math.Abs(rng.NormFloat64())*wick)
+		// Only the designated bars (or bars already at an extreme) touch it.
+		b.h = min(b.h, max(h-1, top))
+		b.l = max(b.l, min(l+1, bot))
+		if i == hiBar {
+			b.h = h
+		}
+		if i == loBar {
+			b.l = l
+		}
+		dp.bars[i] = b
+	}
+	if !noVolume {
+		spreadVolume(dp, r.vol, rng, sigma)
+	}
+	return dp, nil
+}
+
+// spreadVolume splits the day's volume over the minutes on a U-shaped
+// profile (busy open, quiet lunch, busier close and a closing-auction print
+// on the 15:59 bar), with some noise and more volume on bigger moves. The
+// integers sum exactly to total (largest remainder).
+func spreadVolume(dp *dayPath, total int64, rng *rand.Rand, sigma float64) {
+	var w [sessionMinutes]float64
+	sum := 0.0
+	for i := range sessionMinutes {
+		x := (float64(i) - 194.5) / 194.5
+		f := 0.55 + 1.1*x*x + 2.5*math.Exp(-float64(i)/6) + 1.2*math.Exp(-float64(sessionMinutes-1-i)/5)
+		f *= math.Exp(0.25 * rng.NormFloat64())
+		b := dp.bars[i]
+		f *= 1 + 0.15*float64(b.h-b.l)/max(sigma, 1)
+		w[i] = f
+		sum += f
+	}
+	// The closing auction: about 5% of the day on the 15:59 bar.
+	auction := 0.05 * sum / 0.95
+	w[sessionMinutes-1] += auction
+	sum += auction
+	var given int64
+	type rem struct {
+		i int
+		r float64
+	}
+	rems := make([]rem, sessionMinutes)
+	for i := range sessionMinutes {
+		exact := float64(total) * w[i] / sum
+		v := int64(math.Floor(exact))
+		dp.bars[i].vol = v
+		given += v
+		rems[i] = rem{i, exact - float64(v)}
+	}
+	sort.SliceStable(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
+	for k := 0; given < total; k++ {
+		dp.bars[rems[k%sessionMinutes].i].vol++
+		given++
+	}
+}
+
+// Generated is the whole reconstruction, before encoding.
+type Generated struct {
+	Header  snapshots.Header
+	Records []snapshots.Record
+	// Proxies names, per "SYM YYYY-MM-DD", the series whose shape was
+	// borrowed (only for series without intraday facts).
+	Proxies map[string]string
+}
+
+func price(cents int64) float64 { return float64(cents) / 100 }
+
+func dateAt(date string, hh, mm int) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", date, snapshots.Location())
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), hh, mm, 0, 0, snapshots.Location()), nil
+}
+
+// Generate builds the snapshot in memory. It is deterministic.
+func Generate() (*Generated, error) {
+	f, err := loadFacts()
+	if err != nil {
+		return nil, err
+	}
+	g := &Generated{Proxies: map[string]string{}}
+	h := snapshots.Header{
+		Title:       Title,
+		Description: Description,
+		Provenance:  snapshots.Reconstructed,
+		Source:      Source,
+		TimeZone:    snapshots.ExchangeZone,
+		MainDay:     MainDay,
+		Created:     created,
+	}
+	for _, s := range symbolTable {
+		sym := snapshots.Symbol{
+			Symbol: s.sym, Name: s.name, Kind: s.kind, Currency: "USD",
+			Groups: []string{s.group}, PriceBasis: s.basis, Company: s.company,
+			NoVolume: s.noVolume,
+		}
+		if s.shares != nil {
+			sh := *s.shares
+			sym.Shares = &sh
+		}
+		h.Symbols = append(h.Symbols, sym)
+	}
+	for _, day := range SessionDays {
+		i := slices.Index(f.dates, day)
+		if i < 1 {
+			return nil, fmt.Errorf("session %s: no previous trading day in the daily table", day)
+		}
+		open, _ := dateAt(day, 9, 30)
+		cl, _ := dateAt(day, 16, 0)
+		sess := snapshots.Session{Date: day, Open: open, Close: cl, PrevClose: map[string]float64{}}
+		for _, s := range symbolTable {
+			r, ok := f.row(s.sym, f.dates[i-1])
+			if !ok {
+				return nil, fmt.Errorf("%s: no daily bar for %s", s.sym, f.dates[i-1])
+			}
+			sess.PrevClose[s.sym] = price(r.c)
+		}
+		h.Sessions = append(h.Sessions, sess)
+	}
+	g.Header = h
+
+	type item struct {
+		t    time.Time
+		rank int // 0 daily bar, 1 event, 2 minute bar
+		sym  int
+		seq  int
+		rec  snapshots.Record
+	}
+	var items []item
+	for si, s := range symbolTable {
+		for di, date := range f.dates {
+			r, ok := f.row(s.sym, date)
+			if !ok {
+				return nil, fmt.Errorf("%s: no daily bar for %s", s.sym, date)
+			}
+			t, _ := dateAt(date, 0, 0)
+			items = append(items, item{t, 0, si, di, snapshots.BarRecord(snapshots.Bar{
+				Time: t, Symbol: s.sym, Interval: "1d",
+				Open: price(r.o), High: price(r.h), Low: price(r.l), Close: price(r.c), Volume: r.vol,
+			})})
+		}
+		for _, day := range SessionDays {
+			p, err := f.plan(s, day)
+			if err != nil {
+				return nil, err
+			}
+			dp, err := buildPath(s.sym, day, p, s.noVolume)
+			if err != nil {
+				return nil, err
+			}
+			if dp.proxy != "" {
+				g.Proxies[s.sym+" "+day] = dp.proxy
+			}
+			start, _ := dateAt(day, 9, 30)
+			for i, b := range dp.bars {
+				t := start.Add(time.Duration(i) * time.Minute)
+				items = append(items, item{t, 2, si, 0, snapshots.BarRecord(snapshots.Bar{
+					Time: t, Symbol: s.sym, Interval: "1m",
+					Open: price(b.o), High: price(b.h), Low: price(b.l), Close: price(b.c), Volume: b.vol,
+				})})
+			}
+		}
+	}
+	evs, err := timeline()
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range evs {
+		items = append(items, item{e.Time, 1, 0, i, snapshots.EventRecord(e)})
+	}
+	sort.SliceStable(items, func(a, b int) bool {
+		x, y := items[a], items[b]
+		if c := x.t.Compare(y.t); c != 0 {
+			return c < 0
+		}
+		if x.rank != y.rank {
+			return x.rank < y.rank
+		}
+		if x.sym != y.sym {
+			return x.sym < y.sym
+		}
+		return x.seq < y.seq
+	})
+	g.Records = make([]snapshots.Record, len(items))
+	for i, it := range items {
+		g.Records[i] = it.rec
+	}
+	return g, nil
+}
+
+// Write generates the snapshot and writes it, gzip-compressed, to w. The
+// bytes are the same on every run.
+func Write(w io.Writer) error {
+	g, err := Generate()
+	if err != nil {
+		return err
+	}
+	return g.Write(w)
+}
+
+// Write encodes g as a gzip snapshot. The background flusher is off so that
+// gzip flush points, and hence the bytes, do not depend on timing.
+func (g *Generated) Write(w io.Writer) error {
+	sw, err := snapshots.NewWriter(w, g.Header, snapshots.WriteOptions{Gzip: true, FlushEvery: -1})
+	if err != nil {
+		return err
+	}
+	for _, r := range g.Records {
+		if err := sw.Write(r); err != nil {
+			sw.Close()
+			return err
+		}
+	}
+	return sw.Close()
+}
+
+// Bytes returns the encoded snapshot.
+func Bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// describeProxies lists the borrowed shapes in a fixed order (for logs).
+func (g *Generated) describeProxies() string {
+	keys := make([]string, 0, len(g.Proxies))
+	for k := range g.Proxies {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s <- %s\n", k, g.Proxies[k])
+	}
+	return b.String()
+}
