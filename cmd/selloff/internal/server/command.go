@@ -1,0 +1,281 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+)
+
+const usage = `usage: ssh -p PORT HOST [command]
+
+  (no command, with a terminal)   the live dashboard
+  render [--at WHEN] [--width W] [--height H]
+                                  print one frame of the dashboard and exit
+  summary [--at WHEN]             print the watchlist as a plain table and exit
+  help                            this text
+
+WHEN (replay only): now (default), open, close, HH:MM (market time, the
+frame's day), or YYYY-MM-DDTHH:MM (market time).
+`
+
+// runCommand runs a one-shot command and returns the exit status: 0 done,
+// 1 failed, 2 usage.
+func (s *Server) runCommand(ss *session, sess ssh.Session) int {
+	args := sess.Command()
+	stdout, stderr := io.Writer(sess), sess.Stderr()
+	if len(args) == 0 {
+		_, _ = io.WriteString(stderr, "selloff: the dashboard needs a terminal (ssh -t), or give a command.\n\n"+usage)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ss.ctx, s.cfg.CommandTimeout)
+	defer cancel()
+	ss.log.Info("command", "args", strings.Join(args, " "))
+	switch args[0] {
+	case "help", "-h", "--help":
+		_, _ = io.WriteString(stdout, usage)
+		return 0
+	case "render":
+		fs := newFlags("render", stderr)
+		at := fs.String("at", "now", "when")
+		w := fs.Int("width", 0, "width")
+		h := fs.Int("height", 0, "height")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			_, _ = io.WriteString(stderr, usage)
+			return 2
+		}
+		win := ssh.Window{Width: 100, Height: 30}
+		if p, _, ok := sess.Pty(); ok {
+			win = p.Window
+		}
+		if *w > 0 {
+			win.Width = *w
+		}
+		if *h > 0 {
+			win.Height = *h
+		}
+		win = s.clampWindow(win)
+		u, err := s.updateAt(ctx, *at)
+		if err != nil {
+			_, _ = fmt.Fprintf(stderr, "selloff: render: %v\n", err)
+			return 1
+		}
+		out, err := s.safeRender(u, win.Width, win.Height, plainRenderer(sess))
+		if err != nil {
+			ss.log.Error("render", "err", err)
+			_, _ = fmt.Fprintln(stderr, "selloff: render: internal error")
+			return 1
+		}
+		_, _ = io.WriteString(stdout, strings.TrimRight(out, "\n")+"\n")
+		return 0
+	case "summary":
+		fs := newFlags("summary", stderr)
+		at := fs.String("at", "now", "when")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			_, _ = io.WriteString(stderr, usage)
+			return 2
+		}
+		u, err := s.updateAt(ctx, *at)
+		if err != nil {
+			_, _ = fmt.Fprintf(stderr, "selloff: summary: %v\n", err)
+			return 1
+		}
+		_, _ = io.WriteString(stdout, Summary(u))
+		return 0
+	}
+	_, _ = fmt.Fprintf(stderr, "selloff: unknown command %q\n\n%s", clip(args[0], 40), usage)
+	return 2
+}
+
+func newFlags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {}
+	return fs
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "..."
+	}
+	return s
+}
+
+func (s *Server) safeRender(u feeds.Update, w, h int, r *lipgloss.Renderer) (out string, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("panic in Render: %v", rec)
+		}
+	}()
+	return s.cfg.Render(u, w, h, r, s.cfg.Glyphs), nil
+}
+
+// updateAt returns the update a one-shot command prints: the source's
+// current state, or (replay) the state at a given time, on a private replay
+// so no viewer's clock moves.
+func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) {
+	src := s.cfg.Sources
+	var rs feeds.Source
+	var ctl feeds.Controller
+	if src.PerSession != nil {
+		var err error
+		if rs, ctl, err = src.PerSession(ctx); err != nil {
+			return feeds.Update{}, err
+		}
+	} else {
+		rs = src.Shared
+	}
+	ch := rs.Subscribe(ctx)
+	u, err := next(ctx, ch)
+	if err != nil {
+		return u, err
+	}
+	at = strings.TrimSpace(strings.ToLower(at))
+	if at == "" || at == "now" {
+		return u, nil
+	}
+	if ctl == nil {
+		return u, fmt.Errorf("--at %s needs a replay source (this server is %s)", at, u.Mode)
+	}
+	cmd, err := parseAt(at, u.Frame.Time)
+	if err != nil {
+		return u, err
+	}
+	// Pause first, so the only update after the seek is the seek's own.
+	if err := ctl.Control(feeds.Command{Op: feeds.OpPause}); err != nil {
+		return u, err
+	}
+	for u.Clock == nil || !u.Clock.Paused {
+		if u, err = next(ctx, ch); err != nil {
+			return u, err
+		}
+	}
+	seq := u.Seq
+	if err := ctl.Control(cmd); err != nil {
+		return u, err
+	}
+	for u.Seq <= seq {
+		if u, err = next(ctx, ch); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
+}
+
+func next(ctx context.Context, ch <-chan feeds.Update) (feeds.Update, error) {
+	select {
+	case u, ok := <-ch:
+		if !ok {
+			return u, errors.New("the source stopped")
+		}
+		if u.Frame == nil {
+			return u, errors.New("the source sent no frame")
+		}
+		return u, nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return feeds.Update{}, errors.New("timed out waiting for data")
+		}
+		return feeds.Update{}, errors.New("session ended")
+	}
+}
+
+// parseAt turns --at into a replay command. Times are market time
+// (America/New_York); HH:MM is on the day of ref.
+func parseAt(at string, ref time.Time) (feeds.Command, error) {
+	switch at {
+	case "open":
+		return feeds.Command{Op: feeds.OpOpen}, nil
+	case "close":
+		return feeds.Command{Op: feeds.OpClose}, nil
+	}
+	loc := snapshots.Location()
+	if t, err := time.ParseInLocation("15:04", at, loc); err == nil {
+		r := ref.In(loc)
+		return feeds.Command{Op: feeds.OpSeek, At: time.Date(r.Year(), r.Month(), r.Day(), t.Hour(), t.Minute(), 0, 0, loc)}, nil
+	}
+	for _, layout := range []string{"2006-01-02t15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, at, loc); err == nil {
+			return feeds.Command{Op: feeds.OpSeek, At: t}, nil
+		}
+	}
+	return feeds.Command{}, fmt.Errorf("--at %q: want now, open, close, HH:MM or YYYY-MM-DDTHH:MM", at)
+}
+
+// Summary prints a frame's watchlist as a plain table: symbol, last,
+// change, % change and market-value change in billions. Unknown values are
+// "-", never 0.
+func Summary(u feeds.Update) string {
+	f := u.Frame
+	var b strings.Builder
+	if f == nil {
+		return "no data\n"
+	}
+	title := f.Title
+	if title == "" {
+		title = "selloff"
+	}
+	fmt.Fprintf(&b, "%s  %s ET  (%s", title, f.Time.In(snapshots.Location()).Format("2006-01-02 15:04"), u.Mode)
+	if f.Provenance != "" {
+		fmt.Fprintf(&b, ", %s", f.Provenance)
+	}
+	b.WriteString(")\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "SYMBOL\tLAST\tCHG\t%CHG\tΔ$B\t\n")
+	for i, sym := range f.Symbols {
+		if i >= len(f.Quotes) {
+			break
+		}
+		q := f.Quotes[i]
+		last, chg, pct, dv := "-", "-", "-", "-"
+		if q.HasPrice {
+			last = common.ASCII(common.Price(q.Price))
+		}
+		if abs, p, ok := q.Change(); ok {
+			chg = common.ASCII(common.Change(abs))
+			pct = common.ASCII(common.Pct(p))
+		}
+		if vc, ok := f.MarketValue(i); ok {
+			dv = common.ASCII(common.Change(vc.Delta / 1e9))
+		}
+		if q.Stale && q.HasPrice {
+			last += "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", sym.Symbol, last, chg, pct, dv)
+	}
+	_ = tw.Flush()
+	basket := f.Basket(nil)
+	if len(basket.Items) > 0 {
+		fmt.Fprintf(&b, "basket %s across %d companies", common.ASCII(common.Dollars(basket.Delta)), len(basket.Items))
+		if len(basket.Missing) > 0 {
+			fmt.Fprintf(&b, " (no share count: %s)", strings.Join(basket.Missing, ", "))
+		}
+		b.WriteString("\n")
+	}
+	if hasStale(f) {
+		b.WriteString("* stale quote\n")
+	}
+	return b.String()
+}
+
+func hasStale(f *market.Frame) bool {
+	for _, q := range f.Quotes {
+		if q.Stale && q.HasPrice {
+			return true
+		}
+	}
+	return false
+}

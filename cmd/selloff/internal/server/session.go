@@ -1,0 +1,533 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+	"github.com/charmbracelet/ssh"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+
+	"github.com/selloff/selloff/feeds"
+)
+
+// endReason says why the server ended a session (the first reason wins).
+type endReason int32
+
+const (
+	endNone     endReason = iota // the client or the program ended it
+	endIdle                      // no input for IdleTimeout
+	endMax                       // MaxTimeout reached
+	endShutdown                  // the server is stopping
+	endPanic                     // the session's model panicked
+	endFail                      // the session could not start (failMsg says why)
+)
+
+// handshakeTimeout closes connections that have not finished the SSH
+// handshake (and authentication) by then.
+const handshakeTimeout = 30 * time.Second
+
+// session is the server's record of one SSH session.
+type session struct {
+	id   uint64
+	srv  *Server
+	sess ssh.Session // the real session
+	ip   string
+	pty  bool
+	log  *log.Logger
+
+	ctx    context.Context // ends when the handler returns or end is called
+	cancel context.CancelFunc
+
+	reason    atomic.Int32
+	failMsg   atomic.Value // string
+	lastInput atomic.Int64 // unix nanoseconds of the last byte from the client
+	presenter bool         // holds the watch-party controller (first-come mode)
+
+	// PTY sessions read the client through a pipe fed by one pump
+	// goroutine, so the background-colour query and the program's input
+	// reader can be cancelled (a plain session read cannot).
+	pr, pw *os.File
+	prFd   uintptr
+	winch  chan ssh.Window // sanitised window changes
+	window ssh.Window      // sanitised initial window
+
+	timerMu   sync.Mutex
+	done      bool
+	idleTimer *time.Timer
+	maxTimer  *time.Timer
+	killTimer *time.Timer
+}
+
+// end asks the session to finish for reason: its program quits (the
+// terminal is restored), the client is told why, and the channel is closed
+// within the shutdown grace even if the client stopped reading.
+func (ss *session) end(reason endReason) {
+	ss.reason.CompareAndSwap(int32(endNone), int32(reason))
+	ss.cancel()
+	ss.timerMu.Lock()
+	defer ss.timerMu.Unlock()
+	if ss.done || ss.killTimer != nil {
+		return
+	}
+	ss.killTimer = time.AfterFunc(ss.srv.cfg.ShutdownGrace, func() {
+		ss.log.Warn("session did not end in time, closing channel")
+		_ = ss.sess.Close()
+	})
+}
+
+func (ss *session) fail(msg string) {
+	ss.failMsg.Store(msg)
+	ss.end(endFail)
+}
+
+func (ss *session) checkIdle() {
+	idle := ss.srv.cfg.IdleTimeout
+	since := time.Since(time.Unix(0, ss.lastInput.Load()))
+	if since >= idle {
+		ss.end(endIdle)
+		return
+	}
+	ss.timerMu.Lock()
+	defer ss.timerMu.Unlock()
+	if !ss.done {
+		ss.idleTimer.Reset(idle - since)
+	}
+}
+
+func (ss *session) stopTimers() {
+	ss.timerMu.Lock()
+	defer ss.timerMu.Unlock()
+	ss.done = true
+	for _, t := range []*time.Timer{ss.idleTimer, ss.maxTimer, ss.killTimer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+func (ss *session) farewell() string {
+	switch endReason(ss.reason.Load()) {
+	case endIdle:
+		return fmt.Sprintf("selloff: no input for %s, session closed. Bye!", ss.srv.cfg.IdleTimeout)
+	case endMax:
+		return fmt.Sprintf("selloff: session reached the %s limit, closed. Reconnect any time.", ss.srv.cfg.MaxTimeout)
+	case endShutdown:
+		return "selloff: the server is stopping, goodbye."
+	case endPanic:
+		return "selloff: internal error, this session was ended (the server keeps running)."
+	case endFail:
+		msg, _ := ss.failMsg.Load().(string)
+		return "selloff: " + msg
+	}
+	return ""
+}
+
+// sessionIO is the session handed to the inner middleware: the real
+// session with sanitised window sizes and, for PTYs, cancellable input.
+type sessionIO struct {
+	ssh.Session
+	ss *session
+}
+
+func (w *sessionIO) state() *session { return w.ss }
+
+// Pty reports the clamped window and the sanitised window-change channel
+// (never closed, so the bubbletea middleware's resize loop cannot spin).
+func (w *sessionIO) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
+	p, _, ok := w.Session.Pty()
+	if !ok {
+		return p, nil, false
+	}
+	p.Window = w.ss.window
+	return p, w.ss.winch, true
+}
+
+// ptySessionIO is a PTY session; it is a cancelreader.File so bubbletea and
+// the colour query read it through epoll and can stop reading at once.
+type ptySessionIO struct{ *sessionIO }
+
+func (w *ptySessionIO) Read(p []byte) (int, error) { return w.ss.pr.Read(p) }
+func (w *ptySessionIO) Fd() uintptr                { return w.ss.prFd }
+func (w *ptySessionIO) Name() string               { return "ssh-session" }
+
+type sessionState interface{ state() *session }
+
+func hostOf(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return host
+}
+
+// clampWindow bounds what a client claims: 0 means unknown (80x24), huge
+// sizes are cut to MaxWidth x MaxHeight.
+func (s *Server) clampWindow(w ssh.Window) ssh.Window {
+	if w.Width <= 0 {
+		w.Width = 80
+	}
+	if w.Height <= 0 {
+		w.Height = 24
+	}
+	w.Width = min(w.Width, s.cfg.MaxWidth)
+	w.Height = min(w.Height, s.cfg.MaxHeight)
+	return w
+}
+
+// admit registers a new session or says why it cannot start.
+func (s *Server) admit(ss *session) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closing:
+		return "selloff: the server is stopping, try again later", false
+	case len(s.sessions) >= s.cfg.MaxSessions:
+		return fmt.Sprintf("selloff: server full (%d sessions), try again later", s.cfg.MaxSessions), false
+	case s.perIP[ss.ip] >= s.cfg.PerIP:
+		return fmt.Sprintf("selloff: too many sessions from your address (%d), try again later", s.cfg.PerIP), false
+	}
+	s.sessions[ss] = struct{}{}
+	s.perIP[ss.ip]++
+	s.wg.Add(1)
+	return "", true
+}
+
+func (s *Server) release(ss *session) {
+	s.mu.Lock()
+	delete(s.sessions, ss)
+	if s.perIP[ss.ip]--; s.perIP[ss.ip] <= 0 {
+		delete(s.perIP, ss.ip)
+	}
+	if ss.presenter {
+		s.presenterTaken = false
+	}
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// sessionMiddleware enforces the limits, keeps the registry, runs the
+// timeouts, and tells the client why the server ended its session.
+func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		_, realWinch, isPty := sess.Pty()
+		ss := &session{
+			id:   s.nextID.Add(1),
+			srv:  s,
+			sess: sess,
+			ip:   hostOf(sess.RemoteAddr()),
+			pty:  isPty,
+		}
+		ss.log = s.log.With("session", ss.id)
+		if msg, ok := s.admit(ss); !ok {
+			s.log.Info("session refused", "remote-addr", sess.RemoteAddr().String(), "why", msg)
+			_, _ = fmt.Fprintln(sess.Stderr(), msg)
+			_ = sess.Exit(1)
+			return
+		}
+		defer s.release(ss)
+		ss.ctx, ss.cancel = context.WithCancel(sess.Context())
+		defer ss.cancel()
+		ss.lastInput.Store(time.Now().UnixNano())
+
+		var inner ssh.Session = &sessionIO{Session: sess, ss: ss}
+		if isPty {
+			p, _, _ := sess.Pty()
+			ss.window = s.clampWindow(p.Window)
+			ss.winch = make(chan ssh.Window, 1)
+			go s.pumpWindows(ss, realWinch)
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				ss.log.Error("pipe", "err", err)
+				_, _ = fmt.Fprintln(sess.Stderr(), "selloff: server error, try again later")
+				_ = sess.Exit(1)
+				return
+			}
+			ss.pr, ss.pw, ss.prFd = pr, pw, pr.Fd()
+			defer func() { _ = pw.Close(); _ = pr.Close() }()
+			go ss.pumpInput()
+			inner = &ptySessionIO{inner.(*sessionIO)}
+			if d := s.cfg.IdleTimeout; d > 0 {
+				ss.timerMu.Lock()
+				ss.idleTimer = time.AfterFunc(d, ss.checkIdle)
+				ss.timerMu.Unlock()
+			}
+		}
+		if d := s.cfg.MaxTimeout; d > 0 {
+			ss.timerMu.Lock()
+			ss.maxTimer = time.AfterFunc(d, func() { ss.end(endMax) })
+			ss.timerMu.Unlock()
+		}
+		s.mu.Lock()
+		closing := s.closing
+		s.mu.Unlock()
+		if closing { // Shutdown began between admit and now
+			ss.end(endShutdown)
+		}
+
+		start := time.Now()
+		next(inner)
+		ss.cancel()
+		ss.stopTimers()
+		reason := endReason(ss.reason.Load())
+		if msg := ss.farewell(); msg != "" {
+			if isPty {
+				_, _ = fmt.Fprint(sess, "\r\n"+msg+"\r\n")
+			} else {
+				_, _ = fmt.Fprintln(sess.Stderr(), msg)
+			}
+			_ = sess.Exit(1)
+		}
+		ss.log.Debug("session end", "reason", int(reason), "duration", time.Since(start))
+	}
+}
+
+// pumpWindows clamps and forwards window changes, latest first. It drains
+// the real channel until the session's request loop closes it: an unread
+// window change would otherwise block that loop forever.
+func (s *Server) pumpWindows(ss *session, in <-chan ssh.Window) {
+	for w := range in {
+		w = s.clampWindow(w)
+		select {
+		case ss.winch <- w:
+		default:
+			select {
+			case <-ss.winch:
+			default:
+			}
+			select {
+			case ss.winch <- w:
+			default:
+			}
+		}
+	}
+}
+
+// pumpInput copies the client's bytes into the session pipe and notes the
+// time of the last input for the idle timeout.
+func (ss *session) pumpInput() {
+	buf := make([]byte, 4096)
+	for {
+		n, err := ss.sess.Read(buf)
+		if n > 0 {
+			ss.lastInput.Store(time.Now().UnixNano())
+			if _, werr := ss.pw.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			_ = ss.pw.Close()
+			return
+		}
+	}
+}
+
+// commandMiddleware sits where activeterm would: a session with a command
+// runs it and exits; a session with neither a command nor a PTY gets the
+// usage; a PTY session without a command goes on to the dashboard.
+func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		st, ok := sess.(sessionState)
+		if !ok {
+			_ = sess.Exit(1)
+			return
+		}
+		_, _, isPty := sess.Pty()
+		if len(sess.Command()) == 0 && isPty {
+			next(sess)
+			return
+		}
+		code := s.runCommand(st.state(), sess)
+		_ = sess.Exit(code)
+	}
+}
+
+// programHandler builds one session's bubbletea program: a renderer made
+// from the session (the client's colour profile and background), the
+// session's feed subscription, and the model from Config.Model.
+func (s *Server) programHandler(sess ssh.Session) *tea.Program {
+	st, ok := sess.(sessionState)
+	if !ok {
+		return nil
+	}
+	ss := st.state()
+	if ss.ctx.Err() != nil {
+		return nil
+	}
+	r := bm.MakeRenderer(sess)
+	if noColor(sess) {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	updates, control, err := s.subscribe(ss)
+	if err != nil {
+		ss.log.Error("source", "err", err)
+		ss.fail("cannot start the feed: " + err.Error())
+		return nil
+	}
+	deps := SessionDeps{
+		Renderer: r,
+		Updates:  updates,
+		Control:  control,
+		Now:      s.cfg.Now,
+		Width:    ss.window.Width,
+		Height:   ss.window.Height,
+		Glyphs:   s.cfg.Glyphs,
+		Logger:   ss.log,
+	}
+	m, err := s.newModel(deps)
+	if err != nil {
+		ss.log.Error("model", "err", err)
+		ss.reason.CompareAndSwap(int32(endNone), int32(endPanic))
+		return nil
+	}
+	pty, _, _ := sess.Pty()
+	ss.log.Info("dashboard", "term", pty.Term, "width", ss.window.Width, "height", ss.window.Height,
+		"profile", profileName(r.ColorProfile()), "dark", r.HasDarkBackground(),
+		"control", control != nil)
+	opts := append(bm.MakeOptions(sess),
+		tea.WithAltScreen(),
+		tea.WithContext(ss.ctx),
+		// The server, not each program, handles SIGINT and SIGTERM.
+		tea.WithoutSignalHandler(),
+	)
+	return tea.NewProgram(safeModel{inner: m, ss: ss}, opts...)
+}
+
+func (s *Server) newModel(d SessionDeps) (m tea.Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic building the model: %v\n%s", r, debug.Stack())
+		}
+	}()
+	m = s.cfg.Model(d)
+	if m == nil {
+		return nil, fmt.Errorf("Config.Model returned nil")
+	}
+	return m, nil
+}
+
+// subscribe gives a session its updates and, when it may drive the clock,
+// the controller.
+func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, error) {
+	src := s.cfg.Sources
+	switch {
+	case s.cfg.WatchParty:
+		if s.isPresenter(ss) {
+			ss.log.Info("presenter")
+			return src.Shared.Subscribe(ss.ctx), src.SharedControl, nil
+		}
+		return follow(ss.ctx, src.Shared.Subscribe(ss.ctx)), nil, nil
+	case src.PerSession != nil:
+		rs, ctl, err := src.PerSession(ss.ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rs.Subscribe(ss.ctx), ctl, nil
+	default:
+		return src.Shared.Subscribe(ss.ctx), src.SharedControl, nil
+	}
+}
+
+func (s *Server) isPresenter(ss *session) bool {
+	if s.presenter != nil {
+		return s.presenter.matches(ss.sess.PublicKey())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.presenterTaken {
+		return false
+	}
+	s.presenterTaken = true
+	ss.presenter = true
+	return true
+}
+
+// noColor reports whether the client asked for no colour (NO_COLOR sent
+// with SendEnv/SetEnv, or TERM=dumb).
+func noColor(sess ssh.Session) bool {
+	for _, kv := range sess.Environ() {
+		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
+			return true
+		}
+	}
+	pty, _, ok := sess.Pty()
+	return ok && (pty.Term == "dumb" || pty.Term == "")
+}
+
+func profileName(p termenv.Profile) string {
+	switch p {
+	case termenv.TrueColor:
+		return "truecolor"
+	case termenv.ANSI256:
+		return "ansi256"
+	case termenv.ANSI:
+		return "ansi"
+	}
+	return "ascii"
+}
+
+// safeModel wraps a session's model: a panic in Init, Update or View is
+// logged and ends this session only, and window sizes are clamped before
+// the model sees them.
+type safeModel struct {
+	inner tea.Model
+	ss    *session
+}
+
+func (m safeModel) crashed(where string, r any) {
+	m.ss.log.Error("panic in session model", "in", where, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	m.ss.end(endPanic)
+}
+
+func (m safeModel) Init() (cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.crashed("Init", r)
+			cmd = tea.Quit
+		}
+	}()
+	return m.inner.Init()
+}
+
+func (m safeModel) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		w := m.ss.srv.clampWindow(ssh.Window{Width: ws.Width, Height: ws.Height})
+		msg = tea.WindowSizeMsg{Width: w.Width, Height: w.Height}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m.crashed("Update", r)
+			out, cmd = m, tea.Quit
+		}
+	}()
+	inner, cmd := m.inner.Update(msg)
+	return safeModel{inner: inner, ss: m.ss}, cmd
+}
+
+func (m safeModel) View() (v string) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.crashed("View", r)
+			v = ""
+		}
+	}()
+	return m.inner.View()
+}
+
+// plainRenderer renders for one-shot commands: plain text, no escapes.
+func plainRenderer(sess ssh.Session) *lipgloss.Renderer {
+	return lipgloss.NewRenderer(sess, termenv.WithProfile(termenv.Ascii))
+}

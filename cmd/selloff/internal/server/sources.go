@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"github.com/selloff/selloff/feeds"
+)
+
+// Sources is the data plane the server fans out. There is exactly one
+// upstream however many sessions connect: cmd builds it once (one Yahoo
+// poller, or one decoded snapshot) and the server only subscribes to it.
+//
+//   - Live: Shared is the live source; PerSession is nil. Nobody gets a
+//     Controller.
+//   - Replay: PerSession makes a new replay (own clock) over the one decoded
+//     dataset for each session; it must stop when ctx ends.
+//   - Watch party (Config.WatchParty): Shared is the one shared replay and
+//     SharedControl its controller, given to the presenter only. PerSession,
+//     when set, is still used by the one-shot commands (render, summary), so
+//     that they never move the party's clock.
+type Sources struct {
+	Shared        feeds.Source
+	SharedControl feeds.Controller
+	PerSession    func(ctx context.Context) (feeds.Source, feeds.Controller, error)
+}
+
+func (s Sources) validate(watchParty bool) error {
+	switch {
+	case watchParty && s.Shared == nil:
+		return errors.New("server: watch party needs a shared replay source")
+	case s.Shared == nil && s.PerSession == nil:
+		return errors.New("server: no source (set Sources.Shared or Sources.PerSession)")
+	}
+	return nil
+}
+
+// follow re-publishes a shared replay's updates with Clock.Follows set, so
+// a watch-party follower's status line says whose clock it shows. The
+// returned channel keeps the Source contract: latest update wins, closed
+// when ctx ends or in closes.
+func follow(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
+	out := make(chan feeds.Update, 1)
+	go func() {
+		defer close(out)
+		for {
+			var u feeds.Update
+			var ok bool
+			select {
+			case <-ctx.Done():
+				return
+			case u, ok = <-in:
+				if !ok {
+					return
+				}
+			}
+			if u.Clock != nil {
+				c := *u.Clock
+				c.Follows = true
+				u.Clock = &c
+			}
+			// Latest wins: replace an unread update rather than queue.
+			select {
+			case out <- u:
+			default:
+				select {
+				case <-out:
+				default:
+				}
+				select {
+				case out <- u:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
+}
