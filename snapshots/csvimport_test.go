@@ -1,0 +1,909 @@
+package snapshots
+
+import (
+	"bytes"
+	"compress/gzip"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// All prices in these tests are made up.
+
+var impCreated = time.Date(2025, 2, 1, 12, 0, 0, 0, time.UTC)
+
+func impRun(t *testing.T, opt ImportOptions, files ...NamedReader) (*Snapshot, []Problem) {
+	t.Helper()
+	if opt.Created.IsZero() {
+		opt.Created = impCreated
+	}
+	s, probs, err := Import(opt, files...)
+	if err != nil {
+		t.Fatalf("Import: %v (problems %v)", err, probs)
+	}
+	impCheckInvariants(t, s)
+	return s, probs
+}
+
+func impFile(name, text string) NamedReader {
+	return NamedReader{Name: name, R: strings.NewReader(text)}
+}
+
+// impCheckInvariants: what every imported snapshot must satisfy, including
+// that the strict reader accepts it unchanged.
+func impCheckInvariants(t testing.TB, s *Snapshot) {
+	t.Helper()
+	if s.Header.Provenance != Imported {
+		t.Fatalf("provenance %q", s.Header.Provenance)
+	}
+	known := map[string]int{}
+	for i, sym := range s.Header.Symbols {
+		known[sym.Symbol] = i
+	}
+	for i, b := range s.Bars {
+		if !(b.Open > 0 && b.High > 0 && b.Low > 0 && b.Close > 0) {
+			t.Fatalf("bar %d has a non-positive price: %+v", i, b)
+		}
+		if b.Low > b.High || b.Open < b.Low || b.Open > b.High || b.Close < b.Low || b.Close > b.High {
+			t.Fatalf("bar %d outside [low, high]: %+v", i, b)
+		}
+		if _, ok := known[b.Symbol]; !ok {
+			t.Fatalf("bar %d symbol %q not in header", i, b.Symbol)
+		}
+		if i > 0 {
+			p := s.Bars[i-1]
+			if b.Time.Before(p.Time) || (b.Time.Equal(p.Time) && known[b.Symbol] < known[p.Symbol]) {
+				t.Fatalf("bars %d and %d out of (time, symbol) order", i-1, i)
+			}
+			if b.Time.Equal(p.Time) && b.Symbol == p.Symbol && b.Interval == p.Interval {
+				t.Fatalf("duplicate bar kept: %+v", b)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, s.Header, WriteOptions{FlushEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSnapshot(w, s); err != nil {
+		t.Fatalf("WriteSnapshot: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&buf, ReadOptions{Name: "imported", Strict: true})
+	if err != nil {
+		t.Fatalf("strict reader rejects the imported snapshot: %v", err)
+	}
+	if len(back.Bars) != len(s.Bars) {
+		t.Fatalf("round trip: %d bars back, wrote %d", len(back.Bars), len(s.Bars))
+	}
+	for i := range s.Bars {
+		a, b := s.Bars[i], back.Bars[i]
+		if !a.Time.Equal(b.Time) || a.Symbol != b.Symbol || a.Interval != b.Interval || a.Open != b.Open ||
+			a.High != b.High || a.Low != b.Low || a.Close != b.Close || a.Volume != b.Volume {
+			t.Fatalf("round trip bar %d: wrote %+v read %+v", i, a, b)
+		}
+	}
+}
+
+func impReasons(ps []Problem) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.Error())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// impWant checks that some problem is at file:line and mentions each word.
+func impWant(t *testing.T, ps []Problem, file string, line int, words ...string) {
+	t.Helper()
+outer:
+	for _, p := range ps {
+		if p.File != file || p.Line != line {
+			continue
+		}
+		for _, w := range words {
+			if !strings.Contains(p.Reason, w) {
+				continue outer
+			}
+		}
+		return
+	}
+	t.Errorf("no problem at %s:%d mentioning %q; got:\n%s", file, line, words, impReasons(ps))
+}
+
+func impBarAt(s *Snapshot, sym, interval string, at time.Time) (Bar, bool) {
+	for _, b := range s.Bars {
+		if b.Symbol == sym && b.Interval == interval && b.Time.Equal(at) {
+			return b, true
+		}
+	}
+	return Bar{}, false
+}
+
+func TestImportYahooDailyPerTickerFile(t *testing.T) {
+	// Yahoo's layout, unsorted, with a null row, a duplicate, a blank volume,
+	// a dash cell and an en dash cell.
+	csv := "Date,Open,High,Low,Close,Adj Close,Volume\n" + // 1
+		"2024-03-05,10.00,10.50,9.80,10.20,10.10,1000\n" + // 2
+		"2024-03-04,9.50,10.10,9.40,10.00,9.90,900\n" + // 3: earlier than line 2
+		"2024-03-06,null,null,null,null,null,null\n" + // 4
+		"2024-03-07,10.30,10.90,10.10,10.80,10.70,\n" + // 5: blank volume
+		"2024-03-05,10.00,10.50,9.80,10.20,10.10,1000\n" + // 6: duplicate of 2
+		"2024-03-08,10.80,11.00,-,10.90,10.85,700\n" + // 7: dash low
+		"2024-03-11,10.80,11.00,10.70,–,10.85,700\n" + // 8: en dash close
+		"2024-03-12,10.90,11.20,10.80,11.10,11.00,1200\n" // 9
+	s, probs := impRun(t, ImportOptions{}, impFile("dl/NVDA.csv", csv))
+	if got := len(s.Bars); got != 4 {
+		t.Fatalf("%d bars, want 4 (lines 2,3,5,9):\n%s", got, impReasons(probs))
+	}
+	sym, ok := s.Symbol("NVDA")
+	if !ok || sym.Kind != KindEquity || sym.PriceBasis != BasisPrinted || sym.Currency != "USD" || sym.NoVolume {
+		t.Fatalf("symbol %+v", sym)
+	}
+	b := s.Bars[0]
+	if b.Interval != "1d" || !b.Time.Equal(et(2024, 3, 4, 0, 0)) || b.Close != 10.00 || b.Volume != 900 {
+		t.Fatalf("first bar %+v", b)
+	}
+	if b, _ := impBarAt(s, "NVDA", "1d", et(2024, 3, 7, 0, 0)); b.Volume != 0 || b.Close != 10.80 {
+		t.Fatalf("blank-volume bar %+v", b)
+	}
+	f := "dl/NVDA.csv"
+	impWant(t, probs, f, 3, "not in time order", "sorted")
+	impWant(t, probs, f, 4, "open, high, low, close missing", "dropped")
+	impWant(t, probs, f, 5, "volume missing", "stored as 0")
+	impWant(t, probs, f, 6, "duplicate of line 2", "dropped")
+	impWant(t, probs, f, 7, "low missing", "dropped")
+	impWant(t, probs, f, 8, "close missing", "dropped")
+	if len(probs) != 6 {
+		t.Errorf("%d problems, want 6:\n%s", len(probs), impReasons(probs))
+	}
+	src := s.Header.Source
+	for _, w := range []string{"NVDA.csv (8 rows, 4 1d bars)", "Dropped 4 rows", "3 with a price missing", "1 duplicates",
+		"Volume unknown (stored as 0) on 1 rows: NVDA 1", "2 rows were out of time order"} {
+		if !strings.Contains(src, w) {
+			t.Errorf("Source lacks %q:\n%s", w, src)
+		}
+	}
+	if strings.Contains(src, "dl/") {
+		t.Errorf("Source names a directory: %s", src)
+	}
+	// Sessions and prev close from the daily closes.
+	if n := len(s.Header.Sessions); n != 4 {
+		t.Fatalf("%d sessions", n)
+	}
+	if s.Header.MainDay != "2024-03-12" {
+		t.Errorf("main day %s, want the last session", s.Header.MainDay)
+	}
+	s1 := s.Header.Sessions[1]
+	if s1.Date != "2024-03-05" || !s1.Open.Equal(et(2024, 3, 5, 9, 30)) || !s1.Close.Equal(et(2024, 3, 5, 16, 0)) || s1.PrevClose["NVDA"] != 10.00 {
+		t.Errorf("session %+v", s1)
+	}
+	// The gap over the dropped rows takes the last close that exists.
+	if pc := s.Header.Sessions[3].PrevClose["NVDA"]; pc != 10.80 {
+		t.Errorf("prev close on 03-12 = %v, want 10.80 (03-07)", pc)
+	}
+	if s.Header.Sessions[0].PrevClose != nil {
+		t.Errorf("first session has a prev close: %v", s.Header.Sessions[0].PrevClose)
+	}
+	if !strings.Contains(s.Header.Title, "NVDA") || !strings.Contains(s.Header.Title, "daily") {
+		t.Errorf("title %q", s.Header.Title)
+	}
+}
+
+func TestImportFileNamesAndKinds(t *testing.T) {
+	row := "Date,Open,High,Low,Close,Volume\n2024-03-04,5,6,4,5.5,0\n"
+	cases := []struct {
+		name, sym, kind string
+		noVolume        bool
+	}{
+		{"^GSPC.csv", "^GSPC", KindIndex, true},
+		{"data/spy.csv", "SPY", KindETF, true},
+		{`C:\dl\BRK-B.csv`, "BRK-B", KindEquity, true},
+		{"amd_5m.csv.gz", "AMD", KindEquity, true},
+		{"TSM-daily.CSV", "TSM", KindEquity, true},
+		{"SPX.csv", "SPX", KindIndex, true},
+	}
+	for _, c := range cases {
+		s, _ := impRun(t, ImportOptions{}, impFile(c.name, row))
+		sym := s.Header.Symbols[0]
+		if sym.Symbol != c.sym || sym.Kind != c.kind || sym.NoVolume != c.noVolume {
+			t.Errorf("%s: got %+v", c.name, sym)
+		}
+	}
+	s, _ := impRun(t, ImportOptions{}, impFile("^GSPC.csv", row))
+	if s.Header.Symbols[0].Name != "S&P 500" {
+		t.Errorf("^GSPC name %q", s.Header.Symbols[0].Name)
+	}
+	for _, bad := range []string{"my prices.csv", "-", ""} {
+		_, _, err := Import(ImportOptions{}, impFile(bad, row))
+		if err == nil || !strings.Contains(err.Error(), "ticker") {
+			t.Errorf("file %q without ticker column: err %v", bad, err)
+		}
+	}
+}
+
+func TestImportSymbolColumnDaily(t *testing.T) {
+	csv := "date,Symbol,Open,High,Low,Close,Adj Close,Volume\n" +
+		"2024-03-04,bbb,20,21,19,20.5,20.4,100\n" +
+		"2024-03-04,AAA,10,11,9,10.5,10.4,200\n" +
+		"2024-03-05,AAA,10.5,12,10,11.5,11.4,300\n" +
+		"2024-03-05,BBB,20.5,22,20,21.5,21.4,400\n" +
+		"2024-03-05,,1,1,1,1,1,1\n" + // 6: no ticker
+		"2024-03-05,A B,1,1,1,1,1,1\n" // 7: bad ticker
+	s, probs := impRun(t, ImportOptions{}, impFile("long.csv", csv))
+	if len(s.Bars) != 4 {
+		t.Fatalf("%d bars:\n%s", len(s.Bars), impReasons(probs))
+	}
+	// Symbol order is first appearance; bars are time then symbol order.
+	if s.Header.Symbols[0].Symbol != "BBB" || s.Header.Symbols[1].Symbol != "AAA" {
+		t.Fatalf("symbols %+v", s.Header.Symbols)
+	}
+	if s.Bars[0].Symbol != "BBB" || s.Bars[1].Symbol != "AAA" || s.Bars[2].Symbol != "BBB" || s.Bars[3].Symbol != "AAA" {
+		t.Errorf("bar order %v %v %v %v", s.Bars[0].Symbol, s.Bars[1].Symbol, s.Bars[2].Symbol, s.Bars[3].Symbol)
+	}
+	impWant(t, probs, "long.csv", 6, "ticker missing")
+	impWant(t, probs, "long.csv", 7, `bad ticker "A B"`)
+	pc := s.Header.Sessions[1].PrevClose
+	if pc["AAA"] != 10.5 || pc["BBB"] != 20.5 {
+		t.Errorf("prev close %v", pc)
+	}
+
+	// Symbols filter: order from the option, other rows skipped quietly,
+	// a symbol not found is reported.
+	s, probs = impRun(t, ImportOptions{Symbols: []string{"aaa", "ZZZ"}}, impFile("long.csv", csv))
+	if len(s.Header.Symbols) != 1 || s.Header.Symbols[0].Symbol != "AAA" || len(s.Bars) != 2 {
+		t.Fatalf("filtered: %+v, %d bars", s.Header.Symbols, len(s.Bars))
+	}
+	impWant(t, probs, "import", 0, "ZZZ", "no bars")
+	if !strings.Contains(s.Header.Source, "rows of other symbols skipped") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+}
+
+func TestImportIntradayLongTable(t *testing.T) {
+	// The same instants written four ways: naive with "utc" in the column
+	// name, +00:00, -05:00 and Z.
+	forms := map[string][]string{
+		"bar_start_utc": {"2025-01-27 14:30:00", "2025-01-27 14:35:00", "2025-01-27 14:40:00", "2025-01-28 14:30:00"},
+		"datetime":      {"2025-01-27 14:30:00+00:00", "2025-01-27 14:35:00+00:00", "2025-01-27T14:40:00+0000", "2025-01-28 14:30:00+00:00"},
+		"Timestamp":     {"2025-01-27 09:30:00-05:00", "2025-01-27 09:35:00-05:00", "2025-01-27 09:40:00-05:00", "2025-01-28 09:30:00-05:00"},
+		"time":          {"2025-01-27T14:30:00Z", "2025-01-27T14:35:00.000Z", "2025-01-27T14:40:00Z", "2025-01-28T14:30:00Z"},
+	}
+	for col, ts := range forms {
+		csv := "ticker," + col + ",open,high,low,close,volume,wap,count\n" +
+			"XYZ," + ts[0] + ",10,11,9,10.5,100.0,10.2,5\n" +
+			"QQQ," + ts[0] + ",500,501,499,500.5,50.0,500,5\n" +
+			"XYZ," + ts[1] + ",10.5,11,10,10.8,110.0,10.2,5\n" +
+			"XYZ," + ts[2] + ",10.8,11.5,10.6,11.2,120.0,10.2,5\n" +
+			"XYZ," + ts[3] + ",11,11.4,10.9,11.3,130.0,10.2,5\n"
+		s, probs := impRun(t, ImportOptions{}, impFile("bars.csv", csv))
+		if len(probs) != 0 {
+			t.Errorf("%s: problems:\n%s", col, impReasons(probs))
+		}
+		if len(s.Bars) != 5 {
+			t.Fatalf("%s: %d bars", col, len(s.Bars))
+		}
+		b := s.Bars[0]
+		if !b.Time.Equal(et(2025, 1, 27, 9, 30)) || b.Interval != "5m" || b.Symbol != "XYZ" {
+			t.Errorf("%s: first bar %+v", col, b)
+		}
+		if b.Time.Location() != Location() {
+			t.Errorf("%s: bar time not in exchange time: %v", col, b.Time)
+		}
+		if last := s.Bars[4]; !last.Time.Equal(et(2025, 1, 28, 9, 30)) {
+			t.Errorf("%s: last bar %v", col, last.Time)
+		}
+		if q, _ := s.Symbol("QQQ"); q.Kind != KindETF {
+			t.Errorf("QQQ kind %q", q.Kind)
+		}
+		// Prev close from the previous session's last intraday bar.
+		if pc := s.Header.Sessions[1].PrevClose["XYZ"]; pc != 11.2 {
+			t.Errorf("%s: intraday prev close %v, want 11.2", col, pc)
+		}
+		if s.Header.Sessions[1].PrevClose["QQQ"] != 500.5 {
+			t.Errorf("%s: QQQ prev close %v", col, s.Header.Sessions[1].PrevClose)
+		}
+	}
+}
+
+func TestImportNaiveTimeZone(t *testing.T) {
+	csv := "Datetime,Open,High,Low,Close,Volume\n" +
+		"2025-01-27 09:30:00,10,11,9,10.5,100\n" +
+		"2025-01-27 09:31:00,10.5,11,10,10.8,110\n"
+	// Without "utc" in the column name a naive time is exchange time.
+	s, _ := impRun(t, ImportOptions{}, impFile("AMD_1m.csv", csv))
+	if b := s.Bars[0]; !b.Time.Equal(et(2025, 1, 27, 9, 30)) || b.Interval != "1m" || b.Symbol != "AMD" {
+		t.Errorf("exchange-time default: %+v", b)
+	}
+	if strings.Contains(s.Header.Source, "read as UTC") {
+		t.Errorf("Source claims UTC: %s", s.Header.Source)
+	}
+	// The option overrides.
+	s, _ = impRun(t, ImportOptions{TimeZone: time.UTC}, impFile("AMD_1m.csv", csv))
+	if b := s.Bars[0]; !b.Time.Equal(time.Date(2025, 1, 27, 9, 30, 0, 0, time.UTC)) {
+		t.Errorf("TimeZone UTC: %v", b.Time)
+	}
+	// "utc" in the column name means UTC, and the header says so.
+	s, _ = impRun(t, ImportOptions{}, impFile("AMD.csv", strings.Replace(csv, "Datetime", "time_utc", 1)))
+	if b := s.Bars[0]; !b.Time.Equal(et(2025, 1, 27, 4, 30)) {
+		t.Errorf("time_utc: %v", b.Time)
+	}
+	if !strings.Contains(s.Header.Source, "times without offset read as UTC") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+}
+
+func TestImportBadCells(t *testing.T) {
+	csv := "Date,Ticker,Open,High,Low,Close,Volume\n" + // 1
+		"2024-03-04,AAA,10,11,9,10.5,100\n" + // 2 good
+		"2024-03-05,AAA,abc,11,9,10.5,100\n" + // 3 bad open
+		"2024-03-06,AAA,10,11,9,10.5.1,100\n" + // 4 bad close
+		"2024-03-07,AAA,0,11,9,10.5,100\n" + // 5 zero open
+		"2024-03-08,AAA,-1,11,9,10.5,100\n" + // 6 negative
+		"2024-03-11,AAA,12,11,9,10.5,100\n" + // 7 open above high
+		"2024-03-12,AAA,10,11,11.5,10.5,100\n" + // 8 low above high
+		"2024-03-13,AAA,10,11,9,10.5,lots\n" + // 9 bad volume: kept, 0
+		"2024-03-14,AAA,NaN,11,9,10.5,100\n" + // 10 NaN = missing
+		"2024-13-01,AAA,10,11,9,10.5,100\n" + // 11 bad date
+		",AAA,10,11,9,10.5,100\n" + // 12 no date
+		"2024-03-15,AAA,10,11\n" + // 13 short row
+		"2024-03-18,AAA,Inf,11,9,10.5,100\n" + // 14 infinite
+		"2024-03-19,AAA,\"$1,010.00\",\"1,020\",\"1,000\",\"1,015.5\",\"1,234\"\n" + // 15 good, formatted
+		"2024-03-20,AAA,10,11,9,10.5,-5\n" // 16 negative volume: kept, 0
+	s, probs := impRun(t, ImportOptions{}, impFile("x.csv", csv))
+	f := "x.csv"
+	impWant(t, probs, f, 3, `bad open "abc"`, "dropped")
+	impWant(t, probs, f, 4, `bad close "10.5.1"`, "dropped")
+	impWant(t, probs, f, 5, "open 0 is not a positive price", "dropped")
+	impWant(t, probs, f, 6, "not a positive price", "dropped")
+	impWant(t, probs, f, 7, "outside [low, high]", "dropped")
+	impWant(t, probs, f, 8, "outside [low, high]", "dropped")
+	impWant(t, probs, f, 9, `bad volume "lots"`, "stored as 0")
+	impWant(t, probs, f, 10, "open missing", "dropped")
+	impWant(t, probs, f, 11, `bad time "2024-13-01"`, "dropped")
+	impWant(t, probs, f, 12, "time missing", "dropped")
+	impWant(t, probs, f, 13, "low, close missing", "dropped")
+	impWant(t, probs, f, 14, `bad open "Inf"`, "dropped")
+	impWant(t, probs, f, 16, `bad volume "-5"`, "stored as 0")
+	if len(s.Bars) != 4 {
+		t.Fatalf("%d bars, want 4 (lines 2, 9, 15, 16):\n%s", len(s.Bars), impReasons(probs))
+	}
+	b, _ := impBarAt(s, "AAA", "1d", et(2024, 3, 19, 0, 0))
+	if b.Open != 1010 || b.High != 1020 || b.Low != 1000 || b.Close != 1015.5 || b.Volume != 1234 {
+		t.Errorf("formatted numbers: %+v", b)
+	}
+	if !strings.Contains(s.Header.Source, "Volume unknown (stored as 0) on 2 rows: AAA 2") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+}
+
+func TestImportDuplicatesAcrossFiles(t *testing.T) {
+	a := "ticker,datetime,open,high,low,close,volume\n" +
+		"AAA,2025-01-27T14:30:00Z,10,11,9,10.5,100\n" +
+		"AAA,2025-01-27T14:31:00Z,10.5,11,10,10.7,100\n"
+	b := "ticker,datetime,open,high,low,close,volume\n" +
+		"AAA,2025-01-27T14:31:00Z,10.5,11,10,10.9,100\n" + // same time, other close
+		"AAA,2025-01-27T14:32:00Z,10.9,11,10,10.6,100\n"
+	s, probs := impRun(t, ImportOptions{}, impFile("a.csv", a), impFile("b.csv", b))
+	if len(s.Bars) != 3 {
+		t.Fatalf("%d bars", len(s.Bars))
+	}
+	if b, _ := impBarAt(s, "AAA", "1m", et(2025, 1, 27, 9, 31)); b.Close != 10.7 {
+		t.Errorf("kept %v, want the first file's row", b.Close)
+	}
+	impWant(t, probs, "b.csv", 2, "duplicate of a.csv:3", "values differ", "dropped")
+	if !strings.Contains(s.Header.Source, "a.csv (2 rows, 2 1m bars); b.csv (2 rows, 1 1m bars)") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+}
+
+func TestImportYFinanceMultiHeader(t *testing.T) {
+	csv := "Price,Adj Close,Close,High,Low,Open,Volume,Close,High,Low,Open,Volume\n" +
+		"Ticker,AAA,AAA,AAA,AAA,AAA,AAA,^IDX,^IDX,^IDX,^IDX,^IDX\n" +
+		"Date,,,,,,,,,,,\n" +
+		"2024-03-04,10.4,10.5,11,9,10,100,500,510,490,505,0\n" +
+		"2024-03-05,10.9,11,11.5,10,10.5,200,505,515,500,510,0\n"
+	s, probs := impRun(t, ImportOptions{}, impFile("download.csv", csv))
+	if len(probs) != 0 {
+		t.Errorf("problems:\n%s", impReasons(probs))
+	}
+	if len(s.Bars) != 4 || len(s.Header.Symbols) != 2 {
+		t.Fatalf("%d bars, symbols %+v", len(s.Bars), s.Header.Symbols)
+	}
+	b, _ := impBarAt(s, "^IDX", "1d", et(2024, 3, 5, 0, 0))
+	if b.Open != 510 || b.Close != 505 || b.High != 515 {
+		t.Errorf("^IDX bar %+v", b)
+	}
+	if idx, _ := s.Symbol("^IDX"); !idx.NoVolume || idx.Kind != KindIndex {
+		t.Errorf("^IDX %+v", idx)
+	}
+	if aaa, _ := s.Symbol("AAA"); aaa.PriceBasis != BasisPrinted {
+		t.Errorf("AAA basis %q", aaa.PriceBasis)
+	}
+	// Single ticker, no Date row.
+	csv = "Price,Close,High,Low,Open,Volume\nTicker,AAA,AAA,AAA,AAA,AAA\n2024-03-04,10.5,11,9,10,100\n"
+	s, _ = impRun(t, ImportOptions{}, impFile("x.csv", csv))
+	if len(s.Bars) != 1 || s.Bars[0].Symbol != "AAA" {
+		t.Errorf("single-ticker yfinance: %+v", s.Bars)
+	}
+}
+
+func TestImportAdjusted(t *testing.T) {
+	// Adj Close but no Close column: the close is Adj Close, basis adjusted.
+	csv := "Date,Open,High,Low,Adj Close,Volume\n2024-03-04,10,11,9,10.5,100\n"
+	s, _ := impRun(t, ImportOptions{}, impFile("AAA.csv", csv))
+	if sym := s.Header.Symbols[0]; sym.PriceBasis != BasisAdjusted {
+		t.Errorf("adj-close-only basis %q", sym.PriceBasis)
+	}
+	if !strings.Contains(s.Header.Source, "Dividend-adjusted prices for AAA") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+	// Both columns: printed by default; Adjusted scales by adj/close.
+	csv = "Date,Open,High,Low,Close,Adj Close,Volume\n2024-03-04,10,12,8,10,9,100\n"
+	s, _ = impRun(t, ImportOptions{}, impFile("AAA.csv", csv))
+	if b := s.Bars[0]; b.Close != 10 || s.Header.Symbols[0].PriceBasis != BasisPrinted {
+		t.Errorf("default printed: %+v %q", b, s.Header.Symbols[0].PriceBasis)
+	}
+	s, _ = impRun(t, ImportOptions{Adjusted: true}, impFile("AAA.csv", csv))
+	b := s.Bars[0]
+	if math.Abs(b.Open-9) > 1e-9 || math.Abs(b.High-10.8) > 1e-9 || math.Abs(b.Low-7.2) > 1e-9 || b.Close != 9 ||
+		s.Header.Symbols[0].PriceBasis != BasisAdjusted {
+		t.Errorf("adjusted: %+v %q", b, s.Header.Symbols[0].PriceBasis)
+	}
+	// A price_basis column.
+	csv = "date,ticker,open,high,low,close,adj_close,volume,price_basis\n" +
+		"2024-03-04,AAA,10,11,9,10.5,,100,\"raw (auto_adjust=False; adj_close separate)\"\n" +
+		"2024-03-04,BBB,10,11,9,10.5,,100,\"split+dividend ADJUSTED (auto_adjust=True)\"\n"
+	s, _ = impRun(t, ImportOptions{}, impFile("t.csv", csv))
+	if a, _ := s.Symbol("AAA"); a.PriceBasis != BasisPrinted {
+		t.Errorf("AAA %q", a.PriceBasis)
+	}
+	if b, _ := s.Symbol("BBB"); b.PriceBasis != BasisAdjusted {
+		t.Errorf("BBB %q", b.PriceBasis)
+	}
+}
+
+func TestImportFormats(t *testing.T) {
+	base := "Date,Open,High,Low,Close,Volume\n2024-03-04,10,11,9,10.5,100\n2024-03-05,10.5,11,10,10.8,200\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(base))
+	zw.Close()
+	cases := map[string]string{
+		"semicolon": strings.ReplaceAll(base, ",", ";"),
+		"tab":       strings.ReplaceAll(base, ",", "\t"),
+		"crlf+bom":  "\ufeff" + strings.ReplaceAll(base, "\n", "\r\n"),
+		"gzip":      gz.String(),
+		"us dates":  strings.NewReplacer("2024-03-04", "03/04/2024", "2024-03-05", "3/5/2024").Replace(base),
+		"compact":   strings.NewReplacer("2024-03-04", "20240304", "2024-03-05", "20240305").Replace(base),
+		"offset":    strings.NewReplacer("2024-03-04", "2024-03-04 00:00:00-05:00", "2024-03-05", "2024-03-05 00:00:00-05:00").Replace(base),
+		"epoch":     strings.NewReplacer("2024-03-04", "1709528400", "2024-03-05", "1709614800000").Replace(base),
+		"upper":     strings.ToUpper(base[:strings.IndexByte(base, '\n')]) + base[strings.IndexByte(base, '\n'):],
+		"blanklead": "\n\n" + base,
+		"vol alias": strings.Replace(base, "Volume", "Vol.", 1),
+		"date+time": strings.NewReplacer("Date,", "Date,Time,", "2024-03-04,", "2024-03-04,00:00,", "2024-03-05,", "2024-03-05,00:00,").Replace(base),
+		"dup col":   strings.Replace(base, "Date,Open,High,Low,Close,Volume", "Date,Open,High,Low,Close,Volume,Close", 1),
+	}
+	for name, text := range cases {
+		s, _ := impRun(t, ImportOptions{}, impFile("AAA.csv", text))
+		if len(s.Bars) != 2 {
+			t.Errorf("%s: %d bars", name, len(s.Bars))
+			continue
+		}
+		b := s.Bars[1]
+		if !b.Time.Equal(et(2024, 3, 5, 0, 0)) || b.Interval != "1d" || b.Close != 10.8 || b.Volume != 200 {
+			t.Errorf("%s: %+v", name, b)
+		}
+	}
+	_, probs := impRun(t, ImportOptions{}, impFile("AAA.csv", cases["dup col"]))
+	impWant(t, probs, "AAA.csv", 1, `duplicate column "Close"`, "using the first")
+}
+
+func TestImportIntervalAndErrors(t *testing.T) {
+	oneADay := "Datetime,Open,High,Low,Close,Volume\n2024-03-04 09:30,10,11,9,10.5,100\n2024-03-05 09:30,10,11,9,10.5,100\n"
+	if _, _, err := Import(ImportOptions{}, impFile("AAA.csv", oneADay)); err == nil || !strings.Contains(err.Error(), "interval") {
+		t.Errorf("one bar a day: %v", err)
+	}
+	s, _ := impRun(t, ImportOptions{Interval: "30m"}, impFile("AAA.csv", oneADay))
+	if s.Bars[0].Interval != "30m" {
+		t.Errorf("forced interval %q", s.Bars[0].Interval)
+	}
+	hourly := "Datetime,Open,High,Low,Close,Volume\n2024-03-04 09:30,10,11,9,10.5,100\n2024-03-04 10:30,10,11,9,10.5,100\n2024-03-04 11:30,10,11,9,10.5,100\n2024-03-04 13:30,10,11,9,10.5,100\n"
+	if s, _ := impRun(t, ImportOptions{}, impFile("AAA.csv", hourly)); s.Bars[0].Interval != "1h" {
+		t.Errorf("hourly inferred %q", s.Bars[0].Interval)
+	}
+	weekly := "Date,Open,High,Low,Close\n2024-03-04,10,11,9,10.5\n2024-03-11,10,11,9,10.5\n2024-03-18,10,11,9,10.5\n"
+	if _, _, err := Import(ImportOptions{}, impFile("AAA.csv", weekly)); err == nil || !strings.Contains(err.Error(), "weekly") {
+		t.Errorf("weekly: %v", err)
+	}
+	good := "Date,Open,High,Low,Close,Volume\n2024-03-04,10,11,9,10.5,100\n2024-03-05,10,11,9,10.5,100\n"
+	errCases := []struct {
+		name string
+		opt  ImportOptions
+		file NamedReader
+		want string
+	}{
+		{"no files", ImportOptions{}, NamedReader{}, "no reader"},
+		{"empty", ImportOptions{}, impFile("AAA.csv", ""), "empty file"},
+		{"no time column", ImportOptions{}, impFile("AAA.csv", "Open,High,Low,Close\n1,2,0.5,1\n"), "no date or time column"},
+		{"close only", ImportOptions{}, impFile("AAA.csv", "Date,Close\n2024-03-04,10\n"), "no open, high, low column"},
+		{"nothing left", ImportOptions{}, impFile("AAA.csv", "Date,Open,High,Low,Close\n2024-03-04,,,,\n"), "no bars left"},
+		{"bad main day", ImportOptions{MainDay: "27 Jan"}, impFile("AAA.csv", good), "YYYY-MM-DD"},
+		{"main day absent", ImportOptions{MainDay: "2024-03-08"}, impFile("AAA.csv", good), "not among the imported sessions"},
+		{"bad interval", ImportOptions{Interval: "5x"}, impFile("AAA.csv", good), "interval"},
+	}
+	for _, c := range errCases {
+		_, _, err := Import(c.opt, c.file)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want %q", c.name, err, c.want)
+		}
+	}
+	if _, _, err := Import(ImportOptions{}); err == nil {
+		t.Error("no inputs: no error")
+	}
+	s, _ = impRun(t, ImportOptions{MainDay: "2024-03-04", Title: "Mine", Description: "d"}, impFile("AAA.csv", good))
+	if s.Header.MainDay != "2024-03-04" || s.Header.Title != "Mine" || s.Header.Description != "d" || !s.Header.Created.Equal(impCreated) {
+		t.Errorf("options not applied: %+v", s.Header)
+	}
+}
+
+func TestImportNoVolumeColumn(t *testing.T) {
+	csv := "Date,Open,High,Low,Close\n2024-03-04,10,11,9,10.5\n"
+	s, probs := impRun(t, ImportOptions{}, impFile("AAA.csv", csv))
+	impWant(t, probs, "AAA.csv", 1, "no volume column")
+	if !s.Header.Symbols[0].NoVolume || !strings.Contains(s.Header.Source, "No volume recorded for AAA") {
+		t.Errorf("%+v / %s", s.Header.Symbols[0], s.Header.Source)
+	}
+}
+
+func TestImportMixedDailyAndIntraday(t *testing.T) {
+	daily := "date,ticker,open,high,low,close,volume\n" +
+		"2025-01-24,AAA,10,11,9,10.4,1000\n" +
+		"2025-01-27,AAA,10,10.5,8,8.5,3000\n"
+	intra := "ticker,bar_start_utc,open,high,low,close,volume\n" +
+		"AAA,2025-01-27 14:30:00,10,10.5,9.5,9.6,100\n" +
+		"AAA,2025-01-27 14:35:00,9.6,9.7,8,8.6,100\n"
+	s, probs := impRun(t, ImportOptions{MainDay: "2025-01-27"}, impFile("d.csv", daily), impFile("i.csv", intra))
+	if len(probs) != 0 {
+		t.Errorf("problems:\n%s", impReasons(probs))
+	}
+	if len(s.Bars) != 4 {
+		t.Fatalf("%d bars", len(s.Bars))
+	}
+	// Daily bar at 00:00 sorts before the day's intraday bars.
+	if s.Bars[1].Interval != "1d" || s.Bars[2].Interval != "5m" {
+		t.Errorf("order: %+v", s.Bars)
+	}
+	// Prev close from the daily close, not the intraday one.
+	if pc := s.Header.Sessions[1].PrevClose["AAA"]; pc != 10.4 {
+		t.Errorf("prev close %v", pc)
+	}
+	if !strings.Contains(s.Header.Title, "5m + daily") {
+		t.Errorf("title %q", s.Header.Title)
+	}
+}
+
+func TestImportFilesAndSave(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "FAKE.csv")
+	if err := os.WriteFile(p, []byte("Date,Open,High,Low,Close,Adj Close,Volume\n2024-03-04,10,11,9,10.5,10.4,100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := ImportFiles(ImportOptions{Created: impCreated}, p, filepath.Join("testdata", "import", "^FAKEIX.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Header.Symbols) != 2 || s.Header.Symbols[1].Symbol != "^FAKEIX" {
+		t.Fatalf("symbols %+v", s.Header.Symbols)
+	}
+	if strings.Contains(s.Header.Source, dir) {
+		t.Errorf("Source holds a machine path: %s", s.Header.Source)
+	}
+	out := filepath.Join(dir, "out.jsonl.gz")
+	if err := SaveSnapshot(out, s, WriteOptions{Gzip: true}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadFile(out, ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Bars) != len(s.Bars) || back.Header.Provenance != Imported || back.Header.Source != s.Header.Source {
+		t.Errorf("saved file differs: %d bars, header %+v", len(back.Bars), back.Header)
+	}
+	if _, _, err := ImportFiles(ImportOptions{}, filepath.Join(dir, "missing.csv")); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+func TestWriteSnapshotMergesKinds(t *testing.T) {
+	var s Snapshot
+	s.Header = testHeader()
+	for _, r := range testRecords() {
+		switch r.Kind {
+		case RecBar:
+			s.Bars = append(s.Bars, r.Bar)
+		case RecQuote:
+			s.Quotes = append(s.Quotes, r.Quote)
+		case RecEvent:
+			s.Events = append(s.Events, r.Event)
+		}
+	}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, s.Header, WriteOptions{FlushEvery: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSnapshot(w, &s); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	back, err := Decode(&buf, ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Bars) != len(s.Bars) || len(back.Quotes) != len(s.Quotes) || len(back.Events) != len(s.Events) {
+		t.Errorf("counts %d/%d/%d, want %d/%d/%d", len(back.Bars), len(back.Quotes), len(back.Events), len(s.Bars), len(s.Quotes), len(s.Events))
+	}
+}
+
+func TestParseCSVTime(t *testing.T) {
+	ny := Location()
+	good := map[string]time.Time{
+		"2025-01-27":                     time.Date(2025, 1, 27, 0, 0, 0, 0, ny),
+		"2025-01-27 09:30":               time.Date(2025, 1, 27, 9, 30, 0, 0, ny),
+		"2025-01-27T09:30:15.5":          time.Date(2025, 1, 27, 9, 30, 15, 500_000_000, ny),
+		"2025-01-27 14:30:00+00:00":      time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+		"2025-01-27 09:30:00-05:00":      time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+		"2025-01-27 09:30:00 -0500":      time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+		"2025-01-27 14:30:00 UTC":        time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+		"2025-01-27T14:30:00.000000000Z": time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+		"2025-07-01 09:30:00":            time.Date(2025, 7, 1, 13, 30, 0, 0, time.UTC), // EDT
+		"1/27/2025 9:30":                 time.Date(2025, 1, 27, 9, 30, 0, 0, ny),
+		"20250127":                       time.Date(2025, 1, 27, 0, 0, 0, 0, ny),
+		"20250127 09:30:00":              time.Date(2025, 1, 27, 9, 30, 0, 0, ny),
+		"1737988200":                     time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+		"1737988200000":                  time.Date(2025, 1, 27, 14, 30, 0, 0, time.UTC),
+	}
+	for s, want := range good {
+		_, got, ok := parseCSVTime(s, ny)
+		if !ok || !got.Equal(want) {
+			t.Errorf("%q: %v %v, want %v", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"", "2025-02-30", "2025-1-27", "27.01.2025", "2025-01-27 25:00", "2025-01-27 09:30+15:00",
+		"2025-01-27X", "1800-01-01", "123", "2025-01-27 09:30:00+05:00x", "13/01/2025"} {
+		if _, _, ok := parseCSVTime(s, ny); ok {
+			t.Errorf("%q parsed", s)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Real recorded bars (tests only; never committed to the repo).
+
+func impSharedData(t testing.TB, name string) string {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Dir(filepath.Dir(file)) // snapshots/ -> repo root
+	p := filepath.Join(root, "..", "shared", "data", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("real data %s not present (it lives at ../shared/data beside the repo): %v", name, err)
+	}
+	return p
+}
+
+func TestImportReal5MinuteBars(t *testing.T) {
+	p := impSharedData(t, "intraday_5m_2025-01-21_2025-01-31.csv")
+	s, probs, err := ImportFiles(ImportOptions{Created: impCreated}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	impCheckInvariants(t, s)
+	if len(probs) != 0 {
+		t.Errorf("%d problems importing clean data:\n%s", len(probs), impReasons(probs))
+	}
+	if n := len(s.Header.Symbols); n != 13 {
+		t.Errorf("%d symbols, want 13", n)
+	}
+	b, ok := impBarAt(s, "NVDA", "5m", et(2025, 1, 27, 15, 55))
+	if !ok || b.Close != 118.53 {
+		t.Errorf("NVDA 27 Jan 15:55 ET bar: %+v (found %v), want close 118.53", b, ok)
+	}
+	perDay := map[string]int{}
+	for _, b := range s.Bars {
+		if b.Interval != "5m" {
+			t.Fatalf("interval %q", b.Interval)
+		}
+		perDay[b.Symbol+" "+b.Time.Format("2006-01-02")]++
+	}
+	if len(s.Header.Sessions) != 9 {
+		t.Errorf("%d sessions, want 9", len(s.Header.Sessions))
+	}
+	for _, sym := range s.Header.Symbols {
+		for _, sess := range s.Header.Sessions {
+			if n := perDay[sym.Symbol+" "+sess.Date]; n != 78 {
+				t.Errorf("%s %s: %d bars, want 78", sym.Symbol, sess.Date, n)
+			}
+		}
+	}
+	for _, idx := range []string{"^GSPC", "^IXIC", "^SOX"} {
+		if sym, _ := s.Symbol(idx); sym.Kind != KindIndex || !sym.NoVolume {
+			t.Errorf("%s: %+v", idx, sym)
+		}
+	}
+	// The 24 Jan last bar's close is the 27 Jan prev close (intraday only).
+	last, _ := impBarAt(s, "NVDA", "5m", et(2025, 1, 24, 15, 55))
+	for _, sess := range s.Header.Sessions {
+		if sess.Date == "2025-01-27" && sess.PrevClose["NVDA"] != last.Close {
+			t.Errorf("27 Jan NVDA prev close %v, want the 24 Jan 15:55 close %v", sess.PrevClose["NVDA"], last.Close)
+		}
+	}
+	if s.Header.MainDay != "2025-01-31" {
+		t.Errorf("main day %s", s.Header.MainDay)
+	}
+	if !strings.Contains(s.Header.Source, "(9126 rows, 9126 5m bars)") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+	t.Logf("source: %s", s.Header.Source)
+}
+
+func TestImportRealDailyTable(t *testing.T) {
+	p := impSharedData(t, "daily_ohlcv_2025-01-02_2025-02-28.csv")
+	s, probs, err := ImportFiles(ImportOptions{Created: impCreated, MainDay: "2025-01-27"}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	impCheckInvariants(t, s)
+	// SMH and SOXX are close-only: every row dropped and reported.
+	for _, sym := range []string{"SMH", "SOXX"} {
+		if _, ok := s.Symbol(sym); ok {
+			t.Errorf("%s imported from close-only rows", sym)
+		}
+	}
+	var closeOnly, sox int
+	for _, pr := range probs {
+		switch {
+		case strings.Contains(pr.Reason, "open, high, low missing; row dropped"):
+			closeOnly++
+		case strings.HasPrefix(pr.Reason, "^SOX ") && strings.Contains(pr.Reason, "volume missing; stored as 0"):
+			sox++
+		default:
+			t.Errorf("unexpected problem: %v", pr)
+		}
+		if pr.File != p || pr.Line < 2 {
+			t.Errorf("problem without FILE:LINE: %v", pr)
+		}
+	}
+	if closeOnly != 78 || sox != 39 {
+		t.Errorf("%d close-only rows (want 78), %d blank ^SOX volumes (want 39)", closeOnly, sox)
+	}
+	if n := len(s.Header.Symbols); n != 23 {
+		t.Errorf("%d symbols, want 23", n)
+	}
+	if n := len(s.Bars); n != 23*39 {
+		t.Errorf("%d bars, want %d", n, 23*39)
+	}
+	sox1, _ := s.Symbol("^SOX")
+	if !sox1.NoVolume || sox1.Kind != KindIndex {
+		t.Errorf("^SOX %+v", sox1)
+	}
+	for _, b := range s.Bars {
+		if b.Symbol == "^SOX" && b.Volume != 0 {
+			t.Errorf("^SOX volume %d", b.Volume)
+		}
+	}
+	for sym, want := range map[string]string{"ORCL": BasisAdjusted, "VST": BasisAdjusted, "NVDA": BasisPrinted, "GOOG": BasisPrinted} {
+		if got, _ := s.Symbol(sym); got.PriceBasis != want {
+			t.Errorf("%s basis %q, want %q", sym, got.PriceBasis, want)
+		}
+	}
+	if !strings.Contains(s.Header.Source, "Volume unknown (stored as 0) on 39 rows: ^SOX 39") ||
+		!strings.Contains(s.Header.Source, "Dropped 78 rows") {
+		t.Errorf("Source: %s", s.Header.Source)
+	}
+	// NVDA's 27 Jan prev close is its 24 Jan daily close.
+	var nv24 Bar
+	for _, b := range s.Bars {
+		if b.Symbol == "NVDA" && b.Time.Equal(et(2025, 1, 24, 0, 0)) {
+			nv24 = b
+		}
+	}
+	for _, sess := range s.Header.Sessions {
+		if sess.Date == "2025-01-27" && (nv24.Close == 0 || sess.PrevClose["NVDA"] != nv24.Close) {
+			t.Errorf("27 Jan prev close %v, 24 Jan close %v", sess.PrevClose["NVDA"], nv24.Close)
+		}
+	}
+	if s.Header.MainDay != "2025-01-27" || len(s.Header.Sessions) != 39 {
+		t.Errorf("main day %s, %d sessions", s.Header.MainDay, len(s.Header.Sessions))
+	}
+}
+
+func TestImportRealBothFiles(t *testing.T) {
+	d := impSharedData(t, "daily_ohlcv_2025-01-02_2025-02-28.csv")
+	i := impSharedData(t, "intraday_5m_2025-01-21_2025-01-31.csv")
+	s, _, err := ImportFiles(ImportOptions{Created: impCreated, MainDay: "2025-01-27", Symbols: []string{"NVDA", "^GSPC"}}, d, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	impCheckInvariants(t, s)
+	if len(s.Bars) != 2*39+2*9*78 {
+		t.Errorf("%d bars", len(s.Bars))
+	}
+	gspc, _ := s.Symbol("^GSPC")
+	if gspc.NoVolume {
+		t.Error("^GSPC has daily volume but is marked NoVolume")
+	}
+	// With daily bars present the prev close is the official daily close,
+	// not the last 5-minute bar's close.
+	var last5, d24 Bar
+	for _, b := range s.Bars {
+		if b.Symbol == "NVDA" && b.Time.Equal(et(2025, 1, 24, 15, 55)) {
+			last5 = b
+		}
+		if b.Symbol == "NVDA" && b.Interval == "1d" && b.Time.Equal(et(2025, 1, 24, 0, 0)) {
+			d24 = b
+		}
+	}
+	for _, sess := range s.Header.Sessions {
+		if sess.Date == "2025-01-27" && sess.PrevClose["NVDA"] != d24.Close {
+			t.Errorf("prev close %v, daily close %v, last 5m close %v", sess.PrevClose["NVDA"], d24.Close, last5.Close)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+
+func FuzzImportCSV(f *testing.F) {
+	seeds := []string{
+		"Date,Open,High,Low,Close,Adj Close,Volume\n2024-03-04,10,11,9,10.5,10.4,100\n2024-03-05,null,,-,–,NaN,\n",
+		"ticker,bar_start_utc,open,high,low,close,volume\nAAA,2025-01-27 14:30:00+00:00,10,11,9,10.5,1.0\nAAA,2025-01-27 14:35:00+00:00,10,11,9,10.5,1.0\n",
+		"Date,Symbol,Open,High,Low,Close\n2024-03-05,AAA,1,2,0.5,1\n2024-03-04,AAA,1,2,0.5,1\n2024-03-04,AAA,1,2,0.5,1\n",
+		"Price,Close,High,Low,Open,Volume\nTicker,AAA,AAA,AAA,AAA,AAA\nDate,,,,,\n2024-03-04,10.5,11,9,10,100\n",
+		"Datetime;Open;High;Low;Close\n1737988200;1;2;0.5;1\n1737988260000;1;2;0.5;1\n",
+		"Date,Time,Open,High,Low,Close\n1/27/2025,9:30,1,2,0.5,1\n\"1/27/2025\",\"9:31\",1,2,0.5,\"1\"\"\n",
+		"date,open,high,low,close\n",
+		"\x1f\x8b\x08\x00",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), "AAA.csv")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, name string) {
+		s, probs, err := Import(ImportOptions{Created: impCreated}, NamedReader{Name: name, R: bytes.NewReader(data)})
+		for _, p := range probs {
+			if p.Reason == "" {
+				t.Fatalf("empty problem reason")
+			}
+		}
+		if err != nil {
+			if s != nil {
+				t.Fatalf("snapshot with error %v", err)
+			}
+			return
+		}
+		impCheckInvariants(t, s)
+	})
+}
+
+func BenchmarkImport5Minute(b *testing.B) {
+	p := impSharedData(b, "intraday_5m_2025-01-21_2025-01-31.csv")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := bytes.Count(data, []byte{'\n'}) - 1
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := Import(ImportOptions{Created: impCreated}, NamedReader{Name: "5m.csv", R: bytes.NewReader(data)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
