@@ -1,0 +1,585 @@
+// Package tui is the selloff dashboard: a bubbletea root model that owns
+// layout, focus, global keys and routing, and one package per pane
+// (watchlist, chart, timeline, capbars, ticker, statusbar). Market data
+// arrives as feeds.Updates on a channel the caller subscribed; replay keys
+// go to a feeds.Controller inside tea.Cmds. Nothing here does I/O outside a
+// Cmd, reads the wall clock outside a Cmd, or keeps package-level state.
+package tui
+
+import (
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+	zone "github.com/lrstanley/bubblezone"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/statusbar"
+	"github.com/selloff/selloff/tui/theme"
+	"github.com/selloff/selloff/tui/ticker"
+	"github.com/selloff/selloff/tui/watchlist"
+)
+
+// Deps is what the caller (cmd, the SSH server) gives the dashboard.
+type Deps struct {
+	Renderer *lipgloss.Renderer  // a session's renderer over SSH; lipgloss.DefaultRenderer() locally
+	Updates  <-chan feeds.Update // already subscribed by the caller; closed when the source ends
+	Control  feeds.Controller    // nil for live sources
+	Now      func() time.Time    // wall clock (freshness), injected
+	Width    int                 // initial size (SSH: the PTY window)
+	Height   int
+	Glyphs   common.Glyphs // braille|block|ascii
+	Logger   *log.Logger   // may be nil (discard)
+}
+
+// pane ids, in focus order.
+const (
+	paneWatchlist = iota
+	paneChart
+	paneTimeline
+	numPanes
+)
+
+// Model is the root model. It implements tea.Model.
+type Model struct {
+	c       common.Common
+	updates <-chan feeds.Update
+	control feeds.Controller
+	nowFn   func() time.Time
+	logger  *log.Logger
+	zones   *zone.Manager
+
+	keys KeyMap
+	help help.Model
+
+	width, height int
+	lay           layout
+
+	// Feed state.
+	upd     feeds.Update
+	hasData bool
+	lastSeq map[string]uint64
+	ended   bool
+	now     time.Time // last known wall time, from messages only
+
+	// UI state.
+	focus     int
+	showHelp  bool
+	showCap   bool
+	gotoOpen  bool
+	gotoInput textinput.Model
+	errText   string
+	note      string
+	tickTag   int  // generation of the wall-clock tick (live mode)
+	tickArmed bool // a tick is in flight
+
+	watch  watchlist.Model
+	strip  ticker.Model
+	status statusbar.Model
+	panes  panes // chart, timeline, capbars (or placeholders)
+}
+
+// New builds the dashboard.
+func New(d Deps) Model {
+	return newModel(d, true)
+}
+
+func newModel(d Deps, mouse bool) Model {
+	r := d.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	g := d.Glyphs
+	switch g {
+	case common.GlyphsBraille, common.GlyphsBlock, common.GlyphsASCII:
+	default:
+		g = common.GlyphsBraille
+	}
+	now := d.Now
+	if now == nil {
+		now = func() time.Time { return time.Time{} }
+	}
+	logger := d.Logger
+	if logger == nil {
+		logger = log.New(io.Discard)
+	}
+	st := theme.New(r, theme.DefaultPalette())
+	c := common.Common{Styles: st, Glyphs: g, Now: now}
+
+	h := help.New()
+	h.Styles = help.Styles{
+		Ellipsis:       st.HelpSep,
+		ShortKey:       st.HelpKey,
+		ShortDesc:      st.HelpDesc,
+		ShortSeparator: st.HelpSep,
+		FullKey:        st.HelpKey,
+		FullDesc:       st.HelpDesc,
+		FullSeparator:  st.HelpSep,
+	}
+	if g == common.GlyphsASCII {
+		h.Ellipsis = "..."
+		h.ShortSeparator = " - "
+	}
+
+	ti := textinput.New()
+	ti.Prompt = "go to (HH:MM or YYYY-MM-DDTHH:MM): "
+	ti.PromptStyle = st.Prompt
+	ti.TextStyle = st.Base
+	ti.PlaceholderStyle = st.Faint
+	ti.Placeholder = "14:50"
+	ti.Cursor.Style = st.Accent
+	ti.Cursor.TextStyle = st.Base
+	ti.Cursor.SetMode(cursor.CursorStatic) // no blink timer
+	ti.CharLimit = 20
+
+	m := Model{
+		c:         c,
+		updates:   d.Updates,
+		control:   d.Control,
+		nowFn:     now,
+		logger:    logger,
+		keys:      DefaultKeyMap(),
+		help:      h,
+		width:     max(d.Width, 0),
+		height:    max(d.Height, 0),
+		lastSeq:   map[string]uint64{},
+		gotoInput: ti,
+		watch:     watchlist.New(c),
+		strip:     ticker.New(c),
+		status:    statusbar.New(c),
+		panes:     newPanes(c),
+	}
+	if mouse {
+		m.zones = zone.New()
+		m.watch.SetZones(m.zones, "wl:")
+	}
+	m.watch.Focus()
+	m.syncKeys()
+	m.relayout()
+	return m
+}
+
+// Close stops the mouse-zone worker. Call it after the program ends (the
+// final model of tea.Program.Run); quitting from a key does it too.
+func (m Model) Close() {
+	if m.zones != nil {
+		m.zones.Close()
+	}
+}
+
+// Messages.
+
+// updateMsg carries one feed update and the wall time it was received.
+type updateMsg struct {
+	u  feeds.Update
+	at time.Time
+}
+
+// feedEndedMsg says the update channel closed.
+type feedEndedMsg struct{ at time.Time }
+
+// controlDoneMsg is the result of one replay command.
+type controlDoneMsg struct {
+	cmd feeds.Command
+	err error
+	at  time.Time
+}
+
+// clockTickMsg is the wall-clock tick of live mode (never armed in replay).
+type clockTickMsg struct {
+	tag int
+	t   time.Time
+}
+
+// waitUpdateCmd reads one update from ch; Update re-arms it after each.
+func waitUpdateCmd(ch <-chan feeds.Update, now func() time.Time) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		u, ok := <-ch
+		if !ok {
+			return feedEndedMsg{at: now()}
+		}
+		return updateMsg{u: u, at: now()}
+	}
+}
+
+// controlCmd sends one command to the replay controller.
+func controlCmd(c feeds.Controller, cmd feeds.Command, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		err := c.Control(cmd)
+		return controlDoneMsg{cmd: cmd, err: err, at: now()}
+	}
+}
+
+func clockTickCmd(tag int) tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockTickMsg{tag: tag, t: t} })
+}
+
+// Init starts reading updates.
+func (m Model) Init() tea.Cmd {
+	return waitUpdateCmd(m.updates, m.nowFn)
+}
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
+		m.relayout()
+	case updateMsg:
+		cmds = append(cmds, waitUpdateCmd(m.updates, m.nowFn))
+		if !msg.at.IsZero() {
+			m.now = msg.at
+		}
+		if m.apply(msg.u) {
+			cmds = append(cmds, m.armTick())
+		}
+	case feedEndedMsg:
+		m.ended = true
+		if !msg.at.IsZero() {
+			m.now = msg.at
+		}
+		m.syncKeys()
+	case controlDoneMsg:
+		if !msg.at.IsZero() {
+			m.now = msg.at
+		}
+		if msg.err != nil {
+			m.errText = msg.err.Error()
+			m.logger.Warn("replay command refused", "op", msg.cmd.Op, "err", msg.err)
+		} else {
+			m.errText = ""
+		}
+	case clockTickMsg:
+		if msg.tag != m.tickTag {
+			break // a tick of an earlier generation
+		}
+		m.tickArmed = false
+		m.now = msg.t
+		m.watch.SetNow(m.now)
+		cmds = append(cmds, m.armTick())
+	case common.ControlMsg:
+		cmds = append(cmds, m.send(msg.Cmd))
+	case tea.KeyMsg:
+		var cmd tea.Cmd
+		m, cmd = m.handleKey(msg)
+		cmds = append(cmds, cmd)
+	case tea.MouseMsg:
+		before := m.watch.Selected()
+		m.watch, _ = m.watch.Update(msg)
+		if m.watch.Selected() != before {
+			m.syncSelection()
+		}
+	default:
+		var cmd tea.Cmd
+		m.panes, cmd = m.panes.update(msg, m.focus)
+		cmds = append(cmds, cmd)
+	}
+	m.refreshStatus()
+	return m, tea.Batch(cmds...)
+}
+
+// apply takes a feed update into the model. It reports whether it was
+// accepted (stale updates from an earlier Seq of the same source are
+// dropped).
+func (m *Model) apply(u feeds.Update) bool {
+	if u.Frame == nil {
+		return false
+	}
+	if last, ok := m.lastSeq[u.Source]; ok && u.Seq <= last {
+		return false
+	}
+	m.lastSeq[u.Source] = u.Seq
+	first := !m.hasData
+	m.upd = u
+	m.hasData = true
+	live := u.Mode == feeds.ModeLive || u.Mode == feeds.ModeRecording
+	m.watch.SetLive(live)
+	m.watch.SetNow(m.now)
+	before := m.watch.Selected()
+	m.watch.SetFrame(u.Frame)
+	m.strip.SetFrame(u.Frame)
+	m.panes.setFrame(u.Frame)
+	if first || m.watch.Selected() != before {
+		m.syncSelection()
+	}
+	if u.Clock == nil || (!u.Clock.Paused && !u.Clock.AtEnd) {
+		m.strip.Advance()
+	}
+	m.syncKeys()
+	if first {
+		m.relayout()
+	}
+	return true
+}
+
+// armTick arms the one-second wall-clock tick when the source is live and
+// none is in flight. A replay never arms it: a paused replay does no
+// periodic work at all.
+func (m *Model) armTick() tea.Cmd {
+	if m.tickArmed || m.ended || !m.hasData {
+		return nil
+	}
+	if m.upd.Mode != feeds.ModeLive && m.upd.Mode != feeds.ModeRecording {
+		return nil
+	}
+	m.tickArmed = true
+	m.tickTag++
+	return clockTickCmd(m.tickTag)
+}
+
+func (m *Model) syncSelection() {
+	sym := m.watch.Selected()
+	_, group := m.watch.SelectedGroup()
+	m.panes.setSymbol(sym, group)
+}
+
+// replayable reports whether replay keys apply.
+func (m Model) replayable() bool {
+	if m.control == nil || m.ended {
+		return false
+	}
+	if m.hasData && m.upd.Mode != feeds.ModeReplay && m.upd.Mode != "" {
+		return false
+	}
+	return true
+}
+
+// syncKeys enables and disables keys after a state change, so help shows
+// only what works now.
+func (m *Model) syncKeys() {
+	on := m.replayable() && !m.gotoOpen
+	for _, b := range m.keys.replay() {
+		b.SetEnabled(on)
+	}
+	m.keys.GotoAccept.SetEnabled(m.gotoOpen)
+	m.keys.GotoCancel.SetEnabled(m.gotoOpen)
+	m.keys.Close.SetEnabled(m.showCap && !m.gotoOpen)
+	m.keys.Focus2.SetEnabled(m.lay.visible(paneChart))
+	m.keys.Focus3.SetEnabled(m.lay.visible(paneTimeline))
+	m.keys.FocusNext.SetEnabled(m.lay.visible(paneChart) || m.lay.visible(paneTimeline))
+}
+
+func (m *Model) send(c feeds.Command) tea.Cmd {
+	if m.control == nil {
+		m.errText = "this source cannot be controlled (live)"
+		return nil
+	}
+	return controlCmd(m.control, c, m.nowFn)
+}
+
+func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := &m.keys
+	// ctrl+c always quits.
+	if msg.Type == tea.KeyCtrlC {
+		m.Close()
+		return m, tea.Quit
+	}
+	if m.gotoOpen {
+		switch {
+		case key.Matches(msg, k.GotoCancel):
+			m.closeGoto()
+		case key.Matches(msg, k.GotoAccept):
+			at, err := parseGoto(m.gotoInput.Value(), m.upd.Frame)
+			if err != nil {
+				m.note = err.Error()
+				return m, nil
+			}
+			m.note = ""
+			m.closeGoto()
+			return m, m.send(feeds.Command{Op: feeds.OpSeek, At: at})
+		default:
+			var cmd tea.Cmd
+			m.gotoInput, cmd = m.gotoInput.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	}
+	if m.watch.Filtering() {
+		before := m.watch.Selected()
+		var cmd tea.Cmd
+		m.watch, cmd = m.watch.Update(msg)
+		if m.watch.Selected() != before {
+			m.syncSelection()
+		}
+		return m, cmd
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.Close()
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+		m.help.ShowAll = m.showHelp
+		m.relayout()
+		return m, nil
+	case key.Matches(msg, k.Close):
+		m.showCap = false
+		m.relayout()
+		return m, nil
+	case key.Matches(msg, k.CapBars):
+		m.showCap = !m.showCap
+		m.relayout()
+		return m, nil
+	case key.Matches(msg, k.FocusNext):
+		m.setFocus(m.nextFocus())
+		return m, nil
+	case key.Matches(msg, k.Focus1):
+		m.setFocus(paneWatchlist)
+		return m, nil
+	case key.Matches(msg, k.Focus2):
+		m.setFocus(paneChart)
+		return m, nil
+	case key.Matches(msg, k.Focus3):
+		m.setFocus(paneTimeline)
+		return m, nil
+	case key.Matches(msg, k.Goto):
+		m.gotoOpen = true
+		m.gotoInput.SetValue("")
+		m.gotoInput.Focus() // static cursor: no blink Cmd needed
+		m.note = ""
+		m.syncKeys()
+		m.relayout()
+		return m, nil
+	}
+	if c, ok := m.replayCommand(msg); ok {
+		m.note = ""
+		return m, m.send(c)
+	}
+	// The focused pane.
+	switch m.focus {
+	case paneWatchlist:
+		before := m.watch.Selected()
+		var cmd tea.Cmd
+		m.watch, cmd = m.watch.Update(msg)
+		if m.watch.Selected() != before {
+			m.syncSelection()
+		}
+		return m, cmd
+	default:
+		var cmd tea.Cmd
+		m.panes, cmd = m.panes.update(msg, m.focus)
+		return m, cmd
+	}
+}
+
+// replayCommand maps a replay key to its command.
+func (m Model) replayCommand(msg tea.KeyMsg) (feeds.Command, bool) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Pause):
+		return feeds.Command{Op: feeds.OpTogglePause}, true
+	case key.Matches(msg, k.Faster):
+		return feeds.Command{Op: feeds.OpFaster}, true
+	case key.Matches(msg, k.Slower):
+		return feeds.Command{Op: feeds.OpSlower}, true
+	case key.Matches(msg, k.StepFwd):
+		return feeds.Command{Op: feeds.OpStep, N: 1}, true
+	case key.Matches(msg, k.StepBack):
+		return feeds.Command{Op: feeds.OpStep, N: -1}, true
+	case key.Matches(msg, k.Fwd30):
+		return feeds.Command{Op: feeds.OpSeekBy, By: 30 * time.Minute}, true
+	case key.Matches(msg, k.Back30):
+		return feeds.Command{Op: feeds.OpSeekBy, By: -30 * time.Minute}, true
+	case key.Matches(msg, k.Open):
+		return feeds.Command{Op: feeds.OpOpen}, true
+	case key.Matches(msg, k.CloseDay):
+		return feeds.Command{Op: feeds.OpClose}, true
+	case key.Matches(msg, k.NextDay):
+		return feeds.Command{Op: feeds.OpNextDay}, true
+	case key.Matches(msg, k.PrevDay):
+		return feeds.Command{Op: feeds.OpPrevDay}, true
+	case key.Matches(msg, k.NextEvent):
+		return feeds.Command{Op: feeds.OpNextEvent}, true
+	case key.Matches(msg, k.PrevEvent):
+		return feeds.Command{Op: feeds.OpPrevEvent}, true
+	}
+	return feeds.Command{}, false
+}
+
+func (m *Model) closeGoto() {
+	m.gotoOpen = false
+	m.gotoInput.Blur()
+	m.syncKeys()
+	m.relayout()
+}
+
+func (m Model) nextFocus() int {
+	for k := 1; k <= numPanes; k++ {
+		p := (m.focus + k) % numPanes
+		if m.lay.visible(p) {
+			return p
+		}
+	}
+	return paneWatchlist
+}
+
+func (m *Model) setFocus(p int) {
+	if !m.lay.visible(p) {
+		return
+	}
+	m.focus = p
+	if p == paneWatchlist {
+		m.watch.Focus()
+	} else {
+		m.watch.Blur()
+	}
+	m.panes.focus(p)
+}
+
+// refreshStatus feeds the status bar from the model.
+func (m *Model) refreshStatus() {
+	hint := "? help"
+	if m.showHelp {
+		hint = "? close help"
+	}
+	s := statusbar.State{
+		HasData: m.hasData,
+		Mode:    m.upd.Mode,
+		Frame:   m.upd.Frame,
+		Clock:   m.upd.Clock,
+		Health:  m.upd.Health,
+		Now:     m.now,
+		Ended:   m.ended,
+		Err:     m.errText,
+		Note:    m.note,
+		Help:    hint,
+	}
+	m.status.Set(s)
+}
+
+// Help implements help.KeyMap for the whole program: the global keys and
+// the focused pane's.
+func (m Model) ShortHelp() []key.Binding {
+	return m.keys.ShortHelp()
+}
+
+// FullHelp is the global key groups followed by the focused pane's.
+func (m Model) FullHelp() [][]key.Binding {
+	groups := m.keys.FullHelp()
+	switch {
+	case m.gotoOpen:
+		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
+	case m.focus == paneWatchlist:
+		groups = append(groups, m.watch.FullHelp()...)
+	default:
+		groups = append(groups, m.panes.fullHelp(m.focus)...)
+	}
+	return groups
+}
+
+// tooSmall is the message shown below the smallest layout.
+func tooSmall(needW, needH int) string {
+	return "terminal too small (need " + strconv.Itoa(needW) + "x" + strconv.Itoa(needH) + ")"
+}

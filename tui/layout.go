@@ -1,0 +1,215 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+type layoutKind int
+
+const (
+	kindTooSmall layoutKind = iota
+	kindCompact             // watchlist + strip + status
+	kindMedium              // watchlist | chart (timeline under the chart when tall)
+	kindFull                // watchlist | chart over timeline
+)
+
+// Breakpoints of the layouts. Chrome heights are measured, never assumed.
+const (
+	fullMinW    = 140
+	fullMinH    = 40
+	mediumMinW  = 80
+	mediumMinH  = 24
+	compactMinW = 30
+	// mediumTimelineMinH is the main-area height from which the medium
+	// layout shows the timeline under the chart.
+	mediumTimelineMinH = 30
+)
+
+type rect struct{ w, h int }
+
+type layout struct {
+	kind         layoutKind
+	needW, needH int
+	watch        rect
+	chart        rect // chart or, when open, the value-change pane
+	timeline     rect
+	showChart    bool
+	showTimeline bool
+	helpOnly     bool // help is open and nothing else fits
+	helpH        int
+	mainH        int
+}
+
+func (l layout) visible(p int) bool {
+	switch p {
+	case paneWatchlist:
+		return l.kind != kindTooSmall && !l.helpOnly
+	case paneChart:
+		return l.showChart && !l.helpOnly
+	case paneTimeline:
+		return l.showTimeline && !l.helpOnly
+	}
+	return false
+}
+
+// minPaneHeight is the smallest useful watchlist: its frame, title, column
+// header and one row.
+func (m Model) minPaneHeight() int {
+	return m.c.Styles.Pane.GetVerticalFrameSize() + 3
+}
+
+// relayout computes the pane rectangles for the current size and chrome and
+// gives every pane its size.
+func (m *Model) relayout() {
+	W, H := m.width, m.height
+	m.strip.SetSize(W, 1)
+	m.status.SetSize(W, 1)
+	m.refreshStatus()
+	l := layout{needW: compactMinW}
+	if W <= 0 || H <= 0 {
+		m.lay = layout{kind: kindTooSmall, needW: compactMinW, needH: 1}
+		return
+	}
+	stripH := lipgloss.Height(m.strip.View())
+	statusH := lipgloss.Height(m.status.View())
+	gotoH := 0
+	if m.gotoOpen {
+		gotoH = lipgloss.Height(m.gotoView())
+	}
+	minPane := m.minPaneHeight()
+	l.needH = stripH + statusH + minPane
+	if W < l.needW || H < l.needH {
+		l.kind = kindTooSmall
+		m.lay = l
+		m.syncKeys()
+		return
+	}
+	avail := H - stripH - statusH - gotoH
+	if m.showHelp {
+		m.help.Width = W
+		l.helpH = lipgloss.Height(m.helpView())
+		if avail-l.helpH < minPane {
+			l.helpOnly = true
+			l.helpH = max(avail, 0)
+		}
+		avail -= l.helpH
+	}
+	avail = max(avail, 0)
+	l.mainH = avail
+	switch {
+	case W >= fullMinW && H >= fullMinH:
+		l.kind = kindFull
+	case W >= mediumMinW && H >= mediumMinH:
+		l.kind = kindMedium
+	default:
+		l.kind = kindCompact
+	}
+	if l.helpOnly {
+		l.mainH = 0
+	}
+	switch l.kind {
+	case kindFull:
+		ww := W * 11 / 20
+		cw := W - ww
+		ch := avail * 11 / 20
+		l.watch = rect{ww, avail}
+		l.chart = rect{cw, ch}
+		l.timeline = rect{cw, avail - ch}
+		l.showChart, l.showTimeline = true, true
+	case kindMedium:
+		ww := W * 56 / 100
+		cw := W - ww
+		l.watch = rect{ww, avail}
+		l.showChart = true
+		if avail >= mediumTimelineMinH {
+			ch := avail * 3 / 5
+			l.chart = rect{cw, ch}
+			l.timeline = rect{cw, avail - ch}
+			l.showTimeline = true
+		} else {
+			l.chart = rect{cw, avail}
+		}
+	case kindCompact:
+		l.watch = rect{W, avail}
+	}
+	m.lay = l
+	if !l.visible(m.focus) {
+		m.setFocus(paneWatchlist)
+	}
+	m.watch.SetSize(l.watch.w, l.watch.h)
+	m.panes.setSizes(l, m.showCap)
+	m.syncKeys()
+}
+
+func (m Model) gotoView() string {
+	return m.gotoInput.View()
+}
+
+func (m Model) helpView() string {
+	return m.help.View(m)
+}
+
+// View implements tea.Model.
+func (m Model) View() string {
+	out := m.view()
+	if m.zones != nil {
+		out = m.zones.Scan(out)
+	}
+	return out
+}
+
+func (m Model) view() string {
+	W, H := m.width, m.height
+	if W <= 0 || H <= 0 {
+		return ""
+	}
+	l := m.lay
+	if l.kind == kindTooSmall {
+		return ansi.Truncate(tooSmall(l.needW, l.needH), W, "")
+	}
+	var parts []string
+	if !l.helpOnly && l.mainH > 0 {
+		parts = append(parts, m.mainView())
+	}
+	if m.gotoOpen {
+		parts = append(parts, clipLines(m.gotoView(), W, 1))
+	}
+	if m.showHelp && l.helpH > 0 {
+		parts = append(parts, clipLines(m.helpView(), W, l.helpH))
+	}
+	parts = append(parts, m.strip.View(), m.status.View())
+	return clipLines(strings.Join(parts, "\n"), W, H)
+}
+
+func (m Model) mainView() string {
+	l := m.lay
+	left := m.watch.View()
+	if !l.showChart && !l.showTimeline {
+		return left
+	}
+	var right []string
+	if l.showChart {
+		right = append(right, m.panes.chartView(m.showCap))
+	}
+	if l.showTimeline {
+		right = append(right, m.panes.timelineView())
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, left, strings.Join(right, "\n"))
+}
+
+// clipLines cuts s to at most h lines of at most w cells each.
+func clipLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:max(h, 0)]
+	}
+	for i, ln := range lines {
+		if lipgloss.Width(ln) > w {
+			lines[i] = ansi.Truncate(ln, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,287 @@
+// Package statusbar is the bottom line: mode and provenance badges, the
+// snapshot title, exchange date and time, market state, replay speed and
+// pause, feed health and the last error in words. Segments are dropped by
+// priority when the terminal is narrow; the badges stay.
+package statusbar
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// State is everything the bar shows. The root fills it from the latest
+// update and its own state.
+type State struct {
+	HasData bool
+	Mode    feeds.Mode
+	Frame   *market.Frame
+	Clock   *feeds.ClockStatus
+	Health  feeds.Health
+	Now     time.Time // last known wall time (for retry countdowns)
+	Ended   bool      // the update channel closed
+	Err     string    // the last error of the UI (a refused command, a bad input)
+	Note    string    // a short notice ("go to: bad time ...")
+	Help    string    // the help hint ("? help")
+}
+
+// Model is the status bar. It is one line high.
+type Model struct {
+	c     common.Common
+	width int
+	s     State
+}
+
+// New returns a status bar.
+func New(c common.Common) Model { return Model{c: c} }
+
+// SetSize sets the width; the bar is one line.
+func (m *Model) SetSize(w, _ int) { m.width = max(w, 0) }
+
+// Set replaces the state shown.
+func (m *Model) Set(s State) { m.s = s }
+
+// Height is the bar's rendered height.
+func (m Model) Height() int { return lipgloss.Height(m.View()) }
+
+type segment struct {
+	text string
+	drop int // lower drops first; 0 never
+	trim bool
+}
+
+// MarketState names the market state at the frame's time from its session
+// times: pre-market, open, after hours or closed.
+func MarketState(f *market.Frame) string {
+	s, ok := f.CurrentSession()
+	if !ok {
+		return "closed"
+	}
+	t := f.Time
+	loc := snapshots.Location()
+	d := s.Open.In(loc)
+	pre := time.Date(d.Year(), d.Month(), d.Day(), 4, 0, 0, 0, loc)
+	post := time.Date(d.Year(), d.Month(), d.Day(), 20, 0, 0, 0, loc)
+	switch {
+	case t.Before(pre):
+		return "closed"
+	case t.Before(s.Open):
+		return "pre-market"
+	case t.Before(s.Close):
+		return "open"
+	case t.Before(post):
+		return "after hours"
+	}
+	return "closed"
+}
+
+// Speed formats a replay speed: "60×", "0.5×" ("60x" in ascii).
+func Speed(v float64, g common.Glyphs) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if v >= 10 {
+		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	return common.Text(s+"×", g)
+}
+
+// HealthText describes feed health in words, with a retry countdown
+// measured from now (the last wall time the root was told).
+func HealthText(h feeds.Health, now time.Time) string {
+	var s string
+	switch h.State {
+	case feeds.HealthOK, "":
+		s = "feed ok"
+	case feeds.HealthRetrying:
+		s = "retrying"
+		if !h.RetryAt.IsZero() && !now.IsZero() {
+			if d := h.RetryAt.Sub(now); d > 0 {
+				s += " in " + strconv.Itoa(int(math.Ceil(d.Seconds()))) + "s"
+			} else {
+				s += " now"
+			}
+		}
+	case feeds.HealthReauth:
+		s = "re-authenticating"
+	case feeds.HealthOffline:
+		s = "offline"
+	case feeds.HealthDegraded:
+		s = "degraded"
+	case feeds.HealthStopped:
+		s = "stopped"
+	default:
+		s = string(h.State)
+	}
+	if h.Detail != "" {
+		s += ": " + h.Detail
+	}
+	if h.Skipped > 0 {
+		n := strconv.Itoa(h.Skipped) + " bad records skipped"
+		if h.Skipped == 1 {
+			n = "1 bad record skipped"
+		}
+		s += ", " + n
+	}
+	return s
+}
+
+func (m Model) segments() []segment {
+	st := m.c.Styles
+	g := m.c.Glyphs
+	s := m.s
+	var segs []segment
+	add := func(text string, drop int, trim bool) {
+		if text != "" {
+			segs = append(segs, segment{text, drop, trim})
+		}
+	}
+	if !s.HasData || s.Frame == nil {
+		add(st.Badge.Render("SELLOFF"), 0, false)
+		if s.Ended {
+			add(st.Err.Render("feed ended before any data"), 0, true)
+		} else {
+			add(st.Muted.Render("waiting for data…"), 3, true)
+		}
+		if s.Err != "" {
+			add(st.Err.Render("error: "+s.Err), 2, true)
+		}
+		add(st.Faint.Render(s.Help), 1, false)
+		return segs
+	}
+	f := s.Frame
+	mode := strings.ToUpper(string(s.Mode))
+	if mode == "" {
+		mode = "REPLAY"
+	}
+	modeStyle := st.Badge
+	if s.Mode == feeds.ModeRecording {
+		modeStyle = st.BadgeErr
+	}
+	add(modeStyle.Render(mode), 0, false)
+	if p := f.Provenance; p != "" && (s.Mode == feeds.ModeReplay || s.Mode == "") {
+		ps := st.Badge
+		if p == snapshots.Reconstructed {
+			ps = st.BadgeWarn
+		}
+		add(ps.Render(strings.ToUpper(string(p))), 0, false)
+	}
+	add(st.Title.Render(common.Text(f.Title, g)), 2, true)
+	if !f.Time.IsZero() {
+		t := f.Time.In(snapshots.Location())
+		add(st.Base.Render(t.Format("Mon 2 Jan 2006 15:04")+" ET"), 0, false) // shortened in View when narrow
+	}
+	add(st.Muted.Render(MarketState(f)), 3, false)
+	if c := s.Clock; c != nil {
+		var cs string
+		switch {
+		case c.AtEnd:
+			cs = "end of data"
+		case c.Paused:
+			cs = common.Text("⏸ paused", g)
+			if g == common.GlyphsASCII {
+				cs = "|| paused"
+			}
+		default:
+			cs = common.Text("▶ ", g) + Speed(c.Speed, g)
+			if g == common.GlyphsASCII {
+				cs = "> " + Speed(c.Speed, g)
+			}
+		}
+		if c.Follows {
+			cs += " (following)"
+		}
+		sty := st.Accent
+		if c.Paused {
+			sty = st.Warn
+		}
+		add(sty.Render(cs), 0, false)
+	}
+	h := HealthText(s.Health, s.Now)
+	hs := st.Up
+	switch s.Health.State {
+	case feeds.HealthRetrying, feeds.HealthReauth, feeds.HealthDegraded:
+		hs = st.Warn
+	case feeds.HealthOffline, feeds.HealthStopped:
+		hs = st.Err
+	default:
+		if s.Health.Skipped > 0 {
+			hs = st.Warn
+		}
+	}
+	if s.Ended {
+		add(st.Err.Render("feed ended"), 0, false)
+	} else {
+		add(hs.Render(common.Text(h, g)), 1, true)
+	}
+	errText := s.Err
+	if errText == "" && s.Health.LastErr != "" && s.Health.State != feeds.HealthOK {
+		errText = s.Health.LastErr
+	}
+	if errText != "" {
+		add(st.Err.Render(common.Text("error: "+errText, g)), 1, true)
+	}
+	if s.Note != "" {
+		add(st.Warn.Render(common.Text(s.Note, g)), 1, true)
+	}
+	add(st.Faint.Render(s.Help), 1, false)
+	return segs
+}
+
+// View renders the bar, dropping low-priority segments and then trimming
+// text to fit the width.
+func (m Model) View() string {
+	w := m.width
+	if w <= 0 {
+		return ""
+	}
+	segs := m.segments()
+	const sep = "  "
+	width := func(ss []segment) int {
+		n := 0
+		for i, s := range ss {
+			if i > 0 {
+				n += len(sep)
+			}
+			n += lipgloss.Width(s.text)
+		}
+		return n
+	}
+	for level := 1; width(segs) > w && level <= 5; level++ {
+		kept := segs[:0:0]
+		for _, s := range segs {
+			if s.drop != level {
+				kept = append(kept, s)
+			}
+		}
+		segs = kept
+	}
+	// Short exchange time when still too wide.
+	if width(segs) > w && m.s.Frame != nil && !m.s.Frame.Time.IsZero() {
+		long := m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006 15:04")+" ET")
+		for i := range segs {
+			if segs[i].text == long {
+				segs[i].text = m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04")+" ET")
+			}
+		}
+	}
+	parts := make([]string, len(segs))
+	for i, s := range segs {
+		parts[i] = s.text
+	}
+	out := strings.Join(parts, sep)
+	if lipgloss.Width(out) > w {
+		out = ansi.Truncate(out, w, "")
+	}
+	if d := w - lipgloss.Width(out); d > 0 {
+		out += strings.Repeat(" ", d)
+	}
+	return m.c.Styles.StatusBar.Render(out)
+}

@@ -1,0 +1,169 @@
+// Package ticker is the market-cap delta strip: the basket's total change
+// pinned at the left ("AI basket −$1.17T since Fri close"), then every
+// company's market-value change sorted by size, scrolling one step per
+// update while the market moves.
+package ticker
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// Label names the basket in the pinned total.
+const Label = "AI basket"
+
+// gap separates items; wrapGap separates the end of the list from its
+// start when it scrolls round.
+const (
+	gap     = "   "
+	wrapGap = "     "
+)
+
+// Model is the strip. It is one line high.
+type Model struct {
+	c      common.Common
+	frame  *market.Frame
+	width  int
+	offset int // scroll position in cells
+
+	pinned  string // rendered pinned total
+	content string // rendered items, one cycle (ends with wrapGap)
+	cw      int    // width of content
+}
+
+// New returns an empty strip.
+func New(c common.Common) Model { return Model{c: c} }
+
+// SetSize sets the width; the strip is always one line.
+func (m *Model) SetSize(w, _ int) { m.width = max(w, 0) }
+
+// Height is the strip's height in lines.
+func (m Model) Height() int { return lipgloss.Height(m.View()) }
+
+// SetFrame recomputes the strip from a frame. The scroll position is kept.
+func (m *Model) SetFrame(f *market.Frame) {
+	m.frame = f
+	m.build()
+}
+
+// Advance scrolls the strip by one step (one cell). The root calls it once
+// per update received while the replay plays or the live feed runs; nothing
+// else moves it, so a paused replay shows a still strip.
+func (m *Model) Advance() {
+	if m.cw > 0 {
+		m.offset = (m.offset + 1) % m.cw
+	}
+}
+
+// Offset is the scroll position (cells).
+func (m Model) Offset() int { return m.offset }
+
+// PrevSessionDay names the previous session's weekday ("Fri") for the
+// pinned label, or "" when the frame has no earlier session.
+func PrevSessionDay(f *market.Frame) string {
+	if f == nil || f.Session < 1 || f.Session >= len(f.Sessions) {
+		return ""
+	}
+	d, err := time.Parse("2006-01-02", f.Sessions[f.Session-1].Date)
+	if err != nil {
+		return ""
+	}
+	return d.Format("Mon")
+}
+
+func (m *Model) build() {
+	st := m.c.Styles
+	g := m.c.Glyphs
+	m.pinned, m.content, m.cw = "", "", 0
+	f := m.frame
+	if f == nil {
+		return
+	}
+	b := f.Basket(nil)
+	since := "since prev close"
+	if d := PrevSessionDay(f); d != "" {
+		since = "since " + d + " close"
+	}
+	total := common.Text(common.Missing, g)
+	tstyle := st.Muted
+	if len(b.Items) > 0 {
+		total = common.Text(common.Dollars(b.Delta), g)
+		tstyle = st.Move(b.Delta, math.Inf(1)).Bold(true)
+	}
+	m.pinned = st.StripLabel.Render(Label+" ") + tstyle.Render(total) + st.Muted.Render(" "+since)
+
+	items := append([]market.ValueChange(nil), b.Items...)
+	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
+	var sb strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			sb.WriteString(gap)
+		}
+		pct := 0.0
+		if it.Value-it.Delta > 0 {
+			pct = it.Delta / (it.Value - it.Delta) * 100
+		}
+		s := st.Move(pct, 5)
+		sb.WriteString(st.Bold.Render(it.Symbol))
+		sb.WriteString(" ")
+		sb.WriteString(s.Render(common.Arrow(it.Delta, g) + " " + common.Text(common.Dollars(it.Delta), g)))
+	}
+	if len(items) > 0 {
+		sb.WriteString(wrapGap)
+	}
+	m.content = sb.String()
+	m.cw = lipgloss.Width(m.content)
+	if m.cw > 0 {
+		m.offset %= m.cw
+	}
+}
+
+// View renders the strip: the pinned total, a separator, then the items,
+// scrolled when they do not fit.
+func (m Model) View() string {
+	w := m.width
+	if w <= 0 {
+		return ""
+	}
+	st := m.c.Styles
+	if m.frame == nil {
+		return fit(st.Muted.Render(Label+" waiting for data"), w)
+	}
+	sep := " │ "
+	if m.c.Glyphs == common.GlyphsASCII {
+		sep = " | "
+	}
+	left := m.pinned + st.Faint.Render(sep)
+	lw := lipgloss.Width(left)
+	if lw >= w {
+		return fit(m.pinned, w)
+	}
+	room := w - lw
+	if m.cw == 0 {
+		return fit(left, w)
+	}
+	// Everything fits (without the wrap gap): no scrolling.
+	if m.cw-len(wrapGap) <= room {
+		return fit(left+m.content, w)
+	}
+	win := ansi.Cut(m.content+m.content, m.offset, m.offset+room)
+	return fit(left+win, w)
+}
+
+func fit(s string, w int) string {
+	if lipgloss.Width(s) > w {
+		s = ansi.Truncate(s, w, "")
+	}
+	if d := w - lipgloss.Width(s); d > 0 {
+		s += strings.Repeat(" ", d)
+	}
+	return s
+}

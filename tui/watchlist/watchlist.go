@@ -1,0 +1,553 @@
+// Package watchlist is the quote table: one row per symbol, grouped by tag
+// with group subtotals of market-value change, sortable, filterable, with a
+// day-range bar, a sparkline of the day and (for live sources) the age of
+// each quote.
+package watchlist
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	zone "github.com/lrstanley/bubblezone"
+
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// SortMode orders the rows inside each group.
+type SortMode int
+
+const (
+	SortConfig SortMode = iota // the order of the snapshot or config
+	SortPct                    // % change, worst first
+	SortValue                  // market-value change, largest loss first
+	SortSymbol                 // alphabetical
+	sortModes
+)
+
+func (s SortMode) String() string {
+	switch s {
+	case SortPct:
+		return "% change"
+	case SortValue:
+		return "value change"
+	case SortSymbol:
+		return "symbol"
+	}
+	return "config"
+}
+
+// StrongMove is the % move from which rows use the strong up/down colours.
+const StrongMove = 5.0
+
+// StaleAfter is the quote age from which a live row is dimmed and marked.
+const StaleAfter = 2 * time.Minute
+
+// OtherGroup is the group of symbols without tags.
+const OtherGroup = "other"
+
+// row is one line of the table: a group header or a symbol.
+type row struct {
+	group  string
+	header bool
+	sym    int    // index into frame.Symbols (symbol rows)
+	line   string // rendered without selection
+	stale  bool
+}
+
+// Model is the watchlist pane.
+type Model struct {
+	Keys KeyMap
+
+	c       common.Common
+	frame   *market.Frame
+	live    bool
+	now     time.Time
+	width   int
+	height  int
+	focused bool
+	sortBy  SortMode
+
+	filter    textinput.Model
+	filtering bool
+
+	rows     []row
+	cursor   int    // index into rows; always a symbol row when any exists
+	selected string // symbol under the cursor, kept across rebuilds
+	offset   int    // first visible row
+
+	cols  []column
+	zones *zone.Manager
+	zpre  string
+}
+
+// New returns an empty watchlist.
+func New(c common.Common) Model {
+	ti := textinput.New()
+	ti.Prompt = "/"
+	ti.PromptStyle = c.Styles.Prompt
+	ti.TextStyle = c.Styles.Base
+	ti.PlaceholderStyle = c.Styles.Faint
+	ti.Cursor.Style = c.Styles.Accent
+	ti.Cursor.TextStyle = c.Styles.Base
+	ti.Cursor.SetMode(cursor.CursorStatic) // no blink timer
+	ti.CharLimit = 24
+	return Model{Keys: DefaultKeyMap(), c: c, filter: ti}
+}
+
+// SetZones gives the pane the program's zone manager for mouse hit tests
+// (nil disables mouse zones).
+func (m *Model) SetZones(z *zone.Manager, prefix string) { m.zones, m.zpre = z, prefix }
+
+// SetSize sets the outer size of the pane (border included).
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = max(w, 0), max(h, 0)
+	m.rebuild()
+}
+
+// SetFrame shows a new market frame.
+func (m *Model) SetFrame(f *market.Frame) {
+	m.frame = f
+	m.rebuild()
+}
+
+// SetLive turns the per-row freshness column on (live sources).
+func (m *Model) SetLive(live bool) {
+	if m.live != live {
+		m.live = live
+		m.rebuild()
+	}
+}
+
+// SetNow sets the wall time freshness is measured against.
+func (m *Model) SetNow(t time.Time) {
+	m.now = t
+	if m.live {
+		m.rebuild()
+	}
+}
+
+// Focus, Blur and Focused implement the pane contract.
+func (m *Model) Focus()       { m.focused = true }
+func (m *Model) Blur()        { m.focused = false }
+func (m Model) Focused() bool { return m.focused }
+
+// Filtering reports whether the filter is being typed: the root must then
+// send every key here.
+func (m Model) Filtering() bool { return m.filtering }
+
+// Filter returns the current filter text.
+func (m Model) Filter() string { return m.filter.Value() }
+
+// Sort returns the sort mode.
+func (m Model) Sort() SortMode { return m.sortBy }
+
+// Selected returns the selected symbol ("" when none).
+func (m Model) Selected() string {
+	if m.cursor >= 0 && m.cursor < len(m.rows) && !m.rows[m.cursor].header && m.frame != nil {
+		return m.frame.Symbols[m.rows[m.cursor].sym].Symbol
+	}
+	return ""
+}
+
+// SelectedGroup returns the group of the selected symbol and all symbols of
+// that group (in frame order), for the chart's compare mode.
+func (m Model) SelectedGroup() (string, []string) {
+	if m.frame == nil || m.cursor < 0 || m.cursor >= len(m.rows) {
+		return "", nil
+	}
+	g := m.rows[m.cursor].group
+	var syms []string
+	for _, s := range m.frame.Symbols {
+		if groupOf(s.Groups) == g {
+			syms = append(syms, s.Symbol)
+		}
+	}
+	return g, syms
+}
+
+// Select moves the cursor to sym if it is visible.
+func (m *Model) Select(sym string) {
+	for i, r := range m.rows {
+		if !r.header && m.frame.Symbols[r.sym].Symbol == sym {
+			m.setCursor(i)
+			return
+		}
+	}
+}
+
+// ShortHelp and FullHelp implement help.KeyMap.
+func (m Model) ShortHelp() []key.Binding  { return m.Keys.ShortHelp() }
+func (m Model) FullHelp() [][]key.Binding { return m.Keys.FullHelp() }
+
+func (m *Model) updateKeys() {
+	m.Keys.Accept.SetEnabled(m.filtering)
+	m.Keys.Cancel.SetEnabled(m.filtering || m.filter.Value() != "")
+	m.Keys.Filter.SetEnabled(!m.filtering)
+	nav := !m.filtering
+	for _, b := range []*key.Binding{&m.Keys.Up, &m.Keys.Down, &m.Keys.PageUp, &m.Keys.PageDown, &m.Keys.NextGroup, &m.Keys.Sort} {
+		b.SetEnabled(nav)
+	}
+}
+
+// Init implements the pane contract.
+func (m Model) Init() tea.Cmd { return nil }
+
+// Update handles keys (when focused) and mouse events.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if !m.focused {
+			return m, nil
+		}
+		return m.handleKey(msg)
+	case tea.MouseMsg:
+		m.handleMouse(msg)
+	}
+	return m, nil
+}
+
+func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	if m.filtering {
+		switch {
+		case key.Matches(msg, m.Keys.Accept):
+			m.filtering = false
+			m.filter.Blur()
+		case key.Matches(msg, m.Keys.Cancel):
+			m.filtering = false
+			m.filter.Blur()
+			m.filter.SetValue("")
+		default:
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(msg)
+			m.rebuild()
+			m.updateKeys()
+			return m, cmd
+		}
+		m.rebuild()
+		m.updateKeys()
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, m.Keys.Up):
+		m.move(-1)
+	case key.Matches(msg, m.Keys.Down):
+		m.move(1)
+	case key.Matches(msg, m.Keys.PageUp):
+		m.move(-max(m.bodyHeight()-1, 1))
+	case key.Matches(msg, m.Keys.PageDown):
+		m.move(max(m.bodyHeight()-1, 1))
+	case key.Matches(msg, m.Keys.NextGroup):
+		m.nextGroup()
+	case key.Matches(msg, m.Keys.Sort):
+		m.sortBy = (m.sortBy + 1) % sortModes
+		m.rebuild()
+	case key.Matches(msg, m.Keys.Filter):
+		m.filtering = true
+		m.filter.Focus() // static cursor: the returned blink Cmd is not needed
+	case key.Matches(msg, m.Keys.Cancel):
+		m.filter.SetValue("")
+		m.rebuild()
+	}
+	m.updateKeys()
+	return m, nil
+}
+
+func (m *Model) handleMouse(msg tea.MouseMsg) {
+	if m.zones == nil {
+		return
+	}
+	if z := m.zones.Get(m.zpre + "pane"); z == nil || !z.InBounds(msg) {
+		return
+	}
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp && msg.Action == tea.MouseActionPress:
+		m.move(-1)
+	case msg.Button == tea.MouseButtonWheelDown && msg.Action == tea.MouseActionPress:
+		m.move(1)
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease:
+		for i := m.offset; i < len(m.rows) && i < m.offset+m.bodyHeight(); i++ {
+			if m.rows[i].header {
+				continue
+			}
+			if z := m.zones.Get(m.rowZone(i)); z != nil && z.InBounds(msg) {
+				m.setCursor(i)
+				return
+			}
+		}
+	}
+}
+
+func (m Model) rowZone(i int) string {
+	return m.zpre + "row:" + m.frame.Symbols[m.rows[i].sym].Symbol
+}
+
+// move moves the cursor by n symbol rows (skipping group headers).
+func (m *Model) move(n int) {
+	if len(m.rows) == 0 {
+		return
+	}
+	i := m.cursor
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for ; n > 0; n-- {
+		j := i + step
+		for j >= 0 && j < len(m.rows) && m.rows[j].header {
+			j += step
+		}
+		if j < 0 || j >= len(m.rows) {
+			break
+		}
+		i = j
+	}
+	m.setCursor(i)
+}
+
+func (m *Model) nextGroup() {
+	if len(m.rows) == 0 {
+		return
+	}
+	cur := m.rows[m.cursor].group
+	n := len(m.rows)
+	for k := 1; k <= n; k++ {
+		j := (m.cursor + k) % n
+		if !m.rows[j].header && m.rows[j].group != cur {
+			m.setCursor(j)
+			return
+		}
+	}
+}
+
+func (m *Model) setCursor(i int) {
+	if i < 0 || i >= len(m.rows) || m.rows[i].header {
+		return
+	}
+	m.cursor = i
+	m.selected = m.frame.Symbols[m.rows[i].sym].Symbol
+	m.scrollTo()
+}
+
+// scrollTo keeps the cursor (and, when it fits, its group header) visible.
+func (m *Model) scrollTo() {
+	h := m.bodyHeight()
+	if h <= 0 {
+		m.offset = 0
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+		if m.offset > 0 && m.rows[m.offset-1].header {
+			m.offset--
+		}
+	}
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.rows)-h))
+}
+
+// bodyHeight is the number of table rows that fit (title and column header
+// excluded).
+func (m Model) bodyHeight() int {
+	fh := m.c.Styles.Pane.GetVerticalFrameSize()
+	return m.height - fh - 2
+}
+
+func (m Model) innerWidth() int {
+	return m.width - m.c.Styles.Pane.GetHorizontalFrameSize()
+}
+
+func groupOf(groups []string) string {
+	if len(groups) == 0 || groups[0] == "" {
+		return OtherGroup
+	}
+	return groups[0]
+}
+
+// rebuild recomputes columns, rows and their rendered text. It runs when
+// the frame, size, sort, filter or clock changes, so View only slices.
+func (m *Model) rebuild() {
+	m.rows = m.rows[:0]
+	f := m.frame
+	if f == nil {
+		m.cursor, m.offset = 0, 0
+		return
+	}
+	m.cols = layoutColumns(m.innerWidth(), m.live)
+	needle := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+
+	var groups []string
+	members := map[string][]int{}
+	for i, s := range f.Symbols {
+		g := groupOf(s.Groups)
+		if _, ok := members[g]; !ok {
+			groups = append(groups, g)
+			members[g] = nil
+		}
+		if needle != "" && !strings.Contains(strings.ToLower(s.Symbol), needle) &&
+			!strings.Contains(strings.ToLower(s.Name), needle) && !strings.Contains(g, needle) {
+			continue
+		}
+		members[g] = append(members[g], i)
+	}
+	for _, g := range groups {
+		idx := members[g]
+		if len(idx) == 0 {
+			continue
+		}
+		m.sortRows(idx)
+		m.rows = append(m.rows, row{group: g, header: true, line: m.groupLine(g)})
+		for _, i := range idx {
+			line, stale := m.symbolLine(i)
+			m.rows = append(m.rows, row{group: g, sym: i, line: line, stale: stale})
+		}
+	}
+	// Restore the selection.
+	m.cursor = -1
+	for i, r := range m.rows {
+		if !r.header && (m.selected == "" || f.Symbols[r.sym].Symbol == m.selected) {
+			m.cursor = i
+			break
+		}
+	}
+	if m.cursor < 0 {
+		for i, r := range m.rows {
+			if !r.header {
+				m.cursor = i
+				break
+			}
+		}
+	}
+	if m.cursor < 0 {
+		m.cursor = 0
+	} else if m.selected == "" {
+		m.selected = f.Symbols[m.rows[m.cursor].sym].Symbol
+	}
+	m.scrollTo()
+}
+
+func (m *Model) sortRows(idx []int) {
+	f := m.frame
+	key := func(i int) (float64, bool) {
+		switch m.sortBy {
+		case SortPct:
+			_, p, ok := f.Quotes[i].Change()
+			return p, ok
+		case SortValue:
+			vc, ok := f.MarketValue(i)
+			return vc.Delta, ok
+		}
+		return 0, false
+	}
+	switch m.sortBy {
+	case SortSymbol:
+		sort.SliceStable(idx, func(a, b int) bool { return f.Symbols[idx[a]].Symbol < f.Symbols[idx[b]].Symbol })
+	case SortPct, SortValue:
+		sort.SliceStable(idx, func(a, b int) bool {
+			ka, oka := key(idx[a])
+			kb, okb := key(idx[b])
+			if oka != okb {
+				return oka // known values first
+			}
+			return ka < kb
+		})
+	}
+}
+
+// View renders the pane.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	st := m.c.Styles
+	iw := m.innerWidth()
+	ih := m.height - st.Pane.GetVerticalFrameSize()
+	if iw <= 0 || ih <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(m.titleLine(iw))
+	if ih > 1 {
+		b.WriteByte('\n')
+		b.WriteString(st.Header.Render(fit(headerLine(m.cols, m.c.Glyphs), iw)))
+	}
+	body := ih - 2
+	marker := ">"
+	if m.c.Glyphs != common.GlyphsASCII {
+		marker = "▸"
+	}
+	switch {
+	case m.frame == nil && body > 0:
+		b.WriteString("\n" + st.Muted.Render(fit(" waiting for data…", iw)))
+		body--
+	case len(m.rows) == 0 && body > 0:
+		b.WriteString("\n" + st.Muted.Render(fit(" no symbol matches the filter", iw)))
+		body--
+	}
+	for i := m.offset; i < len(m.rows) && body > 0; i++ {
+		r := m.rows[i]
+		line := r.line
+		if !r.header {
+			if i == m.cursor {
+				line = st.Selected.Render(marker + line)
+			} else if r.stale {
+				line = st.Stale.Render(" " + line)
+			} else {
+				line = " " + line
+			}
+			if m.zones != nil {
+				line = m.zones.Mark(m.rowZone(i), line)
+			}
+		}
+		b.WriteByte('\n')
+		b.WriteString(line)
+		body--
+	}
+	for ; body > 0; body-- {
+		b.WriteByte('\n')
+	}
+	pane := st.Pane
+	if m.focused {
+		pane = st.PaneFocused
+	}
+	out := pane.Width(iw).Height(ih).MaxHeight(m.height).Render(b.String())
+	if m.zones != nil {
+		out = m.zones.Mark(m.zpre+"pane", out)
+	}
+	return out
+}
+
+func (m Model) titleLine(w int) string {
+	st := m.c.Styles
+	t := st.Title.Render("Watchlist")
+	extra := " sort: " + m.sortBy.String()
+	if m.filtering {
+		return fit(t+st.Muted.Render(extra)+"  "+m.filter.View(), w)
+	}
+	if v := m.filter.Value(); v != "" {
+		extra += "  filter: " + v
+	}
+	return fit(t+st.Muted.Render(extra), w)
+}
+
+// fit truncates s to w cells and pads it to exactly w.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) > w {
+		s = truncate(s, w)
+	}
+	if d := w - lipgloss.Width(s); d > 0 {
+		s += strings.Repeat(" ", d)
+	}
+	return s
+}
