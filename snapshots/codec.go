@@ -475,15 +475,72 @@ func parseFloat(f *flatField) (float64, bool) {
 	if f.str {
 		return 0, false
 	}
+	if v, ok := fastFloat(f.val); ok {
+		return v, true
+	}
 	v, err := strconv.ParseFloat(string(f.val), 64)
 	return v, err == nil
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat parses plain decimals such as 118.42 or -0.5 (no exponent, at
+// most 15 significant digits). The mantissa and the power of ten are then
+// both exact float64s, so one division gives the correctly rounded result,
+// the same value strconv.ParseFloat returns (Clinger's fast path, which
+// strconv also uses). It returns false for anything else.
+func fastFloat(b []byte) (float64, bool) {
+	i, neg := 0, false
+	if len(b) > 0 && b[0] == '-' {
+		neg, i = true, 1
+	}
+	var m uint64
+	nd, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if nd > 0 || c != '0' {
+				nd++
+			}
+			m = m*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if nd > 15 || frac >= len(pow10) {
+		return 0, false
+	}
+	v := float64(m) / pow10[frac]
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 func parseInt(f *flatField) (int64, bool) {
 	if f.str {
 		return 0, false
 	}
-	v, err := strconv.ParseInt(string(f.val), 10, 64)
+	b := f.val
+	if n := len(b); n > 0 && n <= 18 && b[0] != '-' {
+		var v int64
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		return v, true
+	}
+	v, err := strconv.ParseInt(string(b), 10, 64)
 	return v, err == nil
 }
 
@@ -553,7 +610,7 @@ func parseRFC3339(b []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+min*60+sec) - int64(offset)
-	return time.Unix(secs, int64(nsec)).In(Location()), true
+	return zoneOf(time.Unix(secs, int64(nsec))), true
 }
 
 func digits(b []byte) (int, bool) {
