@@ -30,31 +30,7 @@ func (d *Dataset) At(t time.Time) *Frame {
 		Daily:      make([][]snapshots.Bar, n),
 		Events:     st.events,
 	}
-	// Market state and the bound for the regular-session price.
-	state := snapshots.StateClosed
-	today := st.dayOf(ns)
-	if today >= 0 {
-		s := st.sess[today]
-		switch {
-		case ns >= s.pre && ns < s.open:
-			state = snapshots.StatePre
-		case ns >= s.open && ns < s.close:
-			state = snapshots.StateRegular
-		case ns >= s.close && ns < s.post:
-			state = snapshots.StatePost
-		}
-	}
-	// regBound is the latest instant <= t that lies in a regular session.
-	regBound, haveReg := int64(0), false
-	if today >= 0 && ns >= st.sess[today].open {
-		regBound, haveReg = min(ns, st.sess[today].close), true
-	} else {
-		// the previous session's close
-		k := sort.Search(len(st.sess), func(i int) bool { return st.sess[i].close > ns }) - 1
-		if k >= 0 {
-			regBound, haveReg = st.sess[k].close, true
-		}
-	}
+	state := marketState(st, ns)
 	for i := range st.symbols {
 		sr := st.series[i]
 		f.Daily[i] = sr.daily
@@ -63,20 +39,13 @@ func (d *Dataset) At(t time.Time) *Frame {
 		q.State = state
 		q.Source = d.source
 
-		last, lastT, lastOK := sr.lastObs(ns, false)
-		if haveReg {
-			if p, pt, ok := sr.lastObs(regBound, true); ok {
-				q.Price, q.Updated, q.HasPrice = p, time.Unix(0, pt), true
-			}
+		reg := sr.lastObs(ns, true)
+		last := sr.lastObs(ns, false)
+		if reg.ok {
+			q.Price, q.HasPrice, q.Updated = reg.price, true, time.Unix(0, reg.at).In(snapshots.Location())
 		}
-		if lastOK && (!q.HasPrice || lastT > q.Updated.UnixNano()) && !st.regular(lastT) {
-			q.ExtPrice, q.HasExt = last, true
-			if lastT > q.Updated.UnixNano() {
-				q.Updated = time.Unix(0, lastT)
-			}
-		}
-		if q.HasPrice || q.HasExt {
-			q.Updated = q.Updated.In(snapshots.Location())
+		if last.ok && !last.regular && (!reg.ok || last.at > reg.at) {
+			q.ExtPrice, q.HasExt, q.Updated = last.price, true, time.Unix(0, last.at).In(snapshots.Location())
 		}
 		if q.HasPrice && state == snapshots.StateRegular && d.staleAfter > 0 && ns-q.Updated.UnixNano() > int64(d.staleAfter) {
 			q.Stale = true
@@ -92,27 +61,32 @@ func (d *Dataset) At(t time.Time) *Frame {
 	return f
 }
 
-// lastObs returns the last price observed at or before ns, and when. With
-// strictBars, a bar opening exactly at ns is not counted (ns is a regular
-// close: the bar starting then belongs to the post-market).
-func (sr *series) lastObs(ns int64, strictBars bool) (price float64, at int64, ok bool) {
+type obs struct {
+	price   float64
+	at      int64
+	ok      bool
+	regular bool // observed during a regular session
+}
+
+// lastObs returns the last price observed at or before ns (regOnly: the last
+// one observed during a regular session). At equal times a quote wins over
+// a bar, a bar over a daily bar, and a bar's open over the previous bar's
+// close.
+func (sr *series) lastObs(ns int64, regOnly bool) (o obs) {
 	// intraday bars
-	j := sort.Search(len(sr.start), func(i int) bool {
-		if strictBars {
-			return sr.start[i] >= ns
-		}
-		return sr.start[i] > ns
-	})
+	j := sort.Search(len(sr.start), func(i int) bool { return sr.start[i] > ns })
 	if j > 0 {
 		b := j - 1
-		if sr.end[b] <= ns {
-			price, at, ok = sr.bars[b].Close, sr.end[b], true
-		} else {
-			price, at, ok = sr.bars[b].Open, sr.start[b], true
+		if regOnly {
+			b = int(sr.preg[b])
 		}
-		// an earlier, longer bar may complete later than b started
-		if b > 0 && sr.end[b-1] <= ns && sr.end[b-1] > at {
-			price, at = sr.bars[b-1].Close, sr.end[b-1]
+		if b >= 0 {
+			o.regular = int(sr.preg[b]) == b
+			if sr.end[b] <= ns {
+				o.price, o.at, o.ok = sr.bars[b].Close, sr.end[b], true
+			} else {
+				o.price, o.at, o.ok = sr.bars[b].Open, sr.start[b], true
+			}
 		}
 	}
 	// daily bars: open known at the session open, close at the close
@@ -123,18 +97,22 @@ func (sr *series) lastObs(ns int64, strictBars bool) (price float64, at int64, o
 		if sr.dEnd[b] <= ns {
 			p, a = sr.daily[b].Close, sr.dEnd[b]
 		}
-		if !ok || a > at {
-			price, at, ok = p, a, true
+		if !o.ok || a > o.at {
+			o = obs{price: p, at: a, ok: true, regular: true}
 		}
 	}
 	// quotes win ties: they are recorded live
 	k = sort.Search(len(sr.qt), func(i int) bool { return sr.qt[i] > ns })
 	if k > 0 {
-		if !ok || sr.qt[k-1] >= at {
-			price, at, ok = sr.quotes[k-1].Price, sr.qt[k-1], true
+		b := k - 1
+		if regOnly {
+			b = int(sr.qreg[b])
+		}
+		if b >= 0 && (!o.ok || sr.qt[b] >= o.at) {
+			o = obs{price: sr.quotes[b].Price, at: sr.qt[b], ok: true, regular: int(sr.qreg[b]) == b}
 		}
 	}
-	return price, at, ok
+	return o
 }
 
 // dayStats fills the day open/high/low/volume and previous close of q for
@@ -150,7 +128,9 @@ func (st *state) dayStats(sr *series, si int, ns int64, q *Quote, intraday *[]sn
 	for k > lo && sr.end[k-1] > ns {
 		k--
 	}
-	*intraday = sr.bars[lo:k:k]
+	if k > lo {
+		*intraday = sr.bars[lo:k:k]
+	}
 	if k > lo {
 		q.Open, q.High, q.Low, q.Volume = sr.ropen[k-1], sr.rhi[k-1], sr.rlo[k-1], sr.rvol[k-1]
 	}

@@ -76,6 +76,7 @@ type series struct {
 	rhi, rlo []float64
 	rvol     []int64
 	ropen    []float64 // the date's first regular bar open up to i (0: none)
+	preg     []int32   // index of the last regular-session bar at or before i (-1: none)
 
 	daily    []snapshots.Bar // "1d" bars by date
 	dOpen    []int64         // when the daily open is known (session open)
@@ -83,6 +84,7 @@ type series struct {
 	quotes   []snapshots.Quote
 	qt       []int64
 	qhi, qlo []float64 // running regular-hours high/low of the quote's date
+	qreg     []int32   // index of the last regular-hours quote at or before i (-1: none)
 }
 
 // ErrUnknownSymbol is returned by Append for a symbol the header does not list.
@@ -223,6 +225,13 @@ func (st *state) sessionAtOrBefore(ns int64) int {
 	return sort.Search(len(st.sess), func(i int) bool { return st.sess[i].day > ns }) - 1
 }
 
+// regularBar reports whether a bar starting at ns belongs to a regular
+// session: open <= start < close.
+func (st *state) regularBar(ns int64) bool {
+	i := st.dayOf(ns)
+	return i >= 0 && ns >= st.sess[i].open && ns < st.sess[i].close
+}
+
 // regular reports whether instant ns lies in a regular session [open, close].
 func (st *state) regular(ns int64) bool {
 	i := st.dayOf(ns)
@@ -243,6 +252,7 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 	sr.rlo = make([]float64, 0, n)
 	sr.rvol = make([]int64, 0, n)
 	sr.ropen = make([]float64, 0, n)
+	sr.preg = make([]int32, 0, n)
 	for i := range bars {
 		st.extendBar(sr, i)
 	}
@@ -269,14 +279,20 @@ func (st *state) extendBar(sr *series, i int) {
 	if i > 0 && sameDay(sr.start[i-1], s) {
 		hi, lo, vol, open = sr.rhi[i-1], sr.rlo[i-1], sr.rvol[i-1], sr.ropen[i-1]
 	}
-	if k := st.dayOf(s); k >= 0 && s >= st.sess[k].open && s < st.sess[k].close {
+	preg := int32(-1)
+	if i > 0 {
+		preg = sr.preg[i-1]
+	}
+	if st.regularBar(s) {
 		if open == 0 {
 			open = b.Open
 		}
 		hi = maxPos(hi, b.High)
 		lo = minPos(lo, b.Low)
 		vol += b.Volume
+		preg = int32(i)
 	}
+	sr.preg = append(sr.preg, preg)
 	sr.rhi = append(sr.rhi, hi)
 	sr.rlo = append(sr.rlo, lo)
 	sr.rvol = append(sr.rvol, vol)
@@ -305,10 +321,16 @@ func (st *state) extendQuote(sr *series, i int) {
 	if i > 0 && sameDay(sr.qt[i-1], t) {
 		hi, lo = sr.qhi[i-1], sr.qlo[i-1]
 	}
+	qreg := int32(-1)
+	if i > 0 {
+		qreg = sr.qreg[i-1]
+	}
 	if st.regular(t) {
 		hi = maxPos(hi, q.Price)
 		lo = minPos(lo, q.Price)
+		qreg = int32(i)
 	}
+	sr.qreg = append(sr.qreg, qreg)
 	sr.qhi = append(sr.qhi, hi)
 	sr.qlo = append(sr.qlo, lo)
 }
@@ -393,20 +415,26 @@ func (st *state) apply(rec snapshots.Record, owned []bool) error {
 	if t := rec.Time(); t.IsZero() {
 		return fmt.Errorf("market: %s record for %s without time", rec.Kind, sym)
 	}
+	var day time.Time
+	switch {
+	case rec.Kind == snapshots.RecQuote:
+		day = rec.Quote.Time
+	case rec.Bar.Interval != "1d":
+		day = rec.Bar.Time
+	}
+	if !day.IsZero() && st.dayOf(day.UnixNano()) < 0 {
+		// a new date: give it a default session (this rebuilds every series)
+		st.addSessionLocked(defaultSession(day.In(snapshots.Location()).Format(time.DateOnly)))
+		for k := range owned {
+			owned[k] = true
+		}
+	}
 	if !owned[i] {
 		cp := *st.series[i]
 		st.series[i] = &cp
 		owned[i] = true
 	}
 	sr := st.series[i]
-	if rec.Kind == snapshots.RecBar && rec.Bar.Interval != "1d" {
-		if st.dayOf(rec.Bar.Time.UnixNano()) < 0 {
-			st.addSessionLocked(defaultSession(rec.Bar.Time.In(snapshots.Location()).Format(time.DateOnly)))
-		}
-	}
-	if rec.Kind == snapshots.RecQuote && st.dayOf(rec.Quote.Time.UnixNano()) < 0 {
-		st.addSessionLocked(defaultSession(rec.Quote.Time.In(snapshots.Location()).Format(time.DateOnly)))
-	}
 	switch {
 	case rec.Kind == snapshots.RecQuote:
 		q := rec.Quote
