@@ -56,6 +56,10 @@ type ImportOptions struct {
 	Adjusted bool
 	// Created is the header's creation time; zero means time.Now().
 	Created time.Time
+	// Strict turns any problem into failure: Import then returns no
+	// snapshot, every problem, and the first problem (a Problem) as the
+	// error. The input is still read to the end so all problems are listed.
+	Strict bool
 }
 
 // Import reads bar tables and returns a snapshot whose header says
@@ -144,7 +148,11 @@ func Import(opt ImportOptions, files ...NamedReader) (*Snapshot, []Problem, erro
 		}
 	}
 	s, err := im.build()
-	return s, im.sortedProblems(), err
+	probs := im.sortedProblems()
+	if err == nil && opt.Strict && len(probs) > 0 {
+		return nil, probs, probs[0]
+	}
+	return s, probs, err
 }
 
 // ImportFiles opens the files at paths and imports them (see Import). The
@@ -532,6 +540,7 @@ func (im *csvImporter) readFile(fi int, f NamedReader) error {
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true // rows are parsed at once; the header rows are copied
 
 	parseErrors := 0
 	next := func() ([]string, int, error) {

@@ -3,6 +3,7 @@ package snapshots
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -551,6 +552,19 @@ func TestImportIntervalAndErrors(t *testing.T) {
 	s, _ = impRun(t, ImportOptions{MainDay: "2024-03-04", Title: "Mine", Description: "d"}, impFile("AAA.csv", good))
 	if s.Header.MainDay != "2024-03-04" || s.Header.Title != "Mine" || s.Header.Description != "d" || !s.Header.Created.Equal(impCreated) {
 		t.Errorf("options not applied: %+v", s.Header)
+	}
+}
+
+func TestImportStrict(t *testing.T) {
+	clean := "Date,Open,High,Low,Close,Volume\n2024-03-04,10,11,9,10.5,100\n"
+	if _, _, err := Import(ImportOptions{Strict: true}, impFile("AAA.csv", clean)); err != nil {
+		t.Fatalf("clean file in strict mode: %v", err)
+	}
+	dirty := clean + "2024-03-05,10,11,9,,100\n2024-03-06,10,11,9,x,100\n"
+	s, probs, err := Import(ImportOptions{Strict: true}, impFile("AAA.csv", dirty))
+	var p Problem
+	if s != nil || !errors.As(err, &p) || p.Line != 3 || len(probs) != 2 {
+		t.Fatalf("strict: snapshot %v, err %v, problems %v", s != nil, err, probs)
 	}
 }
 
