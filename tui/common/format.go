@@ -31,6 +31,19 @@ func Price(v float64) string {
 	return s
 }
 
+// Number formats v with the given decimals and thousands separators,
+// negative with the Unicode minus: axis ticks use it ("19,300", "−2.5").
+func Number(v float64, decimals int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "?"
+	}
+	s := group(strconv.FormatFloat(math.Abs(v), 'f', decimals, 64))
+	if sign(v, decimals) == Minus {
+		return Minus + s
+	}
+	return s
+}
+
 // Change formats a signed price change with 2 decimals: "+1.23", "−24.20".
 func Change(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {

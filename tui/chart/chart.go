@@ -1,0 +1,206 @@
+// Package chart is the dashboard's chart pane: the selected symbol's
+// intraday line (or 5-minute candles, or a % comparison of its group) over
+// the whole regular session, the previous close as a baseline, the session
+// high and low, volume, and every event of the timeline at its time; `d`
+// switches to the daily bars of the snapshot's week.
+//
+// Drawing uses ntcharts' primitives (Bresenham rasterising, braille
+// patterns, candlestick and block runes) into a cell grid that is rendered
+// once per change, so View only returns a string.
+package chart
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// Mode is what the chart draws.
+type Mode int
+
+const (
+	ModeLine    Mode = iota // the selected symbol's price line
+	ModeCandles             // 5-minute candles (wider when the pane is narrow)
+	ModeCompare             // the group's symbols as % change from the previous close
+)
+
+func (m Mode) String() string {
+	switch m {
+	case ModeCandles:
+		return "candles"
+	case ModeCompare:
+		return "compare"
+	}
+	return "line"
+}
+
+// Range is the time span of the chart.
+type Range int
+
+const (
+	RangeDay  Range = iota // the frame's regular session, 09:30-16:00 ET
+	RangeWeek              // the daily bars around the frame's session
+)
+
+func (r Range) String() string {
+	if r == RangeWeek {
+		return "week"
+	}
+	return "day"
+}
+
+// Model is the chart pane. The zero value is not usable: call New.
+type Model struct {
+	KeyMap KeyMap
+
+	c       common.Common
+	w, h    int
+	frame   *market.Frame
+	sym     string
+	compare []string
+	mode    Mode
+	rng     Range
+	focused bool
+
+	view string // rendered by every setter; View returns it
+}
+
+// New returns a chart drawing with c's styles and glyphs.
+func New(c common.Common) Model {
+	m := Model{KeyMap: DefaultKeyMap(), c: c}
+	m.render()
+	return m
+}
+
+// Init implements tea.Model-like components; the chart needs no command.
+func (m Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the pane's outer size in cells; View returns exactly h lines
+// of w cells.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(0, w), max(0, h)
+	m.render()
+}
+
+// Size returns the size last set.
+func (m Model) Size() (w, h int) { return m.w, m.h }
+
+// SetFrame sets the market frame to draw (nil: nothing yet).
+func (m *Model) SetFrame(f *market.Frame) {
+	m.frame = f
+	m.render()
+}
+
+// SetSymbol selects the symbol of the line and candle modes.
+func (m *Model) SetSymbol(sym string) {
+	if sym == m.sym {
+		return
+	}
+	m.sym = sym
+	m.render()
+}
+
+// Symbol returns the selected symbol.
+func (m Model) Symbol() string { return m.sym }
+
+// SetCompare sets the symbols of compare mode (the selected group).
+func (m *Model) SetCompare(syms []string) {
+	if slices.Equal(syms, m.compare) {
+		return
+	}
+	m.compare = slices.Clone(syms)
+	m.render()
+}
+
+// SetMode sets the drawing mode (the `c` key cycles it).
+func (m *Model) SetMode(mode Mode) {
+	m.mode = mode
+	m.render()
+}
+
+// Mode returns the drawing mode.
+func (m Model) Mode() Mode { return m.mode }
+
+// SetRange sets day or week (the `d` key toggles it).
+func (m *Model) SetRange(r Range) {
+	m.rng = r
+	m.render()
+}
+
+// Range returns the time span shown.
+func (m Model) Range() Range { return m.rng }
+
+// Focus lets the chart take keys.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur stops the chart taking keys.
+func (m *Model) Blur() { m.focused = false }
+
+// Focused reports whether the chart takes keys.
+func (m Model) Focused() bool { return m.focused }
+
+// ShortHelp implements help.KeyMap.
+func (m Model) ShortHelp() []key.Binding { return m.KeyMap.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.KeyMap.FullHelp() }
+
+// Update handles the chart's keys while focused.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || !m.focused {
+		return m, nil
+	}
+	switch {
+	case key.Matches(km, m.KeyMap.Mode):
+		m.mode = (m.mode + 1) % 3
+		m.render()
+	case key.Matches(km, m.KeyMap.Range):
+		m.rng = 1 - m.rng
+		m.render()
+	}
+	return m, nil
+}
+
+// View returns the chart, rendered when its inputs last changed.
+func (m Model) View() string { return m.view }
+
+func (m *Model) render() {
+	if m.w <= 0 || m.h <= 0 || m.c.Styles == nil {
+		m.view = ""
+		return
+	}
+	g := newGrid(m.w, m.h)
+	d := drawer{m: m, g: g, gl: m.c.Glyphs, lineStyle: m.c.Styles.Accent}
+	d.draw()
+	m.view = strings.Join(g.render(d.styles()), "\n")
+}
+
+// styles builds the style table of the grid's style ids.
+func (d *drawer) styles() []lipgloss.Style {
+	s := d.m.c.Styles
+	t := make([]lipgloss.Style, int(stSeries)+len(s.Series))
+	t[stAxis] = s.Axis
+	t[stLabel] = s.Muted
+	t[stLine] = d.lineStyle
+	t[stBaseline] = s.Baseline
+	t[stEvent] = s.EventMarker
+	t[stHigh] = s.Up
+	t[stLow] = s.Down
+	t[stUp] = s.Up
+	t[stDown] = s.Down
+	t[stVolume] = s.Faint
+	t[stFuture] = s.Future
+	t[stTitle] = s.Title
+	t[stFaint] = s.Faint
+	for i, st := range s.Series {
+		t[int(stSeries)+i] = st
+	}
+	return t
+}

@@ -1,0 +1,227 @@
+package chart
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/internal/panetest"
+)
+
+func newChart(g common.Glyphs, w, h int, f *market.Frame, mode Mode, r Range) Model {
+	m := New(panetest.Common(g))
+	m.SetSize(w, h)
+	m.SetSymbol("NVDA")
+	m.SetCompare(panetest.Chips())
+	m.SetMode(mode)
+	m.SetRange(r)
+	m.SetFrame(f)
+	return m
+}
+
+func TestGolden(t *testing.T) {
+	low := panetest.Frame(panetest.Low)
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsBlock, common.GlyphsASCII} {
+		for _, mode := range []Mode{ModeLine, ModeCandles, ModeCompare} {
+			for _, r := range []Range{RangeDay, RangeWeek} {
+				t.Run(fmt.Sprintf("%s_%s_%s_100x26", g, mode, r), func(t *testing.T) {
+					golden.RequireEqual(t, []byte(newChart(g, 100, 26, low, mode, r).View()))
+				})
+			}
+		}
+	}
+	for _, mode := range []Mode{ModeLine, ModeCandles, ModeCompare} {
+		for _, r := range []Range{RangeDay, RangeWeek} {
+			t.Run(fmt.Sprintf("braille_%s_%s_60x16", mode, r), func(t *testing.T) {
+				golden.RequireEqual(t, []byte(newChart(common.GlyphsBraille, 60, 16, low, mode, r).View()))
+			})
+		}
+	}
+	frames := map[string]time.Time{
+		"preopen_0900": panetest.ET(27, 9, 0),
+		"open_0935":    panetest.Open,
+		"close_1600":   panetest.Close,
+	}
+	for name, at := range frames {
+		for _, size := range [][2]int{{100, 26}, {60, 16}} {
+			t.Run(fmt.Sprintf("%s_line_day_%dx%d", name, size[0], size[1]), func(t *testing.T) {
+				golden.RequireEqual(t, []byte(newChart(common.GlyphsBraille, size[0], size[1], panetest.Frame(at), ModeLine, RangeDay).View()))
+			})
+		}
+	}
+}
+
+func TestTitleNumbers(t *testing.T) {
+	m := newChart(common.GlyphsBraille, 100, 26, panetest.Frame(panetest.Close), ModeLine, RangeDay)
+	first := strings.SplitN(m.View(), "\n", 2)[0]
+	for _, want := range []string{"NVDA", "118.42", "−24.20", "−16.97%"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("title %q lacks %q", first, want)
+		}
+	}
+	// before the open there is no price: "no data", never 0
+	m.SetFrame(panetest.Frame(panetest.ET(27, 9, 0)))
+	first = strings.SplitN(m.View(), "\n", 2)[0]
+	if !strings.Contains(first, "no data") || strings.Contains(first, "0.00") {
+		t.Errorf("pre-open title %q", first)
+	}
+	// an unknown symbol
+	m.SetSymbol("XXXX")
+	if first = strings.SplitN(m.View(), "\n", 2)[0]; !strings.Contains(first, "XXXX") || !strings.Contains(first, "no data") {
+		t.Errorf("unknown symbol title %q", first)
+	}
+}
+
+func TestASCIIOnly(t *testing.T) {
+	for _, mode := range []Mode{ModeLine, ModeCandles, ModeCompare} {
+		for _, r := range []Range{RangeDay, RangeWeek} {
+			for _, at := range []time.Time{panetest.Open, panetest.Low, panetest.Close} {
+				v := newChart(common.GlyphsASCII, 120, 30, panetest.Frame(at), mode, r).View()
+				for i, c := range v {
+					if c > 127 {
+						t.Fatalf("%s/%s at %s: non-ASCII %q at byte %d:\n%s", mode, r, at.Format("15:04"), c, i, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+func keyMsg(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func TestKeys(t *testing.T) {
+	m := newChart(common.GlyphsBraille, 100, 26, panetest.Frame(panetest.Low), ModeLine, RangeDay)
+	// not focused: keys are ignored
+	m, _ = m.Update(keyMsg("c"))
+	if m.Mode() != ModeLine {
+		t.Fatalf("unfocused chart took a key")
+	}
+	m.Focus()
+	want := []Mode{ModeCandles, ModeCompare, ModeLine}
+	for _, w := range want {
+		var cmd tea.Cmd
+		m, cmd = m.Update(keyMsg("c"))
+		if cmd != nil || m.Mode() != w {
+			t.Fatalf("c: mode %v, want %v", m.Mode(), w)
+		}
+	}
+	if !strings.Contains(m.View(), "line") {
+		t.Errorf("line mode not shown")
+	}
+	m, _ = m.Update(keyMsg("d"))
+	if m.Range() != RangeWeek || !strings.Contains(m.View(), "week") {
+		t.Fatalf("d: range %v", m.Range())
+	}
+	m, _ = m.Update(keyMsg("d"))
+	if m.Range() != RangeDay {
+		t.Fatalf("d twice: range %v", m.Range())
+	}
+	m.Blur()
+	if m.Focused() {
+		t.Fatal("Blur did not blur")
+	}
+	if len(m.ShortHelp()) != 2 || len(m.FullHelp()) != 1 {
+		t.Error("help bindings")
+	}
+}
+
+// TestSizes: no size panics and the view is exactly w x h.
+func TestSizes(t *testing.T) {
+	f := panetest.Frame(panetest.Low)
+	sizes := [][2]int{{300, 100}, {500, 200}}
+	for w := 0; w <= 40; w++ {
+		for h := 0; h <= 20; h++ {
+			sizes = append(sizes, [2]int{w, h})
+		}
+	}
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		for _, mode := range []Mode{ModeLine, ModeCandles, ModeCompare} {
+			for _, r := range []Range{RangeDay, RangeWeek} {
+				m := newChart(g, 0, 0, f, mode, r)
+				for _, s := range sizes {
+					m.SetSize(s[0], s[1])
+					checkSize(t, m.View(), s[0], s[1])
+				}
+			}
+		}
+	}
+	// nil frame, no symbol, empty compare
+	m := New(panetest.Common(common.GlyphsBraille))
+	for _, s := range sizes {
+		m.SetSize(s[0], s[1])
+		checkSize(t, m.View(), s[0], s[1])
+	}
+}
+
+func checkSize(t *testing.T, v string, w, h int) {
+	t.Helper()
+	if w == 0 || h == 0 {
+		if v != "" {
+			t.Fatalf("%dx%d: want empty view, got %q", w, h, v)
+		}
+		return
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) != w {
+			t.Fatalf("%dx%d: line width %d: %q", w, h, lipgloss.Width(l), l)
+		}
+	}
+}
+
+// TestDaySession: the x axis is the whole session, so the line of an early
+// frame stops far left and the 16:00 label is at the right edge.
+func TestDaySession(t *testing.T) {
+	v := newChart(common.GlyphsASCII, 100, 26, panetest.Frame(panetest.ET(27, 10, 0)), ModeLine, RangeDay).View()
+	lines := strings.Split(v, "\n")
+	if !strings.Contains(lines[len(lines)-1], "16:00") || !strings.HasPrefix(lines[len(lines)-1], "09:30") {
+		t.Errorf("x axis %q", lines[len(lines)-1])
+	}
+	// nothing drawn right of 10:00 in the plot rows but event marks,
+	// baseline dashes and the axis
+	for _, l := range lines[2 : len(lines)-1] {
+		if strings.ContainsAny(string([]rune(l)[35:85]), "'|#") {
+			t.Fatalf("data drawn after the frame's time: %q", l)
+		}
+	}
+}
+
+func BenchmarkSetFrameView(b *testing.B) {
+	c := panetest.ColorCommon(common.GlyphsBraille)
+	frames := []*market.Frame{panetest.Frame(panetest.Open), panetest.Frame(panetest.Low), panetest.Frame(panetest.Close)}
+	for _, mode := range []Mode{ModeLine, ModeCandles, ModeCompare} {
+		b.Run(mode.String(), func(b *testing.B) {
+			m := New(c)
+			m.SetSize(120, 30)
+			m.SetSymbol("NVDA")
+			m.SetCompare(panetest.Chips())
+			m.SetMode(mode)
+			n := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				m.SetFrame(frames[n%3])
+				n += len(m.View())
+			}
+		})
+	}
+}
+
+func BenchmarkView(b *testing.B) {
+	m := New(panetest.ColorCommon(common.GlyphsBraille))
+	m.SetSize(120, 30)
+	m.SetSymbol("NVDA")
+	m.SetFrame(panetest.Frame(panetest.Low))
+	for b.Loop() {
+		_ = m.View()
+	}
+}

@@ -1,0 +1,124 @@
+package chart
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// style ids of grid cells; the table is built from the theme per render.
+const (
+	stNone uint8 = iota
+	stAxis
+	stLabel
+	stLine
+	stBaseline
+	stEvent
+	stHigh
+	stLow
+	stUp
+	stDown
+	stVolume
+	stFuture
+	stTitle
+	stFaint
+	stSeries // stSeries+k is compare series k
+)
+
+// grid is a w x h cell buffer of runes with a style id per cell. ntcharts'
+// canvas renders every cell through lipgloss on its own; the grid renders
+// runs of equal style instead, which keeps View cheap and the output small
+// (it matters over SSH).
+type grid struct {
+	w, h int
+	r    []rune
+	s    []uint8
+}
+
+func newGrid(w, h int) *grid {
+	if w < 0 {
+		w = 0
+	}
+	if h < 0 {
+		h = 0
+	}
+	g := &grid{w: w, h: h, r: make([]rune, w*h), s: make([]uint8, w*h)}
+	for i := range g.r {
+		g.r[i] = ' '
+	}
+	return g
+}
+
+func (g *grid) in(x, y int) bool { return x >= 0 && y >= 0 && x < g.w && y < g.h }
+
+func (g *grid) set(x, y int, r rune, s uint8) {
+	if g.in(x, y) {
+		g.r[y*g.w+x] = r
+		g.s[y*g.w+x] = s
+	}
+}
+
+func (g *grid) at(x, y int) rune {
+	if !g.in(x, y) {
+		return 0
+	}
+	return g.r[y*g.w+x]
+}
+
+func (g *grid) empty(x, y int) bool { return g.in(x, y) && g.r[y*g.w+x] == ' ' }
+
+func (g *grid) style(x, y int) uint8 {
+	if !g.in(x, y) {
+		return stNone
+	}
+	return g.s[y*g.w+x]
+}
+
+// text writes s from (x, y), clipped to the grid. It returns the column
+// after the text.
+func (g *grid) text(x, y int, s string, st uint8) int {
+	for _, r := range s {
+		g.set(x, y, r, st)
+		x++
+	}
+	return x
+}
+
+// fits reports whether s can be written at (x, y) over empty cells only.
+func (g *grid) fits(x, y int, s string) bool {
+	n := 0
+	for range s {
+		if !g.empty(x+n, y) {
+			return false
+		}
+		n++
+	}
+	return true
+}
+
+// render turns the grid into h lines of exactly w cells.
+func (g *grid) render(styles []lipgloss.Style) []string {
+	lines := make([]string, g.h)
+	var b, run strings.Builder
+	for y := 0; y < g.h; y++ {
+		b.Reset()
+		row := g.r[y*g.w : (y+1)*g.w]
+		sty := g.s[y*g.w : (y+1)*g.w]
+		for x := 0; x < g.w; {
+			id := sty[x]
+			run.Reset()
+			// spaces keep the surrounding run's style unless they carry one
+			for x < g.w && sty[x] == id {
+				run.WriteRune(row[x])
+				x++
+			}
+			if id == stNone || int(id) >= len(styles) {
+				b.WriteString(run.String())
+			} else {
+				b.WriteString(styles[id].Render(run.String()))
+			}
+		}
+		lines[y] = b.String()
+	}
+	return lines
+}
