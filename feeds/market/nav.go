@@ -94,3 +94,38 @@ func (d *Dataset) DayFrom(t time.Time, next bool) (time.Time, bool) {
 	}
 	return time.Unix(0, st.sess[k].open).In(snapshots.Location()), true
 }
+
+// NextObservation returns the first instant after t at which something new
+// is known: a bar opens or completes, a daily bar opens or completes, a
+// quote arrives, or an event happens. ok is false when nothing follows t.
+func (d *Dataset) NextObservation(t time.Time) (time.Time, bool) {
+	st := d.st.Load()
+	ns := t.UnixNano()
+	best, ok := int64(0), false
+	see := func(xs []int64) {
+		k := sort.Search(len(xs), func(i int) bool { return xs[i] > ns })
+		if k < len(xs) && (!ok || xs[k] < best) {
+			best, ok = xs[k], true
+		}
+	}
+	for _, sr := range st.series {
+		see(sr.start)
+		see(sr.end)
+		see(sr.dOpen)
+		see(sr.dEnd)
+		see(sr.qt)
+	}
+	evs := st.events
+	k := sort.Search(len(evs), func(i int) bool { return evs[i].Time.UnixNano() > ns })
+	if k < len(evs) && (!ok || evs[k].Time.UnixNano() < best) {
+		best, ok = evs[k].Time.UnixNano(), true
+	}
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(0, best).In(snapshots.Location()), true
+}
+
+// State returns the market state at t: pre (04:00-09:30), regular, post
+// (16:00-20:00) on a session's date, closed otherwise.
+func (d *Dataset) State(t time.Time) string { return marketState(d.st.Load(), t.UnixNano()) }

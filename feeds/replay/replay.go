@@ -33,7 +33,16 @@ type Options struct {
 	Loop    bool          // at the end, start again from Start
 	Skipped int           // bad records the lenient reader skipped (shown in Health)
 	Cadence time.Duration // wall time between frames while playing; default DefaultCadence
+	// KeepGaps plays nights, weekends and other stretches without data in
+	// full. By default, when nothing at all (no bar, quote or event of any
+	// symbol) is observed for more than MaxGap, playing jumps to one wall
+	// second before the next observation.
+	KeepGaps bool
 }
+
+// MaxGap is the longest stretch without any observation that playing
+// crosses at the set speed (unless Options.KeepGaps).
+const MaxGap = 15 * time.Minute
 
 // Replay is a replay source. Create it with New, then Start or Run it.
 // Control and Subscribe are safe from any goroutine.
@@ -56,6 +65,7 @@ type Replay struct {
 	end       time.Time
 	seq       uint64
 	published time.Time // virtual time of the last published frame (to the second)
+	lastVT    time.Time // virtual time at the last tick, seek or publish
 }
 
 // ErrEmpty is returned by New for a dataset without any observation.
@@ -176,6 +186,18 @@ func (r *Replay) advance() {
 		r.publishLocked()
 		return
 	}
+	if !r.opt.KeepGaps {
+		// nothing observed since the last tick and nothing for a while:
+		// skip to a moment before the next observation
+		if next, ok := r.ds.NextObservation(r.lastVT); ok && next.Sub(vt) > MaxGap {
+			lead := time.Duration(r.speed * float64(time.Second))
+			if t := next.Add(-lead); t.After(vt) {
+				r.setLocked(r.clamp(t))
+				vt = r.base
+			}
+		}
+	}
+	r.lastVT = vt
 	if vt.Truncate(time.Second).Equal(r.published) {
 		return
 	}
@@ -236,6 +258,7 @@ func (r *Replay) statusLocked() feeds.ClockStatus {
 func (r *Replay) publishLocked() {
 	vt := r.nowLocked()
 	r.published = vt.Truncate(time.Second)
+	r.lastVT = vt
 	r.seq++
 	h := feeds.Health{State: feeds.HealthOK, Skipped: r.opt.Skipped}
 	if r.opt.Skipped > 0 {
@@ -307,8 +330,8 @@ func (r *Replay) controlLocked(c feeds.Command) error {
 		seek(now.Add(c.By))
 	case feeds.OpNextEvent, feeds.OpPrevEvent:
 		t, ok := r.ds.EventFrom(now, c.Op == feeds.OpNextEvent)
-		if !ok {
-			return errors.New("replay: no more events")
+		if !ok || r.clamp(t).Equal(now) {
+			return errors.New("replay: no more events in the data")
 		}
 		seek(t)
 	case feeds.OpOpen, feeds.OpClose:
