@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,16 +98,22 @@ func TestGeneratorReproducible(t *testing.T) {
 // so the checks below see what a user of the file sees.
 func decoded(t *testing.T) *snapshots.Snapshot {
 	t.Helper()
-	b, err := Bytes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := snapshots.Decode(bytes.NewReader(b), snapshots.ReadOptions{Name: FileName, Strict: true})
+	s, err := decodeOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
+
+// decodeOnce generates and decodes once per test binary; the tests only
+// read the result.
+var decodeOnce = sync.OnceValues(func() (*snapshots.Snapshot, error) {
+	b, err := Bytes()
+	if err != nil {
+		return nil, err
+	}
+	return snapshots.Decode(bytes.NewReader(b), snapshots.ReadOptions{Name: FileName, Strict: true})
+})
 
 func cents(x float64) int64 { return int64(math.Round(x * 100)) }
 
@@ -198,6 +205,13 @@ func TestSnapshotMatchesFacts(t *testing.T) {
 					}
 					if !found {
 						t.Errorf("%s %s: %s %d not reached in the %s bar", info.sym, day, x.what, x.v, x.at)
+					}
+					// Elsewhere only a bar that opens or closes at the
+					// extreme (a checkpoint, the open or the close) may touch it.
+					for i, b := range bs {
+						if (i < m || i >= m+5) && cents(x.get(b)) == x.v && cents(b.Open) != x.v && cents(b.Close) != x.v {
+							t.Errorf("%s %s: %s also touched at %s, outside the %s bar", info.sym, day, x.what, b.Time.In(loc).Format("15:04"), x.at)
+						}
 					}
 				}
 			}

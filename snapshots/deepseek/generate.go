@@ -253,7 +253,7 @@ func (f *facts) proxyPlan(row dailyRow, day, proxy string) plan {
 	rng := float64(row.h - row.l)
 	for _, a := range f.cps[day][proxy] {
 		s := float64(a.min+1) / sessionMinutes
-		u := position(pr, a.v) + (uO-pO)*(1-s)*(1-s) + (uC-pC)*s*s
+		u := position(pr, a.v) + float64((uO-pO)*(1-s)*(1-s)) + float64((uC-pC)*s*s)
 		v := row.l + int64(math.Round(u*rng))
 		v = min(max(v, row.l+1), row.h-1)
 		p.anchors = append(p.anchors, anchor{a.min, v})
@@ -403,6 +403,8 @@ func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
 		mins = append(mins, m)
 	}
 	sort.Ints(mins)
+	// The float64() conversions below stop fused multiply-adds (allowed on
+	// some architectures) from changing a rounding and hence the bytes.
 	var closes [sessionMinutes]int64
 	lo, hi := float64(l+1), float64(h-1)
 	prevM, prevV := -1, o
@@ -412,11 +414,11 @@ func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
 		n := m - prevM
 		walk[0] = 0
 		for k := 1; k <= n; k++ {
-			walk[k] = walk[k-1] + rng.NormFloat64()*sigma
+			walk[k] = walk[k-1] + float64(rng.NormFloat64()*sigma)
 		}
 		for k := 1; k < n; k++ {
 			frac := float64(k) / float64(n)
-			x := float64(prevV) + frac*float64(v-prevV) + walk[k] - frac*walk[n]
+			x := float64(prevV) + float64(frac*float64(v-prevV)) + walk[k] - float64(frac*walk[n])
 			closes[prevM+k] = roundCents(reflectInto(x, lo, hi))
 		}
 		closes[m] = v
@@ -563,7 +565,11 @@ func Generate() (*Generated, error) {
 		seq  int
 		rec  snapshots.Record
 	}
-	var items []item
+	evs, err := timeline()
+	if err != nil {
+		return nil, err
+	}
+	items := make([]item, 0, len(symbolTable)*(len(f.dates)+len(SessionDays)*sessionMinutes)+len(evs))
 	for si, s := range symbolTable {
 		for di, date := range f.dates {
 			r, ok := f.row(s.sym, date)
@@ -598,29 +604,31 @@ func Generate() (*Generated, error) {
 			}
 		}
 	}
-	evs, err := timeline()
-	if err != nil {
-		return nil, err
-	}
 	for i, e := range evs {
 		items = append(items, item{e.Time, 1, 0, i, snapshots.EventRecord(e)})
 	}
-	sort.SliceStable(items, func(a, b int) bool {
-		x, y := items[a], items[b]
+	// (time, rank, symbol, seq) is a total order, so the result does not
+	// depend on the sort algorithm. Sort indices: items are large.
+	order := make([]int32, len(items))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		x, y := &items[a], &items[b]
 		if c := x.t.Compare(y.t); c != 0 {
-			return c < 0
+			return c
 		}
 		if x.rank != y.rank {
-			return x.rank < y.rank
+			return x.rank - y.rank
 		}
 		if x.sym != y.sym {
-			return x.sym < y.sym
+			return x.sym - y.sym
 		}
-		return x.seq < y.seq
+		return x.seq - y.seq
 	})
 	g.Records = make([]snapshots.Record, len(items))
-	for i, it := range items {
-		g.Records[i] = it.rec
+	for i, k := range order {
+		g.Records[i] = items[k].rec
 	}
 	return g, nil
 }
