@@ -6,6 +6,7 @@ package snapshots
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -266,6 +268,7 @@ type csvSymAcc struct {
 
 type impBar struct {
 	Bar
+	at   int64 // Time in Unix nanoseconds (years 1900-2200 fit)
 	sym  int
 	file int
 	line int
@@ -1175,6 +1178,7 @@ func (im *csvImporter) finishFile(fi int, rows []csvRow) error {
 		}
 		im.bars = append(im.bars, impBar{
 			Bar:  Bar{Time: t, Symbol: im.symbols[r.sym], Interval: interval, Open: r.o, High: r.h, Low: r.l, Close: r.c, Volume: r.vol},
+			at:   t.UnixNano(),
 			sym:  r.sym,
 			file: fi,
 			line: r.line,
@@ -1278,25 +1282,33 @@ func csvGuessKind(sym string) (kind, name string) {
 }
 
 func (im *csvImporter) build() (*Snapshot, error) {
-	// Time, then symbol order, then interval; stable keeps input order for
-	// repeats so the first one wins.
-	sort.SliceStable(im.bars, func(i, j int) bool {
+	// Time, then symbol order, then interval, then input order (file, then
+	// line) so the first of repeated rows wins. Sorting indices keeps the
+	// big structs still.
+	order := make([]int32, len(im.bars))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
 		a, b := &im.bars[i], &im.bars[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
 		}
 		if a.sym != b.sym {
-			return a.sym < b.sym
+			return cmp.Compare(a.sym, b.sym)
 		}
-		return a.Interval < b.Interval
+		if a.Interval != b.Interval {
+			return strings.Compare(a.Interval, b.Interval)
+		}
+		return cmp.Compare(i, j) // bars were appended in file, then line order
 	})
 	bars := make([]Bar, 0, len(im.bars))
 	keptFrom := make([]*impBar, 0, len(im.bars))
-	for i := range im.bars {
+	for _, i := range order {
 		b := &im.bars[i]
 		if n := len(keptFrom); n > 0 {
 			p := keptFrom[n-1]
-			if p.sym == b.sym && p.Interval == b.Interval && p.Time.Equal(b.Time) {
+			if p.sym == b.sym && p.Interval == b.Interval && p.at == b.at {
 				differ := ""
 				if p.Open != b.Open || p.High != b.High || p.Low != b.Low || p.Close != b.Close || p.Volume != b.Volume {
 					differ = ", values differ"
@@ -1382,28 +1394,29 @@ func (im *csvImporter) build() (*Snapshot, error) {
 
 func (im *csvImporter) sessions(bars []Bar) []Session {
 	loc := Location()
-	type key struct{ sym, date string }
-	dailyClose := map[key]float64{}
-	lastIntraday := map[key]float64{}
-	dateSet := map[string]bool{}
-	var dates []string
+	type day struct {
+		y     int
+		m     time.Month
+		d     int
+		daily map[string]float64 // daily closes on this date
+		intra map[string]float64 // last intraday close before 16:00
+	}
+	var days []*day
+	hasDaily := map[string]bool{}
+	// Bars are in time order, so exchange dates come in order too.
 	for _, b := range bars {
 		t := b.Time.In(loc)
-		d := t.Format("2006-01-02")
-		if !dateSet[d] {
-			dateSet[d] = true
-			dates = append(dates, d)
+		y, m, d := t.Date()
+		if n := len(days); n == 0 || days[n-1].y != y || days[n-1].m != m || days[n-1].d != d {
+			days = append(days, &day{y: y, m: m, d: d, daily: map[string]float64{}, intra: map[string]float64{}})
 		}
+		cur := days[len(days)-1]
 		if b.Interval == "1d" {
-			dailyClose[key{b.Symbol, d}] = b.Close
+			cur.daily[b.Symbol] = b.Close
+			hasDaily[b.Symbol] = true
 		} else if t.Hour() < 16 {
-			lastIntraday[key{b.Symbol, d}] = b.Close // bars are in time order: last wins
+			cur.intra[b.Symbol] = b.Close // last wins
 		}
-	}
-	sort.Strings(dates)
-	hasDaily := map[string]bool{}
-	for k := range dailyClose {
-		hasDaily[k.sym] = true
 	}
 	var kept []string
 	for i, s := range im.symbols {
@@ -1411,32 +1424,31 @@ func (im *csvImporter) sessions(bars []Bar) []Session {
 			kept = append(kept, s)
 		}
 	}
-	out := make([]Session, 0, len(dates))
-	for i, d := range dates {
-		day, _ := time.ParseInLocation("2006-01-02", d, loc)
+	lastDaily := map[string]float64{} // latest daily close before the current day
+	out := make([]Session, 0, len(days))
+	for i, dd := range days {
 		s := Session{
-			Date:  d,
-			Open:  time.Date(day.Year(), day.Month(), day.Day(), 9, 30, 0, 0, loc),
-			Close: time.Date(day.Year(), day.Month(), day.Day(), 16, 0, 0, 0, loc),
+			Date:  fmt.Sprintf("%04d-%02d-%02d", dd.y, dd.m, dd.d),
+			Open:  time.Date(dd.y, dd.m, dd.d, 9, 30, 0, 0, loc),
+			Close: time.Date(dd.y, dd.m, dd.d, 16, 0, 0, 0, loc),
 		}
-		if i > 0 {
-			for _, sym := range kept {
-				var v float64
-				var ok bool
-				if hasDaily[sym] {
-					for j := i - 1; j >= 0 && !ok; j-- {
-						v, ok = dailyClose[key{sym, dates[j]}]
-					}
-				} else {
-					v, ok = lastIntraday[key{sym, dates[i-1]}]
-				}
-				if ok {
-					if s.PrevClose == nil {
-						s.PrevClose = map[string]float64{}
-					}
-					s.PrevClose[sym] = v
-				}
+		for _, sym := range kept {
+			var v float64
+			var ok bool
+			if hasDaily[sym] {
+				v, ok = lastDaily[sym]
+			} else if i > 0 {
+				v, ok = days[i-1].intra[sym]
 			}
+			if ok {
+				if s.PrevClose == nil {
+					s.PrevClose = map[string]float64{}
+				}
+				s.PrevClose[sym] = v
+			}
+		}
+		for sym, c := range dd.daily {
+			lastDaily[sym] = c
 		}
 		out = append(out, s)
 	}
