@@ -139,6 +139,13 @@ var asciiReplacer = strings.NewReplacer(
 	"│", "|",
 	"─", "-",
 	"█", "#",
+	"›", ">",
+	"‹", "<",
+	"▶", ">",
+	"◀", "<",
+	"━", "=",
+	"╌", "-",
+	"┊", ":",
 )
 
 // ASCII replaces the non-ASCII characters these formatters and the panes

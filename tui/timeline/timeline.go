@@ -1,0 +1,415 @@
+// Package timeline is the events pane: the snapshot's timeline in time
+// order, numbered as on the chart, the current event (the last one at or
+// before the frame's time) highlighted as the replay clock passes it, a
+// detail view with outlet and link, and `[` / `]` to jump the replay.
+package timeline
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// KeyMap is the timeline's key bindings.
+type KeyMap struct {
+	Up     key.Binding
+	Down   key.Binding
+	Detail key.Binding // enter: toggle the detail of the selected event
+	Back   key.Binding // esc: close the detail
+	Prev   key.Binding // [: replay to the previous event
+	Next   key.Binding // ]: replay to the next event
+}
+
+// DefaultKeyMap returns the timeline's default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous event")),
+		Down:   key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "next event")),
+		Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close detail"), key.WithDisabled()),
+		Prev:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "replay to previous event")),
+		Next:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "replay to next event")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Detail, k.Back, k.Prev, k.Next}
+}
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Detail, k.Back}, {k.Prev, k.Next}}
+}
+
+// Model is the timeline pane. Use New.
+type Model struct {
+	KeyMap KeyMap
+
+	c       common.Common
+	w, h    int
+	frame   *market.Frame
+	events  []snapshots.Event
+	current int  // last event at or before the frame's time (-1: none)
+	sel     int  // selected event (-1: none)
+	follow  bool // the selection follows the current event
+	offset  int  // first list row shown
+	detail  bool
+	focused bool
+
+	view string
+}
+
+// New returns an empty timeline.
+func New(c common.Common) Model {
+	m := Model{KeyMap: DefaultKeyMap(), c: c, current: -1, sel: -1, follow: true}
+	m.render()
+	return m
+}
+
+// Init returns no command.
+func (m Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the pane's size; View returns exactly h lines of w cells.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(0, w), max(0, h)
+	m.render()
+}
+
+// SetFrame sets the frame whose events and time the pane shows.
+func (m *Model) SetFrame(f *market.Frame) {
+	m.frame = f
+	m.events = nil
+	if f != nil {
+		m.events = f.Events
+	}
+	m.current = -1
+	if f != nil {
+		for i, e := range m.events {
+			if e.Time.After(f.Time) {
+				break
+			}
+			m.current = i
+		}
+	}
+	if m.follow || m.sel >= len(m.events) {
+		m.sel = m.current
+		if m.sel < 0 && len(m.events) > 0 && !m.follow {
+			m.sel = 0
+		}
+	}
+	m.render()
+}
+
+// Current returns the index in Frame.Events of the current event (-1: none).
+func (m Model) Current() int { return m.current }
+
+// Selected returns the index in Frame.Events of the selected event (-1: none).
+func (m Model) Selected() int { return m.sel }
+
+// Detail reports whether the detail view is open.
+func (m Model) Detail() bool { return m.detail }
+
+// Focus lets the pane take keys.
+func (m *Model) Focus() { m.focused = true; m.render() }
+
+// Blur stops the pane taking keys.
+func (m *Model) Blur() { m.focused = false; m.render() }
+
+// Focused reports whether the pane takes keys.
+func (m Model) Focused() bool { return m.focused }
+
+// ShortHelp implements help.KeyMap.
+func (m Model) ShortHelp() []key.Binding { return m.KeyMap.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.KeyMap.FullHelp() }
+
+func control(op feeds.Op) tea.Cmd {
+	return func() tea.Msg { return common.ControlMsg{Cmd: feeds.Command{Op: op}} }
+}
+
+// Update handles the pane's keys while focused. `[` and `]` return a Cmd
+// producing a common.ControlMsg for the replay.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || !m.focused {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	switch {
+	case key.Matches(km, m.KeyMap.Up):
+		if m.sel > 0 {
+			m.sel--
+		} else if m.sel < 0 && len(m.events) > 0 {
+			m.sel = 0
+		}
+		m.follow = m.sel == m.current
+	case key.Matches(km, m.KeyMap.Down):
+		if m.sel < len(m.events)-1 {
+			m.sel++
+		}
+		m.follow = m.sel == m.current
+	case key.Matches(km, m.KeyMap.Detail):
+		m.detail = !m.detail && m.sel >= 0
+	case key.Matches(km, m.KeyMap.Back):
+		m.detail = false
+	case key.Matches(km, m.KeyMap.Prev):
+		m.follow = true
+		cmd = control(feeds.OpPrevEvent)
+	case key.Matches(km, m.KeyMap.Next):
+		m.follow = true
+		cmd = control(feeds.OpNextEvent)
+	default:
+		return m, nil
+	}
+	m.KeyMap.Back.SetEnabled(m.detail)
+	m.render()
+	return m, cmd
+}
+
+// View returns the pane, rendered when its inputs last changed.
+func (m Model) View() string { return m.view }
+
+// When formats an event's time in exchange time: "Mon 27 09:30", or the
+// precision word for approximate times ("Mon 27 afternoon", "Sun 26
+// (date)"), never a made-up clock time.
+func When(e snapshots.Event) string {
+	t := e.Time.In(snapshots.Location())
+	day := t.Format("Mon 2")
+	return day + " " + TimeOf(e)
+}
+
+// TimeOf is When without the day: "09:30", "afternoon", "(date)".
+func TimeOf(e snapshots.Event) string {
+	switch e.Precision {
+	case snapshots.PrecisionExact:
+		return e.Time.In(snapshots.Location()).Format("15:04")
+	case snapshots.PrecisionDate:
+		return "(date)"
+	}
+	return e.Precision
+}
+
+type row struct {
+	header string // a date header when ev < 0
+	ev     int
+}
+
+func (m *Model) rows() []row {
+	var rs []row
+	last := ""
+	for i, e := range m.events {
+		d := e.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006")
+		if d != last {
+			rs = append(rs, row{header: d, ev: -1})
+			last = d
+		}
+		rs = append(rs, row{ev: i})
+	}
+	return rs
+}
+
+func (m *Model) styles() (base, faint, cur, sel, header, title, muted lipgloss.Style) {
+	s := m.c.Styles
+	return s.Base, s.Faint, s.EventMarker, s.Selected, s.Header, s.Title, s.Muted
+}
+
+func (m *Model) txt(s string) string { return common.Text(s, m.c.Glyphs) }
+
+func (m *Model) render() {
+	if m.w <= 0 || m.h <= 0 || m.c.Styles == nil {
+		m.view = ""
+		return
+	}
+	var lines []string
+	if m.detail && m.sel >= 0 && m.sel < len(m.events) {
+		lines = m.detailLines()
+	} else {
+		lines = m.listLines()
+	}
+	for len(lines) < m.h {
+		lines = append(lines, "")
+	}
+	lines = lines[:m.h]
+	for i, l := range lines {
+		lines[i] = fit(l, m.w)
+	}
+	m.view = strings.Join(lines, "\n")
+}
+
+// fit truncates or pads a styled line to exactly w cells.
+func fit(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "")
+		n = ansi.StringWidth(s)
+	}
+	return s + strings.Repeat(" ", max(0, w-n))
+}
+
+func (m *Model) listLines() []string {
+	_, faint, curSt, selSt, header, title, muted := m.styles()
+	s := m.c.Styles
+	head := title.Render("Timeline")
+	if m.current >= 0 {
+		right := "event " + strconv.Itoa(m.current+1) + " of " + strconv.Itoa(len(m.events))
+		gap := m.w - 8 - len(right)
+		if gap >= 2 {
+			head += strings.Repeat(" ", gap) + muted.Render(right)
+		}
+	}
+	lines := []string{head}
+	if len(m.events) == 0 {
+		return append(lines, faint.Render("no events in this snapshot"))
+	}
+	rs := m.rows()
+	visible := m.h - 1
+	// keep the selection (or the current event) in view
+	target := m.sel
+	if target < 0 {
+		target = m.current
+	}
+	if visible > 0 && target >= 0 {
+		tr := 0
+		for k, r := range rs {
+			if r.ev == target {
+				tr = k
+			}
+		}
+		if tr-1 >= 0 && rs[tr-1].ev < 0 && tr-1 < m.offset {
+			m.offset = tr - 1 // show the day header with it
+		}
+		if tr < m.offset {
+			m.offset = tr
+		}
+		// keep up to two rows of what comes next below the target
+		margin := min(2, max(0, visible-2), len(rs)-1-tr)
+		if tr+margin >= m.offset+visible {
+			m.offset = tr + margin - visible + 1
+		}
+	}
+	m.offset = clamp(m.offset, 0, max(0, len(rs)-visible))
+	digits := len(strconv.Itoa(len(m.events)))
+	wide := m.w >= 50
+	timeW := 9 // "afternoon"
+	if wide {
+		timeW = 16 // "Mon 27 afternoon"
+	}
+	for k := m.offset; k < len(rs) && len(lines) < m.h; k++ {
+		r := rs[k]
+		if r.ev < 0 {
+			lines = append(lines, header.Render(r.header))
+			continue
+		}
+		e := m.events[r.ev]
+		selMark, curMark := " ", " "
+		if r.ev == m.sel {
+			selMark = m.txt("›")
+		}
+		if r.ev == m.current {
+			curMark = m.txt("▶")
+			if m.c.Glyphs == common.GlyphsASCII {
+				curMark = "*"
+			}
+		}
+		num := strconv.Itoa(r.ev + 1)
+		num = strings.Repeat(" ", digits-len(num)) + num
+		when := TimeOf(e)
+		if wide {
+			when = When(e)
+		}
+		when += strings.Repeat(" ", max(0, timeW-len(when)))
+		prefix := selMark + curMark + num + " " + when + " "
+		rest := max(0, m.w-ansi.StringWidth(prefix))
+		ttl := ansi.Truncate(m.txt(e.Title), rest, m.txt("…"))
+		st := s.Base
+		switch {
+		case r.ev == m.current:
+			st = curSt
+		case m.frame != nil && e.Time.After(m.frame.Time):
+			st = faint // not reached yet
+		}
+		line := st.Render(prefix + ttl)
+		if r.ev == m.sel && m.focused {
+			line = selSt.Render(fit(prefix+ttl, m.w))
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func (m *Model) detailLines() []string {
+	_, faint, _, _, header, title, muted := m.styles()
+	e := m.events[m.sel]
+	w := m.w
+	var lines []string
+	add := func(st lipgloss.Style, s string) {
+		for _, l := range strings.Split(ansi.Wordwrap(s, max(1, w), " -/"), "\n") {
+			lines = append(lines, st.Render(l))
+		}
+	}
+	loc := snapshots.Location()
+	t := e.Time.In(loc)
+	var when string
+	switch e.Precision {
+	case snapshots.PrecisionExact:
+		when = t.Format("Mon 2 Jan 2006 15:04") + " ET"
+	case snapshots.PrecisionDate:
+		when = t.Format("Mon 2 Jan 2006") + " (time of day not known)"
+	default:
+		when = t.Format("Mon 2 Jan 2006") + ", " + e.Precision + " ET (exact time not known)"
+	}
+	add(header, "#"+strconv.Itoa(m.sel+1)+"  "+when)
+	add(title, m.txt(e.Title))
+	if e.Outlet != "" {
+		add(muted, "Outlet: "+m.txt(e.Outlet))
+	}
+	if e.Link != "" {
+		// links are not wrapped at word boundaries: hard-wrap them
+		for _, l := range strings.Split(ansi.Hardwrap("Link: "+e.Link, max(1, w), false), "\n") {
+			lines = append(lines, muted.Render(l))
+		}
+	}
+	if e.Detail != "" {
+		lines = append(lines, "")
+		add(m.c.Styles.Base, m.txt(e.Detail))
+	}
+	if len(e.Symbols) > 0 {
+		lines = append(lines, "")
+		add(muted, "Symbols: "+strings.Join(e.Symbols, ", "))
+	}
+	if m.frame != nil && e.Time.After(m.frame.Time) {
+		add(faint, "(after the replay's time: not reached yet)")
+	}
+	foot := faint.Render(m.txt("enter back · j/k other event · [ ] jump"))
+	if len(lines) >= m.h && m.h > 1 {
+		lines = lines[:m.h-1]
+	}
+	if m.h > 1 {
+		for len(lines) < m.h-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, foot)
+	}
+	return lines
+}
+
+func clamp(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}

@@ -1,0 +1,202 @@
+package timeline
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/internal/panetest"
+)
+
+func newTL(g common.Glyphs, w, h int, at time.Time) Model {
+	m := New(panetest.Common(g))
+	m.SetSize(w, h)
+	m.Focus()
+	m.SetFrame(panetest.Frame(at))
+	return m
+}
+
+func TestGolden(t *testing.T) {
+	frames := []struct {
+		name string
+		at   time.Time
+	}{{"open_0935", panetest.Open}, {"low_1450", panetest.Low}, {"close_1600", panetest.Close}}
+	for _, f := range frames {
+		for _, size := range [][2]int{{70, 14}, {36, 9}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", f.name, size[0], size[1]), func(t *testing.T) {
+				golden.RequireEqual(t, []byte(newTL(common.GlyphsBraille, size[0], size[1], f.at).View()))
+			})
+		}
+	}
+	t.Run("ascii_low_70x14", func(t *testing.T) {
+		golden.RequireEqual(t, []byte(newTL(common.GlyphsASCII, 70, 14, panetest.Low).View()))
+	})
+	for _, size := range [][2]int{{70, 14}, {36, 12}} {
+		t.Run(fmt.Sprintf("detail_%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := newTL(common.GlyphsBraille, size[0], size[1], panetest.Low)
+			m, _ = m.Update(keyMsg("k")) // the afternoon statement: precision word, detail text
+			m, _ = m.Update(keyMsg("enter"))
+			golden.RequireEqual(t, []byte(m.View()))
+		})
+	}
+}
+
+func TestWhen(t *testing.T) {
+	ev := panetest.Events()
+	got := map[string]string{}
+	for _, e := range ev {
+		got[e.ID] = When(e)
+	}
+	want := map[string]string{
+		"open":      "Mon 27 09:30",
+		"nvda-stmt": "Mon 27 afternoon",
+		"ddos":      "Mon 27 (date)",
+		"sputnik":   "Sun 26 17:16",
+		"trump":     "Mon 27 evening",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+	// approximate events never show a clock time
+	for _, e := range ev {
+		if e.Approximate() && strings.Contains(When(e), ":") {
+			t.Errorf("%s shows a time: %q", e.ID, When(e))
+		}
+	}
+}
+
+func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("no command")
+	}
+	return cmd()
+}
+
+func TestKeys(t *testing.T) {
+	m := newTL(common.GlyphsBraille, 70, 14, panetest.Low)
+	cur := m.Current()
+	if cur < 0 || panetest.Events()[cur].ID != "low" || m.Selected() != cur {
+		t.Fatalf("current %d selected %d", cur, m.Selected())
+	}
+	// [ and ] ask the replay to jump
+	for k, op := range map[string]feeds.Op{"[": feeds.OpPrevEvent, "]": feeds.OpNextEvent} {
+		_, cmd := m.Update(keyMsg(k))
+		msg, ok := runCmd(t, cmd).(common.ControlMsg)
+		if !ok || msg.Cmd.Op != op {
+			t.Errorf("%s: %#v", k, msg)
+		}
+	}
+	// j/k move the selection and stop it following the clock
+	m, _ = m.Update(keyMsg("k"))
+	m, _ = m.Update(keyMsg("up"))
+	if m.Selected() != cur-2 {
+		t.Fatalf("k,up: selected %d", m.Selected())
+	}
+	m.SetFrame(panetest.Frame(panetest.Close))
+	if m.Selected() != cur-2 {
+		t.Fatalf("selection moved with the clock after the user moved it: %d", m.Selected())
+	}
+	if m.Current() == cur {
+		t.Fatalf("current did not advance")
+	}
+	m, _ = m.Update(keyMsg("j"))
+	m, _ = m.Update(keyMsg("down"))
+	// enter toggles the detail of the selection
+	m, _ = m.Update(keyMsg("enter"))
+	if !m.Detail() || !strings.Contains(m.View(), "#"+fmt.Sprint(m.Selected()+1)) {
+		t.Fatalf("enter: detail %v\n%s", m.Detail(), m.View())
+	}
+	m, _ = m.Update(keyMsg("esc"))
+	if m.Detail() {
+		t.Fatal("esc did not close the detail")
+	}
+	m, _ = m.Update(keyMsg("enter"))
+	m, _ = m.Update(keyMsg("enter"))
+	if m.Detail() {
+		t.Fatal("enter twice left the detail open")
+	}
+	// ] resumes following the clock
+	m, _ = m.Update(keyMsg("]"))
+	m.SetFrame(panetest.Frame(panetest.Close))
+	if m.Selected() != m.Current() {
+		t.Fatalf("after ]: selected %d current %d", m.Selected(), m.Current())
+	}
+	// blurred: keys ignored
+	m.Blur()
+	if _, cmd := m.Update(keyMsg("]")); cmd != nil {
+		t.Fatal("blurred pane produced a command")
+	}
+	if len(m.ShortHelp()) == 0 || len(m.FullHelp()) == 0 {
+		t.Fatal("help")
+	}
+}
+
+// TestCurrentHighlight: the current event moves as the clock passes events
+// and stays visible in a small pane.
+func TestCurrentHighlight(t *testing.T) {
+	m := newTL(common.GlyphsASCII, 60, 6, panetest.ET(27, 9, 0))
+	for _, at := range []time.Time{panetest.ET(27, 9, 30), panetest.ET(27, 11, 0), panetest.Low, panetest.Close} {
+		m.SetFrame(panetest.Frame(at))
+		want := fmt.Sprintf("*%2d", m.Current()+1)
+		if !strings.Contains(m.View(), want) {
+			t.Fatalf("at %s current %q not visible:\n%s", at.Format("15:04"), want, m.View())
+		}
+	}
+}
+
+func TestSizes(t *testing.T) {
+	sizes := [][2]int{{300, 100}, {500, 200}}
+	for w := 0; w <= 40; w++ {
+		for h := 0; h <= 20; h++ {
+			sizes = append(sizes, [2]int{w, h})
+		}
+	}
+	for _, detail := range []bool{false, true} {
+		m := newTL(common.GlyphsBraille, 0, 0, panetest.Low)
+		if detail {
+			m, _ = m.Update(keyMsg("enter"))
+		}
+		for _, s := range sizes {
+			m.SetSize(s[0], s[1])
+			checkSize(t, m.View(), s[0], s[1])
+		}
+	}
+	empty := New(panetest.Common(common.GlyphsBraille))
+	empty.SetFrame(nil)
+	for _, s := range sizes {
+		empty.SetSize(s[0], s[1])
+		checkSize(t, empty.View(), s[0], s[1])
+	}
+}
+
+func checkSize(t *testing.T, v string, w, h int) {
+	t.Helper()
+	if w == 0 || h == 0 {
+		if v != "" {
+			t.Fatalf("%dx%d: want empty view", w, h)
+		}
+		return
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) != w {
+			t.Fatalf("%dx%d: line width %d: %q", w, h, lipgloss.Width(l), l)
+		}
+	}
+}
+
+var _ = snapshots.PrecisionDate
