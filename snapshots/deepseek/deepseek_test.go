@@ -696,3 +696,47 @@ func TestProxyMethodLeaveOneOut(t *testing.T) {
 		t.Logf("all series and days: mean %.3f%% over %d bars", allSum/float64(allN), allN)
 	}
 }
+
+// TestFollowsTheDescription checks the series without intraday facts against
+// the fact sheet's description of 27 Jan: chip names opened near their highs
+// and bottomed between 13:30 and 14:55 (ASML is the exception the daily bar
+// shows: it opened at its low and closed near its high).
+func TestFollowsTheDescription(t *testing.T) {
+	s := decoded(t)
+	bars := minuteBars(s)
+	loc := snapshots.Location()
+	when := func(bs []snapshots.Bar, pick func(snapshots.Bar) float64, want float64) string {
+		for _, b := range bs {
+			if pick(b) == want {
+				return b.Time.In(loc).Format("15:04")
+			}
+		}
+		return ""
+	}
+	for _, sym := range []string{"AVGO", "AMD", "ARM", "MRVL", "SMCI"} {
+		bs := bars[dayKey{sym, MainDay}]
+		hi, lo := bs[0].High, bs[0].Low
+		for _, b := range bs {
+			hi, lo = max(hi, b.High), min(lo, b.Low)
+		}
+		hiAt := when(bs, func(b snapshots.Bar) float64 { return b.High }, hi)
+		loAt := when(bs, func(b snapshots.Bar) float64 { return b.Low }, lo)
+		if hiAt >= "10:00" {
+			t.Errorf("%s 27 Jan: high at %s, want in the first half hour", sym, hiAt)
+		}
+		if loAt < "13:30" || loAt > "14:59" {
+			t.Errorf("%s 27 Jan: low at %s, want 13:30–14:59", sym, loAt)
+		}
+	}
+	asml := bars[dayKey{"ASML", MainDay}]
+	if at := when(asml, func(b snapshots.Bar) float64 { return b.High }, 690.60); at < "15:00" {
+		t.Errorf("ASML 27 Jan: high at %s, want late (it closed at 690.15, near its 690.60 high)", at)
+	}
+	// Megacap platforms rose from the open to close near their highs.
+	for _, sym := range []string{"AAPL", "AMZN", "MSFT", "META"} {
+		bs := bars[dayKey{sym, MainDay}]
+		if !(bs[len(bs)-1].Close > bs[0].Open) {
+			t.Errorf("%s 27 Jan did not rise from the open", sym)
+		}
+	}
+}
