@@ -116,8 +116,10 @@ type ImportOptions struct {
 // currency USD; price basis printed unless the rows were adjusted (see
 // above). Sessions are the exchange dates present, open 09:30 and close 16:00
 // exchange time (early closes are not known); a session's PrevClose for a
-// symbol is the previous daily close when daily bars of it exist, else the
-// close of its last intraday bar starting before 16:00 on the previous date.
+// symbol is its daily close on the previous date when there is one, else the
+// close of its last intraday bar starting before 16:00 on that date, else
+// left out. The previous date counts dates whose rows were all dropped, so a
+// gap never yields a stale previous close.
 func Import(opt ImportOptions, files ...NamedReader) (*Snapshot, []Problem, error) {
 	if len(files) == 0 {
 		return nil, nil, errors.New("import: no input files")
@@ -258,6 +260,9 @@ type csvImporter struct {
 	files    []csvFileSummary
 	stats    csvImportStats
 	naiveUTC []bool // per file: naive times were read as UTC
+	// droppedDates are exchange dates (YYYYMMDD) of rows dropped after
+	// their time was read: evidence of a session whose bars are missing.
+	droppedDates map[int]bool
 }
 
 type csvSymAcc struct {
@@ -737,6 +742,17 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 		im.naiveUTC[fi] = true // a value without offset was read as UTC
 	}
 	r := csvRow{line: line, wall: wall, instant: instant}
+	dropped := func() {
+		date := wall.y*10000 + wall.mo*100 + wall.d
+		if !wall.midnight() {
+			y, m, d := instant.In(Location()).Date()
+			date = y*10000 + int(m)*100 + d
+		}
+		if im.droppedDates == nil {
+			im.droppedDates = map[int]bool{}
+		}
+		im.droppedDates[date] = true
+	}
 	var px [4]float64
 	closeCol := g.col[csvClose]
 	usingAdj := false
@@ -755,11 +771,13 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 		if !ok {
 			im.problem(fi, line, "%s %s: bad %s %q; row dropped", sym, wall, csvColNames[k], v)
 			im.stats.bad++
+			dropped()
 			return csvRow{}, false
 		}
 		if !(f > 0) {
 			im.problem(fi, line, "%s %s: %s %s is not a positive price; row dropped", sym, wall, csvColNames[k], v)
 			im.stats.bad++
+			dropped()
 			return csvRow{}, false
 		}
 		px[k] = f
@@ -767,6 +785,7 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 	if len(missing) > 0 {
 		im.problem(fi, line, "%s %s: %s missing; row dropped", sym, wall, strings.Join(missing, ", "))
 		im.stats.missing++
+		dropped()
 		return csvRow{}, false
 	}
 	r.adjusted = usingAdj
@@ -779,6 +798,7 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 		if csvIsNull(v) || !ok || !(a > 0) {
 			im.problem(fi, line, "%s %s: adj close %q missing or bad, needed for adjusted prices; row dropped", sym, wall, v)
 			im.stats.missing++
+			dropped()
 			return csvRow{}, false
 		}
 		k := a / px[3]
@@ -793,6 +813,7 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 		im.problem(fi, line, "%s %s: prices outside [low, high] (open %s high %s low %s close %s); row dropped",
 			sym, wall, csvNum(r.o), csvNum(r.h), csvNum(r.l), csvNum(r.c))
 		im.stats.outOfRange++
+		dropped()
 		return csvRow{}, false
 	}
 	r.sym = im.symbolIdx(sym)
@@ -1392,63 +1413,78 @@ func (im *csvImporter) build() (*Snapshot, error) {
 	return &Snapshot{Header: h, Bars: bars}, nil
 }
 
+// sessions lists the exchange dates that have bars. A session's PrevClose
+// for a symbol is its daily close, else its last intraday close before
+// 16:00, on the date before — where the dates before include those of
+// dropped rows, so a day whose rows were all dropped leaves the next day's
+// previous close missing rather than a stale one.
 func (im *csvImporter) sessions(bars []Bar) []Session {
 	loc := Location()
 	type day struct {
-		y     int
-		m     time.Month
-		d     int
+		date  int                // YYYYMMDD
+		bars  bool               // has kept bars (a session)
 		daily map[string]float64 // daily closes on this date
 		intra map[string]float64 // last intraday close before 16:00
 	}
-	var days []*day
-	hasDaily := map[string]bool{}
-	// Bars are in time order, so exchange dates come in order too.
-	for _, b := range bars {
-		t := b.Time.In(loc)
-		y, m, d := t.Date()
-		if n := len(days); n == 0 || days[n-1].y != y || days[n-1].m != m || days[n-1].d != d {
-			days = append(days, &day{y: y, m: m, d: d, daily: map[string]float64{}, intra: map[string]float64{}})
+	byDate := map[int]*day{}
+	get := func(date int) *day {
+		d := byDate[date]
+		if d == nil {
+			d = &day{date: date, daily: map[string]float64{}, intra: map[string]float64{}}
+			byDate[date] = d
 		}
-		cur := days[len(days)-1]
+		return d
+	}
+	for _, b := range bars { // in time order: the last intraday bar wins
+		t := b.Time.In(loc)
+		y, m, dd := t.Date()
+		d := get(y*10000 + int(m)*100 + dd)
+		d.bars = true
 		if b.Interval == "1d" {
-			cur.daily[b.Symbol] = b.Close
-			hasDaily[b.Symbol] = true
+			d.daily[b.Symbol] = b.Close
 		} else if t.Hour() < 16 {
-			cur.intra[b.Symbol] = b.Close // last wins
+			d.intra[b.Symbol] = b.Close
 		}
 	}
+	for date := range im.droppedDates {
+		get(date)
+	}
+	days := make([]*day, 0, len(byDate))
+	for _, d := range byDate {
+		days = append(days, d)
+	}
+	slices.SortFunc(days, func(a, b *day) int { return cmp.Compare(a.date, b.date) })
 	var kept []string
 	for i, s := range im.symbols {
 		if im.symInfo[i].bars > 0 {
 			kept = append(kept, s)
 		}
 	}
-	lastDaily := map[string]float64{} // latest daily close before the current day
 	out := make([]Session, 0, len(days))
 	for i, dd := range days {
+		if !dd.bars {
+			continue
+		}
+		y, m, d := dd.date/10000, time.Month(dd.date/100%100), dd.date%100
 		s := Session{
-			Date:  fmt.Sprintf("%04d-%02d-%02d", dd.y, dd.m, dd.d),
-			Open:  time.Date(dd.y, dd.m, dd.d, 9, 30, 0, 0, loc),
-			Close: time.Date(dd.y, dd.m, dd.d, 16, 0, 0, 0, loc),
+			Date:  fmt.Sprintf("%04d-%02d-%02d", y, m, d),
+			Open:  time.Date(y, m, d, 9, 30, 0, 0, loc),
+			Close: time.Date(y, m, d, 16, 0, 0, 0, loc),
 		}
-		for _, sym := range kept {
-			var v float64
-			var ok bool
-			if hasDaily[sym] {
-				v, ok = lastDaily[sym]
-			} else if i > 0 {
-				v, ok = days[i-1].intra[sym]
-			}
-			if ok {
-				if s.PrevClose == nil {
-					s.PrevClose = map[string]float64{}
+		if i > 0 {
+			prev := days[i-1]
+			for _, sym := range kept {
+				v, ok := prev.daily[sym]
+				if !ok {
+					v, ok = prev.intra[sym]
 				}
-				s.PrevClose[sym] = v
+				if ok {
+					if s.PrevClose == nil {
+						s.PrevClose = map[string]float64{}
+					}
+					s.PrevClose[sym] = v
+				}
 			}
-		}
-		for sym, c := range dd.daily {
-			lastDaily[sym] = c
 		}
 		out = append(out, s)
 	}

@@ -186,9 +186,10 @@ func TestImportYahooDailyPerTickerFile(t *testing.T) {
 	if s1.Date != "2024-03-05" || !s1.Open.Equal(et(2024, 3, 5, 9, 30)) || !s1.Close.Equal(et(2024, 3, 5, 16, 0)) || s1.PrevClose["NVDA"] != 10.00 {
 		t.Errorf("session %+v", s1)
 	}
-	// The gap over the dropped rows takes the last close that exists.
-	if pc := s.Header.Sessions[3].PrevClose["NVDA"]; pc != 10.80 {
-		t.Errorf("prev close on 03-12 = %v, want 10.80 (03-07)", pc)
+	// 03-11's only row was dropped: 03-12's previous close is unknown, not
+	// 03-07's (stale) close.
+	if pc, ok := s.Header.Sessions[3].PrevClose["NVDA"]; ok {
+		t.Errorf("prev close on 03-12 = %v, want none (03-11 dropped)", pc)
 	}
 	if s.Header.Sessions[0].PrevClose != nil {
 		t.Errorf("first session has a prev close: %v", s.Header.Sessions[0].PrevClose)
