@@ -70,7 +70,7 @@ var eventFacts = []eventFact{
 		link:   "https://guidantech.com/deepseek-displaces-chatgpt-as-the-app-stores-top-app"},
 	{when: "2025-01-26 17:16:21", id: "andreessen-sputnik",
 		title:   "Andreessen: \"Deepseek R1 is AI's Sputnik moment\"",
-		detail:  "Marc Andreessen's Sunday post on X becomes the weekend's catchphrase for DeepSeek. The time is derived from the post's ID.",
+		detail:  "Marc Andreessen posts the comparison on X on Sunday, the day before the rout. The time is derived from the post's ID.",
 		outlet:  "X (via usa-newnews.com)",
 		link:    "https://usa-newnews.com/business/trump-billionaire-supporter-praises-china-for-sputnik-moment",
 		symbols: []string{"NVDA"}},
