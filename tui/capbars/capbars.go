@@ -1,0 +1,319 @@
+// Package capbars is the market-value pane (`m`): a horizontal bar chart of
+// each equity's market-value change since the previous close, sorted by
+// size, with its share of the basket's move and the basket total on top.
+// Symbols without a share count are listed as such, never as zero.
+package capbars
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas/runes"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// DefaultLabel names the basket in the header line.
+const DefaultLabel = "AI basket"
+
+// KeyMap is the pane's key bindings (scrolling when the list is long).
+type KeyMap struct {
+	Up   key.Binding
+	Down key.Binding
+}
+
+// DefaultKeyMap returns the default bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:   key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "scroll up")),
+		Down: key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "scroll down")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down} }
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Up, k.Down}} }
+
+// Model is the market-value bar pane. Use New.
+type Model struct {
+	KeyMap KeyMap
+
+	c       common.Common
+	w, h    int
+	frame   *market.Frame
+	label   string
+	offset  int
+	focused bool
+
+	view string
+}
+
+// New returns the pane.
+func New(c common.Common) Model {
+	m := Model{KeyMap: DefaultKeyMap(), c: c, label: DefaultLabel}
+	m.render()
+	return m
+}
+
+// Init returns no command.
+func (m Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the pane's size; View returns exactly h lines of w cells.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(0, w), max(0, h)
+	m.render()
+}
+
+// SetFrame sets the frame to chart.
+func (m *Model) SetFrame(f *market.Frame) {
+	m.frame = f
+	m.render()
+}
+
+// SetLabel names the basket ("AI basket" by default).
+func (m *Model) SetLabel(s string) {
+	m.label = s
+	m.render()
+}
+
+// Focus lets the pane take keys.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur stops the pane taking keys.
+func (m *Model) Blur() { m.focused = false }
+
+// Focused reports whether the pane takes keys.
+func (m Model) Focused() bool { return m.focused }
+
+// ShortHelp implements help.KeyMap.
+func (m Model) ShortHelp() []key.Binding { return m.KeyMap.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.KeyMap.FullHelp() }
+
+// Update scrolls the list while focused.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || !m.focused {
+		return m, nil
+	}
+	switch {
+	case key.Matches(km, m.KeyMap.Up):
+		m.offset--
+	case key.Matches(km, m.KeyMap.Down):
+		m.offset++
+	default:
+		return m, nil
+	}
+	m.render()
+	return m, nil
+}
+
+// View returns the pane, rendered when its inputs last changed.
+func (m Model) View() string { return m.view }
+
+func (m *Model) txt(s string) string { return common.Text(s, m.c.Glyphs) }
+
+// Since is the header's "since Fri close" for a frame.
+func Since(f *market.Frame) string {
+	if f != nil && f.Session > 0 && f.Session <= len(f.Sessions) {
+		if p := f.Sessions[f.Session-1].Close; !p.IsZero() {
+			return "since " + p.Format("Mon") + " close"
+		}
+	}
+	return "since prev close"
+}
+
+type line struct {
+	text  string
+	style lipgloss.Style
+}
+
+func (m *Model) render() {
+	if m.w <= 0 || m.h <= 0 || m.c.Styles == nil {
+		m.view = ""
+		return
+	}
+	lines := m.lines()
+	for len(lines) < m.h {
+		lines = append(lines, "")
+	}
+	lines = lines[:m.h]
+	for i, l := range lines {
+		n := ansi.StringWidth(l)
+		if n > m.w {
+			l = ansi.Truncate(l, m.w, "")
+			n = ansi.StringWidth(l)
+		}
+		lines[i] = l + strings.Repeat(" ", max(0, m.w-n))
+	}
+	m.view = strings.Join(lines, "\n")
+}
+
+func (m *Model) lines() []string {
+	s := m.c.Styles
+	f := m.frame
+	if f == nil {
+		return []string{s.Faint.Render("waiting for data")}
+	}
+	b := f.Basket(nil)
+	moveSt := func(v float64) lipgloss.Style {
+		switch {
+		case v < 0:
+			return s.Down
+		case v > 0:
+			return s.Up
+		}
+		return s.Muted
+	}
+	head := s.StripLabel.Render(m.label) + " "
+	if len(b.Items) == 0 {
+		head += s.Faint.Render("no market values yet")
+	} else {
+		head += moveSt(b.Delta).Render(m.txt(common.Dollars(b.Delta))) + " " + s.Muted.Render(Since(f))
+	}
+	if len(b.Items) > 0 {
+		right := "value " + common.DollarsAbs(b.Value)
+		if gap := m.w - ansi.StringWidth(head) - len(right); gap >= 2 {
+			head += strings.Repeat(" ", gap) + s.Faint.Render(right)
+		}
+	}
+	out := []string{head}
+
+	items := append([]market.ValueChange(nil), b.Items...)
+	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
+	symW := 4
+	dolW := 0
+	biggest := 0.0
+	for _, it := range items {
+		symW = max(symW, len(it.Symbol))
+		dolW = max(dolW, len([]rune(common.Dollars(it.Delta))))
+		biggest = math.Max(biggest, math.Abs(it.Delta))
+	}
+	for _, sym := range b.Missing {
+		symW = max(symW, len(sym))
+	}
+	// "NVDA ▼ −$592.7B ████  50.7% of the move"
+	shareLong, shareShort := 18, 6 // "−10.6% of the move", "−10.6%"
+	fixed := symW + 3 + dolW + 1
+	shareW := shareLong
+	barW := m.w - fixed - shareW - 1
+	if barW < 8 {
+		shareW = shareShort
+		barW = m.w - fixed - shareW - 1
+	}
+	if barW < 3 {
+		shareW = 0
+		barW = max(0, m.w-fixed)
+	}
+	var rows []string
+	for _, it := range items {
+		st := moveSt(it.Delta)
+		r := pad(it.Symbol, symW) + " " + st.Render(common.Arrow(it.Delta, m.c.Glyphs)) + " " +
+			st.Render(padLeft(m.txt(common.Dollars(it.Delta)), dolW)) + " "
+		bar := m.bar(math.Abs(it.Delta)/math.Max(biggest, 1), barW)
+		r += st.Render(bar) + strings.Repeat(" ", barW-len([]rune(bar)))
+		if shareW > 0 {
+			share := padLeft(m.txt(shareText(it.Share)), 6)
+			if shareW == shareLong {
+				share += " of the move"
+			}
+			r += " " + s.Muted.Render(share)
+		}
+		rows = append(rows, r)
+	}
+	for _, sym := range b.Missing {
+		why := common.NoData // has a share count, no price yet
+		if !hasShares(f, sym) {
+			why = "no share count"
+		}
+		rows = append(rows, pad(sym, symW)+"   "+s.Faint.Render(why))
+	}
+	visible := m.h - 1
+	if visible <= 0 {
+		return out
+	}
+	if len(rows) > visible {
+		visible-- // room for the "more" line
+	}
+	m.offset = max(0, min(m.offset, len(rows)-max(visible, 1)))
+	end := min(len(rows), m.offset+visible)
+	out = append(out, rows[m.offset:end]...)
+	if end < len(rows) || m.offset > 0 {
+		more := "+" + strconv.Itoa(len(rows)-end) + " more"
+		if m.offset > 0 {
+			more += " (" + strconv.Itoa(m.offset) + " above)"
+		}
+		out = append(out, s.Faint.Render(more))
+	}
+	return out
+}
+
+// bar draws a horizontal bar of frac (0..1) of w cells with eighth-cell
+// ends (ntcharts' left block runes); ASCII uses '#'.
+func (m *Model) bar(frac float64, w int) string {
+	if w <= 0 || frac <= 0 {
+		return ""
+	}
+	cells := frac * float64(w)
+	full := int(cells)
+	if m.c.Glyphs == common.GlyphsASCII {
+		n := int(math.Round(cells))
+		if n == 0 {
+			return "."
+		}
+		return strings.Repeat("#", n)
+	}
+	b := strings.Repeat(string(runes.FullBlock), full)
+	if full < w {
+		if r := runes.LeftBlockElementFromFloat64(cells - float64(full)); r != runes.Null {
+			b += string(r)
+		} else if full == 0 {
+			b += string(runes.LeftBlockOne) // a tiny move still shows
+		}
+	}
+	return b
+}
+
+// hasShares reports whether sym's company has a share count on any of its
+// symbols (share classes keep the count on one symbol).
+func hasShares(f *market.Frame, sym string) bool {
+	i := f.Index(sym)
+	if i < 0 {
+		return false
+	}
+	company := f.Symbols[i].Company
+	for _, s := range f.Symbols {
+		same := s.Symbol == sym || (company != "" && s.Company == company)
+		if same && s.Shares != nil && s.Shares.Count > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func shareText(share float64) string {
+	v := share * 100
+	s := strconv.FormatFloat(math.Abs(v), 'f', 1, 64) + "%"
+	if v < 0 && s != "0.0%" {
+		return common.Minus + s
+	}
+	return s
+}
+
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-len([]rune(s))))
+}
+
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(0, w-len([]rune(s)))) + s
+}

@@ -1,0 +1,135 @@
+package capbars
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/internal/panetest"
+)
+
+func newBars(g common.Glyphs, w, h int, at time.Time) Model {
+	m := New(panetest.Common(g))
+	m.SetSize(w, h)
+	m.SetFrame(panetest.Frame(at))
+	return m
+}
+
+func TestGolden(t *testing.T) {
+	frames := []struct {
+		name string
+		at   time.Time
+	}{{"open_0935", panetest.Open}, {"low_1450", panetest.Low}, {"close_1600", panetest.Close}}
+	for _, f := range frames {
+		for _, size := range [][2]int{{80, 14}, {44, 8}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", f.name, size[0], size[1]), func(t *testing.T) {
+				golden.RequireEqual(t, []byte(newBars(common.GlyphsBraille, size[0], size[1], f.at).View()))
+			})
+		}
+	}
+	t.Run("ascii_close_80x14", func(t *testing.T) {
+		golden.RequireEqual(t, []byte(newBars(common.GlyphsASCII, 80, 14, panetest.Close).View()))
+	})
+	t.Run("preopen_80x14", func(t *testing.T) {
+		golden.RequireEqual(t, []byte(newBars(common.GlyphsBraille, 80, 14, panetest.ET(27, 9, 0)).View()))
+	})
+}
+
+func TestCloseNumbers(t *testing.T) {
+	v := newBars(common.GlyphsBraille, 80, 14, panetest.Close).View()
+	lines := strings.Split(v, "\n")
+	if !strings.HasPrefix(lines[0], "AI basket −$") || !strings.Contains(lines[0], "since Fri close") {
+		t.Errorf("header %q", lines[0])
+	}
+	if f := strings.Fields(lines[1]); len(f) < 4 || f[0] != "NVDA" || f[1] != "▼" || f[2] != "−$592.7B" || !strings.Contains(lines[1], "% of the move") {
+		t.Errorf("first row %q", lines[1])
+	}
+	if !strings.Contains(v, "ARM") || !strings.Contains(v, "no share count") {
+		t.Errorf("ARM must be listed without a share count:\n%s", v)
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "ARM") && strings.Contains(l, "$") {
+			t.Errorf("ARM shown with a value: %q", l)
+		}
+	}
+}
+
+func TestASCIIOnly(t *testing.T) {
+	v := newBars(common.GlyphsASCII, 80, 14, panetest.Close).View()
+	for _, c := range v {
+		if c > 127 {
+			t.Fatalf("non-ASCII %q in\n%s", c, v)
+		}
+	}
+}
+
+func TestScroll(t *testing.T) {
+	m := newBars(common.GlyphsBraille, 60, 5, panetest.Close)
+	if !strings.Contains(m.View(), "more") {
+		t.Fatalf("no more line:\n%s", m.View())
+	}
+	first := m.View()
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
+	if m.View() != first {
+		t.Fatal("unfocused pane scrolled")
+	}
+	m.Focus()
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
+	if m.View() == first || !strings.Contains(m.View(), "above") {
+		t.Fatalf("j did not scroll:\n%s", m.View())
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("k")})
+	if m.View() != first {
+		t.Fatalf("k did not scroll back:\n%s", m.View())
+	}
+	for range 100 {
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+	checkSize(t, m.View(), 60, 5)
+}
+
+func TestSizes(t *testing.T) {
+	sizes := [][2]int{{300, 100}, {500, 200}}
+	for w := 0; w <= 40; w++ {
+		for h := 0; h <= 20; h++ {
+			sizes = append(sizes, [2]int{w, h})
+		}
+	}
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		m := newBars(g, 0, 0, panetest.Low)
+		for _, s := range sizes {
+			m.SetSize(s[0], s[1])
+			checkSize(t, m.View(), s[0], s[1])
+		}
+	}
+	empty := New(panetest.Common(common.GlyphsBraille))
+	for _, s := range sizes {
+		empty.SetSize(s[0], s[1])
+		checkSize(t, empty.View(), s[0], s[1])
+	}
+}
+
+func checkSize(t *testing.T, v string, w, h int) {
+	t.Helper()
+	if w == 0 || h == 0 {
+		if v != "" {
+			t.Fatalf("%dx%d: want empty view", w, h)
+		}
+		return
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) != w {
+			t.Fatalf("%dx%d: line width %d: %q", w, h, lipgloss.Width(l), l)
+		}
+	}
+}
