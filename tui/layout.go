@@ -168,7 +168,8 @@ func (m Model) view() string {
 	}
 	l := m.lay
 	if l.kind == kindTooSmall {
-		return ansi.Truncate(tooSmall(l.needW, l.needH), W, "")
+		msg := m.c.Styles.R.NewStyle().Width(W).Render(tooSmall(l.needW, l.needH))
+		return clipLines(msg, W, H)
 	}
 	var parts []string
 	if !l.helpOnly && l.mainH > 0 {
@@ -180,24 +181,54 @@ func (m Model) view() string {
 	if m.showHelp && l.helpH > 0 {
 		parts = append(parts, clipLines(m.helpView(), W, l.helpH))
 	}
+	// The strip and the status bar are exactly W wide by construction.
 	parts = append(parts, m.strip.View(), m.status.View())
-	return clipLines(strings.Join(parts, "\n"), W, H)
+	out := strings.Join(parts, "\n")
+	if n := strings.Count(out, "\n"); n >= H {
+		out = clipLines(out, W, H)
+	}
+	return out
 }
 
+// mainView joins the watchlist (exactly l.watch.w wide by construction)
+// with the right-hand column, which is clipped to its rectangle.
 func (m Model) mainView() string {
 	l := m.lay
-	left := m.watch.View()
+	left := strings.Split(m.watch.View(), "\n")
 	if !l.showChart && !l.showTimeline {
-		return left
+		return strings.Join(clipN(left, l.mainH), "\n")
 	}
 	var right []string
 	if l.showChart {
-		right = append(right, m.panes.chartView(m.showCap))
+		right = append(right, strings.Split(clipLines(m.panes.chartView(m.showCap), l.chart.w, l.chart.h), "\n")...)
 	}
 	if l.showTimeline {
-		right = append(right, m.panes.timelineView())
+		right = append(right, strings.Split(clipLines(m.panes.timelineView(), l.timeline.w, l.timeline.h), "\n")...)
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, left, strings.Join(right, "\n"))
+	n := l.mainH
+	var sb strings.Builder
+	blank := strings.Repeat(" ", l.watch.w)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		if i < len(left) {
+			sb.WriteString(left[i])
+		} else {
+			sb.WriteString(blank)
+		}
+		if i < len(right) {
+			sb.WriteString(right[i])
+		}
+	}
+	return sb.String()
+}
+
+func clipN(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[:max(n, 0)]
+	}
+	return lines
 }
 
 // clipLines cuts s to at most h lines of at most w cells each.

@@ -173,7 +173,7 @@ func (m Model) segments() []segment {
 		}
 		add(ps.Render(strings.ToUpper(string(p))), 0, false)
 	}
-	add(st.Title.Render(common.Text(f.Title, g)), 2, true)
+	add(st.Title.Render(common.Text(f.Title, g)), 2, true) // drops before the figures
 	if !f.Time.IsZero() {
 		t := f.Time.In(snapshots.Location())
 		add(st.Base.Render(t.Format("Mon 2 Jan 2006 15:04")+" ET"), 0, false) // shortened in View when narrow
@@ -219,17 +219,17 @@ func (m Model) segments() []segment {
 	if s.Ended {
 		add(st.Err.Render("feed ended"), 0, false)
 	} else {
-		add(hs.Render(common.Text(h, g)), 1, true)
+		add(hs.Render(common.Text(h, g)), 4, true)
 	}
 	errText := s.Err
 	if errText == "" && s.Health.LastErr != "" && s.Health.State != feeds.HealthOK {
 		errText = s.Health.LastErr
 	}
 	if errText != "" {
-		add(st.Err.Render(common.Text("error: "+errText, g)), 1, true)
+		add(st.Err.Render(common.Text("error: "+errText, g)), 5, true)
 	}
 	if s.Note != "" {
-		add(st.Warn.Render(common.Text(s.Note, g)), 1, true)
+		add(st.Warn.Render(common.Text(s.Note, g)), 5, true)
 	}
 	add(st.Faint.Render(s.Help), 1, false)
 	return segs
@@ -265,10 +265,10 @@ func (m Model) View() string {
 	}
 	// Short exchange time when still too wide.
 	if width(segs) > w && m.s.Frame != nil && !m.s.Frame.Time.IsZero() {
-		long := m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006 15:04")+" ET")
+		long := m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006 15:04") + " ET")
 		for i := range segs {
 			if segs[i].text == long {
-				segs[i].text = m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04")+" ET")
+				segs[i].text = m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04") + " ET")
 			}
 		}
 	}

@@ -407,7 +407,7 @@ func (m *Model) rebuild() {
 		m.rows = append(m.rows, row{group: g, header: true, line: m.groupLine(g)})
 		for _, i := range idx {
 			line, stale := m.symbolLine(i)
-			m.rows = append(m.rows, row{group: g, sym: i, line: line, stale: stale})
+			m.rows = append(m.rows, row{group: g, sym: i, line: fit(line, m.innerWidth()-1), stale: stale})
 		}
 	}
 	// Restore the selection.
@@ -473,28 +473,27 @@ func (m Model) View() string {
 	if iw <= 0 || ih <= 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString(m.titleLine(iw))
+	lines := make([]string, 0, ih)
+	lines = append(lines, m.titleLine(iw))
 	if ih > 1 {
-		b.WriteByte('\n')
-		b.WriteString(st.Header.Render(fit(headerLine(m.cols, m.c.Glyphs), iw)))
+		lines = append(lines, st.Header.Render(fit(headerLine(m.cols, m.c.Glyphs), iw)))
 	}
-	body := ih - 2
+	body := ih - len(lines)
 	marker := ">"
 	if m.c.Glyphs != common.GlyphsASCII {
 		marker = "▸"
 	}
 	switch {
 	case m.frame == nil && body > 0:
-		b.WriteString("\n" + st.Muted.Render(fit(" waiting for data…", iw)))
+		lines = append(lines, st.Muted.Render(fit(" waiting for data…", iw)))
 		body--
 	case len(m.rows) == 0 && body > 0:
-		b.WriteString("\n" + st.Muted.Render(fit(" no symbol matches the filter", iw)))
+		lines = append(lines, st.Muted.Render(fit(" no symbol matches the filter", iw)))
 		body--
 	}
 	for i := m.offset; i < len(m.rows) && body > 0; i++ {
 		r := m.rows[i]
-		line := r.line
+		line := r.line // exactly iw-1 cells wide (symbol rows) or iw (headers)
 		if !r.header {
 			if i == m.cursor {
 				line = st.Selected.Render(marker + line)
@@ -507,28 +506,50 @@ func (m Model) View() string {
 				line = m.zones.Mark(m.rowZone(i), line)
 			}
 		}
-		b.WriteByte('\n')
-		b.WriteString(line)
+		lines = append(lines, line)
 		body--
 	}
-	for ; body > 0; body-- {
-		b.WriteByte('\n')
+	if body > 0 {
+		blank := strings.Repeat(" ", iw)
+		for ; body > 0; body-- {
+			lines = append(lines, blank)
+		}
 	}
 	pane := st.Pane
 	if m.focused {
 		pane = st.PaneFocused
 	}
-	out := pane.Width(iw).Height(ih).MaxHeight(m.height).Render(b.String())
+	out := box(m.c.Styles.R.NewStyle(), pane, lines, iw)
 	if m.zones != nil {
 		out = m.zones.Mark(m.zpre+"pane", out)
 	}
 	return out
 }
 
+// box draws pane's border around lines that are each exactly iw cells wide
+// (built here without measuring every line again: View stays cheap).
+func box(base, pane lipgloss.Style, lines []string, iw int) string {
+	b := pane.GetBorderStyle()
+	bs := base.Foreground(pane.GetBorderTopForeground())
+	left, right := bs.Render(b.Left), bs.Render(b.Right)
+	var sb strings.Builder
+	sb.Grow((iw + 8) * (len(lines) + 2) * 2)
+	sb.WriteString(bs.Render(b.TopLeft + strings.Repeat(b.Top, iw) + b.TopRight))
+	for _, ln := range lines {
+		sb.WriteByte('\n')
+		sb.WriteString(left)
+		sb.WriteString(ln)
+		sb.WriteString(right)
+	}
+	sb.WriteByte('\n')
+	sb.WriteString(bs.Render(b.BottomLeft + strings.Repeat(b.Bottom, iw) + b.BottomRight))
+	return sb.String()
+}
+
 func (m Model) titleLine(w int) string {
 	st := m.c.Styles
 	t := st.Title.Render("Watchlist")
-	extra := " sort: " + m.sortBy.String()
+	extra := common.Text(" · sort: ", m.c.Glyphs) + m.sortBy.String()
 	if m.filtering {
 		return fit(t+st.Muted.Render(extra)+"  "+m.filter.View(), w)
 	}
