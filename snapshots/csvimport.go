@@ -269,6 +269,8 @@ type csvSymAcc struct {
 	adjusted, printed bool
 	volume            bool // some bar had a volume > 0
 	bars              int
+	// volByInterval says, per interval, whether any bar had volume.
+	volByInterval map[string]bool
 }
 
 type impBar struct {
@@ -1348,8 +1350,14 @@ func (im *csvImporter) build() (*Snapshot, error) {
 		bars = append(bars, b.Bar)
 		acc := &im.symInfo[b.sym]
 		acc.bars++
+		if acc.volByInterval == nil {
+			acc.volByInterval = map[string]bool{}
+		}
 		if b.Volume > 0 {
 			acc.volume = true
+			acc.volByInterval[b.Interval] = true
+		} else if !acc.volByInterval[b.Interval] {
+			acc.volByInterval[b.Interval] = false
 		}
 		im.files[b.file].bars++
 	}
@@ -1592,6 +1600,36 @@ func (im *csvImporter) source(h Header, mixed []string) string {
 	}
 	if len(novol) > 0 {
 		fmt.Fprintf(&b, " No volume recorded for %s.", strings.Join(novol, ", "))
+	}
+	// Symbols with volume in some intervals only (an index's daily volume
+	// but zero on its intraday bars): NoVolume cannot say that.
+	partial := map[string][]string{} // interval -> symbols
+	var ivs []string
+	for i, sym := range im.symbols {
+		acc := im.symInfo[i]
+		if !acc.volume {
+			continue
+		}
+		for iv, has := range acc.volByInterval {
+			if !has {
+				if partial[iv] == nil {
+					ivs = append(ivs, iv)
+				}
+				partial[iv] = append(partial[iv], sym)
+			}
+		}
+	}
+	slices.SortFunc(ivs, func(a, b string) int {
+		if csvIntervalLess(a, b) {
+			return -1
+		}
+		if csvIntervalLess(b, a) {
+			return 1
+		}
+		return 0
+	})
+	for _, iv := range ivs {
+		fmt.Fprintf(&b, " No volume on the %s bars of %s.", iv, strings.Join(partial[iv], ", "))
 	}
 	if len(adj) > 0 {
 		fmt.Fprintf(&b, " Dividend-adjusted prices for %s.", strings.Join(adj, ", "))

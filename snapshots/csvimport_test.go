@@ -854,6 +854,9 @@ func TestImportRealBothFiles(t *testing.T) {
 	if gspc.NoVolume {
 		t.Error("^GSPC has daily volume but is marked NoVolume")
 	}
+	if !strings.Contains(s.Header.Source, "No volume on the 5m bars of ^GSPC.") {
+		t.Errorf("Source does not say the 5m index bars have no volume: %s", s.Header.Source)
+	}
 	// With daily bars present the prev close is the official daily close,
 	// not the last 5-minute bar's close.
 	var last5, d24 Bar
