@@ -10,6 +10,7 @@ import (
 	"math/rand"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -312,3 +313,24 @@ func BenchmarkWriter(b *testing.B) {
 
 var _ = gzip.NewReader
 var _ = strings.Contains
+
+func parseFloatStd(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+func TestFastFloatRandom(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	for i := 0; i < 200000; i++ {
+		var s string
+		switch i % 3 {
+		case 0:
+			s = strconv.FormatFloat(math.Round(rng.Float64()*1e7)/100, 'f', -1, 64)
+		case 1:
+			s = strconv.FormatFloat(rng.Float64()*math.Pow(10, float64(rng.Intn(30)-15)), 'f', -1, 64)
+		default:
+			s = strconv.Itoa(rng.Intn(1e9)) + "." + strconv.Itoa(rng.Intn(1e6))
+		}
+		want, _ := strconv.ParseFloat(s, 64)
+		if got, ok := fastFloat([]byte(s)); ok && got != want {
+			t.Fatalf("%s: fast %v, strconv %v", s, got, want)
+		}
+	}
+}

@@ -21,7 +21,7 @@ type aheadChunk struct {
 
 const (
 	aheadChunks = 4
-	aheadSize   = 128 << 10
+	aheadSize   = 32 << 10
 )
 
 func newGunzipAhead(src io.Reader) *gunzipAhead {

@@ -1,0 +1,145 @@
+package snapshots
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func readerSeeds(f *testing.F) {
+	good := encode(f, testHeader(), testRecords(), false)
+	f.Add(good)
+	f.Add(encode(f, testHeader(), testRecords(), true))
+	f.Add(good[:len(good)-10])
+	gz := encode(f, testHeader(), testRecords(), true)
+	f.Add(gz[:len(gz)/2])
+	hdr := []byte(strings.SplitN(string(good), "\n", 2)[0] + "\n")
+	t0 := et(2025, 1, 27, 9, 30)
+	for _, l := range []string{
+		barLineAt("NVDA", t0, 120, 1),
+		barLineAt("XYZ", t0, 120, 1),
+		`{"record":"bar","time":"2025-01-27T09:31:00-05:00","symbol":"NVDA","interval":"1m","open":"x"}`,
+		`{"record":"quote","time":"2025-01-27T09:31:00Z","symbol":"SPY","price":1e400}`,
+		`{"record":"event","time":"2025-01-27T12:00:00-05:00","id":"a","title":"b","precision":"afternoon","symbols":["NVDA"]}`,
+		`{"record":"trade"}`,
+		`{"record":"bar",`,
+		`[]`, `null`, `"x"`, `{}`, "\x00\xff",
+	} {
+		f.Add(append(append([]byte{}, hdr...), l+"\n"+barLineAt("NVDA", t0.Add(time.Hour), 121, 2)+"\n"...))
+		f.Add(gzipBytes(append(append([]byte{}, hdr...), l...)))
+	}
+	f.Add([]byte{})
+	f.Add([]byte{0x1f, 0x8b})
+	f.Add([]byte("{}\n"))
+}
+
+// FuzzReader: the reader never panics or hangs, strict and lenient agree on
+// what is good, and every line the fast path takes decodes the same as with
+// encoding/json.
+func FuzzReader(f *testing.F) {
+	readerSeeds(f)
+	f.Fuzz(fuzzBody)
+}
+
+func fuzzBody(t *testing.T, data []byte) {
+	{
+		lenient, lerr := Decode(bytes.NewReader(data), ReadOptions{Name: "fuzz"})
+		strict, serr := Decode(bytes.NewReader(data), ReadOptions{Name: "fuzz", Strict: true})
+		if (lenient == nil) != (strict == nil) {
+			t.Fatalf("header accepted in one mode only: %v / %v", lerr, serr)
+		}
+		if lenient == nil {
+			return
+		}
+		if lerr != nil && !errors.Is(lerr, ErrTruncated) && !strings.Contains(lerr.Error(), "gzip") && !strings.Contains(lerr.Error(), "read error") {
+			t.Fatalf("lenient stopped on %v", lerr)
+		}
+		if serr == nil && (len(lenient.Problems) != 0 || lerr != nil) {
+			t.Fatalf("strict read everything but lenient found problems %v / %v", lenient.Problems, lerr)
+		}
+		n := func(s *Snapshot) int { return len(s.Bars) + len(s.Quotes) + len(s.Events) }
+		if n(strict) > n(lenient) {
+			t.Fatalf("strict read more records (%d) than lenient (%d)", n(strict), n(lenient))
+		}
+		for _, b := range lenient.Bars {
+			if !(b.Low > 0 && b.Low <= b.High) {
+				t.Fatalf("bad bar accepted: %+v", b)
+			}
+		}
+		// Re-encode what was read: the writer must accept it and the
+		// reader must read it back identically.
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, lenient.Header, WriteOptions{FlushEvery: -1})
+		if err != nil {
+			t.Fatalf("writer refused a header the reader accepted: %v", err)
+		}
+		var recs []Record
+		rd, _ := NewReader(bytes.NewReader(data), ReadOptions{})
+		for rd != nil {
+			rec, err := rd.Next()
+			if err != nil {
+				break
+			}
+			recs = append(recs, rec)
+			if err := w.Write(rec); err != nil {
+				t.Fatalf("writer refused a record the reader accepted: %v\n%+v", err, rec)
+			}
+		}
+		w.Close()
+		again, err := Decode(&buf, ReadOptions{Strict: true})
+		if err != nil {
+			t.Fatalf("re-encoded file unreadable: %v", err)
+		}
+		if n(again) != len(recs) {
+			t.Fatalf("re-read %d records, wrote %d", n(again), len(recs))
+		}
+		// Differential check of the fast path on every line.
+		if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+			for _, line := range bytes.Split(data, []byte("\n")) {
+				checkFastPath(t, line)
+			}
+		}
+	}
+}
+
+// FuzzFastPath compares the hand-written scanner with encoding/json on one
+// bar or quote line.
+func FuzzFastPath(f *testing.F) {
+	t0 := et(2025, 1, 27, 9, 30)
+	for _, l := range []string{
+		barLineAt("NVDA", t0, 120.25, 1),
+		`{"record":"quote","time":"2025-01-27T09:30:59.5-05:00","symbol":"SPY","price":600.01,"volume":5000,"state":"regular","bid":600,"ask":600.02}`,
+		`{"record":"bar","open":-0.0000001,"high":1E22,"low":123456789012345678,"close":0.1e-1}`,
+		`{"record":"bar","time":"2024-02-29T23:59:59+14:00","volume":9223372036854775807}`,
+		`{"record":"bar","volume":-9223372036854775808}`,
+	} {
+		f.Add([]byte(l))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		checkFastPath(t, line)
+	})
+}
+
+func TestFastFloatExact(t *testing.T) {
+	for _, s := range []string{"0", "-0", "1", "0.1", "118.42", "99999999999999.9", "0.000000000000000000001", "123456.789012345", "5e-324"} {
+		want, err := parseFloatStd(s)
+		got, ok := fastFloat([]byte(s))
+		if ok && (err != nil || got != want || (got == 0 && (1/got > 0) != (1/want > 0))) {
+			t.Errorf("%s: fast %v, strconv %v", s, got, want)
+		}
+	}
+}
+
+var _ = io.EOF
