@@ -453,6 +453,11 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.relayout()
 		return m, nil
 	}
+	if m.panes.claims(msg, m.focus) && m.replayable() {
+		var cmd tea.Cmd
+		m.panes, cmd = m.panes.update(msg, m.focus)
+		return m, cmd
+	}
 	if c, ok := m.replayCommand(msg); ok {
 		m.note = ""
 		return m, m.send(c)

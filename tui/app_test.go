@@ -325,8 +325,8 @@ func TestWatchlistKeys(t *testing.T) {
 	if g, _ := m.watch.SelectedGroup(); g != "power" {
 		t.Fatalf("tab went to group %q", g)
 	}
-	if !strings.Contains(m.panes.sym, "VST") {
-		t.Fatalf("chart not told of the selection: %q", m.panes.sym)
+	if got := m.panes.chart.Symbol(); got != "VST" {
+		t.Fatalf("chart not told of the selection: %q", got)
 	}
 	// s cycles sort modes.
 	for _, want := range []watchlist.SortMode{watchlist.SortPct, watchlist.SortValue, watchlist.SortSymbol, watchlist.SortConfig} {
@@ -596,7 +596,7 @@ func TestNVDAAtClose(t *testing.T) {
 		v := Render(u, 160, 45, asciiRenderer(), g)
 		var row string
 		for _, ln := range strings.Split(v, "\n") {
-			if strings.Contains(ln, "NVDA ") && strings.Contains(ln, "118.42") {
+			if strings.Contains(ln, "▸NVDA ") || strings.Contains(ln, ">NVDA ") { // the watchlist row under the cursor
 				row = ln
 				break
 			}

@@ -140,7 +140,7 @@ func (m *Model) relayout() {
 		m.setFocus(paneWatchlist)
 	}
 	m.watch.SetSize(l.watch.w, l.watch.h)
-	m.panes.setSizes(l, m.showCap)
+	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
 }
 
@@ -200,10 +200,10 @@ func (m Model) mainView() string {
 	}
 	var right []string
 	if l.showChart {
-		right = append(right, strings.Split(clipLines(m.panes.chartView(m.showCap), l.chart.w, l.chart.h), "\n")...)
+		right = append(right, m.framed(m.panes.chartView(m.showCap), l.chart, m.focus == paneChart)...)
 	}
 	if l.showTimeline {
-		right = append(right, strings.Split(clipLines(m.panes.timelineView(), l.timeline.w, l.timeline.h), "\n")...)
+		right = append(right, m.framed(m.panes.timelineView(), l.timeline, m.focus == paneTimeline)...)
 	}
 	n := l.mainH
 	var sb strings.Builder
@@ -222,6 +222,45 @@ func (m Model) mainView() string {
 		}
 	}
 	return sb.String()
+}
+
+// framed draws a pane's border (focused or not) around its view, which is
+// clipped and padded to the inner rectangle.
+func (m Model) framed(view string, r rect, focused bool) []string {
+	st := m.c.Styles
+	pane := st.Pane
+	if focused {
+		pane = st.PaneFocused
+	}
+	iw, ih := r.w-pane.GetHorizontalFrameSize(), r.h-pane.GetVerticalFrameSize()
+	if iw <= 0 || ih <= 0 {
+		blank := strings.Repeat(" ", max(r.w, 0))
+		out := make([]string, max(r.h, 0))
+		for i := range out {
+			out[i] = blank
+		}
+		return out
+	}
+	lines := clipN(strings.Split(view, "\n"), ih)
+	for i, ln := range lines {
+		if w := lipgloss.Width(ln); w > iw {
+			lines[i] = ansi.Truncate(ln, iw, "")
+		} else if w < iw {
+			lines[i] = ln + strings.Repeat(" ", iw-w)
+		}
+	}
+	for len(lines) < ih {
+		lines = append(lines, strings.Repeat(" ", iw))
+	}
+	b := pane.GetBorderStyle()
+	bs := st.R.NewStyle().Foreground(pane.GetBorderTopForeground())
+	left, right := bs.Render(b.Left), bs.Render(b.Right)
+	out := make([]string, 0, ih+2)
+	out = append(out, bs.Render(b.TopLeft+strings.Repeat(b.Top, iw)+b.TopRight))
+	for _, ln := range lines {
+		out = append(out, left+ln+right)
+	}
+	return append(out, bs.Render(b.BottomLeft+strings.Repeat(b.Bottom, iw)+b.BottomRight))
 }
 
 func clipN(lines []string, n int) []string {

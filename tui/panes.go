@@ -1,80 +1,119 @@
 package tui
 
 import (
-	"strings"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/tui/capbars"
+	"github.com/selloff/selloff/tui/chart"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/timeline"
 )
 
-// panes holds the chart, timeline and value-change panes and routes to
-// them. Until those packages exist it draws placeholder boxes of the right
-// size, so the layout is already what it will be.
+// panes holds the chart, the timeline and the value-change bars, and routes
+// keys to the focused one. The value-change pane takes the chart's place
+// (and its focus slot) while it is open.
 type panes struct {
-	c      common.Common
-	frame  *market.Frame
-	sym    string
-	group  []string
-	chart  rect
-	tl     rect
-	cap    rect
-	focus_ int
+	chart    chart.Model
+	timeline timeline.Model
+	capbars  capbars.Model
+	showCap  bool
+	focused  int
 }
 
-func newPanes(c common.Common) panes { return panes{c: c} }
+func newPanes(c common.Common) panes {
+	return panes{chart: chart.New(c), timeline: timeline.New(c), capbars: capbars.New(c)}
+}
 
-func (p *panes) setFrame(f *market.Frame) { p.frame = f }
+func (p *panes) setFrame(f *market.Frame) {
+	p.chart.SetFrame(f)
+	p.timeline.SetFrame(f)
+	p.capbars.SetFrame(f)
+}
 
-func (p *panes) setSymbol(sym string, group []string) { p.sym, p.group = sym, group }
+func (p *panes) setSymbol(sym string, group []string) {
+	p.chart.SetSymbol(sym)
+	p.chart.SetCompare(group)
+}
 
-func (p *panes) setSizes(l layout, showCap bool) {
-	p.chart, p.tl = l.chart, l.timeline
-	if showCap {
-		p.cap = l.chart
+// setSizes gives each pane the inside of its rectangle (the root draws the
+// borders, fw x fh cells of frame).
+func (p *panes) setSizes(l layout, showCap bool, fw, fh int) {
+	p.showCap = showCap
+	if l.showChart {
+		if showCap {
+			p.capbars.SetSize(max(l.chart.w-fw, 0), max(l.chart.h-fh, 0))
+		} else {
+			p.chart.SetSize(max(l.chart.w-fw, 0), max(l.chart.h-fh, 0))
+		}
+	}
+	if l.showTimeline {
+		p.timeline.SetSize(max(l.timeline.w-fw, 0), max(l.timeline.h-fh, 0))
+	}
+	p.focus(p.focused)
+}
+
+func (p *panes) focus(id int) {
+	p.focused = id
+	p.chart.Blur()
+	p.capbars.Blur()
+	p.timeline.Blur()
+	switch id {
+	case paneChart:
+		if p.showCap {
+			p.capbars.Focus()
+		} else {
+			p.chart.Focus()
+		}
+	case paneTimeline:
+		p.timeline.Focus()
 	}
 }
 
-func (p *panes) focus(id int) { p.focus_ = id }
-
 func (p panes) update(msg tea.Msg, focus int) (panes, tea.Cmd) {
-	return p, nil
+	var cmd tea.Cmd
+	switch focus {
+	case paneChart:
+		if p.showCap {
+			p.capbars, cmd = p.capbars.Update(msg)
+		} else {
+			p.chart, cmd = p.chart.Update(msg)
+		}
+	case paneTimeline:
+		p.timeline, cmd = p.timeline.Update(msg)
+	}
+	return p, cmd
 }
 
-func (p panes) fullHelp(id int) [][]key.Binding { return nil }
+// claims reports whether the focused pane binds k itself (the timeline's
+// own [ and ], which also make it follow the clock).
+func (p panes) claims(msg tea.KeyMsg, focus int) bool {
+	if focus == paneTimeline {
+		km := p.timeline.KeyMap
+		return key.Matches(msg, km.Prev) || key.Matches(msg, km.Next)
+	}
+	return false
+}
+
+func (p panes) fullHelp(id int) [][]key.Binding {
+	switch id {
+	case paneChart:
+		if p.showCap {
+			return p.capbars.FullHelp()
+		}
+		return p.chart.FullHelp()
+	case paneTimeline:
+		return p.timeline.FullHelp()
+	}
+	return nil
+}
 
 func (p panes) chartView(showCap bool) string {
 	if showCap {
-		return p.placeholder("Value change by symbol", "share of the basket's move", p.chart, false)
+		return p.capbars.View()
 	}
-	return p.placeholder("Chart", p.sym, p.chart, p.focus_ == paneChart)
+	return p.chart.View()
 }
 
-func (p panes) timelineView() string {
-	n := 0
-	if p.frame != nil {
-		n = len(p.frame.Events)
-	}
-	_ = n
-	return p.placeholder("Timeline", "", p.tl, p.focus_ == paneTimeline)
-}
-
-func (p panes) placeholder(title, body string, r rect, focused bool) string {
-	st := p.c.Styles
-	pane := st.Pane
-	if focused {
-		pane = st.PaneFocused
-	}
-	iw := r.w - pane.GetHorizontalFrameSize()
-	ih := r.h - pane.GetVerticalFrameSize()
-	if iw <= 0 || ih <= 0 {
-		return strings.Repeat("\n", max(r.h-1, 0))
-	}
-	text := st.Title.Render(title)
-	if body != "" {
-		text += "\n" + st.Muted.Render(body)
-	}
-	return pane.Width(iw).Height(ih).MaxHeight(r.h).MaxWidth(r.w).Render(clipLines(text, iw, ih))
-}
+func (p panes) timelineView() string { return p.timeline.View() }
