@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/NimbleMarkets/ntcharts/canvas"
-	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/lipgloss"
 
@@ -586,26 +584,92 @@ func (d *drawer) candles(p *plot, cs []candle) {
 		}
 		return
 	}
-	cv := canvas.New(p.w, p.h)
 	scale := func(v float64) float64 {
 		if p.hi <= p.lo {
 			return 0
 		}
 		return math.Min(math.Max((v-p.lo)/(p.hi-p.lo)*float64(p.h), 0), float64(p.h)-0.001)
 	}
-	st := map[int]uint8{}
+	col := make([]rune, p.h)
 	for _, c := range cs {
-		graph.DrawCandlestickBottomToTop(&cv, canvas.Point{X: c.col, Y: p.h - 1},
-			scale(c.l), scale(math.Min(c.o, c.c)), scale(math.Max(c.o, c.c)), scale(c.h), lipgloss.Style{})
-		st[c.col] = c.st
-	}
-	for y := 0; y < p.h; y++ {
-		for x := 0; x < p.w; x++ {
-			if r := cv.Cell(canvas.Point{X: x, Y: y}).Rune; r != 0 {
-				d.g.set(x, p.top+y, r, st[x])
+		clear(col)
+		candleColumn(col, scale(c.l), scale(math.Min(c.o, c.c)), scale(math.Max(c.o, c.c)), scale(c.h))
+		for y, r := range col {
+			if r != 0 {
+				d.g.set(c.col, p.top+y, r, c.st)
 			}
 		}
 	}
+}
+
+// candleColumn draws one candlestick into a column of runes (index 0 at
+// the top) from heights in rows above the bottom: ntcharts'
+// graph.DrawCandlestickBottomToTop, on a rune column instead of a canvas
+// (a canvas cell carries a whole lipgloss.Style; a chart of them costs
+// 1.6 MB a frame).
+func candleColumn(col []rune, l, bl, bh, h float64) {
+	n := len(col)
+	put := func(row int, r rune) {
+		y := n - 1 - row
+		if y < 0 || y >= n {
+			return
+		}
+		if runes.IsCandlestick(col[y]) {
+			r = runes.CombineCandlesticks(col[y], r)
+		}
+		col[y] = r
+	}
+	lf := math.Floor(l)
+	lr := rune(runes.LineUp)
+	if l-lf < 0.5 {
+		lr = runes.LineDown
+	}
+	put(int(lf), lr)
+	blf := math.Floor(bl)
+	blr := rune(runes.LineUpHeavy)
+	if bl-blf < 0.5 {
+		blr = runes.LineDownHeavy
+	}
+	if lf < blf {
+		put(int(lf), runes.LineUp)
+		if blr == runes.LineUpHeavy {
+			blr = runes.LineUpHeavyDown
+		}
+	}
+	for i := int(lf + 1); i < int(blf); i++ {
+		put(i, runes.LineVertical)
+	}
+	put(int(blf), blr)
+	bhf := math.Floor(bh)
+	bhr := rune(runes.LineDownHeavy)
+	if bh-bhf >= 0.5 {
+		bhr = runes.LineUpHeavy
+	}
+	if blf < bhf {
+		put(int(blf), runes.LineUpHeavy)
+		if bhr == runes.LineUpHeavy {
+			bhr = runes.LineVerticalHeavy
+		}
+	}
+	for i := int(blf + 1); i < int(bhf); i++ {
+		put(i, runes.LineVerticalHeavy)
+	}
+	put(int(bhf), bhr)
+	hf := math.Floor(h)
+	hr := rune(runes.LineDown)
+	if h-hf >= 0.5 {
+		hr = runes.LineUp
+	}
+	if bhf < hf {
+		put(int(bhf), runes.LineUp)
+		if hr == runes.LineUp {
+			hr = runes.LineVertical
+		}
+	}
+	for i := int(bhf + 1); i < int(hf); i++ {
+		put(i, runes.LineVertical)
+	}
+	put(int(hf), hr)
 }
 
 // niceTicks returns tick values of a 1-2-2.5-5 step between lo and hi.

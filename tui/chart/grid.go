@@ -96,8 +96,28 @@ func (g *grid) fits(x, y int, s string) bool {
 	return true
 }
 
+// wrapper is the escape sequences a style puts around plain text, found by
+// rendering a marker once, so runs are styled without a Render call each.
+// ok is false when the style does more than wrap (padding, width, ...).
+type wrapper struct {
+	pre, post string
+	ok        bool
+}
+
+func wrappers(styles []lipgloss.Style) []wrapper {
+	out := make([]wrapper, len(styles))
+	for i, st := range styles {
+		r := st.Render("X")
+		if k := strings.IndexByte(r, 'X'); k >= 0 && strings.Count(r, "X") == 1 && !strings.Contains(r, "\n") {
+			out[i] = wrapper{pre: r[:k], post: r[k+1:], ok: true}
+		}
+	}
+	return out
+}
+
 // render turns the grid into h lines of exactly w cells.
 func (g *grid) render(styles []lipgloss.Style) []string {
+	wr := wrappers(styles)
 	lines := make([]string, g.h)
 	var b, run strings.Builder
 	for y := 0; y < g.h; y++ {
@@ -112,9 +132,14 @@ func (g *grid) render(styles []lipgloss.Style) []string {
 				run.WriteRune(row[x])
 				x++
 			}
-			if id == stNone || int(id) >= len(styles) {
+			switch {
+			case id == stNone || int(id) >= len(styles):
 				b.WriteString(run.String())
-			} else {
+			case wr[id].ok:
+				b.WriteString(wr[id].pre)
+				b.WriteString(run.String())
+				b.WriteString(wr[id].post)
+			default:
 				b.WriteString(styles[id].Render(run.String()))
 			}
 		}

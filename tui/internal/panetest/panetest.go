@@ -35,6 +35,7 @@ func Common(g common.Glyphs) common.Common {
 // should pay for escape codes like a real terminal does.
 func ColorCommon(g common.Glyphs) common.Common {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.TrueColor))
+	r.SetColorProfile(termenv.TrueColor)
 	r.SetHasDarkBackground(true)
 	return common.Common{
 		Styles: theme.New(r, theme.DefaultPalette()),
