@@ -77,10 +77,11 @@ func (f *Frame) CurrentSession() (snapshots.Session, bool) {
 
 // ValueChange is one symbol's market-value change.
 type ValueChange struct {
-	Symbol string
-	Delta  float64 // (price - previous close) x shares, in dollars
-	Value  float64 // price x shares, in dollars
-	Share  float64 // Delta / basket total delta (attribution), 0..1 for same-sign moves
+	Symbol  string
+	Company string  // the company (Symbol when none is given)
+	Delta   float64 // (price - previous close) x shares, in dollars
+	Value   float64 // price x shares, in dollars
+	Share   float64 // Delta / basket total delta (attribution), 0..1 for same-sign moves
 }
 
 // MarketValue returns symbol i's market value and its change since the
@@ -101,7 +102,11 @@ func (f *Frame) MarketValue(i int) (vc ValueChange, ok bool) {
 		return ValueChange{}, false
 	}
 	n := float64(s.Shares.Count)
-	return ValueChange{Symbol: s.Symbol, Delta: abs * n, Value: q.Price * n}, true
+	company := s.Company
+	if company == "" {
+		company = s.Symbol
+	}
+	return ValueChange{Symbol: s.Symbol, Company: company, Delta: abs * n, Value: q.Price * n}, true
 }
 
 // Basket is the sum of market-value changes over a set of equities.
@@ -114,8 +119,11 @@ type Basket struct {
 
 // Basket sums the market-value change of the equities among syms (all
 // symbols when syms is nil). ETFs and indices are not counted. A company
-// with several share classes (same Company) is counted once, through the
-// first of its symbols that has a share count.
+// with several share classes (same Company) is counted once: with the share
+// count stored on one of its symbols (anywhere in the frame) and the price
+// of that symbol when it is among syms and priced, else of the first priced
+// class among syms. Equities without a share count or without a price are
+// listed in Missing: they have no market value, which is not zero.
 func (f *Frame) Basket(syms []string) Basket {
 	var want map[string]bool
 	if syms != nil {
@@ -124,28 +132,63 @@ func (f *Frame) Basket(syms []string) Basket {
 			want[s] = true
 		}
 	}
-	var b Basket
-	seen := map[string]bool{}
+	companyOf := func(s snapshots.Symbol) string {
+		if s.Company != "" {
+			return s.Company
+		}
+		return s.Symbol
+	}
+	var order []string
+	members := map[string][]int{}
 	for i, s := range f.Symbols {
 		if s.Kind != snapshots.KindEquity || (want != nil && !want[s.Symbol]) {
 			continue
 		}
-		company := s.Company
-		if company == "" {
-			company = s.Symbol
+		c := companyOf(s)
+		if _, ok := members[c]; !ok {
+			order = append(order, c)
 		}
-		if seen[company] {
-			continue
-		}
-		vc, ok := f.MarketValue(i)
-		if !ok {
-			if s.Shares == nil && s.Company != "" {
-				continue // another class of this company carries the count
+		members[c] = append(members[c], i)
+	}
+	var b Basket
+	for _, c := range order {
+		carrier := -1 // the symbol holding the company's share count
+		for i, s := range f.Symbols {
+			if s.Kind == snapshots.KindEquity && companyOf(s) == c && s.Shares != nil && s.Shares.Count > 0 {
+				carrier = i
+				break
 			}
-			b.Missing = append(b.Missing, s.Symbol)
+		}
+		priced := func(i int) bool {
+			if i >= len(f.Quotes) {
+				return false
+			}
+			_, _, ok := f.Quotes[i].Change()
+			return ok
+		}
+		src := -1
+		if carrier >= 0 {
+			for _, i := range members[c] {
+				if i == carrier && priced(i) {
+					src = i
+				}
+			}
+			for _, i := range members[c] {
+				if src < 0 && priced(i) {
+					src = i
+				}
+			}
+		}
+		if src < 0 {
+			for _, i := range members[c] {
+				b.Missing = append(b.Missing, f.Symbols[i].Symbol)
+			}
 			continue
 		}
-		seen[company] = true
+		q := f.Quotes[src]
+		abs, _, _ := q.Change()
+		n := float64(f.Symbols[carrier].Shares.Count)
+		vc := ValueChange{Symbol: f.Symbols[src].Symbol, Company: c, Delta: abs * n, Value: q.Price * n}
 		b.Delta += vc.Delta
 		b.Value += vc.Value
 		b.Items = append(b.Items, vc)
@@ -154,7 +197,7 @@ func (f *Frame) Basket(syms []string) Basket {
 		if b.Delta != 0 {
 			b.Items[i].Share = b.Items[i].Delta / b.Delta
 		}
-		if math.IsNaN(b.Items[i].Share) {
+		if math.IsNaN(b.Items[i].Share) || math.IsInf(b.Items[i].Share, 0) {
 			b.Items[i].Share = 0
 		}
 	}

@@ -39,8 +39,10 @@ type tick struct {
 	at   int64
 	idx  int32 // index into the series array of kind
 	sym  int32
+	day  int32 // session index of the observation's date (-1: none)
 	kind tickKind
 	rank uint8 // tie order (daily opens and closes share a rank)
+	reg  bool  // observed in a regular session
 }
 
 type pobs struct {
@@ -64,8 +66,9 @@ type pstate struct {
 	dOpen    float64 // the date's daily bar, once its open is known
 	dDone    bool
 	dBar     snapshots.Bar
-	intraday []snapshots.Bar
-	lastDone int // index of the last completed daily bar (-1)
+	first    int32 // index of the date's first completed bar (-1: none)
+	done     int32 // index of the date's last completed bar
+	lastDone int   // index of the last completed daily bar (-1)
 }
 
 // NewPlayer returns a player at the very beginning of the dataset (before
@@ -82,17 +85,20 @@ func NewPlayer(d *Dataset) *Player {
 		s := int32(si)
 		for i, b := range sr.bars {
 			s0 := b.Time.UnixNano()
+			day, reg := int32(st.dayOf(s0)), st.regularBar(s0)
 			p.tl = append(p.tl,
-				tick{at: s0, idx: int32(i), sym: s, kind: tkBarOpen, rank: 2},
-				tick{at: b.End().UnixNano(), idx: int32(i), sym: s, kind: tkBarClose, rank: 1})
+				tick{at: s0, idx: int32(i), sym: s, day: day, kind: tkBarOpen, rank: 2, reg: reg},
+				tick{at: b.End().UnixNano(), idx: int32(i), sym: s, day: day, kind: tkBarClose, rank: 1, reg: reg})
 		}
-		for i := range sr.daily {
+		for i, b := range sr.daily {
+			day := int32(st.dayOf(b.Time.UnixNano()))
 			p.tl = append(p.tl,
-				tick{at: sr.dOpen[i], idx: int32(i), sym: s, kind: tkDailyOpen},
-				tick{at: sr.dEnd[i], idx: int32(i), sym: s, kind: tkDailyClose})
+				tick{at: sr.dOpen[i], idx: int32(i), sym: s, day: day, kind: tkDailyOpen, reg: true},
+				tick{at: sr.dEnd[i], idx: int32(i), sym: s, day: day, kind: tkDailyClose, reg: true})
 		}
 		for i, q := range sr.quotes {
-			p.tl = append(p.tl, tick{at: q.Time.UnixNano(), idx: int32(i), sym: s, kind: tkQuote, rank: 3})
+			t := q.Time.UnixNano()
+			p.tl = append(p.tl, tick{at: t, idx: int32(i), sym: s, day: int32(st.dayOf(t)), kind: tkQuote, rank: 3, reg: st.regular(t)})
 		}
 	}
 	// stable: within a symbol and kind, array order is kept on ties
@@ -112,7 +118,7 @@ func (p *Player) Reset() {
 	p.now = minInt64
 	p.syms = make([]pstate, len(p.st.symbols))
 	for i := range p.syms {
-		p.syms[i] = pstate{day: -1, lastDone: -1}
+		p.syms[i] = pstate{day: -1, first: -1, lastDone: -1}
 	}
 }
 
@@ -146,13 +152,12 @@ func (p *Player) see(ps *pstate, o pobs) {
 }
 
 // dayFor resets the accumulator when an observation of another date comes.
-func (p *Player) dayFor(ps *pstate, ns int64) bool {
-	k := p.st.dayOf(ns)
-	if k < 0 {
+func (p *Player) dayFor(ps *pstate, day int32) bool {
+	if day < 0 {
 		return false
 	}
-	if k != ps.day {
-		*ps = pstate{reg: ps.reg, any: ps.any, day: k, lastDone: ps.lastDone}
+	if int(day) != ps.day {
+		*ps = pstate{reg: ps.reg, any: ps.any, day: int(day), first: -1, lastDone: ps.lastDone, partial: ps.partial[:0]}
 	}
 	return true
 }
@@ -162,12 +167,11 @@ func (p *Player) apply(tk tick) {
 	sr := p.st.series[tk.sym]
 	switch tk.kind {
 	case tkBarOpen:
-		b := sr.bars[tk.idx]
-		reg := p.st.regularBar(tk.at)
-		p.see(ps, pobs{price: b.Open, at: tk.at, ok: true, regular: reg})
-		if p.dayFor(ps, tk.at) {
+		b := &sr.bars[tk.idx]
+		p.see(ps, pobs{price: b.Open, at: tk.at, ok: true, regular: tk.reg})
+		if p.dayFor(ps, tk.day) {
 			ps.barsSeen = true
-			if reg {
+			if tk.reg {
 				if ps.open == 0 {
 					ps.open = b.Open
 				}
@@ -175,13 +179,14 @@ func (p *Player) apply(tk tick) {
 			}
 		}
 	case tkBarClose:
-		b := sr.bars[tk.idx]
-		start := b.Time.UnixNano()
-		reg := p.st.regularBar(start)
-		p.see(ps, pobs{price: b.Close, at: tk.at, ok: true, regular: reg})
-		if p.dayFor(ps, start) {
-			ps.intraday = append(ps.intraday, b)
-			if reg {
+		b := &sr.bars[tk.idx]
+		p.see(ps, pobs{price: b.Close, at: tk.at, ok: true, regular: tk.reg})
+		if p.dayFor(ps, tk.day) {
+			if ps.first < 0 {
+				ps.first = tk.idx
+			}
+			ps.done = tk.idx
+			if tk.reg {
 				ps.hi = maxPos(ps.hi, b.High)
 				ps.lo = minPos(ps.lo, b.Low)
 				ps.vol += b.Volume
@@ -191,7 +196,7 @@ func (p *Player) apply(tk tick) {
 			}
 		}
 	case tkDailyOpen, tkDailyClose:
-		b := sr.daily[tk.idx]
+		b := &sr.daily[tk.idx]
 		price := b.Open
 		if tk.kind == tkDailyClose {
 			price = b.Close
@@ -199,8 +204,8 @@ func (p *Player) apply(tk tick) {
 		}
 		// ties with bars and quotes: they come later in the timeline and win
 		p.see(ps, pobs{price: price, at: tk.at, ok: true, regular: true})
-		if p.st.dayOf(b.Time.UnixNano()) >= 0 && p.dayFor(ps, b.Time.UnixNano()) {
-			ps.dBar = b
+		if p.dayFor(ps, tk.day) {
+			ps.dBar = *b
 			if tk.kind == tkDailyOpen {
 				ps.dOpen = b.Open
 			} else {
@@ -208,11 +213,10 @@ func (p *Player) apply(tk tick) {
 			}
 		}
 	case tkQuote:
-		q := sr.quotes[tk.idx]
-		reg := p.st.regular(tk.at)
-		p.see(ps, pobs{price: q.Price, at: tk.at, ok: true, regular: reg})
-		if p.dayFor(ps, tk.at) {
-			if reg {
+		q := &sr.quotes[tk.idx]
+		p.see(ps, pobs{price: q.Price, at: tk.at, ok: true, regular: tk.reg})
+		if p.dayFor(ps, tk.day) {
+			if tk.reg {
 				ps.qhi = maxPos(ps.qhi, q.Price)
 				ps.qlo = minPos(ps.qlo, q.Price)
 			}
@@ -261,8 +265,8 @@ func (p *Player) Frame() *Frame {
 			continue
 		}
 		if ps.day == f.Session {
-			if len(ps.intraday) > 0 {
-				f.Intraday[i] = ps.intraday[:len(ps.intraday):len(ps.intraday)]
+			if ps.first >= 0 {
+				f.Intraday[i] = sr.bars[ps.first : ps.done+1 : ps.done+1]
 			}
 			q.Open, q.High, q.Low, q.Volume = ps.open, ps.hi, ps.lo, ps.vol
 			for _, b := range ps.partial {
