@@ -28,3 +28,29 @@ func TestReal(t *testing.T) {
 		})
 	}
 }
+
+// TestRealASCII: with the ascii glyph set the list and the details of the
+// real timeline are plain ASCII.
+func TestRealASCII(t *testing.T) {
+	f, err := panetest.Real(panetest.Close)
+	if err != nil {
+		t.Skipf("embedded snapshot %s not available: %v", panetest.RealName, err)
+	}
+	m := New(panetest.Common(common.GlyphsASCII))
+	m.SetSize(100, 40)
+	m.Focus()
+	m.SetFrame(f)
+	for range f.Events {
+		m, _ = m.Update(keyMsg("k"))
+	}
+	for i := 0; i <= len(f.Events); i++ {
+		for _, v := range []string{m.View(), func() string { d, _ := m.Update(keyMsg("enter")); return d.View() }()} {
+			for _, c := range v {
+				if c > 127 {
+					t.Fatalf("event %d: non-ASCII %q in\n%s", m.Selected()+1, c, v)
+				}
+			}
+		}
+		m, _ = m.Update(keyMsg("j"))
+	}
+}
