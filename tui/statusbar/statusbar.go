@@ -123,7 +123,7 @@ func HealthText(h feeds.Health, now time.Time) string {
 	if h.Detail != "" {
 		s += ": " + h.Detail
 	}
-	if h.Skipped > 0 {
+	if h.Skipped > 0 && !strings.Contains(h.Detail, "skipped") {
 		n := strconv.Itoa(h.Skipped) + " bad records skipped"
 		if h.Skipped == 1 {
 			n = "1 bad record skipped"
