@@ -1,0 +1,104 @@
+package statusbar
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
+)
+
+func testCommon(g common.Glyphs) common.Common {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	return common.Common{Styles: theme.New(r, theme.DefaultPalette()), Glyphs: g}
+}
+
+func frameAt(h, m int) *market.Frame {
+	loc := snapshots.Location()
+	return &market.Frame{
+		Time:       time.Date(2025, 1, 27, h, m, 0, 0, loc),
+		Title:      "DeepSeek week",
+		Provenance: snapshots.Reconstructed,
+		Sessions: []snapshots.Session{{Date: "2025-01-27",
+			Open: time.Date(2025, 1, 27, 9, 30, 0, 0, loc), Close: time.Date(2025, 1, 27, 16, 0, 0, 0, loc)}},
+	}
+}
+
+func view(s State, w int, g common.Glyphs) string {
+	m := New(testCommon(g))
+	m.SetSize(w, 1)
+	m.Set(s)
+	return m.View()
+}
+
+func TestStatusBar(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		s    State
+		g    common.Glyphs
+		want []string
+	}{
+		{"replay", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Clock: &feeds.ClockStatus{Speed: 120}},
+			common.GlyphsBraille, []string{"REPLAY", "RECONSTRUCTED", "DeepSeek week", "Mon 27 Jan 2025 14:50 ET", "open", "▶ 120×", "feed ok"}},
+		{"paused", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(9, 0), Clock: &feeds.ClockStatus{Speed: 0.5, Paused: true}},
+			common.GlyphsBraille, []string{"⏸ paused", "pre-market"}},
+		{"paused_ascii", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(17, 0), Clock: &feeds.ClockStatus{Paused: true}},
+			common.GlyphsASCII, []string{"|| paused", "after hours"}},
+		{"live_retrying", State{HasData: true, Mode: feeds.ModeLive, Frame: frameAt(21, 0), Now: now,
+			Health: feeds.Health{State: feeds.HealthRetrying, RetryAt: now.Add(11500 * time.Millisecond), LastErr: "HTTP 429 Too Many Requests"}},
+			common.GlyphsBraille, []string{"LIVE", "retrying in 12s", "error: HTTP 429 Too Many Requests", "closed"}},
+		{"recording_offline", State{HasData: true, Mode: feeds.ModeRecording, Frame: frameAt(10, 0),
+			Health: feeds.Health{State: feeds.HealthOffline, LastErr: "no network"}},
+			common.GlyphsBraille, []string{"RECORDING", "offline", "error: no network"}},
+		{"skipped", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(10, 0), Clock: &feeds.ClockStatus{Speed: 60},
+			Health: feeds.Health{State: feeds.HealthOK, Skipped: 3}},
+			common.GlyphsBraille, []string{"3 bad records skipped"}},
+		{"ended", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(10, 0), Ended: true},
+			common.GlyphsBraille, []string{"feed ended"}},
+		{"waiting", State{}, common.GlyphsBraille, []string{"waiting for data"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := view(tc.s, 220, tc.g)
+			for _, w := range tc.want {
+				if !strings.Contains(v, w) {
+					t.Errorf("%q lacks %q", v, w)
+				}
+			}
+			if tc.g == common.GlyphsASCII {
+				for _, r := range v {
+					if r > 127 {
+						t.Fatalf("non-ascii %q in %q", r, v)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Narrow bars keep the badges, the exchange time and the pause state.
+func TestNarrowKeepsEssentials(t *testing.T) {
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Clock: &feeds.ClockStatus{Paused: true},
+		Err: "a long error message that will not fit", Help: "? help"}
+	v := view(s, 60, common.GlyphsBraille)
+	for _, w := range []string{"REPLAY", "RECONSTRUCTED", "14:50 ET", "paused"} {
+		if !strings.Contains(v, w) {
+			t.Errorf("%q lacks %q", v, w)
+		}
+	}
+	for w := 0; w <= 220; w++ {
+		if got := ansi.StringWidth(view(s, w, common.GlyphsBraille)); got != w {
+			t.Fatalf("width %d: %d", w, got)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package watchlist
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+func testCommon(g common.Glyphs) common.Common {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	return common.Common{Styles: theme.New(r, theme.DefaultPalette()), Glyphs: g}
+}
+
+var loc = snapshots.Location()
+
+// testFrame is a small hand-built frame: two chip stocks (one without any
+// price yet), a power stock and an index without volume.
+func testFrame() *market.Frame {
+	open := time.Date(2025, 1, 27, 9, 30, 0, 0, loc)
+	at := time.Date(2025, 1, 27, 12, 0, 0, 0, loc)
+	sh := func(n int64) *snapshots.Shares { return &snapshots.Shares{Count: n} }
+	syms := []snapshots.Symbol{
+		{Symbol: "NVDA", Name: "NVIDIA", Kind: snapshots.KindEquity, Groups: []string{"chips"}, Shares: sh(24_490_000_000)},
+		{Symbol: "NEWCO", Name: "New Co", Kind: snapshots.KindEquity, Groups: []string{"chips"}, Shares: sh(1_000_000_000)},
+		{Symbol: "VST", Name: "Vistra", Kind: snapshots.KindEquity, Groups: []string{"power", "chips"}, Shares: sh(344_788_634)},
+		{Symbol: "^SOX", Name: "PHLX Semiconductor", Kind: snapshots.KindIndex, Groups: []string{"benchmarks"}, NoVolume: true},
+	}
+	bar := func(sym string, k int, c float64) snapshots.Bar {
+		return snapshots.Bar{Symbol: sym, Interval: "5m", Time: open.Add(time.Duration(k) * 5 * time.Minute), Open: c, High: c, Low: c, Close: c}
+	}
+	var nv, vs, sx []snapshots.Bar
+	for k := 0; k < 30; k++ {
+		nv = append(nv, bar("NVDA", k, 125-float64(k)*0.2))
+		vs = append(vs, bar("VST", k, 150+float64(k%5)))
+		sx = append(sx, bar("^SOX", k, 5000-float64(k)*5))
+	}
+	return &market.Frame{
+		Time:     at,
+		Sessions: []snapshots.Session{{Date: "2025-01-24"}, {Date: "2025-01-27", Open: open, Close: time.Date(2025, 1, 27, 16, 0, 0, 0, loc)}},
+		Session:  1,
+		Symbols:  syms,
+		Quotes: []market.Quote{
+			{Symbol: "NVDA", Price: 119.2, HasPrice: true, PrevClose: 142.62, Open: 124.8, High: 128.4, Low: 119, Volume: 400_000_000, Updated: at},
+			{Symbol: "NEWCO"},
+			{Symbol: "VST", Price: 154, HasPrice: true, PrevClose: 190.07, High: 156, Low: 131.87, Volume: 10_000_000, Updated: at.Add(-5 * time.Minute)},
+			{Symbol: "^SOX", Price: 4855, HasPrice: true, PrevClose: 5341.94, High: 5045, Low: 4785, Updated: at},
+		},
+		Intraday: [][]snapshots.Bar{nv, nil, vs, sx},
+		Daily:    make([][]snapshots.Bar, 4),
+	}
+}
+
+func newList(t *testing.T, g common.Glyphs, w, h int) Model {
+	t.Helper()
+	m := New(testCommon(g))
+	m.SetSize(w, h)
+	m.SetFrame(testFrame())
+	m.Focus()
+	return m
+}
+
+func rowOf(v, sym string) string {
+	for _, ln := range strings.Split(v, "\n") {
+		if strings.Contains(ln, " "+sym+" ") || strings.Contains(ln, "▸"+sym+" ") || strings.Contains(ln, ">"+sym+" ") {
+			return ln
+		}
+	}
+	return ""
+}
+
+func TestMissingIsNeverZero(t *testing.T) {
+	m := newList(t, common.GlyphsBraille, 140, 20)
+	v := m.View()
+	row := rowOf(v, "NEWCO")
+	if row == "" {
+		t.Fatalf("no NEWCO row:\n%s", v)
+	}
+	if strings.Contains(row, "0.00") || strings.Contains(row, "$0") {
+		t.Fatalf("a symbol without a price shows a zero: %q", row)
+	}
+	if strings.Count(row, "—") < 5 {
+		t.Fatalf("missing values not shown as —: %q", row)
+	}
+	sox := rowOf(v, "^SOX")
+	if !strings.HasSuffix(strings.TrimRight(strings.TrimSuffix(sox, "│"), " "), "—") {
+		t.Fatalf("index without volume should end with —: %q", sox)
+	}
+	// ascii glyphs
+	m = newList(t, common.GlyphsASCII, 140, 20)
+	if row := rowOf(m.View(), "NEWCO"); !strings.Contains(row, "--") || strings.ContainsAny(row, "—−") {
+		t.Fatalf("ascii row %q", row)
+	}
+}
+
+func TestGroupsAndSubtotals(t *testing.T) {
+	m := newList(t, common.GlyphsBraille, 140, 20)
+	v := m.View()
+	ci, pi, bi := strings.Index(v, "CHIPS"), strings.Index(v, "POWER"), strings.Index(v, "BENCHMARKS")
+	if ci < 0 || pi < ci || bi < pi {
+		t.Fatalf("groups out of order (first group wins):\n%s", v)
+	}
+	// chips subtotal: NVDA only (NEWCO has no price): (119.2-142.62)*24.49B = -573.6B
+	var chips string
+	for _, ln := range strings.Split(v, "\n") {
+		if strings.Contains(ln, "CHIPS") {
+			chips = ln
+		}
+	}
+	if !strings.Contains(chips, "−$573.6B") {
+		t.Fatalf("chips subtotal: %q", chips)
+	}
+}
+
+func TestSortModes(t *testing.T) {
+	m := newList(t, common.GlyphsBraille, 140, 20)
+	order := func() string {
+		var s []string
+		for _, r := range m.rows {
+			if !r.header {
+				s = append(s, m.frame.Symbols[r.sym].Symbol)
+			}
+		}
+		return strings.Join(s, ",")
+	}
+	want := map[SortMode]string{
+		SortConfig: "NVDA,NEWCO,VST,^SOX",
+		SortPct:    "NVDA,NEWCO,VST,^SOX", // NVDA -16.4% only priced chip; missing last
+		SortValue:  "NVDA,NEWCO,VST,^SOX",
+		SortSymbol: "NEWCO,NVDA,VST,^SOX",
+	}
+	for mode := SortConfig; mode < sortModes; mode++ {
+		if got := order(); got != want[mode] {
+			t.Errorf("sort %v: %s, want %s", mode, got, want[mode])
+		}
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")})
+	}
+}
+
+func TestFreshnessWhenLive(t *testing.T) {
+	m := newList(t, common.GlyphsBraille, 160, 20)
+	if strings.Contains(m.View(), "AGE") {
+		t.Fatal("age column shown for a replay")
+	}
+	m.SetLive(true)
+	at := testFrame().Time
+	m.SetNow(at.Add(30 * time.Second))
+	v := m.View()
+	if !strings.Contains(v, "AGE") || !strings.Contains(rowOf(v, "NVDA"), "30s") {
+		t.Fatalf("no age:\n%s", v)
+	}
+	// VST's quote is 5m30s old: stale, marked.
+	if row := rowOf(v, "VST"); !strings.Contains(row, "!5m") {
+		t.Fatalf("stale row not marked: %q", row)
+	}
+}
+
+func TestNarrowWidthsFit(t *testing.T) {
+	for w := 1; w <= 200; w++ {
+		for _, h := range []int{1, 3, 5, 12} {
+			m := newList(t, common.GlyphsBraille, w, h)
+			v := m.View()
+			if v == "" {
+				continue
+			}
+			lines := strings.Split(v, "\n")
+			if len(lines) != h {
+				t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+			}
+			for _, ln := range lines {
+				if ansi.StringWidth(ln) != w {
+					t.Fatalf("%dx%d: line width %d: %q", w, h, ansi.StringWidth(ln), ln)
+				}
+			}
+		}
+	}
+}
+
+func TestScrollKeepsCursorVisible(t *testing.T) {
+	m := newList(t, common.GlyphsBraille, 100, 6) // two table rows
+	for range 5 {
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+		if !strings.Contains(m.View(), "▸"+m.Selected()) {
+			t.Fatalf("cursor on %s not visible:\n%s", m.Selected(), m.View())
+		}
+	}
+	if m.Selected() != "^SOX" {
+		t.Fatalf("selected %s", m.Selected())
+	}
+}
