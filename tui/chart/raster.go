@@ -16,6 +16,7 @@ type dots struct {
 	cw, ch int
 	sx, sy int
 	on     []bool
+	cells  []bool // cells with a pixel set, so paint skips empty ones
 }
 
 func subCells(g common.Glyphs) (sx, sy int) {
@@ -36,7 +37,7 @@ func newDots(cw, ch int, g common.Glyphs) *dots {
 	if ch < 0 {
 		ch = 0
 	}
-	return &dots{cw: cw, ch: ch, sx: sx, sy: sy, on: make([]bool, cw*sx*ch*sy)}
+	return &dots{cw: cw, ch: ch, sx: sx, sy: sy, on: make([]bool, cw*sx*ch*sy), cells: make([]bool, cw*ch)}
 }
 
 // pw and ph are the pixel width and height.
@@ -46,6 +47,7 @@ func (d *dots) ph() int { return d.ch * d.sy }
 func (d *dots) set(x, y int) {
 	if x >= 0 && y >= 0 && x < d.pw() && y < d.ph() {
 		d.on[y*d.pw()+x] = true
+		d.cells[(y/d.sy)*d.cw+x/d.sx] = true
 	}
 }
 
@@ -140,6 +142,9 @@ func (d *dots) cell(cx, cy int, g common.Glyphs, ascii rune) rune {
 func (d *dots) paint(gr *grid, ox, oy int, g common.Glyphs, ascii rune, st uint8) {
 	for cy := 0; cy < d.ch; cy++ {
 		for cx := 0; cx < d.cw; cx++ {
+			if !d.cells[cy*d.cw+cx] {
+				continue
+			}
 			r := d.cell(cx, cy, g, ascii)
 			if r == 0 {
 				continue
