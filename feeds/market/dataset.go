@@ -244,6 +244,9 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 	sort.SliceStable(bars, func(a, b int) bool { return bars[a].Time.Before(bars[b].Time) })
 	sort.SliceStable(daily, func(a, b int) bool { return daily[a].Time.Before(daily[b].Time) })
 	sort.SliceStable(quotes, func(a, b int) bool { return quotes[a].Time.Before(quotes[b].Time) })
+	// a later bar with the same start replaces an earlier one
+	bars = dedupe(bars)
+	daily = dedupe(daily)
 	n := len(bars)
 	sr.bars = bars[:n:n]
 	sr.start = make([]int64, 0, n)
@@ -361,33 +364,74 @@ func minPos(a, b float64) float64 {
 }
 
 // Append adds one record. Records may arrive in any order; appending in time
-// order is the cheap case. A bar with the same symbol, interval and start as
-// an existing one replaces it (a live minute bar still forming). Frames built
-// before the call are not affected. Safe for concurrent use with At and with
-// other Appends.
+// order is the cheap case. A bar with the same symbol, interval kind
+// (intraday or daily) and start as an existing one replaces it (a live
+// minute bar still forming). Frames built before the call are not affected.
+// Safe for concurrent use with At and with other Appends. Records with an
+// unknown symbol or kind are skipped and reported in the error.
 func (d *Dataset) Append(rec snapshots.Record) error {
 	return d.AppendAll([]snapshots.Record{rec})
 }
 
-// AppendAll adds several records under one new version of the dataset.
+// AppendAll adds several records under one new version of the dataset (a
+// backfill of chart bars, say). Out-of-order records cost one merge per
+// symbol per call, not one per record.
 func (d *Dataset) AppendAll(recs []snapshots.Record) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	old := d.st.Load()
 	st := *old // shallow copy: arrays are shared, headers are ours
 	st.series = slices.Clone(old.series)
-	owned := make([]bool, len(st.series))
 	var errs []error
+	// new dates get a default session first (that rebuilds every series)
 	for _, rec := range recs {
-		if err := st.apply(rec, owned); err != nil {
+		var day time.Time
+		switch {
+		case rec.Kind == snapshots.RecQuote:
+			day = rec.Quote.Time
+		case rec.Kind == snapshots.RecBar && rec.Bar.Interval != "1d":
+			day = rec.Bar.Time
+		}
+		if !day.IsZero() && st.dayOf(day.UnixNano()) < 0 {
+			st.addSessionLocked(defaultSession(day.In(snapshots.Location()).Format(time.DateOnly)))
+		}
+	}
+	owned := make([]bool, len(st.series))
+	var pending map[int]*merge
+	for _, rec := range recs {
+		if err := st.apply(rec, owned, &pending); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	for i, m := range pending {
+		sr := st.series[i]
+		bars := append(slices.Clone(sr.bars), m.bars...)
+		daily := append(slices.Clone(sr.daily), m.daily...)
+		quotes := append(slices.Clone(sr.quotes), m.quotes...)
+		st.series[i] = st.buildSeries(bars, daily, quotes)
 	}
 	d.st.Store(&st)
 	return errors.Join(errs...)
 }
 
-func (st *state) apply(rec snapshots.Record, owned []bool) error {
+// merge collects one symbol's out-of-order records of a batch.
+type merge struct {
+	bars, daily []snapshots.Bar
+	quotes      []snapshots.Quote
+}
+
+func (m *merge) add(rec snapshots.Record) {
+	switch {
+	case rec.Kind == snapshots.RecQuote:
+		m.quotes = append(m.quotes, rec.Quote)
+	case rec.Bar.Interval == "1d":
+		m.daily = append(m.daily, rec.Bar)
+	default:
+		m.bars = append(m.bars, rec.Bar)
+	}
+}
+
+func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*merge) error {
 	var sym string
 	switch rec.Kind {
 	case snapshots.RecBar:
@@ -415,19 +459,15 @@ func (st *state) apply(rec snapshots.Record, owned []bool) error {
 	if t := rec.Time(); t.IsZero() {
 		return fmt.Errorf("market: %s record for %s without time", rec.Kind, sym)
 	}
-	var day time.Time
-	switch {
-	case rec.Kind == snapshots.RecQuote:
-		day = rec.Quote.Time
-	case rec.Bar.Interval != "1d":
-		day = rec.Bar.Time
-	}
-	if !day.IsZero() && st.dayOf(day.UnixNano()) < 0 {
-		// a new date: give it a default session (this rebuilds every series)
-		st.addSessionLocked(defaultSession(day.In(snapshots.Location()).Format(time.DateOnly)))
-		for k := range owned {
-			owned[k] = true
+	if rec.Kind == snapshots.RecBar && rec.Bar.Interval != "1d" {
+		if _, err := snapshots.ParseInterval(rec.Bar.Interval); err != nil {
+			return fmt.Errorf("market: bar for %s: %w", sym, err)
 		}
+	}
+	if m := (*pending)[i]; m != nil {
+		// this symbol is being merged: everything else goes with it
+		m.add(rec)
+		return nil
 	}
 	if !owned[i] {
 		cp := *st.series[i]
@@ -437,58 +477,44 @@ func (st *state) apply(rec snapshots.Record, owned []bool) error {
 	sr := st.series[i]
 	switch {
 	case rec.Kind == snapshots.RecQuote:
-		q := rec.Quote
-		t := q.Time.UnixNano()
-		if n := len(sr.qt); n == 0 || sr.qt[n-1] < t {
-			sr.quotes = append(sr.quotes, q)
+		if n := len(sr.qt); n == 0 || sr.qt[n-1] < rec.Quote.Time.UnixNano() {
+			sr.quotes = append(sr.quotes, rec.Quote)
 			st.extendQuote(sr, len(sr.quotes)-1)
 			return nil
 		}
-		qs := slices.Clone(sr.quotes)
-		k := sort.Search(len(qs), func(k int) bool { return qs[k].Time.UnixNano() > t })
-		qs = slices.Insert(qs, k, q)
-		st.series[i] = st.rebuild(sr, sr.bars, sr.daily, qs)
 	case rec.Bar.Interval == "1d":
-		b := rec.Bar
-		t := b.Time.UnixNano()
-		if n := len(sr.daily); n == 0 || sr.daily[n-1].Time.UnixNano() < t {
-			sr.daily = append(sr.daily, b)
+		if n := len(sr.daily); n == 0 || sr.daily[n-1].Time.Before(rec.Bar.Time) {
+			sr.daily = append(sr.daily, rec.Bar)
 			st.extendDaily(sr, len(sr.daily)-1)
 			return nil
 		}
-		ds := replaceOrInsert(sr.daily, b)
-		st.series[i] = st.rebuild(sr, sr.bars, ds, sr.quotes)
 	default:
-		b := rec.Bar
-		if _, err := snapshots.ParseInterval(b.Interval); err != nil {
-			return fmt.Errorf("market: bar for %s: %w", sym, err)
-		}
-		t := b.Time.UnixNano()
-		if n := len(sr.start); n == 0 || sr.start[n-1] < t {
-			sr.bars = append(sr.bars, b)
+		if n := len(sr.start); n == 0 || sr.start[n-1] < rec.Bar.Time.UnixNano() {
+			sr.bars = append(sr.bars, rec.Bar)
 			st.extendBar(sr, len(sr.bars)-1)
 			return nil
 		}
-		bs := replaceOrInsert(sr.bars, b)
-		st.series[i] = st.rebuild(sr, bs, sr.daily, sr.quotes)
 	}
+	if *pending == nil {
+		*pending = make(map[int]*merge)
+	}
+	m := &merge{}
+	m.add(rec)
+	(*pending)[i] = m
 	return nil
 }
 
-// replaceOrInsert returns a new array with b in time order, replacing a bar
-// with the same start.
-func replaceOrInsert(bars []snapshots.Bar, b snapshots.Bar) []snapshots.Bar {
-	out := slices.Clone(bars)
-	k := sort.Search(len(out), func(k int) bool { return !out[k].Time.Before(b.Time) })
-	if k < len(out) && out[k].Time.Equal(b.Time) {
-		out[k] = b
-		return out
+// dedupe keeps the last of bars with the same start (bars are sorted
+// stably, so the last is the most recently added).
+func dedupe(bars []snapshots.Bar) []snapshots.Bar {
+	out := bars[:0]
+	for i, b := range bars {
+		if i+1 < len(bars) && bars[i+1].Time.Equal(b.Time) {
+			continue
+		}
+		out = append(out, b)
 	}
-	return slices.Insert(out, k, b)
-}
-
-func (st *state) rebuild(_ *series, bars, daily []snapshots.Bar, quotes []snapshots.Quote) *series {
-	return st.buildSeries(bars, daily, quotes)
+	return out
 }
 
 // AddSession adds a trading session (or replaces the one with the same

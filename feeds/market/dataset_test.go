@@ -350,10 +350,16 @@ func TestAppendMatchesBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, r := range recs {
-		if err := g.Append(r); err != nil {
+	// the first few one by one, the rest in batches of random sizes
+	for len(recs) > 0 {
+		n := 1
+		if len(recs) < len(s.Bars)-100 {
+			n = min(len(recs), 1+rng.IntN(500))
+		}
+		if err := g.AppendAll(recs[:n]); err != nil {
 			t.Fatal(err)
 		}
+		recs = recs[n:]
 	}
 	if err := g.Append(snapshots.QuoteRecord(snapshots.Quote{Time: et(27, 10, 0, 0), Symbol: "NOPE", Price: 1})); err == nil {
 		t.Error("unknown symbol accepted")
@@ -433,5 +439,33 @@ func TestAddSession(t *testing.T) {
 	}
 	if q := quote(t, f, "NVDA"); q.PrevClose != 0 {
 		t.Error("an older frame changed")
+	}
+}
+
+// TestAppendReplacesFormingBar: the live source re-sends the current minute
+// bar as it forms; the newest version wins, older frames keep theirs.
+func TestAppendReplacesFormingBar(t *testing.T) {
+	s, _ := week(t)
+	empty := *s
+	empty.Bars, empty.Quotes, empty.Events = nil, nil, nil
+	g, _ := market.NewDataset(&empty)
+	b := snapshots.Bar{Time: et(27, 10, 0, 0), Symbol: "NVDA", Interval: "1m", Open: 120, High: 121, Low: 119, Close: 120.5, Volume: 100}
+	if err := g.AppendAll([]snapshots.Record{snapshots.BarRecord(b)}); err != nil {
+		t.Fatal(err)
+	}
+	before := g.At(et(27, 10, 1, 0))
+	b.Close, b.High, b.Volume = 122, 122, 300
+	if err := g.Append(snapshots.BarRecord(b)); err != nil {
+		t.Fatal(err)
+	}
+	after := g.At(et(27, 10, 1, 0))
+	if q := quote(t, after, "NVDA"); q.Price != 122 || q.Volume != 300 || len(after.Intraday[0]) != 1 {
+		t.Errorf("after the update: %+v", q)
+	}
+	if q := quote(t, before, "NVDA"); q.Price != 120.5 || before.Intraday[0][0].Close != 120.5 {
+		t.Errorf("an older frame changed: %+v", q)
+	}
+	if err := g.Append(snapshots.Record{Kind: "candle"}); err == nil {
+		t.Error("unknown kind accepted")
 	}
 }
