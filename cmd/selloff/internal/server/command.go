@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,8 +35,7 @@ frame's day), or YYYY-MM-DDTHH:MM (market time).
 
 // runCommand runs a one-shot command and returns the exit status: 0 done,
 // 1 failed, 2 usage.
-func (s *Server) runCommand(ss *session, sess ssh.Session) int {
-	args := sess.Command()
+func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 	stdout, stderr := io.Writer(sess), sess.Stderr()
 	if len(args) == 0 {
 		_, _ = io.WriteString(stderr, "selloff: the dashboard needs a terminal (ssh -t), or give a command.\n\n"+usage)
@@ -249,7 +250,7 @@ func Summary(u feeds.Update) string {
 			pct = common.ASCII(common.Pct(p))
 		}
 		if vc, ok := f.MarketValue(i); ok {
-			dv = common.ASCII(common.Change(vc.Delta / 1e9))
+			dv = billions(vc.Delta)
 		}
 		if q.Stale && q.HasPrice {
 			last += "*"
@@ -278,4 +279,14 @@ func hasStale(f *market.Frame) bool {
 		}
 	}
 	return false
+}
+
+// billions formats a dollar change in billions with one decimal: "-531.2",
+// "+3.1", "0.0".
+func billions(v float64) string {
+	b := v / 1e9
+	if math.Abs(b) < 0.05 {
+		return "0.0"
+	}
+	return strconv.FormatFloat(b, 'f', 1, 64)
 }

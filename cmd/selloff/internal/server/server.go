@@ -19,7 +19,6 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
 	bm "github.com/charmbracelet/wish/bubbletea"
-	"github.com/charmbracelet/wish/logging"
 	"github.com/charmbracelet/wish/recover"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
@@ -240,7 +239,7 @@ func New(cfg Config) (*Server, error) {
 			),
 			s.commandMiddleware,
 			s.sessionMiddleware,
-			logging.StructuredMiddlewareWithLogger(s.log, log.InfoLevel),
+			s.logMiddleware,
 		),
 	)
 	if err != nil {

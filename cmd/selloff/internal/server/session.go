@@ -37,6 +37,10 @@ const (
 // handshake (and authentication) by then.
 const handshakeTimeout = 30 * time.Second
 
+// maxCommand bounds a one-shot command line; longer ones are refused before
+// they are parsed.
+const maxCommand = 1024
+
 // session is the server's record of one SSH session.
 type session struct {
 	id   uint64
@@ -53,6 +57,7 @@ type session struct {
 	failMsg   atomic.Value // string
 	lastInput atomic.Int64 // unix nanoseconds of the last byte from the client
 	presenter bool         // holds the watch-party controller (first-come mode)
+	program   atomic.Pointer[tea.Program]
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
@@ -74,15 +79,31 @@ type session struct {
 // within the shutdown grace even if the client stopped reading.
 func (ss *session) end(reason endReason) {
 	ss.reason.CompareAndSwap(int32(endNone), int32(reason))
-	ss.cancel()
 	ss.timerMu.Lock()
 	defer ss.timerMu.Unlock()
 	if ss.done || ss.killTimer != nil {
 		return
 	}
-	ss.killTimer = time.AfterFunc(ss.srv.cfg.ShutdownGrace, func() {
-		ss.log.Warn("session did not end in time, closing channel")
-		_ = ss.sess.Close()
+	if p := ss.program.Load(); p != nil {
+		// A clean quit: the program restores the terminal. Send returns
+		// once the program takes the message or its context ends.
+		go p.Quit()
+	} else {
+		ss.cancel()
+	}
+	ss.killTimer = time.AfterFunc(ss.srv.cfg.ShutdownGrace*3/5, func() {
+		// Still here: kill the program, then, if even that does not
+		// finish (a client that stopped reading), close the channel.
+		ss.cancel()
+		ss.timerMu.Lock()
+		defer ss.timerMu.Unlock()
+		if ss.done {
+			return
+		}
+		ss.killTimer = time.AfterFunc(ss.srv.cfg.ShutdownGrace*2/5, func() {
+			ss.log.Warn("session did not end in time, closing channel")
+			_ = ss.sess.Close()
+		})
 	})
 }
 
@@ -346,11 +367,17 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 		_, _, isPty := sess.Pty()
-		if len(sess.Command()) == 0 && isPty {
+		if len(sess.RawCommand()) > maxCommand {
+			_, _ = fmt.Fprintf(sess.Stderr(), "selloff: command too long\n\n%s", usage)
+			_ = sess.Exit(2)
+			return
+		}
+		args := sess.Command()
+		if len(args) == 0 && isPty {
 			next(sess)
 			return
 		}
-		code := s.runCommand(st.state(), sess)
+		code := s.runCommand(st.state(), sess, args)
 		_ = sess.Exit(code)
 	}
 }
@@ -403,7 +430,12 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
 	)
-	return tea.NewProgram(safeModel{inner: m, ss: ss}, opts...)
+	p := tea.NewProgram(safeModel{inner: m, ss: ss}, opts...)
+	ss.program.Store(p)
+	if ss.ctx.Err() != nil || endReason(ss.reason.Load()) != endNone {
+		ss.cancel() // ended while starting
+	}
+	return p
 }
 
 func (s *Server) newModel(d SessionDeps) (m tea.Model, err error) {

@@ -1,0 +1,885 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/log"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+const waitLimit = 15 * time.Second
+
+type testServer struct {
+	*Server
+	addr  string
+	serve chan error
+	logs  *syncBuffer
+
+	mu   sync.Mutex
+	srcs []*fakeSource // one per session: per-session clocks
+}
+
+// publish sends a new update on every session's source.
+func (ts *testServer) publish() {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	for _, s := range ts.srcs {
+		s.Publish(func(*feedsUpdate) {})
+	}
+}
+
+// subscribers counts live subscriptions over all sources.
+func (ts *testServer) subscribers() int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	n := 0
+	for _, s := range ts.srcs {
+		n += s.subscribers()
+	}
+	return n
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startServer(t *testing.T, mutate func(*Config)) *testServer {
+	t.Helper()
+	ts := &testServer{serve: make(chan error, 1), logs: &syncBuffer{}}
+	logs := ts.logs
+	cfg := Config{
+		Listen:      "127.0.0.1:0",
+		HostKeyPath: filepath.Join(t.TempDir(), "keys", HostKeyFile),
+		Logger:      log.NewWithOptions(logs, log.Options{Level: log.DebugLevel}),
+		Sources: Sources{
+			PerSession: func(ctx context.Context) (feedsSource, feedsController, error) {
+				src := newFakeSource("fake")
+				ts.mu.Lock()
+				ts.srcs = append(ts.srcs, src)
+				ts.mu.Unlock()
+				return src, src, nil
+			},
+		},
+		Model:  newFakeModel,
+		Render: fakeRender,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Server, ts.addr = srv, ln.Addr().String()
+	go func() { ts.serve <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		select {
+		case err := <-ts.serve:
+			if err != nil {
+				t.Errorf("Serve returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("Serve did not return after Shutdown")
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	return ts
+}
+
+func newKey(t *testing.T) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func dial(t *testing.T, addr string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
+	t.Helper()
+	if len(auth) == 0 {
+		auth = []gossh.AuthMethod{gossh.PublicKeys(newKey(t))}
+	}
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            "tester",
+		Auth:            auth,
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         waitLimit,
+	})
+}
+
+func mustDial(t *testing.T, addr string, auth ...gossh.AuthMethod) *gossh.Client {
+	t.Helper()
+	c, err := dial(t, addr, auth...)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// term is a client-side terminal: it collects output, answers the
+// server's background-colour query like a dark terminal, and lets tests
+// wait for text (bounded by a deadline, never a sleep).
+type term struct {
+	sess  *gossh.Session
+	in    io.WriteCloser
+	mu    sync.Mutex
+	cond  *sync.Cond
+	out   []byte
+	err   []byte
+	done  bool
+	exit  error
+	ended chan struct{}
+	scan  int // output scanned for terminal queries
+	wait  func()
+}
+
+// terminalQueries are what a real terminal answers: foreground and
+// background colour (OSC 10/11), cursor position (CPR) and device
+// attributes (DA1). This one is white on black.
+var terminalQueries = []struct{ q, a string }{
+	{"\x1b]10;?", "\x1b]10;rgb:ffff/ffff/ffff\x1b\\"},
+	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
+	{"\x1b[6n", "\x1b[1;1R"},
+	{"\x1b[c", "\x1b[?62;c"},
+}
+
+// answers returns the replies to queries in output not yet scanned, in
+// order. Called with mu held.
+func (tm *term) answers() string {
+	var b strings.Builder
+	for {
+		best, bi := -1, -1
+		for i, q := range terminalQueries {
+			if j := bytes.Index(tm.out[tm.scan:], []byte(q.q)); j >= 0 && (best < 0 || j < best) {
+				best, bi = j, i
+			}
+		}
+		if bi < 0 {
+			// Keep a short tail: a query may straddle two reads.
+			tm.scan = max(tm.scan, len(tm.out)-8)
+			return b.String()
+		}
+		b.WriteString(terminalQueries[bi].a)
+		tm.scan += best + len(terminalQueries[bi].q)
+	}
+}
+
+func openTerm(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *term {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("session: %v", err)
+	}
+	for k, v := range env {
+		if err := s.Setenv(k, v); err != nil {
+			t.Fatalf("setenv: %v", err)
+		}
+	}
+	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	tm := newTerm(t, s)
+	if err := s.Shell(); err != nil {
+		t.Fatalf("shell: %v", err)
+	}
+	go tm.wait()
+	return tm
+}
+
+func newTerm(t *testing.T, s *gossh.Session) *term {
+	t.Helper()
+	tm := &term{sess: s, ended: make(chan struct{})}
+	tm.cond = sync.NewCond(&tm.mu)
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm.in = in
+	stdout, err := s.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := s.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	replies := make(chan string, 256)
+	go func() {
+		for a := range replies {
+			_, _ = io.WriteString(in, a)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		defer close(replies)
+		buf := make([]byte, 32*1024)
+		for {
+			n, err := stdout.Read(buf)
+			if n > 0 {
+				tm.mu.Lock()
+				tm.out = append(tm.out, buf[:n]...)
+				if ans := tm.answers(); ans != "" {
+					select {
+					case replies <- ans:
+					default:
+					}
+				}
+				tm.cond.Broadcast()
+				tm.mu.Unlock()
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		buf := make([]byte, 4096)
+		for {
+			n, err := stderr.Read(buf)
+			if n > 0 {
+				tm.mu.Lock()
+				tm.err = append(tm.err, buf[:n]...)
+				tm.cond.Broadcast()
+				tm.mu.Unlock()
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	tm.wait = func() {
+		wg.Wait()
+		err := s.Wait()
+		tm.mu.Lock()
+		tm.done, tm.exit = true, err
+		tm.cond.Broadcast()
+		tm.mu.Unlock()
+		close(tm.ended)
+	}
+	return tm
+}
+
+// waitFor blocks until pred holds for (stdout, stderr, done) or the
+// deadline passes.
+func (tm *term) waitFor(t *testing.T, what string, pred func(out, errOut string, done bool) bool) {
+	t.Helper()
+	timer := time.AfterFunc(waitLimit, func() {
+		tm.mu.Lock()
+		tm.cond.Broadcast()
+		tm.mu.Unlock()
+	})
+	defer timer.Stop()
+	deadline := time.Now().Add(waitLimit)
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	for !pred(string(tm.out), string(tm.err), tm.done) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; stdout=%q stderr=%q done=%v", what, tail(string(tm.out)), tail(string(tm.err)), tm.done)
+		}
+		tm.cond.Wait()
+	}
+}
+
+func (tm *term) waitText(t *testing.T, token string) {
+	t.Helper()
+	tm.waitFor(t, token, func(out, _ string, _ bool) bool { return strings.Contains(out, token) })
+}
+
+// waitNew waits for token in output produced after mark.
+func (tm *term) mark() int {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return len(tm.out)
+}
+
+func (tm *term) waitTextAfter(t *testing.T, mark int, token string) {
+	t.Helper()
+	tm.waitFor(t, token, func(out, _ string, _ bool) bool { return strings.Contains(out[mark:], token) })
+}
+
+func (tm *term) waitDone(t *testing.T) (stdout, stderr string, exit error) {
+	t.Helper()
+	tm.waitFor(t, "session end", func(_, _ string, done bool) bool { return done })
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return string(tm.out), string(tm.err), tm.exit
+}
+
+func (tm *term) send(t *testing.T, s string) {
+	t.Helper()
+	if _, err := io.WriteString(tm.in, s); err != nil {
+		t.Fatalf("send %q: %v", s, err)
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 600 {
+		return "..." + s[len(s)-600:]
+	}
+	return s
+}
+
+// run runs a command without a PTY.
+func run(t *testing.T, c *gossh.Client, cmd string) (stdout, stderr string, code int) {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("session: %v", err)
+	}
+	defer s.Close()
+	var o, e bytes.Buffer
+	s.Stdout, s.Stderr = &o, &e
+	err = s.Run(cmd)
+	var ee *gossh.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		code = ee.ExitStatus()
+	default:
+		t.Fatalf("run %q: %v (stderr %q)", cmd, err, e.String())
+	}
+	return o.String(), e.String(), code
+}
+
+func exitCode(err error) int {
+	var ee *gossh.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitStatus()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// ---------------------------------------------------------------- tests
+
+func TestPTYFrameResizeKeys(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+	tm := openTerm(t, c, 90, 30, map[string]string{"NO_COLOR": "1"})
+	tm.waitText(t, "SELLOFF 90x30 seq=1")
+	tm.waitText(t, "control=true")
+
+	m := tm.mark()
+	if err := tm.sess.WindowChange(40, 120); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitTextAfter(t, m, "SELLOFF 120x40")
+
+	m = tm.mark()
+	tm.send(t, "?")
+	tm.waitTextAfter(t, m, "HELP: q quit")
+
+	// The feed reaches the session.
+	m = tm.mark()
+	ts.publish()
+	tm.waitTextAfter(t, m, "seq=2")
+
+	tm.send(t, "q")
+	out, _, exit := tm.waitDone(t)
+	if exit != nil {
+		t.Errorf("exit after q: %v", exit)
+	}
+	if strings.Contains(out, "\x1b[38;") {
+		t.Errorf("NO_COLOR client got colour escapes")
+	}
+	if !strings.Contains(out, "\x1b[?1049h") || !strings.Contains(out, "\x1b[?1049l") {
+		t.Errorf("alt screen not entered and left")
+	}
+}
+
+func TestPTYColoursFollowClient(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+	tm := openTerm(t, c, 80, 24, nil)
+	tm.waitText(t, "SELLOFF 80x24")
+	tm.mu.Lock()
+	out := string(tm.out)
+	tm.mu.Unlock()
+	if !strings.Contains(out, "\x1b[38;5;") && !strings.Contains(out, "\x1b[38;2;") && !strings.Contains(out, "\x1b[91m") {
+		t.Errorf("xterm-256color client got no colour: %q", tail(out))
+	}
+	tm.send(t, "q")
+	tm.waitDone(t)
+	if !strings.Contains(ts.logs.String(), "dark=true") {
+		t.Errorf("the client's dark background answer was not used; log:\n%s", ts.logs.String())
+	}
+}
+
+func TestHugeAndZeroWindows(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+	tm := openTerm(t, c, 100000, 0, map[string]string{"NO_COLOR": "1"})
+	tm.waitText(t, "SELLOFF 500x24")
+	m := tm.mark()
+	_ = tm.sess.WindowChange(1<<30, 1<<30)
+	tm.waitTextAfter(t, m, "SELLOFF 500x200")
+	m = tm.mark()
+	_ = tm.sess.WindowChange(0, 0)
+	tm.waitTextAfter(t, m, "SELLOFF 80x24")
+	// A burst of window changes must not wedge the session.
+	for i := 0; i < 50; i++ {
+		_ = tm.sess.WindowChange(10+i, 20+i)
+	}
+	m = tm.mark()
+	_ = tm.sess.WindowChange(33, 77)
+	tm.waitTextAfter(t, m, "SELLOFF 77x33")
+	tm.send(t, "q")
+	tm.waitDone(t)
+}
+
+func TestCommands(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+
+	out, errOut, code := run(t, c, "render --at close --width 60 --height 20")
+	if code != 0 || !strings.Contains(out, "FRAME 60x20 at 16:00") {
+		t.Errorf("render: code %d out %q err %q", code, out, errOut)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("render is not plain text: %q", out)
+	}
+	out, _, code = run(t, c, "render")
+	if code != 0 || !strings.Contains(out, "FRAME 100x30 at 09:30") {
+		t.Errorf("render default: code %d out %q", code, out)
+	}
+	out, _, code = run(t, c, "render --at 11:15 --width 99999 --height 0")
+	if code != 0 || !strings.Contains(out, "FRAME 500x30 at 11:15") {
+		t.Errorf("render clamp: code %d out %q", code, out)
+	}
+
+	out, errOut, code = run(t, c, "summary")
+	if code != 0 {
+		t.Fatalf("summary: code %d err %q", code, errOut)
+	}
+	for _, want := range []string{"SYMBOL", "LAST", "CHG", "%CHG", "Δ$B", "NVDA", "120.93", "-21.69", "-15.21%", "-531.2", "QQQ", "514.21", "-15.42", "-2.91%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	// ZZZ has no price: shown as missing, never 0.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "ZZZ") && strings.Contains(line, "0.00") {
+			t.Errorf("missing price shown as a number: %q", line)
+		}
+	}
+
+	for _, cmd := range []string{"rm -rf /", "render --bogus", "render --at yesterday", "\x00\x01\xff garbage", strings.Repeat("A", 100000)} {
+		_, errOut, code := run(t, c, cmd)
+		if code == 0 {
+			t.Errorf("%q: exit 0", clip(cmd, 20))
+		}
+		if code == 2 && !strings.Contains(errOut, "usage:") {
+			t.Errorf("%q: no usage in %q", clip(cmd, 20), errOut)
+		}
+	}
+	_, errOut, code = run(t, c, "frobnicate")
+	if code != 2 || !strings.Contains(errOut, "usage:") || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: code %d err %q", code, errOut)
+	}
+	out, _, code = run(t, c, "help")
+	if code != 0 || !strings.Contains(out, "usage:") {
+		t.Errorf("help: code %d out %q", code, out)
+	}
+	// No command and no PTY.
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e bytes.Buffer
+	s.Stderr = &e
+	_ = s.Shell()
+	err = s.Wait()
+	if exitCode(err) != 2 || !strings.Contains(e.String(), "needs a terminal") {
+		t.Errorf("shell without pty: %v %q", err, e.String())
+	}
+}
+
+func TestLimits(t *testing.T) {
+	t.Run("max sessions", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.MaxSessions = 2 })
+		a := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		b := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		a.waitText(t, "SELLOFF")
+		b.waitText(t, "SELLOFF")
+		c := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		out, errOut, exit := c.waitDone(t)
+		if !strings.Contains(errOut, "selloff: server full (2 sessions), try again later") || exitCode(exit) != 1 {
+			t.Errorf("third client: stderr %q exit %v", errOut, exit)
+		}
+		if strings.Contains(out, "SELLOFF") || strings.Contains(out, "\x1b[?1049h") {
+			t.Errorf("refused client got a program: %q", out)
+		}
+		// Freeing a slot lets the next one in.
+		a.send(t, "q")
+		a.waitDone(t)
+		waitUntil(t, "slot freed", func() bool { return ts.Sessions() == 1 })
+		d := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		d.waitText(t, "SELLOFF")
+	})
+	t.Run("per ip", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.PerIP = 1 })
+		cl := mustDial(t, ts.addr)
+		a := openTerm(t, cl, 80, 24, nil)
+		a.waitText(t, "SELLOFF")
+		_, errOut, code := run(t, mustDial(t, ts.addr), "summary")
+		if code != 1 || !strings.Contains(errOut, "too many sessions from your address (1)") {
+			t.Errorf("second session from the same IP: code %d stderr %q", code, errOut)
+		}
+	})
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		runtime.Gosched()
+		time.Sleep(5 * time.Millisecond) // polling interval, bounded by the deadline
+	}
+}
+
+func TestAuthorizedKeys(t *testing.T) {
+	allowed, denied := newKey(t), newKey(t)
+	path := filepath.Join(t.TempDir(), "authorized_keys")
+	line := gossh.MarshalAuthorizedKey(allowed.PublicKey())
+	if err := os.WriteFile(path, append([]byte("# viewers\n\n"), line...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, func(c *Config) { c.AuthorizedKeys = path })
+	c := mustDial(t, ts.addr, gossh.PublicKeys(allowed))
+	if out, _, code := run(t, c, "render"); code != 0 || !strings.Contains(out, "FRAME") {
+		t.Errorf("allowed key: %d %q", code, out)
+	}
+	if _, err := dial(t, ts.addr, gossh.PublicKeys(denied)); err == nil {
+		t.Errorf("denied key got in")
+	}
+	kbd := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
+	if _, err := dial(t, ts.addr, kbd); err == nil {
+		t.Errorf("keyboard-interactive got in despite authorized keys")
+	}
+	if _, err := dial(t, ts.addr, gossh.Password("x")); err == nil {
+		t.Errorf("password got in")
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad_keys")
+	_ = os.WriteFile(bad, []byte("ssh-ed25519 notbase64!!\n"), 0o600)
+	if _, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), "k"), AuthorizedKeys: bad, Model: newFakeModel, Render: fakeRender, Sources: Sources{Shared: newFakeSource("x")}}); err == nil || !strings.Contains(err.Error(), ":1:") {
+		t.Errorf("bad authorized_keys line not reported: %v", err)
+	}
+}
+
+func TestOpenAuth(t *testing.T) {
+	ts := startServer(t, nil)
+	// none auth (no methods at all), keyboard-interactive and any key.
+	for name, auth := range map[string][]gossh.AuthMethod{
+		"none":     {gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, errors.New("unused") })},
+		"kbd":      {gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })},
+		"some key": {gossh.PublicKeys(newKey(t))},
+	} {
+		c, err := dial(t, ts.addr, auth...)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		_ = c.Close()
+	}
+}
+
+func TestPanicEndsOnlyThatSession(t *testing.T) {
+	ts := startServer(t, nil)
+	good := openTerm(t, mustDial(t, ts.addr), 80, 24, map[string]string{"NO_COLOR": "1"})
+	bad := openTerm(t, mustDial(t, ts.addr), 80, 24, map[string]string{"NO_COLOR": "1"})
+	good.waitText(t, "SELLOFF")
+	bad.waitText(t, "SELLOFF")
+	bad.send(t, "!")
+	out, _, exit := bad.waitDone(t)
+	if !strings.Contains(out, "internal error") || exitCode(exit) != 1 {
+		t.Errorf("panicking session: exit %v out %q", exit, tail(out))
+	}
+	if !strings.Contains(ts.logs.String(), "panic in session model") {
+		t.Errorf("panic not logged")
+	}
+	m := good.mark()
+	ts.publish()
+	good.waitTextAfter(t, m, "seq=2")
+	good.send(t, "q")
+	good.waitDone(t)
+
+	// A model factory that panics refuses the session, not the server.
+	ts2 := startServer(t, func(c *Config) {
+		c.Model = func(SessionDeps) teaModel { panic("factory boom") }
+	})
+	tm := openTerm(t, mustDial(t, ts2.addr), 80, 24, nil)
+	out, _, _ = tm.waitDone(t)
+	if !strings.Contains(out, "internal error") {
+		t.Errorf("factory panic: %q", out)
+	}
+	if o, _, code := run(t, mustDial(t, ts2.addr), "render"); code != 0 || !strings.Contains(o, "FRAME") {
+		t.Errorf("server unusable after factory panic: %d %q", code, o)
+	}
+}
+
+func TestTimeouts(t *testing.T) {
+	t.Run("idle", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
+		tm := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		tm.waitText(t, "SELLOFF")
+		out, _, exit := tm.waitDone(t)
+		if !strings.Contains(out, "selloff: no input for 300ms, session closed") || exitCode(exit) != 1 {
+			t.Errorf("idle: exit %v out %q", exit, tail(out))
+		}
+		if i := strings.LastIndex(out, "\x1b[?1049l"); i < 0 || i > strings.LastIndex(out, "no input") {
+			t.Errorf("message not after the terminal was restored: %q", tail(out))
+		}
+	})
+	t.Run("max", func(t *testing.T) {
+		ts := startServer(t, func(c *Config) { c.MaxTimeout = 400 * time.Millisecond })
+		tm := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		tm.waitText(t, "SELLOFF")
+		out, _, _ := tm.waitDone(t)
+		if !strings.Contains(out, "limit, closed") {
+			t.Errorf("max: %q", tail(out))
+		}
+	})
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	ts := startServer(t, nil)
+	var terms []*term
+	for i := 0; i < 3; i++ {
+		tm := openTerm(t, mustDial(t, ts.addr), 80, 24, nil)
+		tm.waitText(t, "SELLOFF")
+		terms = append(terms, tm)
+	}
+	// A client that never reads: its window fills, yet shutdown must end it.
+	stuck := mustDial(t, ts.addr)
+	ss, err := stuck.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = ss.RequestPty("xterm", 24, 80, nil)
+	_ = ss.Shell()
+	waitUntil(t, "4 sessions", func() bool { return ts.Sessions() == 4 })
+
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = ts.Shutdown(ctx)
+	select {
+	case err := <-ts.serve:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+		ts.serve <- nil // for the cleanup
+	case <-time.After(6 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+	for _, tm := range terms {
+		out, _, _ := tm.waitDone(t)
+		if !strings.Contains(out, "the server is stopping") {
+			t.Errorf("session not told: %q", tail(out))
+		}
+	}
+	if d := time.Since(start); d > 6*time.Second {
+		t.Errorf("shutdown took %v", d)
+	}
+	if _, err := dial(t, ts.addr); err == nil {
+		t.Errorf("dial after shutdown succeeded")
+	}
+}
+
+func TestHostKeyCreatedAndReused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", "selloff")
+	path := filepath.Join(dir, HostKeyFile)
+	k1, err := LoadOrCreateHostKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("key mode %v", fi.Mode().Perm())
+	}
+	if di, _ := os.Stat(dir); di.Mode().Perm() != 0o700 {
+		t.Errorf("dir mode %v", di.Mode().Perm())
+	}
+	if k1.PublicKey().Type() != gossh.KeyAlgoED25519 {
+		t.Errorf("key type %s", k1.PublicKey().Type())
+	}
+	// Two servers in a row present the same key.
+	var seen []string
+	for i := 0; i < 2; i++ {
+		ts := startServer(t, func(c *Config) { c.HostKeyPath = path })
+		var got gossh.PublicKey
+		c, err := gossh.Dial("tcp", ts.addr, &gossh.ClientConfig{
+			User: "x", Auth: []gossh.AuthMethod{gossh.PublicKeys(newKey(t))},
+			HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error { got = k; return nil },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.Close()
+		seen = append(seen, gossh.FingerprintSHA256(got))
+	}
+	if seen[0] != seen[1] || seen[0] != gossh.FingerprintSHA256(k1.PublicKey()) {
+		t.Errorf("host key changed across restarts: %v", seen)
+	}
+	_ = os.Chmod(path, 0o644)
+	if _, err := LoadOrCreateHostKey(path); err == nil {
+		t.Errorf("world-readable key accepted")
+	}
+}
+
+func TestWatchParty(t *testing.T) {
+	shared := newFakeSource("party")
+	ts := startServer(t, func(c *Config) {
+		c.WatchParty = true
+		c.Sources = Sources{Shared: shared, SharedControl: shared}
+	})
+	env := map[string]string{"NO_COLOR": "1"}
+	p := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
+	p.waitText(t, "follows=false control=true")
+	f := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
+	f.waitText(t, "follows=true control=false")
+	// The presenter's pause reaches the follower.
+	m := f.mark()
+	p.send(t, " ")
+	f.waitTextAfter(t, m, "paused=true")
+	// Followers cannot drive: their space does nothing to the source.
+	n := len(shared.commands())
+	f.send(t, " ")
+	f.send(t, "?")
+	f.waitText(t, "HELP")
+	if got := len(shared.commands()); got != n {
+		t.Errorf("follower drove the clock")
+	}
+	// The presenter leaves; the next new session presents.
+	p.send(t, "q")
+	p.waitDone(t)
+	waitUntil(t, "presenter gone", func() bool { return ts.Sessions() == 1 })
+	q := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
+	q.waitText(t, "control=true")
+
+	t.Run("presenter key", func(t *testing.T) {
+		boss := newKey(t)
+		ts := startServer(t, func(c *Config) {
+			c.WatchParty = true
+			c.Sources = Sources{Shared: shared, SharedControl: shared}
+			c.PresenterKey = gossh.FingerprintSHA256(boss.PublicKey())
+		})
+		v := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
+		v.waitText(t, "control=false")
+		b := openTerm(t, mustDial(t, ts.addr, gossh.PublicKeys(boss)), 80, 24, env)
+		b.waitText(t, "control=true")
+	})
+}
+
+func TestGoroutinesReturnToBaseline(t *testing.T) {
+	ts := startServer(t, nil)
+	cycle := func(i int) {
+		c := mustDial(t, ts.addr)
+		if i%2 == 0 {
+			tm := openTerm(t, c, 80, 24, nil)
+			tm.waitText(t, "SELLOFF")
+			tm.send(t, "q")
+			tm.waitDone(t)
+		} else if _, _, code := run(t, c, "render"); code != 0 {
+			t.Fatalf("render failed")
+		}
+		_ = c.Close()
+	}
+	cycle(0)
+	cycle(1)
+	waitUntil(t, "no sessions", func() bool { return ts.Sessions() == 0 && ts.subscribers() == 0 })
+	base := settledGoroutines()
+	for i := 0; i < 200; i++ {
+		cycle(i)
+	}
+	// Abrupt disconnects too: drop the TCP connection mid-session.
+	for i := 0; i < 10; i++ {
+		c := mustDial(t, ts.addr)
+		tm := openTerm(t, c, 80, 24, nil)
+		tm.waitText(t, "SELLOFF")
+		_ = c.Close()
+	}
+	deadline := time.Now().Add(waitLimit)
+	var n int
+	for {
+		n = runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, bounded by the deadline
+	}
+	if n > base {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines: %d after 210 cycles, baseline %d\n%s", n, base, buf[:runtime.Stack(buf, true)])
+	}
+	if ts.Sessions() != 0 || ts.subscribers() != 0 {
+		t.Errorf("sessions %d subscribers %d left", ts.Sessions(), ts.subscribers())
+	}
+}
+
+// settledGoroutines polls until the goroutine count stops falling.
+func settledGoroutines() int {
+	n := runtime.NumGoroutine()
+	for i := 0; i < 50; i++ {
+		time.Sleep(10 * time.Millisecond)
+		m := runtime.NumGoroutine()
+		if m >= n {
+			return max(m, n)
+		}
+		n = m
+	}
+	return n
+}
