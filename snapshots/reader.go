@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -270,10 +271,16 @@ func (rd *Reader) streamError(err error) error {
 		return &TruncatedError{File: rd.name(), Line: rd.line,
 			Reason: fmt.Sprintf("gzip stream ends mid-file; the %d lines before this one were read", rd.line-1)}
 	}
-	if rd.gz != nil {
+	if rd.gz != nil && !isIOError(err) {
 		return rd.problem(rd.line, "corrupt gzip stream: "+err.Error())
 	}
-	return rd.problem(rd.line, "read error: "+err.Error())
+	return fmt.Errorf("%s: read error at line %d: %w", rd.name(), rd.line, err)
+}
+
+// isIOError tells a failing source (disk, network) from bad gzip data.
+func isIOError(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) || errors.Is(err, os.ErrClosed)
 }
 
 // Next returns the next record, io.EOF at the end, a Problem in strict mode
@@ -441,12 +448,13 @@ func jsonReason(err error) string {
 // checker applies the v1 rules to decoded records. The reader uses it to
 // reject bad lines and the writer to refuse to write them.
 type checker struct {
-	known map[string]bool
-	last  time.Time
+	known  map[string]bool
+	events map[string]int // event id -> line it was first seen on
+	last   time.Time
 }
 
 func newChecker(h *Header) checker {
-	c := checker{known: make(map[string]bool, len(h.Symbols))}
+	c := checker{known: make(map[string]bool, len(h.Symbols)), events: map[string]int{}}
 	for _, s := range h.Symbols {
 		c.known[s.Symbol] = true
 	}
@@ -466,6 +474,15 @@ func (c *checker) check(rec *Record) string {
 	if t.Before(c.last) {
 		return fmt.Sprintf("time goes backwards (%s after %s)",
 			exchangeTime(t).Format(time.RFC3339), exchangeTime(c.last).Format(time.RFC3339))
+	}
+	if rec.Kind == RecEvent {
+		if first, dup := c.events[rec.Event.ID]; dup {
+			if first > 0 {
+				return fmt.Sprintf("duplicate event id %q (first at line %d)", rec.Event.ID, first)
+			}
+			return fmt.Sprintf("duplicate event id %q", rec.Event.ID)
+		}
+		c.events[rec.Event.ID] = rec.Line
 	}
 	c.last = t
 	return ""

@@ -1,0 +1,337 @@
+package snapshots
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Inspect prints a human-readable summary of s (what `selloff snapshot
+// inspect` shows): the header, the symbols, the sessions, record counts,
+// the time span and the events. name is how the snapshot was given (file
+// path or embedded name). The output depends only on s.
+func Inspect(w io.Writer, s *Snapshot, name string) error {
+	p := &printer{w: w}
+	h := s.Header
+	loc := Location()
+
+	title := h.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	p.printf("%s: %s\n", name, title)
+	if h.Description != "" {
+		for _, l := range wrap(h.Description, 76) {
+			p.printf("  %s\n", l)
+		}
+	}
+	p.printf("\n")
+	tw := p.table()
+	fmt.Fprintf(tw, "provenance\t[%s]  %s\n", strings.ToUpper(string(h.Provenance)), provenanceNote(h.Provenance))
+	fmt.Fprintf(tw, "source\t%s\n", orDash(h.Source))
+	fmt.Fprintf(tw, "format\t%s v%d\n", orDash(h.Format), h.Version)
+	fmt.Fprintf(tw, "time zone\t%s\n", orDash(h.TimeZone))
+	main := h.MainDay
+	if main == "" && len(h.Sessions) > 0 {
+		main = h.Sessions[0].Date + " (first session)"
+	} else if d, err := time.Parse(time.DateOnly, main); err == nil {
+		main += " (" + d.Format("Mon") + ")"
+	}
+	fmt.Fprintf(tw, "main day\t%s\n", orDash(main))
+	created := "-"
+	if !h.Created.IsZero() {
+		created = h.Created.In(loc).Format("2006-01-02 15:04 MST")
+	}
+	fmt.Fprintf(tw, "created\t%s\n", created)
+	p.flush(tw)
+
+	p.printf("\nSymbols (%d)\n", len(h.Symbols))
+	tw = p.table()
+	fmt.Fprintln(tw, "  SYMBOL\tNAME\tKIND\tGROUPS\tBASIS\tSHARES")
+	for _, sym := range h.Symbols {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", sym.Symbol, orDash(sym.Name), orDash(sym.Kind),
+			orDash(strings.Join(sym.Groups, ",")), orDash(sym.PriceBasis), sharesText(sym, h.Symbols))
+	}
+	p.flush(tw)
+
+	p.printf("\nSessions (%d)\n", len(h.Sessions))
+	if len(h.Sessions) > 0 {
+		tw = p.table()
+		fmt.Fprintln(tw, "  DATE\tDAY\tOPEN\tCLOSE\tPREV CLOSES")
+		for _, ss := range h.Sessions {
+			day := "-"
+			if d, err := time.Parse(time.DateOnly, ss.Date); err == nil {
+				day = d.Format("Mon")
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d of %d\n", ss.Date, day, clock(ss.Open), clock(ss.Close), len(ss.PrevClose), len(h.Symbols))
+		}
+		p.flush(tw)
+	}
+
+	p.printf("\nRecords\n")
+	tw = p.table()
+	byInterval := map[string]int{}
+	for _, b := range s.Bars {
+		byInterval[b.Interval]++
+	}
+	intervals := make([]string, 0, len(byInterval))
+	for iv := range byInterval {
+		intervals = append(intervals, iv)
+	}
+	sort.Slice(intervals, func(i, j int) bool {
+		di, _ := ParseInterval(intervals[i])
+		dj, _ := ParseInterval(intervals[j])
+		if di != dj {
+			return di < dj
+		}
+		return intervals[i] < intervals[j]
+	})
+	var parts []string
+	for _, iv := range intervals {
+		parts = append(parts, iv+" "+thousands(int64(byInterval[iv])))
+	}
+	barsText := thousands(int64(len(s.Bars)))
+	if len(parts) > 0 {
+		barsText += "  (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintf(tw, "  bars\t%s\n", barsText)
+	fmt.Fprintf(tw, "  quotes\t%s\n", thousands(int64(len(s.Quotes))))
+	fmt.Fprintf(tw, "  events\t%s\n", thousands(int64(len(s.Events))))
+	fmt.Fprintf(tw, "  unknown\t%s  (records of kinds this version does not know, skipped)\n", thousands(int64(s.Unknown)))
+	fmt.Fprintf(tw, "  problems\t%s  (bad lines skipped)\n", thousands(int64(len(s.Problems))))
+	p.flush(tw)
+
+	first, last := span(s)
+	if first.IsZero() {
+		p.printf("\nTime span: no records\n")
+	} else {
+		p.printf("\nTime span: %s to %s\n", first.In(loc).Format("2006-01-02 15:04 MST"), last.In(loc).Format("2006-01-02 15:04 MST"))
+	}
+
+	p.printf("\nEvents (%d)\n", len(s.Events))
+	if len(s.Events) > 0 {
+		tw = p.table()
+		for _, e := range s.Events {
+			when := e.Time.In(loc)
+			clk := when.Format("15:04 MST")
+			switch e.Precision {
+			case PrecisionExact:
+			case PrecisionDate:
+				clk = "date only"
+			default:
+				clk = e.Precision
+			}
+			syms := ""
+			if len(e.Symbols) > 0 {
+				syms = "  [" + strings.Join(e.Symbols, " ") + "]"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", when.Format("2006-01-02 Mon"), clk, e.Title, syms)
+		}
+		p.flush(tw)
+	}
+	for _, wn := range s.Warnings {
+		p.printf("\nwarning: %s\n", wn.Error())
+	}
+	return p.err
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func (p *printer) table() *tabwriter.Writer {
+	return tabwriter.NewWriter(errWriter{p}, 0, 0, 2, ' ', 0)
+}
+
+func (p *printer) flush(tw *tabwriter.Writer) {
+	if err := tw.Flush(); err != nil && p.err == nil {
+		p.err = err
+	}
+}
+
+type errWriter struct{ p *printer }
+
+func (e errWriter) Write(b []byte) (int, error) {
+	if e.p.err != nil {
+		return 0, e.p.err
+	}
+	n, err := e.p.w.Write(b)
+	e.p.err = err
+	return n, err
+}
+
+func provenanceNote(p Provenance) string {
+	switch p {
+	case Recorded:
+		return "captured from a live feed as it happened"
+	case Reconstructed:
+		return "built from published facts; not a recording"
+	case Imported:
+		return "converted from someone else's bar files"
+	}
+	return ""
+}
+
+func sharesText(sym Symbol, all []Symbol) string {
+	if sym.Shares == nil {
+		if sym.Company != "" {
+			for _, o := range all {
+				if o.Symbol != sym.Symbol && o.Company == sym.Company && o.Shares != nil {
+					return "counted on " + o.Symbol
+				}
+			}
+		}
+		if sym.NoVolume {
+			return "-  (no volume data)"
+		}
+		return "-"
+	}
+	sh := sym.Shares
+	s := thousands(sh.Count)
+	var meta []string
+	if sh.Approximate {
+		s = "~" + s
+		meta = append(meta, "approximate")
+	}
+	if sh.AsOf != "" {
+		meta = append(meta, "as of "+sh.AsOf)
+	}
+	if sh.Source != "" {
+		meta = append(meta, sh.Source)
+	}
+	if len(meta) > 0 {
+		s += " (" + strings.Join(meta, ", ") + ")"
+	}
+	if sym.NoVolume {
+		s += "  (no volume data)"
+	}
+	return s
+}
+
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(Location()).Format("15:04")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// thousands formats n with comma separators.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	for _, w := range strings.Fields(text) {
+		if cur.Len() > 0 && cur.Len()+1+len(w) > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(w)
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
+
+// span is the earliest and latest record time.
+func span(s *Snapshot) (first, last time.Time) {
+	see := func(t time.Time) {
+		if t.IsZero() {
+			return
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	for _, b := range s.Bars {
+		see(b.Time)
+	}
+	for _, q := range s.Quotes {
+		see(q.Time)
+	}
+	for _, e := range s.Events {
+		see(e.Time)
+	}
+	return first, last
+}
+
+// Validate reads a whole snapshot leniently and returns every problem, each
+// FILE:LINE: reason: bad lines, a bad header (line 1), and a truncated end.
+// No problems means the file is good. The error is for input that could not
+// be read at all (an I/O error), not for problems in it.
+func Validate(r io.Reader, name string) ([]Problem, error) {
+	rd, err := NewReader(r, ReadOptions{Name: name})
+	if err != nil {
+		if p, ok := asProblem(err); ok {
+			return []Problem{p}, nil
+		}
+		return nil, err
+	}
+	for {
+		_, err := rd.Next()
+		if err == nil {
+			continue
+		}
+		problems := rd.Problems()
+		if errors.Is(err, io.EOF) {
+			return problems, nil
+		}
+		if p, ok := asProblem(err); ok {
+			return append(problems, p), nil
+		}
+		return problems, err
+	}
+}
+
+func asProblem(err error) (Problem, bool) {
+	var te *TruncatedError
+	if errors.As(err, &te) {
+		return Problem{File: te.File, Line: te.Line, Reason: "truncated: " + te.Reason}, true
+	}
+	var p Problem
+	if errors.As(err, &p) {
+		return p, true
+	}
+	return Problem{}, false
+}
