@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/selloff/selloff/feeds"
@@ -53,6 +54,8 @@ type Replay struct {
 	hub   *feeds.Hub
 	wake  chan struct{}
 
+	running atomic.Bool
+
 	mu        sync.Mutex
 	base      time.Time // virtual time at wallBase
 	wallBase  time.Time
@@ -64,12 +67,17 @@ type Replay struct {
 	start     time.Time // data span
 	end       time.Time
 	seq       uint64
+	stopped   bool      // Run has ended
 	published time.Time // virtual time of the last published frame (to the second)
 	lastVT    time.Time // virtual time at the last tick, seek or publish
 }
 
-// ErrEmpty is returned by New for a dataset without any observation.
-var ErrEmpty = errors.New("replay: dataset has no data")
+// Errors.
+var (
+	ErrEmpty   = errors.New("replay: dataset has no data")         // New: nothing to play
+	ErrRunning = errors.New("replay: already running")             // Run called twice
+	ErrStopped = errors.New("replay: stopped (its Run has ended)") // Control after the end
+)
 
 // New makes a replay of ds. It does not start any goroutine; the initial
 // frame is published at once, so a subscriber gets it immediately.
@@ -144,7 +152,15 @@ func (r *Replay) Start(ctx context.Context) { go r.Run(ctx) }
 // the virtual time moved to another second; while paused or at the end it
 // arms no timer at all.
 func (r *Replay) Run(ctx context.Context) error {
-	defer r.hub.Close()
+	if !r.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	defer func() {
+		r.mu.Lock()
+		r.stopped = true
+		r.mu.Unlock()
+		r.hub.Close()
+	}()
 	var tick <-chan time.Time
 	for {
 		if tick == nil && r.playing() {
@@ -279,6 +295,10 @@ func (r *Replay) publishLocked() {
 // Control applies one command and publishes the resulting frame at once.
 func (r *Replay) Control(c feeds.Command) error {
 	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		return ErrStopped
+	}
 	err := r.controlLocked(c)
 	if err == nil {
 		r.publishLocked()

@@ -452,3 +452,43 @@ func waitGoroutines(t *testing.T, want int) {
 	buf := make([]byte, 1<<16)
 	t.Errorf("goroutines: %d before, %d after\n%s", want, got, buf[:runtime.Stack(buf, true)])
 }
+
+func TestRunOnceAndStop(t *testing.T) {
+	ds, err := market.NewDataset(feedstest.Week(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := replay.New(ds, feedstest.NewFakeClock(wall0), replay.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := r.Subscribe(context.Background())
+	errc := make(chan error, 2)
+	go func() { errc <- r.Run(ctx) }()
+	go func() { errc <- r.Run(ctx) }()
+	if err := <-errc; err != replay.ErrRunning {
+		t.Fatalf("second Run: %v, want ErrRunning", err)
+	}
+	cancel()
+	if err := <-errc; err != context.Canceled {
+		t.Fatalf("Run: %v", err)
+	}
+	for range ch { // closed when Run ends
+	}
+	if err := r.Control(feeds.Command{Op: feeds.OpPause}); err != replay.ErrStopped {
+		t.Errorf("control after stop: %v", err)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	if _, err := replay.New(nil, feedstest.NewFakeClock(wall0), replay.Options{}); err == nil {
+		t.Error("nil dataset accepted")
+	}
+	s := feedstest.Week(1)
+	s.Bars, s.Quotes = nil, nil
+	ds, _ := market.NewDataset(s)
+	if _, err := replay.New(ds, feedstest.NewFakeClock(wall0), replay.Options{}); err != replay.ErrEmpty {
+		t.Errorf("empty dataset: %v", err)
+	}
+}
