@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// usageError is a mistake in how the command was called (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// app carries the process's streams and environment so commands are
+// testable without touching the real ones.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+}
+
+// command is one node of the command tree.
+type command struct {
+	name    string
+	args    string // positional arguments, for usage
+	summary string
+	example string
+	flags   func(fs *flag.FlagSet) // declares the flags
+	run     func(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
+	subs    []*command
+}
+
+func (a *app) root() *command {
+	return &command{
+		name:    "selloff",
+		summary: "a terminal dashboard for the AI-stock selloff, live or replayed",
+		example: "selloff                      # replay the embedded DeepSeek week\n" +
+			"selloff replay --at 14:45     # start at the low of 27 Jan\n" +
+			"selloff live --symbols NVDA,AVGO,TSM",
+		flags: replayFlags,
+		run:   runReplay,
+		subs: []*command{
+			{name: "replay", args: "[FILE|NAME]", summary: "replay a snapshot file or an embedded snapshot (default: deepseek-week)",
+				example: "selloff replay deepseek-week --at 09:30 --speed 60\nselloff replay my-day.jsonl.gz --paused --at close",
+				flags:   replayFlags, run: runReplay},
+			{name: "live", summary: "the dashboard on live Yahoo Finance quotes",
+				example: "selloff live --symbols NVDA,AVGO,TSM --interval 5s --record today.jsonl.gz",
+				flags:   liveFlags, run: runLive},
+			{name: "serve", summary: "serve the dashboard over SSH (many viewers, one feed)",
+				example: "selloff serve --listen 127.0.0.1:2222\nssh -p 2222 localhost",
+				flags:   serveFlags, run: runServe},
+			{name: "render", args: "[FILE|NAME]", summary: "print one frame of the dashboard and exit",
+				example: "selloff render --at close --width 160 --height 45 --color never",
+				flags:   renderFlags, run: runRender},
+			{name: "snapshot", summary: "list, inspect, validate, import, record and fetch snapshots",
+				subs: []*command{
+					{name: "list", summary: "name the embedded snapshots", example: "selloff snapshot list", run: runSnapshotList},
+					{name: "inspect", args: "FILE|NAME", summary: "print a snapshot's header, symbols, sessions, counts and events",
+						example: "selloff snapshot inspect deepseek-week", run: runSnapshotInspect},
+					{name: "validate", args: "FILE|NAME", summary: "check a snapshot; print FILE:LINE: reason for each problem (exit 1 if any)",
+						example: "selloff snapshot validate my-day.jsonl.gz", run: runSnapshotValidate},
+					{name: "import", args: "CSV...", summary: "turn CSV bar files into a snapshot (provenance imported)",
+						example: "selloff snapshot import -o nvda.jsonl.gz NVDA.csv\nselloff snapshot import -o week.jsonl.gz bars_5m.csv",
+						flags:   importFlags, run: runSnapshotImport},
+					{name: "record", summary: "record live quotes into a snapshot, headless",
+						example: "selloff snapshot record -o today.jsonl.gz --symbols NVDA,AVGO --until close",
+						flags:   recordFlags, run: runSnapshotRecord},
+					{name: "fetch", summary: "fetch a past session's 1-minute bars (within Yahoo's 30-day window)",
+						example: "selloff snapshot fetch --date 2026-11-27 --symbols NVDA,AVGO -o nov27.jsonl.gz",
+						flags:   fetchFlags, run: runSnapshotFetch},
+				}},
+			{name: "doctor", summary: "check the Yahoo connection step by step (cookie, crumb, quote, chart)",
+				example: "selloff doctor", flags: doctorFlags, run: runDoctor},
+		},
+	}
+}
+
+// run executes args and returns the exit code.
+func (a *app) run(ctx context.Context, args []string) int {
+	err := a.dispatch(ctx, a.root(), nil, args)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case isUsage(err):
+		fmt.Fprintf(a.stderr, "selloff: %v\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(a.stderr, "selloff: %v\n", err)
+		return exitFail
+	}
+}
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+func (a *app) dispatch(ctx context.Context, c *command, path []string, args []string) error {
+	path = append(path, c.name)
+	if len(args) > 0 && len(c.subs) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, s := range c.subs {
+			if s.name == args[0] {
+				return a.dispatch(ctx, s, path, args[1:])
+			}
+		}
+		if c.run == nil || c.args == "" && c.name != "selloff" {
+			return usagef("unknown command %q for %s (see %s --help)", args[0], strings.Join(path, " "), strings.Join(path, " "))
+		}
+		if c.name == "selloff" && !looksLikeSnapshot(args[0]) {
+			return usagef("unknown command %q (see selloff --help)", args[0])
+		}
+	}
+	fs := flag.NewFlagSet(strings.Join(path, " "), flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var showVersion bool
+	if len(path) == 1 {
+		fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	}
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		a.usage(c, path, fs)
+		return flag.ErrHelp
+	}
+	if err != nil {
+		return usagef("%v (see %s --help)", err, strings.Join(path, " "))
+	}
+	if showVersion {
+		fmt.Fprintf(a.stdout, "selloff %s\n", version)
+		return nil
+	}
+	if c.run == nil {
+		if len(pos) > 0 {
+			return usagef("unknown command %q for %s (see %s --help)", pos[0], strings.Join(path, " "), strings.Join(path, " "))
+		}
+		a.usage(c, path, fs)
+		return usagef("%s needs a command", strings.Join(path, " "))
+	}
+	return c.run(ctx, a, fs, pos)
+}
+
+// looksLikeSnapshot lets `selloff FILE` mean `selloff replay FILE`.
+func looksLikeSnapshot(s string) bool {
+	return strings.Contains(s, ".") || strings.Contains(s, "/")
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments ("selloff replay FILE --speed 60"). "--" ends flag parsing.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (a *app) usage(c *command, path []string, fs *flag.FlagSet) {
+	w := a.stdout
+	name := strings.Join(path, " ")
+	fmt.Fprintf(w, "%s: %s\n\nUsage:\n  %s", name, c.summary, name)
+	if len(c.subs) > 0 {
+		fmt.Fprintf(w, " COMMAND")
+	}
+	if c.args != "" {
+		fmt.Fprintf(w, " %s", c.args)
+	}
+	fmt.Fprintf(w, " [flags]\n")
+	if len(c.subs) > 0 {
+		fmt.Fprintf(w, "\nCommands:\n")
+		for _, s := range c.subs {
+			fmt.Fprintf(w, "  %-10s %s\n", s.name, s.summary)
+		}
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	sort.Strings(names)
+	if len(names) > 0 {
+		fmt.Fprintf(w, "\nFlags:\n")
+		for _, n := range names {
+			f := fs.Lookup(n)
+			arg, help := flag.UnquoteUsage(f)
+			left := "--" + n
+			if arg != "" {
+				left += " " + arg
+			}
+			def := ""
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
+				def = fmt.Sprintf(" (default %s)", f.DefValue)
+			}
+			fmt.Fprintf(w, "  %-26s %s%s\n", left, help, def)
+		}
+		fmt.Fprintf(w, "  %-26s %s\n", "-h, --help", "show this help")
+	}
+	if c.example != "" {
+		fmt.Fprintf(w, "\nExamples:\n")
+		for _, l := range strings.Split(c.example, "\n") {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	if len(path) == 1 {
+		fmt.Fprintf(w, "\nExit codes: 0 ok, 1 failure, 2 usage error.\nDocs: README.md; snapshot format: snapshots/FORMAT.md\n")
+	}
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/selloff/selloff/cmd/selloff/internal/config"
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// loadConfig reads --config, or the default file if it exists.
+func loadConfig(fs *flag.FlagSet) (*config.Config, error) {
+	if p := fstr(fs, "config"); p != "" {
+		return config.Load(p, true)
+	}
+	p, err := config.DefaultPath()
+	if err != nil {
+		return &config.Config{}, nil
+	}
+	return config.Load(p, false)
+}
+
+// pick returns the flag's value when set on the command line, else the
+// config's, else def.
+func pick(fs *flag.FlagSet, name, fromConfig, def string) string {
+	if isSet(fs, name) {
+		return fstr(fs, name)
+	}
+	if fromConfig != "" {
+		return fromConfig
+	}
+	return def
+}
+
+// openLog returns a logger writing to path, or one that discards. Nothing
+// may print to the terminal while the dashboard owns it.
+func openLog(path string) (*log.Logger, func(), error) {
+	if path == "" {
+		return log.New(io.Discard), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, err
+	}
+	return log.NewWithOptions(f, log.Options{ReportTimestamp: true}), func() { f.Close() }, nil
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// runDashboard runs the interactive program until the user quits or ctx
+// ends (a signal).
+func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs string, logger *log.Logger) error {
+	if !isTerminal(a.stdout) || !isTerminal(a.stdin) {
+		return errors.New("the dashboard needs a terminal; to print one frame use `selloff render`")
+	}
+	m := tui.New(tui.Deps{
+		Renderer: lipgloss.NewRenderer(a.stdout),
+		Updates:  updates,
+		Control:  ctl,
+		Now:      time.Now,
+		Glyphs:   common.Glyphs(glyphs),
+		Logger:   logger,
+	})
+	p := tea.NewProgram(m,
+		tea.WithAltScreen(),
+		tea.WithMouseCellMotion(),
+		tea.WithContext(ctx),
+		tea.WithInput(a.stdin),
+		tea.WithOutput(a.stdout),
+	)
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
+		return nil // a signal ended it; the terminal is restored
+	}
+	return err
+}
+
+func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+	name, err := oneArg(args, "snapshot")
+	if err != nil {
+		return err
+	}
+	if err := checkSpeed(get[float64](fs, "speed")); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return err
+	}
+	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
+	if err := checkGlyphs(glyphs); err != nil {
+		return err
+	}
+	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	d, err := loadReplayData(name, pick(fs, "events", cfg.Events, ""), get[bool](fs, "strict"))
+	if err != nil {
+		return err
+	}
+	opt := replay.Options{
+		Speed:   get[float64](fs, "speed"),
+		Paused:  get[bool](fs, "paused"),
+		Loop:    get[bool](fs, "loop"),
+		Skipped: len(d.snap.Problems),
+	}
+	if at := fstr(fs, "at"); at != "" {
+		t, err := snapshots.ParseTime(at, d.snap.Header)
+		if err != nil {
+			return usagef("--at: %v", err)
+		}
+		opt.Start = t
+	}
+	for _, p := range d.snap.Problems {
+		logger.Warn("skipped", "problem", p.Error())
+	}
+	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rp.Start(ctx)
+	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, logger)
+}
+
+var _ = fmt.Sprint

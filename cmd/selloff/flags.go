@@ -1,0 +1,178 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+)
+
+func commonDashboardFlags(fs *flag.FlagSet) {
+	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
+	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
+	fs.String("log-file", "", "write logs to this file (default: no logs)")
+}
+
+func replayFlags(fs *flag.FlagSet) {
+	fs.Float64("speed", 120, "replay speed, 0.25 to 3600 (x real time)")
+	fs.String("at", "", "start time: HH:MM (exchange time on the main day), YYYY-MM-DDTHH:MM, RFC 3339, open or close")
+	fs.Bool("paused", false, "start paused")
+	fs.Bool("loop", false, "start again at the end")
+	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+	fs.Bool("strict", false, "stop at the first bad record instead of skipping it")
+	commonDashboardFlags(fs)
+}
+
+func liveFlags(fs *flag.FlagSet) {
+	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
+	fs.String("watchlist", "", "a watchlist from the config (default: ai-basket)")
+	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
+	fs.String("record", "", "also record what arrives into this snapshot file")
+	fs.String("yahoo-url", "", "one base URL for Yahoo's cookie, crumb and data hosts (also SELLOFF_YAHOO_URL)")
+	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+	commonDashboardFlags(fs)
+}
+
+func serveFlags(fs *flag.FlagSet) {
+	fs.String("listen", "127.0.0.1:2222", "address to listen on (loopback unless told otherwise)")
+	fs.String("host-key", "", "ed25519 host key path, created on first start (default under the user data dir)")
+	fs.String("source", "replay", "replay, replay:FILE|NAME, or live")
+	fs.Int("max-sessions", 100, "most concurrent sessions")
+	fs.Int("per-ip", 10, "most concurrent sessions from one address")
+	fs.Duration("idle-timeout", 15*time.Minute, "end a session after this long without input")
+	fs.Duration("max-timeout", 4*time.Hour, "end a session after this long in any case")
+	fs.String("authorized-keys", "", "only keys listed in this authorized_keys file may connect")
+	fs.Bool("watch-party", false, "one replay clock for everyone, driven by the presenter")
+	fs.String("presenter-key", "", "with --watch-party: the public key (authorized_keys line or SHA256 fingerprint) that drives")
+	fs.Float64("speed", 120, "replay speed")
+	fs.String("at", "", "replay start time")
+	fs.String("symbols", "", "live: comma-separated symbols")
+	fs.Duration("interval", 0, "live: poll interval")
+	fs.String("yahoo-url", "", "live: Yahoo base URL")
+	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+	fs.String("config", "", "config file")
+	fs.String("log-file", "", "write logs here instead of stderr")
+}
+
+func renderFlags(fs *flag.FlagSet) {
+	fs.String("at", "close", "the instant to draw (HH:MM, YYYY-MM-DDTHH:MM, RFC 3339, open or close)")
+	fs.Int("width", 160, "columns")
+	fs.Int("height", 45, "rows")
+	fs.String("color", "auto", "auto, always or never")
+	fs.String("glyphs", "braille", "chart glyphs: braille, block or ascii")
+	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+}
+
+func importFlags(fs *flag.FlagSet) {
+	fs.String("o", "", "output snapshot file (.jsonl or .jsonl.gz; gzip when the name ends in .gz)")
+	fs.String("title", "", "snapshot title")
+	fs.String("main-day", "", "the session the snapshot is about (YYYY-MM-DD)")
+	fs.Bool("strict", false, "fail on the first bad row instead of skipping and reporting it")
+}
+
+func recordFlags(fs *flag.FlagSet) {
+	fs.String("o", "", "output snapshot file")
+	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
+	fs.String("watchlist", "", "a watchlist from the config")
+	fs.Duration("interval", 0, "poll interval (default 5s)")
+	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
+	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
+	fs.String("config", "", "config file")
+}
+
+func fetchFlags(fs *flag.FlagSet) {
+	fs.String("date", "", "the session date, YYYY-MM-DD (within the last 30 days)")
+	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
+	fs.String("watchlist", "", "a watchlist from the config")
+	fs.String("o", "", "output snapshot file")
+	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
+	fs.String("config", "", "config file")
+}
+
+func doctorFlags(fs *flag.FlagSet) {
+	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
+	fs.String("symbol", "NVDA", "the symbol used for the quote and chart checks")
+}
+
+func fstr(fs *flag.FlagSet, name string) string {
+	if f := fs.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+func get[T any](fs *flag.FlagSet, name string) T {
+	var zero T
+	f := fs.Lookup(name)
+	if f == nil {
+		return zero
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return zero
+	}
+	v, _ := g.Get().(T)
+	return v
+}
+
+// isSet reports whether the flag was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+func splitSymbols(s string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.ToUpper(strings.TrimSpace(p))
+		if p == "" {
+			continue
+		}
+		for _, r := range p {
+			if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("^.-=_", r)) {
+				return nil, usagef("bad symbol %q", p)
+			}
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usagef("no symbols in %q", s)
+	}
+	return out, nil
+}
+
+func oneArg(args []string, what string) (string, error) {
+	switch len(args) {
+	case 0:
+		return "", nil
+	case 1:
+		return args[0], nil
+	}
+	return "", usagef("expected at most one %s, got %d arguments: %s", what, len(args), strings.Join(args, " "))
+}
+
+func checkGlyphs(g string) error {
+	switch g {
+	case "", "braille", "block", "ascii":
+		return nil
+	}
+	return usagef("--glyphs %q: want braille, block or ascii", g)
+}
+
+func checkSpeed(x float64) error {
+	if x < 0.25 || x > 3600 {
+		return usagef("--speed %v: want 0.25 to 3600", x)
+	}
+	return nil
+}
+
+var _ = fmt.Sprint

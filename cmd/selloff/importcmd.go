@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+func runSnapshotImport(_ context.Context, a *app, fs *flag.FlagSet, args []string) error {
+	out := fstr(fs, "o")
+	if out == "" {
+		return usagef("import needs -o OUT")
+	}
+	if len(args) == 0 {
+		return usagef("import needs at least one CSV file")
+	}
+	opt := snapshots.ImportOptions{
+		Title:   fstr(fs, "title"),
+		MainDay: fstr(fs, "main-day"),
+		Strict:  get[bool](fs, "strict"),
+	}
+	s, problems, err := snapshots.ImportFiles(opt, args...)
+	for _, p := range problems {
+		fmt.Fprintln(a.stderr, p.Error())
+	}
+	if err != nil {
+		return err
+	}
+	if len(s.Bars) == 0 {
+		return fmt.Errorf("no usable bars in %s", strings.Join(args, ", "))
+	}
+	if err := saveAtomically(out, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s: %d bars, %d symbols, %d sessions", out, len(s.Bars), len(s.Header.Symbols), len(s.Header.Sessions))
+	if len(problems) > 0 {
+		fmt.Fprintf(a.stdout, "; %d row(s) skipped or changed (listed above)", len(problems))
+	}
+	fmt.Fprintln(a.stdout)
+	return nil
+}
+
+// saveAtomically writes s next to path and renames it into place, so a
+// failure never leaves half a snapshot under the final name.
+func saveAtomically(path string, s *snapshots.Snapshot) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	tmp.Close()
+	gz := strings.HasSuffix(path, ".gz")
+	if err := snapshots.SaveSnapshot(name, s, snapshots.WriteOptions{Gzip: gz, FlushEvery: -1}); err != nil {
+		os.Remove(name)
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process and returns exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{"NO_COLOR": "1"}
+	a := newApp(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	code := a.run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	var walk func(c *command, path []string)
+	walk = func(c *command, path []string) {
+		path = append(path, c.name)
+		args := append(append([]string{}, path[1:]...), "--help")
+		t.Run(strings.Join(path, "_"), func(t *testing.T) {
+			code, out, errs := runCLI(t, args...)
+			if code != exitOK {
+				t.Fatalf("%v: exit %d, stderr %q", args, code, errs)
+			}
+			if !strings.Contains(out, "Usage:") || !strings.Contains(out, strings.Join(path, " ")) {
+				t.Fatalf("%v: help does not show usage:\n%s", args, out)
+			}
+			if c.run != nil && c.example == "" {
+				t.Errorf("%v has no example", path)
+			}
+		})
+		for _, s := range c.subs {
+			walk(s, path)
+		}
+	}
+	walk(newApp(nil, nil, nil, nil).root(), nil)
+}
+
+func TestVersionAndUsageErrors(t *testing.T) {
+	code, out, _ := runCLI(t, "--version")
+	if code != exitOK || !strings.HasPrefix(out, "selloff ") {
+		t.Fatalf("--version: %d %q", code, out)
+	}
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"snapshot", "frobnicate"},
+		{"snapshot"},
+		{"replay", "--speed", "fast"},
+		{"replay", "--speed", "9000"},
+		{"render", "--width", "0"},
+		{"render", "--color", "sometimes"},
+		{"render", "--glyphs", "emoji"},
+		{"snapshot", "inspect"},
+		{"snapshot", "validate", "a", "b"},
+		{"replay", "a.jsonl", "b.jsonl"},
+		{"--nope"},
+	} {
+		code, _, errs := runCLI(t, args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, exitUsage, errs)
+		}
+		if !strings.HasPrefix(errs, "selloff: ") {
+			t.Errorf("%v: stderr %q lacks a message", args, errs)
+		}
+	}
+}
+
+func TestSnapshotListInspectValidate(t *testing.T) {
+	code, out, errs := runCLI(t, "snapshot", "list")
+	if code != exitOK || !strings.Contains(out, "deepseek-week") || !strings.Contains(out, "RECONSTRUCTED") {
+		t.Fatalf("list: %d %q %q", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "snapshot", "inspect", "deepseek-week")
+	if code != exitOK || !strings.Contains(out, "NVDA") || !strings.Contains(out, "reconstructed") {
+		t.Fatalf("inspect: %d %q", code, errs)
+	}
+	code, out, _ = runCLI(t, "snapshot", "validate", "deepseek-week")
+	if code != exitOK || !strings.Contains(out, "ok") {
+		t.Fatalf("validate embedded: %d %q", code, out)
+	}
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"record":"header","format":"selloff-snapshot","version":1,"title":"t","provenance":"recorded","source":"test","timezone":"America/New_York","created":"2025-01-27T09:00:00-05:00","symbols":[{"symbol":"NVDA","name":"NVIDIA","kind":"equity","currency":"USD","price_basis":"printed"}],"sessions":[]}
+{"record":"bar","time":"2025-01-27T09:30:00-05:00","symbol":"NVDA","interval":"1m","open":124.8,"high":125,"low":124,"close":124.5,"volume":100}
+{"record":"bar","time":"2025-01-27T09:31:00-05:00","symbol":"XXXX","interval":"1m","open":124.8,"high":125,"low":124,"close":124.5,"volume":100}
+not json
+`), 0o644)
+	code, out, _ = runCLI(t, "snapshot", "validate", bad)
+	if code != exitFail {
+		t.Fatalf("validate bad: exit %d", code)
+	}
+	for _, want := range []string{bad + ":3: ", bad + ":4: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out)
+		}
+	}
+	code, _, errs = runCLI(t, "snapshot", "inspect", filepath.Join(dir, "missing.jsonl"))
+	if code != exitFail || !strings.Contains(errs, "deepseek-week") {
+		t.Fatalf("inspect missing: %d %q", code, errs)
+	}
+}
+
+func TestRenderAtCloseShowsNvidiasLoss(t *testing.T) {
+	code, out, errs := runCLI(t, "render", "--at", "16:00", "--color", "never", "--width", "160", "--height", "45")
+	if code != exitOK {
+		t.Fatalf("render: %d %s", code, errs)
+	}
+	for _, want := range []string{"NVDA", "118.42", "16.97%", "592.7B", "RECONSTRUCTED"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("frame lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("--color never printed escape sequences")
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) > 45 {
+		t.Errorf("frame has %d lines, want at most 45", len(lines))
+	}
+}

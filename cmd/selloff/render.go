@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui"
+	"github.com/selloff/selloff/tui/common"
+)
+
+// newRenderer makes the lipgloss renderer for output to w. auto detects the
+// terminal and honours NO_COLOR; never gives plain text.
+func newRenderer(w io.Writer, mode string) (*lipgloss.Renderer, error) {
+	switch mode {
+	case "never":
+		return lipgloss.NewRenderer(w, termenv.WithProfile(termenv.Ascii)), nil
+	case "always":
+		return lipgloss.NewRenderer(w, termenv.WithProfile(termenv.TrueColor)), nil
+	case "", "auto":
+		return lipgloss.NewRenderer(w), nil
+	}
+	return nil, usagef("--color %q: want auto, always or never", mode)
+}
+
+// replayData is a decoded snapshot ready to play: shared read-only by every
+// viewer of this process.
+type replayData struct {
+	snap *snapshots.Snapshot
+	ds   *market.Dataset
+}
+
+func loadReplayData(nameOrPath, eventsPath string, strict bool) (*replayData, error) {
+	s, err := loadSnapshot(nameOrPath, strict)
+	if err != nil {
+		return nil, err
+	}
+	if err := withEvents(s, eventsPath); err != nil {
+		return nil, err
+	}
+	ds, err := market.NewDataset(s)
+	if err != nil {
+		return nil, err
+	}
+	return &replayData{snap: s, ds: ds}, nil
+}
+
+// still is the update for one frame at t, as `render` and one-shots draw it.
+func (d *replayData) still(atSpec string) (feeds.Update, error) {
+	t, err := snapshots.ParseTime(atSpec, d.snap.Header)
+	if err != nil {
+		return feeds.Update{}, usagef("--at: %v", err)
+	}
+	start, end, _ := d.ds.Span()
+	health := feeds.Health{State: feeds.HealthOK, Skipped: len(d.snap.Problems)}
+	return feeds.Update{
+		Source: "render",
+		Seq:    1,
+		Mode:   feeds.ModeReplay,
+		Frame:  d.ds.At(t),
+		Health: health,
+		Clock:  &feeds.ClockStatus{Paused: true, Speed: 0, Start: start, End: end},
+	}, nil
+}
+
+func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error {
+	name, err := oneArg(args, "snapshot")
+	if err != nil {
+		return err
+	}
+	w, h := get[int](fs, "width"), get[int](fs, "height")
+	if w < 1 || h < 1 || w > 1000 || h > 500 {
+		return usagef("--width and --height must be 1..1000 and 1..500 (got %dx%d)", w, h)
+	}
+	g := fstr(fs, "glyphs")
+	if err := checkGlyphs(g); err != nil {
+		return err
+	}
+	r, err := newRenderer(a.stdout, fstr(fs, "color"))
+	if err != nil {
+		return err
+	}
+	d, err := loadReplayData(name, fstr(fs, "events"), false)
+	if err != nil {
+		return err
+	}
+	u, err := d.still(fstr(fs, "at"))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.stdout, tui.Render(u, w, h, r, common.Glyphs(g)))
+	return err
+}

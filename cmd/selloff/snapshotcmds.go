@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+// defaultSnapshot is what `selloff` replays with no arguments.
+const defaultSnapshot = "deepseek-week"
+
+// loadSnapshot reads an embedded snapshot by name or a file by path.
+// Lenient unless strict; the problems skipped are in s.Problems.
+func loadSnapshot(nameOrPath string, strict bool) (*snapshots.Snapshot, error) {
+	if nameOrPath == "" {
+		nameOrPath = defaultSnapshot
+	}
+	s, err := snapshots.Load(nameOrPath, snapshots.ReadOptions{Strict: strict})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// withEvents merges a user's events file into s.
+func withEvents(s *snapshots.Snapshot, path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	evs, err := snapshots.LoadEvents(f, path)
+	if err != nil {
+		return err
+	}
+	s.Events = snapshots.MergeEvents(s.Events, evs)
+	return nil
+}
+
+func runSnapshotList(_ context.Context, a *app, _ *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("list takes no arguments")
+	}
+	for _, name := range snapshots.Embedded() {
+		s, err := loadSnapshot(name, false)
+		if err != nil {
+			fmt.Fprintf(a.stdout, "%-16s (unreadable: %v)\n", name, err)
+			continue
+		}
+		fmt.Fprintf(a.stdout, "%-16s %-14s %s\n", name, strings.ToUpper(string(s.Header.Provenance)), s.Header.Title)
+	}
+	return nil
+}
+
+func runSnapshotInspect(_ context.Context, a *app, _ *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usagef("inspect needs one FILE or NAME")
+	}
+	s, err := loadSnapshot(args[0], false)
+	if err != nil {
+		return err
+	}
+	return snapshots.Inspect(a.stdout, s, args[0])
+}
+
+// errProblems makes validate exit 1 after printing the problems.
+var errProblems = errors.New("snapshot has problems")
+
+func runSnapshotValidate(_ context.Context, a *app, _ *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usagef("validate needs one FILE or NAME")
+	}
+	rc, name, err := openSnapshot(args[0])
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	problems, err := snapshots.Validate(rc, name)
+	for _, p := range problems {
+		fmt.Fprintln(a.stdout, p.Error())
+	}
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %d problem(s)", name, len(problems))
+	}
+	fmt.Fprintf(a.stdout, "%s: ok\n", name)
+	return nil
+}
+
+type readCloser interface {
+	Read([]byte) (int, error)
+	Close() error
+}
+
+func openSnapshot(nameOrPath string) (readCloser, string, error) {
+	if f, err := os.Open(nameOrPath); err == nil {
+		return f, nameOrPath, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, "", err
+	}
+	rc, err := snapshots.OpenEmbedded(nameOrPath)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: no such file or embedded snapshot (embedded: %s)", nameOrPath, strings.Join(snapshots.Embedded(), ", "))
+	}
+	return rc, nameOrPath, nil
+}
