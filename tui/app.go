@@ -382,7 +382,7 @@ func (m *Model) send(c feeds.Command) tea.Cmd {
 func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := &m.keys
 	// ctrl+c always quits.
-	if msg.Type == tea.KeyCtrlC {
+	if key.Matches(msg, k.Interrupt) {
 		m.Close()
 		return m, tea.Quit
 	}

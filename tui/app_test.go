@@ -544,8 +544,8 @@ func TestSizeProperty(t *testing.T) {
 	u := replayUpdate(t, "2025-01-27 14:50", 1)
 	rng := rand.New(rand.NewSource(1))
 	sizes := [][2]int{{1, 1}, {500, 200}, {500, 1}, {1, 200}, {0, 0}}
-	for w := 1; w <= 200; w += 7 {
-		for h := 1; h <= 60; h += 3 {
+	for w := 1; w <= 200; w += 11 {
+		for h := 1; h <= 60; h += 4 {
 			sizes = append(sizes, [2]int{w, h})
 		}
 	}
@@ -554,7 +554,7 @@ func TestSizeProperty(t *testing.T) {
 			sizes = append(sizes, [2]int{b + d, fullMinH + d}, [2]int{b + d, mediumMinH + d}, [2]int{b + d, 7 + d})
 		}
 	}
-	for range 300 {
+	for range 100 {
 		sizes = append(sizes, [2]int{1 + rng.Intn(500), 1 + rng.Intn(200)})
 	}
 	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
@@ -652,4 +652,55 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Full help is the global keys plus the focused pane's; disabled keys are
+// left out.
+func TestHelpFollowsFocus(t *testing.T) {
+	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	m, _ = step(t, m, keyMsg("?"))
+	if v := m.View(); !strings.Contains(v, "next group") || !strings.Contains(v, "pause/play") {
+		t.Fatal("watchlist help missing")
+	}
+	m, _ = step(t, m, keyMsg("2"))
+	v := m.View()
+	if strings.Contains(v, "next group") {
+		t.Fatal("watchlist keys shown while the chart has focus")
+	}
+	for _, b := range m.panes.chart.FullHelp() {
+		for _, k := range b {
+			if !strings.Contains(v, k.Help().Desc) {
+				t.Fatalf("chart key %q not in help", k.Help().Desc)
+			}
+		}
+	}
+	// Live: replay keys disappear from help.
+	u := replayUpdate(t, "2025-01-27 14:51", 2)
+	u.Mode, u.Clock = feeds.ModeLive, nil
+	m = withUpdate(t, m, u)
+	if strings.Contains(m.View(), "pause/play") {
+		t.Fatal("replay keys in help for a live source")
+	}
+}
+
+func TestCtrlCQuitsWhileTyping(t *testing.T) {
+	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	for _, open := range []string{"g", "/"} {
+		mm, _ := step(t, m, keyMsg(open))
+		mm = typeText(t, mm, "q")
+		if _, cmd := step(t, mm, keyMsg("q")); cmd != nil {
+			if _, ok := cmd().(tea.QuitMsg); ok {
+				t.Fatalf("q quit while typing after %q", open)
+			}
+		}
+		_, cmd := step(t, mm, keyMsg("ctrl+c"))
+		if cmd == nil {
+			t.Fatalf("ctrl+c after %q: no command", open)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("ctrl+c did not quit after %q", open)
+		}
+	}
 }

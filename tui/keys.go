@@ -8,6 +8,7 @@ import (
 // Replay keys are enabled only when there is a replay to control.
 type KeyMap struct {
 	Quit      key.Binding
+	Interrupt key.Binding // ctrl+c: quits even while typing (no help entry)
 	Help      key.Binding
 	FocusNext key.Binding
 	Focus1    key.Binding
@@ -40,6 +41,7 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		FocusNext: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "next pane")),
 		Focus1:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "watchlist")),
