@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/tui/watchlist"
 )
 
 type layoutKind int
@@ -252,7 +254,7 @@ func (m Model) framed(view string, r rect, focused bool) []string {
 	for len(lines) < ih {
 		lines = append(lines, strings.Repeat(" ", iw))
 	}
-	b := pane.GetBorderStyle()
+	b := watchlist.Border(pane, m.c.Glyphs)
 	bs := st.R.NewStyle().Foreground(pane.GetBorderTopForeground())
 	left, right := bs.Render(b.Left), bs.Render(b.Right)
 	out := make([]string, 0, ih+2)

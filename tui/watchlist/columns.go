@@ -110,7 +110,11 @@ func headerLine(cols []column, g common.Glyphs) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(cell(common.Text(c.title, g), c.width, c.right))
+		title := c.title
+		if g == common.GlyphsASCII && c.kind == colDVal {
+			title = "dVALUE"
+		}
+		b.WriteString(cell(common.Text(title, g), c.width, c.right))
 	}
 	return b.String()
 }

@@ -519,17 +519,26 @@ func (m Model) View() string {
 	if m.focused {
 		pane = st.PaneFocused
 	}
-	out := box(m.c.Styles.R.NewStyle(), pane, lines, iw)
+	out := box(m.c.Styles.R.NewStyle(), pane, lines, iw, m.c.Glyphs)
 	if m.zones != nil {
 		out = m.zones.Mark(m.zpre+"pane", out)
 	}
 	return out
 }
 
+// Border is pane's border, or a plain ASCII one for the ascii glyph set.
+func Border(pane lipgloss.Style, g common.Glyphs) lipgloss.Border {
+	if g == common.GlyphsASCII {
+		return lipgloss.Border{Top: "-", Bottom: "-", Left: "|", Right: "|",
+			TopLeft: "+", TopRight: "+", BottomLeft: "+", BottomRight: "+"}
+	}
+	return pane.GetBorderStyle()
+}
+
 // box draws pane's border around lines that are each exactly iw cells wide
 // (built here without measuring every line again: View stays cheap).
-func box(base, pane lipgloss.Style, lines []string, iw int) string {
-	b := pane.GetBorderStyle()
+func box(base, pane lipgloss.Style, lines []string, iw int, g common.Glyphs) string {
+	b := Border(pane, g)
 	bs := base.Foreground(pane.GetBorderTopForeground())
 	left, right := bs.Render(b.Left), bs.Render(b.Right)
 	var sb strings.Builder
