@@ -194,16 +194,31 @@ func appendString(dst []byte, s string) []byte {
 // maxFlatFields bounds the fast scanner; longer objects take the slow path.
 const maxFlatFields = 16
 
+// flatField locates one key and value in the scanned line by offsets (not
+// slices: storing pointers per field would cost GC write barriers).
 type flatField struct {
-	key []byte
-	val []byte // string contents without quotes, or the number literal
-	str bool
+	ks, ke int32 // key
+	vs, ve int32 // string contents without quotes, or the number literal
+	str    bool
 }
 
 type flatObj struct {
-	n int
-	f [maxFlatFields]flatField
+	line []byte
+	n    int
+	f    [maxFlatFields]flatField
 }
+
+func (o *flatObj) key(f *flatField) []byte { return o.line[f.ks:f.ke] }
+func (o *flatObj) val(f *flatField) []byte { return o.line[f.vs:f.ve] }
+
+// plainChar marks the bytes a fast-path string may contain: printable ASCII
+// except '"' and '\\'.
+var plainChar = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
@@ -213,7 +228,12 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // handle; the caller then uses encoding/json.
 func scanFlat(line []byte, o *flatObj) bool {
 	o.n = 0
-	i, n := 0, len(line)
+	o.line = line
+	n := len(line)
+	if n > 1<<30 {
+		return false
+	}
+	i := 0
 	for i < n && isSpace(line[i]) {
 		i++
 	}
@@ -230,27 +250,20 @@ func scanFlat(line []byte, o *flatObj) bool {
 	}
 	for {
 		// key
-		if i >= n || line[i] != '"' {
+		if i >= n || line[i] != '"' || o.n == maxFlatFields {
 			return false
 		}
 		i++
 		ks := i
-		for i < n && line[i] != '"' {
-			c := line[i]
-			if c < 0x20 || c >= 0x7f || c == '\\' {
-				return false
-			}
+		for i < n && plainChar[line[i]] {
 			i++
 		}
-		if i >= n {
-			return false
-		}
-		if o.n == maxFlatFields {
+		if i >= n || line[i] != '"' {
 			return false
 		}
 		f := &o.f[o.n]
 		o.n++
-		f.key = line[ks:i]
+		f.ks, f.ke = int32(ks), int32(i)
 		i++
 		for i < n && isSpace(line[i]) {
 			i++
@@ -269,17 +282,13 @@ func scanFlat(line []byte, o *flatObj) bool {
 		if line[i] == '"' {
 			i++
 			vs := i
-			for i < n && line[i] != '"' {
-				c := line[i]
-				if c < 0x20 || c >= 0x7f || c == '\\' {
-					return false
-				}
+			for i < n && plainChar[line[i]] {
 				i++
 			}
-			if i >= n {
+			if i >= n || line[i] != '"' {
 				return false
 			}
-			f.val, f.str = line[vs:i], true
+			f.vs, f.ve, f.str = int32(vs), int32(i), true
 			i++
 		} else {
 			vs := i
@@ -287,7 +296,7 @@ func scanFlat(line []byte, o *flatObj) bool {
 			if j < 0 {
 				return false
 			}
-			f.val, f.str = line[vs:j], false
+			f.vs, f.ve, f.str = int32(vs), int32(j), false
 			i = j
 		}
 		for i < n && isSpace(line[i]) {
@@ -366,11 +375,11 @@ func scanNumber(b []byte, i int) int {
 func (o *flatObj) recordKind() (string, bool) {
 	for k := o.n - 1; k >= 0; k-- { // last one wins, as in encoding/json
 		f := &o.f[k]
-		if string(f.key) == "record" {
+		if string(o.key(f)) == "record" {
 			if !f.str {
 				return "", false
 			}
-			switch string(f.val) {
+			switch string(o.val(f)) {
 			case RecBar:
 				return RecBar, true
 			case RecQuote:
@@ -402,31 +411,31 @@ func fastBar(o *flatObj, b *Bar, in interner) bool {
 	for k := 0; k < o.n; k++ {
 		f := &o.f[k]
 		var ok bool
-		switch string(f.key) {
+		switch string(o.key(f)) {
 		case "record":
 			ok = f.str
 		case "time":
 			if f.str {
-				b.Time, ok = parseRFC3339(f.val)
+				b.Time, ok = parseRFC3339(o.val(f))
 			}
 		case "symbol":
 			if ok = f.str; ok {
-				b.Symbol = in.get(f.val)
+				b.Symbol = in.get(o.val(f))
 			}
 		case "interval":
 			if ok = f.str; ok {
-				b.Interval = in.get(f.val)
+				b.Interval = in.get(o.val(f))
 			}
 		case "open":
-			b.Open, ok = parseFloat(f)
+			b.Open, ok = parseFloat(o, f)
 		case "high":
-			b.High, ok = parseFloat(f)
+			b.High, ok = parseFloat(o, f)
 		case "low":
-			b.Low, ok = parseFloat(f)
+			b.Low, ok = parseFloat(o, f)
 		case "close":
-			b.Close, ok = parseFloat(f)
+			b.Close, ok = parseFloat(o, f)
 		case "volume":
-			b.Volume, ok = parseInt(f)
+			b.Volume, ok = parseInt(o, f)
 		}
 		if !ok {
 			return false
@@ -440,29 +449,29 @@ func fastQuote(o *flatObj, q *Quote, in interner) bool {
 	for k := 0; k < o.n; k++ {
 		f := &o.f[k]
 		var ok bool
-		switch string(f.key) {
+		switch string(o.key(f)) {
 		case "record":
 			ok = f.str
 		case "time":
 			if f.str {
-				q.Time, ok = parseRFC3339(f.val)
+				q.Time, ok = parseRFC3339(o.val(f))
 			}
 		case "symbol":
 			if ok = f.str; ok {
-				q.Symbol = in.get(f.val)
+				q.Symbol = in.get(o.val(f))
 			}
 		case "price":
-			q.Price, ok = parseFloat(f)
+			q.Price, ok = parseFloat(o, f)
 		case "volume":
-			q.Volume, ok = parseInt(f)
+			q.Volume, ok = parseInt(o, f)
 		case "state":
 			if ok = f.str; ok {
-				q.State = in.get(f.val)
+				q.State = in.get(o.val(f))
 			}
 		case "bid":
-			q.Bid, ok = parseFloat(f)
+			q.Bid, ok = parseFloat(o, f)
 		case "ask":
-			q.Ask, ok = parseFloat(f)
+			q.Ask, ok = parseFloat(o, f)
 		}
 		if !ok {
 			return false
@@ -471,14 +480,15 @@ func fastQuote(o *flatObj, q *Quote, in interner) bool {
 	return true
 }
 
-func parseFloat(f *flatField) (float64, bool) {
+func parseFloat(o *flatObj, f *flatField) (float64, bool) {
 	if f.str {
 		return 0, false
 	}
-	if v, ok := fastFloat(f.val); ok {
+	b := o.val(f)
+	if v, ok := fastFloat(b); ok {
 		return v, true
 	}
-	v, err := strconv.ParseFloat(string(f.val), 64)
+	v, err := strconv.ParseFloat(string(b), 64)
 	return v, err == nil
 }
 
@@ -525,11 +535,11 @@ func fastFloat(b []byte) (float64, bool) {
 	return v, true
 }
 
-func parseInt(f *flatField) (int64, bool) {
+func parseInt(o *flatObj, f *flatField) (int64, bool) {
 	if f.str {
 		return 0, false
 	}
-	b := f.val
+	b := o.val(f)
 	if n := len(b); n > 0 && n <= 18 && b[0] != '-' {
 		var v int64
 		for _, c := range b {
