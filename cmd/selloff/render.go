@@ -21,9 +21,15 @@ import (
 func newRenderer(w io.Writer, mode string) (*lipgloss.Renderer, error) {
 	switch mode {
 	case "never":
-		return lipgloss.NewRenderer(w, termenv.WithProfile(termenv.Ascii)), nil
+		r := lipgloss.NewRenderer(w)
+		r.SetColorProfile(termenv.Ascii)
+		return r, nil
 	case "always":
-		return lipgloss.NewRenderer(w, termenv.WithProfile(termenv.TrueColor)), nil
+		// The profile must be set on the renderer: termenv's option alone is
+		// re-detected (and dropped) when w is not a terminal.
+		r := lipgloss.NewRenderer(w)
+		r.SetColorProfile(termenv.TrueColor)
+		return r, nil
 	case "", "auto":
 		return lipgloss.NewRenderer(w), nil
 	}
