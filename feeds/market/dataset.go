@@ -245,7 +245,7 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 	sort.SliceStable(daily, func(a, b int) bool { return daily[a].Time.Before(daily[b].Time) })
 	sort.SliceStable(quotes, func(a, b int) bool { return quotes[a].Time.Before(quotes[b].Time) })
 	// a later bar with the same start replaces an earlier one
-	bars = dedupe(bars)
+	bars = noOverlap(dedupe(bars))
 	daily = dedupe(daily)
 	n := len(bars)
 	sr.bars = bars[:n:n]
@@ -366,7 +366,8 @@ func minPos(a, b float64) float64 {
 // Append adds one record. Records may arrive in any order; appending in time
 // order is the cheap case. A bar with the same symbol, interval kind
 // (intraday or daily) and start as an existing one replaces it (a live
-// minute bar still forming). Frames built before the call are not affected.
+// minute bar still forming); an intraday bar that overlaps an earlier one
+// of the same symbol is dropped. Frames built before the call are not affected.
 // Safe for concurrent use with At and with other Appends. Records with an
 // unknown symbol or kind are skipped and reported in the error.
 func (d *Dataset) Append(rec snapshots.Record) error {
@@ -489,7 +490,7 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 			return nil
 		}
 	default:
-		if n := len(sr.start); n == 0 || sr.start[n-1] < rec.Bar.Time.UnixNano() {
+		if n := len(sr.start); n == 0 || sr.end[n-1] <= rec.Bar.Time.UnixNano() {
 			sr.bars = append(sr.bars, rec.Bar)
 			st.extendBar(sr, len(sr.bars)-1)
 			return nil
@@ -502,6 +503,22 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 	m.add(rec)
 	(*pending)[i] = m
 	return nil
+}
+
+// noOverlap drops intraday bars that start before the previous kept bar
+// ends (a 1m bar inside a 5m one): bars of one symbol must not overlap, so
+// that what is known at t is a prefix of the array.
+func noOverlap(bars []snapshots.Bar) []snapshots.Bar {
+	out := bars[:0]
+	var end time.Time
+	for _, b := range bars {
+		if len(out) > 0 && b.Time.Before(end) {
+			continue
+		}
+		out = append(out, b)
+		end = b.End()
+	}
+	return out
 }
 
 // dedupe keeps the last of bars with the same start (bars are sorted

@@ -151,9 +151,12 @@ func (p *Player) see(ps *pstate, o pobs) {
 	}
 }
 
-// dayFor resets the accumulator when an observation of another date comes.
+// dayFor resets the accumulator when an observation of a later date comes.
+// It reports whether the observation counts for the accumulated date: not
+// when its date has no session, nor when it belongs to an earlier date (a
+// bar that started before midnight and completes after it).
 func (p *Player) dayFor(ps *pstate, day int32) bool {
-	if day < 0 {
+	if day < 0 || int(day) < ps.day {
 		return false
 	}
 	if int(day) != ps.day {
