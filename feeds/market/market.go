@@ -17,19 +17,27 @@ type Quote struct {
 	// a symbol with no observation yet has no price, never a zero one.
 	Price    float64
 	HasPrice bool
-	// PrevClose is the previous session's close (0 when unknown).
+	// PrevClose is the previous session's close (0 when unknown): the
+	// session header's value, else the last daily close before the session.
 	PrevClose float64
-	// Day open, high and low of the current session (0 when no trade yet).
+	// Day open, high and low of the frame's session, regular hours only, as
+	// known at the frame's time (0 when no regular trade yet).
 	Open, High, Low float64
-	Volume          int64  // cumulative session volume
-	State           string // snapshots.StatePre, StateRegular, StatePost, StateClosed
-	// ExtPrice is a pre- or post-market price when the source has one
-	// (HasExt); Price stays the regular-session last.
+	// Volume is the cumulative regular-session volume known at the frame's
+	// time (or a later quote's cumulative day volume); always 0 for symbols
+	// with NoVolume, which means unknown.
+	Volume int64
+	State  string // snapshots.StatePre, StateRegular, StatePost, StateClosed
+	// ExtPrice is a pre- or post-market price when the source has one newer
+	// than the regular-session last (HasExt); Price stays the regular-session
+	// last, so Change is against the previous close as exchanges show it.
 	ExtPrice float64
 	HasExt   bool
-	Updated  time.Time // market time of the last observation
+	Updated  time.Time // market time of the last observation (regular or extended)
 	Source   string    // "replay", "yahoo", ...
-	Stale    bool
+	// Stale is set during the regular session when the last observation is
+	// older than the dataset's stale limit (market.WithStaleAfter).
+	Stale bool
 }
 
 // Change is the move against the previous close.
@@ -38,6 +46,15 @@ func (q Quote) Change() (abs, pct float64, ok bool) {
 		return 0, 0, false
 	}
 	abs = q.Price - q.PrevClose
+	return abs, abs / q.PrevClose * 100, true
+}
+
+// ExtChange is the extended-hours move against the previous close.
+func (q Quote) ExtChange() (abs, pct float64, ok bool) {
+	if !q.HasExt || !(q.PrevClose > 0) {
+		return 0, 0, false
+	}
+	abs = q.ExtPrice - q.PrevClose
 	return abs, abs / q.PrevClose * 100, true
 }
 
@@ -52,8 +69,8 @@ type Frame struct {
 	Session    int // index into Sessions of the session Time belongs to (-1: none)
 	Symbols    []snapshots.Symbol
 	Quotes     []Quote           // index-aligned with Symbols
-	Intraday   [][]snapshots.Bar // per symbol: the current session's bars known at Time
-	Daily      [][]snapshots.Bar // per symbol: daily bars of earlier sessions (context)
+	Intraday   [][]snapshots.Bar // per symbol: the bars of the frame's session completed by Time (nil: none)
+	Daily      [][]snapshots.Bar // per symbol: every daily bar, later ones too (the chart dims bars after Time)
 	Events     []snapshots.Event // the whole timeline, sorted by time
 }
 
