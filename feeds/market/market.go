@@ -49,13 +49,22 @@ func (q Quote) Change() (abs, pct float64, ok bool) {
 	return abs, abs / q.PrevClose * 100, true
 }
 
-// ExtChange is the extended-hours move against the previous close.
+// ExtChange is the extended-hours move against the last regular price
+// (after hours: today's close; before the open: the previous close), or
+// against PrevClose when there is no regular price.
 func (q Quote) ExtChange() (abs, pct float64, ok bool) {
-	if !q.HasExt || !(q.PrevClose > 0) {
+	if !q.HasExt {
 		return 0, 0, false
 	}
-	abs = q.ExtPrice - q.PrevClose
-	return abs, abs / q.PrevClose * 100, true
+	base := q.PrevClose
+	if q.HasPrice {
+		base = q.Price
+	}
+	if !(base > 0) {
+		return 0, 0, false
+	}
+	abs = q.ExtPrice - base
+	return abs, abs / base * 100, true
 }
 
 // Frame is an immutable view of the market at one instant. Slices inside a
