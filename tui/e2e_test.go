@@ -3,7 +3,9 @@ package tui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -111,4 +113,41 @@ func BenchmarkBytesPerSecond(b *testing.B) {
 			b.ReportMetric(perUpdate*float64(time.Second/replay.DefaultCadence), "bytes/s")
 		})
 	}
+}
+
+// BenchmarkPausedCPU runs the program (renderer at 60 and at 20 frames per
+// second) on a paused replay for two seconds of
+// wall time and reports the process CPU time it used, scaled to 10 s (the
+// issue's budget: under 50 ms per 10 s paused).
+func BenchmarkPausedCPU(b *testing.B) {
+	for _, fps := range []int{60, 20} {
+		b.Run(fmt.Sprintf("fps%d", fps), func(b *testing.B) { pausedCPU(b, fps) })
+	}
+}
+
+func pausedCPU(b *testing.B, fps int) {
+	ds := dataset(b)
+	clk := feedstest.NewFakeClock(fixedNow)
+	var cpu time.Duration
+	for b.Loop() {
+		r, err := replay.New(ds, clk, replay.Options{Paused: true, Start: et(b, "2025-01-27 14:50")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		m := New(Deps{Renderer: asciiRenderer(), Updates: r.Subscribe(ctx), Control: r, Now: clk.Now, Width: 160, Height: 45})
+		p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignalHandler(), tea.WithFPS(fps))
+		done := make(chan struct{})
+		go func() { _, _ = p.Run(); close(done) }()
+		time.Sleep(300 * time.Millisecond) // let the first frame out
+		runtime.GC()                       // garbage of the setup is not paused work
+		before := processCPU()
+		time.Sleep(2 * time.Second) // measurement window, not synchronisation
+		cpu = processCPU() - before
+		p.Quit()
+		<-done
+		cancel()
+		m.Close()
+	}
+	b.ReportMetric(float64(cpu*5)/float64(time.Millisecond), "cpu-ms/10s")
 }
