@@ -292,7 +292,13 @@ func (r *Replay) publishLocked() {
 	})
 }
 
-// Control applies one command and publishes the resulting frame at once.
+// Control applies one command and publishes the resulting frame at once
+// (even while paused, and before Run has started). Seeks are clamped to the
+// data span. OpStep moves by bars (the next or previous instant at which any
+// symbol's intraday bar completes, skipping nights) and pauses. OpOpen and
+// OpClose go to the regular open or close of the frame's session; OpNextDay
+// and OpPrevDay to the open of the next or previous trading session (from a
+// weekend: Monday and Friday). Resuming at the end restarts from Start.
 func (r *Replay) Control(c feeds.Command) error {
 	r.mu.Lock()
 	if r.stopped {
