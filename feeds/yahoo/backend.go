@@ -1,0 +1,871 @@
+// Package yahoo is the live Yahoo Finance source: a finance.Backend for
+// github.com/piquette/finance-go v1.1.0 that does today's handshake (cookie,
+// EU consent, crumb), a Client for batched quotes and 1-minute charts, the
+// Live feeds.Source that polls and records, Fetch for a past session's bars
+// and Doctor for a step-by-step connection check.
+//
+// Nothing here reads the wall clock or writes to stderr: the clock, the
+// random source for jitter and the HTTP transport are injected.
+package yahoo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	finance "github.com/piquette/finance-go"
+	"github.com/piquette/finance-go/form"
+
+	"github.com/selloff/selloff/feeds"
+)
+
+// Defaults. The User-Agent is a current desktop Chrome: Yahoo answers 429 to
+// Go's default UA and to old browser versions. Keep it configurable.
+const (
+	DefaultUserAgent   = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+	DefaultCookieURL   = "https://fc.yahoo.com/"
+	DefaultPageURL     = "https://finance.yahoo.com/"
+	DefaultAPIURL      = "https://query1.finance.yahoo.com"
+	DefaultTimeout     = 10 * time.Second
+	DefaultRetries     = 2
+	DefaultRetryBase   = time.Second
+	DefaultBackoffBase = 30 * time.Second
+	DefaultBackoffMax  = 10 * time.Minute
+	maxBody            = 32 << 20
+)
+
+// Options configures a Backend. The zero value talks to the real Yahoo hosts
+// with the defaults above and the wall clock.
+type Options struct {
+	// BaseURL, when set, serves cookie ("/"), crumb and data for tests,
+	// proxies and mirrors (SELLOFF_YAHOO_URL / --yahoo-url). No trailing
+	// slash needed.
+	BaseURL   string
+	UserAgent string
+	// Timeout bounds each HTTP request (not the whole call with retries).
+	Timeout time.Duration
+	// Transport is the HTTP round tripper (nil: http.DefaultTransport).
+	Transport http.RoundTripper
+	// Clock gives the time for rate-limit windows and retry waits (nil: the
+	// wall clock).
+	Clock feeds.Clock
+	// Rand returns a number in [0,1) for jitter (nil: math/rand/v2).
+	Rand func() float64
+	// Retries is how many times a 5xx, timeout or network error is retried
+	// within one call (0: DefaultRetries; negative: none).
+	Retries int
+	// RetryBase is the first wait before such a retry; it doubles per retry
+	// (0: DefaultRetryBase; negative: no wait).
+	RetryBase time.Duration
+	// BackoffBase and BackoffMax shape the 429 back-off: base x 2^(n-1) with
+	// ±25% jitter after the n-th 429 in a row, capped at max.
+	BackoffBase time.Duration
+	BackoffMax  time.Duration
+	// Logf receives diagnostics (nil: dropped). Never stderr by default.
+	Logf func(format string, args ...any)
+}
+
+// Kind classifies an Error.
+type Kind string
+
+const (
+	KindRateLimited  Kind = "rate-limited" // 429: wait until RetryAt
+	KindUnauthorized Kind = "unauthorized" // 401 after one refresh
+	KindNoCookie     Kind = "no-cookie"    // the cookie host set no A1/A3
+	KindBadCrumb     Kind = "bad-crumb"    // getcrumb gave something that is not a crumb
+	KindServer       Kind = "server"       // 5xx after the retries
+	KindTimeout      Kind = "timeout"      // the per-request timeout, after the retries
+	KindNetwork      Kind = "network"      // connection errors, after the retries
+	KindCanceled     Kind = "canceled"     // the caller's context ended
+	KindMalformed    Kind = "malformed"    // a 200 whose body is not what it should be
+	KindNotFound     Kind = "not-found"    // 404 (unknown chart symbol)
+	KindRemote       Kind = "remote"       // an error object from Yahoo, or another status
+)
+
+// Error is what the backend returns. finance-go turns errors into strings,
+// so the Client also recovers this value through a side channel.
+type Error struct {
+	Kind    Kind
+	Status  int       // HTTP status (0: none)
+	Path    string    // endpoint path
+	Detail  string    // Yahoo's description or our reason, in words
+	RetryAt time.Time // KindRateLimited: do not ask again before this
+	Err     error     // underlying error, if any
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	switch e.Kind {
+	case KindRateLimited:
+		b.WriteString("rate limited by Yahoo (429 Too Many Requests)")
+		if !e.RetryAt.IsZero() {
+			fmt.Fprintf(&b, "; next try at %s", e.RetryAt.Format("15:04:05"))
+		}
+		return b.String()
+	case KindUnauthorized:
+		b.WriteString("Yahoo refused the session after a refresh (401)")
+	case KindNoCookie:
+		b.WriteString("no session cookie from Yahoo")
+	case KindBadCrumb:
+		b.WriteString("Yahoo gave no usable crumb")
+	case KindServer:
+		fmt.Fprintf(&b, "Yahoo server error (%d)", e.Status)
+	case KindTimeout:
+		b.WriteString("Yahoo did not answer in time")
+	case KindNetwork:
+		b.WriteString("cannot reach Yahoo")
+	case KindCanceled:
+		b.WriteString("request canceled")
+	case KindMalformed:
+		b.WriteString("malformed answer from Yahoo")
+	case KindNotFound:
+		b.WriteString("not found on Yahoo (404)")
+	default:
+		b.WriteString("Yahoo error")
+		if e.Status != 0 {
+			fmt.Fprintf(&b, " (%d)", e.Status)
+		}
+	}
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	} else if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsKind reports whether err is an *Error of kind k.
+func IsKind(err error, k Kind) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == k
+}
+
+// Status is the backend's side channel: what happened last.
+type Status struct {
+	Code      int       // last HTTP status from a data call (0: none yet)
+	Err       error     // last call's error (nil after a success)
+	At        time.Time // when the last call ended
+	RetryAt   time.Time // rate-limited until (zero: not limited)
+	Reauth    bool      // a cookie/crumb refresh is running
+	Reauths   int       // refreshes done (the first handshake included)
+	Requests  int       // HTTP requests sent
+	Limited   int       // 429s in a row
+	HaveCrumb bool
+}
+
+// Backend implements finance.Backend with the Yahoo session handshake. It is
+// safe for concurrent use; one handshake runs at a time (single flight).
+type Backend struct {
+	opt        Options
+	hc         *http.Client
+	jar        *cookiejar.Jar
+	cookieURLs []string
+	crumbURL   string
+	apiURL     string
+	clock      feeds.Clock
+	rand       func() float64
+
+	sessMu sync.Mutex // held during a handshake
+	mu     sync.Mutex // guards the fields below
+	crumb  string
+	gen    int
+	st     Status
+	notify func(Status)
+}
+
+var quietLogger sync.Once
+
+// NewBackend returns a backend. It never calls finance.SetBackend; pass it
+// to quote.Client{B: b}, equity.Client{B: b} or chart.Client{B: b}.
+func NewBackend(opt Options) *Backend {
+	quietLogger.Do(func() {
+		// finance-go logs to stderr by default, which would tear a TUI.
+		finance.Logger = log.New(io.Discard, "", 0)
+	})
+	if opt.UserAgent == "" {
+		opt.UserAgent = DefaultUserAgent
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	if opt.Retries == 0 {
+		opt.Retries = DefaultRetries
+	}
+	if opt.Retries < 0 {
+		opt.Retries = 0
+	}
+	if opt.RetryBase == 0 {
+		opt.RetryBase = DefaultRetryBase
+	}
+	if opt.BackoffBase <= 0 {
+		opt.BackoffBase = DefaultBackoffBase
+	}
+	if opt.BackoffMax <= 0 {
+		opt.BackoffMax = DefaultBackoffMax
+	}
+	b := &Backend{opt: opt, clock: opt.Clock, rand: opt.Rand}
+	if b.clock == nil {
+		b.clock = feeds.RealClock{}
+	}
+	if b.rand == nil {
+		b.rand = rand.Float64
+	}
+	b.jar, _ = cookiejar.New(nil) // no public-suffix list: .yahoo.com cookies still reach query1
+	tr := opt.Transport
+	if tr == nil {
+		tr = http.DefaultTransport
+	}
+	b.hc = &http.Client{Transport: tr, Jar: b.jar}
+	if base := strings.TrimRight(opt.BaseURL, "/"); base != "" {
+		b.cookieURLs = []string{base + "/"}
+		b.crumbURL = base + "/v1/test/getcrumb"
+		b.apiURL = base
+	} else {
+		b.cookieURLs = []string{DefaultCookieURL, DefaultPageURL}
+		b.crumbURL = DefaultAPIURL + "/v1/test/getcrumb"
+		b.apiURL = DefaultAPIURL
+	}
+	return b
+}
+
+// APIURL is the base URL data calls go to.
+func (b *Backend) APIURL() string { return b.apiURL }
+
+// Status returns the side channel.
+func (b *Backend) Status() Status {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.st
+	st.HaveCrumb = b.crumb != ""
+	return st
+}
+
+// SetNotify registers f to be called (without locks held) whenever the
+// status changes in a way a UI shows: a refresh starting or ending, a 429.
+func (b *Backend) SetNotify(f func(Status)) {
+	b.mu.Lock()
+	b.notify = f
+	b.mu.Unlock()
+}
+
+func (b *Backend) fire() {
+	b.mu.Lock()
+	f := b.notify
+	st := b.st
+	st.HaveCrumb = b.crumb != ""
+	b.mu.Unlock()
+	if f != nil {
+		f(st)
+	}
+}
+
+func (b *Backend) logf(format string, args ...any) {
+	if b.opt.Logf != nil {
+		b.opt.Logf(format, args...)
+	}
+}
+
+// Invalidate drops the crumb so the next call does a fresh handshake.
+func (b *Backend) Invalidate() {
+	b.mu.Lock()
+	b.crumb = ""
+	b.gen++
+	b.mu.Unlock()
+}
+
+// slot is the per-call side channel carried in the context, so a Client
+// gets the typed error back even though finance-go stringifies it.
+type slot struct {
+	err  error
+	code int
+}
+
+type slotKey struct{}
+
+func withSlot(ctx context.Context) (context.Context, *slot) {
+	s := &slot{}
+	return context.WithValue(ctx, slotKey{}, s), s
+}
+
+// Call implements finance.Backend.
+func (b *Backend) Call(path string, body *form.Values, pctx *context.Context, v interface{}) error {
+	ctx := context.Background()
+	if pctx != nil && *pctx != nil {
+		ctx = *pctx
+	}
+	q := ""
+	if body != nil && !body.Empty() {
+		q = body.Encode()
+	}
+	code, err := b.call(ctx, path, q, v)
+	if s, ok := ctx.Value(slotKey{}).(*slot); ok {
+		s.err, s.code = err, code
+	}
+	b.mu.Lock()
+	if code != 0 {
+		b.st.Code = code
+	}
+	b.st.Err = err
+	b.st.At = b.clock.Now()
+	b.mu.Unlock()
+	return err
+}
+
+// rewrite maps finance-go's paths to live ones: v1.1.0 asks for the
+// /v6/finance/quote path Yahoo retired in May 2023.
+func rewrite(path string) string {
+	path = strings.TrimPrefix(path, "/")
+	if rest, ok := strings.CutPrefix(path, "v6/finance/quote"); ok {
+		path = "v7/finance/quote" + rest
+	}
+	return path
+}
+
+func (b *Backend) call(ctx context.Context, path, query string, v any) (int, error) {
+	path = rewrite(path)
+	if err := b.limited(path); err != nil {
+		return 0, err
+	}
+	crumb, gen, err := b.session(ctx, -1)
+	if err != nil {
+		return 0, err
+	}
+	refreshed := false
+	attempt := 0
+	for {
+		u := b.apiURL + "/" + path + "?"
+		if query != "" {
+			u += query + "&"
+		}
+		u += "crumb=" + url.QueryEscape(crumb)
+		body, code, _, err := b.do(ctx, http.MethodGet, u, "*/*", nil)
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, &Error{Kind: KindCanceled, Path: path, Err: ctx.Err()}
+			}
+			if attempt < b.opt.Retries {
+				attempt++
+				if werr := b.wait(ctx, attempt); werr != nil {
+					return 0, werr
+				}
+				continue
+			}
+			return 0, classifyNetErr(path, err)
+		}
+		switch {
+		case code >= 200 && code < 300:
+			b.ok()
+			if err := decode(path, body, v); err != nil {
+				return code, err
+			}
+			return code, nil
+		case code == http.StatusUnauthorized || code == http.StatusForbidden:
+			if refreshed {
+				return code, &Error{Kind: KindUnauthorized, Status: code, Path: path, Detail: describe(body)}
+			}
+			refreshed = true
+			b.logf("yahoo: %d on %s (%s); refreshing cookie and crumb", code, path, describe(body))
+			crumb, gen, err = b.session(ctx, gen)
+			if err != nil {
+				return code, err
+			}
+			continue
+		case code == http.StatusTooManyRequests:
+			return code, b.rateLimited(path)
+		case code >= 500:
+			if attempt < b.opt.Retries {
+				attempt++
+				if werr := b.wait(ctx, attempt); werr != nil {
+					return code, werr
+				}
+				continue
+			}
+			return code, &Error{Kind: KindServer, Status: code, Path: path, Detail: describe(body)}
+		case code == http.StatusNotFound:
+			return code, &Error{Kind: KindNotFound, Status: code, Path: path, Detail: describe(body)}
+		default:
+			return code, &Error{Kind: KindRemote, Status: code, Path: path, Detail: describe(body)}
+		}
+	}
+}
+
+func classifyNetErr(path string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindTimeout, Path: path, Err: err}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Timeout() {
+		return &Error{Kind: KindTimeout, Path: path, Err: err}
+	}
+	return &Error{Kind: KindNetwork, Path: path, Err: err}
+}
+
+// wait sleeps before retry n (1-based) on the injected clock.
+func (b *Backend) wait(ctx context.Context, n int) error {
+	if b.opt.RetryBase < 0 {
+		return nil
+	}
+	d := b.opt.RetryBase << (n - 1)
+	d = time.Duration(float64(d) * (0.75 + 0.5*b.rand()))
+	select {
+	case <-b.clock.After(d):
+		return nil
+	case <-ctx.Done():
+		return &Error{Kind: KindCanceled, Err: ctx.Err()}
+	}
+}
+
+// limited fails fast while a 429 back-off is running: no request is sent.
+func (b *Backend) limited(path string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.st.RetryAt.IsZero() && b.clock.Now().Before(b.st.RetryAt) {
+		return &Error{Kind: KindRateLimited, Status: http.StatusTooManyRequests, Path: path, RetryAt: b.st.RetryAt}
+	}
+	return nil
+}
+
+// rateLimited records a 429 and returns the error with the next try time.
+func (b *Backend) rateLimited(path string) error {
+	b.mu.Lock()
+	b.st.Limited++
+	d := b.opt.BackoffBase
+	for i := 1; i < b.st.Limited && d < b.opt.BackoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, b.opt.BackoffMax)
+	d = time.Duration(float64(d) * (0.75 + 0.5*b.rand()))
+	b.st.RetryAt = b.clock.Now().Add(d)
+	at := b.st.RetryAt
+	b.mu.Unlock()
+	b.logf("yahoo: 429 on %s; backing off %s", path, d.Round(time.Second))
+	b.fire()
+	return &Error{Kind: KindRateLimited, Status: http.StatusTooManyRequests, Path: path, RetryAt: at}
+}
+
+func (b *Backend) ok() {
+	b.mu.Lock()
+	b.st.Limited = 0
+	b.st.RetryAt = time.Time{}
+	b.mu.Unlock()
+}
+
+// do sends one request with the per-request timeout and returns the body.
+func (b *Backend) do(ctx context.Context, method, u, accept string, form url.Values) ([]byte, int, *url.URL, error) {
+	rctx, cancel := context.WithTimeout(ctx, b.opt.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if form != nil {
+		rd = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(rctx, method, u, rd)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	req.Header.Set("User-Agent", b.opt.UserAgent)
+	req.Header.Set("Accept", accept)
+	req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+	// Never set Accept-Encoding: Go then stops decoding gzip for us.
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	b.mu.Lock()
+	b.st.Requests++
+	b.mu.Unlock()
+	res, err := b.hc.Do(req)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if err != nil {
+		return nil, res.StatusCode, nil, err
+	}
+	return body, res.StatusCode, res.Request.URL, nil
+}
+
+// describe turns an error body into words: Yahoo's description from a
+// finance/chart/quoteResponse envelope, or the first line of plain text.
+func describe(body []byte) string {
+	var env map[string]struct {
+		Error *finance.YfinError `json:"error"`
+	}
+	if json.Unmarshal(body, &env) == nil {
+		for _, x := range env {
+			if x.Error != nil {
+				if x.Error.Description != "" {
+					return x.Error.Description
+				}
+				return x.Error.Code
+			}
+		}
+	}
+	s := strings.TrimSpace(string(body))
+	if strings.HasPrefix(s, "<") {
+		return "an HTML page"
+	}
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
+}
+
+// session returns the current crumb, doing the handshake when there is none
+// or when the caller's crumb (generation stale) was rejected. stale < 0
+// means "any valid session will do".
+func (b *Backend) session(ctx context.Context, stale int) (string, int, error) {
+	b.mu.Lock()
+	if b.crumb != "" && (stale < 0 || b.gen != stale) {
+		c, g := b.crumb, b.gen
+		b.mu.Unlock()
+		return c, g, nil
+	}
+	b.mu.Unlock()
+
+	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	b.mu.Lock()
+	if b.crumb != "" && (stale < 0 || b.gen != stale) { // someone else refreshed
+		c, g := b.crumb, b.gen
+		b.mu.Unlock()
+		return c, g, nil
+	}
+	b.crumb = ""
+	b.st.Reauth = true
+	b.mu.Unlock()
+	b.fire()
+
+	crumb, err := b.handshake(ctx)
+
+	b.mu.Lock()
+	b.st.Reauth = false
+	b.st.Reauths++
+	if err == nil {
+		b.crumb = crumb
+		b.gen++
+	}
+	c, g := b.crumb, b.gen
+	b.mu.Unlock()
+	b.fire()
+	return c, g, err
+}
+
+// handshake gets the cookie (following the EU consent flow when Yahoo
+// redirects there) and then the crumb.
+func (b *Backend) handshake(ctx context.Context) (string, error) {
+	if err := b.Cookie(ctx); err != nil {
+		return "", err
+	}
+	return b.Crumb(ctx)
+}
+
+// Cookie fills the jar with Yahoo's session cookie (A1 or A3). It is one of
+// Doctor's steps.
+func (b *Backend) Cookie(ctx context.Context) error {
+	var last error
+	for _, cu := range b.cookieURLs {
+		err := b.cookieFrom(ctx, cu)
+		if err == nil {
+			return nil
+		}
+		last = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return last
+}
+
+func (b *Backend) cookieFrom(ctx context.Context, cu string) error {
+	const page = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	body, code, final, err := b.do(ctx, http.MethodGet, cu, page, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &Error{Kind: KindCanceled, Err: ctx.Err()}
+		}
+		return classifyNetErr("cookie", err)
+	}
+	if code == http.StatusTooManyRequests {
+		return b.rateLimited("cookie")
+	}
+	// The EU consent page: a form to post back with agree=agree.
+	if final != nil && (strings.Contains(final.Path, "collectConsent") || bytes.Contains(body, []byte(`name="csrfToken"`))) {
+		if err := b.consent(ctx, final, body); err != nil {
+			return err
+		}
+	}
+	if b.hasCookie() {
+		return nil
+	}
+	return &Error{Kind: KindNoCookie, Status: code, Path: cu, Detail: fmt.Sprintf("%s answered %d without an A1 or A3 cookie", hostOf(cu), code)}
+}
+
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return u
+}
+
+var (
+	inputRE = regexp.MustCompile(`(?is)<input\b[^>]*>`)
+	attrRE  = regexp.MustCompile(`(?is)\b(name|value|type)\s*=\s*"([^"]*)"`)
+	formRE  = regexp.MustCompile(`(?is)<form\b[^>]*\baction\s*=\s*"([^"]*)"`)
+)
+
+// consentForm extracts the hidden inputs and the action of the consent page.
+func consentForm(body []byte) (action string, vals url.Values) {
+	vals = url.Values{}
+	for _, in := range inputRE.FindAll(body, -1) {
+		var name, value, typ string
+		for _, m := range attrRE.FindAllSubmatch(in, -1) {
+			switch strings.ToLower(string(m[1])) {
+			case "name":
+				name = html.UnescapeString(string(m[2]))
+			case "value":
+				value = html.UnescapeString(string(m[2]))
+			case "type":
+				typ = strings.ToLower(string(m[2]))
+			}
+		}
+		if name != "" && typ == "hidden" {
+			vals.Add(name, value)
+		}
+	}
+	if m := formRE.FindSubmatch(body); m != nil {
+		action = html.UnescapeString(string(m[1]))
+	}
+	return action, vals
+}
+
+func (b *Backend) consent(ctx context.Context, page *url.URL, body []byte) error {
+	action, vals := consentForm(body)
+	if vals.Get("csrfToken") == "" && vals.Get("sessionId") == "" {
+		return &Error{Kind: KindNoCookie, Path: page.Path, Detail: "Yahoo's consent page has no form to accept"}
+	}
+	target := page
+	if action != "" {
+		if u, err := page.Parse(action); err == nil {
+			target = u
+		}
+	}
+	vals.Add("agree", "agree")
+	vals.Add("agree", "agree")
+	vals.Set("consentUUID", "default")
+	_, code, _, err := b.do(ctx, http.MethodPost, target.String(), "text/html,*/*", vals)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &Error{Kind: KindCanceled, Err: ctx.Err()}
+		}
+		return classifyNetErr("consent", err)
+	}
+	if code >= 400 && code != http.StatusNotFound {
+		return &Error{Kind: KindNoCookie, Status: code, Path: target.Path, Detail: fmt.Sprintf("accepting Yahoo's consent form failed (%d)", code)}
+	}
+	return nil
+}
+
+func (b *Backend) hasCookie() bool {
+	for _, raw := range []string{b.apiURL, b.crumbURL} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			continue
+		}
+		for _, c := range b.jar.Cookies(u) {
+			if (c.Name == "A3" || c.Name == "A1") && c.Value != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Crumb fetches and validates a crumb (the cookie must be in the jar). It
+// is one of Doctor's steps; it does not install the crumb.
+func (b *Backend) Crumb(ctx context.Context) (string, error) {
+	body, code, _, err := b.do(ctx, http.MethodGet, b.crumbURL, "*/*", nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", &Error{Kind: KindCanceled, Err: ctx.Err()}
+		}
+		return "", classifyNetErr("getcrumb", err)
+	}
+	switch {
+	case code == http.StatusTooManyRequests:
+		return "", b.rateLimited("getcrumb")
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return "", &Error{Kind: KindUnauthorized, Status: code, Path: "getcrumb", Detail: describe(body)}
+	case code != http.StatusOK:
+		return "", &Error{Kind: KindBadCrumb, Status: code, Path: "getcrumb", Detail: fmt.Sprintf("getcrumb answered %d: %s", code, describe(body))}
+	}
+	crumb := strings.TrimSpace(string(body))
+	if reason := badCrumb(crumb); reason != "" {
+		return "", &Error{Kind: KindBadCrumb, Status: code, Path: "getcrumb", Detail: reason}
+	}
+	return crumb, nil
+}
+
+// badCrumb says why s is not a crumb ("" when it is one). A 429 text, an
+// HTML page or a JSON error stored as a crumb is the classic trap.
+func badCrumb(s string) string {
+	switch {
+	case s == "":
+		return "empty crumb"
+	case strings.Contains(strings.ToLower(s), "too many requests"):
+		return `the crumb was "Too Many Requests" (rate limited)`
+	case strings.ContainsAny(s, "<>{}\" \t\r\n"):
+		return "the crumb endpoint answered with a page, not a crumb"
+	case len(s) > 64:
+		return "the crumb is implausibly long"
+	}
+	return ""
+}
+
+// SessionCrumb returns the installed crumb ("" when there is none).
+func (b *Backend) SessionCrumb() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.crumb
+}
+
+// decode checks a 200 body and unmarshals it into finance-go's value v.
+// finance-go cannot tell an empty or mis-shaped answer from "no symbols" and
+// panics on an empty chart result or short arrays, so the shape is checked
+// here first.
+func decode(path string, body []byte, v any) error {
+	trim := bytes.TrimSpace(body)
+	if len(trim) == 0 {
+		return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: "empty body"}
+	}
+	if trim[0] == '<' {
+		return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: "an HTML page instead of JSON"}
+	}
+	switch {
+	case strings.HasPrefix(path, "v7/finance/quote"):
+		if err := checkQuote(trim); err != nil {
+			return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: err.Error()}
+		}
+	case strings.HasPrefix(path, "v8/finance/chart/"):
+		if err := checkChart(trim); err != nil {
+			var ye *yahooErr
+			if errors.As(err, &ye) {
+				return &Error{Kind: KindRemote, Status: 200, Path: path, Detail: ye.desc}
+			}
+			return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: err.Error()}
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	if err := json.Unmarshal(trim, v); err != nil {
+		return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: jsonWords(err)}
+	}
+	return nil
+}
+
+type yahooErr struct{ desc string }
+
+func (e *yahooErr) Error() string { return e.desc }
+
+func jsonWords(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return "bad JSON: " + se.Error()
+	case errors.As(err, &te):
+		return fmt.Sprintf("unexpected %s for field %q", te.Value, te.Field)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "truncated JSON"
+	}
+	return "bad JSON: " + err.Error()
+}
+
+// checkQuote validates the quote envelope cheaply: result elements are
+// skipped, not decoded.
+func checkQuote(body []byte) error {
+	var env struct {
+		R *struct {
+			Result *[]struct{}        `json:"result"`
+			Error  *finance.YfinError `json:"error"`
+		} `json:"quoteResponse"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return errors.New(jsonWords(err))
+	}
+	switch {
+	case env.R == nil:
+		return errors.New("no quoteResponse in the answer")
+	case env.R.Error != nil:
+		return fmt.Errorf("Yahoo reported %s: %s", env.R.Error.Code, env.R.Error.Description)
+	case env.R.Result == nil:
+		return errors.New("the quote answer has no result list")
+	}
+	return nil
+}
+
+// checkChart validates the chart envelope: one result, the quote arrays as
+// long as the timestamps.
+func checkChart(body []byte) error {
+	var env struct {
+		C *struct {
+			Result []*struct {
+				Timestamp  []int64 `json:"timestamp"`
+				Indicators *struct {
+					Quote []*struct {
+						Open   []*float64 `json:"open"`
+						High   []*float64 `json:"high"`
+						Low    []*float64 `json:"low"`
+						Close  []*float64 `json:"close"`
+						Volume []*float64 `json:"volume"`
+					} `json:"quote"`
+				} `json:"indicators"`
+			} `json:"result"`
+			Error *finance.YfinError `json:"error"`
+		} `json:"chart"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return errors.New(jsonWords(err))
+	}
+	switch {
+	case env.C == nil:
+		return errors.New("no chart in the answer")
+	case env.C.Error != nil:
+		return &yahooErr{desc: env.C.Error.Description}
+	case len(env.C.Result) == 0 || env.C.Result[0] == nil:
+		return errors.New("the chart answer has no result")
+	}
+	r := env.C.Result[0]
+	if r.Indicators == nil || len(r.Indicators.Quote) == 0 || r.Indicators.Quote[0] == nil {
+		return errors.New("the chart answer has no price arrays")
+	}
+	n := len(r.Timestamp)
+	if n == 0 {
+		return nil // no data: Yahoo omits timestamp and sends quote [{}]
+	}
+	q := r.Indicators.Quote[0]
+	if len(q.Open) != n || len(q.High) != n || len(q.Low) != n || len(q.Close) != n || len(q.Volume) != n {
+		return fmt.Errorf("the chart's price arrays do not match its %d timestamps", n)
+	}
+	return nil
+}
