@@ -212,7 +212,11 @@ func (m Model) symbolLine(i int) (string, bool) {
 		case colSym:
 			v = st.Bold.Render(s.Symbol)
 		case colName:
-			v = st.Muted.Render(common.Text(s.Name, gl))
+			tail := "…"
+			if gl == common.GlyphsASCII {
+				tail = "."
+			}
+			v = st.Muted.Render(ansi.Truncate(common.Text(s.Name, gl), c.width, tail))
 		case colLast:
 			if q.HasPrice {
 				v = st.Base.Render(common.Price(q.Price))
