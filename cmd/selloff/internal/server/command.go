@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
@@ -144,14 +143,14 @@ func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) 
 	if err != nil {
 		return u, err
 	}
-	at = strings.TrimSpace(strings.ToLower(at))
-	if at == "" || at == "now" {
+	at = strings.TrimSpace(at)
+	if at == "" || strings.EqualFold(at, "now") {
 		return u, nil
 	}
 	if ctl == nil {
 		return u, fmt.Errorf("--at %s needs a replay source (this server is %s)", at, u.Mode)
 	}
-	cmd, err := parseAt(at, u.Frame.Time)
+	cmd, err := parseAt(at, u.Frame)
 	if err != nil {
 		return u, err
 	}
@@ -194,26 +193,21 @@ func next(ctx context.Context, ch <-chan feeds.Update) (feeds.Update, error) {
 	}
 }
 
-// parseAt turns --at into a replay command. Times are market time
-// (America/New_York); HH:MM is on the day of ref.
-func parseAt(at string, ref time.Time) (feeds.Command, error) {
-	switch at {
-	case "open":
-		return feeds.Command{Op: feeds.OpOpen}, nil
-	case "close":
-		return feeds.Command{Op: feeds.OpClose}, nil
+// parseAt turns --at into a seek, read as the rest of the app reads times
+// (snapshots.ParseTime): HH:MM on the frame's day, a date and time, RFC
+// 3339, or that day's open or close; all in market time.
+func parseAt(at string, f *market.Frame) (feeds.Command, error) {
+	h := snapshots.Header{Sessions: f.Sessions}
+	if s, ok := f.CurrentSession(); ok {
+		h.MainDay = s.Date
+	} else if !f.Time.IsZero() {
+		h.MainDay = f.Time.In(snapshots.Location()).Format("2006-01-02")
 	}
-	loc := snapshots.Location()
-	if t, err := time.ParseInLocation("15:04", at, loc); err == nil {
-		r := ref.In(loc)
-		return feeds.Command{Op: feeds.OpSeek, At: time.Date(r.Year(), r.Month(), r.Day(), t.Hour(), t.Minute(), 0, 0, loc)}, nil
+	t, err := snapshots.ParseTime(at, h)
+	if err != nil {
+		return feeds.Command{}, fmt.Errorf("--at: %w", err)
 	}
-	for _, layout := range []string{"2006-01-02t15:04", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, at, loc); err == nil {
-			return feeds.Command{Op: feeds.OpSeek, At: t}, nil
-		}
-	}
-	return feeds.Command{}, fmt.Errorf("--at %q: want now, open, close, HH:MM or YYYY-MM-DDTHH:MM", at)
+	return feeds.Command{Op: feeds.OpSeek, At: t}, nil
 }
 
 // Summary prints a frame's watchlist as a plain table: symbol, last,

@@ -46,7 +46,8 @@ func fakeFrame(t time.Time, nvda float64) *market.Frame {
 		Time:       t,
 		Title:      "fake week",
 		Provenance: snapshots.Reconstructed,
-		Session:    -1,
+		Session:    0,
+		Sessions:   []snapshots.Session{{Date: "2025-01-27", Open: fakeOpen, Close: fakeOpen.Add(390 * time.Minute)}},
 		Symbols: []snapshots.Symbol{
 			{Symbol: "NVDA", Kind: snapshots.KindEquity, Shares: &snapshots.Shares{Count: 24_490_000_000}},
 			{Symbol: "QQQ", Kind: "etf"},
@@ -132,7 +133,7 @@ func (f *fakeSource) Control(c feeds.Command) error {
 	case feeds.OpOpen:
 		u.Frame = fakeFrame(fakeOpen, 520)
 	case feeds.OpSeek:
-		u.Frame = fakeFrame(c.At, 515)
+		u.Frame = fakeFrame(c.At, 510)
 	default:
 		return fmt.Errorf("fake: op %d not supported", c.Op)
 	}

@@ -24,6 +24,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
 
@@ -58,6 +59,20 @@ type SessionDeps struct {
 // ModelFunc builds the per-session model (tui.New in the program).
 type ModelFunc func(SessionDeps) tea.Model
 
+// TUIModel is the real dashboard for a session.
+func TUIModel(d SessionDeps) tea.Model {
+	return tui.New(tui.Deps{
+		Renderer: d.Renderer,
+		Updates:  d.Updates,
+		Control:  d.Control,
+		Now:      d.Now,
+		Width:    d.Width,
+		Height:   d.Height,
+		Glyphs:   d.Glyphs,
+		Logger:   d.Logger,
+	})
+}
+
 // RenderFunc renders one frame as text (tui.Render in the program).
 type RenderFunc func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string
 
@@ -82,8 +97,8 @@ type Config struct {
 	PresenterKey string
 	Logger       *log.Logger // server log (stderr or a file); nil discards
 	Sources      Sources     // the one data plane
-	Model        ModelFunc   // required: builds each session's dashboard
-	Render       RenderFunc  // required for `render`: one frame as text
+	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
+	Render       RenderFunc  // one frame as text for `render`; default tui.Render
 	Glyphs       common.Glyphs
 	Now          func() time.Time // wall clock given to sessions; default time.Now
 	// ShutdownGrace bounds how long Shutdown waits for sessions to end
@@ -135,6 +150,12 @@ func (c *Config) setDefaults() {
 	if c.Glyphs == "" {
 		c.Glyphs = common.GlyphsBraille
 	}
+	if c.Model == nil {
+		c.Model = TUIModel
+	}
+	if c.Render == nil {
+		c.Render = tui.Render
+	}
 	if c.Version == "" {
 		c.Version = "selloff"
 	}
@@ -169,12 +190,6 @@ type Server struct {
 // keys, and builds the server. It does not listen.
 func New(cfg Config) (*Server, error) {
 	cfg.setDefaults()
-	if cfg.Model == nil {
-		return nil, errors.New("server: Config.Model is required")
-	}
-	if cfg.Render == nil {
-		return nil, errors.New("server: Config.Render is required")
-	}
 	if err := cfg.Sources.validate(cfg.WatchParty); err != nil {
 		return nil, err
 	}

@@ -50,8 +50,15 @@ type session struct {
 	pty  bool
 	log  *log.Logger
 
-	ctx    context.Context // ends when the handler returns or end is called
+	ctx    context.Context // subscriptions, commands: ends with the connection, the handler, or end
 	cancel context.CancelFunc
+	// progCtx is the program's context. It is not ended by the connection:
+	// programs are ended by a clean Quit (wish sends one when the
+	// connection ends, end sends one), which restores the terminal and
+	// stops the input reader in order; cancelling it kills the program
+	// and is the last resort.
+	progCtx    context.Context
+	progCancel context.CancelFunc
 
 	reason    atomic.Int32
 	failMsg   atomic.Value // string
@@ -95,6 +102,7 @@ func (ss *session) end(reason endReason) {
 		// Still here: kill the program, then, if even that does not
 		// finish (a client that stopped reading), close the channel.
 		ss.cancel()
+		ss.progCancel()
 		ss.timerMu.Lock()
 		defer ss.timerMu.Unlock()
 		if ss.done {
@@ -262,6 +270,12 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		defer s.release(ss)
 		ss.ctx, ss.cancel = context.WithCancel(sess.Context())
 		defer ss.cancel()
+		ss.progCtx, ss.progCancel = context.WithCancel(context.WithoutCancel(ss.ctx))
+		defer ss.progCancel()
+		// The connection ending arms the kill timer, in case the clean
+		// quit wish sends does not finish.
+		stopWatch := context.AfterFunc(sess.Context(), func() { ss.end(endNone) })
+		defer stopWatch()
 		ss.lastInput.Store(time.Now().UnixNano())
 
 		var inner ssh.Session = &sessionIO{Session: sess, ss: ss}
@@ -301,8 +315,9 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 
 		start := time.Now()
 		next(inner)
-		ss.cancel()
+		stopWatch()
 		ss.stopTimers()
+		ss.cancel()
 		reason := endReason(ss.reason.Load())
 		if msg := ss.farewell(); msg != "" {
 			if isPty {
@@ -426,14 +441,14 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		"control", control != nil)
 	opts := append(bm.MakeOptions(sess),
 		tea.WithAltScreen(),
-		tea.WithContext(ss.ctx),
+		tea.WithContext(ss.progCtx),
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
 	)
 	p := tea.NewProgram(safeModel{inner: m, ss: ss}, opts...)
 	ss.program.Store(p)
 	if ss.ctx.Err() != nil || endReason(ss.reason.Load()) != endNone {
-		ss.cancel() // ended while starting
+		go p.Quit() // ended while starting
 	}
 	return p
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/replay"
 )
 
 // Sources is the data plane the server fans out. There is exactly one
@@ -77,3 +79,43 @@ func follow(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
 	}()
 	return out
 }
+
+// ReplaySources builds the data plane for replay mode over one decoded
+// dataset, shared read-only by every replay made from it.
+//
+// Without watchParty each session (and each one-shot command) gets its own
+// replay, with its own clock, that stops when the session ends. With
+// watchParty one shared replay is started on ctx (it stops when ctx ends)
+// and its controller goes to the presenter; commands still use private
+// replays so they never move the party's clock.
+func ReplaySources(ctx context.Context, ds *market.Dataset, clock feeds.Clock, opt replay.Options, watchParty bool) (Sources, error) {
+	if ds == nil || clock == nil {
+		return Sources{}, errors.New("server: replay needs a dataset and a clock")
+	}
+	per := func(sctx context.Context) (feeds.Source, feeds.Controller, error) {
+		r, err := replay.New(ds, clock, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Start(sctx)
+		return r, r, nil
+	}
+	src := Sources{PerSession: per}
+	if watchParty {
+		o := opt
+		if o.ID == "" {
+			o.ID = "watch-party"
+		}
+		r, err := replay.New(ds, clock, o)
+		if err != nil {
+			return Sources{}, err
+		}
+		r.Start(ctx)
+		src.Shared, src.SharedControl = r, r
+	}
+	return src, nil
+}
+
+// LiveSources is the data plane for live mode: the one upstream source
+// (one poller) that every session subscribes to. Nobody gets a controller.
+func LiveSources(src feeds.Source) Sources { return Sources{Shared: src} }
