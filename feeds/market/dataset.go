@@ -115,7 +115,7 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 		st.index[sym.Symbol] = i
 	}
 	sessions := slices.Clone(h.Sessions)
-	// Dates with intraday data but no session in the header get a default
+	// Weekdays with intraday data but no session in the header get a default
 	// 09:30-16:00 session, so that state and day statistics work.
 	seen := map[string]bool{}
 	for _, x := range sessions {
@@ -123,7 +123,7 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 	}
 	addDate := func(t time.Time) {
 		day := t.In(snapshots.Location()).Format(time.DateOnly)
-		if !seen[day] {
+		if !seen[day] && !weekend(t) {
 			seen[day] = true
 			sessions = append(sessions, defaultSession(day))
 		}
@@ -165,6 +165,13 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 	sort.SliceStable(st.events, func(a, b int) bool { return st.events[a].Time.Before(st.events[b].Time) })
 	d.st.Store(st)
 	return d, nil
+}
+
+// weekend reports whether t falls on a Saturday or Sunday, exchange time:
+// data stamped then (a poll on a Sunday) gets no default session.
+func weekend(t time.Time) bool {
+	wd := t.In(snapshots.Location()).Weekday()
+	return wd == time.Saturday || wd == time.Sunday
 }
 
 func defaultSession(day string) snapshots.Session {
@@ -393,7 +400,7 @@ func (d *Dataset) AppendAll(recs []snapshots.Record) error {
 		case rec.Kind == snapshots.RecBar && rec.Bar.Interval != "1d":
 			day = rec.Bar.Time
 		}
-		if !day.IsZero() && st.dayOf(day.UnixNano()) < 0 {
+		if !day.IsZero() && !weekend(day) && st.dayOf(day.UnixNano()) < 0 {
 			st.addSessionLocked(defaultSession(day.In(snapshots.Location()).Format(time.DateOnly)))
 		}
 	}

@@ -469,3 +469,23 @@ func TestAppendReplacesFormingBar(t *testing.T) {
 		t.Error("unknown kind accepted")
 	}
 }
+
+// TestWeekendQuoteMakesNoSession: a quote stamped on a Sunday (a poll while
+// closed) does not invent a trading session.
+func TestWeekendQuoteMakesNoSession(t *testing.T) {
+	s, _ := week(t)
+	empty := *s
+	empty.Header.Sessions = nil
+	empty.Bars, empty.Quotes, empty.Events = nil, nil, nil
+	g, _ := market.NewDataset(&empty)
+	if err := g.Append(snapshots.QuoteRecord(snapshots.Quote{Time: et(26, 12, 0, 0), Symbol: "NVDA", Price: 120})); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.Sessions()); n != 0 {
+		t.Errorf("%d sessions after a Sunday quote", n)
+	}
+	q := quote(t, g.At(et(26, 12, 1, 0)), "NVDA")
+	if q.State != snapshots.StateClosed || q.HasPrice || !q.HasExt || q.ExtPrice != 120 {
+		t.Errorf("Sunday quote: %+v", q)
+	}
+}
