@@ -167,8 +167,9 @@ func newModel(d Deps, mouse bool) Model {
 	return m
 }
 
-// Close stops the mouse-zone worker. Call it after the program ends (the
-// final model of tea.Program.Run); quitting from a key does it too.
+// Close stops the mouse-zone worker goroutine (one per program). Every copy
+// of the model shares it, so `m := tui.New(d); defer m.Close()` is enough;
+// quitting with q or ctrl+c closes it too. Close is idempotent.
 func (m Model) Close() {
 	if m.zones != nil {
 		m.zones.Close()
