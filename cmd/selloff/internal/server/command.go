@@ -282,5 +282,9 @@ func billions(v float64) string {
 	if math.Abs(b) < 0.05 {
 		return "0.0"
 	}
-	return strconv.FormatFloat(b, 'f', 1, 64)
+	s := strconv.FormatFloat(b, 'f', 1, 64)
+	if b > 0 {
+		s = "+" + s
+	}
+	return s
 }

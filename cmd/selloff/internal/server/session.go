@@ -65,6 +65,7 @@ type session struct {
 	lastInput atomic.Int64 // unix nanoseconds of the last byte from the client
 	presenter bool         // holds the watch-party controller (first-come mode)
 	program   atomic.Pointer[tea.Program]
+	closeFn   atomic.Pointer[func()] // the model's Close (tui: its mouse-zone worker), after the program
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
@@ -315,6 +316,9 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 
 		start := time.Now()
 		next(inner)
+		if f := ss.closeFn.Load(); f != nil {
+			(*f)()
+		}
 		stopWatch()
 		ss.stopTimers()
 		ss.cancel()
@@ -445,6 +449,10 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
 	)
+	if c, ok := m.(interface{ Close() }); ok {
+		f := c.Close
+		ss.closeFn.Store(&f)
+	}
 	p := tea.NewProgram(safeModel{inner: m, ss: ss}, opts...)
 	ss.program.Store(p)
 	if ss.ctx.Err() != nil || endReason(ss.reason.Load()) != endNone {

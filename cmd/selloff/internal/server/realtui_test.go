@@ -1,0 +1,125 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
+)
+
+// The embedded deepseek-week snapshot, decoded once for the package.
+var realDataset = sync.OnceValues(func() (*market.Dataset, error) {
+	s, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return market.NewDataset(s)
+})
+
+func startRealServer(t *testing.T, watchParty bool, mutate func(*Config)) *testServer {
+	t.Helper()
+	ds, err := realDataset()
+	if err != nil {
+		t.Fatalf("dataset: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	src, err := ReplaySources(ctx, ds, feeds.RealClock{}, replay.Options{}, watchParty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startServer(t, func(c *Config) {
+		c.Sources = src
+		c.WatchParty = watchParty
+		c.Model, c.Render = nil, nil // the real dashboard
+		if mutate != nil {
+			mutate(c)
+		}
+	})
+}
+
+func TestRealDashboardOverSSH(t *testing.T) {
+	ts := startRealServer(t, false, nil)
+	c := mustDial(t, ts.addr)
+	tm := openTerm(t, c, 140, 40, map[string]string{"NO_COLOR": "1"})
+	tm.waitText(t, "NVDA")
+	m := tm.mark()
+	if err := tm.sess.WindowChange(30, 100); err != nil {
+		t.Fatal(err)
+	}
+	// A resize repaints; some text the narrower layout draws again.
+	tm.waitFor(t, "repaint after resize", func(out, _ string, _ bool) bool { return len(out) > m+100 })
+	m = tm.mark()
+	tm.send(t, "?")
+	tm.waitTextAfter(t, m, "quit")
+	tm.send(t, "q")
+	if _, _, exit := tm.waitDone(t); exit != nil {
+		t.Errorf("exit: %v", exit)
+	}
+}
+
+func TestRealRenderAndSummary(t *testing.T) {
+	ts := startRealServer(t, false, nil)
+	c := mustDial(t, ts.addr)
+	out, errOut, code := run(t, c, "render --at close --width 120 --height 40")
+	if code != 0 {
+		t.Fatalf("render: %d %q", code, errOut)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("render output has escapes")
+	}
+	for _, want := range []string{"NVDA", "118.42", "16:00"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("render --at close lacks %q:\n%s", want, out)
+		}
+	}
+	if n := len(strings.Split(strings.TrimRight(out, "\n"), "\n")); n > 40 {
+		t.Errorf("render is %d lines, asked for 40", n)
+	}
+	out, errOut, code = run(t, c, "summary --at close")
+	if code != 0 {
+		t.Fatalf("summary: %d %q", code, errOut)
+	}
+	for _, want := range []string{"NVDA", "118.42", "-16.97%", "-592.7", "16:00 ET"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary --at close lacks %q:\n%s", want, out)
+		}
+	}
+	t.Logf("summary --at close:\n%s", out)
+}
+
+func TestRealWatchParty(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	env := map[string]string{"NO_COLOR": "1"}
+	p := openTerm(t, mustDial(t, ts.addr), 140, 40, env)
+	p.waitText(t, "NVDA")
+	f := openTerm(t, mustDial(t, ts.addr), 140, 40, env)
+	f.waitText(t, "NVDA")
+	// A command does not move the party's clock.
+	if _, _, code := run(t, mustDial(t, ts.addr), "render --at close"); code != 0 {
+		t.Fatal("render failed")
+	}
+	st := ts.cfg.Sources.Shared.(*replay.Replay).Status()
+	if st.AtEnd {
+		t.Errorf("a command moved the shared replay")
+	}
+	// The presenter pauses; the shared clock pauses.
+	p.send(t, " ")
+	waitUntil(t, "shared replay paused", func() bool { return ts.cfg.Sources.Shared.(*replay.Replay).Status().Paused })
+	// The follower's space does nothing to it.
+	f.send(t, " ")
+	f.send(t, "?")
+	f.waitText(t, "quit")
+	if !ts.cfg.Sources.Shared.(*replay.Replay).Status().Paused {
+		t.Errorf("a follower resumed the shared replay")
+	}
+	p.send(t, "q")
+	p.waitDone(t)
+	f.send(t, "q")
+	f.waitDone(t)
+}
