@@ -79,8 +79,12 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		Glyphs:   common.Glyphs(glyphs),
 		Logger:   logger,
 	})
+	defer m.Close()
 	p := tea.NewProgram(m,
 		tea.WithAltScreen(),
+		// Replay publishes at most 4 frames a second; 20 fps keeps keys
+		// snappy and the renderer's own ticker cheap while paused.
+		tea.WithFPS(20),
 		tea.WithMouseCellMotion(),
 		tea.WithContext(ctx),
 		tea.WithInput(a.stdin),
