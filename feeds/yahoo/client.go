@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,17 +199,25 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 	for i := 0; i < len(symbols); i += c.chunk {
 		part := symbols[i:min(i+c.chunk, len(symbols))]
 		set.Requests++
+		var got []Quote
 		err := c.call(ctx, func(pctx *context.Context) error {
 			it := equity.Client{B: c.b}.ListP(&equity.Params{Params: finance.Params{Context: pctx}, Symbols: part})
 			for it.Next() {
 				if q, ok := convert(it.Equity()); ok {
-					set.Quotes[q.Symbol] = q
+					got = append(got, q)
 				}
 			}
 			return it.Err()
 		})
 		if err != nil && firstErr == nil {
 			firstErr = err
+		}
+		if err == nil { // a failed answer may be half decoded: take nothing from it
+			for _, q := range got {
+				if slices.Contains(part, q.Symbol) {
+					set.Quotes[q.Symbol] = q
+				}
+			}
 		}
 		if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
 			break // never hammer: the other chunks wait for the next poll

@@ -1,0 +1,219 @@
+package yahoo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
+)
+
+// OneMinuteWindow is how far back Yahoo serves 1-minute bars (it rejects
+// requests starting 30 days back; 29 are accepted).
+const OneMinuteWindow = 29 * 24 * time.Hour
+
+// FetchOptions asks for one past session.
+type FetchOptions struct {
+	Date    string             // YYYY-MM-DD, exchange date
+	Symbols []snapshots.Symbol // what to fetch (kind, names, shares from config)
+	Clock   feeds.Clock        // for the 30-day check and the header (required)
+	Title   string             // default "Yahoo 1-minute bars, DATE"
+	// IncludeExt adds pre- and post-market bars (04:00-20:00) to the
+	// regular session's.
+	IncludeExt bool
+	// NoShares skips the quote request for current share counts.
+	NoShares bool
+}
+
+// FetchResult is a fetched session.
+type FetchResult struct {
+	Snapshot *snapshots.Snapshot
+	Warnings []string // symbols without bars, share counts unavailable, dropped bars
+	Requests int      // chart and quote requests sent
+}
+
+// Fetch builds a snapshot of one past session from Yahoo's v8 1-minute
+// chart: the header has the session (open/close, previous closes from the
+// chart's chartPreviousClose), the symbols with share counts (today's, from
+// one batched quote request, marked approximate for a past date, else the
+// configured ones) and the bars in time order.
+//
+// Provenance is "imported": the bars are Yahoo's own 1-minute bars fetched
+// after the fact, not a recording of a live feed.
+//
+// A date outside Yahoo's 1-minute window fails before any request.
+func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, error) {
+	var res FetchResult
+	if opt.Clock == nil {
+		return res, errors.New("fetch: no clock")
+	}
+	if len(opt.Symbols) == 0 {
+		return res, errors.New("fetch: no symbols")
+	}
+	loc := snapshots.Location()
+	day, err := time.ParseInLocation(time.DateOnly, opt.Date, loc)
+	if err != nil {
+		return res, fmt.Errorf("fetch: date %q is not YYYY-MM-DD", opt.Date)
+	}
+	y, m, d := day.Date()
+	open := time.Date(y, m, d, 9, 30, 0, 0, loc)
+	cls := time.Date(y, m, d, 16, 0, 0, 0, loc)
+	start, end := open, cls
+	if opt.IncludeExt {
+		start, end = time.Date(y, m, d, 4, 0, 0, 0, loc), time.Date(y, m, d, 20, 0, 0, 0, loc)
+	}
+	now := opt.Clock.Now()
+	if age := now.Sub(start); age > OneMinuteWindow {
+		return res, fmt.Errorf("fetch: Yahoo keeps 1-minute bars for about 30 days only; %s is %d days ago (the oldest day it serves is %s). Use a recorded or bundled snapshot for older sessions",
+			opt.Date, int(age.Hours()/24), now.Add(-OneMinuteWindow).In(loc).Format(time.DateOnly))
+	}
+	if !now.After(open) {
+		return res, fmt.Errorf("fetch: the %s session has not opened yet", opt.Date)
+	}
+	if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return res, fmt.Errorf("fetch: %s is a %s; US markets do not trade then", opt.Date, wd)
+	}
+	if now.Before(end) {
+		end = now
+	}
+
+	syms := slices.Clone(opt.Symbols)
+	sess := snapshots.Session{Date: opt.Date, Open: open, Close: cls, PrevClose: map[string]float64{}}
+	var bars []snapshots.Bar
+	for i := range syms {
+		s := &syms[i]
+		res.Requests++
+		ch, err := c.Chart(ctx, ChartParams{Symbol: s.Symbol, Start: start, End: end, IncludeExt: opt.IncludeExt && s.Kind != snapshots.KindIndex})
+		if err != nil {
+			if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
+				return res, fmt.Errorf("fetch %s: %w", s.Symbol, err)
+			}
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %v", s.Symbol, err))
+			continue
+		}
+		if ch.Dropped > 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d empty or inconsistent bars left out", s.Symbol, ch.Dropped))
+		}
+		if len(ch.Bars) == 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: no 1-minute bars on %s", s.Symbol, opt.Date))
+		}
+		if ch.Meta.PrevClose > 0 {
+			sess.PrevClose[s.Symbol] = ch.Meta.PrevClose
+		}
+		if s.Kind == "" {
+			s.Kind = ch.Meta.Kind
+		}
+		if s.Currency == "" {
+			s.Currency = ch.Meta.Currency
+		}
+		if r := ch.Meta.Regular; !r[0].IsZero() && r[0].In(loc).Format(time.DateOnly) == opt.Date && r[1].After(r[0]) {
+			sess.Open, sess.Close = r[0], r[1]
+		}
+		for _, b := range ch.Bars {
+			if !b.Time.Before(start) && b.Time.Before(end) {
+				bars = append(bars, b)
+			}
+		}
+	}
+	if len(bars) == 0 {
+		return res, fmt.Errorf("fetch: Yahoo has no 1-minute bars for %s (a market holiday?): %v", opt.Date, res.Warnings)
+	}
+	if !opt.NoShares {
+		res.Requests++
+		names := make([]string, len(syms))
+		for i, s := range syms {
+			names[i] = s.Symbol
+		}
+		set, err := c.Quotes(ctx, names)
+		res.Requests += max(set.Requests-1, 0)
+		if err != nil {
+			res.Warnings = append(res.Warnings, "share counts: "+err.Error())
+		}
+		asOf := now.In(loc).Format(time.DateOnly)
+		for i := range syms {
+			s := &syms[i]
+			q, ok := set.Quotes[s.Symbol]
+			if !ok {
+				continue
+			}
+			if s.Kind == "" {
+				s.Kind = q.Kind
+			}
+			if s.Name == "" {
+				s.Name = q.Name
+			}
+			if s.Kind != snapshots.KindEquity || (s.Company != "" && s.Shares == nil) {
+				continue
+			}
+			if sh := sharesOf(q, asOf); sh != nil {
+				if asOf != opt.Date {
+					sh.Approximate = true
+					sh.Source += fmt.Sprintf(" as of %s, not %s", asOf, opt.Date)
+				}
+				s.Shares = sh
+			}
+		}
+	}
+	for i := range syms {
+		if syms[i].Kind == "" {
+			syms[i].Kind = snapshots.KindEquity
+		}
+		if syms[i].PriceBasis == "" {
+			syms[i].PriceBasis = snapshots.BasisPrinted
+		}
+		if syms[i].Name == "" {
+			syms[i].Name = syms[i].Symbol
+		}
+	}
+	slices.SortStableFunc(bars, func(a, b snapshots.Bar) int { return a.Time.Compare(b.Time) })
+	title := opt.Title
+	if title == "" {
+		title = "Yahoo 1-minute bars, " + opt.Date
+	}
+	res.Snapshot = &snapshots.Snapshot{
+		Header: snapshots.Header{
+			Title:      title,
+			Provenance: snapshots.Imported,
+			Source:     fmt.Sprintf("Yahoo Finance v8 chart, 1-minute bars (printed prices), fetched %s by selloff snapshot fetch; share counts from Yahoo's quote of that day", now.In(loc).Format(time.DateOnly)),
+			TimeZone:   snapshots.ExchangeZone,
+			MainDay:    opt.Date,
+			Created:    now,
+			Symbols:    syms,
+			Sessions:   []snapshots.Session{sess},
+		},
+		Bars: bars,
+	}
+	return res, nil
+}
+
+// WriteSnapshot writes s (header, then bars, quotes and events in time
+// order) to w and closes the writer. Close w yourself if it is a file.
+func WriteSnapshot(w io.Writer, s *snapshots.Snapshot, opt snapshots.WriteOptions) error {
+	opt.FlushEvery = -1
+	wr, err := snapshots.NewWriter(w, s.Header, opt)
+	if err != nil {
+		return err
+	}
+	recs := make([]snapshots.Record, 0, len(s.Bars)+len(s.Quotes)+len(s.Events))
+	for _, b := range s.Bars {
+		recs = append(recs, snapshots.BarRecord(b))
+	}
+	for _, q := range s.Quotes {
+		recs = append(recs, snapshots.QuoteRecord(q))
+	}
+	for _, e := range s.Events {
+		recs = append(recs, snapshots.EventRecord(e))
+	}
+	sortRecords(recs)
+	for _, r := range recs {
+		if err := wr.Write(r); err != nil {
+			wr.Close()
+			return err
+		}
+	}
+	return wr.Close()
+}

@@ -1,0 +1,725 @@
+package yahoo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
+)
+
+// Live defaults.
+const (
+	DefaultInterval       = 5 * time.Second
+	DefaultClosedInterval = time.Minute
+	DefaultOfflineAfter   = 3
+	// StaleIntervals is how many poll intervals a quote may age before it
+	// is marked stale.
+	StaleIntervals = 3
+)
+
+// Recorder receives every record the live source appends to its dataset,
+// in time order. *snapshots.Writer is one.
+type Recorder interface {
+	Write(snapshots.Record) error
+}
+
+// LiveOptions configures a Live source.
+type LiveOptions struct {
+	ID    string // source id (default "yahoo")
+	Title string // frame title (default "Live · Yahoo Finance")
+	// Symbols is the watchlist. Kind, name, groups, company and shares come
+	// from here; Yahoo fills in what is empty and its share count (when it
+	// sends one) replaces the configured one, except on a share class whose
+	// company count is carried by another class.
+	Symbols        []snapshots.Symbol
+	Interval       time.Duration // poll interval while a market is open (default 5s)
+	ClosedInterval time.Duration // poll interval while closed (default 1m)
+	NoBackfill     bool          // skip the v8 1-minute backfill on start
+	OfflineAfter   int           // failed polls in a row before "offline" (default 3)
+	// Record, when set, is called once the session is known (after the
+	// first good poll and the backfill) with the header of a recording
+	// (provenance recorded). Every record appended from then on, backfill
+	// included, goes to the returned Recorder in time order. The caller
+	// owns and closes it after Run returns.
+	Record func(snapshots.Header) (Recorder, error)
+}
+
+// Live is the live Yahoo feeds.Source: it polls all symbols in one batched
+// request per interval, backfills today's 1-minute chart on start, and
+// publishes frames built by a market.Dataset (the same Frame type replay
+// gives). Create with NewLive; run with Run or Start.
+type Live struct {
+	c     *Client
+	clock feeds.Clock
+	opt   LiveOptions
+	hub   *feeds.Hub
+	syms  []string
+
+	mu        sync.Mutex
+	ds        *market.Dataset
+	symbols   []snapshots.Symbol
+	started   bool
+	session   snapshots.Session
+	lastSeen  map[string]time.Time
+	lastApp   map[string]snapshots.Quote
+	agg       map[string]*minuteAgg
+	backMin   map[string]time.Time // last backfilled bar start per symbol
+	buf       []snapshots.Record   // records waiting for time order (see flushLocked)
+	rec       Recorder
+	recording bool
+	recErr    error
+	health    feeds.Health
+	interval  time.Duration
+	fails     int
+	seq       uint64
+	stats     LiveStats
+}
+
+// LiveStats counts what a live source did.
+type LiveStats struct {
+	Polls     int // polls attempted
+	Failed    int // polls that ended with an error
+	Requests  int // quote requests sent by polls
+	Charts    int // chart requests (backfill)
+	Appended  int // records appended to the dataset
+	Recorded  int // records written to the recorder
+	BarsBuilt int // 1-minute bars built from polled quotes
+}
+
+type minuteAgg struct {
+	min        time.Time
+	o, h, l, c float64
+	v0, v1     int64
+}
+
+// NewLive returns a live source for c. It publishes an empty frame at once
+// (health "re-authenticating", detail "connecting").
+func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
+	if c == nil || clock == nil {
+		return nil, errors.New("yahoo: live source needs a client and a clock")
+	}
+	if len(opt.Symbols) == 0 {
+		return nil, errors.New("yahoo: live source needs at least one symbol")
+	}
+	if opt.ID == "" {
+		opt.ID = "yahoo"
+	}
+	if opt.Title == "" {
+		opt.Title = "Live · Yahoo Finance"
+	}
+	if opt.Interval <= 0 {
+		opt.Interval = DefaultInterval
+	}
+	if opt.ClosedInterval <= 0 {
+		opt.ClosedInterval = DefaultClosedInterval
+	}
+	if opt.OfflineAfter <= 0 {
+		opt.OfflineAfter = DefaultOfflineAfter
+	}
+	l := &Live{
+		c: c, clock: clock, opt: opt, hub: feeds.NewHub(),
+		symbols:  slices.Clone(opt.Symbols),
+		lastSeen: map[string]time.Time{},
+		lastApp:  map[string]snapshots.Quote{},
+		agg:      map[string]*minuteAgg{},
+		backMin:  map[string]time.Time{},
+		interval: opt.Interval,
+	}
+	seen := map[string]bool{}
+	for _, s := range l.symbols {
+		if s.Symbol == "" || seen[s.Symbol] {
+			return nil, fmt.Errorf("yahoo: symbol %q empty or listed twice", s.Symbol)
+		}
+		seen[s.Symbol] = true
+		l.syms = append(l.syms, s.Symbol)
+	}
+	ds, err := l.newDataset()
+	if err != nil {
+		return nil, err
+	}
+	l.ds = ds
+	l.health = feeds.Health{State: feeds.HealthReauth, Detail: "connecting to Yahoo"}
+	l.mu.Lock()
+	l.publishLocked()
+	l.mu.Unlock()
+	return l, nil
+}
+
+func (l *Live) newDataset() (*market.Dataset, error) {
+	h := l.headerLocked(time.Time{})
+	return market.NewDataset(&snapshots.Snapshot{Header: h}, market.WithSource("yahoo"), market.WithStaleAfter(0))
+}
+
+func (l *Live) headerLocked(created time.Time) snapshots.Header {
+	h := snapshots.Header{
+		Title:      l.opt.Title,
+		Provenance: snapshots.Recorded,
+		Source:     fmt.Sprintf("Yahoo Finance v7 quote (polled every %s) and v8 1-minute chart, recorded live by selloff; 1-minute bars after the start are built from the polled quotes", l.opt.Interval),
+		TimeZone:   snapshots.ExchangeZone,
+		Created:    created,
+		Symbols:    slices.Clone(l.symbols),
+	}
+	if l.session.Date != "" {
+		h.MainDay = l.session.Date
+		h.Sessions = []snapshots.Session{l.session}
+	}
+	return h
+}
+
+// ID returns the source id.
+func (l *Live) ID() string { return l.opt.ID }
+
+// Subscribe returns a channel with the latest update at once and every later
+// one (coalesced for a slow reader); closed when ctx ends or Run returns.
+func (l *Live) Subscribe(ctx context.Context) <-chan feeds.Update { return l.hub.Subscribe(ctx) }
+
+// Dataset returns the live dataset (it grows while Run runs).
+func (l *Live) Dataset() *market.Dataset {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ds
+}
+
+// Stats returns the counters.
+func (l *Live) Stats() LiveStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stats
+}
+
+// Health returns the current health.
+func (l *Live) Health() feeds.Health {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.health
+}
+
+// Flush writes every record still waiting for time order to the recorder
+// (Run does this when it ends). Call it before closing the recorder when
+// driving Poll by hand.
+func (l *Live) Flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.flushLocked(time.Time{})
+}
+
+// Start runs the source in a new goroutine until ctx ends.
+func (l *Live) Start(ctx context.Context) { go l.Run(ctx) }
+
+// Run polls until ctx ends. On the way out it writes every buffered record
+// to the recorder (the caller then closes it) and closes the subscribers.
+func (l *Live) Run(ctx context.Context) error {
+	l.c.Backend().SetNotify(l.onBackend)
+	defer l.c.Backend().SetNotify(nil)
+	defer l.hub.Close()
+	defer func() {
+		l.mu.Lock()
+		l.flushLocked(time.Time{})
+		l.health.State = feeds.HealthStopped
+		l.publishLocked()
+		l.mu.Unlock()
+	}()
+	for {
+		wait := l.Poll(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-l.clock.After(wait):
+		}
+	}
+}
+
+// onBackend shows a running cookie/crumb refresh.
+func (l *Live) onBackend(st Status) {
+	if !st.Reauth {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.health.State = feeds.HealthReauth
+	l.health.RetryAt = time.Time{}
+	l.health.Detail = "re-authenticating with Yahoo (cookie and crumb)"
+	l.publishLocked()
+}
+
+// Poll does one poll (the first good one also sets up the session and the
+// backfill), publishes, and returns how long to wait before the next.
+func (l *Live) Poll(ctx context.Context) time.Duration {
+	set, err := l.c.Quotes(ctx, l.syms)
+	if ctx.Err() != nil {
+		return 0
+	}
+	now := l.clock.Now()
+	l.mu.Lock()
+	l.stats.Polls++
+	l.stats.Requests += set.Requests
+	needStart := !l.started && len(set.Quotes) > 0
+	l.mu.Unlock()
+
+	var backfill []snapshots.Record
+	var backErrs []string
+	if needStart {
+		backfill, backErrs = l.setup(ctx, set, now)
+		if ctx.Err() != nil {
+			return 0
+		}
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(set.Quotes) > 0 {
+		l.applyLocked(set, now, backfill)
+	}
+	// interval: slow when every answered symbol says the market is closed
+	if len(set.Quotes) > 0 {
+		closed, open := false, false
+		for _, q := range set.Quotes {
+			switch q.State {
+			case snapshots.StateClosed:
+				closed = true
+			case snapshots.StatePre, snapshots.StateRegular, snapshots.StatePost:
+				open = true
+			}
+		}
+		closed = closed && !open
+		l.interval = l.opt.Interval
+		if closed {
+			l.interval = l.opt.ClosedInterval
+		}
+	}
+	wait := l.interval
+	h := feeds.Health{State: feeds.HealthOK, Skipped: l.health.Skipped}
+	if err != nil {
+		l.stats.Failed++
+		l.fails++
+		h.LastErr, h.ErrAt = err.Error(), now
+		h.State = feeds.HealthRetrying
+		var e *Error
+		if errors.As(err, &e) && e.Kind == KindRateLimited && e.RetryAt.After(now) {
+			wait = e.RetryAt.Sub(now)
+		} else if (IsKind(err, KindNetwork) || IsKind(err, KindTimeout) || IsKind(err, KindServer)) && l.fails >= l.opt.OfflineAfter {
+			h.State = feeds.HealthOffline
+		}
+		h.RetryAt = now.Add(wait)
+		if len(set.Quotes) > 0 {
+			h.Detail = fmt.Sprintf("%d of %d symbols updated", len(set.Quotes), len(l.syms))
+		} else {
+			h.Detail = "showing the last good values"
+		}
+	} else {
+		l.fails = 0
+		var parts []string
+		if l.interval == l.opt.ClosedInterval && l.interval != l.opt.Interval {
+			parts = append(parts, fmt.Sprintf("market closed; polling every %s", l.interval))
+		}
+		if len(set.Missing) > 0 {
+			h.State = feeds.HealthDegraded
+			parts = append(parts, fmt.Sprintf("no quote for %s", strings.Join(set.Missing, ", ")))
+		}
+		if len(backErrs) > 0 {
+			h.State = feeds.HealthDegraded
+			parts = append(parts, "backfill: "+strings.Join(backErrs, "; "))
+		}
+		h.Detail = strings.Join(parts, "; ")
+	}
+	if l.recErr != nil {
+		h.State = feeds.HealthDegraded
+		h.LastErr = "recording stopped: " + l.recErr.Error()
+	}
+	l.health = h
+	l.publishLocked()
+	return wait
+}
+
+// sessionFor works out the session the quotes belong to: the date of the
+// latest regular trade, or today when a pre/regular/post market is running
+// on a later date (the morning before the first trade). It also gives each
+// symbol's previous close for that session.
+func sessionFor(set QuoteSet, now time.Time) (date time.Time, prev map[string]float64) {
+	loc := snapshots.Location()
+	day := func(t time.Time) time.Time {
+		t = t.In(loc)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	}
+	today := day(now)
+	var last time.Time
+	open := false
+	for _, q := range set.Quotes {
+		if !q.Time.IsZero() && q.Time.After(last) {
+			last = q.Time
+		}
+		if q.State == snapshots.StatePre || q.State == snapshots.StateRegular || q.State == snapshots.StatePost {
+			open = true
+		}
+	}
+	date = today
+	if !last.IsZero() {
+		date = day(last)
+		if open && today.After(date) {
+			date = today
+		}
+	}
+	prev = map[string]float64{}
+	for sym, q := range set.Quotes {
+		switch {
+		case q.Time.IsZero() || !day(q.Time).Before(date):
+			if q.PrevClose > 0 {
+				prev[sym] = q.PrevClose
+			}
+		case q.HasPrice: // last trade on an earlier day: that close is the previous close
+			prev[sym] = q.Price
+		}
+	}
+	return date, prev
+}
+
+// setup runs once, after the first poll that returned quotes: it fixes the
+// symbols' kinds, names and shares, the session, and backfills each symbol's
+// 1-minute bars of that session from the v8 chart. Network calls run
+// without the lock.
+func (l *Live) setup(ctx context.Context, set QuoteSet, now time.Time) ([]snapshots.Record, []string) {
+	date, prev := sessionFor(set, now)
+	loc := snapshots.Location()
+	y, m, d := date.Date()
+	sess := snapshots.Session{
+		Date:      date.Format(time.DateOnly),
+		Open:      time.Date(y, m, d, 9, 30, 0, 0, loc),
+		Close:     time.Date(y, m, d, 16, 0, 0, 0, loc),
+		PrevClose: prev,
+	}
+	var recs []snapshots.Record
+	var errs []string
+	backMin := map[string]time.Time{}
+	if !l.opt.NoBackfill {
+		start := time.Date(y, m, d, 4, 0, 0, 0, loc)
+		end := time.Date(y, m, d, 20, 0, 0, 0, loc)
+		if now.Before(end) {
+			end = now
+		}
+		for _, sym := range l.syms {
+			if !end.After(start) {
+				break
+			}
+			q, ok := set.Quotes[sym]
+			if !ok {
+				continue
+			}
+			l.mu.Lock()
+			l.stats.Charts++
+			l.mu.Unlock()
+			ch, err := l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", sym, err))
+				if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
+					break // never hammer
+				}
+				continue
+			}
+			if r := ch.Meta.Regular; !r[0].IsZero() && r[0].In(loc).Format(time.DateOnly) == sess.Date && r[1].After(r[0]) {
+				sess.Open, sess.Close = r[0], r[1]
+			}
+			if _, ok := sess.PrevClose[sym]; !ok && ch.Meta.PrevClose > 0 {
+				sess.PrevClose[sym] = ch.Meta.PrevClose
+			}
+			for _, b := range ch.Bars {
+				if b.Time.After(now) {
+					continue
+				}
+				recs = append(recs, snapshots.BarRecord(b))
+				backMin[sym] = b.Time
+			}
+		}
+	}
+	// The official last regular price at its trade time: after the close it
+	// is the closing price, in the morning it is the previous close.
+	for _, sym := range l.syms {
+		q, ok := set.Quotes[sym]
+		if !ok || !q.HasPrice || q.Time.IsZero() {
+			continue
+		}
+		t := q.Time
+		if t.After(now) {
+			t = now
+		}
+		recs = append(recs, snapshots.QuoteRecord(snapshots.Quote{Time: t, Symbol: sym, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}))
+	}
+	sortRecords(recs)
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fillSymbolsLocked(set, now)
+	l.session = sess
+	l.backMin = backMin
+	ds, err := l.newDataset()
+	if err != nil {
+		errs = append(errs, err.Error())
+		return nil, errs
+	}
+	ds.AddSession(sess)
+	l.ds = ds
+	l.started = true
+	if l.opt.Record != nil {
+		h := l.headerLocked(now)
+		rec, err := l.opt.Record(h)
+		if err != nil {
+			l.recErr = err
+		} else {
+			l.rec, l.recording = rec, true
+		}
+	}
+	return recs, errs
+}
+
+// fillSymbolsLocked completes the configured symbols with what Yahoo says.
+func (l *Live) fillSymbolsLocked(set QuoteSet, now time.Time) {
+	asOf := now.In(snapshots.Location()).Format(time.DateOnly)
+	for i := range l.symbols {
+		s := &l.symbols[i]
+		q, ok := set.Quotes[s.Symbol]
+		if !ok {
+			continue
+		}
+		if s.Kind == "" {
+			s.Kind = q.Kind
+		}
+		if s.Kind == "" {
+			s.Kind = snapshots.KindEquity
+		}
+		if s.Name == "" {
+			s.Name = q.Name
+		}
+		if s.Currency == "" {
+			s.Currency = q.Currency
+		}
+		if s.PriceBasis == "" {
+			s.PriceBasis = snapshots.BasisPrinted
+		}
+		if s.Kind != snapshots.KindEquity {
+			continue
+		}
+		if s.Company != "" && s.Shares == nil {
+			continue // another share class carries the company's count
+		}
+		if sh := sharesOf(q, asOf); sh != nil {
+			s.Shares = sh
+		}
+	}
+}
+
+// sharesOf turns a quote's share count into snapshot shares (nil: none).
+func sharesOf(q Quote, asOf string) *snapshots.Shares {
+	if q.Shares <= 0 {
+		return nil
+	}
+	sh := &snapshots.Shares{Count: q.Shares, AsOf: asOf, Source: "Yahoo quote sharesOutstanding"}
+	if q.MarketCap > 0 && q.HasPrice && q.Shares == int64(float64(q.MarketCap)/q.Price+0.5) {
+		sh.Source = "Yahoo quote marketCap / price"
+		sh.Approximate = true
+	}
+	return sh
+}
+
+// quoteRecord returns the record a polled quote adds, if it says anything
+// new: the regular price during the regular session, the pre/post price
+// outside it, nothing while closed.
+func (l *Live) quoteRecordLocked(q Quote, now time.Time) (snapshots.Quote, bool) {
+	sess := l.session
+	inRegular := !now.Before(sess.Open) && now.Before(sess.Close)
+	var r snapshots.Quote
+	switch {
+	case inRegular && q.HasPrice && q.State == snapshots.StateRegular:
+		r = snapshots.Quote{Time: now, Symbol: q.Symbol, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}
+	case !inRegular && q.HasExt && (q.ExtState == snapshots.StatePre || q.ExtState == snapshots.StatePost) && (q.State == snapshots.StatePre || q.State == snapshots.StatePost):
+		r = snapshots.Quote{Time: now, Symbol: q.Symbol, Price: q.ExtPrice, Volume: q.Volume, State: q.ExtState, Bid: q.Bid, Ask: q.Ask}
+	default:
+		return snapshots.Quote{}, false
+	}
+	return r, true
+}
+
+// applyLocked appends what a poll learned to the dataset and the recorder.
+func (l *Live) applyLocked(set QuoteSet, now time.Time, backfill []snapshots.Record) {
+	recs := backfill
+	if l.started {
+		l.maybeRollLocked(set, now)
+		for _, sym := range l.syms {
+			q, ok := set.Quotes[sym]
+			if !ok {
+				continue
+			}
+			l.lastSeen[sym] = now
+			r, ok := l.quoteRecordLocked(q, now)
+			if !ok {
+				continue
+			}
+			if recs2, built := l.aggregateLocked(r); built {
+				recs = append(recs, recs2...)
+			}
+			prev, had := l.lastApp[sym]
+			if had && prev.Price == r.Price && prev.Volume == r.Volume && prev.State == r.State {
+				continue // nothing new
+			}
+			l.lastApp[sym] = r
+			recs = append(recs, snapshots.QuoteRecord(r))
+		}
+		recs = append(recs, l.closeMinutesLocked(now)...)
+	}
+	if len(recs) == 0 {
+		return
+	}
+	sortRecords(recs)
+	if err := l.ds.AppendAll(recs); err != nil {
+		l.health.LastErr = err.Error()
+	}
+	l.stats.Appended += len(recs)
+	if l.recording {
+		l.buf = append(l.buf, recs...)
+		l.flushLocked(now.Truncate(time.Minute))
+	}
+}
+
+// maybeRollLocked starts a new session when the quotes moved to a later
+// date (a source left running overnight).
+func (l *Live) maybeRollLocked(set QuoteSet, now time.Time) {
+	date, prev := sessionFor(set, now)
+	ds := date.Format(time.DateOnly)
+	if ds <= l.session.Date {
+		return
+	}
+	loc := snapshots.Location()
+	y, m, d := date.Date()
+	l.session = snapshots.Session{Date: ds, Open: time.Date(y, m, d, 9, 30, 0, 0, loc), Close: time.Date(y, m, d, 16, 0, 0, 0, loc), PrevClose: prev}
+	l.ds.AddSession(l.session)
+	l.lastApp = map[string]snapshots.Quote{}
+}
+
+// aggregateLocked folds a polled price into its symbol's 1-minute bar and
+// returns the bar of a minute that just ended.
+func (l *Live) aggregateLocked(r snapshots.Quote) ([]snapshots.Record, bool) {
+	m := r.Time.Truncate(time.Minute)
+	a := l.agg[r.Symbol]
+	var out []snapshots.Record
+	if a != nil && a.min.Before(m) {
+		if b, ok := l.barLocked(r.Symbol, a); ok {
+			out = append(out, snapshots.BarRecord(b))
+		}
+		v := a.v1
+		a = nil
+		delete(l.agg, r.Symbol)
+		l.agg[r.Symbol] = &minuteAgg{min: m, o: r.Price, h: r.Price, l: r.Price, c: r.Price, v0: v, v1: r.Volume}
+		return out, len(out) > 0
+	}
+	if a == nil {
+		l.agg[r.Symbol] = &minuteAgg{min: m, o: r.Price, h: r.Price, l: r.Price, c: r.Price, v0: r.Volume, v1: r.Volume}
+		return nil, false
+	}
+	a.h = max(a.h, r.Price)
+	a.l = min(a.l, r.Price)
+	a.c = r.Price
+	a.v1 = r.Volume
+	return nil, false
+}
+
+// closeMinutesLocked ends the bars of minutes before now's minute for
+// symbols that had no new price since.
+func (l *Live) closeMinutesLocked(now time.Time) []snapshots.Record {
+	cur := now.Truncate(time.Minute)
+	var out []snapshots.Record
+	for _, sym := range l.syms {
+		a := l.agg[sym]
+		if a == nil || !a.min.Before(cur) {
+			continue
+		}
+		if b, ok := l.barLocked(sym, a); ok {
+			out = append(out, snapshots.BarRecord(b))
+		}
+		delete(l.agg, sym)
+	}
+	return out
+}
+
+func (l *Live) barLocked(sym string, a *minuteAgg) (snapshots.Bar, bool) {
+	if bm, ok := l.backMin[sym]; ok && !a.min.After(bm) {
+		return snapshots.Bar{}, false // the backfill has this minute already
+	}
+	vol := int64(0)
+	if a.v0 > 0 && a.v1 >= a.v0 {
+		vol = a.v1 - a.v0
+	}
+	l.stats.BarsBuilt++
+	return snapshots.Bar{Time: a.min, Symbol: sym, Interval: "1m", Open: a.o, High: a.h, Low: a.l, Close: a.c, Volume: vol}, true
+}
+
+// sortRecords orders records by time, bars before quotes at the same time.
+func sortRecords(recs []snapshots.Record) {
+	sort.SliceStable(recs, func(i, j int) bool {
+		ti, tj := recs[i].Time(), recs[j].Time()
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return recs[i].Kind == snapshots.RecBar && recs[j].Kind != snapshots.RecBar
+	})
+}
+
+// flushLocked writes buffered records older than watermark (all of them
+// when watermark is zero). A bar built from polled quotes is known only
+// when its minute ends, after that minute's quotes; the snapshot format
+// wants time order, so records wait until no earlier bar can come: after
+// each poll every open minute is the current one, so the watermark is the
+// start of the current minute.
+func (l *Live) flushLocked(watermark time.Time) {
+	if !l.recording || len(l.buf) == 0 {
+		return
+	}
+	sortRecords(l.buf)
+	n := len(l.buf)
+	if !watermark.IsZero() {
+		n = sort.Search(len(l.buf), func(i int) bool { return !l.buf[i].Time().Before(watermark) })
+	}
+	for _, r := range l.buf[:n] {
+		if err := l.rec.Write(r); err != nil {
+			l.recErr = err
+			l.recording = false
+			l.buf = nil
+			return
+		}
+		l.stats.Recorded++
+	}
+	l.buf = append(l.buf[:0], l.buf[n:]...)
+}
+
+// publishLocked publishes the frame at the clock's now, with the live
+// freshness on top: Updated is when the quote was last polled, Stale after
+// StaleIntervals intervals without one.
+func (l *Live) publishLocked() {
+	now := l.clock.Now()
+	f := l.ds.At(now)
+	staleAfter := time.Duration(StaleIntervals) * l.interval
+	for i := range f.Quotes {
+		q := &f.Quotes[i]
+		q.Source = "yahoo"
+		if seen, ok := l.lastSeen[q.Symbol]; ok {
+			q.Updated = seen.In(snapshots.Location())
+			q.Stale = now.Sub(seen) > staleAfter
+		} else if q.HasPrice || q.HasExt {
+			q.Stale = true // only backfilled: not confirmed by a poll
+		}
+	}
+	l.seq++
+	mode := feeds.ModeLive
+	if l.recording {
+		mode = feeds.ModeRecording
+	}
+	l.hub.Publish(feeds.Update{Source: l.opt.ID, Seq: l.seq, Mode: mode, Frame: f, Health: l.health})
+}

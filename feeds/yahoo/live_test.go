@@ -1,0 +1,378 @@
+package yahoo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
+	"github.com/selloff/selloff/snapshots"
+)
+
+func watch(syms ...string) []snapshots.Symbol {
+	out := make([]snapshots.Symbol, len(syms))
+	for i, s := range syms {
+		out[i] = snapshots.Symbol{Symbol: s}
+	}
+	return out
+}
+
+func newLive(t *testing.T, fx *fixture, opt LiveOptions) *Live {
+	t.Helper()
+	if opt.Symbols == nil {
+		opt.Symbols = watch("NVDA", "AVGO", "^GSPC", "NOPE")
+	}
+	l, err := NewLive(fx.c, fx.clock, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func quoteOf(t *testing.T, f *market.Frame, sym string) market.Quote {
+	t.Helper()
+	i := f.Index(sym)
+	if i < 0 {
+		t.Fatalf("%s not in frame", sym)
+	}
+	return f.Quotes[i]
+}
+
+// next waits for an update matching ok (updates are coalesced, so it skips
+// the ones that do not match).
+func next(t *testing.T, ch <-chan feeds.Update, ok func(feeds.Update) bool) feeds.Update {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case u, open := <-ch:
+			if !open {
+				t.Fatal("update channel closed")
+			}
+			if ok(u) {
+				return u
+			}
+		case <-timeout:
+			t.Fatal("no matching update")
+		}
+	}
+}
+
+func TestLiveEndToEnd(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{})
+	sub := l.Subscribe(fx.ctx)
+	first := <-sub
+	if first.Health.State != feeds.HealthReauth || first.Frame == nil {
+		t.Fatalf("first update: %+v", first.Health)
+	}
+	done := make(chan error, 1)
+	go func() { done <- l.Run(fx.ctx) }()
+
+	u := next(t, sub, func(u feeds.Update) bool { return u.Health.State == feeds.HealthDegraded })
+	f := u.Frame
+	nv := quoteOf(t, f, "NVDA")
+	if !nv.HasPrice || nv.Price != 118.42 || nv.PrevClose != 142.62 || nv.Stale || nv.Source != "yahoo" {
+		t.Fatalf("NVDA = %+v", nv)
+	}
+	if nv.State != snapshots.StateRegular || !nv.Updated.Equal(t0) {
+		t.Errorf("NVDA state %q updated %s", nv.State, nv.Updated)
+	}
+	if n := len(f.Intraday[f.Index("NVDA")]); n < 59 {
+		t.Errorf("NVDA backfill: %d bars", n)
+	}
+	if q := quoteOf(t, f, "NOPE"); q.HasPrice {
+		t.Errorf("unknown symbol has a price: %+v", q)
+	}
+	if !strings.Contains(u.Health.Detail, "NOPE") {
+		t.Errorf("detail %q does not name the unknown symbol", u.Health.Detail)
+	}
+	if _, ok := f.MarketValue(f.Index("^GSPC")); ok {
+		t.Error("an index has a market value")
+	}
+	vc, ok := f.MarketValue(f.Index("NVDA"))
+	if !ok || vc.Value != 118.42*24490000000 {
+		t.Errorf("NVDA market value %+v %v", vc, ok)
+	}
+	if u.Mode != feeds.ModeLive || u.Clock != nil {
+		t.Errorf("mode %q clock %v", u.Mode, u.Clock)
+	}
+
+	// Next poll after one interval shows the new price.
+	fx.fake.SetPrice("NVDA", 117.05, t0.Add(5*time.Second))
+	if !fx.clock.BlockUntil(1, 10*time.Second) {
+		t.Fatal("live source is not waiting for its next poll")
+	}
+	fx.clock.Advance(DefaultInterval)
+	u = next(t, sub, func(u feeds.Update) bool {
+		q := quoteOf(t, u.Frame, "NVDA")
+		return q.Price == 117.05
+	})
+	if q := quoteOf(t, u.Frame, "NVDA"); !q.Updated.Equal(t0.Add(DefaultInterval)) {
+		t.Errorf("updated = %s", q.Updated)
+	}
+	if n := fx.fake.Count(fakeyahoo.PathQuote); n != 2 {
+		t.Errorf("quote requests = %d after 2 polls", n)
+	}
+	fx.cancel()
+	<-done
+	if _, open := <-sub; open {
+		// drain the last update, then the channel closes
+		for range sub {
+		}
+	}
+}
+
+func TestLivePollCostsOneRequestPerInterval(t *testing.T) {
+	fx := newFixture(t, Options{})
+	var syms []snapshots.Symbol
+	for i := range 50 {
+		s := fmt.Sprintf("S%02d", i)
+		fx.fake.SetQuote(fakeyahoo.Quote{Symbol: s, Price: 100 + float64(i), PrevClose: 100, Time: t0})
+		syms = append(syms, snapshots.Symbol{Symbol: s})
+	}
+	l := newLive(t, fx, LiveOptions{Symbols: syms, NoBackfill: true})
+	const polls = 20
+	for range polls {
+		if w := l.Poll(fx.ctx); w != DefaultInterval {
+			t.Fatalf("wait = %s", w)
+		}
+		fx.clock.Advance(DefaultInterval)
+	}
+	if n := fx.fake.Count(fakeyahoo.PathQuote); n != polls {
+		t.Fatalf("%d quote requests for %d polls of 50 symbols", n, polls)
+	}
+	if n := fx.fake.Count(fakeyahoo.PathChart); n != 0 {
+		t.Errorf("%d chart requests with NoBackfill", n)
+	}
+	if st := l.Stats(); st.Requests != polls || st.Polls != polls {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestLiveMalformedKeepsLastGood(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA", "^GSPC")})
+	l.Poll(fx.ctx)
+	for _, fault := range fakeyahoo.QuoteFaults {
+		t.Run(string(fault), func(t *testing.T) {
+			fx.clock.Advance(DefaultInterval)
+			fx.fake.SetQuoteFault(fault, 1)
+			l.Poll(fx.ctx)
+			u, _ := l.hub.Latest()
+			if u.Health.State != feeds.HealthRetrying || u.Health.LastErr == "" || !u.Health.RetryAt.Equal(fx.clock.Now().Add(DefaultInterval)) {
+				t.Fatalf("health = %+v", u.Health)
+			}
+			if !strings.Contains(u.Health.LastErr, "malformed") {
+				t.Errorf("LastErr %q", u.Health.LastErr)
+			}
+			if q := quoteOf(t, u.Frame, "NVDA"); !q.HasPrice || q.Price != 118.42 {
+				t.Fatalf("last good value lost: %+v", q)
+			}
+			fx.clock.Advance(DefaultInterval)
+			l.Poll(fx.ctx) // recovers
+			if h := l.Health(); h.State != feeds.HealthOK || h.LastErr != "" {
+				t.Fatalf("after recovery: %+v", h)
+			}
+		})
+	}
+}
+
+func TestLiveRateLimitAndOffline(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	l.Poll(fx.ctx)
+	fx.fake.RateLimit(1)
+	fx.clock.Advance(DefaultInterval)
+	w := l.Poll(fx.ctx)
+	h := l.Health()
+	if w != DefaultBackoffBase || h.State != feeds.HealthRetrying || !h.RetryAt.Equal(fx.clock.Now().Add(DefaultBackoffBase)) || !strings.Contains(h.LastErr, "rate limited") {
+		t.Fatalf("wait %s health %+v", w, h)
+	}
+	fx.clock.Advance(w)
+	l.Poll(fx.ctx)
+	if h := l.Health(); h.State != feeds.HealthOK {
+		t.Fatalf("after back-off: %+v", h)
+	}
+	// Server down: retrying, then offline after three failed polls; the
+	// quote goes stale after three intervals without a good poll.
+	fx.fake.ServerError(-1, 503)
+	var states []feeds.HealthState
+	for range 4 {
+		fx.clock.Advance(DefaultInterval)
+		l.Poll(fx.ctx)
+		states = append(states, l.Health().State)
+	}
+	want := []feeds.HealthState{feeds.HealthRetrying, feeds.HealthRetrying, feeds.HealthOffline, feeds.HealthOffline}
+	if fmt.Sprint(states) != fmt.Sprint(want) {
+		t.Fatalf("states %v, want %v", states, want)
+	}
+	u, _ := l.hub.Latest()
+	if q := quoteOf(t, u.Frame, "NVDA"); !q.Stale || !q.HasPrice {
+		t.Errorf("quote not stale after 4 failed polls: %+v", q)
+	}
+	fx.fake.ServerError(0, 0)
+	fx.clock.Advance(DefaultInterval)
+	l.Poll(fx.ctx)
+	u, _ = l.hub.Latest()
+	if q := quoteOf(t, u.Frame, "NVDA"); q.Stale || u.Health.State != feeds.HealthOK {
+		t.Errorf("after recovery: %+v %+v", q, u.Health)
+	}
+}
+
+func TestLiveReauthShown(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	ctx, cancel := context.WithCancel(fx.ctx)
+	defer cancel()
+	sub := l.Subscribe(ctx)
+	l.c.Backend().SetNotify(l.onBackend)
+	l.Poll(fx.ctx)
+	fx.fake.RotateCrumb()
+	fx.clock.Advance(DefaultInterval)
+	var sawReauth bool
+	go func() {
+		l.Poll(fx.ctx)
+	}()
+	for u := range sub {
+		if u.Health.State == feeds.HealthReauth && strings.Contains(u.Health.Detail, "re-authenticating") {
+			sawReauth = true
+		}
+		if sawReauth && u.Health.State == feeds.HealthOK {
+			break
+		}
+	}
+	if !sawReauth {
+		t.Fatal("no re-authenticating update")
+	}
+}
+
+func TestLiveClosedMarketSlowsDown(t *testing.T) {
+	fx := newFixture(t, Options{})
+	fx.fake.SetMarketState("CLOSED")
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	if w := l.Poll(fx.ctx); w != DefaultClosedInterval {
+		t.Fatalf("wait %s, want %s", w, DefaultClosedInterval)
+	}
+	if h := l.Health(); !strings.Contains(h.Detail, "market closed") {
+		t.Errorf("detail %q", h.Detail)
+	}
+}
+
+func TestLivePreMarket(t *testing.T) {
+	fx := newFixture(t, Options{})
+	fri := time.Date(2025, 1, 24, 16, 0, 0, 0, snapshots.Location())
+	fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "NVDA", Price: 142.62, PrevClose: 147.22, PrePrice: 128.5, State: "PRE", Shares: 24490000000, Time: fri})
+	fx.fake.SetChart("NVDA", fakeyahoo.Chart{PrevClose: 142.62})
+	fx.clock.Advance(-(2*time.Hour + 30*time.Minute)) // 08:00 ET
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	l.Poll(fx.ctx)
+	u, _ := l.hub.Latest()
+	q := quoteOf(t, u.Frame, "NVDA")
+	if q.State != snapshots.StatePre || !q.HasExt || q.ExtPrice != 128.5 {
+		t.Fatalf("pre-market quote %+v", q)
+	}
+	if !q.HasPrice || q.Price != 142.62 || q.PrevClose != 142.62 {
+		t.Errorf("regular price / prev close: %+v", q)
+	}
+	if sess, ok := u.Frame.CurrentSession(); !ok || sess.Date != "2025-01-27" {
+		t.Errorf("session %+v %v", sess, ok)
+	}
+}
+
+func TestRecordThenReplay(t *testing.T) {
+	fx := newFixture(t, Options{})
+	var buf bytes.Buffer
+	var w *snapshots.Writer
+	var hdr snapshots.Header
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA", "AVGO", "^GSPC"), Record: func(h snapshots.Header) (Recorder, error) {
+		hdr = h
+		var err error
+		w, err = snapshots.NewWriter(&buf, h, snapshots.WriteOptions{FlushEvery: -1})
+		return w, err
+	}})
+	var times []time.Time
+	for i := range 40 { // 40 polls, 200 s: three minute boundaries
+		p := 118.42 - float64(i)*0.03
+		if i%7 == 3 {
+			p += 0.2
+		}
+		fx.fake.SetPrice("NVDA", p, fx.clock.Now())
+		fx.fake.SetPrice("AVGO", 199.7+float64(i%5)*0.1, fx.clock.Now())
+		l.Poll(fx.ctx)
+		times = append(times, fx.clock.Now())
+		fx.clock.Advance(DefaultInterval)
+	}
+	l.Flush()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if hdr.Provenance != snapshots.Recorded || len(hdr.Sessions) != 1 || hdr.Sessions[0].PrevClose["NVDA"] != 142.62 {
+		t.Fatalf("header %+v", hdr)
+	}
+	snap, err := snapshots.Decode(&buf, snapshots.ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Quotes) == 0 || len(snap.Bars) < 60 {
+		t.Fatalf("recorded %d quotes, %d bars", len(snap.Quotes), len(snap.Bars))
+	}
+	if st := l.Stats(); st.BarsBuilt < 3 || st.Recorded != len(snap.Quotes)+len(snap.Bars) {
+		t.Errorf("stats %+v, file has %d records", st, len(snap.Quotes)+len(snap.Bars))
+	}
+	replay, err := market.NewDataset(snap, market.WithSource("yahoo"), market.WithStaleAfter(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := l.Dataset()
+	for _, at := range append(times, et(10, 0), et(16, 30)) {
+		a, b := live.At(at), replay.At(at)
+		for i := range a.Quotes {
+			qa, qb := a.Quotes[i], b.Quotes[i]
+			if qa != qb {
+				t.Fatalf("at %s %s: live %+v, replay %+v", at.Format("15:04:05"), qa.Symbol, qa, qb)
+			}
+			if len(a.Intraday[i]) != len(b.Intraday[i]) {
+				t.Fatalf("at %s %s: intraday %d vs %d bars", at.Format("15:04:05"), qa.Symbol, len(a.Intraday[i]), len(b.Intraday[i]))
+			}
+		}
+	}
+}
+
+func TestLiveBuildsMinuteBars(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{Symbols: watch("AVGO"), NoBackfill: true})
+	prices := []float64{200, 201, 199.5, 200.5, 202, 202, 203, 201, 200, 200, 200, 200, 199}
+	for _, p := range prices { // 13 polls: 10:30:00 .. 10:31:00
+		fx.fake.SetPrice("AVGO", p, fx.clock.Now())
+		l.Poll(fx.ctx)
+		fx.clock.Advance(DefaultInterval)
+	}
+	f := l.Dataset().At(fx.clock.Now())
+	bars := f.Intraday[f.Index("AVGO")]
+	if len(bars) != 1 {
+		t.Fatalf("bars %+v", bars)
+	}
+	b := bars[0]
+	if !b.Time.Equal(et(10, 30)) || b.Open != 200 || b.High != 203 || b.Low != 199.5 || b.Close != 200 {
+		t.Errorf("bar %+v", b)
+	}
+}
+
+func TestNewLiveErrors(t *testing.T) {
+	fx := newFixture(t, Options{})
+	if _, err := NewLive(fx.c, fx.clock, LiveOptions{}); err == nil {
+		t.Error("no symbols accepted")
+	}
+	if _, err := NewLive(fx.c, fx.clock, LiveOptions{Symbols: watch("A", "A")}); err == nil {
+		t.Error("duplicate accepted")
+	}
+	if _, err := NewLive(nil, fx.clock, LiveOptions{Symbols: watch("A")}); err == nil {
+		t.Error("nil client accepted")
+	}
+}
