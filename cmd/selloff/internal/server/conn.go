@@ -26,9 +26,10 @@ func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
 	}
 	s.conns++
 	s.connsByIP[ip]++
+	hsTimeout := s.handshakeTimeout
 	s.mu.Unlock()
 	tc := &trackedConn{Conn: c, srv: s, ip: ip}
-	tc.guard = time.AfterFunc(handshakeTimeout, func() {
+	tc.guard = time.AfterFunc(hsTimeout, func() {
 		if ctx.Value(ssh.ContextKeyConn) == nil {
 			s.log.Warn("handshake timeout", "remote-addr", c.RemoteAddr().String())
 			_ = c.Close()

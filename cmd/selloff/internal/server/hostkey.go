@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -70,4 +71,26 @@ func createHostKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	return data, nil
+}
+
+// DefaultHostKeyPath is where the host key lives unless --host-key says
+// otherwise: $XDG_DATA_HOME/selloff/ssh_host_ed25519_key, else
+// ~/.local/share/selloff/... (on macOS and Windows, under the user config
+// directory, which is where those systems keep application data).
+func DefaultHostKeyPath() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "selloff", HostKeyFile), nil
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		d, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(d, "selloff", HostKeyFile), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share", "selloff", HostKeyFile), nil
 }

@@ -180,6 +180,9 @@ type Server struct {
 	// controller (first-come mode).
 	presenterTaken bool
 	wg             sync.WaitGroup // live session handlers
+	// handshakeTimeout closes connections that have not authenticated by
+	// then (tests shorten it; guarded by mu).
+	handshakeTimeout time.Duration
 	nextID         atomic.Uint64
 
 	lnMu sync.Mutex
@@ -203,6 +206,8 @@ func New(cfg Config) (*Server, error) {
 		sessions:  map[*session]struct{}{},
 		perIP:     map[string]int{},
 		connsByIP: map[string]int{},
+
+		handshakeTimeout: handshakeTimeout,
 	}
 	if cfg.AuthorizedKeys != "" {
 		if s.authKeys, err = loadAuthorizedKeys(cfg.AuthorizedKeys); err != nil {

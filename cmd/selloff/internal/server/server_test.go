@@ -883,3 +883,59 @@ func settledGoroutines() int {
 	}
 	return n
 }
+
+func TestConnectionFlood(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.PerIP = 2 }) // connection cap per IP: 2*2+4 = 8
+	var raws []net.Conn
+	for i := 0; i < 8; i++ {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, c)
+	}
+	waitUntil(t, "8 connections counted", func() bool {
+		ts.Server.mu.Lock()
+		defer ts.Server.mu.Unlock()
+		return ts.conns == 8
+	})
+	// Past the cap: refused before the handshake.
+	if c, err := dial(t, ts.addr); err == nil {
+		_ = c.Close()
+		t.Errorf("a connection past the per-IP connection cap got in")
+	}
+	for _, c := range raws {
+		_ = c.Close()
+	}
+	waitUntil(t, "connection slots freed", func() bool {
+		ts.Server.mu.Lock()
+		defer ts.Server.mu.Unlock()
+		return ts.conns == 0
+	})
+	if out, _, code := run(t, mustDial(t, ts.addr), "render"); code != 0 || !strings.Contains(out, "FRAME") {
+		t.Errorf("server unusable after a flood: %d %q", code, out)
+	}
+
+	// A silent connection is dropped at the handshake timeout.
+	ts.Server.mu.Lock()
+	ts.handshakeTimeout = 100 * time.Millisecond
+	ts.Server.mu.Unlock()
+	c, err := net.Dial("tcp", ts.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(waitLimit))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		t.Errorf("silent connection not closed by the server: %v", err)
+	}
+}
+
+func TestDefaultHostKeyPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", dir)
+	p, err := DefaultHostKeyPath()
+	if err != nil || p != filepath.Join(dir, "selloff", HostKeyFile) {
+		t.Errorf("DefaultHostKeyPath = %q, %v", p, err)
+	}
+}
