@@ -183,7 +183,7 @@ type Server struct {
 	// handshakeTimeout closes connections that have not authenticated by
 	// then (tests shorten it; guarded by mu).
 	handshakeTimeout time.Duration
-	nextID         atomic.Uint64
+	nextID           atomic.Uint64
 
 	lnMu sync.Mutex
 	ln   net.Listener
