@@ -203,7 +203,11 @@ func TestLoad(t *testing.T) {
 	secs := envInt("SELLOFF_LOAD_SECONDS", 60)
 	w, h := envInt("SELLOFF_LOAD_WIDTH", 120), envInt("SELLOFF_LOAD_HEIGHT", 40)
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadServerChild$", "-test.v=false")
+	args := []string{"-test.run=^TestLoadServerChild$", "-test.v=false"}
+	if p := os.Getenv("SELLOFF_LOAD_CPUPROFILE"); p != "" {
+		args = append(args, "-test.cpuprofile="+p) // the server's CPU profile
+	}
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "SELLOFF_LOAD_CHILD=1", fmt.Sprintf("SELLOFF_LOAD_SESSIONS=%d", n))
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -122,4 +123,30 @@ func TestRealWatchParty(t *testing.T) {
 	p.waitDone(t)
 	f.send(t, "q")
 	f.waitDone(t)
+}
+
+func TestRealDashboardGoroutinesReturnToBaseline(t *testing.T) {
+	ts := startRealServer(t, false, nil)
+	cycle := func() {
+		c := mustDial(t, ts.addr)
+		tm := openTerm(t, c, 120, 40, nil)
+		tm.waitText(t, "NVDA")
+		tm.send(t, "q")
+		tm.waitDone(t)
+		_ = c.Close()
+	}
+	cycle()
+	waitUntil(t, "no sessions", func() bool { return ts.Sessions() == 0 })
+	base := settledGoroutines()
+	for i := 0; i < 30; i++ {
+		cycle()
+	}
+	// And sessions whose client vanishes mid-stream.
+	for i := 0; i < 5; i++ {
+		c := mustDial(t, ts.addr)
+		tm := openTerm(t, c, 120, 40, nil)
+		tm.waitText(t, "NVDA")
+		_ = c.Close()
+	}
+	waitUntil(t, "goroutines back to the baseline", func() bool { return runtime.NumGoroutine() <= base })
 }

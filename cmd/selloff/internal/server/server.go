@@ -56,6 +56,10 @@ type SessionDeps struct {
 	Logger   *log.Logger // carries session=<id>
 }
 
+// SessionDeps converts to tui.Deps (cmd relies on tui.Deps(d)); this
+// breaks the build if the two drift apart.
+var _ = tui.Deps(SessionDeps{})
+
 // ModelFunc builds the per-session model (tui.New in the program).
 type ModelFunc func(SessionDeps) tea.Model
 
