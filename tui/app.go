@@ -309,6 +309,7 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.watch.SetLive(live)
 	m.watch.SetNow(m.now)
 	before := m.watch.Selected()
+	natural := m.watch.NaturalHeight()
 	m.watch.SetFrame(u.Frame)
 	m.strip.SetFrame(u.Frame)
 	m.panes.setFrame(u.Frame)
@@ -319,7 +320,7 @@ func (m *Model) apply(u feeds.Update) bool {
 		m.strip.Advance()
 	}
 	m.syncKeys()
-	if first {
+	if first || m.watch.NaturalHeight() != natural {
 		m.relayout()
 	}
 	return true

@@ -28,6 +28,9 @@ const (
 	// mediumTimelineMinH is the main-area height from which the medium
 	// layout shows the timeline under the chart.
 	mediumTimelineMinH = 30
+	// summaryMinH is the height from which the rows the watchlist does not
+	// need show the value-change bars under it (frame, header, 4 bars).
+	summaryMinH = 7
 )
 
 type rect struct{ w, h int }
@@ -38,8 +41,10 @@ type layout struct {
 	watch        rect
 	chart        rect // chart or, when open, the value-change pane
 	timeline     rect
+	summary      rect // value-change bars under the watchlist
 	showChart    bool
 	showTimeline bool
+	showSummary  bool
 	helpOnly     bool // help is open and nothing else fits
 	helpH        int
 	mainH        int
@@ -114,7 +119,8 @@ func (m *Model) relayout() {
 	}
 	switch l.kind {
 	case kindFull:
-		ww := W * 11 / 20
+		// 9/16 of 160 columns fits the watchlist with its NAME column.
+		ww := W * 9 / 16
 		cw := W - ww
 		ch := avail * 11 / 20
 		l.watch = rect{ww, avail}
@@ -136,6 +142,13 @@ func (m *Model) relayout() {
 		}
 	case kindCompact:
 		l.watch = rect{W, avail}
+	}
+	// Rows the watchlist does not need go to the value-change bars (unless
+	// they are open in the chart's place already).
+	if nh := m.watch.NaturalHeight(); nh > 0 && !m.showCap && !l.helpOnly && l.watch.h-nh >= summaryMinH {
+		l.summary = rect{l.watch.w, l.watch.h - nh}
+		l.watch.h = nh
+		l.showSummary = true
 	}
 	m.lay = l
 	if !l.visible(m.focus) {
@@ -197,6 +210,9 @@ func (m Model) view() string {
 func (m Model) mainView() string {
 	l := m.lay
 	left := strings.Split(m.watch.View(), "\n")
+	if l.showSummary {
+		left = append(left, m.framed(m.panes.summaryView(), l.summary, false)...)
+	}
 	if !l.showChart && !l.showTimeline {
 		return strings.Join(clipN(left, l.mainH), "\n")
 	}

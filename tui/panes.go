@@ -18,18 +18,20 @@ type panes struct {
 	chart    chart.Model
 	timeline timeline.Model
 	capbars  capbars.Model
+	summary  capbars.Model // the value-change bars under the watchlist when there is room (never focused)
 	showCap  bool
 	focused  int
 }
 
 func newPanes(c common.Common) panes {
-	return panes{chart: chart.New(c), timeline: timeline.New(c), capbars: capbars.New(c)}
+	return panes{chart: chart.New(c), timeline: timeline.New(c), capbars: capbars.New(c), summary: capbars.New(c)}
 }
 
 func (p *panes) setFrame(f *market.Frame) {
 	p.chart.SetFrame(f)
 	p.timeline.SetFrame(f)
 	p.capbars.SetFrame(f)
+	p.summary.SetFrame(f)
 }
 
 func (p *panes) setSymbol(sym string, group []string) {
@@ -50,6 +52,9 @@ func (p *panes) setSizes(l layout, showCap bool, fw, fh int) {
 	}
 	if l.showTimeline {
 		p.timeline.SetSize(max(l.timeline.w-fw, 0), max(l.timeline.h-fh, 0))
+	}
+	if l.showSummary {
+		p.summary.SetSize(max(l.summary.w-fw, 0), max(l.summary.h-fh, 0))
 	}
 	p.focus(p.focused)
 }
@@ -117,3 +122,5 @@ func (p panes) chartView(showCap bool) string {
 }
 
 func (p panes) timelineView() string { return p.timeline.View() }
+
+func (p panes) summaryView() string { return p.summary.View() }

@@ -37,70 +37,142 @@ type column struct {
 
 // Column catalogue in display order, with the order in which columns are
 // dropped when the pane is narrow (drop: lower goes first; 0 never).
+// Widths hold the widest value of each column (Dollars never exceeds
+// "−$999.9B", DollarsAbs "$999.9B", Volume "999.99M"), so a number is never
+// cut.
 var columnSpecs = []struct {
 	column
 	drop int
 	live bool
 }{
 	{column{colSym, "SYM", 6, false}, 0, false},
-	{column{colName, "NAME", 16, false}, 1, false},
+	{column{colName, "NAME", nameMin, false}, 2, false},
 	{column{colLast, "LAST", 9, true}, 0, false},
 	{column{colChg, "CHG", 8, true}, 7, false},
 	{column{colPct, "%CHG", 8, true}, 0, false},
 	{column{colDVal, "ΔVALUE", 9, true}, 8, false},
 	{column{colMVal, "VALUE", 8, true}, 3, false},
-	{column{colRange, "DAY RANGE", 11, false}, 2, false},
-	{column{colSpark, "TODAY", 12, false}, 5, false},
-	{column{colVol, "VOLUME", 8, true}, 4, false},
+	{column{colRange, "DAY RANGE", 11, false}, 1, false},
+	{column{colSpark, "INTRADAY", 12, false}, 5, false},
+	{column{colVol, "VOLUME", 7, true}, 4, false},
 	{column{colAge, "AGE", 5, true}, 6, true},
 }
 
+const (
+	nameMin  = 12 // "Taiwan Semi…"
+	nameWant = 20 // spare room goes to the name up to this, then the sparkline
+	nameMax  = 30
+	sparkMin = 8 // a sparkline re-added into leftover room may be this narrow
+	sparkMax = 28
+)
+
 // layoutColumns picks the columns that fit in w cells (one leading cell is
-// reserved for the cursor marker), then gives spare room to the sparkline
-// and the name.
+// reserved for the cursor marker), then gives spare room to the name and
+// the sparkline. Columns are dropped by level (drop 1 first); afterwards
+// the dropped ones are tried again, most important first, so room left by
+// a dropped level is not wasted (a narrower sparkline, the volume).
 func layoutColumns(w int, live bool) []column {
 	w-- // cursor marker
 	drop := map[colKind]bool{}
+	width := map[colKind]int{}
+	used := func(k colKind) bool {
+		for _, c := range columnSpecs {
+			if c.kind == k {
+				return !drop[k] && (!c.live || live)
+			}
+		}
+		return false
+	}
 	total := func() int {
 		n, k := 0, 0
 		for _, c := range columnSpecs {
-			if drop[c.kind] || (c.live && !live) {
+			if !used(c.kind) {
 				continue
 			}
-			n += c.width
+			n += width[c.kind]
 			k++
 		}
 		return n + max(k-1, 0)
 	}
+	for _, c := range columnSpecs {
+		width[c.kind] = c.width
+	}
+	maxLevel := 0
 	for level := 1; total() > w && level <= 8; level++ {
 		for _, c := range columnSpecs {
 			if c.drop == level {
 				drop[c.kind] = true
+				maxLevel = level
+			}
+		}
+	}
+	for level := maxLevel; level >= 1; level-- {
+		for _, c := range columnSpecs {
+			if c.drop != level || (c.live && !live) {
+				continue
+			}
+			spare := w - total()
+			need := c.width
+			if c.kind == colSpark {
+				need = sparkMin
+			}
+			if spare >= need+1 {
+				drop[c.kind] = false
+				width[c.kind] = min(c.width, spare-1)
 			}
 		}
 	}
 	spare := w - total()
+	grow := func(k colKind, upTo int) {
+		if spare > 0 && used(k) && width[k] < upTo {
+			add := min(spare, upTo-width[k])
+			width[k] += add
+			spare -= add
+		}
+	}
+	grow(colName, nameWant)
+	grow(colSpark, sparkMax)
+	grow(colName, nameMax)
 	var cols []column
 	for _, c := range columnSpecs {
-		if drop[c.kind] || (c.live && !live) {
+		if !used(c.kind) {
 			continue
 		}
 		col := c.column
-		if spare > 0 && col.kind == colSpark {
-			add := min(spare, 28-col.width)
-			col.width += add
-			spare -= add
-		}
+		col.width = width[c.kind]
 		cols = append(cols, col)
 	}
-	for i := range cols {
-		if spare > 0 && cols[i].kind == colName {
-			add := min(spare, 26-cols[i].width)
-			cols[i].width += add
-			spare -= add
+	return cols
+}
+
+// shortName fits a company name into w cells: without legal suffixes
+// ("NVIDIA Corporation" -> "NVIDIA"), then without its parenthesis and
+// "Holdings" when short of room ("Arm Holdings (ADR)" -> "Arm Holdings"
+// -> "Arm"), else cut with tail.
+func shortName(name string, w int, tail string) string {
+	s, paren := name, ""
+	if i := strings.Index(s, " ("); i > 0 {
+		s, paren = s[:i], s[i:]
+	}
+	// Legal suffixes are noise in a quote table.
+	for _, suf := range []string{", Inc.", " Inc.", " Corporation", " Corp.", " Ltd.", " plc", " N.V."} {
+		if t := strings.TrimSuffix(s, suf); t != s && t != "" {
+			s = t
+			break
 		}
 	}
-	return cols
+	if lipgloss.Width(s+paren) <= w {
+		return s + paren
+	}
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	for _, suf := range []string{" Holdings", " Holding"} {
+		if t := strings.TrimSuffix(s, suf); t != s && t != "" && lipgloss.Width(t) <= w {
+			return t
+		}
+	}
+	return ansi.Truncate(s, w, tail)
 }
 
 func headerLine(cols []column, g common.Glyphs) string {
@@ -216,7 +288,7 @@ func (m Model) symbolLine(i int) (string, bool) {
 			if gl == common.GlyphsASCII {
 				tail = "."
 			}
-			v = st.Muted.Render(ansi.Truncate(common.Text(s.Name, gl), c.width, tail))
+			v = st.Muted.Render(shortName(common.Text(s.Name, gl), c.width, tail))
 		case colLast:
 			if q.HasPrice {
 				v = st.Base.Render(common.Price(q.Price))

@@ -361,6 +361,21 @@ func (m Model) bodyHeight() int {
 	return m.height - fh - 2
 }
 
+// NaturalHeight is the outer height (border included) that shows every row
+// of the frame, unfiltered, under the title and column header; 0 before the
+// first frame. The root gives the rows below it to another pane, and a
+// filter does not move the panes about.
+func (m Model) NaturalHeight() int {
+	if m.frame == nil {
+		return 0
+	}
+	groups := map[string]bool{}
+	for _, s := range m.frame.Symbols {
+		groups[groupOf(s.Groups)] = true
+	}
+	return len(m.frame.Symbols) + len(groups) + 2 + m.c.Styles.Pane.GetVerticalFrameSize()
+}
+
 func (m Model) innerWidth() int {
 	return m.width - m.c.Styles.Pane.GetHorizontalFrameSize()
 }

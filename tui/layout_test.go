@@ -1,0 +1,50 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/tui/common"
+)
+
+// At 160x45 the watchlist shows company names, and the rows it does not
+// need hold the value-change bars: no blank rows are left under it.
+func TestFullLayoutUsesSpace(t *testing.T) {
+	u := replayUpdate(t, "2025-01-27 14:50", 1)
+	v := Render(u, 160, 45, asciiRenderer(), common.GlyphsBraille)
+	lines := strings.Split(v, "\n")
+	if !strings.Contains(lines[2], "NAME") || !strings.Contains(v, "NVIDIA") {
+		t.Fatalf("no NAME column at 160x45:\n%s", strings.Join(lines[:6], "\n"))
+	}
+	if !strings.Contains(v, "of the move") {
+		t.Fatalf("no value-change bars under the watchlist:\n%s", v)
+	}
+	ww := strings.Index(lines[0], "╮") // the watchlist's right edge
+	ww = ansi.StringWidth(lines[0][:ww]) + 1
+	for i, ln := range lines[:len(lines)-2] {
+		left := strings.Trim(ansi.Cut(ln, 1, ww-1), " ")
+		if left == "" {
+			t.Fatalf("row %d of the left column is blank:\n%s", i, v)
+		}
+	}
+	// The bars give way to the value pane itself (m) and to a short terminal.
+	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, u)
+	if !m.lay.showSummary {
+		t.Fatal("no summary at 160x45")
+	}
+	m, _ = step(t, m, keyMsg("m"))
+	if m.lay.showSummary {
+		t.Fatal("summary shown while the value pane is open")
+	}
+	m, _ = step(t, m, keyMsg("m"))
+	for _, sz := range [][2]int{{160, 36}, {100, 30}, {80, 24}} {
+		m.width, m.height = sz[0], sz[1]
+		m.relayout()
+		if m.lay.showSummary {
+			t.Fatalf("summary at %dx%d (no room)", sz[0], sz[1])
+		}
+	}
+}
