@@ -115,6 +115,10 @@ type Config struct {
 	CommandTimeout time.Duration
 	// Version is the SSH server version string suffix; default "selloff".
 	Version string
+	// FPS caps each session's renderer; default 20 (a replay publishes at
+	// most 4 frames a second, and bubbletea's default 60 fps flush ticker
+	// costs CPU per session even when nothing changes).
+	FPS int
 }
 
 func (c *Config) setDefaults() {
@@ -159,6 +163,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Render == nil {
 		c.Render = tui.Render
+	}
+	if c.FPS <= 0 {
+		c.FPS = 20
 	}
 	if c.Version == "" {
 		c.Version = "selloff"

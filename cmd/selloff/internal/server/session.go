@@ -445,6 +445,7 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		"control", control != nil)
 	opts := append(bm.MakeOptions(sess),
 		tea.WithAltScreen(),
+		tea.WithFPS(s.cfg.FPS),
 		tea.WithContext(ss.progCtx),
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
