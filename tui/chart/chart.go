@@ -199,6 +199,7 @@ func (d *drawer) styles() []lipgloss.Style {
 	t[stFuture] = s.Future
 	t[stTitle] = s.Title
 	t[stFaint] = s.Faint
+	t[stEventCol] = s.EventColumn
 	for i, st := range s.Series {
 		t[int(stSeries)+i] = st
 	}

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,5 +224,50 @@ func BenchmarkView(b *testing.B) {
 	m.SetFrame(panetest.Frame(panetest.Low))
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+// TestEventMarksQuiet: at 14:50 the events the clock has passed have a
+// column (the open, Janus-Pro, the low: three), the close at 16:00 has only
+// its number, approximate events keep "~N", the date-only one sits over the
+// axis, and the marker row has numbers only (no dashed band).
+func TestEventMarksQuiet(t *testing.T) {
+	for _, g := range []common.Glyphs{common.GlyphsASCII, common.GlyphsBraille} {
+		v := newChart(g, 100, 26, panetest.Frame(panetest.Low), ModeLine, RangeDay).View()
+		lines := strings.Split(v, "\n")
+		marks := lines[1]
+		for _, tok := range strings.Fields(marks) {
+			if strings.Trim(tok, "0123456789~-,") != "" {
+				t.Errorf("%s: marker row %q has %q, want numbers only", g, marks, tok)
+			}
+		}
+		fields := strings.Fields(marks)
+		for _, want := range []string{"8", "9", "~10", "11", "12", "~6"} {
+			if !slices.Contains(fields, want) {
+				t.Errorf("%s: marker row %q lacks %q", g, marks, want)
+			}
+		}
+		if last := fields[len(fields)-1]; last != "~6" {
+			t.Errorf("%s: the date-only event should sit right, over the axis: %q", g, marks)
+		}
+		col := '┊'
+		if g == common.GlyphsASCII {
+			col = ':'
+		}
+		cols := map[int]bool{}
+		axis := strings.IndexRune(lines[3], '┤')
+		if g == common.GlyphsASCII {
+			axis = strings.IndexRune(lines[3], '+')
+		}
+		for _, ln := range lines[2 : len(lines)-1] {
+			for x, r := range []rune(ln) {
+				if r == col && (axis < 0 || x < len([]rune(lines[3][:max(axis, 0)]))) {
+					cols[x] = true
+				}
+			}
+		}
+		if len(cols) != 3 {
+			t.Errorf("%s: %d event columns, want 3 (open, Janus-Pro, low; not the close):\n%s", g, len(cols), v)
+		}
 	}
 }

@@ -67,11 +67,20 @@ func (d *drawer) day(top int) {
 		}
 	}
 	if len(bars) == 0 {
-		if !hasBase {
+		if !hasBase && !q.HasPrice {
 			d.message(top, d.g.h, "no intraday data for "+sym)
 			return
 		}
 		lo, hi = base, base
+		if !hasBase {
+			lo, hi = q.Price, q.Price
+		}
+	}
+	// The last price is on the chart even before the first bar closes (at
+	// 09:30 the open print is known, the 09:30-09:35 bar is not).
+	lastDot := len(bars) == 0 && q.HasPrice && !f.Time.Before(t0) && f.Time.Before(t1)
+	if lastDot {
+		lo, hi = math.Min(lo, q.Price), math.Max(hi, q.Price)
 	}
 	ticks, labels := d.axis(&p, lo, hi, base, hasBase)
 	if hasBase {
@@ -91,6 +100,9 @@ func (d *drawer) day(top int) {
 				pts = append(pts, [2]int{p.px(b.Time), p.py(b.Open)})
 			}
 			pts = append(pts, [2]int{p.px(b.End()), p.py(b.Close)})
+		}
+		if lastDot {
+			pts = append(pts, [2]int{p.px(f.Time), p.py(q.Price)})
 		}
 		dots.polyline(pts)
 		dots.paint(d.g, 0, p.top, d.gl, 0, stLine)

@@ -358,7 +358,7 @@ func (d *drawer) writable(x, y int) bool {
 		return true
 	}
 	s := d.g.style(x, y)
-	return s == stBaseline || s == stEvent
+	return s == stBaseline || s == stEvent || s == stEventCol
 }
 
 func (d *drawer) writableRun(x, y, n, limit int) bool {
@@ -411,11 +411,12 @@ func (d *drawer) marker(p *plot, c int, s string, st uint8) bool {
 	return false
 }
 
-// eventColumn highlights column c of the plot where nothing is drawn yet.
+// eventColumn marks column c of the plot, faintly, where nothing is drawn
+// yet: the line, the baseline and labels stay on top.
 func (d *drawer) eventColumn(p *plot, c int, st uint8) {
 	for r := 0; r < p.h; r++ {
 		y := p.top + r
-		if d.g.empty(c, y) || d.g.style(c, y) == stBaseline {
+		if d.g.empty(c, y) {
 			d.g.set(c, y, d.pick('┊', ':'), st)
 		}
 	}
@@ -439,58 +440,123 @@ func span(e snapshots.Event) (time.Time, time.Time) {
 	return day, day.AddDate(0, 0, 1)
 }
 
-// dayEvents marks every event of the session: exact ones at their column
-// with a highlighted column, approximate ones with "~N" over their span.
+// evMark is one label of the marker row: one event, or a run of events
+// whose labels would overlap ("14-16").
+type evMark struct {
+	col     int
+	nums    []int
+	current bool // holds the current event (the timeline's highlight)
+	future  bool // every event is after the frame's time
+}
+
+func (e evMark) style() uint8 {
+	switch {
+	case e.current:
+		return stEvent
+	case e.future:
+		return stFuture
+	}
+	return stLabel
+}
+
+// dayEvents marks the events of the session, quietly. Exact events the
+// clock has passed get a faint column at their time (the current one, as
+// highlighted in the timeline, in the event colour); every exact event gets
+// its number in the marker row, future ones dim and without a column.
+// Labels that would overlap merge into a range ("14-16"). Approximate
+// events get "~N" over their span (afternoon: 12:00-close); events known
+// only by date sit in the marker row right of the plot, under no time.
 func (d *drawer) dayEvents(p *plot) {
 	f := d.frame()
-	type spanMark struct{ a, b int }
-	var spans []spanMark
+	current := -1
 	for i, e := range f.Events {
-		label := strconv.Itoa(i + 1)
-		// events the clock has not reached yet are drawn dim, like future bars
-		st := stEvent
+		if e.Time.After(f.Time) {
+			break
+		}
+		current = i
+	}
+	var marks []evMark
+	var approx []evMark
+	var dated []int
+	for i, e := range f.Events {
 		if !e.Approximate() {
 			if e.Time.Before(p.t0) || e.Time.After(p.t1) {
 				continue
 			}
-			if e.Time.After(f.Time) {
-				st = stFuture
-			}
 			c := p.col(e.Time)
-			d.eventColumn(p, c, st)
-			d.marker(p, c, label, st)
+			fut := e.Time.After(f.Time)
+			if !fut {
+				st := stEventCol
+				if i == current {
+					st = stEvent
+				}
+				d.eventColumn(p, c, st)
+			}
+			if n := len(marks); n > 0 {
+				last := &marks[n-1]
+				if c <= last.col+len(compress(last.nums)) && last.future == fut {
+					last.nums = append(last.nums, i+1)
+					last.current = last.current || i == current
+					last.future = last.future && fut
+					continue
+				}
+			}
+			marks = append(marks, evMark{col: c, nums: []int{i + 1}, current: i == current, future: fut})
 			continue
 		}
 		a, b := span(e)
-		if a.After(f.Time) {
-			st = stFuture
+		if !a.Before(p.t1) || !b.After(p.t0) {
+			continue // another day
 		}
-		if a.Before(p.t0) {
-			a = p.t0
-		}
-		if b.After(p.t1) {
-			b = p.t1
-		}
-		if !a.Before(b) {
+		if !a.After(p.t0) && !b.Before(p.t1) {
+			dated = append(dated, i) // the whole session: no time to show
 			continue
 		}
-		ca, cb := p.col(a), p.col(b)
-		label = "~" + label
-		d.marker(p, (ca+cb)/2-len(label)/2, label, st)
-		if a != p.t0 || b != p.t1 {
-			spans = append(spans, spanMark{ca, cb})
-		}
+		a, b = later(a, p.t0), earlier(b, p.t1)
+		approx = append(approx, evMark{col: (p.col(a) + p.col(b)) / 2, nums: []int{i + 1},
+			current: i == current, future: a.After(f.Time)})
 	}
 	if p.marker < 0 {
 		return
 	}
-	for _, s := range spans {
-		for x := s.a; x <= s.b && x < p.w; x++ {
-			if d.g.empty(x, p.marker) {
-				d.g.set(x, p.marker, d.pick('╌', '.'), stFaint)
-			}
-		}
+	for _, mk := range marks {
+		d.marker(p, mk.col, compress(mk.nums), mk.style())
 	}
+	for _, mk := range approx {
+		s := "~" + strconv.Itoa(mk.nums[0])
+		d.marker(p, mk.col-len(s)/2, s, mk.style())
+	}
+	if len(dated) == 0 {
+		return
+	}
+	var nums []int
+	cur, fut := false, true
+	for _, i := range dated {
+		nums = append(nums, i+1)
+		cur = cur || i == current
+		fut = fut && f.Events[i].Time.After(f.Time)
+	}
+	mk := evMark{nums: nums, current: cur, future: fut}
+	s := "~" + compress(nums)
+	if x := d.g.w - len(s); x >= p.w+2 {
+		d.g.text(x, p.marker, s, mk.style()) // over the price axis: under no time
+		return
+	}
+	d.marker(p, p.w/2-len(s)/2, s, mk.style())
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // volume draws per-column volume bars in the volume rows.

@@ -22,7 +22,8 @@ const (
 	stFuture
 	stTitle
 	stFaint
-	stSeries // stSeries+k is compare series k
+	stEventCol // a faint event column
+	stSeries   // stSeries+k is compare series k
 )
 
 // grid is a w x h cell buffer of runes with a style id per cell. ntcharts'

@@ -93,6 +93,7 @@ type Styles struct {
 	BadgeWarn   lipgloss.Style
 	BadgeErr    lipgloss.Style
 	EventMarker lipgloss.Style
+	EventColumn lipgloss.Style // a chart's column at a past event: quiet, behind the data
 	Baseline    lipgloss.Style
 	StatusBar   lipgloss.Style
 
@@ -140,6 +141,7 @@ func New(r *lipgloss.Renderer, p Palette) *Styles {
 	s.BadgeWarn = st().Foreground(p.BadgeFg).Background(p.BadgeBg).Bold(true).Padding(0, 1)
 	s.BadgeErr = st().Foreground(p.BadgeFg).Background(p.Err).Bold(true).Padding(0, 1)
 	s.EventMarker = st().Foreground(p.EventMarker).Bold(true)
+	s.EventColumn = st().Foreground(p.EventMarker).Faint(true)
 	s.Baseline = st().Foreground(p.Baseline)
 	s.StatusBar = st().Foreground(p.Fg)
 	s.Stale = st().Foreground(p.Faint).Faint(true)
