@@ -21,23 +21,27 @@ import (
 
 // KeyMap is the timeline's key bindings.
 type KeyMap struct {
-	Up     key.Binding
-	Down   key.Binding
-	Detail key.Binding // enter: toggle the detail of the selected event
-	Back   key.Binding // esc: close the detail
-	Prev   key.Binding // [: replay to the previous event
-	Next   key.Binding // ]: replay to the next event
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding // a page of the list, or of a long detail
+	PageDown key.Binding
+	Detail   key.Binding // enter: toggle the detail of the selected event
+	Back     key.Binding // esc: close the detail
+	Prev     key.Binding // [: replay to the previous event
+	Next     key.Binding // ]: replay to the next event
 }
 
 // DefaultKeyMap returns the timeline's default bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous event")),
-		Down:   key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "next event")),
-		Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close detail"), key.WithDisabled()),
-		Prev:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "replay to previous event")),
-		Next:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "replay to next event")),
+		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous event")),
+		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "next event")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close detail"), key.WithDisabled()),
+		Prev:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "replay to previous event")),
+		Next:     key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "replay to next event")),
 	}
 }
 
@@ -48,7 +52,19 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Detail, k.Back}, {k.Prev, k.Next}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Detail, k.Back}, {k.Prev, k.Next}}
+}
+
+// setDetail opens or closes the detail view; help describes what j/k do.
+func (k *KeyMap) setDetail(on bool) {
+	k.Back.SetEnabled(on)
+	if on {
+		k.Up.SetHelp("↑/k", "scroll up, then previous event")
+		k.Down.SetHelp("↓/j", "scroll down, then next event")
+	} else {
+		k.Up.SetHelp("↑/k", "previous event")
+		k.Down.SetHelp("↓/j", "next event")
+	}
 }
 
 // Model is the timeline pane. Use New.
@@ -64,6 +80,7 @@ type Model struct {
 	follow  bool // the selection follows the current event
 	offset  int  // first list row shown
 	detail  bool
+	scroll  int // first line of the detail shown
 	focused bool
 
 	view string
@@ -101,6 +118,12 @@ func (m *Model) SetFrame(f *market.Frame) {
 			m.current = i
 		}
 	}
+	before := m.sel
+	defer func() {
+		if m.sel != before {
+			m.scroll = 0 // another event's detail starts at its top
+		}
+	}()
 	if m.follow || m.sel >= len(m.events) {
 		m.sel = m.current
 		if m.sel < 0 && len(m.events) > 0 && !m.follow {
@@ -147,6 +170,26 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	switch {
+	case m.detail && key.Matches(km, m.KeyMap.Up):
+		// scroll a long detail first, then go to the previous event
+		if m.scroll > 0 {
+			m.scroll--
+		} else if m.sel > 0 {
+			m.sel--
+			m.follow = m.sel == m.current
+		}
+	case m.detail && key.Matches(km, m.KeyMap.Down):
+		if m.scroll < m.maxScroll() {
+			m.scroll++
+		} else if m.sel < len(m.events)-1 {
+			m.sel++
+			m.scroll = 0
+			m.follow = m.sel == m.current
+		}
+	case m.detail && key.Matches(km, m.KeyMap.PageUp):
+		m.scroll = max(0, m.scroll-max(1, m.detailRows()-1))
+	case m.detail && key.Matches(km, m.KeyMap.PageDown):
+		m.scroll = min(m.maxScroll(), m.scroll+max(1, m.detailRows()-1))
 	case key.Matches(km, m.KeyMap.Up):
 		if m.sel > 0 {
 			m.sel--
@@ -159,8 +202,19 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.sel++
 		}
 		m.follow = m.sel == m.current
+	case key.Matches(km, m.KeyMap.PageUp), key.Matches(km, m.KeyMap.PageDown):
+		if len(m.events) == 0 {
+			return m, nil
+		}
+		n := max(1, m.h-2)
+		if key.Matches(km, m.KeyMap.PageUp) {
+			n = -n
+		}
+		m.sel = clamp(max(m.sel, 0)+n, 0, len(m.events)-1)
+		m.follow = m.sel == m.current
 	case key.Matches(km, m.KeyMap.Detail):
 		m.detail = !m.detail && m.sel >= 0
+		m.scroll = 0
 	case key.Matches(km, m.KeyMap.Back):
 		m.detail = false
 	case key.Matches(km, m.KeyMap.Prev):
@@ -172,7 +226,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	default:
 		return m, nil
 	}
-	m.KeyMap.Back.SetEnabled(m.detail)
+	m.KeyMap.setDetail(m.detail)
 	m.render()
 	return m, cmd
 }
@@ -348,7 +402,53 @@ func (m *Model) listLines() []string {
 	return lines
 }
 
+// detailRows is the number of detail lines that fit above the footer.
+func (m *Model) detailRows() int {
+	if m.h > 1 {
+		return m.h - 1
+	}
+	return m.h
+}
+
+// maxScroll is the last first line of a detail that still fills the pane.
+func (m *Model) maxScroll() int {
+	if m.sel < 0 || m.sel >= len(m.events) {
+		return 0
+	}
+	return max(0, len(m.detailBody())-m.detailRows())
+}
+
+// detailLines is the visible part of the selected event's detail and a
+// footer that says whether more is above or below.
 func (m *Model) detailLines() []string {
+	faint := m.c.Styles.Faint
+	body := m.detailBody()
+	rows := m.detailRows()
+	m.scroll = clamp(m.scroll, 0, max(0, len(body)-rows))
+	end := min(len(body), m.scroll+rows)
+	lines := append([]string(nil), body[m.scroll:end]...)
+	if m.h <= 1 {
+		return lines
+	}
+	for len(lines) < rows {
+		lines = append(lines, "")
+	}
+	var more []string
+	if m.scroll > 0 {
+		more = append(more, "↑")
+	}
+	if end < len(body) {
+		more = append(more, "↓ "+strconv.Itoa(len(body)-end)+" more")
+	}
+	foot := "j/k other event · enter back · [ ] jump"
+	if len(more) > 0 {
+		foot = strings.Join(more, " ") + " · j/k scroll · enter back"
+	}
+	return append(lines, faint.Render(m.txt(foot)))
+}
+
+// detailBody is the selected event's detail, wrapped to the pane's width.
+func (m *Model) detailBody() []string {
 	_, faint, _, _, header, title, muted := m.styles()
 	e := m.events[m.sel]
 	w := m.w
@@ -390,16 +490,6 @@ func (m *Model) detailLines() []string {
 	}
 	if m.frame != nil && e.Time.After(m.frame.Time) {
 		add(faint, "(after the replay's time: not reached yet)")
-	}
-	foot := faint.Render(m.txt("enter back · j/k other event · [ ] jump"))
-	if len(lines) >= m.h && m.h > 1 {
-		lines = lines[:m.h-1]
-	}
-	if m.h > 1 {
-		for len(lines) < m.h-1 {
-			lines = append(lines, "")
-		}
-		lines = append(lines, foot)
 	}
 	return lines
 }

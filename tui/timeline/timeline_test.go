@@ -200,3 +200,58 @@ func checkSize(t *testing.T, v string, w, h int) {
 }
 
 var _ = snapshots.PrecisionDate
+
+// TestDetailScroll: a detail longer than a small pane scrolls with j/k and
+// pgup/pgdn, says how much is left, and j at the end goes to the next event.
+func TestDetailScroll(t *testing.T) {
+	m := newTL(common.GlyphsBraille, 36, 8, panetest.Low)
+	m, _ = m.Update(keyMsg("k")) // the afternoon statement: a long detail
+	sel := m.Selected()
+	m, _ = m.Update(keyMsg("enter"))
+	v := m.View()
+	if !strings.Contains(v, "more") || strings.Contains(v, "Symbols: NVDA") {
+		t.Fatalf("first page of a long detail:\n%s", v)
+	}
+	for range 30 {
+		if strings.Contains(m.View(), "Symbols: NVDA") {
+			break
+		}
+		m, _ = m.Update(keyMsg("j"))
+	}
+	if m.Selected() != sel || !strings.Contains(m.View(), "Symbols: NVDA") {
+		t.Fatalf("j did not scroll to the end of the detail (selected %d, want %d):\n%s", m.Selected(), sel, m.View())
+	}
+	if strings.Contains(m.View(), "more") {
+		t.Fatalf("at the end, still says more:\n%s", m.View())
+	}
+	// pgup goes back to the top, pgdn to the end
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	if !strings.Contains(m.View(), "#"+fmt.Sprint(sel+1)) {
+		t.Fatalf("pgup: not at the top:\n%s", m.View())
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	if !strings.Contains(m.View(), "Symbols: NVDA") {
+		t.Fatalf("pgdn: not at the end:\n%s", m.View())
+	}
+	// j at the end: the next event, from its top
+	m, _ = m.Update(keyMsg("j"))
+	if m.Selected() != sel+1 || !m.Detail() || !strings.Contains(m.View(), "#"+fmt.Sprint(sel+2)) {
+		t.Fatalf("j at the end: selected %d, detail %v:\n%s", m.Selected(), m.Detail(), m.View())
+	}
+	// k at the top: the previous event
+	m, _ = m.Update(keyMsg("k"))
+	if m.Selected() != sel {
+		t.Fatalf("k at the top: selected %d, want %d", m.Selected(), sel)
+	}
+	// every line of every scroll position fits
+	for range 12 {
+		m, _ = m.Update(keyMsg("j"))
+		for _, ln := range strings.Split(m.View(), "\n") {
+			if lipgloss.Width(ln) != 36 {
+				t.Fatalf("line width %d: %q", lipgloss.Width(ln), ln)
+			}
+		}
+	}
+}
