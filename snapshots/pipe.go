@@ -4,11 +4,13 @@ import "io"
 
 // gunzipAhead runs decompression on its own goroutine, a few chunks ahead of
 // the parser, so Decode uses two cores on gzip files. Only Decode uses it:
-// it always calls stop, so the goroutine never outlives the call.
+// it always calls stop, which waits for the goroutine, so nothing touches
+// the caller's reader after Decode returns.
 type gunzipAhead struct {
-	full chan aheadChunk
-	free chan []byte
-	done chan struct{}
+	full   chan aheadChunk
+	free   chan []byte
+	done   chan struct{}
+	exited chan struct{}
 	cur  []byte
 	buf  []byte
 	err  error
@@ -26,9 +28,10 @@ const (
 
 func newGunzipAhead(src io.Reader) *gunzipAhead {
 	a := &gunzipAhead{
-		full: make(chan aheadChunk, aheadChunks),
-		free: make(chan []byte, aheadChunks),
-		done: make(chan struct{}),
+		full:   make(chan aheadChunk, aheadChunks),
+		free:   make(chan []byte, aheadChunks),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
 	}
 	for i := 0; i < aheadChunks; i++ {
 		a.free <- make([]byte, aheadSize)
@@ -38,6 +41,7 @@ func newGunzipAhead(src io.Reader) *gunzipAhead {
 }
 
 func (a *gunzipAhead) run(src io.Reader) {
+	defer close(a.exited)
 	for {
 		var buf []byte
 		select {
@@ -81,5 +85,9 @@ func (a *gunzipAhead) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// stop ends the goroutine; the reader must not be used afterwards.
-func (a *gunzipAhead) stop() { close(a.done) }
+// stop ends the goroutine and waits for it (at most until its current Read
+// returns); the reader must not be used afterwards.
+func (a *gunzipAhead) stop() {
+	close(a.done)
+	<-a.exited
+}
