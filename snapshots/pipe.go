@@ -11,9 +11,9 @@ type gunzipAhead struct {
 	free   chan []byte
 	done   chan struct{}
 	exited chan struct{}
-	cur  []byte
-	buf  []byte
-	err  error
+	cur    []byte
+	buf    []byte
+	err    error
 }
 
 type aheadChunk struct {
