@@ -331,6 +331,22 @@ func TestReaderTruncatedGzip(t *testing.T) {
 		if got < want {
 			t.Fatalf("cut %d: %d records, want at least %d", cut, got, want)
 		}
+		// the streaming reader (no read-ahead) agrees
+		rd, err := NewReader(bytes.NewReader(full[:cut]), ReadOptions{Name: "cut.jsonl.gz"})
+		if err != nil {
+			t.Fatalf("cut %d: %v", cut, err)
+		}
+		n := 0
+		for {
+			_, err = rd.Next()
+			if err != nil {
+				break
+			}
+			n++
+		}
+		if n != got || !errors.Is(err, ErrTruncated) {
+			t.Fatalf("cut %d: streaming read %d records and %v; Decode %d", cut, n, err, got)
+		}
 	}
 	s, err := Decode(bytes.NewReader(buf.Bytes()), ReadOptions{})
 	if err != nil || len(s.Bars)+len(s.Quotes)+len(s.Events) != len(recs) {
