@@ -82,7 +82,7 @@ func newReader(r io.Reader, opt ReadOptions, ahead bool) (*Reader, error) {
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				return nil, &TruncatedError{File: rd.name(), Line: 1, Reason: "gzip stream ends inside its header"}
 			}
-			return nil, rd.problem(1, "gzip: "+err.Error())
+			return nil, rd.problem(1, "corrupt gzip stream: "+err.Error())
 		}
 		rd.gz = gz
 		if ahead {

@@ -185,6 +185,8 @@ func TestReaderBadHeader(t *testing.T) {
 		{"dup_symbol", `{"record":"header","format":"selloff-snapshot","version":1,"provenance":"recorded","symbols":[{"symbol":"A"},{"symbol":"A"}]}` + "\n",
 			`h.jsonl:1: symbol "A" listed twice`},
 		{"cut", `{"record":"header","format":"selloff-snap`, `h.jsonl:1: truncated: the header line is incomplete`},
+		{"gzip_cut_in_header", "\x1f\x8b\x08\x00", `h.jsonl:1: truncated: gzip stream ends inside its header`},
+		{"gzip_bad_header", "\x1f\x8b\x09\x00\x00\x00\x00\x00\x00\xff", `h.jsonl:1: corrupt gzip stream: gzip: invalid header`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
