@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/log"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
@@ -18,17 +15,6 @@ import (
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
-
-// dataDir is where selloff keeps state such as the SSH host key.
-func dataDir(getenv func(string) string) string {
-	if x := getenv("XDG_DATA_HOME"); x != "" {
-		return filepath.Join(x, "selloff")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "share", "selloff")
-	}
-	return "selloff-data"
-}
 
 func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
@@ -47,9 +33,12 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		defer closeLog()
 		logger = l
 	}
+	log.SetDefault(logger) // wish logs through the default logger
 	hostKey := fstr(fs, "host-key")
 	if hostKey == "" {
-		hostKey = filepath.Join(dataDir(a.getenv), server.HostKeyFile)
+		if hostKey, err = server.DefaultHostKeyPath(); err != nil {
+			return err
+		}
 	}
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
 
@@ -69,12 +58,9 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
-		Model: func(d server.SessionDeps) tea.Model {
-			return tui.New(tui.Deps(d))
-		},
-		Render:  tui.Render,
-		Glyphs:  common.Glyphs(glyphs),
-		Version: "selloff-" + version,
+		Render:         tui.Render,
+		Glyphs:         common.Glyphs(glyphs),
+		Version:        "selloff-" + version,
 	})
 	if err != nil {
 		return err
@@ -107,30 +93,13 @@ func serveSources(ctx context.Context, fs *flag.FlagSet, cfgEvents string) (serv
 			}
 			opt.Start = t
 		}
-		perSession := func(sctx context.Context) (feeds.Source, feeds.Controller, error) {
-			rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
-			if err != nil {
-				return nil, nil, err
-			}
-			rp.Start(sctx)
-			return rp, rp, nil
-		}
-		srcs := server.Sources{PerSession: perSession}
-		if get[bool](fs, "watch-party") {
-			rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
-			if err != nil {
-				return server.Sources{}, err
-			}
-			rp.Start(ctx)
-			srcs.Shared, srcs.SharedControl = rp, rp
-		}
-		return srcs, nil
+		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 	case src == "live":
 		live, err := startLiveForServe(ctx, fs)
 		if err != nil {
 			return server.Sources{}, err
 		}
-		return server.Sources{Shared: live}, nil
+		return server.LiveSources(live), nil
 	}
 	return server.Sources{}, usagef("--source %q: want replay, replay:FILE|NAME or live", src)
 }
