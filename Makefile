@@ -39,6 +39,13 @@ lint:
 golden:
 	$(GO) test ./tui/... ./snapshots/... ./cmd/... -update
 
+# 100 concurrent SSH sessions on loopback for 60 s; prints CPU, memory and bytes/s.
+LOAD_SESSIONS ?= 100
+LOAD_SECONDS  ?= 60
+loadtest:
+	SELLOFF_LOADTEST=1 SELLOFF_LOAD_SESSIONS=$(LOAD_SESSIONS) SELLOFF_LOAD_SECONDS=$(LOAD_SECONDS) \
+	  $(GO) test -run '^TestLoad$$' -v -count=1 -timeout 15m ./cmd/selloff/internal/server/
+
 snapshot:
 	$(GO) test ./snapshots/deepseek -run TestEmbeddedSnapshotUpToDate -count=1 -update-snapshot
 
