@@ -18,7 +18,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
-	zone "github.com/lrstanley/bubblezone"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/tui/common"
@@ -55,7 +54,6 @@ type Model struct {
 	control feeds.Controller
 	nowFn   func() time.Time
 	logger  *log.Logger
-	zones   *zone.Manager
 
 	keys KeyMap
 	help help.Model
@@ -89,10 +87,10 @@ type Model struct {
 
 // New builds the dashboard.
 func New(d Deps) Model {
-	return newModel(d, true)
+	return newModel(d)
 }
 
-func newModel(d Deps, mouse bool) Model {
+func newModel(d Deps) Model {
 	r := d.Renderer
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
@@ -157,24 +155,18 @@ func newModel(d Deps, mouse bool) Model {
 		status:    statusbar.New(c),
 		panes:     newPanes(c),
 	}
-	if mouse {
-		m.zones = zone.New()
-		m.watch.SetZones(m.zones, "wl:")
-	}
 	m.watch.Focus()
 	m.syncKeys()
 	m.relayout()
 	return m
 }
 
-// Close stops the mouse-zone worker goroutine (one per program). Every copy
-// of the model shares it, so `m := tui.New(d); defer m.Close()` is enough;
-// quitting with q or ctrl+c closes it too. Close is idempotent.
-func (m Model) Close() {
-	if m.zones != nil {
-		m.zones.Close()
-	}
-}
+// Close releases what the model holds outside itself. Mouse clicks are
+// hit-tested against the layout (the watchlist sits at the top-left
+// corner), so there is no zone worker goroutine any more and Close has
+// nothing to stop; it stays so callers need not change, and it is
+// idempotent.
+func (m Model) Close() {}
 
 // Messages.
 
@@ -277,10 +269,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.handleKey(msg)
 		cmds = append(cmds, cmd)
 	case tea.MouseMsg:
-		before := m.watch.Selected()
-		m.watch, _ = m.watch.Update(msg)
-		if m.watch.Selected() != before {
-			m.syncSelection()
+		// The watchlist is drawn at the top-left corner, so terminal
+		// coordinates are its own.
+		if m.lay.visible(paneWatchlist) && !m.watch.Filtering() {
+			before := m.watch.Selected()
+			m.watch, _ = m.watch.Update(msg)
+			if m.watch.Selected() != before {
+				m.syncSelection()
+			}
 		}
 	default:
 		var cmd tea.Cmd

@@ -45,7 +45,7 @@ func (f *fakeController) last() (feeds.Command, int) {
 var fixedNow = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 
 // newTestModel builds a dashboard with an Ascii renderer, a fixed clock, no
-// update channel (messages are fed by hand) and mouse zones off.
+// update channel (messages are fed by hand).
 func newTestModel(t testing.TB, w, h int, ctrl feeds.Controller, g common.Glyphs) Model {
 	t.Helper()
 	return newModel(Deps{
@@ -55,7 +55,7 @@ func newTestModel(t testing.TB, w, h int, ctrl feeds.Controller, g common.Glyphs
 		Width:    w,
 		Height:   h,
 		Glyphs:   g,
-	}, false)
+	})
 }
 
 // step runs one message through Update and then every Cmd it returns that
@@ -451,7 +451,7 @@ func TestFeedEndedKeepsRunning(t *testing.T) {
 	ch := make(chan feeds.Update, 1)
 	ch <- replayUpdate(t, "2025-01-27 16:00", 1)
 	close(ch)
-	m := newModel(Deps{Renderer: asciiRenderer(), Updates: ch, Now: func() time.Time { return fixedNow }, Width: 160, Height: 45}, false)
+	m := newModel(Deps{Renderer: asciiRenderer(), Updates: ch, Now: func() time.Time { return fixedNow }, Width: 160, Height: 45})
 	msg := m.Init()()
 	m, cmd := step(t, m, msg)
 	msg = cmd()

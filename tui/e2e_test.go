@@ -87,7 +87,7 @@ func BenchmarkBytesPerSecond(b *testing.B) {
 				r := lipgloss.NewRenderer(io.Discard)
 				r.SetColorProfile(prof.p) // what cmd does for --color always; auto-detection sees no TTY here
 				r.SetHasDarkBackground(true)
-				m := newModel(Deps{Renderer: r, Now: func() time.Time { return fixedNow }, Width: 160, Height: 45}, false)
+				m := newModel(Deps{Renderer: r, Now: func() time.Time { return fixedNow }, Width: 160, Height: 45})
 				cw := &countingWriter{}
 				p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(cw), tea.WithoutSignalHandler())
 				done := make(chan struct{})

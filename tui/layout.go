@@ -169,14 +169,6 @@ func (m Model) helpView() string {
 
 // View implements tea.Model.
 func (m Model) View() string {
-	out := m.view()
-	if m.zones != nil {
-		out = m.zones.Scan(out)
-	}
-	return out
-}
-
-func (m Model) view() string {
 	W, H := m.width, m.height
 	if W <= 0 || H <= 0 {
 		return ""

@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	zone "github.com/lrstanley/bubblezone"
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/tui/common"
@@ -82,9 +81,7 @@ type Model struct {
 	selected string // symbol under the cursor, kept across rebuilds
 	offset   int    // first visible row
 
-	cols  []column
-	zones *zone.Manager
-	zpre  string
+	cols []column
 }
 
 // New returns an empty watchlist.
@@ -100,10 +97,6 @@ func New(c common.Common) Model {
 	ti.CharLimit = 24
 	return Model{Keys: DefaultKeyMap(), c: c, filter: ti}
 }
-
-// SetZones gives the pane the program's zone manager for mouse hit tests
-// (nil disables mouse zones).
-func (m *Model) SetZones(z *zone.Manager, prefix string) { m.zones, m.zpre = z, prefix }
 
 // SetSize sets the outer size of the pane (border included).
 func (m *Model) SetSize(w, h int) {
@@ -259,11 +252,11 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// handleMouse takes mouse events in pane coordinates (the root places the
+// pane at the terminal's top-left corner): the wheel moves the selection,
+// a click selects the row under it.
 func (m *Model) handleMouse(msg tea.MouseMsg) {
-	if m.zones == nil {
-		return
-	}
-	if z := m.zones.Get(m.zpre + "pane"); z == nil || !z.InBounds(msg) {
+	if msg.X < 0 || msg.Y < 0 || msg.X >= m.width || msg.Y >= m.height {
 		return
 	}
 	switch {
@@ -272,20 +265,29 @@ func (m *Model) handleMouse(msg tea.MouseMsg) {
 	case msg.Button == tea.MouseButtonWheelDown && msg.Action == tea.MouseActionPress:
 		m.move(1)
 	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease:
-		for i := m.offset; i < len(m.rows) && i < m.offset+m.bodyHeight(); i++ {
-			if m.rows[i].header {
-				continue
-			}
-			if z := m.zones.Get(m.rowZone(i)); z != nil && z.InBounds(msg) {
-				m.setCursor(i)
-				return
-			}
+		if i := m.RowAt(msg.Y); i >= 0 {
+			m.setCursor(i)
 		}
 	}
 }
 
-func (m Model) rowZone(i int) string {
-	return m.zpre + "row:" + m.frame.Symbols[m.rows[i].sym].Symbol
+// RowAt maps a pane row y (0 is the top border) to the index of the symbol
+// row drawn there, or -1 for the border, the title, the column header, a
+// group header or blank space. It mirrors View's layout.
+func (m Model) RowAt(y int) int {
+	if m.frame == nil || y < 0 || y >= m.height {
+		return -1
+	}
+	top := m.c.Styles.Pane.GetBorderTopSize()
+	k := y - top - 2 // title and column header
+	if k < 0 || k >= m.bodyHeight() {
+		return -1
+	}
+	i := m.offset + k
+	if i >= len(m.rows) || m.rows[i].header {
+		return -1
+	}
+	return i
 }
 
 // move moves the cursor by n symbol rows (skipping group headers).
@@ -517,9 +519,6 @@ func (m Model) View() string {
 			} else {
 				line = " " + line
 			}
-			if m.zones != nil {
-				line = m.zones.Mark(m.rowZone(i), line)
-			}
 		}
 		lines = append(lines, line)
 		body--
@@ -534,11 +533,7 @@ func (m Model) View() string {
 	if m.focused {
 		pane = st.PaneFocused
 	}
-	out := box(m.c.Styles.R.NewStyle(), pane, lines, iw, m.c.Glyphs)
-	if m.zones != nil {
-		out = m.zones.Mark(m.zpre+"pane", out)
-	}
-	return out
+	return box(m.c.Styles.R.NewStyle(), pane, lines, iw, m.c.Glyphs)
 }
 
 // Border is pane's border, or a plain ASCII one for the ascii glyph set.

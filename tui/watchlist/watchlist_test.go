@@ -204,3 +204,38 @@ func TestScrollKeepsCursorVisible(t *testing.T) {
 		t.Fatalf("selected %s", m.Selected())
 	}
 }
+
+// TestRowAtMatchesView: for every pane row, RowAt names the symbol drawn
+// on it (or -1 for borders, title, header, group rows and blanks), also
+// after scrolling.
+func TestRowAtMatchesView(t *testing.T) {
+	for _, h := range []int{4, 6, 9, 20} {
+		m := newList(t, common.GlyphsBraille, 100, h)
+		for step := 0; step < 5; step++ {
+			lines := strings.Split(m.View(), "\n")
+			for y := -1; y <= h; y++ {
+				i := m.RowAt(y)
+				if y < 0 || y >= h {
+					if i != -1 {
+						t.Fatalf("h=%d y=%d outside: %d", h, y, i)
+					}
+					continue
+				}
+				var drawn string
+				for _, s := range m.frame.Symbols {
+					if strings.Contains(lines[y], " "+s.Symbol+" ") || strings.Contains(lines[y], "▸"+s.Symbol+" ") {
+						drawn = s.Symbol
+					}
+				}
+				got := ""
+				if i >= 0 {
+					got = m.frame.Symbols[m.rows[i].sym].Symbol
+				}
+				if got != drawn {
+					t.Fatalf("h=%d offset=%d y=%d: RowAt says %q, the view draws %q:\n%s", h, m.offset, y, got, drawn, m.View())
+				}
+			}
+			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+		}
+	}
+}
