@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -79,6 +80,8 @@ type Live struct {
 	health    feeds.Health
 	interval  time.Duration
 	fails     int
+	last      pollResult
+	backErrs  []string
 	seq       uint64
 	stats     LiveStats
 }
@@ -253,8 +256,9 @@ func (l *Live) onBackend(st Status) {
 	l.publishLocked()
 }
 
-// Poll does one poll (the first good one also sets up the session and the
-// backfill), publishes, and returns how long to wait before the next.
+// Poll does one poll, publishes, and returns how long to wait before the
+// next. The first poll that returns quotes also sets up the session and
+// then backfills the 1-minute charts (publishing before and after).
 func (l *Live) Poll(ctx context.Context) time.Duration {
 	set, err := l.c.Quotes(ctx, l.syms)
 	if ctx.Err() != nil {
@@ -264,22 +268,16 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 	l.mu.Lock()
 	l.stats.Polls++
 	l.stats.Requests += set.Requests
-	needStart := !l.started && len(set.Quotes) > 0
-	l.mu.Unlock()
-
-	var backfill []snapshots.Record
-	var backErrs []string
-	if needStart {
-		backfill, backErrs = l.setup(ctx, set, now)
-		if ctx.Err() != nil {
-			return 0
+	backfill := false
+	if !l.started && len(set.Quotes) > 0 {
+		l.setupLocked(set, now)
+		backfill = !l.opt.NoBackfill
+		if !backfill {
+			l.openRecorderLocked(now)
 		}
 	}
-
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if len(set.Quotes) > 0 {
-		l.applyLocked(set, now, backfill)
+		l.applyLocked(set, now)
 	}
 	// interval: slow when every answered symbol says the market is closed
 	if len(set.Quotes) > 0 {
@@ -292,44 +290,72 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 				open = true
 			}
 		}
-		closed = closed && !open
 		l.interval = l.opt.Interval
-		if closed {
+		if closed && !open {
 			l.interval = l.opt.ClosedInterval
 		}
 	}
-	wait := l.interval
-	h := feeds.Health{State: feeds.HealthOK, Skipped: l.health.Skipped}
 	if err != nil {
 		l.stats.Failed++
 		l.fails++
-		h.LastErr, h.ErrAt = err.Error(), now
+	} else {
+		l.fails = 0
+	}
+	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, at: now}
+	wait := l.setHealthLocked(backfill)
+	l.publishLocked()
+	l.mu.Unlock()
+
+	if backfill {
+		l.backfill(ctx, set, now)
+	}
+	return wait
+}
+
+// pollResult is what the last poll gave, for the health line.
+type pollResult struct {
+	err     error
+	got     int
+	missing []string
+	at      time.Time
+}
+
+// setHealthLocked sets the health from the last poll and returns the wait
+// before the next one.
+func (l *Live) setHealthLocked(loading bool) time.Duration {
+	p := l.last
+	wait := l.interval
+	h := feeds.Health{State: feeds.HealthOK, Skipped: l.health.Skipped}
+	if err := p.err; err != nil {
+		h.LastErr, h.ErrAt = err.Error(), p.at
 		h.State = feeds.HealthRetrying
 		var e *Error
-		if errors.As(err, &e) && e.Kind == KindRateLimited && e.RetryAt.After(now) {
-			wait = e.RetryAt.Sub(now)
+		if errors.As(err, &e) && e.Kind == KindRateLimited && e.RetryAt.After(p.at) {
+			wait = e.RetryAt.Sub(p.at)
 		} else if (IsKind(err, KindNetwork) || IsKind(err, KindTimeout) || IsKind(err, KindServer)) && l.fails >= l.opt.OfflineAfter {
 			h.State = feeds.HealthOffline
 		}
-		h.RetryAt = now.Add(wait)
-		if len(set.Quotes) > 0 {
-			h.Detail = fmt.Sprintf("%d of %d symbols updated", len(set.Quotes), len(l.syms))
+		h.RetryAt = p.at.Add(wait)
+		if p.got > 0 {
+			h.Detail = fmt.Sprintf("%d of %d symbols updated", p.got, len(l.syms))
 		} else {
 			h.Detail = "showing the last good values"
 		}
 	} else {
-		l.fails = 0
 		var parts []string
 		if l.interval == l.opt.ClosedInterval && l.interval != l.opt.Interval {
 			parts = append(parts, fmt.Sprintf("market closed; polling every %s", l.interval))
 		}
-		if len(set.Missing) > 0 {
+		if len(p.missing) > 0 {
 			h.State = feeds.HealthDegraded
-			parts = append(parts, fmt.Sprintf("no quote for %s", strings.Join(set.Missing, ", ")))
+			parts = append(parts, fmt.Sprintf("no quote for %s", strings.Join(p.missing, ", ")))
 		}
-		if len(backErrs) > 0 {
+		if len(l.backErrs) > 0 {
 			h.State = feeds.HealthDegraded
-			parts = append(parts, "backfill: "+strings.Join(backErrs, "; "))
+			parts = append(parts, "backfill: "+strings.Join(l.backErrs, "; "))
+		}
+		if loading {
+			parts = append(parts, "loading today's 1-minute charts")
 		}
 		h.Detail = strings.Join(parts, "; ")
 	}
@@ -338,7 +364,6 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 		h.LastErr = "recording stopped: " + l.recErr.Error()
 	}
 	l.health = h
-	l.publishLocked()
 	return wait
 }
 
@@ -384,65 +409,30 @@ func sessionFor(set QuoteSet, now time.Time) (date time.Time, prev map[string]fl
 	return date, prev
 }
 
-// setup runs once, after the first poll that returned quotes: it fixes the
-// symbols' kinds, names and shares, the session, and backfills each symbol's
-// 1-minute bars of that session from the v8 chart. Network calls run
-// without the lock.
-func (l *Live) setup(ctx context.Context, set QuoteSet, now time.Time) ([]snapshots.Record, []string) {
+// setupLocked runs once, on the first poll that returned quotes: it fixes
+// the symbols' kinds, names and shares and the session, and seeds each
+// symbol with its official last regular price at its trade time (after the
+// close that is the closing price; in the morning, the previous close).
+func (l *Live) setupLocked(set QuoteSet, now time.Time) {
 	date, prev := sessionFor(set, now)
 	loc := snapshots.Location()
 	y, m, d := date.Date()
-	sess := snapshots.Session{
+	l.session = snapshots.Session{
 		Date:      date.Format(time.DateOnly),
 		Open:      time.Date(y, m, d, 9, 30, 0, 0, loc),
 		Close:     time.Date(y, m, d, 16, 0, 0, 0, loc),
 		PrevClose: prev,
 	}
-	var recs []snapshots.Record
-	var errs []string
-	backMin := map[string]time.Time{}
-	if !l.opt.NoBackfill {
-		start := time.Date(y, m, d, 4, 0, 0, 0, loc)
-		end := time.Date(y, m, d, 20, 0, 0, 0, loc)
-		if now.Before(end) {
-			end = now
-		}
-		for _, sym := range l.syms {
-			if !end.After(start) {
-				break
-			}
-			q, ok := set.Quotes[sym]
-			if !ok {
-				continue
-			}
-			l.mu.Lock()
-			l.stats.Charts++
-			l.mu.Unlock()
-			ch, err := l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("%s: %v", sym, err))
-				if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
-					break // never hammer
-				}
-				continue
-			}
-			if r := ch.Meta.Regular; !r[0].IsZero() && r[0].In(loc).Format(time.DateOnly) == sess.Date && r[1].After(r[0]) {
-				sess.Open, sess.Close = r[0], r[1]
-			}
-			if _, ok := sess.PrevClose[sym]; !ok && ch.Meta.PrevClose > 0 {
-				sess.PrevClose[sym] = ch.Meta.PrevClose
-			}
-			for _, b := range ch.Bars {
-				if b.Time.After(now) {
-					continue
-				}
-				recs = append(recs, snapshots.BarRecord(b))
-				backMin[sym] = b.Time
-			}
-		}
+	l.fillSymbolsLocked(set, now)
+	ds, err := l.newDataset()
+	if err != nil { // cannot happen: the symbols were checked in NewLive
+		l.backErrs = append(l.backErrs, err.Error())
+		return
 	}
-	// The official last regular price at its trade time: after the close it
-	// is the closing price, in the morning it is the previous close.
+	ds.AddSession(l.session)
+	l.ds = ds
+	l.started = true
+	var recs []snapshots.Record
 	for _, sym := range l.syms {
 		q, ok := set.Quotes[sym]
 		if !ok || !q.HasPrice || q.Time.IsZero() {
@@ -454,31 +444,89 @@ func (l *Live) setup(ctx context.Context, set QuoteSet, now time.Time) ([]snapsh
 		}
 		recs = append(recs, snapshots.QuoteRecord(snapshots.Quote{Time: t, Symbol: sym, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}))
 	}
-	sortRecords(recs)
+	l.appendLocked(recs, now)
+}
 
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fillSymbolsLocked(set, now)
-	l.session = sess
-	l.backMin = backMin
-	ds, err := l.newDataset()
-	if err != nil {
-		errs = append(errs, err.Error())
-		return nil, errs
+// openRecorderLocked starts the recording (once the session is final).
+func (l *Live) openRecorderLocked(now time.Time) {
+	if l.opt.Record == nil || l.recording || l.recErr != nil {
+		return
 	}
-	ds.AddSession(sess)
-	l.ds = ds
-	l.started = true
-	if l.opt.Record != nil {
-		h := l.headerLocked(now)
-		rec, err := l.opt.Record(h)
+	rec, err := l.opt.Record(l.headerLocked(now))
+	if err != nil {
+		l.recErr = err
+		return
+	}
+	l.rec, l.recording = rec, true
+	l.flushLocked(now.Truncate(time.Minute))
+}
+
+// backfill loads each symbol's 1-minute bars of the session from the v8
+// chart (network calls without the lock), then appends them, opens the
+// recorder and publishes.
+func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
+	l.mu.Lock()
+	sess := l.session
+	sess.PrevClose = maps.Clone(sess.PrevClose)
+	l.mu.Unlock()
+	loc := snapshots.Location()
+	day, _ := time.ParseInLocation(time.DateOnly, sess.Date, loc)
+	y, m, d := day.Date()
+	start := time.Date(y, m, d, 4, 0, 0, 0, loc)
+	end := time.Date(y, m, d, 20, 0, 0, 0, loc)
+	if now.Before(end) {
+		end = now
+	}
+	var recs []snapshots.Record
+	var errs []string
+	backMin := map[string]time.Time{}
+	changed := false
+	for _, sym := range l.syms {
+		q, ok := set.Quotes[sym]
+		if !ok || !end.After(start) {
+			continue
+		}
+		l.mu.Lock()
+		l.stats.Charts++
+		l.mu.Unlock()
+		ch, err := l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
 		if err != nil {
-			l.recErr = err
-		} else {
-			l.rec, l.recording = rec, true
+			errs = append(errs, fmt.Sprintf("%s: %v", sym, err))
+			if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
+				break // never hammer
+			}
+			continue
+		}
+		if r := ch.Meta.Regular; !r[0].IsZero() && r[0].In(loc).Format(time.DateOnly) == sess.Date && r[1].After(r[0]) &&
+			(!r[0].Equal(sess.Open) || !r[1].Equal(sess.Close)) {
+			sess.Open, sess.Close, changed = r[0], r[1], true
+		}
+		if _, ok := sess.PrevClose[sym]; !ok && ch.Meta.PrevClose > 0 {
+			sess.PrevClose[sym], changed = ch.Meta.PrevClose, true
+		}
+		for _, b := range ch.Bars {
+			if b.Time.After(now) {
+				continue
+			}
+			recs = append(recs, snapshots.BarRecord(b))
+			backMin[sym] = b.Time
 		}
 	}
-	return recs, errs
+	if ctx.Err() != nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if changed {
+		l.session = sess
+		l.ds.AddSession(sess)
+	}
+	maps.Copy(l.backMin, backMin)
+	l.backErrs = errs
+	l.appendLocked(recs, now)
+	l.openRecorderLocked(now)
+	l.setHealthLocked(false)
+	l.publishLocked()
 }
 
 // fillSymbolsLocked completes the configured symbols with what Yahoo says.
@@ -549,32 +597,34 @@ func (l *Live) quoteRecordLocked(q Quote, now time.Time) (snapshots.Quote, bool)
 }
 
 // applyLocked appends what a poll learned to the dataset and the recorder.
-func (l *Live) applyLocked(set QuoteSet, now time.Time, backfill []snapshots.Record) {
-	recs := backfill
-	if l.started {
-		l.maybeRollLocked(set, now)
-		for _, sym := range l.syms {
-			q, ok := set.Quotes[sym]
-			if !ok {
-				continue
-			}
-			l.lastSeen[sym] = now
-			r, ok := l.quoteRecordLocked(q, now)
-			if !ok {
-				continue
-			}
-			if recs2, built := l.aggregateLocked(r); built {
-				recs = append(recs, recs2...)
-			}
-			prev, had := l.lastApp[sym]
-			if had && prev.Price == r.Price && prev.Volume == r.Volume && prev.State == r.State {
-				continue // nothing new
-			}
-			l.lastApp[sym] = r
-			recs = append(recs, snapshots.QuoteRecord(r))
+func (l *Live) applyLocked(set QuoteSet, now time.Time) {
+	l.maybeRollLocked(set, now)
+	var recs []snapshots.Record
+	for _, sym := range l.syms {
+		q, ok := set.Quotes[sym]
+		if !ok {
+			continue
 		}
-		recs = append(recs, l.closeMinutesLocked(now)...)
+		l.lastSeen[sym] = now
+		r, ok := l.quoteRecordLocked(q, now)
+		if !ok {
+			continue
+		}
+		recs = append(recs, l.aggregateLocked(r)...)
+		prev, had := l.lastApp[sym]
+		if had && prev.Price == r.Price && prev.Volume == r.Volume && prev.State == r.State {
+			continue // nothing new
+		}
+		l.lastApp[sym] = r
+		recs = append(recs, snapshots.QuoteRecord(r))
 	}
+	recs = append(recs, l.closeMinutesLocked(now)...)
+	l.appendLocked(recs, now)
+}
+
+// appendLocked adds records to the dataset and queues them for the
+// recorder (written in time order, see flushLocked).
+func (l *Live) appendLocked(recs []snapshots.Record, now time.Time) {
 	if len(recs) == 0 {
 		return
 	}
@@ -583,7 +633,7 @@ func (l *Live) applyLocked(set QuoteSet, now time.Time, backfill []snapshots.Rec
 		l.health.LastErr = err.Error()
 	}
 	l.stats.Appended += len(recs)
-	if l.recording {
+	if l.opt.Record != nil && l.recErr == nil {
 		l.buf = append(l.buf, recs...)
 		l.flushLocked(now.Truncate(time.Minute))
 	}
@@ -606,7 +656,7 @@ func (l *Live) maybeRollLocked(set QuoteSet, now time.Time) {
 
 // aggregateLocked folds a polled price into its symbol's 1-minute bar and
 // returns the bar of a minute that just ended.
-func (l *Live) aggregateLocked(r snapshots.Quote) ([]snapshots.Record, bool) {
+func (l *Live) aggregateLocked(r snapshots.Quote) []snapshots.Record {
 	m := r.Time.Truncate(time.Minute)
 	a := l.agg[r.Symbol]
 	var out []snapshots.Record
@@ -615,20 +665,18 @@ func (l *Live) aggregateLocked(r snapshots.Quote) ([]snapshots.Record, bool) {
 			out = append(out, snapshots.BarRecord(b))
 		}
 		v := a.v1
-		a = nil
-		delete(l.agg, r.Symbol)
 		l.agg[r.Symbol] = &minuteAgg{min: m, o: r.Price, h: r.Price, l: r.Price, c: r.Price, v0: v, v1: r.Volume}
-		return out, len(out) > 0
+		return out
 	}
 	if a == nil {
 		l.agg[r.Symbol] = &minuteAgg{min: m, o: r.Price, h: r.Price, l: r.Price, c: r.Price, v0: r.Volume, v1: r.Volume}
-		return nil, false
+		return nil
 	}
 	a.h = max(a.h, r.Price)
 	a.l = min(a.l, r.Price)
 	a.c = r.Price
 	a.v1 = r.Volume
-	return nil, false
+	return nil
 }
 
 // closeMinutesLocked ends the bars of minutes before now's minute for

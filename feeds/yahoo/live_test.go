@@ -74,7 +74,9 @@ func TestLiveEndToEnd(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- l.Run(fx.ctx) }()
 
-	u := next(t, sub, func(u feeds.Update) bool { return u.Health.State == feeds.HealthDegraded })
+	u := next(t, sub, func(u feeds.Update) bool {
+		return u.Health.State == feeds.HealthDegraded && !strings.Contains(u.Health.Detail, "loading")
+	})
 	f := u.Frame
 	nv := quoteOf(t, f, "NVDA")
 	if !nv.HasPrice || nv.Price != 118.42 || nv.PrevClose != 142.62 || nv.Stale || nv.Source != "yahoo" {
