@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/selloff/selloff/snapshots"
 )
 
 // runCLI runs the command line in-process and returns exit code and output.
@@ -124,5 +126,39 @@ func TestRenderAtCloseShowsNvidiasLoss(t *testing.T) {
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	if len(lines) > 45 {
 		t.Errorf("frame has %d lines, want at most 45", len(lines))
+	}
+}
+
+// A snapshot cut mid-line (a recorder killed) still renders what it holds
+// and says a record was skipped; validate reports the cut with its line.
+func TestTruncatedSnapshotStillReplays(t *testing.T) {
+	dir := t.TempDir()
+	src, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := filepath.Join(dir, "full.jsonl")
+	if err := snapshots.SaveSnapshot(full, src, snapshots.WriteOptions{FlushEvery: -1}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(full)
+	cut := filepath.Join(dir, "cut.jsonl")
+	// Keep two thirds of the file, ending inside a line.
+	n := len(data) * 2 / 3
+	for data[n-1] == '\n' {
+		n--
+	}
+	os.WriteFile(cut, data[:n], 0o644)
+
+	code, out, errs := runCLI(t, "render", cut, "--at", "2025-01-27T10:00", "--color", "never")
+	if code != exitOK {
+		t.Fatalf("render of a cut file: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "1 bad record skipped") {
+		t.Errorf("the frame does not say a record was skipped:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "snapshot", "validate", cut)
+	if code != exitFail || !strings.Contains(out, "truncated") || !strings.Contains(out, cut+":") {
+		t.Fatalf("validate of a cut file: exit %d:\n%s", code, out)
 	}
 }

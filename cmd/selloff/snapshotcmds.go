@@ -22,6 +22,14 @@ func loadSnapshot(nameOrPath string, strict bool) (*snapshots.Snapshot, error) {
 	}
 	s, err := snapshots.Load(nameOrPath, snapshots.ReadOptions{Strict: strict})
 	if err != nil {
+		// A file cut short (a recorder killed mid-write) still replays what
+		// it holds in lenient mode; the cut is counted with the skipped
+		// lines, so the status bar says the data is incomplete.
+		var te *snapshots.TruncatedError
+		if !strict && s != nil && errors.As(err, &te) {
+			s.Problems = append(s.Problems, snapshots.Problem{File: nameOrPath, Line: te.Line, Reason: err.Error()})
+			return s, nil
+		}
 		return nil, err
 	}
 	return s, nil
@@ -102,15 +110,18 @@ type readCloser interface {
 	Close() error
 }
 
+// openSnapshot opens an embedded snapshot by exact name, else a file, the
+// same order snapshots.Load uses.
 func openSnapshot(nameOrPath string) (readCloser, string, error) {
-	if f, err := os.Open(nameOrPath); err == nil {
-		return f, nameOrPath, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, "", err
+	if rc, err := snapshots.OpenEmbedded(nameOrPath); err == nil {
+		return rc, nameOrPath, nil
 	}
-	rc, err := snapshots.OpenEmbedded(nameOrPath)
-	if err != nil {
+	f, err := os.Open(nameOrPath)
+	if errors.Is(err, os.ErrNotExist) {
 		return nil, "", fmt.Errorf("%s: no such file or embedded snapshot (embedded: %s)", nameOrPath, strings.Join(snapshots.Embedded(), ", "))
 	}
-	return rc, nameOrPath, nil
+	if err != nil {
+		return nil, "", err
+	}
+	return f, nameOrPath, nil
 }
