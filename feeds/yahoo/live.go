@@ -21,6 +21,9 @@ const (
 	DefaultInterval       = 5 * time.Second
 	DefaultClosedInterval = time.Minute
 	DefaultOfflineAfter   = 3
+	// MinInterval is the shortest poll interval accepted: Yahoo rate-limits
+	// clients that ask faster.
+	MinInterval = time.Second
 	// StaleIntervals is how many poll intervals a quote may age before it
 	// is marked stale.
 	StaleIntervals = 3
@@ -121,9 +124,11 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 	if opt.Interval <= 0 {
 		opt.Interval = DefaultInterval
 	}
+	opt.Interval = max(opt.Interval, MinInterval)
 	if opt.ClosedInterval <= 0 {
 		opt.ClosedInterval = DefaultClosedInterval
 	}
+	opt.ClosedInterval = max(opt.ClosedInterval, opt.Interval)
 	if opt.OfflineAfter <= 0 {
 		opt.OfflineAfter = DefaultOfflineAfter
 	}

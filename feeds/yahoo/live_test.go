@@ -373,3 +373,35 @@ func TestNewLiveErrors(t *testing.T) {
 		t.Error("nil client accepted")
 	}
 }
+
+func TestLiveWeekendShowsLastSession(t *testing.T) {
+	fx := newFixture(t, Options{})
+	loc := snapshots.Location()
+	fri := func(h, m int) time.Time { return time.Date(2025, 1, 24, h, m, 0, 0, loc) }
+	var bars []fakeyahoo.Bar
+	for m := 0; m < 390; m++ {
+		p := 147.0 - float64(m)*0.01
+		bars = append(bars, fakeyahoo.Bar{Time: fri(9, 30).Add(time.Duration(m) * time.Minute), Open: p, High: p, Low: p, Close: p, Volume: 10})
+	}
+	fx.fake.SetChart("NVDA", fakeyahoo.Chart{PrevClose: 147.22, Bars: bars})
+	fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "NVDA", Price: 142.62, PrevClose: 147.22, State: "CLOSED", Shares: 24490000000, Time: fri(16, 0)})
+	fx.clock.Advance(-t0.Sub(time.Date(2025, 1, 25, 12, 0, 0, 0, loc))) // Saturday noon
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	if w := l.Poll(fx.ctx); w != DefaultClosedInterval {
+		t.Errorf("wait %s", w)
+	}
+	u, _ := l.hub.Latest()
+	q := quoteOf(t, u.Frame, "NVDA")
+	if q.State != snapshots.StateClosed || !q.HasPrice || q.Price != 142.62 || q.PrevClose != 147.22 || q.HasExt {
+		t.Fatalf("weekend quote %+v", q)
+	}
+	if n := len(u.Frame.Intraday[0]); n != 390 {
+		t.Errorf("Friday's bars: %d", n)
+	}
+	if sess, ok := u.Frame.CurrentSession(); !ok || sess.Date != "2025-01-24" {
+		t.Errorf("session %+v", sess)
+	}
+	if !strings.Contains(u.Health.Detail, "market closed") {
+		t.Errorf("detail %q", u.Health.Detail)
+	}
+}
