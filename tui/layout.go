@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -175,8 +176,7 @@ func (m Model) View() string {
 	}
 	l := m.lay
 	if l.kind == kindTooSmall {
-		msg := m.c.Styles.R.NewStyle().Width(W).Render(tooSmall(l.needW, l.needH))
-		return clipLines(msg, W, H)
+		return m.c.Styles.Warn.Render(tooSmallView(l.needW, l.needH, W, H))
 	}
 	var parts []string
 	if !l.helpOnly && l.mainH > 0 {
@@ -292,4 +292,39 @@ func clipLines(s string, w, h int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// tooSmallView centres the first form of "terminal too small (need WxH)"
+// that fits a w x h terminal: on one line, broken between words, then
+// shorter ("need WxH") down to "!".
+func tooSmallView(needW, needH, w, h int) string {
+	size := strconv.Itoa(needW) + "x" + strconv.Itoa(needH)
+	forms := [][]string{
+		{tooSmall(needW, needH)},
+		{"terminal too small", "(need " + size + ")"},
+		{"terminal", "too small", "(need " + size + ")"},
+		{"terminal", "too small", "(need", size + ")"},
+		{"too small", "need " + size},
+		{"need " + size},
+		{size},
+		{"!"},
+	}
+	for _, lines := range forms {
+		ok := len(lines) <= h
+		for _, ln := range lines {
+			ok = ok && ansi.StringWidth(ln) <= w
+		}
+		if !ok {
+			continue
+		}
+		out := make([]string, 0, h)
+		for range (h - len(lines)) / 2 {
+			out = append(out, "")
+		}
+		for _, ln := range lines {
+			out = append(out, strings.Repeat(" ", (w-ansi.StringWidth(ln))/2)+ln)
+		}
+		return strings.Join(out, "\n")
+	}
+	return ""
 }

@@ -48,3 +48,21 @@ func TestFullLayoutUsesSpace(t *testing.T) {
 		}
 	}
 }
+
+// Below the smallest layout the dashboard says so, as fully as the
+// terminal allows: all of it at 10x4 (between words), "!" in one cell.
+func TestTooSmallSays(t *testing.T) {
+	u := replayUpdate(t, "2025-01-27 14:50", 1)
+	for _, sz := range [][2]int{{10, 4}, {20, 5}, {29, 30}, {200, 6}} {
+		v := Render(u, sz[0], sz[1], asciiRenderer(), common.GlyphsBraille)
+		if got := strings.Join(strings.Fields(v), " "); got != "terminal too small (need 30x7)" {
+			t.Errorf("%dx%d: %q", sz[0], sz[1], v)
+		}
+	}
+	if v := Render(u, 1, 1, asciiRenderer(), common.GlyphsBraille); v != "!" {
+		t.Errorf("1x1: %q", v)
+	}
+	if v := Render(u, 9, 2, asciiRenderer(), common.GlyphsBraille); strings.Join(strings.Fields(v), " ") != "too small need 30x7" {
+		t.Errorf("9x2: %q", v)
+	}
+}

@@ -37,6 +37,7 @@ type Model struct {
 	pinned  string // rendered pinned total
 	content string // rendered items, one cycle (ends with wrapGap)
 	cw      int    // width of content
+	ends    []int  // cell offset in content where each item ends
 }
 
 // New returns an empty strip.
@@ -82,7 +83,7 @@ func PrevSessionDay(f *market.Frame) string {
 func (m *Model) build() {
 	st := m.c.Styles
 	g := m.c.Glyphs
-	m.pinned, m.content, m.cw = "", "", 0
+	m.pinned, m.content, m.cw, m.ends = "", "", 0, m.ends[:0]
 	f := m.frame
 	if f == nil {
 		return
@@ -115,6 +116,7 @@ func (m *Model) build() {
 		sb.WriteString(st.Bold.Render(it.Symbol))
 		sb.WriteString(" ")
 		sb.WriteString(s.Render(common.Arrow(it.Delta, g) + " " + common.Text(common.Dollars(it.Delta), g)))
+		m.ends = append(m.ends, lipgloss.Width(sb.String()))
 	}
 	if len(items) > 0 {
 		sb.WriteString(wrapGap)
@@ -153,6 +155,20 @@ func (m Model) View() string {
 	// Everything fits (without the wrap gap): no scrolling.
 	if m.cw-len(wrapGap) <= room {
 		return fit(left+m.content, w)
+	}
+	if m.offset == 0 {
+		// Not scrolled (yet): end at the last whole item rather than in
+		// the middle of a number.
+		end := 0
+		for _, e := range m.ends {
+			if e > room {
+				break
+			}
+			end = e
+		}
+		if end > 0 {
+			return fit(left+ansi.Cut(m.content, 0, end), w)
+		}
 	}
 	win := ansi.Cut(m.content+m.content, m.offset, m.offset+room)
 	return fit(left+win, w)
