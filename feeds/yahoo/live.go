@@ -79,6 +79,8 @@ type Live struct {
 	buf       []snapshots.Record   // records waiting for time order (see flushLocked)
 	rec       Recorder
 	recording bool
+	written   time.Time // time of the last record written
+	closeDone map[string]bool
 	recErr    error
 	health    feeds.Health
 	interval  time.Duration
@@ -98,6 +100,7 @@ type LiveStats struct {
 	Appended  int // records appended to the dataset
 	Recorded  int // records written to the recorder
 	BarsBuilt int // 1-minute bars built from polled quotes
+	Late      int // records too late for the file's time order (kept live only)
 }
 
 type minuteAgg struct {
@@ -134,12 +137,13 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 	}
 	l := &Live{
 		c: c, clock: clock, opt: opt, hub: feeds.NewHub(),
-		symbols:  slices.Clone(opt.Symbols),
-		lastSeen: map[string]time.Time{},
-		lastApp:  map[string]snapshots.Quote{},
-		agg:      map[string]*minuteAgg{},
-		backMin:  map[string]time.Time{},
-		interval: opt.Interval,
+		symbols:   slices.Clone(opt.Symbols),
+		lastSeen:  map[string]time.Time{},
+		lastApp:   map[string]snapshots.Quote{},
+		agg:       map[string]*minuteAgg{},
+		backMin:   map[string]time.Time{},
+		closeDone: map[string]bool{},
+		interval:  opt.Interval,
 	}
 	seen := map[string]bool{}
 	for _, s := range l.symbols {
@@ -447,6 +451,10 @@ func (l *Live) setupLocked(set QuoteSet, now time.Time) {
 		if t.After(now) {
 			t = now
 		}
+		if !t.Before(l.session.Close) && t.Before(l.session.Close.Add(10*time.Minute)) {
+			t = l.session.Close // the official close
+			l.closeDone[sym] = true
+		}
 		recs = append(recs, snapshots.QuoteRecord(snapshots.Quote{Time: t, Symbol: sym, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}))
 	}
 	l.appendLocked(recs, now)
@@ -583,22 +591,30 @@ func sharesOf(q Quote, asOf string) *snapshots.Shares {
 	return sh
 }
 
-// quoteRecord returns the record a polled quote adds, if it says anything
-// new: the regular price during the regular session, the pre/post price
-// outside it, nothing while closed.
-func (l *Live) quoteRecordLocked(q Quote, now time.Time) (snapshots.Quote, bool) {
+// quoteRecordsLocked returns the records a polled quote adds, if it says
+// anything new: the regular price during the regular session; after the
+// close, the official closing price once (at the close, so it counts as
+// the session's last regular price) and then the post-market price; the
+// pre-market price before the open; nothing while closed.
+func (l *Live) quoteRecordsLocked(q Quote, now time.Time) []snapshots.Quote {
 	sess := l.session
 	inRegular := !now.Before(sess.Open) && now.Before(sess.Close)
-	var r snapshots.Quote
-	switch {
-	case inRegular && q.HasPrice && q.State == snapshots.StateRegular:
-		r = snapshots.Quote{Time: now, Symbol: q.Symbol, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}
-	case !inRegular && q.HasExt && (q.ExtState == snapshots.StatePre || q.ExtState == snapshots.StatePost) && (q.State == snapshots.StatePre || q.State == snapshots.StatePost):
-		r = snapshots.Quote{Time: now, Symbol: q.Symbol, Price: q.ExtPrice, Volume: q.Volume, State: q.ExtState, Bid: q.Bid, Ask: q.Ask}
-	default:
-		return snapshots.Quote{}, false
+	if inRegular {
+		if q.HasPrice && q.State == snapshots.StateRegular {
+			return []snapshots.Quote{{Time: now, Symbol: q.Symbol, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}}
+		}
+		return nil
 	}
-	return r, true
+	var out []snapshots.Quote
+	if q.HasPrice && !now.Before(sess.Close) && !l.closeDone[q.Symbol] &&
+		!q.Time.Before(sess.Open) && !q.Time.After(sess.Close.Add(10*time.Minute)) && q.State != snapshots.StateRegular {
+		l.closeDone[q.Symbol] = true
+		out = append(out, snapshots.Quote{Time: sess.Close, Symbol: q.Symbol, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular})
+	}
+	if q.HasExt && (q.ExtState == snapshots.StatePre || q.ExtState == snapshots.StatePost) && (q.State == snapshots.StatePre || q.State == snapshots.StatePost) {
+		out = append(out, snapshots.Quote{Time: now, Symbol: q.Symbol, Price: q.ExtPrice, Volume: q.Volume, State: q.ExtState, Bid: q.Bid, Ask: q.Ask})
+	}
+	return out
 }
 
 // applyLocked appends what a poll learned to the dataset and the recorder.
@@ -611,17 +627,17 @@ func (l *Live) applyLocked(set QuoteSet, now time.Time) {
 			continue
 		}
 		l.lastSeen[sym] = now
-		r, ok := l.quoteRecordLocked(q, now)
-		if !ok {
-			continue
+		for _, r := range l.quoteRecordsLocked(q, now) {
+			if r.Time.Equal(now) { // the official close is not a polled price
+				recs = append(recs, l.aggregateLocked(r)...)
+			}
+			prev, had := l.lastApp[sym]
+			if had && prev.Price == r.Price && prev.Volume == r.Volume && prev.State == r.State {
+				continue // nothing new
+			}
+			l.lastApp[sym] = r
+			recs = append(recs, snapshots.QuoteRecord(r))
 		}
-		recs = append(recs, l.aggregateLocked(r)...)
-		prev, had := l.lastApp[sym]
-		if had && prev.Price == r.Price && prev.Volume == r.Volume && prev.State == r.State {
-			continue // nothing new
-		}
-		l.lastApp[sym] = r
-		recs = append(recs, snapshots.QuoteRecord(r))
 	}
 	recs = append(recs, l.closeMinutesLocked(now)...)
 	l.appendLocked(recs, now)
@@ -657,6 +673,7 @@ func (l *Live) maybeRollLocked(set QuoteSet, now time.Time) {
 	l.session = snapshots.Session{Date: ds, Open: time.Date(y, m, d, 9, 30, 0, 0, loc), Close: time.Date(y, m, d, 16, 0, 0, 0, loc), PrevClose: prev}
 	l.ds.AddSession(l.session)
 	l.lastApp = map[string]snapshots.Quote{}
+	l.closeDone = map[string]bool{}
 }
 
 // aggregateLocked folds a polled price into its symbol's 1-minute bar and
@@ -741,6 +758,11 @@ func (l *Live) flushLocked(watermark time.Time) {
 		n = sort.Search(len(l.buf), func(i int) bool { return !l.buf[i].Time().Before(watermark) })
 	}
 	for _, r := range l.buf[:n] {
+		if r.Time().Before(l.written) {
+			l.stats.Late++ // came too late for time order: kept live, not recorded
+			continue
+		}
+		l.written = r.Time()
 		if err := l.rec.Write(r); err != nil {
 			l.recErr = err
 			l.recording = false

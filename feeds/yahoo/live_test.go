@@ -405,3 +405,46 @@ func TestLiveWeekendShowsLastSession(t *testing.T) {
 		t.Errorf("detail %q", u.Health.Detail)
 	}
 }
+
+func TestLiveOfficialCloseAndPostMarket(t *testing.T) {
+	fx := newFixture(t, Options{})
+	var buf bytes.Buffer
+	var w *snapshots.Writer
+	l := newLive(t, fx, LiveOptions{Symbols: watch("AVGO"), NoBackfill: true, Record: func(h snapshots.Header) (Recorder, error) {
+		var err error
+		w, err = snapshots.NewWriter(&buf, h, snapshots.WriteOptions{FlushEvery: -1})
+		return w, err
+	}})
+	fx.clock.Advance(et(15, 59).Add(50 * time.Second).Sub(t0))
+	fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "AVGO", Price: 200, PrevClose: 241.6, Volume: 1000, Time: fx.clock.Now()})
+	l.Poll(fx.ctx)
+	fx.clock.Advance(15 * time.Second) // 16:00:05
+	fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "AVGO", Price: 199.7, PrevClose: 241.6, Volume: 1500, State: "POST", Time: et(16, 0)})
+	l.Poll(fx.ctx)
+	u, _ := l.hub.Latest()
+	if q := quoteOf(t, u.Frame, "AVGO"); q.Price != 199.7 || q.HasExt || q.State != snapshots.StatePost {
+		t.Fatalf("after the close: %+v", q)
+	}
+	fx.clock.Advance(5 * time.Minute)
+	fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "AVGO", Price: 199.7, PrevClose: 241.6, Volume: 1500, State: "POST", PostPrice: 201.1, Time: et(16, 0)})
+	l.Poll(fx.ctx)
+	u, _ = l.hub.Latest()
+	if q := quoteOf(t, u.Frame, "AVGO"); q.Price != 199.7 || !q.HasExt || q.ExtPrice != 201.1 {
+		t.Fatalf("post-market: %+v", q)
+	}
+	l.Flush()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := snapshots.Decode(&buf, snapshots.ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := l.Stats(); st.Late != 0 || st.Recorded != len(snap.Quotes)+len(snap.Bars) {
+		t.Errorf("stats %+v; file %d quotes %d bars", st, len(snap.Quotes), len(snap.Bars))
+	}
+	ds, _ := market.NewDataset(snap, market.WithStaleAfter(0))
+	if q := ds.At(fx.clock.Now()).Quotes[0]; q.Price != 199.7 || q.ExtPrice != 201.1 {
+		t.Errorf("replayed: %+v", q)
+	}
+}
