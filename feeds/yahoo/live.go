@@ -24,6 +24,9 @@ const (
 	// MinInterval is the shortest poll interval accepted: Yahoo rate-limits
 	// clients that ask faster.
 	MinInterval = time.Second
+	// MaxFailWait caps the wait between polls that keep failing (each
+	// failed poll doubles the wait, from the poll interval).
+	MaxFailWait = 5 * time.Minute
 	// StaleIntervals is how many poll intervals a quote may age before it
 	// is marked stale.
 	StaleIntervals = 3
@@ -341,8 +344,12 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 		var e *Error
 		if errors.As(err, &e) && e.Kind == KindRateLimited && e.RetryAt.After(p.at) {
 			wait = e.RetryAt.Sub(p.at)
-		} else if (IsKind(err, KindNetwork) || IsKind(err, KindTimeout) || IsKind(err, KindServer)) && l.fails >= l.opt.OfflineAfter {
-			h.State = feeds.HealthOffline
+		} else {
+			// failing polls slow down: interval x 2^(fails-1), at most MaxFailWait
+			wait = max(min(l.interval<<min(l.fails-1, 10), MaxFailWait), l.interval)
+			if (IsKind(err, KindNetwork) || IsKind(err, KindTimeout) || IsKind(err, KindServer)) && l.fails >= l.opt.OfflineAfter {
+				h.State = feeds.HealthOffline
+			}
 		}
 		h.RetryAt = p.at.Add(wait)
 		if p.got > 0 {

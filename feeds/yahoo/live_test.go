@@ -448,3 +448,27 @@ func TestLiveOfficialCloseAndPostMarket(t *testing.T) {
 		t.Errorf("replayed: %+v", q)
 	}
 }
+
+func TestLiveFailingPollsSlowDown(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	l.Poll(fx.ctx)
+	fx.fake.Force401(-1)
+	var waits []time.Duration
+	for range 9 {
+		w := l.Poll(fx.ctx)
+		waits = append(waits, w)
+		fx.clock.Advance(w)
+	}
+	want := "[5s 10s 20s 40s 1m20s 2m40s 5m0s 5m0s 5m0s]"
+	if fmt.Sprint(waits) != want {
+		t.Fatalf("waits %v, want %s", waits, want)
+	}
+	// each failed poll: one quote, one refresh (cookie+crumb), one retry
+	if n := fx.fake.Count(fakeyahoo.PathQuote); n != 1+2*9 {
+		t.Errorf("%d quote requests", n)
+	}
+	if h := l.Health(); h.State != feeds.HealthRetrying || !strings.Contains(h.LastErr, "Invalid Crumb") {
+		t.Errorf("health %+v", h)
+	}
+}
