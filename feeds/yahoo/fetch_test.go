@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,13 @@ func TestFetchSession(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Warnings, "\n"), "NOPE") {
 		t.Errorf("warnings %v", res.Warnings)
+	}
+	path := filepath.Join(t.TempDir(), "fetched.jsonl.gz")
+	if err := WriteSnapshotFile(path, s, snapshots.WriteOptions{Gzip: true}); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := snapshots.ReadFile(path, snapshots.ReadOptions{Strict: true}); err != nil || len(back.Bars) != len(s.Bars) {
+		t.Fatalf("file: %v", err)
 	}
 	// Written, read back strictly and played: the replay sees the close.
 	var buf bytes.Buffer
