@@ -70,6 +70,32 @@ func (d *dots) line(x0, y0, x1, y1 int) {
 	}
 }
 
+// dottedPolyline is polyline with every other pixel along the path left
+// out: a line that reads as dotted without colour (the future of a replay).
+func (d *dots) dottedPolyline(pts [][2]int) {
+	if len(pts) == 1 {
+		d.set(pts[0][0], pts[0][1])
+	}
+	if d.pw() == 0 || d.ph() == 0 {
+		return
+	}
+	n := 0
+	for i := 1; i < len(pts); i++ {
+		x0, x1 := clamp(pts[i-1][0], -1, d.pw()), clamp(pts[i][0], -1, d.pw())
+		y0, y1 := clamp(pts[i-1][1], -1, d.ph()), clamp(pts[i][1], -1, d.ph())
+		ps := graph.GetLinePoints(canvas.Point{X: x0, Y: y0}, canvas.Point{X: x1, Y: y1})
+		for k, p := range ps {
+			if i > 1 && k == 0 {
+				continue // the joint was the previous segment's last point
+			}
+			if n%2 == 0 {
+				d.set(p.X, p.Y)
+			}
+			n++
+		}
+	}
+}
+
 // polyline joins consecutive points; a single point is drawn as a dot.
 func (d *dots) polyline(pts [][2]int) {
 	if len(pts) == 1 {

@@ -203,10 +203,12 @@ func (d *drawer) week(top int) {
 				for k, x := range pts {
 					xy[k] = [2]int{pxAt(center(int(x.t.Unix()))), p.py(x.v)}
 				}
-				dots.polyline(xy)
 				st := s.st
 				if pass == 0 {
 					st = stFuture
+					dots.dottedPolyline(xy)
+				} else {
+					dots.polyline(xy)
 				}
 				dots.paint(d.g, 0, p.top, d.gl, ch, st)
 			}
@@ -240,7 +242,7 @@ func (d *drawer) week(top int) {
 			}
 		}
 		fd := newDots(p.w, p.h, d.gl)
-		fd.polyline(future)
+		fd.dottedPolyline(future) // dotted: the future reads as such without colour
 		fd.paint(d.g, 0, p.top, d.gl, 0, stFuture)
 		kd := newDots(p.w, p.h, d.gl)
 		kd.polyline(known)
