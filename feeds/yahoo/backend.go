@@ -630,8 +630,8 @@ func hostOf(u string) string {
 
 var (
 	inputRE = regexp.MustCompile(`(?is)<input\b[^>]*>`)
-	attrRE  = regexp.MustCompile(`(?is)\b(name|value|type)\s*=\s*"([^"]*)"`)
-	formRE  = regexp.MustCompile(`(?is)<form\b[^>]*\baction\s*=\s*"([^"]*)"`)
+	attrRE  = regexp.MustCompile(`(?is)\b(name|value|type)\s*=\s*(?:"([^"]*)"|'([^']*)')`)
+	formRE  = regexp.MustCompile(`(?is)<form\b[^>]*\baction\s*=\s*(?:"([^"]*)"|'([^']*)')`)
 )
 
 // consentForm extracts the hidden inputs and the action of the consent page.
@@ -640,13 +640,14 @@ func consentForm(body []byte) (action string, vals url.Values) {
 	for _, in := range inputRE.FindAll(body, -1) {
 		var name, value, typ string
 		for _, m := range attrRE.FindAllSubmatch(in, -1) {
+			v := html.UnescapeString(string(m[2]) + string(m[3]))
 			switch strings.ToLower(string(m[1])) {
 			case "name":
-				name = html.UnescapeString(string(m[2]))
+				name = v
 			case "value":
-				value = html.UnescapeString(string(m[2]))
+				value = v
 			case "type":
-				typ = strings.ToLower(string(m[2]))
+				typ = strings.ToLower(v)
 			}
 		}
 		if name != "" && typ == "hidden" {
@@ -654,7 +655,7 @@ func consentForm(body []byte) (action string, vals url.Values) {
 		}
 	}
 	if m := formRE.FindSubmatch(body); m != nil {
-		action = html.UnescapeString(string(m[1]))
+		action = html.UnescapeString(string(m[1]) + string(m[2]))
 	}
 	return action, vals
 }

@@ -199,6 +199,10 @@ func TestConsentFormParse(t *testing.T) {
 	if action != "/v2/collectConsent?sessionId=s&x=1" || vals.Get("csrfToken") != "a&b" || vals.Get("sessionId") != "s" || vals.Has("q") {
 		t.Fatalf("%q %v", action, vals)
 	}
+	action, vals = consentForm([]byte(`<form action='/c?s=1'><INPUT TYPE='hidden' NAME='csrfToken' VALUE='t1'/><input name="sessionId" type="hidden" value="s1"/>`))
+	if action != "/c?s=1" || vals.Get("csrfToken") != "t1" || vals.Get("sessionId") != "s1" {
+		t.Fatalf("single quotes: %q %v", action, vals)
+	}
 	if _, ok := interface{}(canned{}).(finance.Backend); !ok {
 		t.Fatal("canned is not a finance.Backend")
 	}
