@@ -360,7 +360,7 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 	} else {
 		var parts []string
 		if l.interval == l.opt.ClosedInterval && l.interval != l.opt.Interval {
-			parts = append(parts, fmt.Sprintf("market closed; polling every %s", l.interval))
+			parts = append(parts, "market closed; polling every "+short(l.interval))
 		}
 		if len(p.missing) > 0 {
 			h.State = feeds.HealthDegraded
@@ -804,4 +804,15 @@ func (l *Live) publishLocked() {
 		mode = feeds.ModeRecording
 	}
 	l.hub.Publish(feeds.Update{Source: l.opt.ID, Seq: l.seq, Mode: mode, Frame: f, Health: l.health})
+}
+
+// short formats a poll interval: "5s", "1m", "1m30s".
+func short(d time.Duration) string {
+	switch {
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d%time.Second == 0 && d < time.Minute:
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return d.Round(time.Second).String()
 }

@@ -256,7 +256,7 @@ func TestLiveClosedMarketSlowsDown(t *testing.T) {
 	if w := l.Poll(fx.ctx); w != DefaultClosedInterval {
 		t.Fatalf("wait %s, want %s", w, DefaultClosedInterval)
 	}
-	if h := l.Health(); !strings.Contains(h.Detail, "market closed") {
+	if h := l.Health(); h.Detail != "market closed; polling every 1m" {
 		t.Errorf("detail %q", h.Detail)
 	}
 }
