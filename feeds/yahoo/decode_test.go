@@ -14,6 +14,7 @@ import (
 	"github.com/piquette/finance-go/form"
 
 	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // canned is a finance.Backend that answers every call with one body,
@@ -226,5 +227,31 @@ func TestQuoteShapeMatchesFinanceGo(t *testing.T) {
 	}
 	if _, ok := quoteShape(&struct{ A int }{}); ok {
 		t.Fatal("wrong shape accepted")
+	}
+}
+
+// BenchmarkLivePoll50 is one live poll of 50 symbols on loopback: the
+// request, decoding, dataset append and the published frame.
+func BenchmarkLivePoll50(b *testing.B) {
+	fx := newFixture(b, Options{})
+	var syms []snapshots.Symbol
+	for i := range 50 {
+		s := fmt.Sprintf("SYM%02d", i)
+		syms = append(syms, snapshots.Symbol{Symbol: s})
+		fx.fake.SetQuote(fakeyahoo.Quote{Symbol: s, Price: 100 + float64(i), PrevClose: 101, Shares: 1e9, Time: t0})
+	}
+	l, err := NewLive(fx.c, fx.clock, LiveOptions{Symbols: syms, NoBackfill: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	l.Poll(fx.ctx)
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		fx.fake.SetPrice("SYM07", 100+float64(i%100)/10, time.Time{})
+		fx.clock.Advance(time.Second)
+		l.Poll(fx.ctx)
 	}
 }
