@@ -66,3 +66,24 @@ func TestTooSmallSays(t *testing.T) {
 		t.Errorf("9x2: %q", v)
 	}
 }
+
+// The focused pane is told by its border's weight, not only its colour.
+func TestFocusVisibleWithoutColour(t *testing.T) {
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		heavy, light := "┏", "╭"
+		if g == common.GlyphsASCII {
+			heavy, light = "#", "+"
+		}
+		m := newTestModel(t, 100, 30, &fakeController{}, g)
+		m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+		top := strings.Split(m.View(), "\n")[0]
+		if !strings.HasPrefix(top, heavy) || strings.Count(top, heavy) != 1 {
+			t.Fatalf("%s: watchlist focused: %q", g, top)
+		}
+		m, _ = step(t, m, keyMsg("2"))
+		top = strings.Split(m.View(), "\n")[0]
+		if !strings.HasPrefix(top, light) || strings.Count(top, heavy) != 1 {
+			t.Fatalf("%s: chart focused: %q", g, top)
+		}
+	}
+}

@@ -133,7 +133,9 @@ func New(r *lipgloss.Renderer, p Palette) *Styles {
 	s.Warn = st().Foreground(p.Warn)
 	s.Err = st().Foreground(p.Err).Bold(true)
 	s.Pane = st().Border(lipgloss.RoundedBorder()).BorderForeground(p.Border)
-	s.PaneFocused = st().Border(lipgloss.RoundedBorder()).BorderForeground(p.BorderFocused)
+	// Focus is shown by the border's weight as well as its colour, so it
+	// reads without colour (NO_COLOR, --color never).
+	s.PaneFocused = st().Border(lipgloss.ThickBorder()).BorderForeground(p.BorderFocused)
 	s.Title = st().Foreground(p.Accent).Bold(true)
 	s.Selected = st().Background(p.SelectedBg).Bold(true)
 	s.Header = st().Foreground(p.Muted).Bold(true)

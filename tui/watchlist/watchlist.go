@@ -538,11 +538,17 @@ func (m Model) View() string {
 
 // Border is pane's border, or a plain ASCII one for the ascii glyph set.
 func Border(pane lipgloss.Style, g common.Glyphs) lipgloss.Border {
+	b := pane.GetBorderStyle()
 	if g == common.GlyphsASCII {
+		// A heavy border (the focused pane) becomes '=' and '#'.
+		if b.Top == lipgloss.ThickBorder().Top {
+			return lipgloss.Border{Top: "=", Bottom: "=", Left: "#", Right: "#",
+				TopLeft: "#", TopRight: "#", BottomLeft: "#", BottomRight: "#"}
+		}
 		return lipgloss.Border{Top: "-", Bottom: "-", Left: "|", Right: "|",
 			TopLeft: "+", TopRight: "+", BottomLeft: "+", BottomRight: "+"}
 	}
-	return pane.GetBorderStyle()
+	return b
 }
 
 // box draws pane's border around lines that are each exactly iw cells wide

@@ -99,7 +99,7 @@ func TestMissingIsNeverZero(t *testing.T) {
 		t.Fatalf("missing values not shown as —: %q", row)
 	}
 	sox := rowOf(v, "^SOX")
-	if !strings.HasSuffix(strings.TrimRight(strings.TrimSuffix(sox, "│"), " "), "—") {
+	if !strings.HasSuffix(strings.TrimRight(sox, "│┃ "), "—") {
 		t.Fatalf("index without volume should end with —: %q", sox)
 	}
 	// ascii glyphs
