@@ -296,6 +296,10 @@ func TestUnknownAndPartial(t *testing.T) {
 	if _, ok := set.Quotes["AVGO"]; ok || len(set.Missing) != 1 {
 		t.Fatalf("partial: %+v", set)
 	}
+	set = mustQuotes(t, fx, "nvda")
+	if q, ok := set.Quotes["nvda"]; !ok || q.Symbol != "nvda" || !q.HasPrice {
+		t.Errorf("lower-case symbol: %+v", set)
+	}
 	fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "DEAD", Type: "NONE", Price: 1})
 	set = mustQuotes(t, fx, "DEAD")
 	if len(set.Quotes) != 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -214,8 +213,13 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 		}
 		if err == nil { // a failed answer may be half decoded: take nothing from it
 			for _, q := range got {
-				if slices.Contains(part, q.Symbol) {
-					set.Quotes[q.Symbol] = q
+				// match by symbol, never by position; "nvda" asked, "NVDA" answered
+				for _, asked := range part {
+					if strings.EqualFold(asked, q.Symbol) {
+						q.Symbol = asked
+						set.Quotes[asked] = q
+						break
+					}
 				}
 			}
 		}

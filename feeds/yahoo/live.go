@@ -525,8 +525,8 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 			sess.PrevClose[sym], changed = ch.Meta.PrevClose, true
 		}
 		for _, b := range ch.Bars {
-			if b.Time.After(now) {
-				continue
+			if b.End().After(now) {
+				continue // still forming: the polls build this minute
 			}
 			recs = append(recs, snapshots.BarRecord(b))
 			backMin[sym] = b.Time

@@ -600,7 +600,10 @@ func (s *Server) quote(w http.ResponseWriter, r *http.Request, has bool) {
 	var rows []map[string]any
 	for _, sym := range strings.Split(r.URL.Query().Get("symbols"), ",") {
 		q, ok := s.quotes[sym]
-		if !ok || s.omit[sym] {
+		if !ok { // Yahoo matches symbols case-insensitively and answers in upper case
+			q, ok = s.quotes[strings.ToUpper(sym)]
+		}
+		if !ok || s.omit[q.Symbol] {
 			continue
 		}
 		rows = append(rows, s.quoteRow(q))
