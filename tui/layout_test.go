@@ -76,14 +76,17 @@ func TestFocusVisibleWithoutColour(t *testing.T) {
 		}
 		m := newTestModel(t, 100, 30, &fakeController{}, g)
 		m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
-		top := strings.Split(m.View(), "\n")[0]
-		if !strings.HasPrefix(top, heavy) || strings.Count(top, heavy) != 1 {
-			t.Fatalf("%s: watchlist focused: %q", g, top)
+		ww := m.lay.watch.w
+		corners := func() (string, string) {
+			top := []rune(strings.Split(m.View(), "\n")[0])
+			return string(top[0]), string(top[ww])
+		}
+		if l, r := corners(); l != heavy || r != light {
+			t.Fatalf("%s: watchlist focused: corners %q %q", g, l, r)
 		}
 		m, _ = step(t, m, keyMsg("2"))
-		top = strings.Split(m.View(), "\n")[0]
-		if !strings.HasPrefix(top, light) || strings.Count(top, heavy) != 1 {
-			t.Fatalf("%s: chart focused: %q", g, top)
+		if l, r := corners(); l != light || r != heavy {
+			t.Fatalf("%s: chart focused: corners %q %q", g, l, r)
 		}
 	}
 }
