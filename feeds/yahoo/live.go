@@ -270,7 +270,8 @@ func (l *Live) onBackend(st Status) {
 
 // Poll does one poll, publishes, and returns how long to wait before the
 // next. The first poll that returns quotes also sets up the session and
-// then backfills the 1-minute charts (publishing before and after).
+// then backfills the 1-minute charts (publishing before and after). Run
+// calls it; call it by hand only when Run is not running (tests, tools).
 func (l *Live) Poll(ctx context.Context) time.Duration {
 	set, err := l.c.Quotes(ctx, l.syms)
 	if ctx.Err() != nil {
