@@ -181,13 +181,6 @@ func (m *Model) lines() []string {
 	} else {
 		head += moveSt(b.Delta).Render(m.txt(common.Dollars(b.Delta))) + " " + s.Muted.Render(Since(f))
 	}
-	if len(b.Items) > 0 {
-		right := "value " + common.DollarsAbs(b.Value)
-		if gap := m.w - ansi.StringWidth(head) - len(right); gap >= 2 {
-			head += strings.Repeat(" ", gap) + s.Faint.Render(right)
-		}
-	}
-	out := []string{head}
 
 	items := append([]market.ValueChange(nil), b.Items...)
 	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
@@ -215,6 +208,20 @@ func (m *Model) lines() []string {
 		shareW = 0
 		barW = max(0, m.w-fixed)
 	}
+	if len(b.Items) > 0 {
+		// With the short share column the header says what it is.
+		rights := []string{"value " + common.DollarsAbs(b.Value)}
+		if shareW == shareShort {
+			rights = []string{"% = share of the move", "share of move", "share"}
+		}
+		for _, right := range rights {
+			if gap := m.w - ansi.StringWidth(head) - len(right); gap >= 2 {
+				head += strings.Repeat(" ", gap) + s.Faint.Render(right)
+				break
+			}
+		}
+	}
+	out := []string{head}
 	var rows []string
 	for _, it := range items {
 		st := moveSt(it.Delta)

@@ -133,3 +133,17 @@ func checkSize(t *testing.T, v string, w, h int) {
 		}
 	}
 }
+
+// TestShortShareSaysWhat: when the rows only have room for "47.5%", the
+// header says what the percentage is.
+func TestShortShareSaysWhat(t *testing.T) {
+	for _, w := range []int{42, 50, 56} {
+		lines := strings.Split(newBars(common.GlyphsBraille, w, 8, panetest.Close).View(), "\n")
+		if strings.Contains(lines[1], "of the move") {
+			continue // the long form fits
+		}
+		if !strings.Contains(lines[0], "share") {
+			t.Errorf("%d: header %q does not say the %% is a share", w, lines[0])
+		}
+	}
+}
