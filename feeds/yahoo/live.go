@@ -817,3 +817,5 @@ func short(d time.Duration) string {
 	}
 	return d.Round(time.Second).String()
 }
+
+var _ feeds.Source = (*Live)(nil)
