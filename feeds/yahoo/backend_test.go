@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"strings"
 	"testing"
 	"time"
+
+	finance "github.com/piquette/finance-go"
 
 	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
 	"github.com/selloff/selloff/snapshots"
@@ -413,4 +417,12 @@ func TestCrumbRateLimited(t *testing.T) {
 	}
 	fx.clock.Advance(time.Minute)
 	mustQuotes(t, fx, "NVDA")
+}
+
+func TestFinanceLoggerQuiet(t *testing.T) {
+	NewBackend(Options{Clock: &instantClock{}})
+	lg, ok := finance.Logger.(*log.Logger)
+	if !ok || lg.Writer() != io.Discard {
+		t.Fatalf("finance-go logs to %T", finance.Logger)
+	}
 }
