@@ -259,11 +259,16 @@ type row struct {
 	ev     int
 }
 
+// day is the date header of event i.
+func (m *Model) day(i int) string {
+	return m.events[i].Time.In(snapshots.Location()).Format("Mon 2 Jan 2006")
+}
+
 func (m *Model) rows() []row {
 	var rs []row
 	last := ""
-	for i, e := range m.events {
-		d := e.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006")
+	for i := range m.events {
+		d := m.day(i)
 		if d != last {
 			rs = append(rs, row{header: d, ev: -1})
 			last = d
@@ -353,12 +358,25 @@ func (m *Model) listLines() []string {
 		}
 	}
 	m.offset = clamp(m.offset, 0, max(0, len(rs)-visible))
-	digits := len(strconv.Itoa(len(m.events)))
-	wide := m.w >= 50
-	timeW := 9 // "afternoon"
-	if wide {
-		timeW = 16 // "Mon 27 afternoon"
+	// The rows carry the time only; the day is in the date headers, and
+	// when the list starts inside a day its header sticks to the top.
+	if visible > 1 && m.offset < len(rs) && rs[m.offset].ev >= 0 {
+		tr := -1
+		for k, r := range rs {
+			if target >= 0 && r.ev == target {
+				tr = k
+			}
+		}
+		// the header takes a row: keep the target and its margin in view
+		if tr >= 0 && tr+min(2, max(0, visible-3), len(rs)-1-tr) >= m.offset+visible-1 {
+			m.offset++
+		}
+		if m.offset < len(rs) && rs[m.offset].ev >= 0 {
+			lines = append(lines, header.Render(m.day(rs[m.offset].ev)))
+		}
 	}
+	digits := len(strconv.Itoa(len(m.events)))
+	timeW := 9 // "afternoon"
 	for k := m.offset; k < len(rs) && len(lines) < m.h; k++ {
 		r := rs[k]
 		if r.ev < 0 {
@@ -379,9 +397,6 @@ func (m *Model) listLines() []string {
 		num := strconv.Itoa(r.ev + 1)
 		num = strings.Repeat(" ", digits-len(num)) + num
 		when := TimeOf(e)
-		if wide {
-			when = When(e)
-		}
 		when += strings.Repeat(" ", max(0, timeW-len(when)))
 		prefix := selMark + curMark + num + " " + when + " "
 		rest := max(0, m.w-ansi.StringWidth(prefix))

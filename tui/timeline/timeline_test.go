@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -251,6 +252,32 @@ func TestDetailScroll(t *testing.T) {
 		for _, ln := range strings.Split(m.View(), "\n") {
 			if lipgloss.Width(ln) != 36 {
 				t.Fatalf("line width %d: %q", lipgloss.Width(ln), ln)
+			}
+		}
+	}
+}
+
+var dayHeader = regexp.MustCompile(`^\w{3} \d{1,2} \w{3} \d{4} *$`)
+
+// TestStickyDayHeader: rows carry only the time, so the row under the
+// title is always a date header, whatever the scroll position.
+func TestStickyDayHeader(t *testing.T) {
+	for _, at := range []time.Time{panetest.Open, panetest.Low, panetest.Close} {
+		for h := 3; h <= 20; h++ {
+			m := newTL(common.GlyphsBraille, 60, h, at)
+			for k := 0; k < 16; k++ {
+				lines := strings.Split(m.View(), "\n")
+				if !dayHeader.MatchString(lines[1]) {
+					t.Fatalf("%s h=%d sel=%d: no day header under the title:\n%s", at.Format("15:04"), h, m.Selected(), m.View())
+				}
+				if !strings.Contains(m.View(), "›") {
+					t.Fatalf("%s h=%d sel=%d: selection not visible:\n%s", at.Format("15:04"), h, m.Selected(), m.View())
+				}
+				key := "k"
+				if k >= 8 {
+					key = "j"
+				}
+				m, _ = m.Update(keyMsg(key))
 			}
 		}
 	}
