@@ -271,3 +271,16 @@ func TestEventMarksQuiet(t *testing.T) {
 		}
 	}
 }
+
+// TestDayAxisEnds: at any width the day's axis shows the open and the
+// close; hours in between give way when crowded.
+func TestDayAxisEnds(t *testing.T) {
+	for w := 24; w <= 200; w++ {
+		v := newChart(common.GlyphsASCII, w, 20, panetest.Frame(panetest.Low), ModeLine, RangeDay).View()
+		lines := strings.Split(v, "\n")
+		axis := lines[len(lines)-1]
+		if !strings.HasPrefix(axis, "09:30") || !strings.Contains(axis, "16:00") {
+			t.Fatalf("width %d: x axis %q", w, axis)
+		}
+	}
+}

@@ -600,25 +600,40 @@ func (d *drawer) volume(p *plot, cols []float64, future []bool) {
 	}
 }
 
-// xLabels writes labels at columns, skipping those that would overlap.
+// xLabels writes labels at columns, skipping those that would overlap. The
+// first and the last label go first (the open and the close are the ones
+// a reader looks for), then the others where there is room.
 func (d *drawer) xLabels(p *plot, cols []int, labels []string, styles []uint8) {
-	if p.xlab < 0 {
+	if p.xlab < 0 || len(cols) == 0 {
 		return
 	}
-	next := 0
-	for i, c := range cols {
+	type span struct{ a, b int }
+	var used []span
+	place := func(i int) {
 		s := labels[i]
 		n := len([]rune(s))
-		x := clamp(c-n/2, 0, max(0, p.w-n))
-		if x < next || x+n > d.g.w {
-			continue
+		x := clamp(cols[i]-n/2, 0, max(0, p.w-n))
+		if x+n > d.g.w {
+			return
+		}
+		for _, u := range used {
+			if x < u.b+1 && u.a < x+n+1 {
+				return // would touch or overlap a placed label
+			}
 		}
 		st := stLabel
 		if styles != nil {
 			st = styles[i]
 		}
 		d.g.text(x, p.xlab, s, st)
-		next = x + n + 1
+		used = append(used, span{x, x + n})
+	}
+	place(0)
+	if len(cols) > 1 {
+		place(len(cols) - 1)
+	}
+	for i := 1; i < len(cols)-1; i++ {
+		place(i)
 	}
 }
 
