@@ -59,20 +59,22 @@ var columnSpecs = []struct {
 }
 
 const (
-	nameMin  = 12 // "Taiwan Semi…"
-	nameWant = 20 // spare room goes to the name up to this, then the sparkline
-	nameMax  = 30
-	sparkMin = 8 // a sparkline re-added into leftover room may be this narrow
-	sparkMax = 28
+	nameMin   = 12 // "Taiwan Semi…"
+	nameWant  = 20 // spare room goes to the sparkline up to sparkWant, the name up to this, then the sparkline
+	nameMax   = 30
+	sparkMin  = 7 // the sparkline is elastic: it counts this much when columns are dropped
+	sparkWant = 12
+	sparkMax  = 28
 )
 
 // layoutColumns picks the columns that fit in w cells (one leading cell is
-// reserved for the cursor marker), then gives spare room to the name and
-// the sparkline. Columns are dropped by level (drop 1 first); afterwards
-// the dropped ones are tried again, most important first, so room left by
-// a dropped level is not wasted (a narrower sparkline, the volume).
+// reserved for the cursor marker, one trailing cell keeps the last column
+// off the border), then gives spare room to the sparkline and the name.
+// Columns are dropped by level (drop 1 first), the sparkline counted at
+// its narrowest; afterwards the dropped ones are tried again, most
+// important first, so room left by a dropped level is not wasted.
 func layoutColumns(w int, live bool) []column {
-	w-- // cursor marker
+	w -= 2 // the cursor marker, and a cell before the right border
 	drop := map[colKind]bool{}
 	width := map[colKind]int{}
 	used := func(k colKind) bool {
@@ -97,6 +99,7 @@ func layoutColumns(w int, live bool) []column {
 	for _, c := range columnSpecs {
 		width[c.kind] = c.width
 	}
+	width[colSpark] = sparkMin
 	maxLevel := 0
 	for level := 1; total() > w && level <= 8; level++ {
 		for _, c := range columnSpecs {
@@ -108,17 +111,11 @@ func layoutColumns(w int, live bool) []column {
 	}
 	for level := maxLevel; level >= 1; level-- {
 		for _, c := range columnSpecs {
-			if c.drop != level || (c.live && !live) {
+			if c.drop != level || (c.live && !live) || !drop[c.kind] {
 				continue
 			}
-			spare := w - total()
-			need := c.width
-			if c.kind == colSpark {
-				need = sparkMin
-			}
-			if spare >= need+1 {
+			if spare := w - total(); spare >= width[c.kind]+1 {
 				drop[c.kind] = false
-				width[c.kind] = min(c.width, spare-1)
 			}
 		}
 	}
@@ -130,6 +127,7 @@ func layoutColumns(w int, live bool) []column {
 			spare -= add
 		}
 	}
+	grow(colSpark, sparkWant)
 	grow(colName, nameWant)
 	grow(colSpark, sparkMax)
 	grow(colName, nameMax)
@@ -185,6 +183,12 @@ func headerLine(cols []column, g common.Glyphs) string {
 		title := c.title
 		if g == common.GlyphsASCII && c.kind == colDVal {
 			title = "dVALUE"
+		}
+		if c.kind == colSpark && c.width < len(title) {
+			title = "SESSION" // a narrow sparkline
+			if c.width < len(title) {
+				title = "DAY"
+			}
 		}
 		b.WriteString(cell(common.Text(title, g), c.width, c.right))
 	}

@@ -239,3 +239,40 @@ func TestRowAtMatchesView(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnLayout: at every width the columns fit with a cell to spare
+// before the border, no header is cut, numbers keep their full width, and
+// the 160-column dashboard's watchlist (88 cells inside) shows the name.
+func TestColumnLayout(t *testing.T) {
+	minW := map[colKind]int{colLast: 9, colChg: 8, colPct: 8, colDVal: 9, colMVal: 8, colVol: 7, colName: nameMin, colSpark: sparkMin}
+	for w := 1; w <= 300; w++ {
+		cols := layoutColumns(w, w%2 == 0)
+		n := -1
+		for _, c := range cols {
+			n += c.width + 1
+			if c.width < minW[c.kind] {
+				t.Fatalf("w=%d: %s is %d wide, below %d", w, c.title, c.width, minW[c.kind])
+			}
+		}
+		if w >= 27 && n > w-2 { // SYM, LAST and %CHG are never dropped: below that, View cuts
+			t.Fatalf("w=%d: columns take %d cells", w, n)
+		}
+		h := headerLine(cols, common.GlyphsBraille)
+		for _, c := range cols {
+			title := c.title
+			if c.kind == colSpark && c.width < len(title) {
+				continue // a narrow sparkline has a shorter title
+			}
+			if !strings.Contains(h, title) {
+				t.Fatalf("w=%d: header %q cuts %q", w, h, title)
+			}
+		}
+	}
+	var names bool
+	for _, c := range layoutColumns(88, false) {
+		names = names || c.kind == colName
+	}
+	if !names {
+		t.Fatal("no NAME column at 88 cells")
+	}
+}
