@@ -54,9 +54,10 @@ func (m *Model) Set(s State) { m.s = s }
 func (m Model) Height() int { return lipgloss.Height(m.View()) }
 
 type segment struct {
-	text string
-	drop int // lower drops first; 0 never
-	trim bool
+	text  string
+	drop  int // lower drops first; 0 never
+	trim  bool
+	short string // a shorter form used when dropping is not enough ("" none)
 }
 
 // MarketState names the market state at the frame's time from its session
@@ -140,7 +141,7 @@ func (m Model) segments() []segment {
 	var segs []segment
 	add := func(text string, drop int, trim bool) {
 		if text != "" {
-			segs = append(segs, segment{text, drop, trim})
+			segs = append(segs, segment{text: text, drop: drop, trim: trim})
 		}
 	}
 	if !s.HasData || s.Frame == nil {
@@ -172,6 +173,9 @@ func (m Model) segments() []segment {
 			ps = st.BadgeWarn
 		}
 		add(ps.Render(strings.ToUpper(string(p))), 0, false)
+		if p == snapshots.Reconstructed {
+			segs[len(segs)-1].short = ps.Render("RECON.")
+		}
 	}
 	add(st.Title.Render(common.Text(f.Title, g)), 2, true) // drops before the figures
 	if !f.Time.IsZero() {
@@ -203,6 +207,13 @@ func (m Model) segments() []segment {
 			sty = st.Warn
 		}
 		add(sty.Render(cs), 0, false)
+		if c.Paused && !c.AtEnd {
+			short := "⏸"
+			if g == common.GlyphsASCII {
+				short = "||"
+			}
+			segs[len(segs)-1].short = sty.Render(short)
+		}
 	}
 	h := HealthText(s.Health, s.Now)
 	hs := st.Up
@@ -270,6 +281,13 @@ func (m Model) View() string {
 			if segs[i].text == long {
 				segs[i].text = m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04") + " ET")
 			}
+		}
+	}
+	// Then the shorter forms (the paused sign, "RECON."), from the right,
+	// rather than cutting the line inside the time.
+	for i := len(segs) - 1; i >= 0 && width(segs) > w; i-- {
+		if segs[i].short != "" {
+			segs[i].text = segs[i].short
 		}
 	}
 	parts := make([]string, len(segs))

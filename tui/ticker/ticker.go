@@ -35,6 +35,7 @@ type Model struct {
 	offset int // scroll position in cells
 
 	pinned  string // rendered pinned total
+	pinnedS string // the same without "since ..." for narrow strips
 	content string // rendered items, one cycle (ends with wrapGap)
 	cw      int    // width of content
 	ends    []int  // cell offset in content where each item ends
@@ -83,7 +84,7 @@ func PrevSessionDay(f *market.Frame) string {
 func (m *Model) build() {
 	st := m.c.Styles
 	g := m.c.Glyphs
-	m.pinned, m.content, m.cw, m.ends = "", "", 0, m.ends[:0]
+	m.pinned, m.pinnedS, m.content, m.cw, m.ends = "", "", "", 0, m.ends[:0]
 	f := m.frame
 	if f == nil {
 		return
@@ -99,7 +100,8 @@ func (m *Model) build() {
 		total = common.Text(common.Dollars(b.Delta), g)
 		tstyle = st.Move(b.Delta, math.Inf(1)).Bold(true)
 	}
-	m.pinned = st.StripLabel.Render(Label+" ") + tstyle.Render(total) + st.Muted.Render(" "+since)
+	m.pinnedS = st.StripLabel.Render(Label+" ") + tstyle.Render(total)
+	m.pinned = m.pinnedS + st.Muted.Render(" "+since)
 
 	items := append([]market.ValueChange(nil), b.Items...)
 	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
@@ -146,7 +148,11 @@ func (m Model) View() string {
 	left := m.pinned + st.Faint.Render(sep)
 	lw := lipgloss.Width(left)
 	if lw >= w {
-		return fit(m.pinned, w)
+		// Narrow: the total, without its "since" before cutting a word.
+		if lipgloss.Width(m.pinned) <= w {
+			return fit(m.pinned, w)
+		}
+		return fit(m.pinnedS, w)
 	}
 	room := w - lw
 	if m.cw == 0 {
@@ -166,9 +172,10 @@ func (m Model) View() string {
 			}
 			end = e
 		}
-		if end > 0 {
-			return fit(left+ansi.Cut(m.content, 0, end), w)
+		if end == 0 {
+			return fit(m.pinned, w) // not one whole item fits
 		}
+		return fit(left+ansi.Cut(m.content, 0, end), w)
 	}
 	win := ansi.Cut(m.content+m.content, m.offset, m.offset+room)
 	return fit(left+win, w)
