@@ -380,6 +380,9 @@ func (m *Model) listLines() []string {
 	for k := m.offset; k < len(rs) && len(lines) < m.h; k++ {
 		r := rs[k]
 		if r.ev < 0 {
+			if len(lines) == m.h-1 {
+				break // a day header with none of its events under it
+			}
 			lines = append(lines, header.Render(r.header))
 			continue
 		}
