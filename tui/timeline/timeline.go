@@ -403,7 +403,7 @@ func (m *Model) listLines() []string {
 		when += strings.Repeat(" ", max(0, timeW-len(when)))
 		prefix := selMark + curMark + num + " " + when + " "
 		rest := max(0, m.w-ansi.StringWidth(prefix))
-		ttl := ansi.Truncate(m.txt(e.Title), rest, m.txt("…"))
+		ttl := truncWords(m.txt(e.Title), rest, m.txt("…"))
 		st := s.Base
 		switch {
 		case r.ev == m.current:
@@ -510,6 +510,21 @@ func (m *Model) detailBody() []string {
 		add(faint, "(after the replay's time: not reached yet)")
 	}
 	return lines
+}
+
+// truncWords cuts s to w cells with tail, at a space when one is near the
+// end, so a title is not cut inside a number ("(−16.97%)" becomes "…", not
+// "(−1…").
+func truncWords(s string, w int, tail string) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	tw := ansi.StringWidth(tail)
+	cut := ansi.Truncate(s, max(0, w-tw), "")
+	if i := strings.LastIndexByte(cut, ' '); i > 0 && ansi.StringWidth(cut[:i]) >= w*2/3 {
+		cut = strings.TrimRight(cut[:i], " ,;:")
+	}
+	return cut + tail
 }
 
 func clamp(v, lo, hi int) int {

@@ -282,3 +282,20 @@ func TestStickyDayHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestTruncWords(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"The close: NVDA 118.42 (−16.97%)", 40, "The close: NVDA 118.42 (−16.97%)"},
+		{"The close: NVDA 118.42 (−16.97%)", 26, "The close: NVDA 118.42…"},
+		{"TheStreet: SOX −10.2%, AVGO −18.4%", 26, "TheStreet: SOX −10.2%…"},
+		{"Supercalifragilistic", 8, "Superca…"}, // no space near the end: cut
+	} {
+		if got := truncWords(c.s, c.w, "…"); got != c.want {
+			t.Errorf("truncWords(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
+		}
+	}
+}
