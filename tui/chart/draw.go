@@ -168,7 +168,16 @@ func (d *drawer) title() {
 	if d.tagRange != "" {
 		tag += d.txt(" · ") + d.tagRange
 	}
-	if n := len([]rune(tag)); g.w-x >= n+2 {
+	n := len([]rune(tag))
+	// The company's name when there is room beside the tag: the chart
+	// reads on its own (a projector, a screenshot).
+	if i, _, ok := d.quote(d.m.sym); ok && d.m.mode != ModeCompare {
+		room := g.w - x - 2 - n - 2
+		if name := common.ShortName(d.frame().Symbols[i].Name, room, "…"); name != "" && room > 0 && !strings.Contains(name, "…") {
+			g.text(x+2, 0, d.txt(name), stLabel)
+		}
+	}
+	if g.w-x >= n+2 {
 		g.text(g.w-n, 0, tag, stLabel)
 	}
 }

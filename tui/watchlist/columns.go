@@ -143,36 +143,6 @@ func layoutColumns(w int, live bool) []column {
 	return cols
 }
 
-// shortName fits a company name into w cells: without legal suffixes
-// ("NVIDIA Corporation" -> "NVIDIA"), then without its parenthesis and
-// "Holdings" when short of room ("Arm Holdings (ADR)" -> "Arm Holdings"
-// -> "Arm"), else cut with tail.
-func shortName(name string, w int, tail string) string {
-	s, paren := name, ""
-	if i := strings.Index(s, " ("); i > 0 {
-		s, paren = s[:i], s[i:]
-	}
-	// Legal suffixes are noise in a quote table.
-	for _, suf := range []string{", Inc.", " Inc.", " Corporation", " Corp.", " Ltd.", " plc", " N.V."} {
-		if t := strings.TrimSuffix(s, suf); t != s && t != "" {
-			s = t
-			break
-		}
-	}
-	if lipgloss.Width(s+paren) <= w {
-		return s + paren
-	}
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	for _, suf := range []string{" Holdings", " Holding"} {
-		if t := strings.TrimSuffix(s, suf); t != s && t != "" && lipgloss.Width(t) <= w {
-			return t
-		}
-	}
-	return ansi.Truncate(s, w, tail)
-}
-
 func headerLine(cols []column, g common.Glyphs) string {
 	var b strings.Builder
 	b.WriteByte(' ')
@@ -292,7 +262,7 @@ func (m Model) symbolLine(i int) (string, bool) {
 			if gl == common.GlyphsASCII {
 				tail = "."
 			}
-			v = st.Muted.Render(shortName(common.Text(s.Name, gl), c.width, tail))
+			v = st.Muted.Render(common.ShortName(common.Text(s.Name, gl), c.width, tail))
 		case colLast:
 			if q.HasPrice {
 				v = st.Base.Render(common.Price(q.Price))
