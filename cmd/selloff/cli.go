@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/selloff/selloff/feeds"
 )
 
 // Exit codes.
@@ -31,10 +33,13 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// clock drives live polling and Yahoo's time windows; tests set a
+	// fake one.
+	clock feeds.Clock
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {
-	return &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, clock: feeds.RealClock{}}
 }
 
 // command is one node of the command tree.

@@ -4,28 +4,335 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
 
+	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/yahoo"
+	"github.com/selloff/selloff/snapshots"
 )
 
-var errLiveNotWired = errors.New("live data is not wired yet")
+// yahooOptions builds the backend options: --yahoo-url, else
+// SELLOFF_YAHOO_URL, else the config file, else the real hosts.
+func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) yahoo.Options {
+	u := fstr(fs, "yahoo-url")
+	if u == "" {
+		u = a.getenv("SELLOFF_YAHOO_URL")
+	}
+	if u == "" && cfg != nil {
+		u = cfg.YahooURL
+	}
+	return yahoo.Options{BaseURL: u, Clock: a.clock}
+}
+
+// watchSymbols resolves --symbols or the watchlist into snapshot symbols.
+// Names, kinds, companies and share counts for symbols the embedded
+// snapshot knows come from it (marked as such); the config's share counts
+// override them; Yahoo's, when it sends them, override both.
+func watchSymbols(fs *flag.FlagSet, cfg *config.Config) ([]snapshots.Symbol, error) {
+	type entry struct{ sym, group string }
+	var list []entry
+	if s := fstr(fs, "symbols"); s != "" {
+		syms, err := splitSymbols(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range syms {
+			list = append(list, entry{x, ""})
+		}
+	} else {
+		w, err := cfg.Find(fstr(fs, "watchlist"))
+		if err != nil {
+			return nil, usagef("--watchlist: %v", err)
+		}
+		for _, x := range w.Symbols {
+			list = append(list, entry{strings.ToUpper(x), w.Name})
+		}
+		for _, g := range w.Groups {
+			for _, x := range g.Symbols {
+				list = append(list, entry{strings.ToUpper(x), g.Name})
+			}
+		}
+	}
+	if len(list) > 1000 {
+		return nil, usagef("%d symbols is more than selloff polls (1000)", len(list))
+	}
+	known := map[string]snapshots.Symbol{}
+	if s, err := snapshots.Load(defaultSnapshot, snapshots.ReadOptions{}); err == nil {
+		for _, x := range s.Header.Symbols {
+			if x.Shares != nil {
+				sh := *x.Shares
+				sh.Source = "selloff's " + defaultSnapshot + " snapshot: " + sh.Source
+				x.Shares = &sh
+			}
+			known[x.Symbol] = x
+		}
+	}
+	seen := map[string]bool{}
+	var out []snapshots.Symbol
+	for _, e := range list {
+		if seen[e.sym] {
+			continue
+		}
+		seen[e.sym] = true
+		s, ok := known[e.sym]
+		if !ok {
+			s = snapshots.Symbol{Symbol: e.sym}
+		}
+		if e.group != "" {
+			s.Groups = []string{e.group}
+		}
+		if n, ok := cfg.Shares[e.sym]; ok {
+			s.Shares = &snapshots.Shares{Count: n, Source: "config file"}
+			if cfg.Path != "" {
+				s.Shares.Source = cfg.Path
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func pollInterval(fs *flag.FlagSet, cfg *config.Config) (time.Duration, error) {
+	d := get[time.Duration](fs, "interval")
+	if !isSet(fs, "interval") && cfg.Interval > 0 {
+		d = time.Duration(cfg.Interval)
+	}
+	if d == 0 {
+		d = 5 * time.Second
+	}
+	if d < time.Second {
+		return 0, usagef("--interval %v: at least 1s (Yahoo rate-limits eager clients)", d)
+	}
+	return d, nil
+}
+
+// recorderFor returns LiveOptions.Record for --record PATH and a func that
+// closes the file once the live source has stopped.
+func recorderFor(path string) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
+	if path == "" {
+		return nil, func() error { return nil }
+	}
+	var w *snapshots.Writer
+	open := func(h snapshots.Header) (yahoo.Recorder, error) {
+		var err error
+		w, err = snapshots.Create(path, h, snapshots.WriteOptions{Gzip: strings.HasSuffix(path, ".gz")})
+		return w, err
+	}
+	closeFn := func() error {
+		if w == nil {
+			return nil
+		}
+		return w.Close()
+	}
+	return open, closeFn
+}
+
+// newLive makes the one Yahoo poller.
+func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yahoo.Live, func() error, error) {
+	syms, err := watchSymbols(fs, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	iv, err := pollInterval(fs, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if record != "" {
+		if _, err := os.Stat(record); err == nil {
+			return nil, nil, fmt.Errorf("%s exists; selloff does not overwrite a recording (choose another name)", record)
+		}
+	}
+	rec, closeRec := recorderFor(record)
+	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
+	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, Interval: iv, Record: rec})
+	if err != nil {
+		return nil, nil, err
+	}
+	return live, closeRec, nil
+}
 
 func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
-	return errLiveNotWired
+	if len(args) > 0 {
+		return usagef("live takes no arguments (got %s); use --symbols", strings.Join(args, " "))
+	}
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return err
+	}
+	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
+	if err := checkGlyphs(glyphs); err != nil {
+		return err
+	}
+	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	live, closeRec, err := a.newLive(fs, cfg, fstr(fs, "record"))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- live.Run(ctx) }()
+	updates := live.Subscribe(ctx)
+	uiErr := runDashboard(ctx, a, updates, nil, glyphs, logger)
+	cancel()
+	runErr := <-done // the source writes out what it holds before returning
+	if err := closeRec(); err != nil && uiErr == nil {
+		uiErr = fmt.Errorf("closing the recording: %w", err)
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) && uiErr == nil {
+		uiErr = runErr
+	}
+	return uiErr
 }
 
 func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
-	return errLiveNotWired
+	if len(args) > 0 {
+		return usagef("record takes no arguments (got %s)", strings.Join(args, " "))
+	}
+	out := fstr(fs, "o")
+	if out == "" {
+		return usagef("record needs -o FILE")
+	}
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return err
+	}
+	var until time.Time
+	if u := fstr(fs, "until"); u != "" {
+		until, err = parseUntil(u, a.clock.Now())
+		if err != nil {
+			return usagef("--until: %v", err)
+		}
+		if !until.After(a.clock.Now()) {
+			return usagef("--until %s is already past", until.In(snapshots.Location()).Format("2006-01-02 15:04 MST"))
+		}
+	}
+	live, closeRec, err := a.newLive(fs, cfg, out)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if !until.IsZero() {
+		var stop context.CancelFunc
+		ctx, stop = context.WithDeadline(ctx, until)
+		defer stop()
+	}
+	done := make(chan error, 1)
+	go func() { done <- live.Run(ctx) }()
+	fmt.Fprintf(a.stderr, "recording to %s; ctrl+c stops\n", out)
+	updates := live.Subscribe(ctx)
+	var last feeds.Health
+	for u := range updates {
+		if u.Health.LastErr != last.LastErr && u.Health.LastErr != "" {
+			fmt.Fprintf(a.stderr, "%s: %s\n", u.Health.State, u.Health.LastErr)
+		}
+		last = u.Health
+	}
+	runErr := <-done
+	cerr := closeRec()
+	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
+		return runErr
+	}
+	if cerr != nil {
+		return fmt.Errorf("closing %s: %w", out, cerr)
+	}
+	fmt.Fprintf(a.stderr, "recording closed: %s\n", out)
+	return nil
+}
+
+// parseUntil reads --until: HH:MM (today, exchange time), close (16:00
+// today), YYYY-MM-DDTHH:MM or RFC 3339.
+func parseUntil(s string, now time.Time) (time.Time, error) {
+	loc := snapshots.Location()
+	day := now.In(loc)
+	if s == "close" {
+		s = "16:00"
+	}
+	if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
+		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q: want HH:MM, close, YYYY-MM-DDTHH:MM or RFC 3339", s)
 }
 
 func runSnapshotFetch(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
-	return errLiveNotWired
+	if len(args) > 0 {
+		return usagef("fetch takes no arguments (got %s)", strings.Join(args, " "))
+	}
+	date, out := fstr(fs, "date"), fstr(fs, "o")
+	if date == "" || out == "" {
+		return usagef("fetch needs --date YYYY-MM-DD and -o FILE")
+	}
+	if _, err := time.Parse("2006-01-02", date); err != nil {
+		return usagef("--date %q: want YYYY-MM-DD", date)
+	}
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return err
+	}
+	syms, err := watchSymbols(fs, cfg)
+	if err != nil {
+		return err
+	}
+	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
+	res, err := client.Fetch(ctx, yahoo.FetchOptions{Date: date, Symbols: syms, Clock: a.clock})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(a.stderr, "warning:", w)
+	}
+	if err := saveAtomically(out, res.Snapshot); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s: %d bars, %d symbols, %s (%d requests); replay it with: selloff replay %s\n",
+		out, len(res.Snapshot.Bars), len(res.Snapshot.Header.Symbols), date, res.Requests, out)
+	return nil
 }
 
 func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
-	return errLiveNotWired
+	if len(args) > 0 {
+		return usagef("doctor takes no arguments")
+	}
+	sym := strings.ToUpper(fstr(fs, "symbol"))
+	steps := yahoo.Doctor(ctx, a.yahooOptions(fs, nil), sym)
+	for _, s := range steps {
+		mark := "ok  "
+		text := s.Detail
+		if !s.OK {
+			mark = "FAIL"
+			if s.Err != nil {
+				text = s.Err.Error()
+			}
+		}
+		fmt.Fprintf(a.stdout, "%s %-7s %s\n", mark, s.Name, text)
+	}
+	if !yahoo.AllOK(steps) {
+		return errors.New("doctor: Yahoo is not reachable as selloff needs it (see above)")
+	}
+	fmt.Fprintln(a.stdout, "Yahoo works: selloff live should too.")
+	return nil
 }
 
-func startLiveForServe(ctx context.Context, fs *flag.FlagSet) (feeds.Source, error) {
-	return nil, errLiveNotWired
+// startLiveForServe starts the one poller every SSH session shares.
+func (a *app) startLiveForServe(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (feeds.Source, error) {
+	live, _, err := a.newLive(fs, cfg, "")
+	if err != nil {
+		return nil, err
+	}
+	go live.Run(ctx)
+	return live, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/log"
 
+	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/replay"
@@ -42,7 +43,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	}
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
 
-	sources, err := serveSources(ctx, fs, cfg.Events)
+	sources, err := a.serveSources(ctx, fs, cfg)
 	if err != nil {
 		return err
 	}
@@ -72,9 +73,9 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 // serveSources builds the one data plane: one decoded snapshot shared by
 // every session's replay (or by the watch party's one replay), or one live
 // poller.
-func serveSources(ctx context.Context, fs *flag.FlagSet, cfgEvents string) (server.Sources, error) {
+func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (server.Sources, error) {
 	src := fstr(fs, "source")
-	events := pick(fs, "events", cfgEvents, "")
+	events := pick(fs, "events", cfg.Events, "")
 	switch {
 	case src == "replay" || strings.HasPrefix(src, "replay:"):
 		name := strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":")
@@ -95,7 +96,7 @@ func serveSources(ctx context.Context, fs *flag.FlagSet, cfgEvents string) (serv
 		}
 		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 	case src == "live":
-		live, err := startLiveForServe(ctx, fs)
+		live, err := a.startLiveForServe(ctx, fs, cfg)
 		if err != nil {
 			return server.Sources{}, err
 		}
