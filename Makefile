@@ -36,8 +36,10 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# Regenerates golden files in every package whose tests use x/exp/golden
+# (its -update flag). Look at the diff before committing.
 golden:
-	$(GO) test ./tui/... ./snapshots/... ./cmd/... -update
+	$(GO) test -count=1 $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}}' ./... | grep 'x/exp/golden' | cut -d' ' -f1) -update
 
 # 100 concurrent SSH sessions on loopback for 60 s; prints CPU, memory and bytes/s.
 LOAD_SESSIONS ?= 100
