@@ -67,12 +67,19 @@ func isTerminal(w any) bool {
 
 // runDashboard runs the interactive program until the user quits or ctx
 // ends (a signal).
-func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs string, logger *log.Logger) error {
+func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger) error {
 	if !isTerminal(a.stdout) || !isTerminal(a.stdin) {
 		return errors.New("the dashboard needs a terminal; to print one frame use `selloff render`")
 	}
+	r := lipgloss.NewRenderer(a.stdout)
+	switch theme {
+	case "dark":
+		r.SetHasDarkBackground(true)
+	case "light":
+		r.SetHasDarkBackground(false)
+	} // auto: the renderer asks the terminal
 	m := tui.New(tui.Deps{
-		Renderer: lipgloss.NewRenderer(a.stdout),
+		Renderer: r,
 		Updates:  updates,
 		Control:  ctl,
 		Now:      time.Now,
@@ -145,7 +152,7 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rp.Start(ctx)
-	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, logger)
+	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger)
 }
 
 var _ = fmt.Sprint

@@ -180,7 +180,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	done := make(chan error, 1)
 	go func() { done <- live.Run(ctx) }()
 	updates := live.Subscribe(ctx)
-	uiErr := runDashboard(ctx, a, updates, nil, glyphs, logger)
+	uiErr := runDashboard(ctx, a, updates, nil, glyphs, cfg.Theme, logger)
 	cancel()
 	runErr := <-done // the source writes out what it holds before returning
 	if err := closeRec(); err != nil && uiErr == nil {
