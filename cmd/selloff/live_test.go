@@ -35,7 +35,7 @@ func liveApp(stdout, stderr io.Writer, env map[string]string) *app {
 
 // fakeMarket serves two equities and an index, priced like 27 Jan 2025's
 // close, with today's quote time so the live source treats them as fresh.
-func fakeMarket(t *testing.T) *fakeyahoo.Server {
+func fakeMarket(t testing.TB) *fakeyahoo.Server {
 	t.Helper()
 	f := fakeyahoo.Start()
 	t.Cleanup(f.Close)
@@ -167,7 +167,7 @@ func TestFetchOutsideWindowFailsClearly(t *testing.T) {
 }
 
 // flagSet parses args with the flags a command declares.
-func flagSet(t *testing.T, declare func(*flag.FlagSet), args ...string) *flag.FlagSet {
+func flagSet(t testing.TB, declare func(*flag.FlagSet), args ...string) *flag.FlagSet {
 	t.Helper()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	declare(fs)
