@@ -9,8 +9,9 @@ import (
 
 // At returns the market as it was known at t: a pure function of the
 // dataset's contents and t. Every price in the frame is the last recorded
-// bar or quote at or before t; a bar's open is known at its start and its
-// close, high, low and volume at its end. Intraday holds the bars of the
+// bar or quote at or before t; a bar's open is known at its start (a bar
+// derived from quotes: at its first quote) and its close, high, low and
+// volume at its end. Intraday holds the bars of the
 // frame's session completed by t (prefix slices of the shared arrays; never
 // modify them), Daily all daily bars (later ones are context the chart may
 // dim), Events the whole timeline.
@@ -73,9 +74,16 @@ type obs struct {
 // a bar, a bar over a daily bar, and a bar's open over the previous bar's
 // close.
 func (sr *series) lastObs(ns int64, regOnly bool) (o obs) {
-	// intraday bars
+	// intraday bars; the tail (a derived bar still forming) follows them all
 	j := sort.Search(len(sr.start), func(i int) bool { return sr.start[i] > ns })
-	if j > 0 {
+	if sr.hasTail && sr.tailS <= ns {
+		// derived bars are regular-session bars
+		if sr.tailE <= ns {
+			o = obs{price: sr.tail.Close, at: sr.tailE, ok: true, regular: true}
+		} else {
+			o = obs{price: sr.tail.Open, at: sr.tailS, ok: true, regular: true}
+		}
+	} else if j > 0 {
 		b := j - 1
 		if regOnly {
 			b = int(sr.preg[b])
@@ -144,6 +152,22 @@ func (st *state) dayStats(sr *series, si int, ns int64, q *Quote, intraday *[]sn
 			q.Low = minPos(q.Low, sr.bars[b].Open)
 		}
 	}
+	// the tail: after every bar above, a regular-session bar of its date
+	tail := sr.hasTail && sr.tailS <= ns && sr.tailS >= s.day && sr.tailS < s.next
+	if tail {
+		t := &sr.tail
+		if q.Open == 0 {
+			q.Open = t.Open
+		}
+		if sr.tailE <= ns { // complete: the frame gets a copy with it at the end
+			q.High, q.Low, q.Volume = maxPos(q.High, t.High), minPos(q.Low, t.Low), q.Volume+t.Volume
+			bars := make([]snapshots.Bar, 0, k-lo+1)
+			bars = append(append(bars, sr.bars[lo:k]...), *t)
+			*intraday = bars
+		} else {
+			q.High, q.Low = maxPos(q.High, t.Open), minPos(q.Low, t.Open)
+		}
+	}
 	// quotes of the date: running regular high/low, cumulative volume
 	qlo := sort.Search(len(sr.qt), func(i int) bool { return sr.qt[i] >= s.day })
 	qk := sort.Search(len(sr.qt), func(i int) bool { return sr.qt[i] > ns || sr.qt[i] >= s.next })
@@ -153,7 +177,7 @@ func (st *state) dayStats(sr *series, si int, ns int64, q *Quote, intraday *[]sn
 		q.Volume = max(q.Volume, sr.quotes[qk-1].Volume)
 	}
 	// the daily bar of the date, when there are no intraday bars
-	if j == lo {
+	if j == lo && !tail {
 		d := sort.Search(len(sr.daily), func(i int) bool { return sr.daily[i].Time.UnixNano() >= s.day })
 		if d < len(sr.daily) && sr.daily[d].Time.UnixNano() < s.next {
 			if ns >= sr.dOpen[d] && q.Open == 0 {

@@ -1,6 +1,8 @@
 package market_test
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -131,4 +133,132 @@ func BenchmarkAppendLive(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// recordedDay is what a live recording of a whole session holds: nsym
+// symbols polled every 5 s from 09:30 to 16:00 (synthetic prices), quotes
+// only, so every 1-minute bar is derived. With forming set the data ends
+// in the middle of the 15:59 minute.
+func recordedDay(nsym int, forming bool) *snapshots.Snapshot {
+	loc := snapshots.Location()
+	at := func(h, m, s int) time.Time { return time.Date(2025, time.January, 27, h, m, s, 0, loc) }
+	s := &snapshots.Snapshot{Header: snapshots.Header{Title: "recorded day", Provenance: snapshots.Recorded, TimeZone: snapshots.ExchangeZone,
+		Sessions: []snapshots.Session{{Date: "2025-01-27", Open: at(9, 30, 0), Close: at(16, 0, 0)}}}}
+	rng := rand.New(rand.NewPCG(1, 1))
+	price := make([]float64, nsym)
+	vol := make([]int64, nsym)
+	for i := range nsym {
+		s.Header.Symbols = append(s.Header.Symbols, snapshots.Symbol{Symbol: fmt.Sprintf("S%02d", i), Kind: snapshots.KindEquity})
+		price[i] = 100
+	}
+	end := at(16, 0, 0)
+	if forming {
+		end = at(15, 59, 31)
+	}
+	for t := at(9, 30, 0); t.Before(end); t = t.Add(5 * time.Second) {
+		for i := range nsym {
+			price[i] *= 1 + (rng.Float64()-0.5)*0.002
+			vol[i] += rng.Int64N(10000)
+			s.Quotes = append(s.Quotes, snapshots.Quote{Time: t, Symbol: s.Header.Symbols[i].Symbol, Price: math.Round(price[i]*100) / 100, Volume: vol[i], State: snapshots.StateRegular})
+		}
+	}
+	return s
+}
+
+// BenchmarkNewDatasetRecorded builds a 50-symbol recorded session (234,000
+// quotes, 19,500 derived bars).
+func BenchmarkNewDatasetRecorded(b *testing.B) {
+	s := recordedDay(50, false)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := market.NewDataset(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(s.Quotes))/b.Elapsed().Seconds(), "quotes/s")
+}
+
+// BenchmarkSeekRecorded is At(random t) in a 50-symbol recorded session.
+func BenchmarkSeekRecorded(b *testing.B) {
+	d, err := market.NewDataset(recordedDay(50, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	start, end, _ := d.Span()
+	rng := rand.New(rand.NewPCG(1, 2))
+	ts := make([]time.Time, 1024)
+	for i := range ts {
+		ts[i] = start.Add(time.Duration(rng.Int64N(int64(end.Sub(start)))))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = d.At(ts[i%len(ts)])
+	}
+}
+
+// BenchmarkSeekRecordedForming is At after the end of a recording whose
+// last derived bars are still forming: the frame copies each symbol's
+// session bars to add them (the slow case of At).
+func BenchmarkSeekRecordedForming(b *testing.B) {
+	d, err := market.NewDataset(recordedDay(50, true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, end, _ := d.Span()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = d.At(end.Add(time.Minute))
+	}
+}
+
+// BenchmarkPlayRecorded plays a 50-symbol recorded session from the start.
+func BenchmarkPlayRecorded(b *testing.B) {
+	d, err := market.NewDataset(recordedDay(50, false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, end, _ := d.Span()
+	bars, _, quotes := d.Len()
+	p := market.NewPlayer(d)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.Reset()
+		p.AdvanceTo(end)
+		_ = p.Frame()
+	}
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(b.N*bars)/sec, "bars/s")
+	b.ReportMetric(float64(b.N*(bars+quotes))/sec, "records/s")
+}
+
+// BenchmarkAppendPoll is the live path with quotes: one op is one poll of
+// 50 symbols (one AppendAll of 50 quotes, in time order) into a dataset
+// that grows through the session; each quote updates its symbol's forming
+// 1-minute bar.
+func BenchmarkAppendPoll(b *testing.B) {
+	s := recordedDay(50, false)
+	const nsym = 50
+	polls := len(s.Quotes) / nsym
+	recs := make([]snapshots.Record, len(s.Quotes))
+	for i, q := range s.Quotes {
+		recs[i] = snapshots.QuoteRecord(q)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var d *market.Dataset
+	for i := 0; i < b.N; i++ {
+		k := i % polls
+		if k == 0 {
+			b.StopTimer()
+			d, _ = market.NewDataset(&snapshots.Snapshot{Header: s.Header})
+			b.StartTimer()
+		}
+		if err := d.AppendAll(recs[k*nsym : (k+1)*nsym]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*nsym), "ns/quote")
 }

@@ -21,6 +21,19 @@ import (
 // chart bars and adds polled quotes). Growth is copy-on-write of small
 // headers plus append-only arrays, so frames built earlier keep seeing
 // exactly what they saw, and readers never take a lock.
+//
+// Bars derived from quotes: for each symbol, a regular-session minute
+// (open <= minute start < close) with quotes and no recorded intraday bar
+// overlapping it gets a 1-minute bar made from those quotes: open the
+// minute's first quote price, high and low the highest and lowest, close
+// the last, volume the last quote's cumulative day volume minus that of the
+// quote before the minute (the same date; without one, the minute's first
+// quote), never negative. It is the same rule whether the quotes came from
+// a file (NewDataset) or one by one (Append), so a live dataset and the
+// replay of its recording give the same frames. Such a bar is revealed
+// like a recorded one, complete at the minute's end, except that its open
+// is known when its first quote was observed, not at the minute's start:
+// a frame never shows a price before it was seen.
 type Dataset struct {
 	source     string
 	staleAfter time.Duration
@@ -54,6 +67,11 @@ type state struct {
 	sess     []sessTimes // index-aligned with sessions
 	series   []*series   // index-aligned with symbols
 	events   []snapshots.Event
+	// w is the latest instant the data reaches (the latest quote time or
+	// intraday bar end; minInt64 when none). A symbol's derived bar whose
+	// minute ends after w may still grow: it is kept out of the shared
+	// arrays (series.tail) so that appending in time order stays cheap.
+	w int64
 }
 
 type sessTimes struct {
@@ -68,9 +86,12 @@ type sessTimes struct {
 // series is everything known about one symbol, in time order. The arrays
 // are only ever appended to in place; any other change makes new arrays.
 type series struct {
-	bars  []snapshots.Bar // intraday bars (any interval but 1d), by start time
-	start []int64         // bar start (unix ns)
-	end   []int64         // bar end (unix ns)
+	bars []snapshots.Bar // intraday bars (any interval but 1d), by start time
+	// start is when the bar's open is known (unix ns): its start, or for a
+	// bar derived from quotes the time of its first quote (never earlier
+	// than observed). Sorted like the bars.
+	start []int64
+	end   []int64 // bar end (unix ns): when the bar is complete
 	// Running regular-session statistics over the bars of the same exchange
 	// date up to and including i (hi/lo 0 and vol 0 when none yet).
 	rhi, rlo []float64
@@ -85,6 +106,20 @@ type series struct {
 	qt       []int64
 	qhi, qlo []float64 // running regular-hours high/low of the quote's date
 	qreg     []int32   // index of the last regular-hours quote at or before i (-1: none)
+
+	// drv is index-aligned with bars: the bar was derived from quotes (a
+	// regular-session minute with quotes and no recorded bar), not recorded.
+	drv []bool
+	// tail is the symbol's latest derived bar while its minute may still get
+	// quotes (it ends after the dataset's w). It is not in bars: it follows
+	// every bar there, and readers treat it as bars[len(bars)]. Changing it
+	// changes only this per-version header, never a shared array.
+	tail     snapshots.Bar
+	hasTail  bool
+	tailM    int64 // tail minute start (unix ns)
+	tailS    int64 // when its open is known: its first quote's time
+	tailE    int64 // tail end
+	tailBase int64 // cumulative volume the tail's volume is counted from
 }
 
 // ErrUnknownSymbol is returned by Append for a symbol the header does not list.
@@ -107,6 +142,7 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 		mainDay: h.MainDay,
 		symbols: slices.Clone(h.Symbols),
 		index:   make(map[string]int, len(h.Symbols)),
+		w:       minInt64,
 	}
 	for i, sym := range st.symbols {
 		if _, dup := st.index[sym.Symbol]; dup {
@@ -150,11 +186,13 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 			perDaily[i] = append(perDaily[i], b)
 		} else {
 			perSym[i] = append(perSym[i], b)
+			st.w = max(st.w, b.End().UnixNano())
 		}
 	}
 	for _, q := range s.Quotes {
 		if i, ok := st.index[q.Symbol]; ok {
 			perQuote[i] = append(perQuote[i], q)
+			st.w = max(st.w, q.Time.UnixNano())
 		}
 	}
 	st.series = make([]*series, len(st.symbols))
@@ -245,7 +283,9 @@ func (st *state) regular(ns int64) bool {
 	return i >= 0 && ns >= st.sess[i].open && ns <= st.sess[i].close
 }
 
-// buildSeries makes a series from unsorted-safe inputs (they are sorted here).
+// buildSeries makes a series from unsorted-safe inputs (they are sorted
+// here). bars are the recorded intraday bars only: the derived ones are
+// made here from the quotes.
 func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quote) *series {
 	sr := &series{}
 	sort.SliceStable(bars, func(a, b int) bool { return bars[a].Time.Before(bars[b].Time) })
@@ -254,8 +294,37 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 	// a later bar with the same start replaces an earlier one
 	bars = noOverlap(dedupe(bars))
 	daily = dedupe(daily)
-	n := len(bars)
-	sr.bars = bars[:n:n]
+	der := st.derive(bars, quotes)
+	// the latest derived bar stays open to change while its minute ends
+	// after everything the dataset holds
+	if k := len(der) - 1; k >= 0 && der[k].end > st.w &&
+		(len(bars) == 0 || bars[len(bars)-1].Time.UnixNano() < der[k].m) {
+		d := der[k]
+		sr.tail, sr.tailM, sr.tailS, sr.tailE, sr.tailBase, sr.hasTail = d.bar, d.m, d.open, d.end, d.base, true
+		der = der[:k]
+	}
+	n := len(bars) + len(der)
+	all, opens := bars, []int64(nil)
+	sr.drv = make([]bool, n, n+1)
+	if len(der) > 0 {
+		all = make([]snapshots.Bar, 0, n)
+		opens = make([]int64, 0, n)
+		sr.drv = sr.drv[:0]
+	}
+	for i, j := 0, 0; len(der) > 0 && (i < len(bars) || j < len(der)); {
+		if j == len(der) || (i < len(bars) && bars[i].Time.UnixNano() < der[j].m) {
+			all = append(all, bars[i])
+			opens = append(opens, bars[i].Time.UnixNano())
+			sr.drv = append(sr.drv, false)
+			i++
+		} else {
+			all = append(all, der[j].bar)
+			opens = append(opens, der[j].open)
+			sr.drv = append(sr.drv, true)
+			j++
+		}
+	}
+	sr.bars = all[:n:n]
 	sr.start = make([]int64, 0, n)
 	sr.end = make([]int64, 0, n)
 	sr.rhi = make([]float64, 0, n)
@@ -263,8 +332,12 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 	sr.rvol = make([]int64, 0, n)
 	sr.ropen = make([]float64, 0, n)
 	sr.preg = make([]int32, 0, n)
-	for i := range bars {
-		st.extendBar(sr, i)
+	for i := range all {
+		if opens != nil {
+			st.extendBar(sr, i, opens[i])
+		} else {
+			st.extendBar(sr, i, all[i].Time.UnixNano())
+		}
 	}
 	sr.daily = daily[:len(daily):len(daily)]
 	for i := range daily {
@@ -277,10 +350,79 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 	return sr
 }
 
-// extendBar appends the derived values for sr.bars[i] (i == len(sr.start)).
-func (st *state) extendBar(sr *series, i int) {
+// derivedBar is a 1-minute bar made from quotes: minute start m, first
+// quote time open, end, and the cumulative volume its volume counts from.
+type derivedBar struct {
+	bar          snapshots.Bar
+	m, open, end int64
+	base         int64
+}
+
+// derive makes the 1-minute bars of the regular-session minutes that have
+// quotes and no recorded bar (recorded: sorted, non-overlapping): open is
+// the minute's first quote price, high and low the highest and lowest,
+// close the last; volume is the last quote's cumulative day volume minus
+// the one before the minute (the previous quote of the same date; without
+// one, the minute's first quote), never negative.
+func (st *state) derive(recorded []snapshots.Bar, quotes []snapshots.Quote) []derivedBar {
+	var out []derivedBar
+	for i := 0; i < len(quotes); {
+		m := minuteOf(quotes[i].Time.UnixNano())
+		e := m + int64(time.Minute)
+		j := i + 1
+		for j < len(quotes) && quotes[j].Time.UnixNano() < e {
+			j++
+		}
+		if st.regularBar(m) && !coveredBy(recorded, m, e) {
+			base := quotes[i].Volume
+			if i > 0 && sameDay(quotes[i-1].Time.UnixNano(), m) {
+				base = quotes[i-1].Volume
+			}
+			d := derivedBar{bar: newDerived(quotes[i], m, base), m: m, open: quotes[i].Time.UnixNano(), end: e, base: base}
+			for _, q := range quotes[i+1 : j] {
+				growDerived(&d.bar, q, base)
+			}
+			out = append(out, d)
+		}
+		i = j
+	}
+	return out
+}
+
+// minuteOf is the start of the minute holding ns.
+func minuteOf(ns int64) int64 {
+	m := ns - ns%int64(time.Minute)
+	if ns < 0 && ns%int64(time.Minute) != 0 {
+		m -= int64(time.Minute)
+	}
+	return m
+}
+
+// coveredBy reports whether a bar of bars (sorted, non-overlapping)
+// overlaps [s, e).
+func coveredBy(bars []snapshots.Bar, s, e int64) bool {
+	k := sort.Search(len(bars), func(i int) bool { return bars[i].Time.UnixNano() >= e }) - 1
+	return k >= 0 && bars[k].End().UnixNano() > s
+}
+
+// newDerived starts the derived bar of minute m with its first quote.
+func newDerived(q snapshots.Quote, m, base int64) snapshots.Bar {
+	return snapshots.Bar{Time: time.Unix(0, m).In(snapshots.Location()), Symbol: q.Symbol, Interval: "1m",
+		Open: q.Price, High: q.Price, Low: q.Price, Close: q.Price, Volume: max(0, q.Volume-base)}
+}
+
+// growDerived adds a later quote of the same minute to a derived bar.
+func growDerived(b *snapshots.Bar, q snapshots.Quote, base int64) {
+	b.High = max(b.High, q.Price)
+	b.Low = min(b.Low, q.Price)
+	b.Close = q.Price
+	b.Volume = max(0, q.Volume-base)
+}
+
+// extendBar appends the derived values for sr.bars[i] (i == len(sr.start)),
+// whose open is known at s.
+func (st *state) extendBar(sr *series, i int, s int64) {
 	b := sr.bars[i]
-	s := b.Time.UnixNano()
 	e := b.End().UnixNano()
 	sr.start = append(sr.start, s)
 	sr.end = append(sr.end, e)
@@ -335,7 +477,7 @@ func (st *state) extendQuote(sr *series, i int) {
 	if i > 0 {
 		qreg = sr.qreg[i-1]
 	}
-	if st.regular(t) {
+	if st.quoteRegular(t, q.State) {
 		hi = maxPos(hi, q.Price)
 		lo = minPos(lo, q.Price)
 		qreg = int32(i)
@@ -343,6 +485,18 @@ func (st *state) extendQuote(sr *series, i int) {
 	sr.qreg = append(sr.qreg, qreg)
 	sr.qhi = append(sr.qhi, hi)
 	sr.qlo = append(sr.qlo, lo)
+}
+
+// quoteRegular reports whether a quote observed at ns with the given state
+// is a regular-session price: observed during a regular session [open,
+// close], or stamped "regular" later on a session's date (the official
+// closing price, which a feed reports a little after the bell).
+func (st *state) quoteRegular(ns int64, state string) bool {
+	i := st.dayOf(ns)
+	if i < 0 || ns < st.sess[i].open {
+		return false
+	}
+	return ns <= st.sess[i].close || state == snapshots.StateRegular
 }
 
 func sameDay(a, b int64) bool {
@@ -371,10 +525,12 @@ func minPos(a, b float64) float64 {
 }
 
 // Append adds one record. Records may arrive in any order; appending in time
-// order is the cheap case. A bar with the same symbol, interval kind
-// (intraday or daily) and start as an existing one replaces it (a live
-// minute bar still forming); an intraday bar that overlaps an earlier one
-// of the same symbol is dropped. Frames built before the call are not affected.
+// order is the cheap case (a quote then updates its symbol's forming
+// derived bar, held in the new version's small header). A bar with the
+// same symbol, interval kind (intraday or daily) and start as an existing
+// one replaces it; an intraday bar that overlaps an earlier one of the same
+// symbol is dropped; a recorded bar replaces the bar derived from quotes
+// for the minutes it covers. Frames built before the call are not affected.
 // Safe for concurrent use with At and with other Appends. Records with an
 // unknown symbol or kind are skipped and reported in the error.
 func (d *Dataset) Append(rec snapshots.Record) error {
@@ -413,13 +569,48 @@ func (d *Dataset) AppendAll(recs []snapshots.Record) error {
 	}
 	for i, m := range pending {
 		sr := st.series[i]
-		bars := append(slices.Clone(sr.bars), m.bars...)
+		bars := append(sr.recorded(), m.bars...)
 		daily := append(slices.Clone(sr.daily), m.daily...)
 		quotes := append(slices.Clone(sr.quotes), m.quotes...)
 		st.series[i] = st.buildSeries(bars, daily, quotes)
+		owned[i] = true
+	}
+	// derived bars whose minute is now behind the data cannot grow any more
+	for i, sr := range st.series {
+		if sr.hasTail && sr.tailE <= st.w {
+			if !owned[i] {
+				cp := *sr
+				st.series[i] = &cp
+				owned[i] = true
+			}
+			st.settleTail(st.series[i])
+		}
 	}
 	d.st.Store(&st)
 	return errors.Join(errs...)
+}
+
+// recorded returns a new slice of the recorded (not derived) intraday bars.
+func (sr *series) recorded() []snapshots.Bar {
+	out := make([]snapshots.Bar, 0, len(sr.bars))
+	for i, b := range sr.bars {
+		if !sr.drv[i] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// settleTail moves the tail into the bar arrays (appending in place: the
+// slots past the old length are seen by no earlier version).
+func (st *state) settleTail(sr *series) {
+	if !sr.hasTail {
+		return
+	}
+	sr.bars = append(sr.bars, sr.tail)
+	sr.drv = append(sr.drv, true)
+	st.extendBar(sr, len(sr.bars)-1, sr.tailS)
+	sr.tail, sr.hasTail = snapshots.Bar{}, false
 }
 
 // merge collects one symbol's out-of-order records of a batch.
@@ -475,6 +666,7 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 	if m := (*pending)[i]; m != nil {
 		// this symbol is being merged: everything else goes with it
 		m.add(rec)
+		st.see(rec)
 		return nil
 	}
 	if !owned[i] {
@@ -485,11 +677,31 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 	sr := st.series[i]
 	switch {
 	case rec.Kind == snapshots.RecQuote:
-		if n := len(sr.qt); n == 0 || sr.qt[n-1] < rec.Quote.Time.UnixNano() {
-			sr.quotes = append(sr.quotes, rec.Quote)
-			st.extendQuote(sr, len(sr.quotes)-1)
-			return nil
+		t := rec.Quote.Time.UnixNano()
+		n := len(sr.qt)
+		if n > 0 && sr.qt[n-1] > t {
+			break // out of order: merge
 		}
+		plan := st.planQuote(sr, t)
+		if plan == planMerge {
+			break
+		}
+		base := rec.Quote.Volume
+		if n > 0 && sameDay(sr.qt[n-1], minuteOf(t)) {
+			base = sr.quotes[n-1].Volume
+		}
+		sr.quotes = append(sr.quotes, rec.Quote)
+		st.extendQuote(sr, n)
+		switch plan {
+		case planGrow:
+			growDerived(&sr.tail, rec.Quote, sr.tailBase)
+		case planNewTail:
+			st.settleTail(sr)
+			m := minuteOf(t)
+			sr.tail, sr.tailM, sr.tailS, sr.tailE, sr.tailBase, sr.hasTail = newDerived(rec.Quote, m, base), m, t, m+int64(time.Minute), base, true
+		}
+		st.see(rec)
+		return nil
 	case rec.Bar.Interval == "1d":
 		if n := len(sr.daily); n == 0 || sr.daily[n-1].Time.Before(rec.Bar.Time) {
 			sr.daily = append(sr.daily, rec.Bar)
@@ -497,9 +709,16 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 			return nil
 		}
 	default:
-		if n := len(sr.start); n == 0 || sr.end[n-1] <= rec.Bar.Time.UnixNano() {
+		s := rec.Bar.Time.UnixNano()
+		if sr.hasTail && s < sr.tailE {
+			break // it may cover the tail's minute: merge
+		}
+		if n := len(sr.start); n == 0 || sr.end[n-1] <= s {
+			st.settleTail(sr)
 			sr.bars = append(sr.bars, rec.Bar)
-			st.extendBar(sr, len(sr.bars)-1)
+			sr.drv = append(sr.drv, false)
+			st.extendBar(sr, len(sr.bars)-1, s)
+			st.see(rec)
 			return nil
 		}
 	}
@@ -509,7 +728,54 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 	m := &merge{}
 	m.add(rec)
 	(*pending)[i] = m
+	st.see(rec)
 	return nil
+}
+
+// see moves the data's reach w to cover an accepted record.
+func (st *state) see(rec snapshots.Record) {
+	switch {
+	case rec.Kind == snapshots.RecQuote:
+		st.w = max(st.w, rec.Quote.Time.UnixNano())
+	case rec.Kind == snapshots.RecBar && rec.Bar.Interval != "1d":
+		st.w = max(st.w, rec.Bar.End().UnixNano())
+	}
+}
+
+// What a quote appended in time order does to the derived bars.
+const (
+	planNone    = iota // no derived bar (not a regular minute, or a recorded bar covers it)
+	planGrow           // it joins the tail
+	planNewTail        // it starts a new tail (after settling the old one)
+	planMerge          // the bars before it must be rebuilt
+)
+
+// planQuote says what a quote at ns (not before the series' last quote)
+// does to the derived bars.
+func (st *state) planQuote(sr *series, ns int64) int {
+	m := minuteOf(ns)
+	if !st.regularBar(m) {
+		return planNone
+	}
+	if sr.hasTail {
+		if sr.tailM == m {
+			return planGrow
+		}
+		// the tail is an earlier minute (quotes come in time order), and
+		// every bar in the arrays comes before the tail
+		return planNewTail
+	}
+	e := m + int64(time.Minute)
+	k := sort.Search(len(sr.start), func(i int) bool { return sr.start[i] >= e }) - 1
+	switch {
+	case k >= 0 && sr.end[k] > m && sr.drv[k]:
+		return planMerge // a settled derived bar of this minute would change
+	case k >= 0 && sr.end[k] > m:
+		return planNone // a recorded bar has this minute
+	case k < len(sr.start)-1:
+		return planMerge // a bar after this minute: the new one goes in between
+	}
+	return planNewTail
 }
 
 // noOverlap drops intraday bars that start before the previous kept bar
@@ -570,7 +836,7 @@ func (st *state) addSessionLocked(s snapshots.Session) {
 	st.setSessions(sessions)
 	ser := make([]*series, len(st.series))
 	for i, sr := range st.series {
-		ser[i] = st.buildSeries(slices.Clone(sr.bars), slices.Clone(sr.daily), slices.Clone(sr.quotes))
+		ser[i] = st.buildSeries(sr.recorded(), slices.Clone(sr.daily), slices.Clone(sr.quotes))
 	}
 	st.series = ser
 }
@@ -639,6 +905,9 @@ func (d *Dataset) Span() (start, end time.Time, ok bool) {
 		if n := len(sr.start); n > 0 {
 			see(sr.start[0], slices.Max(sr.end))
 		}
+		if sr.hasTail {
+			see(sr.tailS, sr.tailE)
+		}
 		if n := len(sr.dOpen); n > 0 {
 			see(sr.dOpen[0], sr.dEnd[n-1])
 		}
@@ -657,6 +926,9 @@ func (d *Dataset) Span() (start, end time.Time, ok bool) {
 func (d *Dataset) Len() (bars, daily, quotes int) {
 	for _, sr := range d.st.Load().series {
 		bars += len(sr.bars)
+		if sr.hasTail {
+			bars++
+		}
 		daily += len(sr.daily)
 		quotes += len(sr.quotes)
 	}

@@ -75,16 +75,43 @@ func fuzzBody(t *testing.T, data []byte) {
 		_ = d.AppendAll(recs[half:])
 		probes = append(probes, base, base.Add(34*time.Hour), base.Add(40*time.Hour), base.Add(7*24*time.Hour))
 		sortTimes(probes)
+		// the same records read as one snapshot (in the order appended, so
+		// that the same bar replaces the same bar)
+		whole := &snapshots.Snapshot{Header: h}
+		for _, r := range recs {
+			if r.Kind == snapshots.RecBar {
+				whole.Bars = append(whole.Bars, r.Bar)
+			} else {
+				whole.Quotes = append(whole.Quotes, r.Quote)
+			}
+		}
+		built, err := market.NewDataset(whole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logRecs := func() {
+			for _, r := range recs {
+				t.Logf("%s %s %s %+v %+v", r.Kind, r.Bar.Symbol+r.Quote.Symbol, r.Time().Format(time.DateTime), r.Bar, r.Quote)
+			}
+		}
 		p := market.NewPlayer(d)
+		pb := market.NewPlayer(built)
 		for _, tt := range probes {
 			p.AdvanceTo(tt)
 			want := p.Frame()
 			got := d.At(tt)
 			if !reflect.DeepEqual(got, want) {
-				for _, r := range recs {
-					t.Logf("%s %s %s %+v %+v", r.Kind, r.Bar.Symbol+r.Quote.Symbol, r.Time().Format(time.DateTime), r.Bar, r.Quote)
-				}
+				logRecs()
 				t.Fatalf("At(%s) differs from playing:\n%s", tt, diffFrames(got, want))
+			}
+			if b := built.At(tt); !reflect.DeepEqual(got, b) {
+				logRecs()
+				t.Fatalf("At(%s): appended differs from built:\n%s", tt, diffFrames(got, b))
+			}
+			pb.AdvanceTo(tt)
+			if b := pb.Frame(); !reflect.DeepEqual(got, b) {
+				logRecs()
+				t.Fatalf("At(%s) differs from playing the built dataset:\n%s", tt, diffFrames(got, b))
 			}
 			_ = got.Basket(nil)
 		}

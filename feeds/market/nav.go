@@ -16,7 +16,7 @@ func (d *Dataset) StepBar(t time.Time, n int) time.Time {
 	ns := t.UnixNano()
 	have := false
 	for _, sr := range st.series {
-		if len(sr.end) > 0 {
+		if len(sr.end) > 0 || sr.hasTail {
 			have = true
 			break
 		}
@@ -32,6 +32,9 @@ func (d *Dataset) StepBar(t time.Time, n int) time.Time {
 			if k < len(sr.end) && (!ok || sr.end[k] < best) {
 				best, ok = sr.end[k], true
 			}
+			if sr.hasTail && sr.tailE > ns && (!ok || sr.tailE < best) {
+				best, ok = sr.tailE, true
+			}
 		}
 		if !ok {
 			break
@@ -44,6 +47,9 @@ func (d *Dataset) StepBar(t time.Time, n int) time.Time {
 			k := sort.Search(len(sr.end), func(i int) bool { return sr.end[i] >= ns }) - 1
 			if k >= 0 && (!ok || sr.end[k] > best) {
 				best, ok = sr.end[k], true
+			}
+			if sr.hasTail && sr.tailE < ns && (!ok || sr.tailE > best) {
+				best, ok = sr.tailE, true
 			}
 		}
 		if !ok {
@@ -111,6 +117,9 @@ func (d *Dataset) NextObservation(t time.Time) (time.Time, bool) {
 	for _, sr := range st.series {
 		see(sr.start)
 		see(sr.end)
+		if sr.hasTail {
+			see([]int64{sr.tailS, sr.tailE})
+		}
 		see(sr.dOpen)
 		see(sr.dEnd)
 		see(sr.qt)

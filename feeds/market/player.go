@@ -18,6 +18,7 @@ import (
 type Player struct {
 	d    *Dataset
 	st   *state
+	bars [][]snapshots.Bar // per symbol: the intraday bars, a forming derived bar included
 	tl   []tick
 	pos  int
 	now  int64
@@ -75,16 +76,23 @@ type pstate struct {
 // any observation) over the dataset's current contents.
 func NewPlayer(d *Dataset) *Player {
 	st := d.st.Load()
-	p := &Player{d: d, st: st}
+	p := &Player{d: d, st: st, bars: make([][]snapshots.Bar, len(st.series))}
 	n := 0
-	for _, sr := range st.series {
-		n += 2*len(sr.bars) + 2*len(sr.daily) + len(sr.quotes)
+	for i, sr := range st.series {
+		p.bars[i] = sr.bars
+		if sr.hasTail {
+			p.bars[i] = append(slices.Clip(slices.Clone(sr.bars)), sr.tail)
+		}
+		n += 2*len(p.bars[i]) + 2*len(sr.daily) + len(sr.quotes)
 	}
 	p.tl = make([]tick, 0, n)
 	for si, sr := range st.series {
 		s := int32(si)
-		for i, b := range sr.bars {
-			s0 := b.Time.UnixNano()
+		for i, b := range p.bars[si] {
+			s0 := sr.tailS // when the bar's open is known (a derived bar: its first quote)
+			if i < len(sr.start) {
+				s0 = sr.start[i]
+			}
 			day, reg := int32(st.dayOf(s0)), st.regularBar(s0)
 			p.tl = append(p.tl,
 				tick{at: s0, idx: int32(i), sym: s, day: day, kind: tkBarOpen, rank: 2, reg: reg},
@@ -98,7 +106,7 @@ func NewPlayer(d *Dataset) *Player {
 		}
 		for i, q := range sr.quotes {
 			t := q.Time.UnixNano()
-			p.tl = append(p.tl, tick{at: t, idx: int32(i), sym: s, day: int32(st.dayOf(t)), kind: tkQuote, rank: 3, reg: st.regular(t)})
+			p.tl = append(p.tl, tick{at: t, idx: int32(i), sym: s, day: int32(st.dayOf(t)), kind: tkQuote, rank: 3, reg: st.quoteRegular(t, q.State)})
 		}
 	}
 	// stable: within a symbol and kind, array order is kept on ties
@@ -168,9 +176,10 @@ func (p *Player) dayFor(ps *pstate, day int32) bool {
 func (p *Player) apply(tk tick) {
 	ps := &p.syms[tk.sym]
 	sr := p.st.series[tk.sym]
+	bars := p.bars[tk.sym]
 	switch tk.kind {
 	case tkBarOpen:
-		b := &sr.bars[tk.idx]
+		b := &bars[tk.idx]
 		p.see(ps, pobs{price: b.Open, at: tk.at, ok: true, regular: tk.reg})
 		if p.dayFor(ps, tk.day) {
 			ps.barsSeen = true
@@ -182,7 +191,7 @@ func (p *Player) apply(tk tick) {
 			}
 		}
 	case tkBarClose:
-		b := &sr.bars[tk.idx]
+		b := &bars[tk.idx]
 		p.see(ps, pobs{price: b.Close, at: tk.at, ok: true, regular: tk.reg})
 		if p.dayFor(ps, tk.day) {
 			if ps.first < 0 {
@@ -269,11 +278,11 @@ func (p *Player) Frame() *Frame {
 		}
 		if ps.day == f.Session {
 			if ps.first >= 0 {
-				f.Intraday[i] = sr.bars[ps.first : ps.done+1 : ps.done+1]
+				f.Intraday[i] = p.bars[i][ps.first : ps.done+1 : ps.done+1]
 			}
 			q.Open, q.High, q.Low, q.Volume = ps.open, ps.hi, ps.lo, ps.vol
 			for _, b := range ps.partial {
-				o := sr.bars[b].Open
+				o := p.bars[i][b].Open
 				q.High = maxPos(q.High, o)
 				q.Low = minPos(q.Low, o)
 			}
