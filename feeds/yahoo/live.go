@@ -32,8 +32,12 @@ const (
 	StaleIntervals = 3
 )
 
+// minInterval is MinInterval; tests that run against the local fake lower it.
+var minInterval = MinInterval
+
 // Recorder receives every record the live source appends to its dataset,
-// in time order. *snapshots.Writer is one.
+// in time order, as soon as it is appended. *snapshots.Writer is one (it
+// gets each record to disk within 2 seconds).
 type Recorder interface {
 	Write(snapshots.Record) error
 }
@@ -53,9 +57,12 @@ type LiveOptions struct {
 	OfflineAfter   int           // failed polls in a row before "offline" (default 3)
 	// Record, when set, is called once the session is known (after the
 	// first good poll and the backfill) with the header of a recording
-	// (provenance recorded). Every record appended from then on, backfill
-	// included, goes to the returned Recorder in time order. The caller
-	// owns and closes it after Run returns.
+	// (provenance recorded). The returned Recorder then gets the backfilled
+	// chart bars and the first poll's quotes, in time order, and after that
+	// each poll's new quotes as the poll ends: only observed data, nothing
+	// held back (readers derive the 1-minute bars after the backfill from
+	// the quotes, as the live dataset does). The caller owns and closes it
+	// after Run returns.
 	Record func(snapshots.Header) (Recorder, error)
 }
 
@@ -77,9 +84,7 @@ type Live struct {
 	session   snapshots.Session
 	lastSeen  map[string]time.Time
 	lastApp   map[string]snapshots.Quote
-	agg       map[string]*minuteAgg
-	backMin   map[string]time.Time // last backfilled bar start per symbol
-	buf       []snapshots.Record   // records waiting for time order (see flushLocked)
+	early     []snapshots.Record // records appended before the recorder opened (the first poll's)
 	rec       Recorder
 	recording bool
 	written   time.Time // time of the last record written
@@ -96,20 +101,13 @@ type Live struct {
 
 // LiveStats counts what a live source did.
 type LiveStats struct {
-	Polls     int // polls attempted
-	Failed    int // polls that ended with an error
-	Requests  int // quote requests sent by polls
-	Charts    int // chart requests (backfill)
-	Appended  int // records appended to the dataset
-	Recorded  int // records written to the recorder
-	BarsBuilt int // 1-minute bars built from polled quotes
-	Late      int // records too late for the file's time order (kept live only)
-}
-
-type minuteAgg struct {
-	min        time.Time
-	o, h, l, c float64
-	v0, v1     int64
+	Polls    int // polls attempted
+	Failed   int // polls that ended with an error
+	Requests int // quote requests sent by polls
+	Charts   int // chart requests (backfill)
+	Appended int // records appended to the dataset
+	Recorded int // records written to the recorder
+	Late     int // records too late for the file's time order (kept live only; a clock stepping back)
 }
 
 // NewLive returns a live source for c. It publishes an empty frame at once
@@ -130,7 +128,7 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 	if opt.Interval <= 0 {
 		opt.Interval = DefaultInterval
 	}
-	opt.Interval = max(opt.Interval, MinInterval)
+	opt.Interval = max(opt.Interval, minInterval)
 	if opt.ClosedInterval <= 0 {
 		opt.ClosedInterval = DefaultClosedInterval
 	}
@@ -143,8 +141,6 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 		symbols:   slices.Clone(opt.Symbols),
 		lastSeen:  map[string]time.Time{},
 		lastApp:   map[string]snapshots.Quote{},
-		agg:       map[string]*minuteAgg{},
-		backMin:   map[string]time.Time{},
 		closeDone: map[string]bool{},
 		interval:  opt.Interval,
 	}
@@ -177,7 +173,7 @@ func (l *Live) headerLocked(created time.Time) snapshots.Header {
 	h := snapshots.Header{
 		Title:      l.opt.Title,
 		Provenance: snapshots.Recorded,
-		Source:     fmt.Sprintf("Yahoo Finance v7 quote (polled every %s) and v8 1-minute chart, recorded live by selloff; 1-minute bars after the start are built from the polled quotes", l.opt.Interval),
+		Source:     fmt.Sprintf("Yahoo Finance v7 quote (polled every %s) and v8 1-minute chart, recorded live by selloff; after the chart backfill only the polled quotes are recorded (readers derive 1-minute bars from them)", l.opt.Interval),
 		TimeZone:   snapshots.ExchangeZone,
 		Created:    created,
 		Symbols:    slices.Clone(l.symbols),
@@ -217,27 +213,29 @@ func (l *Live) Health() feeds.Health {
 	return l.health
 }
 
-// Flush writes every record still waiting for time order to the recorder
-// (Run does this when it ends). Call it before closing the recorder when
-// driving Poll by hand.
-func (l *Live) Flush() {
+// Flush asks the recorder to push what it has to disk, when it can
+// (*snapshots.Writer can). Live itself holds no records back: each one
+// goes to the recorder as it is appended.
+func (l *Live) Flush() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.flushLocked(time.Time{})
+	if f, ok := l.rec.(interface{ Flush() error }); ok && l.recording {
+		return f.Flush()
+	}
+	return nil
 }
 
 // Start runs the source in a new goroutine until ctx ends.
 func (l *Live) Start(ctx context.Context) { go l.Run(ctx) }
 
-// Run polls until ctx ends. On the way out it writes every buffered record
-// to the recorder (the caller then closes it) and closes the subscribers.
+// Run polls until ctx ends, then closes the subscribers (the caller then
+// closes the recorder).
 func (l *Live) Run(ctx context.Context) error {
 	l.c.Backend().SetNotify(l.onBackend)
 	defer l.c.Backend().SetNotify(nil)
 	defer l.hub.Close()
 	defer func() {
 		l.mu.Lock()
-		l.flushLocked(time.Time{})
 		l.health.State = feeds.HealthStopped
 		l.publishLocked()
 		l.mu.Unlock()
@@ -459,13 +457,14 @@ func (l *Live) setupLocked(set QuoteSet, now time.Time) {
 		if t.After(now) {
 			t = now
 		}
-		if !t.Before(l.session.Close) && t.Before(l.session.Close.Add(10*time.Minute)) {
-			t = l.session.Close // the official close
-			l.closeDone[sym] = true
+		if !now.Before(l.session.Close) && !q.Time.Before(l.session.Open) && q.State != snapshots.StateRegular {
+			l.closeDone[sym] = true // after the bell: this is the official close
 		}
+		// the last regular price at its trade time: a "regular" quote
+		// stamped after the close is still the regular price (the close)
 		recs = append(recs, snapshots.QuoteRecord(snapshots.Quote{Time: t, Symbol: sym, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}))
 	}
-	l.appendLocked(recs, now)
+	l.appendLocked(recs)
 }
 
 // openRecorderLocked starts the recording (once the session is final).
@@ -479,7 +478,9 @@ func (l *Live) openRecorderLocked(now time.Time) {
 		return
 	}
 	l.rec, l.recording = rec, true
-	l.flushLocked(now.Truncate(time.Minute))
+	early := l.early
+	l.early = nil
+	l.recordLocked(early)
 }
 
 // backfill loads each symbol's 1-minute bars of the session from the v8
@@ -500,7 +501,6 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 	}
 	var recs []snapshots.Record
 	var errs []string
-	backMin := map[string]time.Time{}
 	changed := false
 	for _, sym := range l.syms {
 		q, ok := set.Quotes[sym]
@@ -527,10 +527,9 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 		}
 		for _, b := range ch.Bars {
 			if b.End().After(now) {
-				continue // still forming: the polls build this minute
+				continue // still forming: the dataset derives this minute from the polls
 			}
 			recs = append(recs, snapshots.BarRecord(b))
-			backMin[sym] = b.Time
 		}
 	}
 	if ctx.Err() != nil {
@@ -542,9 +541,8 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 		l.session = sess
 		l.ds.AddSession(sess)
 	}
-	maps.Copy(l.backMin, backMin)
 	l.backErrs = errs
-	l.appendLocked(recs, now)
+	l.appendLocked(recs)
 	l.openRecorderLocked(now)
 	l.setHealthLocked(false)
 	l.publishLocked()
@@ -601,9 +599,11 @@ func sharesOf(q Quote, asOf string) *snapshots.Shares {
 
 // quoteRecordsLocked returns the records a polled quote adds, if it says
 // anything new: the regular price during the regular session; after the
-// close, the official closing price once (at the close, so it counts as
-// the session's last regular price) and then the post-market price; the
-// pre-market price before the open; nothing while closed.
+// close, the official closing price once (when it is seen, with state
+// "regular", so it counts as the session's last regular price) and from
+// the next poll the post-market price; the pre-market price before the
+// open; nothing while closed. Every record is stamped now: never before a record already
+// written.
 func (l *Live) quoteRecordsLocked(q Quote, now time.Time) []snapshots.Quote {
 	sess := l.session
 	inRegular := !now.Before(sess.Open) && now.Before(sess.Close)
@@ -617,7 +617,9 @@ func (l *Live) quoteRecordsLocked(q Quote, now time.Time) []snapshots.Quote {
 	if q.HasPrice && !now.Before(sess.Close) && !l.closeDone[q.Symbol] &&
 		!q.Time.Before(sess.Open) && !q.Time.After(sess.Close.Add(10*time.Minute)) && q.State != snapshots.StateRegular {
 		l.closeDone[q.Symbol] = true
-		out = append(out, snapshots.Quote{Time: sess.Close, Symbol: q.Symbol, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular})
+		// alone: an extended price stamped the same instant would not read
+		// as newer than the close; the next poll brings it
+		return []snapshots.Quote{{Time: now, Symbol: q.Symbol, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular}}
 	}
 	if q.HasExt && (q.ExtState == snapshots.StatePre || q.ExtState == snapshots.StatePost) && (q.State == snapshots.StatePre || q.State == snapshots.StatePost) {
 		out = append(out, snapshots.Quote{Time: now, Symbol: q.Symbol, Price: q.ExtPrice, Volume: q.Volume, State: q.ExtState, Bid: q.Bid, Ask: q.Ask})
@@ -636,9 +638,6 @@ func (l *Live) applyLocked(set QuoteSet, now time.Time) {
 		}
 		l.lastSeen[sym] = now
 		for _, r := range l.quoteRecordsLocked(q, now) {
-			if r.Time.Equal(now) { // the official close is not a polled price
-				recs = append(recs, l.aggregateLocked(r)...)
-			}
 			prev, had := l.lastApp[sym]
 			if had && prev.Price == r.Price && prev.Volume == r.Volume && prev.State == r.State {
 				continue // nothing new
@@ -647,13 +646,12 @@ func (l *Live) applyLocked(set QuoteSet, now time.Time) {
 			recs = append(recs, snapshots.QuoteRecord(r))
 		}
 	}
-	recs = append(recs, l.closeMinutesLocked(now)...)
-	l.appendLocked(recs, now)
+	l.appendLocked(recs)
 }
 
-// appendLocked adds records to the dataset and queues them for the
-// recorder (written in time order, see flushLocked).
-func (l *Live) appendLocked(recs []snapshots.Record, now time.Time) {
+// appendLocked adds records to the dataset and hands them to the recorder
+// at once (before it opens: when it opens).
+func (l *Live) appendLocked(recs []snapshots.Record) {
 	if len(recs) == 0 {
 		return
 	}
@@ -662,9 +660,31 @@ func (l *Live) appendLocked(recs []snapshots.Record, now time.Time) {
 		l.health.LastErr = err.Error()
 	}
 	l.stats.Appended += len(recs)
-	if l.opt.Record != nil && l.recErr == nil {
-		l.buf = append(l.buf, recs...)
-		l.flushLocked(now.Truncate(time.Minute))
+	switch {
+	case l.recording:
+		l.recordLocked(recs)
+	case l.opt.Record != nil && l.recErr == nil:
+		l.early = append(l.early, recs...)
+	}
+}
+
+// recordLocked writes records to the recorder in time order. A record
+// earlier than one already written (only a clock stepping back makes one)
+// is kept live but not recorded.
+func (l *Live) recordLocked(recs []snapshots.Record) {
+	sortRecords(recs)
+	for _, r := range recs {
+		if r.Time().Before(l.written) {
+			l.stats.Late++
+			continue
+		}
+		if err := l.rec.Write(r); err != nil {
+			l.recErr = err
+			l.recording = false
+			return
+		}
+		l.written = r.Time()
+		l.stats.Recorded++
 	}
 }
 
@@ -684,61 +704,6 @@ func (l *Live) maybeRollLocked(set QuoteSet, now time.Time) {
 	l.closeDone = map[string]bool{}
 }
 
-// aggregateLocked folds a polled price into its symbol's 1-minute bar and
-// returns the bar of a minute that just ended.
-func (l *Live) aggregateLocked(r snapshots.Quote) []snapshots.Record {
-	m := r.Time.Truncate(time.Minute)
-	a := l.agg[r.Symbol]
-	var out []snapshots.Record
-	if a != nil && a.min.Before(m) {
-		if b, ok := l.barLocked(r.Symbol, a); ok {
-			out = append(out, snapshots.BarRecord(b))
-		}
-		v := a.v1
-		l.agg[r.Symbol] = &minuteAgg{min: m, o: r.Price, h: r.Price, l: r.Price, c: r.Price, v0: v, v1: r.Volume}
-		return out
-	}
-	if a == nil {
-		l.agg[r.Symbol] = &minuteAgg{min: m, o: r.Price, h: r.Price, l: r.Price, c: r.Price, v0: r.Volume, v1: r.Volume}
-		return nil
-	}
-	a.h = max(a.h, r.Price)
-	a.l = min(a.l, r.Price)
-	a.c = r.Price
-	a.v1 = r.Volume
-	return nil
-}
-
-// closeMinutesLocked ends the bars of minutes before now's minute for
-// symbols that had no new price since.
-func (l *Live) closeMinutesLocked(now time.Time) []snapshots.Record {
-	cur := now.Truncate(time.Minute)
-	var out []snapshots.Record
-	for _, sym := range l.syms {
-		a := l.agg[sym]
-		if a == nil || !a.min.Before(cur) {
-			continue
-		}
-		if b, ok := l.barLocked(sym, a); ok {
-			out = append(out, snapshots.BarRecord(b))
-		}
-		delete(l.agg, sym)
-	}
-	return out
-}
-
-func (l *Live) barLocked(sym string, a *minuteAgg) (snapshots.Bar, bool) {
-	if bm, ok := l.backMin[sym]; ok && !a.min.After(bm) {
-		return snapshots.Bar{}, false // the backfill has this minute already
-	}
-	vol := int64(0)
-	if a.v0 > 0 && a.v1 >= a.v0 {
-		vol = a.v1 - a.v0
-	}
-	l.stats.BarsBuilt++
-	return snapshots.Bar{Time: a.min, Symbol: sym, Interval: "1m", Open: a.o, High: a.h, Low: a.l, Close: a.c, Volume: vol}, true
-}
-
 // sortRecords orders records by time, bars before quotes at the same time.
 func sortRecords(recs []snapshots.Record) {
 	sort.SliceStable(recs, func(i, j int) bool {
@@ -748,38 +713,6 @@ func sortRecords(recs []snapshots.Record) {
 		}
 		return recs[i].Kind == snapshots.RecBar && recs[j].Kind != snapshots.RecBar
 	})
-}
-
-// flushLocked writes buffered records older than watermark (all of them
-// when watermark is zero). A bar built from polled quotes is known only
-// when its minute ends, after that minute's quotes; the snapshot format
-// wants time order, so records wait until no earlier bar can come: after
-// each poll every open minute is the current one, so the watermark is the
-// start of the current minute.
-func (l *Live) flushLocked(watermark time.Time) {
-	if !l.recording || len(l.buf) == 0 {
-		return
-	}
-	sortRecords(l.buf)
-	n := len(l.buf)
-	if !watermark.IsZero() {
-		n = sort.Search(len(l.buf), func(i int) bool { return !l.buf[i].Time().Before(watermark) })
-	}
-	for _, r := range l.buf[:n] {
-		if r.Time().Before(l.written) {
-			l.stats.Late++ // came too late for time order: kept live, not recorded
-			continue
-		}
-		l.written = r.Time()
-		if err := l.rec.Write(r); err != nil {
-			l.recErr = err
-			l.recording = false
-			l.buf = nil
-			return
-		}
-		l.stats.Recorded++
-	}
-	l.buf = append(l.buf[:0], l.buf[n:]...)
 }
 
 // publishLocked publishes the frame at the clock's now, with the live

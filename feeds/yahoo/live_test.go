@@ -282,31 +282,70 @@ func TestLivePreMarket(t *testing.T) {
 	}
 }
 
+// tap is a Recorder that forwards to a snapshot writer and keeps what it
+// was given.
+type tap struct {
+	w    *snapshots.Writer
+	recs []snapshots.Record
+}
+
+func (r *tap) Write(rec snapshots.Record) error {
+	if err := r.w.Write(rec); err != nil {
+		return err
+	}
+	r.recs = append(r.recs, rec)
+	return nil
+}
+
+func (r *tap) Flush() error { return r.w.Flush() }
+
 func TestRecordThenReplay(t *testing.T) {
 	fx := newFixture(t, Options{})
 	var buf bytes.Buffer
-	var w *snapshots.Writer
+	rec := &tap{}
 	var hdr snapshots.Header
 	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA", "AVGO", "^GSPC"), Record: func(h snapshots.Header) (Recorder, error) {
 		hdr = h
 		var err error
-		w, err = snapshots.NewWriter(&buf, h, snapshots.WriteOptions{FlushEvery: -1})
-		return w, err
+		rec.w, err = snapshots.NewWriter(&buf, h, snapshots.WriteOptions{FlushEvery: -1})
+		return rec, err
 	}})
 	var times []time.Time
-	for i := range 40 { // 40 polls, 200 s: three minute boundaries
+	var published []*market.Frame
+	vol := int64(818830900)
+	price := func(i int) float64 {
 		p := 118.42 - float64(i)*0.03
 		if i%7 == 3 {
 			p += 0.2
 		}
-		fx.fake.SetPrice("NVDA", p, fx.clock.Now())
+		return p
+	}
+	for i := range 40 { // 40 polls, 200 s: three minute boundaries
+		p := price(i)
+		if i%9 != 8 { // now and then a poll with nothing new for NVDA
+			vol += int64(1000 * (i + 1))
+			fx.fake.SetQuote(fakeyahoo.Quote{Symbol: "NVDA", Name: "NVIDIA Corporation", Price: p, PrevClose: 142.62, Volume: vol, Shares: 24490000000, Time: fx.clock.Now()})
+		}
 		fx.fake.SetPrice("AVGO", 199.7+float64(i%5)*0.1, fx.clock.Now())
+		before := len(rec.recs)
 		l.Poll(fx.ctx)
-		times = append(times, fx.clock.Now())
+		now := fx.clock.Now()
+		// nothing held back: the poll's quotes are with the recorder at once
+		if i > 0 && i%9 != 8 {
+			got := rec.recs[before:]
+			if len(got) == 0 || got[len(got)-1].Kind != snapshots.RecQuote || !got[len(got)-1].Time().Equal(now) {
+				t.Fatalf("poll %d: recorder got %+v", i, got)
+			}
+		}
+		u, _ := l.hub.Latest()
+		published = append(published, u.Frame)
+		times = append(times, now)
 		fx.clock.Advance(DefaultInterval)
 	}
-	l.Flush()
-	if err := w.Close(); err != nil {
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if hdr.Provenance != snapshots.Recorded || len(hdr.Sessions) != 1 || hdr.Sessions[0].PrevClose["NVDA"] != 142.62 {
@@ -316,27 +355,76 @@ func TestRecordThenReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Quotes) == 0 || len(snap.Bars) < 60 {
+	// only observed data: the backfill's bars, all before the first poll's
+	// quotes, then quotes
+	if len(snap.Bars) != 60 || len(snap.Quotes) < 40 {
 		t.Fatalf("recorded %d quotes, %d bars", len(snap.Quotes), len(snap.Bars))
 	}
-	if st := l.Stats(); st.BarsBuilt < 3 || st.Recorded != len(snap.Quotes)+len(snap.Bars) {
+	for _, b := range snap.Bars {
+		if b.Symbol != "NVDA" || b.End().After(times[0]) {
+			t.Errorf("bar %+v is not from the backfill", b)
+		}
+	}
+	if st := l.Stats(); st.Late != 0 || st.Recorded != len(snap.Quotes)+len(snap.Bars) {
 		t.Errorf("stats %+v, file has %d records", st, len(snap.Quotes)+len(snap.Bars))
 	}
 	replay, err := market.NewDataset(snap, market.WithSource("yahoo"), market.WithStaleAfter(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := l.Dataset()
-	for _, at := range append(times, et(10, 0), et(16, 30)) {
-		a, b := live.At(at), replay.At(at)
-		for i := range a.Quotes {
-			qa, qb := a.Quotes[i], b.Quotes[i]
+	// the frames the live source published equal the replay's at the
+	// same times (but for the live freshness: Updated, Stale)
+	for i, at := range times {
+		a, b := published[i], replay.At(at)
+		for k := range a.Quotes {
+			qa, qb := a.Quotes[k], b.Quotes[k]
+			qa.Updated, qa.Stale, qb.Updated, qb.Stale = time.Time{}, false, time.Time{}, false
 			if qa != qb {
-				t.Fatalf("at %s %s: live %+v, replay %+v", at.Format("15:04:05"), qa.Symbol, qa, qb)
+				t.Fatalf("at %s %s: published %+v, replay %+v", at.Format("15:04:05"), qa.Symbol, qa, qb)
 			}
-			if len(a.Intraday[i]) != len(b.Intraday[i]) {
-				t.Fatalf("at %s %s: intraday %d vs %d bars", at.Format("15:04:05"), qa.Symbol, len(a.Intraday[i]), len(b.Intraday[i]))
+			sameBars(t, at, qa.Symbol, a.Intraday[k], b.Intraday[k])
+		}
+	}
+	// and the live dataset equals the replay at any time, between polls too
+	live := l.Dataset()
+	probes := []time.Time{et(9, 45), et(10, 29), et(10, 30), et(10, 31), et(10, 32), et(10, 33), et(10, 33).Add(30 * time.Second), et(10, 40), et(16, 30)}
+	for _, at := range times {
+		probes = append(probes, at.Add(2*time.Second))
+	}
+	for _, at := range probes {
+		a, b := live.At(at), replay.At(at)
+		for k := range a.Quotes {
+			if a.Quotes[k] != b.Quotes[k] {
+				t.Fatalf("at %s %s: live %+v, replay %+v", at.Format("15:04:05"), a.Quotes[k].Symbol, a.Quotes[k], b.Quotes[k])
 			}
+			sameBars(t, at, a.Quotes[k].Symbol, a.Intraday[k], b.Intraday[k])
+		}
+	}
+	// the minutes after the backfill have bars, derived from the quotes
+	f := replay.At(et(10, 34))
+	nv := f.Intraday[f.Index("NVDA")]
+	if len(nv) != 64 || !nv[60].Time.Equal(et(10, 30)) || !nv[63].Time.Equal(et(10, 33)) {
+		t.Fatalf("NVDA has %d bars after 10:34", len(nv))
+	}
+	if b := nv[60]; b.Open != price(0) || b.Close != price(11) || b.High != price(3) || b.Low != price(11) || b.Volume <= 0 {
+		t.Errorf("10:30 bar %+v", b)
+	}
+}
+
+// sameBars compares intraday bars by value (times as instants).
+func sameBars(t *testing.T, at time.Time, sym string, a, b []snapshots.Bar) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Fatalf("at %s %s: %d intraday bars vs %d", at.Format("15:04:05"), sym, len(a), len(b))
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if !x.Time.Equal(y.Time) {
+			t.Fatalf("at %s %s: bar %d at %s vs %s", at.Format("15:04:05"), sym, i, x.Time, y.Time)
+		}
+		x.Time, y.Time = time.Time{}, time.Time{}
+		if x != y {
+			t.Fatalf("at %s %s: bar %d %+v vs %+v", at.Format("15:04:05"), sym, i, x, y)
 		}
 	}
 }
@@ -470,5 +558,53 @@ func TestLiveFailingPollsSlowDown(t *testing.T) {
 	}
 	if h := l.Health(); h.State != feeds.HealthRetrying || !strings.Contains(h.LastErr, "Invalid Crumb") {
 		t.Errorf("health %+v", h)
+	}
+}
+
+// TestLiveCloseSeenLate: Yahoo says "post" for one symbol a poll later
+// than for another; each official close is recorded when it is seen, so
+// the file stays in time order and nothing is left out of it.
+func TestLiveCloseSeenLate(t *testing.T) {
+	fx := newFixture(t, Options{})
+	var buf bytes.Buffer
+	rec := &tap{}
+	l := newLive(t, fx, LiveOptions{Symbols: watch("AVGO", "NVDA"), NoBackfill: true, Record: func(h snapshots.Header) (Recorder, error) {
+		var err error
+		rec.w, err = snapshots.NewWriter(&buf, h, snapshots.WriteOptions{FlushEvery: -1})
+		return rec, err
+	}})
+	fx.clock.Advance(et(15, 59).Add(50 * time.Second).Sub(t0))
+	set := func(sym string, price, post float64, state string) {
+		fx.fake.SetQuote(fakeyahoo.Quote{Symbol: sym, Price: price, PrevClose: 200, Volume: 1000, State: state, PostPrice: post, Time: fx.clock.Now()})
+	}
+	set("AVGO", 199, 0, "")
+	set("NVDA", 118, 0, "")
+	l.Poll(fx.ctx)
+	fx.clock.Advance(15 * time.Second) // 16:00:05
+	set("AVGO", 199.5, 201, "POST")
+	set("NVDA", 118.1, 0, "REGULAR") // Yahoo has not switched NVDA yet
+	l.Poll(fx.ctx)
+	fx.clock.Advance(5 * time.Second) // 16:00:10
+	set("NVDA", 118.2, 0, "POST")
+	l.Poll(fx.ctx)
+	if err := rec.w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := snapshots.Decode(&buf, snapshots.ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := l.Stats(); st.Late != 0 || st.Recorded != len(snap.Quotes) {
+		t.Errorf("stats %+v; file %d quotes", st, len(snap.Quotes))
+	}
+	replay, _ := market.NewDataset(snap, market.WithStaleAfter(0))
+	for _, ds := range []*market.Dataset{l.Dataset(), replay} {
+		f := ds.At(et(16, 1))
+		if q := f.Quotes[0]; q.Price != 199.5 || !q.HasExt || q.ExtPrice != 201 {
+			t.Errorf("AVGO %+v", q)
+		}
+		if q := f.Quotes[1]; q.Price != 118.2 || q.HasExt {
+			t.Errorf("NVDA %+v", q)
+		}
 	}
 }
