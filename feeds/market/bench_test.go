@@ -197,13 +197,24 @@ func BenchmarkSeekRecorded(b *testing.B) {
 	}
 }
 
-// BenchmarkSeekRecordedForming is At after the end of a recording whose
-// last derived bars are still forming: the frame copies each symbol's
-// session bars to add them (the slow case of At).
+// BenchmarkSeekRecordedForming is At a minute after the end of a live
+// dataset (grown poll by poll) whose last derived bars are still forming:
+// the frame copies each symbol's session bars to add them (the slow case
+// of At, for a frame past everything the live source has seen).
 func BenchmarkSeekRecordedForming(b *testing.B) {
-	d, err := market.NewDataset(recordedDay(50, true))
+	s := recordedDay(50, true)
+	d, err := market.NewDataset(&snapshots.Snapshot{Header: s.Header})
 	if err != nil {
 		b.Fatal(err)
+	}
+	for k := 0; k < len(s.Quotes); k += 50 {
+		var recs []snapshots.Record
+		for _, q := range s.Quotes[k : k+50] {
+			recs = append(recs, snapshots.QuoteRecord(q))
+		}
+		if err := d.AppendAll(recs); err != nil {
+			b.Fatal(err)
+		}
 	}
 	_, end, _ := d.Span()
 	b.ReportAllocs()

@@ -198,6 +198,10 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 	st.series = make([]*series, len(st.symbols))
 	for i := range st.symbols {
 		st.series[i] = st.buildSeries(perSym[i], perDaily[i], perQuote[i])
+		// a file is complete: its last derived bars go in the arrays too,
+		// so that every frame shares them (appending into their minute
+		// later costs a rebuild of the symbol, once per quote)
+		st.settleTail(st.series[i])
 	}
 	st.events = slices.Clone(s.Events)
 	sort.SliceStable(st.events, func(a, b int) bool { return st.events[a].Time.Before(st.events[b].Time) })

@@ -19,8 +19,8 @@ import (
 // C (some polls miss a symbol, some repeat a price), pre-market quotes for
 // A from 08:00, and, when post is set, post-market quotes to 16:10 with the
 // official close stamped "regular" a little after the bell. Without post
-// the data ends inside a regular minute, so the last derived bar is still
-// forming.
+// the data ends inside a regular minute: grown by Append, the last derived
+// bar is still forming.
 func liveDay(seed uint64, post bool) *snapshots.Snapshot {
 	loc := snapshots.Location()
 	at := func(h, m, s int) time.Time { return time.Date(2025, time.January, 27, h, m, s, 0, loc) }
