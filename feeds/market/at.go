@@ -76,12 +76,11 @@ type obs struct {
 func (sr *series) lastObs(ns int64, regOnly bool) (o obs) {
 	// intraday bars; the tail (a derived bar still forming) follows them all
 	j := sort.Search(len(sr.start), func(i int) bool { return sr.start[i] > ns })
-	if sr.hasTail && sr.tailS <= ns {
-		// derived bars are regular-session bars
+	if sr.hasTail && sr.tailS <= ns && (sr.tailReg || !regOnly) {
 		if sr.tailE <= ns {
-			o = obs{price: sr.tail.Close, at: sr.tailE, ok: true, regular: true}
+			o = obs{price: sr.tail.Close, at: sr.tailE, ok: true, regular: sr.tailReg}
 		} else {
-			o = obs{price: sr.tail.Open, at: sr.tailS, ok: true, regular: true}
+			o = obs{price: sr.tail.Open, at: sr.tailS, ok: true, regular: sr.tailReg}
 		}
 	} else if j > 0 {
 		b := j - 1
@@ -152,19 +151,21 @@ func (st *state) dayStats(sr *series, si int, ns int64, q *Quote, intraday *[]sn
 			q.Low = minPos(q.Low, sr.bars[b].Open)
 		}
 	}
-	// the tail: after every bar above, a regular-session bar of its date
+	// the tail: after every bar above, a bar of the date
 	tail := sr.hasTail && sr.tailS <= ns && sr.tailS >= s.day && sr.tailS < s.next
 	if tail {
 		t := &sr.tail
-		if q.Open == 0 {
+		if sr.tailReg && q.Open == 0 {
 			q.Open = t.Open
 		}
 		if sr.tailE <= ns { // complete: the frame gets a copy with it at the end
-			q.High, q.Low, q.Volume = maxPos(q.High, t.High), minPos(q.Low, t.Low), q.Volume+t.Volume
+			if sr.tailReg {
+				q.High, q.Low, q.Volume = maxPos(q.High, t.High), minPos(q.Low, t.Low), q.Volume+t.Volume
+			}
 			bars := make([]snapshots.Bar, 0, k-lo+1)
 			bars = append(append(bars, sr.bars[lo:k]...), *t)
 			*intraday = bars
-		} else {
+		} else if sr.tailReg {
 			q.High, q.Low = maxPos(q.High, t.Open), minPos(q.Low, t.Open)
 		}
 	}

@@ -118,6 +118,7 @@ type series struct {
 	hasTail  bool
 	tailM    int64 // tail minute start (unix ns)
 	tailS    int64 // when its open is known: its first quote's time
+	tailReg  bool  // regularBar(tailS), as for a bar in the arrays
 	tailE    int64 // tail end
 	tailBase int64 // cumulative volume the tail's volume is counted from
 }
@@ -305,6 +306,7 @@ func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quo
 		(len(bars) == 0 || bars[len(bars)-1].Time.UnixNano() < der[k].m) {
 		d := der[k]
 		sr.tail, sr.tailM, sr.tailS, sr.tailE, sr.tailBase, sr.hasTail = d.bar, d.m, d.open, d.end, d.base, true
+		sr.tailReg = st.regularBar(d.open)
 		der = der[:k]
 	}
 	n := len(bars) + len(der)
@@ -703,6 +705,7 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 			st.settleTail(sr)
 			m := minuteOf(t)
 			sr.tail, sr.tailM, sr.tailS, sr.tailE, sr.tailBase, sr.hasTail = newDerived(rec.Quote, m, base), m, t, m+int64(time.Minute), base, true
+			sr.tailReg = st.regularBar(t)
 		}
 		st.see(rec)
 		return nil

@@ -394,3 +394,51 @@ func TestFormingBarFramesImmutable(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedOddClose: a session that closes inside a minute (15:59:30):
+// the 15:59 minute is regular and gets a derived bar, though its quotes
+// all come after the close, so the bar is not a regular-session
+// observation; seek, play, append and build still agree, with the bar
+// settled or still forming.
+func TestDerivedOddClose(t *testing.T) {
+	h := snapshots.Header{Title: "t", Provenance: snapshots.Recorded, TimeZone: snapshots.ExchangeZone,
+		Symbols:  []snapshots.Symbol{{Symbol: "A", Kind: snapshots.KindEquity}},
+		Sessions: []snapshots.Session{{Date: "2025-01-27", Open: at27(9, 30, 0), Close: at27(15, 59, 30)}}}
+	var quotes []snapshots.Quote
+	for i, tt := 0, at27(15, 58, 0); tt.Before(at27(16, 0, 30)); i, tt = i+1, tt.Add(10*time.Second) {
+		if !tt.Before(at27(15, 59, 0)) && tt.Before(at27(15, 59, 31)) {
+			continue
+		}
+		p := 100 + float64(i%4)
+		if !tt.Before(at27(15, 59, 31)) {
+			p += 10
+		}
+		quotes = append(quotes, snapshots.Quote{Time: tt, Symbol: "A", Price: p, Volume: int64(100 * i), State: snapshots.StatePost})
+	}
+	for _, cut := range []int{len(quotes), 7, 8} {
+		built, err := market.NewDataset(&snapshots.Snapshot{Header: h, Quotes: quotes[:cut]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := market.NewDataset(&snapshots.Snapshot{Header: h})
+		for _, q := range quotes[:cut] {
+			if err := g.Append(snapshots.QuoteRecord(q)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkSeekEqualsPlay(t, built, 1, 100)
+		checkSeekEqualsPlay(t, g, 2, 100)
+		for tt := at27(15, 58, 0); tt.Before(at27(16, 1, 0)); tt = tt.Add(5 * time.Second) {
+			if a, b := g.At(tt), built.At(tt); !reflect.DeepEqual(a, b) {
+				t.Fatalf("cut %d at %s:\n%s", cut, tt.Format(time.TimeOnly), diffFrames(a, b))
+			}
+		}
+		f := g.At(at27(16, 1, 0))
+		if n := len(f.Intraday[0]); n != 2 {
+			t.Errorf("cut %d: %d bars, want 15:58 and 15:59", cut, n)
+		}
+		if q := f.Quotes[0]; q.High != 103 {
+			t.Errorf("cut %d: day high %v counts the 15:59 bar, observed after the close", cut, q.High)
+		}
+	}
+}
