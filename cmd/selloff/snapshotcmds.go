@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/selloff/selloff/snapshots"
@@ -40,6 +41,7 @@ func withEvents(s *snapshots.Snapshot, path string) error {
 	if path == "" {
 		return nil
 	}
+	path = expandHome(path)
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -124,4 +126,15 @@ func openSnapshot(nameOrPath string) (readCloser, string, error) {
 		return nil, "", err
 	}
 	return f, nameOrPath, nil
+}
+
+// expandHome turns a leading ~/ into the home directory, as a config file
+// written by hand expects.
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[2:])
+		}
+	}
+	return p
 }
