@@ -602,8 +602,8 @@ func sharesOf(q Quote, asOf string) *snapshots.Shares {
 // close, the official closing price once (when it is seen, with state
 // "regular", so it counts as the session's last regular price) and from
 // the next poll the post-market price; the pre-market price before the
-// open; nothing while closed. Every record is stamped now: never before a record already
-// written.
+// open; nothing while closed. Every record is stamped now, so none comes
+// before a record already written.
 func (l *Live) quoteRecordsLocked(q Quote, now time.Time) []snapshots.Quote {
 	sess := l.session
 	inRegular := !now.Before(sess.Open) && now.Before(sess.Close)
