@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"io"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/tui/common"
 )
@@ -27,6 +31,31 @@ func BenchmarkView(b *testing.B) {
 // View (what the program does per update).
 func BenchmarkUpdateView(b *testing.B) {
 	m := newTestModel(b, 200, 50, &fakeController{}, common.GlyphsBraille)
+	ds := dataset(b)
+	open := et(b, "2025-01-27 09:30")
+	u := replayUpdate(b, "2025-01-27 09:30", 1)
+	m = withUpdate(b, m, u)
+	seq := uint64(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		seq++
+		u.Seq = seq
+		u.Frame = ds.At(open.Add(time.Duration(seq%780) * 30 * time.Second))
+		m, _ = step(b, m, updateMsg{u: u, at: fixedNow})
+		_ = m.View()
+	}
+}
+
+// BenchmarkUpdateViewSSH is BenchmarkUpdateView as the SSH load test runs
+// it: 120x40, an xterm-256color session on a dark background, so every
+// style resolves colours for the ANSI256 profile.
+func BenchmarkUpdateViewSSH(b *testing.B) {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.ANSI256))
+	r.SetColorProfile(termenv.ANSI256)
+	r.SetHasDarkBackground(true)
+	m := newModel(Deps{Renderer: r, Control: &fakeController{}, Now: func() time.Time { return fixedNow },
+		Width: 120, Height: 40, Glyphs: common.GlyphsBraille})
 	ds := dataset(b)
 	open := et(b, "2025-01-27 09:30")
 	u := replayUpdate(b, "2025-01-27 09:30", 1)

@@ -4,7 +4,10 @@
 package theme
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Palette holds semantic colour tokens. Each token adapts to light and dark
@@ -119,44 +122,49 @@ func New(r *lipgloss.Renderer, p Palette) *Styles {
 		r = lipgloss.DefaultRenderer()
 	}
 	s := &Styles{R: r, Palette: p}
+	// Every style gets its colours already resolved for r: lipgloss would
+	// otherwise pick the light or dark variant and search the nearest
+	// ANSI256 or ANSI colour of the hex on every Render (most of a replay
+	// frame's cost over SSH). The resolved colour draws the same bytes.
+	col := resolver(r)
 	st := r.NewStyle
-	s.Base = st().Foreground(p.Fg)
-	s.Muted = st().Foreground(p.Muted)
-	s.Faint = st().Foreground(p.Faint)
-	s.Accent = st().Foreground(p.Accent)
+	s.Base = st().Foreground(col(p.Fg))
+	s.Muted = st().Foreground(col(p.Muted))
+	s.Faint = st().Foreground(col(p.Faint))
+	s.Accent = st().Foreground(col(p.Accent))
 	s.Bold = st().Bold(true)
-	s.Up = st().Foreground(p.Up)
-	s.UpStrong = st().Foreground(p.UpStrong).Bold(true)
-	s.Down = st().Foreground(p.Down)
-	s.DownStrong = st().Foreground(p.DownStrong).Bold(true)
-	s.Flat = st().Foreground(p.Muted)
-	s.Warn = st().Foreground(p.Warn)
-	s.Err = st().Foreground(p.Err).Bold(true)
-	s.Pane = st().Border(lipgloss.RoundedBorder()).BorderForeground(p.Border)
+	s.Up = st().Foreground(col(p.Up))
+	s.UpStrong = st().Foreground(col(p.UpStrong)).Bold(true)
+	s.Down = st().Foreground(col(p.Down))
+	s.DownStrong = st().Foreground(col(p.DownStrong)).Bold(true)
+	s.Flat = st().Foreground(col(p.Muted))
+	s.Warn = st().Foreground(col(p.Warn))
+	s.Err = st().Foreground(col(p.Err)).Bold(true)
+	s.Pane = st().Border(lipgloss.RoundedBorder()).BorderForeground(col(p.Border))
 	// Focus is shown by the border's weight as well as its colour, so it
 	// reads without colour (NO_COLOR, --color never).
-	s.PaneFocused = st().Border(lipgloss.ThickBorder()).BorderForeground(p.BorderFocused)
-	s.Title = st().Foreground(p.Accent).Bold(true)
-	s.Selected = st().Background(p.SelectedBg).Bold(true)
-	s.Header = st().Foreground(p.Muted).Bold(true)
-	s.Badge = st().Foreground(p.BadgeFg).Background(p.Accent).Bold(true).Padding(0, 1)
-	s.BadgeWarn = st().Foreground(p.BadgeFg).Background(p.BadgeBg).Bold(true).Padding(0, 1)
-	s.BadgeErr = st().Foreground(p.BadgeFg).Background(p.Err).Bold(true).Padding(0, 1)
-	s.EventMarker = st().Foreground(p.EventMarker).Bold(true)
-	s.EventColumn = st().Foreground(p.EventMarker).Faint(true)
-	s.Baseline = st().Foreground(p.Baseline)
-	s.StatusBar = st().Foreground(p.Fg)
-	s.Stale = st().Foreground(p.Faint).Faint(true)
-	s.GroupHeader = st().Foreground(p.Accent).Bold(true)
-	s.StripLabel = st().Foreground(p.Fg).Bold(true)
-	s.HelpKey = st().Foreground(p.Accent)
-	s.HelpDesc = st().Foreground(p.Muted)
-	s.HelpSep = st().Foreground(p.Faint)
-	s.Prompt = st().Foreground(p.Accent).Bold(true)
-	s.Axis = st().Foreground(p.Faint)
-	s.Future = st().Foreground(p.Faint).Faint(true)
+	s.PaneFocused = st().Border(lipgloss.ThickBorder()).BorderForeground(col(p.BorderFocused))
+	s.Title = st().Foreground(col(p.Accent)).Bold(true)
+	s.Selected = st().Background(col(p.SelectedBg)).Bold(true)
+	s.Header = st().Foreground(col(p.Muted)).Bold(true)
+	s.Badge = st().Foreground(col(p.BadgeFg)).Background(col(p.Accent)).Bold(true).Padding(0, 1)
+	s.BadgeWarn = st().Foreground(col(p.BadgeFg)).Background(col(p.BadgeBg)).Bold(true).Padding(0, 1)
+	s.BadgeErr = st().Foreground(col(p.BadgeFg)).Background(col(p.Err)).Bold(true).Padding(0, 1)
+	s.EventMarker = st().Foreground(col(p.EventMarker)).Bold(true)
+	s.EventColumn = st().Foreground(col(p.EventMarker)).Faint(true)
+	s.Baseline = st().Foreground(col(p.Baseline))
+	s.StatusBar = st().Foreground(col(p.Fg))
+	s.Stale = st().Foreground(col(p.Faint)).Faint(true)
+	s.GroupHeader = st().Foreground(col(p.Accent)).Bold(true)
+	s.StripLabel = st().Foreground(col(p.Fg)).Bold(true)
+	s.HelpKey = st().Foreground(col(p.Accent))
+	s.HelpDesc = st().Foreground(col(p.Muted))
+	s.HelpSep = st().Foreground(col(p.Faint))
+	s.Prompt = st().Foreground(col(p.Accent)).Bold(true)
+	s.Axis = st().Foreground(col(p.Faint))
+	s.Future = st().Foreground(col(p.Faint)).Faint(true)
 	for _, c := range p.Series {
-		s.Series = append(s.Series, st().Foreground(c))
+		s.Series = append(s.Series, st().Foreground(col(c)))
 	}
 	if len(s.Series) == 0 {
 		s.Series = []lipgloss.Style{s.Accent}
@@ -178,4 +186,31 @@ func (s *Styles) Move(pct, strong float64) lipgloss.Style {
 		return s.Down
 	}
 	return s.Flat
+}
+
+// resolver returns the function that turns a token into the colour r
+// draws for it: the variant for r's background, converted to r's profile
+// once, so Render does no per-call conversion. An Ascii renderer draws no
+// colour, and keeps the tokens as they are.
+func resolver(r *lipgloss.Renderer) func(lipgloss.AdaptiveColor) lipgloss.TerminalColor {
+	prof := r.ColorProfile()
+	if prof == termenv.Ascii {
+		return func(c lipgloss.AdaptiveColor) lipgloss.TerminalColor { return c }
+	}
+	dark := r.HasDarkBackground()
+	return func(c lipgloss.AdaptiveColor) lipgloss.TerminalColor {
+		hex := c.Light
+		if dark {
+			hex = c.Dark
+		}
+		switch tc := prof.Color(hex).(type) {
+		case termenv.ANSIColor:
+			return lipgloss.Color(strconv.Itoa(int(tc)))
+		case termenv.ANSI256Color:
+			return lipgloss.Color(strconv.Itoa(int(tc)))
+		case termenv.RGBColor:
+			return lipgloss.Color(hex)
+		}
+		return c // unparsable: as given
+	}
 }
