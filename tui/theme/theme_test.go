@@ -63,3 +63,34 @@ func TestNewHonoursBackground(t *testing.T) {
 		t.Errorf("Ascii: %q, want plain text", got)
 	}
 }
+
+// TestPaintersDrawLikeRender: each painter draws the bytes of its style's
+// Render, for every profile and background, including text Render rewrites.
+func TestPaintersDrawLikeRender(t *testing.T) {
+	texts := []string{"", "NVDA", " 118.42", "−17.0%", "▁▂▃█ ", "a\tb", "two\nlines", "cr\r\nlf", "\x1b[31mred\x1b[0m pad"}
+	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		for _, dark := range []bool{true, false} {
+			r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(prof))
+			r.SetColorProfile(prof)
+			r.SetHasDarkBackground(dark)
+			s := New(r, DefaultPalette())
+			v := reflect.ValueOf(s.P)
+			for i := 0; i < v.NumField(); i++ {
+				p := v.Field(i).Interface().(Painter)
+				for _, txt := range texts {
+					if got, want := p.Render(txt), p.Style().Render(txt); got != want {
+						t.Errorf("profile %d dark %v %s %q: %q, want %q", prof, dark, v.Type().Field(i).Name, txt, got, want)
+					}
+				}
+			}
+			badge := NewPainter(s.Badge)
+			if got, want := badge.Render("REPLAY"), s.Badge.Render("REPLAY"); got != want {
+				t.Errorf("badge: %q, want %q", got, want)
+			}
+			wide := NewPainter(s.Base.Width(10))
+			if got, want := wide.Render("abc"), s.Base.Width(10).Render("abc"); got != want {
+				t.Errorf("width: %q, want %q", got, want)
+			}
+		}
+	}
+}

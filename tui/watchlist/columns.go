@@ -5,11 +5,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/NimbleMarkets/ntcharts/sparkline"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 type colKind int
@@ -226,18 +226,20 @@ func (m Model) groupLine(g string) string {
 	return fit(left+subStyle.Render(cell(sub, w, true)), iw)
 }
 
-// symbolLine renders symbol i's cells (without the cursor marker) and says
-// whether the quote is stale.
-func (m Model) symbolLine(i int) (string, bool) {
+// symbolLine renders symbol i's cells (without the cursor marker), says
+// how many cells wide they are and whether the quote is stale. Each cell
+// is painted and measured as plain text (no Render or width scan of styled
+// text): this runs for every row on every frame.
+func (m Model) symbolLine(i int) (string, int, bool) {
 	f := m.frame
 	st := m.c.Styles
 	gl := m.c.Glyphs
 	s := f.Symbols[i]
 	q := f.Quotes[i]
 	abs, pct, hasChg := q.Change()
-	moveStyle := st.Flat
+	move := st.P.Flat
 	if hasChg {
-		moveStyle = st.Move(pct, StrongMove)
+		move = st.MovePaint(pct, StrongMove)
 	}
 	stale := q.Stale
 	var age time.Duration
@@ -247,81 +249,140 @@ func (m Model) symbolLine(i int) (string, bool) {
 			stale = true
 		}
 	}
-	missing := st.Faint.Render(common.Text(common.Missing, gl))
-	var b strings.Builder
+	missing := common.Text(common.Missing, gl)
+	var lb lineBuilder
+	lb.b.Grow(max(m.innerWidth(), 0) * 4)
 	for ci, c := range m.cols {
 		if ci > 0 {
-			b.WriteByte(' ')
+			lb.b.WriteByte(' ')
+			lb.w++
 		}
-		var v string
 		switch c.kind {
 		case colSym:
-			v = st.Bold.Render(s.Symbol)
+			lb.cell(st.P.Bold, s.Symbol, c)
 		case colName:
 			tail := "…"
 			if gl == common.GlyphsASCII {
 				tail = "."
 			}
-			v = st.Muted.Render(common.ShortName(common.Text(s.Name, gl), c.width, tail))
+			lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, tail), c)
 		case colLast:
 			if q.HasPrice {
-				v = st.Base.Render(common.Price(q.Price))
+				lb.cell(st.P.Base, common.Price(q.Price), c)
 			} else {
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			}
 		case colChg:
 			if hasChg {
-				v = moveStyle.Render(common.Text(common.Change(abs), gl))
+				lb.cell(move, common.Text(common.Change(abs), gl), c)
 			} else {
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			}
 		case colPct:
 			if hasChg {
-				v = moveStyle.Render(common.Text(common.Pct(pct), gl))
+				lb.cell(move, common.Text(common.Pct(pct), gl), c)
 			} else {
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			}
 		case colDVal:
 			if vc, ok := f.MarketValue(i); ok {
-				v = moveStyle.Render(common.Text(common.Dollars(vc.Delta), gl))
+				lb.cell(move, common.Text(common.Dollars(vc.Delta), gl), c)
 			} else {
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			}
 		case colMVal:
 			if vc, ok := f.MarketValue(i); ok {
-				v = st.Muted.Render(common.Text(common.DollarsAbs(vc.Value), gl))
+				lb.cell(st.P.Muted, common.Text(common.DollarsAbs(vc.Value), gl), c)
 			} else {
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			}
 		case colRange:
-			v = m.rangeBar(q.Low, q.High, q.Price, q.HasPrice, c.width, moveStyle)
+			v, vw := m.rangeBar(q.Low, q.High, q.Price, q.HasPrice, c.width, move)
+			lb.styled(v, vw, c)
 		case colSpark:
-			v = m.spark(i, c.width, moveStyle)
+			if out := m.spark(i, c.width); out != "" {
+				lb.cell(move, out, c)
+			} else {
+				lb.styled("", 0, c)
+			}
 		case colVol:
 			if s.NoVolume || q.Volume <= 0 {
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			} else {
-				v = st.Muted.Render(common.Volume(q.Volume))
+				lb.cell(st.P.Muted, common.Volume(q.Volume), c)
 			}
 		case colAge:
 			switch {
 			case q.Updated.IsZero() || m.now.IsZero():
-				v = missing
+				lb.cell(st.P.Faint, missing, c)
 			case stale:
-				v = st.Warn.Render("!" + common.Age(age))
+				lb.cell(st.P.Warn, "!"+common.Age(age), c)
 			default:
-				v = st.Faint.Render(common.Age(age))
+				lb.cell(st.P.Faint, common.Age(age), c)
 			}
 		}
-		b.WriteString(cell(v, c.width, c.right))
 	}
-	return b.String(), stale
+	return lb.b.String(), lb.w, stale
 }
 
-// rangeBar draws the day's low-high range with the last price marked.
-func (m Model) rangeBar(lo, hi, last float64, ok bool, w int, mark lipgloss.Style) string {
+// lineBuilder joins cells and counts the cells written.
+type lineBuilder struct {
+	b strings.Builder
+	w int
+}
+
+// cell writes text painted by p, padded or cut to c's width as cell does.
+func (lb *lineBuilder) cell(p theme.Painter, text string, c column) {
+	lb.styled(p.Render(text), textWidth(text), c)
+}
+
+// styled writes v (styled text vw cells wide) padded or cut to c's width,
+// as cell does.
+func (lb *lineBuilder) styled(v string, vw int, c column) {
+	if vw > c.width {
+		v = truncate(v, c.width)
+		lb.b.WriteString(v)
+		lb.w += ansi.StringWidth(v)
+		return
+	}
+	if c.right {
+		writeSpaces(&lb.b, c.width-vw)
+	}
+	lb.b.WriteString(v)
+	if !c.right {
+		writeSpaces(&lb.b, c.width-vw)
+	}
+	lb.w += c.width
+}
+
+const spaces = "                                                                "
+
+func writeSpaces(b *strings.Builder, n int) {
+	for n > len(spaces) {
+		b.WriteString(spaces)
+		n -= len(spaces)
+	}
+	if n > 0 {
+		b.WriteString(spaces[:n])
+	}
+}
+
+// textWidth is the width of plain text in cells (lipgloss.Width without
+// the grapheme scan for printable ASCII).
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+// rangeBar draws the day's low-high range with the last price marked, and
+// says how many cells wide it is.
+func (m Model) rangeBar(lo, hi, last float64, ok bool, w int, mark theme.Painter) (string, int) {
 	if !ok || !(hi > 0) || !(lo > 0) || w < 3 {
-		return ""
+		return "", 0
 	}
 	line, dot := "─", "●"
 	if m.c.Glyphs == common.GlyphsASCII {
@@ -332,13 +393,14 @@ func (m Model) rangeBar(lo, hi, last float64, ok bool, w int, mark lipgloss.Styl
 		pos = int(math.Round((last - lo) / (hi - lo) * float64(w-1)))
 	}
 	pos = max(0, min(w-1, pos))
-	faint := m.c.Styles.Faint
-	return faint.Render(strings.Repeat(line, pos)) + mark.Render(dot) + faint.Render(strings.Repeat(line, w-1-pos))
+	faint := m.c.Styles.P.Faint
+	return faint.Render(strings.Repeat(line, pos)) + mark.Render(dot) + faint.Render(strings.Repeat(line, w-1-pos)), w
 }
 
 // spark draws the day so far across the whole session (open to close), one
-// cell per time bucket, scaled between the day's low and high.
-func (m Model) spark(i, w int, style lipgloss.Style) string {
+// cell per time bucket, scaled between the day's low and high, as plain
+// text ("" when there is nothing to draw).
+func (m Model) spark(i, w int) string {
 	f := m.frame
 	if w <= 0 || i >= len(f.Intraday) || len(f.Intraday[i]) == 0 {
 		return ""
@@ -352,7 +414,9 @@ func (m Model) spark(i, w int, style lipgloss.Style) string {
 		open, close = bars[0].Time, bars[len(bars)-1].End()
 	}
 	span := close.Sub(open)
-	vals := make([]float64, w)
+	vals := make([]float64, 2*w)
+	h := vals[w:]
+	vals = vals[:w]
 	has := make([]bool, w)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, b := range bars {
@@ -369,11 +433,18 @@ func (m Model) spark(i, w int, style lipgloss.Style) string {
 		vals[k], has[k] = b.Close, true
 		lo, hi = math.Min(lo, b.Close), math.Max(hi, b.Close)
 	}
+	lastHas := -1
+	for k := len(has) - 1; k >= 0; k-- {
+		if has[k] {
+			lastHas = k
+			break
+		}
+	}
 	last := -1
 	for k := range vals {
 		if has[k] {
 			last = k
-		} else if last >= 0 && anyAfter(has, k) {
+		} else if last >= 0 && k < lastHas {
 			vals[k], has[k] = vals[last], true // fill gaps inside the day
 		}
 	}
@@ -381,7 +452,6 @@ func (m Model) spark(i, w int, style lipgloss.Style) string {
 		return ""
 	}
 	// Heights in (0,1]: the day's low still shows as the lowest block.
-	h := make([]float64, w)
 	for k := range vals {
 		if !has[k] {
 			continue
@@ -392,10 +462,10 @@ func (m Model) spark(i, w int, style lipgloss.Style) string {
 		}
 		h[k] = 0.125 + 0.875*r
 	}
-	var out string
+	var b strings.Builder
 	if m.c.Glyphs == common.GlyphsASCII {
 		const ramp = "_.-=^"
-		var b strings.Builder
+		b.Grow(w)
 		for k := range h {
 			if !has[k] {
 				b.WriteByte(' ')
@@ -403,22 +473,35 @@ func (m Model) spark(i, w int, style lipgloss.Style) string {
 			}
 			b.WriteByte(ramp[min(len(ramp)-1, int(h[k]*float64(len(ramp))))])
 		}
-		out = b.String()
-	} else {
-		sl := sparkline.New(w, 1, sparkline.WithNoAutoMaxValue(), sparkline.WithMaxValue(1),
-			sparkline.WithStyle(m.c.Styles.R.NewStyle()))
-		sl.PushAll(h)
-		sl.Draw()
-		out = ansi.Strip(sl.View())
+		return b.String()
 	}
-	return style.Render(out)
-}
-
-func anyAfter(has []bool, k int) bool {
-	for j := k + 1; j < len(has); j++ {
-		if has[j] {
-			return true
+	b.Grow(3 * w)
+	for k := range h {
+		if r := sparkRune(h[k]); r != 0 {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte(' ')
 		}
 	}
-	return false
+	return b.String()
+}
+
+// lowerBlocks are the eighth blocks of a one-row column chart.
+var lowerBlocks = [9]rune{0, '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'}
+
+// sparkRune is the cell a one-row ntcharts sparkline (maximum 1) draws for
+// v: nothing at or below 0, a full block from 1, else the eighth block
+// nearest v (rounded at a sixteenth), as graph.DrawColumnBottomToTop does.
+func sparkRune(v float64) rune {
+	switch {
+	case !(v > 0):
+		return 0
+	case v >= 1:
+		return lowerBlocks[8]
+	}
+	e := int(v / .125)
+	if n := v - (float64(e) * .125); n >= 0.0625 {
+		e++
+	}
+	return lowerBlocks[e]
 }

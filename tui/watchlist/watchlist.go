@@ -423,8 +423,8 @@ func (m *Model) rebuild() {
 		m.sortRows(idx)
 		m.rows = append(m.rows, row{group: g, header: true, line: m.groupLine(g)})
 		for _, i := range idx {
-			line, stale := m.symbolLine(i)
-			m.rows = append(m.rows, row{group: g, sym: i, line: fit(line, m.innerWidth()-1), stale: stale})
+			line, w, stale := m.symbolLine(i)
+			m.rows = append(m.rows, row{group: g, sym: i, line: fitW(line, w, m.innerWidth()-1), stale: stale})
 		}
 	}
 	// Restore the selection.
@@ -493,7 +493,7 @@ func (m Model) View() string {
 	lines := make([]string, 0, ih)
 	lines = append(lines, m.titleLine(iw))
 	if ih > 1 {
-		lines = append(lines, st.Header.Render(fit(headerLine(m.cols, m.c.Glyphs), iw)))
+		lines = append(lines, st.P.Header.Render(fit(headerLine(m.cols, m.c.Glyphs), iw)))
 	}
 	body := ih - len(lines)
 	marker := ">"
@@ -513,9 +513,9 @@ func (m Model) View() string {
 		line := r.line // exactly iw-1 cells wide (symbol rows) or iw (headers)
 		if !r.header {
 			if i == m.cursor {
-				line = st.Selected.Render(marker + line)
+				line = st.P.Selected.Render(marker + line)
 			} else if r.stale {
-				line = st.Stale.Render(" " + line)
+				line = st.P.Stale.Render(" " + line)
 			} else {
 				line = " " + line
 			}
@@ -582,6 +582,24 @@ func (m Model) titleLine(w int) string {
 		extra += "  filter: " + v
 	}
 	return fit(t+st.Muted.Render(extra), w)
+}
+
+// fitW is fit for s already known to be sw cells wide.
+func fitW(s string, sw, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if sw > w {
+		return fit(s, w)
+	}
+	if d := w - sw; d > 0 {
+		var b strings.Builder
+		b.Grow(len(s) + d)
+		b.WriteString(s)
+		writeSpaces(&b, d)
+		return b.String()
+	}
+	return s
 }
 
 // fit truncates s to w cells and pads it to exactly w.
