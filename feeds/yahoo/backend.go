@@ -18,12 +18,14 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	finance "github.com/piquette/finance-go"
@@ -414,7 +416,34 @@ func classifyNetErr(path string, err error) error {
 	if errors.As(err, &ue) && ue.Timeout() {
 		return &Error{Kind: KindTimeout, Path: path, Err: err}
 	}
-	return &Error{Kind: KindNetwork, Path: path, Err: err}
+	return &Error{Kind: KindNetwork, Path: path, Detail: netDetail(err), Err: err}
+}
+
+// netDetail says in words why a connection failed, instead of Go's
+// `Get "https://…": dial tcp: lookup …` chain.
+func netDetail(err error) string {
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return "cannot resolve " + dns.Name + " (no network or no DNS?)"
+		}
+		return "DNS lookup of " + dns.Name + " failed: " + dns.Err
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return "network unreachable"
+	case errors.As(err, &op) && op.Err != nil:
+		return op.Op + ": " + op.Err.Error()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // wait sleeps before retry n (1-based) on the injected clock.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -424,5 +425,26 @@ func TestFinanceLoggerQuiet(t *testing.T) {
 	lg, ok := finance.Logger.(*log.Logger)
 	if !ok || lg.Writer() != io.Discard {
 		t.Fatalf("finance-go logs to %T", finance.Logger)
+	}
+}
+
+// A refused connection reads as words, not as Go's dial chain.
+func TestNetworkErrorsInWords(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	b := NewBackend(Options{BaseURL: "http://" + addr, Clock: &instantClock{now: t0}, Retries: -1})
+	_, err = NewClient(b).Quotes(context.Background(), []string{"NVDA"})
+	if err == nil {
+		t.Fatal("no error from a closed port")
+	}
+	if got := err.Error(); !strings.Contains(got, "cannot reach Yahoo: connection refused") || strings.Contains(got, "dial tcp") {
+		t.Fatalf("error %q, want it to say the connection was refused, in words", got)
+	}
+	if !IsKind(err, KindNetwork) {
+		t.Fatalf("kind of %v is not network", err)
 	}
 }
