@@ -237,7 +237,13 @@ func (m Model) segments() []segment {
 		errText = s.Health.LastErr
 	}
 	if errText != "" {
-		add(st.Err.Render(common.Text("error: "+errText, g)), 5, true)
+		// A long error (a URL, a wrapped chain) must not push the health
+		// and the time off the bar: it gets at most two fifths of the width.
+		errText = common.Text("error: "+errText, g)
+		if limit := max(24, m.width*2/5); theme.Width(errText) > limit {
+			errText = ansi.Truncate(errText, limit, "…")
+		}
+		add(st.Err.Render(errText), 5, true)
 	}
 	if s.Note != "" {
 		add(st.Warn.Render(common.Text(s.Note, g)), 5, true)
@@ -261,7 +267,7 @@ func (m Model) View() string {
 			if i > 0 {
 				n += len(sep)
 			}
-			n += lipgloss.Width(s.text)
+			n += theme.Width(s.text)
 		}
 		return n
 	}
@@ -295,10 +301,10 @@ func (m Model) View() string {
 		parts[i] = s.text
 	}
 	out := strings.Join(parts, sep)
-	if lipgloss.Width(out) > w {
+	if theme.Width(out) > w {
 		out = ansi.Truncate(out, w, "")
 	}
-	if d := w - lipgloss.Width(out); d > 0 {
+	if d := w - theme.Width(out); d > 0 {
 		out += strings.Repeat(" ", d)
 	}
 	return m.c.Styles.StatusBar.Render(out)

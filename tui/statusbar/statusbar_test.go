@@ -107,3 +107,23 @@ func TestNarrowKeepsEssentials(t *testing.T) {
 		}
 	}
 }
+
+// A long error is cut, not allowed to push the health and the time off the
+// bar (a DNS failure's text is longer than most terminals).
+func TestLongErrorKeepsHealthAndTime(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	long := "cannot reach Yahoo: " + strings.Repeat("Get \"https://finance.yahoo.com/\": dial tcp: lookup failed; ", 4)
+	s := State{HasData: true, Mode: feeds.ModeLive, Frame: frameAt(11, 0), Now: now,
+		Health: feeds.Health{State: feeds.HealthRetrying, RetryAt: now.Add(30 * time.Second), LastErr: long}}
+	for _, w := range []int{100, 140, 200} {
+		v := view(s, w, common.GlyphsBraille)
+		for _, want := range []string{"LIVE", "11:00 ET", "retrying in 30s", "error: cannot reach Yahoo", "…"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("width %d: %q lacks %q", w, v, want)
+			}
+		}
+		if got := ansi.StringWidth(v); got != w {
+			t.Errorf("width %d: bar is %d cells", w, got)
+		}
+	}
+}
