@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/selloff/selloff/tui/theme"
 	"github.com/selloff/selloff/tui/watchlist"
 )
 
@@ -253,7 +254,7 @@ func (m Model) framed(view string, r rect, focused bool) []string {
 	}
 	lines := clipN(strings.Split(view, "\n"), ih)
 	for i, ln := range lines {
-		if w := lipgloss.Width(ln); w > iw {
+		if w := theme.Width(ln); w > iw {
 			lines[i] = ansi.Truncate(ln, iw, "")
 		} else if w < iw {
 			lines[i] = ln + strings.Repeat(" ", iw-w)
@@ -287,7 +288,7 @@ func clipLines(s string, w, h int) string {
 		lines = lines[:max(h, 0)]
 	}
 	for i, ln := range lines {
-		if lipgloss.Width(ln) > w {
+		if theme.Width(ln) > w {
 			lines[i] = ansi.Truncate(ln, w, "")
 		}
 	}
@@ -312,7 +313,7 @@ func tooSmallView(needW, needH, w, h int) string {
 	for _, lines := range forms {
 		ok := len(lines) <= h
 		for _, ln := range lines {
-			ok = ok && ansi.StringWidth(ln) <= w
+			ok = ok && theme.StringWidth(ln) <= w
 		}
 		if !ok {
 			continue
@@ -322,7 +323,7 @@ func tooSmallView(needW, needH, w, h int) string {
 			out = append(out, "")
 		}
 		for _, ln := range lines {
-			out = append(out, strings.Repeat(" ", (w-ansi.StringWidth(ln))/2)+ln)
+			out = append(out, strings.Repeat(" ", (w-theme.StringWidth(ln))/2)+ln)
 		}
 		return strings.Join(out, "\n")
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 // DefaultLabel names the basket in the header line.
@@ -149,10 +150,10 @@ func (m *Model) render() {
 	}
 	lines = lines[:m.h]
 	for i, l := range lines {
-		n := ansi.StringWidth(l)
+		n := theme.StringWidth(l)
 		if n > m.w {
 			l = ansi.Truncate(l, m.w, "")
-			n = ansi.StringWidth(l)
+			n = theme.StringWidth(l)
 		}
 		lines[i] = l + strings.Repeat(" ", max(0, m.w-n))
 	}
@@ -215,7 +216,7 @@ func (m *Model) lines() []string {
 			rights = []string{"% = share of the move", "share of move", "share"}
 		}
 		for _, right := range rights {
-			if gap := m.w - ansi.StringWidth(head) - len(right); gap >= 2 {
+			if gap := m.w - theme.StringWidth(head) - len(right); gap >= 2 {
 				head += strings.Repeat(" ", gap) + s.Faint.Render(right)
 				break
 			}

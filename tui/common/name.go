@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/tui/theme"
 )
 
 // ShortName fits a company name into w cells: without legal suffixes
@@ -22,14 +24,14 @@ func ShortName(name string, w int, tail string) string {
 			break
 		}
 	}
-	if ansi.StringWidth(s+paren) <= w {
+	if theme.StringWidth(s+paren) <= w {
 		return s + paren
 	}
-	if ansi.StringWidth(s) <= w {
+	if theme.StringWidth(s) <= w {
 		return s
 	}
 	for _, suf := range []string{" Holdings", " Holding"} {
-		if t := strings.TrimSuffix(s, suf); t != s && t != "" && ansi.StringWidth(t) <= w {
+		if t := strings.TrimSuffix(s, suf); t != s && t != "" && theme.StringWidth(t) <= w {
 			return t
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 // State is everything the bar shows. The root fills it from the latest

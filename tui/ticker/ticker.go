@@ -15,6 +15,7 @@ import (
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 // Label names the basket in the pinned total.
@@ -105,26 +106,32 @@ func (m *Model) build() {
 
 	items := append([]market.ValueChange(nil), b.Items...)
 	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
+	// Widths are counted from the plain text as the items are written
+	// (measuring the whole strip after each item was quadratic).
 	var sb strings.Builder
+	w := 0
 	for i, it := range items {
 		if i > 0 {
 			sb.WriteString(gap)
+			w += len(gap)
 		}
 		pct := 0.0
 		if it.Value-it.Delta > 0 {
 			pct = it.Delta / (it.Value - it.Delta) * 100
 		}
-		s := st.Move(pct, 5)
-		sb.WriteString(st.Bold.Render(it.Symbol))
+		txt := common.Arrow(it.Delta, g) + " " + common.Text(common.Dollars(it.Delta), g)
+		sb.WriteString(st.P.Bold.Render(it.Symbol))
 		sb.WriteString(" ")
-		sb.WriteString(s.Render(common.Arrow(it.Delta, g) + " " + common.Text(common.Dollars(it.Delta), g)))
-		m.ends = append(m.ends, lipgloss.Width(sb.String()))
+		sb.WriteString(st.MovePaint(pct, 5).Render(txt))
+		w += theme.Width(it.Symbol) + 1 + theme.Width(txt)
+		m.ends = append(m.ends, w)
 	}
 	if len(items) > 0 {
 		sb.WriteString(wrapGap)
+		w += len(wrapGap)
 	}
 	m.content = sb.String()
-	m.cw = lipgloss.Width(m.content)
+	m.cw = w
 	if m.cw > 0 {
 		m.offset %= m.cw
 	}
@@ -146,10 +153,10 @@ func (m Model) View() string {
 		sep = " | "
 	}
 	left := m.pinned + st.Faint.Render(sep)
-	lw := lipgloss.Width(left)
+	lw := theme.Width(left)
 	if lw >= w {
 		// Narrow: the total, without its "since" before cutting a word.
-		if lipgloss.Width(m.pinned) <= w {
+		if theme.Width(m.pinned) <= w {
 			return fit(m.pinned, w)
 		}
 		return fit(m.pinnedS, w)
@@ -182,10 +189,10 @@ func (m Model) View() string {
 }
 
 func fit(s string, w int) string {
-	if lipgloss.Width(s) > w {
+	if theme.Width(s) > w {
 		s = ansi.Truncate(s, w, "")
 	}
-	if d := w - lipgloss.Width(s); d > 0 {
+	if d := w - theme.Width(s); d > 0 {
 		s += strings.Repeat(" ", d)
 	}
 	return s

@@ -17,6 +17,7 @@ import (
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 // KeyMap is the timeline's key bindings.
@@ -308,10 +309,10 @@ func (m *Model) render() {
 
 // fit truncates or pads a styled line to exactly w cells.
 func fit(s string, w int) string {
-	n := ansi.StringWidth(s)
+	n := theme.StringWidth(s)
 	if n > w {
 		s = ansi.Truncate(s, w, "")
-		n = ansi.StringWidth(s)
+		n = theme.StringWidth(s)
 	}
 	return s + strings.Repeat(" ", max(0, w-n))
 }
@@ -402,7 +403,7 @@ func (m *Model) listLines() []string {
 		when := TimeOf(e)
 		when += strings.Repeat(" ", max(0, timeW-len(when)))
 		prefix := selMark + curMark + num + " " + when + " "
-		rest := max(0, m.w-ansi.StringWidth(prefix))
+		rest := max(0, m.w-theme.StringWidth(prefix))
 		ttl := truncWords(m.txt(e.Title), rest, m.txt("…"))
 		st := s.Base
 		switch {
@@ -516,12 +517,12 @@ func (m *Model) detailBody() []string {
 // end, so a title is not cut inside a number ("(−16.97%)" becomes "…", not
 // "(−1…").
 func truncWords(s string, w int, tail string) string {
-	if ansi.StringWidth(s) <= w {
+	if theme.StringWidth(s) <= w {
 		return s
 	}
-	tw := ansi.StringWidth(tail)
+	tw := theme.StringWidth(tail)
 	cut := ansi.Truncate(s, max(0, w-tw), "")
-	if i := strings.LastIndexByte(cut, ' '); i > 0 && ansi.StringWidth(cut[:i]) >= w*2/3 {
+	if i := strings.LastIndexByte(cut, ' '); i > 0 && theme.StringWidth(cut[:i]) >= w*2/3 {
 		cut = strings.TrimRight(cut[:i], " ,;:")
 	}
 	return cut + tail

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/tui/common"
@@ -167,7 +166,7 @@ func headerLine(cols []column, g common.Glyphs) string {
 
 // cell pads or truncates s (which may hold ANSI styles) to w cells.
 func cell(s string, w int, right bool) string {
-	sw := lipgloss.Width(s)
+	sw := theme.Width(s)
 	if sw > w {
 		return truncate(s, w)
 	}
@@ -219,10 +218,10 @@ func (m Model) groupLine(g string) string {
 		pos += c.width
 	}
 	iw := m.innerWidth()
-	if off < 0 || lipgloss.Width(name)+1 >= off {
+	if off < 0 || theme.Width(name)+1 >= off {
 		return fit(st.GroupHeader.Render(name)+" "+subStyle.Render(sub), iw)
 	}
-	left := st.GroupHeader.Render(name) + strings.Repeat(" ", off-lipgloss.Width(name))
+	left := st.GroupHeader.Render(name) + strings.Repeat(" ", off-theme.Width(name))
 	return fit(left+subStyle.Render(cell(sub, w, true)), iw)
 }
 
@@ -333,7 +332,7 @@ type lineBuilder struct {
 
 // cell writes text painted by p, padded or cut to c's width as cell does.
 func (lb *lineBuilder) cell(p theme.Painter, text string, c column) {
-	lb.styled(p.Render(text), textWidth(text), c)
+	lb.styled(p.Render(text), theme.StringWidth(text), c)
 }
 
 // styled writes v (styled text vw cells wide) padded or cut to c's width,
@@ -342,7 +341,7 @@ func (lb *lineBuilder) styled(v string, vw int, c column) {
 	if vw > c.width {
 		v = truncate(v, c.width)
 		lb.b.WriteString(v)
-		lb.w += ansi.StringWidth(v)
+		lb.w += theme.StringWidth(v)
 		return
 	}
 	if c.right {
@@ -365,17 +364,6 @@ func writeSpaces(b *strings.Builder, n int) {
 	if n > 0 {
 		b.WriteString(spaces[:n])
 	}
-}
-
-// textWidth is the width of plain text in cells (lipgloss.Width without
-// the grapheme scan for printable ASCII).
-func textWidth(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return ansi.StringWidth(s)
-		}
-	}
-	return len(s)
 }
 
 // rangeBar draws the day's low-high range with the last price marked, and

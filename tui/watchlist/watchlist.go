@@ -17,6 +17,7 @@ import (
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 // SortMode orders the rows inside each group.
@@ -607,10 +608,10 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > w {
+	if theme.Width(s) > w {
 		s = truncate(s, w)
 	}
-	if d := w - lipgloss.Width(s); d > 0 {
+	if d := w - theme.Width(s); d > 0 {
 		s += strings.Repeat(" ", d)
 	}
 	return s
