@@ -264,7 +264,10 @@ func (m Model) framed(view string, r rect, focused bool) []string {
 		lines = append(lines, strings.Repeat(" ", iw))
 	}
 	b := watchlist.Border(pane, m.c.Glyphs)
-	bs := st.R.NewStyle().Foreground(pane.GetBorderTopForeground())
+	bs := st.P.Border
+	if focused {
+		bs = st.P.BorderFocused
+	}
 	left, right := bs.Render(b.Left), bs.Render(b.Right)
 	out := make([]string, 0, ih+2)
 	out = append(out, bs.Render(b.TopLeft+strings.Repeat(b.Top, iw)+b.TopRight))

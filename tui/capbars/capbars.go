@@ -164,23 +164,25 @@ func (m *Model) lines() []string {
 	s := m.c.Styles
 	f := m.frame
 	if f == nil {
-		return []string{s.Faint.Render("waiting for data")}
+		return []string{s.P.Faint.Render("waiting for data")}
 	}
 	b := f.Basket(nil)
-	moveSt := func(v float64) lipgloss.Style {
+	// Painters: the pane is redrawn on every frame (it sits under the
+	// watchlist), and Render's per-call work was most of its cost.
+	moveSt := func(v float64) theme.Painter {
 		switch {
 		case v < 0:
-			return s.Down
+			return s.P.Down
 		case v > 0:
-			return s.Up
+			return s.P.Up
 		}
-		return s.Muted
+		return s.P.Muted
 	}
-	head := s.StripLabel.Render(m.label) + " "
+	head := s.P.StripLabel.Render(m.label) + " "
 	if len(b.Items) == 0 {
-		head += s.Faint.Render("no market values yet")
+		head += s.P.Faint.Render("no market values yet")
 	} else {
-		head += moveSt(b.Delta).Render(m.txt(common.Dollars(b.Delta))) + " " + s.Muted.Render(Since(f))
+		head += moveSt(b.Delta).Render(m.txt(common.Dollars(b.Delta))) + " " + s.P.Muted.Render(Since(f))
 	}
 
 	items := append([]market.ValueChange(nil), b.Items...)
@@ -217,7 +219,7 @@ func (m *Model) lines() []string {
 		}
 		for _, right := range rights {
 			if gap := m.w - theme.StringWidth(head) - len(right); gap >= 2 {
-				head += strings.Repeat(" ", gap) + s.Faint.Render(right)
+				head += strings.Repeat(" ", gap) + s.P.Faint.Render(right)
 				break
 			}
 		}
@@ -235,7 +237,7 @@ func (m *Model) lines() []string {
 			if shareW == shareLong {
 				share += " of the move"
 			}
-			r += " " + s.Muted.Render(share)
+			r += " " + s.P.Muted.Render(share)
 		}
 		rows = append(rows, r)
 	}
@@ -244,7 +246,7 @@ func (m *Model) lines() []string {
 		if !hasShares(f, sym) {
 			why = "no share count"
 		}
-		rows = append(rows, pad(sym, symW)+"   "+s.Faint.Render(why))
+		rows = append(rows, pad(sym, symW)+"   "+s.P.Faint.Render(why))
 	}
 	visible := m.h - 1
 	if visible <= 0 {
@@ -261,7 +263,7 @@ func (m *Model) lines() []string {
 		if m.offset > 0 {
 			more += " (" + strconv.Itoa(m.offset) + " above)"
 		}
-		out = append(out, s.Faint.Render(more))
+		out = append(out, s.P.Faint.Render(more))
 	}
 	return out
 }

@@ -57,6 +57,9 @@ type Painters struct {
 	Flat, Warn, Err, Stale            Painter
 	Title, Header, Selected, GroupHdr Painter
 	Axis, Future, Accent, StripLabel  Painter
+	// Border and BorderFocused draw border lines in Pane's and
+	// PaneFocused's border colour.
+	Border, BorderFocused Painter
 }
 
 func newPainters(s *Styles) Painters {
@@ -66,6 +69,8 @@ func newPainters(s *Styles) Painters {
 		Flat: NewPainter(s.Flat), Warn: NewPainter(s.Warn), Err: NewPainter(s.Err), Stale: NewPainter(s.Stale),
 		Title: NewPainter(s.Title), Header: NewPainter(s.Header), Selected: NewPainter(s.Selected), GroupHdr: NewPainter(s.GroupHeader),
 		Axis: NewPainter(s.Axis), Future: NewPainter(s.Future), Accent: NewPainter(s.Accent), StripLabel: NewPainter(s.StripLabel),
+		Border:        NewPainter(s.R.NewStyle().Foreground(s.Pane.GetBorderTopForeground())),
+		BorderFocused: NewPainter(s.R.NewStyle().Foreground(s.PaneFocused.GetBorderTopForeground())),
 	}
 }
 

@@ -197,10 +197,10 @@ func (m Model) groupLine(g string) string {
 	}
 	b := m.frame.Basket(syms)
 	sub := common.Missing
-	subStyle := st.Muted
+	subStyle := st.P.Muted
 	if len(b.Items) > 0 {
 		sub = common.Dollars(b.Delta)
-		subStyle = st.Move(b.Delta, math.Inf(1))
+		subStyle = st.MovePaint(b.Delta, math.Inf(1))
 	}
 	sub = common.Text(sub, gl)
 	name := strings.ToUpper(g)
@@ -219,9 +219,9 @@ func (m Model) groupLine(g string) string {
 	}
 	iw := m.innerWidth()
 	if off < 0 || theme.Width(name)+1 >= off {
-		return fit(st.GroupHeader.Render(name)+" "+subStyle.Render(sub), iw)
+		return fit(st.P.GroupHdr.Render(name)+" "+subStyle.Render(sub), iw)
 	}
-	left := st.GroupHeader.Render(name) + strings.Repeat(" ", off-theme.Width(name))
+	left := st.P.GroupHdr.Render(name) + strings.Repeat(" ", off-theme.Width(name))
 	return fit(left+subStyle.Render(cell(sub, w, true)), iw)
 }
 

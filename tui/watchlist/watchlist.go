@@ -530,11 +530,11 @@ func (m Model) View() string {
 			lines = append(lines, blank)
 		}
 	}
-	pane := st.Pane
+	pane, bs := st.Pane, st.P.Border
 	if m.focused {
-		pane = st.PaneFocused
+		pane, bs = st.PaneFocused, st.P.BorderFocused
 	}
-	return box(m.c.Styles.R.NewStyle(), pane, lines, iw, m.c.Glyphs)
+	return box(bs, pane, lines, iw, m.c.Glyphs)
 }
 
 // Border is pane's border, or a plain ASCII one for the ascii glyph set.
@@ -552,11 +552,11 @@ func Border(pane lipgloss.Style, g common.Glyphs) lipgloss.Border {
 	return b
 }
 
-// box draws pane's border around lines that are each exactly iw cells wide
-// (built here without measuring every line again: View stays cheap).
-func box(base, pane lipgloss.Style, lines []string, iw int, g common.Glyphs) string {
+// box draws pane's border in bs (the painter of its colour) around lines
+// that are each exactly iw cells wide (built here without measuring every
+// line again: View stays cheap).
+func box(bs theme.Painter, pane lipgloss.Style, lines []string, iw int, g common.Glyphs) string {
 	b := Border(pane, g)
-	bs := base.Foreground(pane.GetBorderTopForeground())
 	left, right := bs.Render(b.Left), bs.Render(b.Right)
 	var sb strings.Builder
 	sb.Grow((iw + 8) * (len(lines) + 2) * 2)
@@ -574,15 +574,15 @@ func box(base, pane lipgloss.Style, lines []string, iw int, g common.Glyphs) str
 
 func (m Model) titleLine(w int) string {
 	st := m.c.Styles
-	t := st.Title.Render("Watchlist")
+	t := st.P.Title.Render("Watchlist")
 	extra := common.Text(" · sort: ", m.c.Glyphs) + m.sortBy.String()
 	if m.filtering {
-		return fit(t+st.Muted.Render(extra)+"  "+m.filter.View(), w)
+		return fit(t+st.P.Muted.Render(extra)+"  "+m.filter.View(), w)
 	}
 	if v := m.filter.Value(); v != "" {
 		extra += "  filter: " + v
 	}
-	return fit(t+st.Muted.Render(extra), w)
+	return fit(t+st.P.Muted.Render(extra), w)
 }
 
 // fitW is fit for s already known to be sw cells wide.
