@@ -69,11 +69,21 @@ type Model struct {
 	focused bool
 
 	view string // rendered by every setter; View returns it
+
+	// wr is the wrapper table of the styles table (stLine: Accent) and
+	// accent Accent's, probed once in New instead of on every render.
+	wr     []wrapper
+	accent wrapper
 }
 
 // New returns a chart drawing with c's styles and glyphs.
 func New(c common.Common) Model {
 	m := Model{KeyMap: DefaultKeyMap(), c: c}
+	if c.Styles != nil {
+		d := drawer{m: &m, lineStyle: c.Styles.Accent, lineID: lineAccent}
+		m.wr = wrappers(d.styles())
+		m.accent = m.wr[stLine]
+	}
 	m.render()
 	return m
 }
@@ -177,10 +187,25 @@ func (m *Model) render() {
 		return
 	}
 	g := newGrid(m.w, m.h)
-	d := drawer{m: m, g: g, gl: m.c.Glyphs, lineStyle: m.c.Styles.Accent}
+	d := drawer{m: m, g: g, gl: m.c.Glyphs, lineStyle: m.c.Styles.Accent, lineID: lineAccent}
 	d.draw()
-	m.view = strings.Join(g.render(d.styles()), "\n")
+	styles := d.styles()
+	wr := m.wr
+	if len(wr) != len(styles) {
+		wr = wrappers(styles) // a model not made by New
+	} else {
+		wr = slices.Clone(wr)
+		if int(d.lineID) < len(wr) {
+			wr[stLine] = wr[d.lineID]
+		} else {
+			wr[stLine] = m.accent
+		}
+	}
+	m.view = strings.Join(g.renderWith(styles, wr), "\n")
 }
+
+// lineAccent is drawer.lineID for the Accent line style.
+const lineAccent = 255
 
 // styles builds the style table of the grid's style ids.
 func (d *drawer) styles() []lipgloss.Style {

@@ -88,7 +88,7 @@ func (d *drawer) day(top int) {
 	}
 	d.dayEvents(&p)
 	if abs, _, ok := q.Change(); ok {
-		_, d.lineStyle = d.moveStyle(abs)
+		d.lineID, d.lineStyle = d.moveStyle(abs)
 	}
 	if d.m.mode == ModeCandles {
 		d.dayCandles(&p, bars)

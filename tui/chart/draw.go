@@ -20,6 +20,7 @@ type drawer struct {
 	g         *grid
 	gl        common.Glyphs
 	lineStyle lipgloss.Style
+	lineID    uint8 // the table id of lineStyle's style (lineAccent: Accent, outside the table)
 
 	tagMode, tagRange string // right side of the title line
 }

@@ -118,7 +118,11 @@ func wrappers(styles []lipgloss.Style) []wrapper {
 
 // render turns the grid into h lines of exactly w cells.
 func (g *grid) render(styles []lipgloss.Style) []string {
-	wr := wrappers(styles)
+	return g.renderWith(styles, wrappers(styles))
+}
+
+// renderWith is render with the wrappers of styles already found.
+func (g *grid) renderWith(styles []lipgloss.Style, wr []wrapper) []string {
 	lines := make([]string, g.h)
 	var b, run strings.Builder
 	for y := 0; y < g.h; y++ {

@@ -179,7 +179,7 @@ func (d *drawer) week(top int) {
 		q := f.Quotes[primary]
 		base, hasBase = q.PrevClose, q.PrevClose > 0
 		if abs, _, ok := q.Change(); ok {
-			_, d.lineStyle = d.moveStyle(abs)
+			d.lineID, d.lineStyle = d.moveStyle(abs)
 		}
 	}
 	ticks, labels := d.axis(&p, lo, hi, base, hasBase)

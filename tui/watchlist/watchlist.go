@@ -83,6 +83,8 @@ type Model struct {
 	offset   int    // first visible row
 
 	cols []column
+
+	hFrame int // the pane's horizontal frame size (Pane's border), taken once
 }
 
 // New returns an empty watchlist.
@@ -96,7 +98,7 @@ func New(c common.Common) Model {
 	ti.Cursor.TextStyle = c.Styles.Base
 	ti.Cursor.SetMode(cursor.CursorStatic) // no blink timer
 	ti.CharLimit = 24
-	return Model{Keys: DefaultKeyMap(), c: c, filter: ti}
+	return Model{Keys: DefaultKeyMap(), c: c, filter: ti, hFrame: c.Styles.Pane.GetHorizontalFrameSize()}
 }
 
 // SetSize sets the outer size of the pane (border included).
@@ -380,7 +382,7 @@ func (m Model) NaturalHeight() int {
 }
 
 func (m Model) innerWidth() int {
-	return m.width - m.c.Styles.Pane.GetHorizontalFrameSize()
+	return m.width - m.hFrame
 }
 
 func groupOf(groups []string) string {
@@ -399,7 +401,8 @@ func (m *Model) rebuild() {
 		m.cursor, m.offset = 0, 0
 		return
 	}
-	m.cols = layoutColumns(m.innerWidth(), m.live)
+	iw := m.innerWidth()
+	m.cols = layoutColumns(iw, m.live)
 	needle := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 
 	var groups []string
@@ -425,7 +428,7 @@ func (m *Model) rebuild() {
 		m.rows = append(m.rows, row{group: g, header: true, line: m.groupLine(g)})
 		for _, i := range idx {
 			line, w, stale := m.symbolLine(i)
-			m.rows = append(m.rows, row{group: g, sym: i, line: fitW(line, w, m.innerWidth()-1), stale: stale})
+			m.rows = append(m.rows, row{group: g, sym: i, line: fitW(line, w, iw-1), stale: stale})
 		}
 	}
 	// Restore the selection.
