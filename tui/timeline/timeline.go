@@ -85,6 +85,25 @@ type Model struct {
 	focused bool
 
 	view string
+	memo listMemo // the list as last rendered, and what it was rendered from
+}
+
+// listMemo keeps the rendered list with the inputs it depends on, so a
+// frame that moves no event across the frame's time (most frames) draws
+// nothing again. future[i] is whether event i was after the frame's time.
+type listMemo struct {
+	ok     bool
+	key    listKey
+	future []bool
+	view   string
+	offset int // the offset the render left
+}
+
+type listKey struct {
+	w, h, n                      int
+	events                       *snapshots.Event
+	current, sel, offset, scroll int
+	focused, hasFrame            bool
 }
 
 // New returns an empty timeline.
@@ -292,10 +311,25 @@ func (m *Model) render() {
 		return
 	}
 	var lines []string
-	if m.detail && m.sel >= 0 && m.sel < len(m.events) {
-		lines = m.detailLines()
-	} else {
+	list := !(m.detail && m.sel >= 0 && m.sel < len(m.events))
+	var key listKey
+	if list {
+		var first *snapshots.Event
+		if len(m.events) > 0 {
+			first = &m.events[0] // the same events (they are never changed in place)
+		}
+		key = listKey{w: m.w, h: m.h, n: len(m.events), events: first,
+			current: m.current, sel: m.sel, offset: m.offset, scroll: m.scroll,
+			focused: m.focused, hasFrame: m.frame != nil}
+		if m.memo.ok && m.memo.key == key && m.sameFuture(m.memo.future) {
+			m.view, m.offset = m.memo.view, m.memo.offset
+			return
+		}
+	}
+	if list {
 		lines = m.listLines()
+	} else {
+		lines = m.detailLines()
 	}
 	for len(lines) < m.h {
 		lines = append(lines, "")
@@ -305,6 +339,33 @@ func (m *Model) render() {
 		lines[i] = fit(l, m.w)
 	}
 	m.view = strings.Join(lines, "\n")
+	m.memo = listMemo{}
+	if list {
+		future := make([]bool, len(m.events))
+		for i := range future {
+			future[i] = m.isFuture(i)
+		}
+		m.memo = listMemo{ok: true, key: key, future: future, view: m.view, offset: m.offset}
+	}
+}
+
+// isFuture reports whether event i is after the frame's time (drawn faint).
+func (m *Model) isFuture(i int) bool {
+	return m.frame != nil && m.events[i].Time.After(m.frame.Time)
+}
+
+// sameFuture reports whether every event is on the same side of the
+// frame's time as in future.
+func (m *Model) sameFuture(future []bool) bool {
+	if len(future) != len(m.events) {
+		return false
+	}
+	for i, f := range future {
+		if m.isFuture(i) != f {
+			return false
+		}
+	}
+	return true
 }
 
 // fit truncates or pads a styled line to exactly w cells.
@@ -409,7 +470,7 @@ func (m *Model) listLines() []string {
 		switch {
 		case r.ev == m.current:
 			st = curSt
-		case m.frame != nil && e.Time.After(m.frame.Time):
+		case m.isFuture(r.ev):
 			st = faint // not reached yet
 		}
 		line := st.Render(prefix + ttl)
