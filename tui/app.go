@@ -56,7 +56,10 @@ type Model struct {
 	logger  *log.Logger
 
 	keys KeyMap
-	help help.Model
+	// help and gotoInput are shared by copies of the model and never
+	// changed in place: a change goes to a new copy (cow). The model is
+	// copied on every message, and these were half its size.
+	help *help.Model
 
 	width, height int
 	lay           layout
@@ -73,7 +76,7 @@ type Model struct {
 	showHelp  bool
 	showCap   bool
 	gotoOpen  bool
-	gotoInput textinput.Model
+	gotoInput *textinput.Model
 	errText   string
 	note      string
 	tickTag   int  // generation of the wall-clock tick (live mode)
@@ -145,11 +148,11 @@ func newModel(d Deps) Model {
 		nowFn:     now,
 		logger:    logger,
 		keys:      DefaultKeyMap(),
-		help:      h,
+		help:      &h,
 		width:     max(d.Width, 0),
 		height:    max(d.Height, 0),
 		lastSeq:   map[string]uint64{},
-		gotoInput: ti,
+		gotoInput: &ti,
 		watch:     watchlist.New(c),
 		strip:     ticker.New(c),
 		status:    statusbar.New(c),
@@ -398,8 +401,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.closeGoto()
 			return m, m.send(feeds.Command{Op: feeds.OpSeek, At: at})
 		default:
-			var cmd tea.Cmd
-			m.gotoInput, cmd = m.gotoInput.Update(msg)
+			ti, cmd := m.gotoInput.Update(msg)
+			m.gotoInput = &ti
 			return m, cmd
 		}
 		return m, nil
@@ -419,7 +422,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
-		m.help.ShowAll = m.showHelp
+		m.help = cow(m.help, func(h *help.Model) { h.ShowAll = m.showHelp })
 		m.relayout()
 		return m, nil
 	case key.Matches(msg, k.Close):
@@ -444,8 +447,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Goto):
 		m.gotoOpen = true
-		m.gotoInput.SetValue("")
-		m.gotoInput.Focus() // static cursor: no blink Cmd needed
+		m.gotoInput = cow(m.gotoInput, func(ti *textinput.Model) {
+			ti.SetValue("")
+			ti.Focus() // static cursor: no blink Cmd needed
+		})
 		m.note = ""
 		m.syncKeys()
 		m.relayout()
@@ -513,7 +518,7 @@ func (m Model) replayCommand(msg tea.KeyMsg) (feeds.Command, bool) {
 
 func (m *Model) closeGoto() {
 	m.gotoOpen = false
-	m.gotoInput.Blur()
+	m.gotoInput = cow(m.gotoInput, func(ti *textinput.Model) { ti.Blur() })
 	m.syncKeys()
 	m.relayout()
 }
@@ -580,6 +585,14 @@ func (m Model) FullHelp() [][]key.Binding {
 		groups = append(groups, m.panes.fullHelp(m.focus)...)
 	}
 	return groups
+}
+
+// cow returns a changed copy of *p, leaving *p (which older copies of the
+// model still hold) as it was.
+func cow[T any](p *T, f func(*T)) *T {
+	v := *p
+	f(&v)
+	return &v
 }
 
 // tooSmall is the message shown below the smallest layout.

@@ -704,3 +704,29 @@ func TestCtrlCQuitsWhileTyping(t *testing.T) {
 		}
 	}
 }
+
+// TestCopiesStayApart: the help and the go-to input are shared between
+// copies of the model (they are most of its size), so a copy taken before
+// a key keeps what it showed.
+func TestCopiesStayApart(t *testing.T) {
+	m := withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsASCII), replayUpdate(t, "2025-01-27 14:50", 1))
+	before, beforeView := m, m.View()
+	m, _ = step(t, m, keyMsg("?"))
+	helpOpen, helpView := m, m.View()
+	m, _ = step(t, m, keyMsg("?"))
+	m, _ = step(t, m, keyMsg("g"))
+	for _, r := range "14:5" {
+		m, _ = step(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	typed := m.View()
+	m, _ = step(t, m, keyMsg("esc"))
+	if before.View() != beforeView {
+		t.Error("the copy before the keys changed")
+	}
+	if helpOpen.View() != helpView {
+		t.Error("the copy with help open changed")
+	}
+	if !strings.Contains(typed, "14:5") || strings.Contains(m.View(), "go to (") {
+		t.Errorf("the go-to input: typed\n%s\nclosed\n%s", typed, m.View())
+	}
+}

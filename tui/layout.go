@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/charmbracelet/bubbles/help"
 	"strconv"
 	"strings"
 
@@ -98,7 +99,9 @@ func (m *Model) relayout() {
 	}
 	avail := H - stripH - statusH - gotoH
 	if m.showHelp {
-		m.help.Width = W
+		if m.help.Width != W {
+			m.help = cow(m.help, func(h *help.Model) { h.Width = W })
+		}
 		l.helpH = lipgloss.Height(m.helpView())
 		if avail-l.helpH < minPane {
 			l.helpOnly = true

@@ -85,7 +85,7 @@ func PrevSessionDay(f *market.Frame) string {
 func (m *Model) build() {
 	st := m.c.Styles
 	g := m.c.Glyphs
-	m.pinned, m.pinnedS, m.content, m.cw, m.ends = "", "", "", 0, m.ends[:0]
+	m.pinned, m.pinnedS, m.content, m.cw, m.ends = "", "", "", 0, m.ends[:0:0] // a new array: copies of the model share the old one
 	f := m.frame
 	if f == nil {
 		return

@@ -74,7 +74,10 @@ type Model struct {
 	focused bool
 	sortBy  SortMode
 
-	filter    textinput.Model
+	// filter is shared by copies of the model and never changed in place:
+	// a change goes to a new copy (editFilter). The model is copied on
+	// every message, and the text input is most of its size.
+	filter    *textinput.Model
 	filtering bool
 
 	rows     []row
@@ -98,7 +101,7 @@ func New(c common.Common) Model {
 	ti.Cursor.TextStyle = c.Styles.Base
 	ti.Cursor.SetMode(cursor.CursorStatic) // no blink timer
 	ti.CharLimit = 24
-	return Model{Keys: DefaultKeyMap(), c: c, filter: ti, hFrame: c.Styles.Pane.GetHorizontalFrameSize()}
+	return Model{Keys: DefaultKeyMap(), c: c, filter: &ti, hFrame: c.Styles.Pane.GetHorizontalFrameSize()}
 }
 
 // SetSize sets the outer size of the pane (border included).
@@ -214,14 +217,13 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.Keys.Accept):
 			m.filtering = false
-			m.filter.Blur()
+			m.editFilter(func(ti *textinput.Model) { ti.Blur() })
 		case key.Matches(msg, m.Keys.Cancel):
 			m.filtering = false
-			m.filter.Blur()
-			m.filter.SetValue("")
+			m.editFilter(func(ti *textinput.Model) { ti.Blur(); ti.SetValue("") })
 		default:
-			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
+			ti, cmd := m.filter.Update(msg)
+			m.filter = &ti
 			m.rebuild()
 			m.updateKeys()
 			return m, cmd
@@ -246,13 +248,21 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.rebuild()
 	case key.Matches(msg, m.Keys.Filter):
 		m.filtering = true
-		m.filter.Focus() // static cursor: the returned blink Cmd is not needed
+		m.editFilter(func(ti *textinput.Model) { ti.Focus() }) // static cursor: the returned blink Cmd is not needed
 	case key.Matches(msg, m.Keys.Cancel):
-		m.filter.SetValue("")
+		m.editFilter(func(ti *textinput.Model) { ti.SetValue("") })
 		m.rebuild()
 	}
 	m.updateKeys()
 	return m, nil
+}
+
+// editFilter changes a new copy of the filter input (copies of the model
+// share the old one).
+func (m *Model) editFilter(f func(*textinput.Model)) {
+	ti := *m.filter
+	f(&ti)
+	m.filter = &ti
 }
 
 // handleMouse takes mouse events in pane coordinates (the root places the
@@ -395,7 +405,7 @@ func groupOf(groups []string) string {
 // rebuild recomputes columns, rows and their rendered text. It runs when
 // the frame, size, sort, filter or clock changes, so View only slices.
 func (m *Model) rebuild() {
-	m.rows = m.rows[:0]
+	m.rows = make([]row, 0, len(m.rows)) // not m.rows[:0]: copies of the model share the old array
 	f := m.frame
 	if f == nil {
 		m.cursor, m.offset = 0, 0

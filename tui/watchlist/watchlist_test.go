@@ -276,3 +276,29 @@ func TestColumnLayout(t *testing.T) {
 		t.Fatal("no NAME column at 88 cells")
 	}
 }
+
+// TestFilterCopiesStayApart: the filter input is shared between copies of
+// the model, so a copy taken before typing keeps its own filter and view.
+func TestFilterCopiesStayApart(t *testing.T) {
+	m := newList(t, common.GlyphsASCII, 100, 30)
+	before, beforeView := m, m.View()
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	for _, r := range "nv" {
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	typing := m
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if m.Filter() != "nv" || m.Filtering() {
+		t.Fatalf("filter %q filtering %v, want \"nv\" accepted", m.Filter(), m.Filtering())
+	}
+	if before.Filter() != "" || before.Filtering() || before.View() != beforeView {
+		t.Errorf("the copy before the filter changed: filter %q filtering %v", before.Filter(), before.Filtering())
+	}
+	if !typing.Filtering() || typing.Filter() != "nv" {
+		t.Errorf("the copy while typing: filter %q filtering %v", typing.Filter(), typing.Filtering())
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if m.Filter() != "" || typing.Filter() != "nv" {
+		t.Errorf("after esc: %q, the typing copy %q", m.Filter(), typing.Filter())
+	}
+}
