@@ -220,8 +220,20 @@ func (m Model) mainView() string {
 		right = append(right, m.framed(m.panes.timelineView(), l.timeline, m.focus == paneTimeline)...)
 	}
 	n := l.mainH
-	var sb strings.Builder
 	blank := strings.Repeat(" ", l.watch.w)
+	size := n
+	for i := 0; i < n; i++ {
+		if i < len(left) {
+			size += len(left[i])
+		} else {
+			size += len(blank)
+		}
+		if i < len(right) {
+			size += len(right[i])
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(size) // one allocation: the frame is ~30 KB of mostly escapes
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			sb.WriteByte('\n')

@@ -74,6 +74,8 @@ type Model struct {
 	// accent Accent's, probed once in New instead of on every render.
 	wr     []wrapper
 	accent wrapper
+	allOK  bool             // every style of the table wraps: renders need no table
+	table  []lipgloss.Style // the table of New (only its length is read when allOK)
 }
 
 // New returns a chart drawing with c's styles and glyphs.
@@ -81,8 +83,13 @@ func New(c common.Common) Model {
 	m := Model{KeyMap: DefaultKeyMap(), c: c}
 	if c.Styles != nil {
 		d := drawer{m: &m, lineStyle: c.Styles.Accent, lineID: lineAccent}
-		m.wr = wrappers(d.styles())
+		m.table = d.styles()
+		m.wr = wrappers(m.table)
 		m.accent = m.wr[stLine]
+		m.allOK = true
+		for _, w := range m.wr {
+			m.allOK = m.allOK && w.ok
+		}
 	}
 	m.render()
 	return m
@@ -189,7 +196,10 @@ func (m *Model) render() {
 	g := newGrid(m.w, m.h)
 	d := drawer{m: m, g: g, gl: m.c.Glyphs, lineStyle: m.c.Styles.Accent, lineID: lineAccent}
 	d.draw()
-	styles := d.styles()
+	styles := m.table
+	if !m.allOK || len(styles) == 0 {
+		styles = d.styles() // 14 styles copied: only when one must be rendered
+	}
 	wr := m.wr
 	if len(wr) != len(styles) {
 		wr = wrappers(styles) // a model not made by New

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 )
@@ -124,28 +125,30 @@ func (g *grid) render(styles []lipgloss.Style) []string {
 // renderWith is render with the wrappers of styles already found.
 func (g *grid) renderWith(styles []lipgloss.Style, wr []wrapper) []string {
 	lines := make([]string, g.h)
-	var b, run strings.Builder
+	var b strings.Builder
+	var run []byte // reused: a run's text is copied into the line
 	for y := 0; y < g.h; y++ {
 		b.Reset()
+		b.Grow(4*g.w + 64) // braille is 3 bytes a cell, plus a few escapes
 		row := g.r[y*g.w : (y+1)*g.w]
 		sty := g.s[y*g.w : (y+1)*g.w]
 		for x := 0; x < g.w; {
 			id := sty[x]
-			run.Reset()
+			run = run[:0]
 			// spaces keep the surrounding run's style unless they carry one
 			for x < g.w && sty[x] == id {
-				run.WriteRune(row[x])
+				run = utf8.AppendRune(run, row[x])
 				x++
 			}
 			switch {
 			case id == stNone || int(id) >= len(styles):
-				b.WriteString(run.String())
+				b.Write(run)
 			case wr[id].ok:
 				b.WriteString(wr[id].pre)
-				b.WriteString(run.String())
+				b.Write(run)
 				b.WriteString(wr[id].post)
 			default:
-				b.WriteString(styles[id].Render(run.String()))
+				b.WriteString(styles[id].Render(string(run)))
 			}
 		}
 		lines[y] = b.String()

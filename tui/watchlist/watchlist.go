@@ -572,8 +572,14 @@ func box(bs theme.Painter, pane lipgloss.Style, lines []string, iw int, g common
 	b := Border(pane, g)
 	left, right := bs.Render(b.Left), bs.Render(b.Right)
 	var sb strings.Builder
-	sb.Grow((iw + 8) * (len(lines) + 2) * 2)
-	sb.WriteString(bs.Render(b.TopLeft + strings.Repeat(b.Top, iw) + b.TopRight))
+	top := bs.Render(b.TopLeft + strings.Repeat(b.Top, iw) + b.TopRight)
+	bottom := bs.Render(b.BottomLeft + strings.Repeat(b.Bottom, iw) + b.BottomRight)
+	size := len(top) + len(bottom) + 1
+	for _, ln := range lines {
+		size += 1 + len(left) + len(ln) + len(right)
+	}
+	sb.Grow(size)
+	sb.WriteString(top)
 	for _, ln := range lines {
 		sb.WriteByte('\n')
 		sb.WriteString(left)
@@ -581,7 +587,7 @@ func box(bs theme.Painter, pane lipgloss.Style, lines []string, iw int, g common
 		sb.WriteString(right)
 	}
 	sb.WriteByte('\n')
-	sb.WriteString(bs.Render(b.BottomLeft + strings.Repeat(b.Bottom, iw) + b.BottomRight))
+	sb.WriteString(bottom)
 	return sb.String()
 }
 
