@@ -407,13 +407,18 @@ func (m Model) spark(i, w int) string {
 	vals = vals[:w]
 	has := make([]bool, w)
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, b := range bars {
+	// Offsets from the open in nanoseconds as Sub gives them (bar times
+	// come from data and carry no monotonic reading), without Sub's
+	// overflow check per bar.
+	openNs := open.UnixNano()
+	for j := range bars {
+		b := &bars[j]
 		if b.Close <= 0 {
 			continue
 		}
 		k := 0
 		if span > 0 {
-			k = int(float64(b.Time.Sub(open)) / float64(span) * float64(w))
+			k = int(float64(time.Duration(b.Time.UnixNano()-openNs)) / float64(span) * float64(w))
 		}
 		if k < 0 || k >= w {
 			continue // pre- or post-market bars
