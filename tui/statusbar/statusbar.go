@@ -136,7 +136,7 @@ func HealthText(h feeds.Health, now time.Time) string {
 }
 
 func (m Model) segments() []segment {
-	st := m.c.Styles
+	st := &m.c.Styles.P // painters: the bar is drawn on every View
 	g := m.c.Glyphs
 	s := m.s
 	var segs []segment
@@ -283,10 +283,10 @@ func (m Model) View() string {
 	}
 	// Short exchange time when still too wide.
 	if width(segs) > w && m.s.Frame != nil && !m.s.Frame.Time.IsZero() {
-		long := m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006 15:04") + " ET")
+		long := m.c.Styles.P.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006 15:04") + " ET")
 		for i := range segs {
 			if segs[i].text == long {
-				segs[i].text = m.c.Styles.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04") + " ET")
+				segs[i].text = m.c.Styles.P.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04") + " ET")
 			}
 		}
 	}
@@ -308,5 +308,5 @@ func (m Model) View() string {
 	if d := w - theme.Width(out); d > 0 {
 		out += strings.Repeat(" ", d)
 	}
-	return m.c.Styles.StatusBar.Render(out)
+	return m.c.Styles.P.StatusBar.Render(out)
 }

@@ -60,6 +60,8 @@ type Painters struct {
 	// Border and BorderFocused draw border lines in Pane's and
 	// PaneFocused's border colour.
 	Border, BorderFocused Painter
+	// The status bar's badges and the bar itself.
+	Badge, BadgeWarn, BadgeErr, StatusBar Painter
 }
 
 func newPainters(s *Styles) Painters {
@@ -71,6 +73,8 @@ func newPainters(s *Styles) Painters {
 		Axis: NewPainter(s.Axis), Future: NewPainter(s.Future), Accent: NewPainter(s.Accent), StripLabel: NewPainter(s.StripLabel),
 		Border:        NewPainter(s.R.NewStyle().Foreground(s.Pane.GetBorderTopForeground())),
 		BorderFocused: NewPainter(s.R.NewStyle().Foreground(s.PaneFocused.GetBorderTopForeground())),
+		Badge:         NewPainter(s.Badge), BadgeWarn: NewPainter(s.BadgeWarn), BadgeErr: NewPainter(s.BadgeErr),
+		StatusBar: NewPainter(s.StatusBar),
 	}
 }
 

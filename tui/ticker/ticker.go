@@ -101,8 +101,8 @@ func (m *Model) build() {
 		total = common.Text(common.Dollars(b.Delta), g)
 		tstyle = st.Move(b.Delta, math.Inf(1)).Bold(true)
 	}
-	m.pinnedS = st.StripLabel.Render(Label+" ") + tstyle.Render(total)
-	m.pinned = m.pinnedS + st.Muted.Render(" "+since)
+	m.pinnedS = st.P.StripLabel.Render(Label+" ") + tstyle.Render(total)
+	m.pinned = m.pinnedS + st.P.Muted.Render(" "+since)
 
 	items := append([]market.ValueChange(nil), b.Items...)
 	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
@@ -152,7 +152,7 @@ func (m Model) View() string {
 	if m.c.Glyphs == common.GlyphsASCII {
 		sep = " | "
 	}
-	left := m.pinned + st.Faint.Render(sep)
+	left := m.pinned + st.P.Faint.Render(sep)
 	lw := theme.Width(left)
 	if lw >= w {
 		// Narrow: the total, without its "since" before cutting a word.
