@@ -730,3 +730,21 @@ func TestCopiesStayApart(t *testing.T) {
 		t.Errorf("the go-to input: typed\n%s\nclosed\n%s", typed, m.View())
 	}
 }
+
+// TestHiddenChartDrawsTheSameWhenShown: the chart draws nothing while the
+// value pane has its place, and draws the frames it missed when shown again.
+func TestHiddenChartDrawsTheSameWhenShown(t *testing.T) {
+	u1 := replayUpdate(t, "2025-01-27 10:30", 1)
+	u2 := replayUpdate(t, "2025-01-27 14:50", 2)
+	plain := withUpdate(t, withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille), u1), u2)
+	m := withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille), u1)
+	m, _ = step(t, m, keyMsg("m"))
+	if m.panes.chart.View() != "" {
+		t.Error("the hidden chart still draws")
+	}
+	m = withUpdate(t, m, u2)
+	m, _ = step(t, m, keyMsg("m"))
+	if got, want := m.View(), plain.View(); got != want {
+		t.Errorf("after the value pane closed:\n%s\nwant\n%s", got, want)
+	}
+}

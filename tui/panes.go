@@ -50,6 +50,11 @@ func (p *panes) setSizes(l layout, showCap bool, fw, fh int) {
 			p.chart.SetSize(max(l.chart.w-fw, 0), max(l.chart.h-fh, 0))
 		}
 	}
+	if !l.showChart || showCap {
+		// A hidden chart draws nothing on each frame; it keeps no state
+		// from drawing, so it draws the same when it is shown again.
+		p.chart.SetSize(0, 0)
+	}
 	if l.showTimeline {
 		p.timeline.SetSize(max(l.timeline.w-fw, 0), max(l.timeline.h-fh, 0))
 	}
