@@ -122,7 +122,9 @@ type Styles struct {
 }
 
 // New builds Styles from r (a session's renderer, or lipgloss.DefaultRenderer
-// locally) and a palette.
+// locally) and a palette. Colours are resolved for r's colour profile and
+// background here, once: set those on r (SetColorProfile,
+// SetHasDarkBackground) before calling New.
 func New(r *lipgloss.Renderer, p Palette) *Styles {
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
