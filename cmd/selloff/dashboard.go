@@ -65,6 +65,31 @@ func isTerminal(w any) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
+// dashboardSetup is what replay and live read before starting the
+// program: the config, the glyphs (flag over config) and the log.
+type dashboardSetup struct {
+	cfg      *config.Config
+	glyphs   string
+	logger   *log.Logger
+	closeLog func()
+}
+
+func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return nil, err
+	}
+	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
+	if err := checkGlyphs(glyphs); err != nil {
+		return nil, err
+	}
+	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
+	if err != nil {
+		return nil, err
+	}
+	return &dashboardSetup{cfg: cfg, glyphs: glyphs, logger: logger, closeLog: closeLog}, nil
+}
+
 // runDashboard runs the interactive program until the user quits or ctx
 // ends (a signal).
 func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger) error {
@@ -112,19 +137,12 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	if err := checkSpeed(get[float64](fs, "speed")); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(fs)
+	ds, err := openDashboard(fs)
 	if err != nil {
 		return err
 	}
-	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
-	if err := checkGlyphs(glyphs); err != nil {
-		return err
-	}
-	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
-	if err != nil {
-		return err
-	}
-	defer closeLog()
+	defer ds.closeLog()
+	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
 	d, err := loadReplayData(name, pick(fs, "events", cfg.Events, ""), get[bool](fs, "strict"))
 	if err != nil {
 		return err

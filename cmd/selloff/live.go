@@ -159,19 +159,12 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if len(args) > 0 {
 		return usagef("live takes no arguments (got %s); use --symbols", strings.Join(args, " "))
 	}
-	cfg, err := loadConfig(fs)
+	ds, err := openDashboard(fs)
 	if err != nil {
 		return err
 	}
-	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
-	if err := checkGlyphs(glyphs); err != nil {
-		return err
-	}
-	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
-	if err != nil {
-		return err
-	}
-	defer closeLog()
+	defer ds.closeLog()
+	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
 	live, closeRec, err := a.newLive(fs, cfg, fstr(fs, "record"))
 	if err != nil {
 		return err
