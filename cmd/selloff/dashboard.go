@@ -147,12 +147,10 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return err
 	}
-	opt := replay.Options{
-		Speed:   get[float64](fs, "speed"),
-		Paused:  get[bool](fs, "paused"),
-		Loop:    get[bool](fs, "loop"),
-		Skipped: len(d.snap.Problems),
-	}
+	opt := d.options()
+	opt.Speed = get[float64](fs, "speed")
+	opt.Paused = get[bool](fs, "paused")
+	opt.Loop = get[bool](fs, "loop")
 	if at := fstr(fs, "at"); at != "" {
 		t, err := snapshots.ParseTime(at, d.snap.Header)
 		if err != nil {

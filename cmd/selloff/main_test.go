@@ -162,3 +162,25 @@ func TestTruncatedSnapshotStillReplays(t *testing.T) {
 		t.Fatalf("validate of a cut file: exit %d:\n%s", code, out)
 	}
 }
+
+// A record of a kind this version does not know (a newer file) is skipped,
+// and the frame says so instead of hiding it.
+func TestUnknownRecordKindsAreNamedOnScreen(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "newer.jsonl")
+	os.WriteFile(p, []byte(`{"record":"header","format":"selloff-snapshot","version":1,"title":"newer","provenance":"recorded","source":"test","timezone":"America/New_York","main_day":"2025-01-27","created":"2025-01-27T09:00:00-05:00","symbols":[{"symbol":"NVDA","name":"NVIDIA","kind":"equity","currency":"USD","price_basis":"printed"}],"sessions":[{"date":"2025-01-27","open":"2025-01-27T09:30:00-05:00","close":"2025-01-27T16:00:00-05:00","prev_close":{"NVDA":142.62}}]}
+{"record":"bar","time":"2025-01-27T09:30:00-05:00","symbol":"NVDA","interval":"1m","open":124.8,"high":125,"low":124,"close":124.5,"volume":100}
+{"record":"trade","time":"2025-01-27T09:30:30-05:00","symbol":"NVDA","price":124.6}
+{"record":"trade","time":"2025-01-27T09:30:40-05:00","symbol":"NVDA","price":124.7}
+`), 0o644)
+	code, out, errs := runCLI(t, "render", p, "--at", "09:35", "--color", "never", "--width", "200", "--height", "45")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "2 records of unknown kinds skipped") {
+		t.Errorf("the frame does not say records were skipped:\n%s", out)
+	}
+	if !strings.Contains(out, "124.50") {
+		t.Errorf("the known bar is not shown:\n%s", out)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
@@ -58,22 +59,37 @@ func loadReplayData(nameOrPath, eventsPath string, strict bool) (*replayData, er
 	return &replayData{snap: s, ds: ds}, nil
 }
 
-// still is the update for one frame at t, as `render` and one-shots draw it.
+// options are the replay options every replay of d starts from: the
+// skipped-record count and a note when records of unknown kinds were
+// passed over, so the status bar says the data is incomplete.
+func (d *replayData) options() replay.Options {
+	opt := replay.Options{Skipped: len(d.snap.Problems)}
+	if n := d.snap.Unknown; n > 0 {
+		opt.Note = fmt.Sprintf("%d records of unknown kinds skipped (written by a newer selloff?)", n)
+	}
+	return opt
+}
+
+// still is the update for one frame at t, exactly as a paused replay
+// publishes it: what `render` and one-shots draw.
 func (d *replayData) still(atSpec string) (feeds.Update, error) {
 	t, err := snapshots.ParseTime(atSpec, d.snap.Header)
 	if err != nil {
 		return feeds.Update{}, usagef("--at: %v", err)
 	}
-	start, end, _ := d.ds.Span()
-	health := feeds.Health{State: feeds.HealthOK, Skipped: len(d.snap.Problems)}
-	return feeds.Update{
-		Source: "render",
-		Seq:    1,
-		Mode:   feeds.ModeReplay,
-		Frame:  d.ds.At(t),
-		Health: health,
-		Clock:  &feeds.ClockStatus{Paused: true, Speed: 0, Start: start, End: end},
-	}, nil
+	opt := d.options()
+	opt.Start, opt.Paused = t, true
+	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
+	if err != nil {
+		return feeds.Update{}, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	u, ok := <-rp.Subscribe(ctx)
+	if !ok {
+		return feeds.Update{}, fmt.Errorf("no frame at %s", atSpec)
+	}
+	return u, nil
 }
 
 func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error {

@@ -11,7 +11,6 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
-	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
@@ -83,7 +82,8 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		if err != nil {
 			return server.Sources{}, err
 		}
-		opt := replay.Options{Speed: get[float64](fs, "speed"), Skipped: len(d.snap.Problems)}
+		opt := d.options()
+		opt.Speed = get[float64](fs, "speed")
 		if err := checkSpeed(opt.Speed); err != nil {
 			return server.Sources{}, err
 		}

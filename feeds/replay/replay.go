@@ -27,12 +27,15 @@ const DefaultCadence = 250 * time.Millisecond
 
 // Options configure a replay. The zero value is usable.
 type Options struct {
-	ID      string        // source id; default "replay"
-	Start   time.Time     // first virtual time; zero: the open of the main session
-	Speed   float64       // default DefaultSpeed; clamped to [0.25, 3600]
-	Paused  bool          // start paused
-	Loop    bool          // at the end, start again from Start
-	Skipped int           // bad records the lenient reader skipped (shown in Health)
+	ID      string    // source id; default "replay"
+	Start   time.Time // first virtual time; zero: the open of the main session
+	Speed   float64   // default DefaultSpeed; clamped to [0.25, 3600]
+	Paused  bool      // start paused
+	Loop    bool      // at the end, start again from Start
+	Skipped int       // bad records the lenient reader skipped (shown in Health)
+	// Note is a remark shown with the health, e.g. that records of a kind
+	// this version does not know were skipped.
+	Note    string
 	Cadence time.Duration // wall time between frames while playing; default DefaultCadence
 	// KeepGaps plays nights, weekends and other stretches without data in
 	// full. By default, when nothing at all (no bar, quote or event of any
@@ -280,6 +283,15 @@ func (r *Replay) publishLocked() {
 	if r.opt.Skipped > 0 {
 		h.State = feeds.HealthDegraded
 		h.Detail = fmt.Sprintf("%d bad records skipped", r.opt.Skipped)
+		if r.opt.Skipped == 1 {
+			h.Detail = "1 bad record skipped"
+		}
+	}
+	if r.opt.Note != "" {
+		if h.Detail != "" {
+			h.Detail += "; "
+		}
+		h.Detail += r.opt.Note
 	}
 	st := r.statusLocked()
 	r.hub.Publish(feeds.Update{
