@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -110,6 +111,12 @@ type series struct {
 	// drv is index-aligned with bars: the bar was derived from quotes (a
 	// regular-session minute with quotes and no recorded bar), not recorded.
 	drv []bool
+	// hidden are the recorded intraday bars that the overlap rule (see
+	// resolveBars) leaves out, sorted by start. They are kept because a
+	// later record may bring them back (a shorter bar replacing the one that
+	// hid them), so that the result never depends on which records had
+	// arrived when. Never modified in place: a new version gets new arrays.
+	hidden []snapshots.Bar
 	// tail is the symbol's latest derived bar while its minute may still get
 	// quotes (it ends after the dataset's w). It is not in bars: it follows
 	// every bar there, and readers treat it as bars[len(bars)]. Changing it
@@ -293,11 +300,10 @@ func (st *state) regular(ns int64) bool {
 // made here from the quotes.
 func (st *state) buildSeries(bars, daily []snapshots.Bar, quotes []snapshots.Quote) *series {
 	sr := &series{}
-	sort.SliceStable(bars, func(a, b int) bool { return bars[a].Time.Before(bars[b].Time) })
 	sort.SliceStable(daily, func(a, b int) bool { return daily[a].Time.Before(daily[b].Time) })
 	sort.SliceStable(quotes, func(a, b int) bool { return quotes[a].Time.Before(quotes[b].Time) })
-	// a later bar with the same start replaces an earlier one
-	bars = noOverlap(dedupe(bars))
+	bars, sr.hidden = resolveBars(bars)
+	// a later daily bar of the same date replaces an earlier one
 	daily = dedupe(daily)
 	der := st.derive(bars, quotes)
 	// the latest derived bar stays open to change while its minute ends
@@ -532,11 +538,14 @@ func minPos(a, b float64) float64 {
 
 // Append adds one record. Records may arrive in any order; appending in time
 // order is the cheap case (a quote then updates its symbol's forming
-// derived bar, held in the new version's small header). A bar with the
-// same symbol, interval kind (intraday or daily) and start as an existing
-// one replaces it; an intraday bar that overlaps an earlier one of the same
-// symbol is dropped; a recorded bar replaces the bar derived from quotes
-// for the minutes it covers. Frames built before the call are not affected.
+// derived bar, held in the new version's small header). Which intraday bars
+// a symbol shows is the rule of resolveBars, the same as NewDataset's: a
+// bar with the same start and interval as an earlier one replaces it; of
+// overlapping bars the one starting first (at equal starts, the shorter)
+// is shown and the others are hidden, but kept, so the outcome does not
+// depend on the order the records arrive in. A daily bar of the same date
+// as an earlier one replaces it. A recorded bar replaces the bar derived
+// from quotes for the minutes it covers. Frames built before the call are not affected.
 // Safe for concurrent use with At and with other Appends. Records with an
 // unknown symbol or kind are skipped and reported in the error.
 func (d *Dataset) Append(rec snapshots.Record) error {
@@ -575,7 +584,7 @@ func (d *Dataset) AppendAll(recs []snapshots.Record) error {
 	}
 	for i, m := range pending {
 		sr := st.series[i]
-		bars := append(sr.recorded(), m.bars...)
+		bars := append(sr.recorded(), m.bars...) // arrival order: the batch last
 		daily := append(slices.Clone(sr.daily), m.daily...)
 		quotes := append(slices.Clone(sr.quotes), m.quotes...)
 		st.series[i] = st.buildSeries(bars, daily, quotes)
@@ -596,15 +605,17 @@ func (d *Dataset) AppendAll(recs []snapshots.Record) error {
 	return errors.Join(errs...)
 }
 
-// recorded returns a new slice of the recorded (not derived) intraday bars.
+// recorded returns a new slice of every recorded (not derived) intraday bar
+// the series holds, the hidden ones included. No two have the same start
+// and end, so their order does not matter to resolveBars.
 func (sr *series) recorded() []snapshots.Bar {
-	out := make([]snapshots.Bar, 0, len(sr.bars))
+	out := make([]snapshots.Bar, 0, len(sr.bars)+len(sr.hidden))
 	for i, b := range sr.bars {
 		if !sr.drv[i] {
 			out = append(out, b)
 		}
 	}
-	return out
+	return append(out, sr.hidden...)
 }
 
 // settleTail moves the tail into the bar arrays (appending in place: the
@@ -785,23 +796,72 @@ func (st *state) planQuote(sr *series, ns int64) int {
 	return planNewTail
 }
 
-// noOverlap drops intraday bars that start before the previous kept bar
-// ends (a 1m bar inside a 5m one): bars of one symbol must not overlap, so
-// that what is known at t is a prefix of the array.
-func noOverlap(bars []snapshots.Bar) []snapshots.Bar {
-	out := bars[:0]
-	var end time.Time
-	for _, b := range bars {
-		if len(out) > 0 && b.Time.Before(end) {
+// resolveBars decides which of a symbol's recorded intraday bars are shown
+// (used: sorted by start, none overlapping another, so that what is known
+// at t is a prefix of the array) and which are hidden. bars are in arrival
+// order (file order, then append order); the rule depends on that order
+// only to replace a bar by a later one with the same start and interval:
+//
+//  1. Of bars with the same start and the same end (the same interval: a
+//     forming live bar sent again), the last to arrive is the bar.
+//  2. The rest are taken in (start, end) order, and a bar is used when it
+//     starts at or after the end of the last used bar; otherwise it is
+//     hidden. So of overlapping bars the one starting first wins, and at
+//     equal starts the shorter one (a 1m bar over a 5m bar).
+//
+// Hidden bars stay in the series: a later record can change which bars are
+// used (a 1m bar at the start of a 5m bar that hid later 1m bars), and the
+// result is the same whether the records came in one file, one batch or one
+// by one, in any order. bars is reordered; used aliases it, hidden is new.
+func resolveBars(bars []snapshots.Bar) (used, hidden []snapshots.Bar) {
+	if len(bars) == 0 {
+		return bars, nil
+	}
+	type key struct{ s, e int64 }
+	keys := make([]key, len(bars))
+	sorted := true
+	for i, b := range bars {
+		keys[i] = key{b.Time.UnixNano(), b.End().UnixNano()}
+		if i > 0 && (keys[i].s < keys[i-1].s || keys[i].s == keys[i-1].s && keys[i].e < keys[i-1].e) {
+			sorted = false
+		}
+	}
+	if !sorted { // stable: equal keys stay in arrival order
+		perm := make([]int, len(bars))
+		for i := range perm {
+			perm[i] = i
+		}
+		slices.SortStableFunc(perm, func(a, b int) int {
+			if c := cmp.Compare(keys[a].s, keys[b].s); c != 0 {
+				return c
+			}
+			return cmp.Compare(keys[a].e, keys[b].e)
+		})
+		sb, sk := make([]snapshots.Bar, len(bars)), make([]key, len(bars))
+		for i, j := range perm {
+			sb[i], sk[i] = bars[j], keys[j]
+		}
+		copy(bars, sb)
+		keys = sk
+	}
+	used = bars[:0]
+	var end int64
+	for i, b := range bars {
+		k := keys[i]
+		if i+1 < len(bars) && keys[i+1] == k {
+			continue // replaced by a later arrival
+		}
+		if len(used) > 0 && k.s < end {
+			hidden = append(hidden, b)
 			continue
 		}
-		out = append(out, b)
-		end = b.End()
+		used = append(used, b)
+		end = k.e
 	}
-	return out
+	return used, hidden
 }
 
-// dedupe keeps the last of bars with the same start (bars are sorted
+// dedupe keeps the last of daily bars with the same start (bars are sorted
 // stably, so the last is the most recently added).
 func dedupe(bars []snapshots.Bar) []snapshots.Bar {
 	out := bars[:0]

@@ -489,3 +489,59 @@ func TestWeekendQuoteMakesNoSession(t *testing.T) {
 		t.Errorf("Sunday quote: %+v", q)
 	}
 }
+
+// TestOverlappingBarsAnyOrder: which of overlapping bars a symbol shows does
+// not depend on the order they arrive in (file, batch or one by one): the
+// earliest start wins, at equal starts the shorter bar, and a hidden bar
+// comes back when the bar that hid it is outdone.
+func TestOverlappingBarsAnyOrder(t *testing.T) {
+	s, _ := week(t)
+	empty := *s
+	empty.Bars, empty.Quotes, empty.Events = nil, nil, nil
+	bar := func(m int, iv string, c float64) snapshots.Bar {
+		return snapshots.Bar{Time: et(27, 10, m, 0), Symbol: "NVDA", Interval: iv, Open: 120, High: 125, Low: 119, Close: c, Volume: 10}
+	}
+	// 5m bars over 10:00-10:10, 1m bars over 10:00-10:09 (the 1m ones win
+	// from 10:00 on), and a 2m bar at 10:09 hidden by the 1m bar there
+	var bars []snapshots.Bar
+	bars = append(bars, bar(0, "5m", 200), bar(5, "5m", 205))
+	var want []snapshots.Bar
+	for m := range 10 {
+		b := bar(m, "1m", 100+float64(m))
+		bars = append(bars, b)
+		want = append(want, b)
+	}
+	bars = append(bars, bar(9, "2m", 300))
+	rng := rand.New(rand.NewPCG(3, 4))
+	at := et(27, 10, 30, 0)
+	for round := range 200 {
+		rng.Shuffle(len(bars), func(i, j int) { bars[i], bars[j] = bars[j], bars[i] })
+		file := empty
+		file.Bars = bars
+		built, err := market.NewDataset(&file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := market.NewDataset(&empty)
+		cut := rng.IntN(len(bars) + 1)
+		for _, b := range bars[:cut] {
+			if err := g.Append(snapshots.BarRecord(b)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var rest []snapshots.Record
+		for _, b := range bars[cut:] {
+			rest = append(rest, snapshots.BarRecord(b))
+		}
+		if err := g.AppendAll(rest); err != nil {
+			t.Fatal(err)
+		}
+		fb, fg := built.At(at), g.At(at)
+		if !reflect.DeepEqual(fb.Intraday[0], want) {
+			t.Fatalf("round %d: built shows %v", round, fb.Intraday[0])
+		}
+		if !reflect.DeepEqual(fb, fg) {
+			t.Fatalf("round %d: appended differs from built:\n%s", round, diffFrames(fg, fb))
+		}
+	}
+}
