@@ -22,7 +22,7 @@ import (
 
 const usage = `usage: ssh -p PORT HOST [command]
 
-  (no command, with a terminal)   the live dashboard
+  (no command, with a terminal)   the dashboard (replay or live, as served)
   render [--at WHEN] [--width W] [--height H]
                                   print one frame of the dashboard and exit
   summary [--at WHEN]             print the watchlist as a plain table and exit
