@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/theme"
 )
@@ -25,6 +26,7 @@ const (
 	colSpark
 	colVol
 	colAge
+	colExt
 )
 
 type column struct {
@@ -55,6 +57,9 @@ var columnSpecs = []struct {
 	{column{colSpark, "INTRADAY", 12, false}, 5, false},
 	{column{colVol, "VOLUME", 7, true}, 4, false},
 	{column{colAge, "AGE", 5, true}, 6, true},
+	// Pre- and post-market prices, marked as such, next to the regular
+	// session's last (live sources only).
+	{column{colExt, "PRE/POST", 14, true}, 6, true},
 }
 
 const (
@@ -309,6 +314,16 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 				lb.cell(st.P.Faint, missing, c)
 			} else {
 				lb.cell(st.P.Muted, common.Volume(q.Volume), c)
+			}
+		case colExt:
+			if _, xpct, ok := q.ExtChange(); ok {
+				word := "post "
+				if q.State == snapshots.StatePre {
+					word = "pre "
+				}
+				lb.cell(st.MovePaint(xpct, StrongMove), word+common.Price(q.ExtPrice), c)
+			} else {
+				lb.styled("", 0, c)
 			}
 		case colAge:
 			switch {

@@ -302,3 +302,31 @@ func TestFilterCopiesStayApart(t *testing.T) {
 		t.Errorf("after esc: %q, the typing copy %q", m.Filter(), typing.Filter())
 	}
 }
+
+// Pre- and post-market prices are shown next to the regular last, marked as
+// such, for live sources; a row without one shows nothing there.
+func TestExtendedHoursPricesMarked(t *testing.T) {
+	f := testFrame()
+	f.Quotes[0].State = snapshots.StatePost
+	f.Quotes[0].ExtPrice, f.Quotes[0].HasExt = 118.19, true
+	f.Quotes[2].State = snapshots.StatePre
+	f.Quotes[2].ExtPrice, f.Quotes[2].HasExt = 150.5, true
+	m := New(testCommon(common.GlyphsBraille))
+	m.SetSize(200, 20)
+	m.SetLive(true)
+	m.SetNow(f.Time)
+	m.SetFrame(f)
+	v := m.View()
+	if !strings.Contains(v, "PRE/POST") {
+		t.Fatalf("no extended-hours column:\n%s", v)
+	}
+	if row := rowOf(v, "NVDA"); !strings.Contains(row, "119.20") || !strings.Contains(row, "post 118.19") {
+		t.Errorf("NVDA row %q lacks the regular last and the marked post-market price", row)
+	}
+	if row := rowOf(v, "VST"); !strings.Contains(row, "pre 150.50") {
+		t.Errorf("VST row %q lacks the marked pre-market price", row)
+	}
+	if row := rowOf(v, "^SOX"); strings.Contains(row, "post") || strings.Contains(row, "pre ") {
+		t.Errorf("^SOX has no extended-hours price but shows one: %q", row)
+	}
+}
