@@ -25,16 +25,16 @@ import (
 //
 // Bars derived from quotes: for each symbol, a regular-session minute
 // (open <= minute start < close) with quotes and no recorded intraday bar
-// overlapping it gets a 1-minute bar made from those quotes: open the
-// minute's first quote price, high and low the highest and lowest, close
-// the last, volume the last quote's cumulative day volume minus that of the
-// quote before the minute (the same date; without one, the minute's first
-// quote), never negative. It is the same rule whether the quotes came from
-// a file (NewDataset) or one by one (Append), so a live dataset and the
-// replay of its recording give the same frames. Such a bar is revealed
-// like a recorded one, complete at the minute's end, except that its open
-// is known when its first quote was observed, not at the minute's start:
-// a frame never shows a price before it was seen.
+// overlapping it (no bar shown: see resolveBars) gets a 1-minute bar made
+// from those quotes: open the minute's first quote price, high and low the
+// highest and lowest, close the last, volume the last quote's cumulative day
+// volume minus that of the quote before the minute (the same date; without
+// one, the minute's first quote), never negative. It is the same rule
+// whether the quotes came from a file (NewDataset) or one by one (Append),
+// so a live dataset and the replay of its recording give the same frames.
+// Such a bar is revealed like a recorded one, complete at the minute's end,
+// except that its open is known when its first quote was observed, not at
+// the minute's start: a frame never shows a price before it was seen.
 type Dataset struct {
 	source     string
 	staleAfter time.Duration
