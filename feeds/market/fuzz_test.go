@@ -3,6 +3,7 @@ package market_test
 import (
 	"encoding/binary"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -94,6 +95,15 @@ func fuzzBody(t *testing.T, data []byte) {
 				t.Logf("%s %s %s %+v %+v", r.Kind, r.Bar.Symbol+r.Quote.Symbol, r.Time().Format(time.DateTime), r.Bar, r.Quote)
 			}
 		}
+		// the same records one by one, latest first: only records of the
+		// same time keep their order (so that the same bar replaces the
+		// same bar), and what a symbol shows must not depend on the rest
+		rev, _ := market.NewDataset(&snapshots.Snapshot{Header: h})
+		desc := slices.Clone(recs)
+		slices.SortStableFunc(desc, func(a, b snapshots.Record) int { return b.Time().Compare(a.Time()) })
+		for _, r := range desc {
+			_ = rev.Append(r)
+		}
 		p := market.NewPlayer(d)
 		pb := market.NewPlayer(built)
 		for _, tt := range probes {
@@ -107,6 +117,10 @@ func fuzzBody(t *testing.T, data []byte) {
 			if b := built.At(tt); !reflect.DeepEqual(got, b) {
 				logRecs()
 				t.Fatalf("At(%s): appended differs from built:\n%s", tt, diffFrames(got, b))
+			}
+			if r := rev.At(tt); !reflect.DeepEqual(got, r) {
+				logRecs()
+				t.Fatalf("At(%s): appended differs from appended latest first:\n%s", tt, diffFrames(got, r))
 			}
 			pb.AdvanceTo(tt)
 			if b := pb.Frame(); !reflect.DeepEqual(got, b) {
