@@ -255,24 +255,20 @@ func jsonEvents(data []byte, name string) ([]rawEvent, error) {
 		return nil, bad(dec.InputOffset(), err)
 	}
 	if tok == json.Delim('{') {
-		found := false
-		for dec.More() {
-			off := dec.InputOffset()
-			k, err := dec.Token()
-			if err != nil {
-				return nil, bad(dec.InputOffset(), err)
-			}
-			if k != "events" {
-				return nil, Problem{File: name, Line: lineAt(off), Reason: fmt.Sprintf("unknown key %v (want \"events\": [...])", k)}
-			}
-			found = true
-			if tok, err = dec.Token(); err != nil {
-				return nil, bad(dec.InputOffset(), err)
-			}
-			break
-		}
-		if !found {
+		// {"events": [...]}: the one key must be "events".
+		if !dec.More() {
 			return nil, Problem{File: name, Line: 1, Reason: `want a list of events or {"events": [...]}`}
+		}
+		off := dec.InputOffset()
+		k, err := dec.Token()
+		if err != nil {
+			return nil, bad(dec.InputOffset(), err)
+		}
+		if k != "events" {
+			return nil, Problem{File: name, Line: lineAt(off), Reason: fmt.Sprintf("unknown key %v (want \"events\": [...])", k)}
+		}
+		if tok, err = dec.Token(); err != nil {
+			return nil, bad(dec.InputOffset(), err)
 		}
 	}
 	if tok != json.Delim('[') {

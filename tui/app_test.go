@@ -164,7 +164,7 @@ func TestReplayKeysSendCommands(t *testing.T) {
 			if cmd == nil {
 				t.Fatalf("key %q returned no command", tc.key)
 			}
-			m = runCmd(t, m, cmd)
+			runCmd(t, m, cmd)
 			got, n := ctrl.last()
 			if n != 1 || got != tc.want {
 				t.Fatalf("key %q sent %+v (%d commands), want %+v", tc.key, got, n, tc.want)

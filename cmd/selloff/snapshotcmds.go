@@ -81,9 +81,6 @@ func runSnapshotInspect(_ context.Context, a *app, _ *flag.FlagSet, args []strin
 	return snapshots.Inspect(a.stdout, s, args[0])
 }
 
-// errProblems makes validate exit 1 after printing the problems.
-var errProblems = errors.New("snapshot has problems")
-
 func runSnapshotValidate(_ context.Context, a *app, _ *flag.FlagSet, args []string) error {
 	if len(args) != 1 {
 		return usagef("validate needs one FILE or NAME")

@@ -289,12 +289,6 @@ func (st *state) regularBar(ns int64) bool {
 	return i >= 0 && ns >= st.sess[i].open && ns < st.sess[i].close
 }
 
-// regular reports whether instant ns lies in a regular session [open, close].
-func (st *state) regular(ns int64) bool {
-	i := st.dayOf(ns)
-	return i >= 0 && ns >= st.sess[i].open && ns <= st.sess[i].close
-}
-
 // buildSeries makes a series from unsorted-safe inputs (they are sorted
 // here). bars are the recorded intraday bars only: the derived ones are
 // made here from the quotes.

@@ -24,8 +24,6 @@ type eventFact struct {
 	symbols   []string
 }
 
-var chipSymbols = []string{"NVDA", "AVGO", "TSM", "ASML", "AMD", "ARM", "MRVL", "MU", "SMCI"}
-
 var eventFacts = []eventFact{
 	{when: "2024-12-26 06:01:57", id: "deepseek-v3-release",
 		title:   "DeepSeek publishes DeepSeek-V3",

@@ -13,7 +13,6 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/feeds/market"
@@ -132,11 +131,6 @@ func Since(f *market.Frame) string {
 		}
 	}
 	return "since prev close"
-}
-
-type line struct {
-	text  string
-	style lipgloss.Style
 }
 
 func (m *Model) render() {

@@ -117,12 +117,8 @@ func wrappers(styles []lipgloss.Style) []wrapper {
 	return out
 }
 
-// render turns the grid into h lines of exactly w cells.
-func (g *grid) render(styles []lipgloss.Style) []string {
-	return g.renderWith(styles, wrappers(styles))
-}
-
-// renderWith is render with the wrappers of styles already found.
+// renderWith turns the grid into h lines of exactly w cells, with the
+// wrappers of styles already found.
 func (g *grid) renderWith(styles []lipgloss.Style, wr []wrapper) []string {
 	lines := make([]string, g.h)
 	var b strings.Builder

@@ -41,7 +41,7 @@ func NewPainter(st lipgloss.Style) Painter {
 
 // Render draws s as p's style would.
 func (p Painter) Render(s string) string {
-	if p.wraps && strings.IndexAny(s, "\t\n\r") < 0 {
+	if p.wraps && !strings.ContainsAny(s, "\t\n\r") {
 		return p.pre + s + p.post
 	}
 	return p.st.Render(s)
