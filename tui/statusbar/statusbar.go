@@ -272,7 +272,7 @@ func (m Model) View() string {
 		}
 		return n
 	}
-	for level := 1; width(segs) > w && level <= 5; level++ {
+	drop := func(level int) {
 		kept := segs[:0:0]
 		for _, s := range segs {
 			if s.drop != level {
@@ -280,6 +280,9 @@ func (m Model) View() string {
 			}
 		}
 		segs = kept
+	}
+	for level := 1; width(segs) > w && level <= 4; level++ {
+		drop(level)
 	}
 	// Short exchange time when still too wide.
 	if width(segs) > w && m.s.Frame != nil && !m.s.Frame.Time.IsZero() {
@@ -289,6 +292,16 @@ func (m Model) View() string {
 				segs[i].text = m.c.Styles.P.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04") + " ET")
 			}
 		}
+	}
+	// The last level holds the error and a message for the user (a
+	// rejected "go to"): they are cut to the room left rather than
+	// dropped, since they say what just went wrong; dropped only when not
+	// even a stub fits beside the badges, the time and the clock.
+	if width(segs) > w {
+		segs = fitMessages(segs, w, width)
+	}
+	if width(segs) > w {
+		drop(5)
 	}
 	// Then the shorter forms (the paused sign, "RECON."), from the right,
 	// rather than cutting the line inside the time.
@@ -309,4 +322,23 @@ func (m Model) View() string {
 		out += strings.Repeat(" ", d)
 	}
 	return m.c.Styles.P.StatusBar.Render(out)
+}
+
+// fitMessages cuts the trimmable last-level segments (error, note) so the
+// bar fits in w cells, keeping at least a readable stub of each.
+func fitMessages(segs []segment, w int, width func([]segment) int) []segment {
+	const minCells = 16
+	out := append([]segment(nil), segs...)
+	for i := len(out) - 1; i >= 0 && width(out) > w; i-- {
+		if out[i].drop != 5 || !out[i].trim {
+			continue
+		}
+		over := width(out) - w
+		keep := theme.Width(out[i].text) - over
+		if keep < minCells {
+			continue
+		}
+		out[i].text = ansi.Truncate(out[i].text, keep, "…")
+	}
+	return out
 }

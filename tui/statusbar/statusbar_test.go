@@ -127,3 +127,20 @@ func TestLongErrorKeepsHealthAndTime(t *testing.T) {
 		}
 	}
 }
+
+// A rejected "go to" says why even on a narrow bar: the message is cut to
+// the room left, not dropped with the other low-priority segments.
+func TestNoteSurvivesNarrowBar(t *testing.T) {
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 45),
+		Clock: &feeds.ClockStatus{Speed: 120, Paused: true},
+		Note:  `go to: cannot read "25:99": type HH:MM or YYYY-MM-DDTHH:MM`}
+	for _, w := range []int{80, 100} {
+		v := view(s, w, common.GlyphsBraille)
+		if !strings.Contains(v, `go to: cannot read`) {
+			t.Errorf("width %d: %q lost the go-to message", w, v)
+		}
+		if got := ansi.StringWidth(v); got != w {
+			t.Errorf("width %d: bar is %d cells", w, got)
+		}
+	}
+}
