@@ -351,10 +351,13 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 			}
 		}
 		h.RetryAt = p.at.Add(wait)
-		if p.got > 0 {
+		switch {
+		case p.got > 0:
 			h.Detail = fmt.Sprintf("%d of %d symbols updated", p.got, len(l.syms))
-		} else {
+		case l.stats.Polls > l.stats.Failed:
 			h.Detail = "showing the last good values"
+		default:
+			h.Detail = "no data yet"
 		}
 	} else {
 		var parts []string

@@ -608,3 +608,24 @@ func TestLiveCloseSeenLate(t *testing.T) {
 		}
 	}
 }
+
+// A source that never had a good poll does not claim to show "the last
+// good values": it says there is no data yet.
+func TestLiveFailingFromTheStartSaysNoData(t *testing.T) {
+	fx := newFixture(t, Options{Retries: -1})
+	fx.fake.ServerError(-1, 503)
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA")})
+	l.Poll(fx.ctx)
+	if h := l.Health(); h.Detail != "no data yet" || h.LastErr == "" {
+		t.Fatalf("health after a first failed poll: %+v", h)
+	}
+	fx.fake.ServerError(0, 0)
+	fx.clock.Advance(DefaultInterval)
+	l.Poll(fx.ctx)
+	fx.fake.ServerError(-1, 503)
+	fx.clock.Advance(DefaultInterval)
+	l.Poll(fx.ctx)
+	if h := l.Health(); h.Detail != "showing the last good values" {
+		t.Fatalf("health after a good poll then a failed one: %+v", h)
+	}
+}
