@@ -408,13 +408,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.watch.Filtering() {
-		before := m.watch.Selected()
-		var cmd tea.Cmd
-		m.watch, cmd = m.watch.Update(msg)
-		if m.watch.Selected() != before {
-			m.syncSelection()
-		}
-		return m, cmd
+		return m.updateWatchlist(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -468,18 +462,24 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	// The focused pane.
 	switch m.focus {
 	case paneWatchlist:
-		before := m.watch.Selected()
-		var cmd tea.Cmd
-		m.watch, cmd = m.watch.Update(msg)
-		if m.watch.Selected() != before {
-			m.syncSelection()
-		}
-		return m, cmd
+		return m.updateWatchlist(msg)
 	default:
 		var cmd tea.Cmd
 		m.panes, cmd = m.panes.update(msg, m.focus)
 		return m, cmd
 	}
+}
+
+// updateWatchlist hands msg to the watchlist and, when the selection moved,
+// points the chart at the new symbol.
+func (m Model) updateWatchlist(msg tea.Msg) (Model, tea.Cmd) {
+	before := m.watch.Selected()
+	var cmd tea.Cmd
+	m.watch, cmd = m.watch.Update(msg)
+	if m.watch.Selected() != before {
+		m.syncSelection()
+	}
+	return m, cmd
 }
 
 // replayCommand maps a replay key to its command.
