@@ -23,12 +23,18 @@ func replayFlags(fs *flag.FlagSet) {
 	commonDashboardFlags(fs)
 }
 
-func liveFlags(fs *flag.FlagSet) {
+// yahooFlags are the flags of every command that asks Yahoo for a
+// watchlist's data (live, record, fetch).
+func yahooFlags(fs *flag.FlagSet) {
 	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
 	fs.String("watchlist", "", "a watchlist from the config (default: ai-basket)")
+	fs.String("yahoo-url", "", "one base URL for Yahoo's cookie, crumb and data hosts (also SELLOFF_YAHOO_URL)")
+}
+
+func liveFlags(fs *flag.FlagSet) {
+	yahooFlags(fs)
 	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
 	fs.String("record", "", "also record what arrives into this snapshot file")
-	fs.String("yahoo-url", "", "one base URL for Yahoo's cookie, crumb and data hosts (also SELLOFF_YAHOO_URL)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	commonDashboardFlags(fs)
 }
@@ -71,21 +77,17 @@ func importFlags(fs *flag.FlagSet) {
 }
 
 func recordFlags(fs *flag.FlagSet) {
+	yahooFlags(fs)
 	fs.String("o", "", "output snapshot file")
-	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
-	fs.String("watchlist", "", "a watchlist from the config")
-	fs.Duration("interval", 0, "poll interval (default 5s)")
+	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
-	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
 	fs.String("config", "", "config file")
 }
 
 func fetchFlags(fs *flag.FlagSet) {
+	yahooFlags(fs)
 	fs.String("date", "", "the session date, YYYY-MM-DD (within the last 30 days)")
-	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
-	fs.String("watchlist", "", "a watchlist from the config")
 	fs.String("o", "", "output snapshot file")
-	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
 	fs.String("config", "", "config file")
 }
 
