@@ -60,14 +60,29 @@ func runSnapshotList(_ context.Context, a *app, _ *flag.FlagSet, args []string) 
 		return usagef("list takes no arguments")
 	}
 	for _, name := range snapshots.Embedded() {
-		s, err := loadSnapshot(name, false)
+		h, err := embeddedHeader(name)
 		if err != nil {
 			fmt.Fprintf(a.stdout, "%-16s (unreadable: %v)\n", name, err)
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%-16s %-14s %s\n", name, strings.ToUpper(string(s.Header.Provenance)), s.Header.Title)
+		fmt.Fprintf(a.stdout, "%-16s %-14s %s\n", name, strings.ToUpper(string(h.Provenance)), h.Title)
 	}
 	return nil
+}
+
+// embeddedHeader reads only line 1 of an embedded snapshot: listing needs
+// the title and provenance, not every record.
+func embeddedHeader(name string) (snapshots.Header, error) {
+	rc, err := snapshots.OpenEmbedded(name)
+	if err != nil {
+		return snapshots.Header{}, err
+	}
+	defer rc.Close()
+	rd, err := snapshots.NewReader(rc, snapshots.ReadOptions{Name: name})
+	if err != nil {
+		return snapshots.Header{}, err
+	}
+	return rd.Header(), nil
 }
 
 func runSnapshotInspect(_ context.Context, a *app, _ *flag.FlagSet, args []string) error {
