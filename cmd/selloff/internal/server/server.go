@@ -251,6 +251,12 @@ func New(cfg Config) (*Server, error) {
 			return nil
 		},
 		func(srv *ssh.Server) error { srv.ConnCallback = s.onConn; return nil },
+		func(srv *ssh.Server) error {
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{
+				"session": limitSessionRequests(ssh.DefaultSessionHandler),
+			}
+			return nil
+		},
 		// Backstops only: sessions end with a message through their own
 		// timers first (the connection deadline is refreshed by every
 		// frame written, so it cannot see an idle viewer).

@@ -939,3 +939,30 @@ func TestDefaultHostKeyPath(t *testing.T) {
 		t.Errorf("DefaultHostKeyPath = %q, %v", p, err)
 	}
 }
+
+// A client flooding env requests before its command gets the first few and
+// refusals after that, and the session still works.
+func TestEnvFloodIsCapped(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	value := strings.Repeat("x", 1000)
+	accepted := 0
+	for i := 0; i < 2000; i++ {
+		if s.Setenv("FLOOD_"+strings.Repeat("K", i%7), value) == nil {
+			accepted++
+		}
+	}
+	if accepted == 0 || accepted > maxEnvVars || accepted*len(value) > maxEnvBytes {
+		t.Errorf("accepted %d env requests of %d bytes; caps are %d and %d bytes", accepted, len(value), maxEnvVars, maxEnvBytes)
+	}
+	var o bytes.Buffer
+	s.Stdout = &o
+	if err := s.Run("summary"); err != nil || !strings.Contains(o.String(), "NVDA") {
+		t.Errorf("summary after the flood: %v %q", err, o.String())
+	}
+}
