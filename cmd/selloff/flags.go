@@ -47,7 +47,7 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.Int("per-ip", 10, "most concurrent sessions from one address")
 	fs.Duration("idle-timeout", 15*time.Minute, "end a session after this long without input")
 	fs.Duration("max-timeout", 4*time.Hour, "end a session after this long in any case")
-	fs.String("authorized-keys", "", "only keys listed in this authorized_keys file may connect")
+	fs.String("authorized-keys", "", "only keys listed in this authorized_keys file may connect (re-read when it changes)")
 	fs.Bool("watch-party", false, "one replay clock for everyone, driven by the presenter")
 	fs.String("presenter-key", "", "with --watch-party: the public key (authorized_keys line or SHA256 fingerprint) that drives")
 	fs.Float64("speed", 120, "replay speed")

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -39,6 +42,74 @@ func loadAuthorizedKeys(path string) (*keySet, error) {
 		return nil, fmt.Errorf("authorized keys %s: no keys", path)
 	}
 	return ks, nil
+}
+
+// authorizedKeys is the --authorized-keys file, read again whenever its
+// modification time or size changes, so keys can be added or revoked
+// without restarting the server (as OpenSSH reads authorized_keys on each
+// login). It fails closed: while the file is missing or has a bad line, no
+// new client gets in, and the log says why. Sessions already open stay.
+type authorizedKeys struct {
+	path string
+	log  *log.Logger
+
+	mu    sync.Mutex
+	keys  *keySet // nil while the file is bad
+	stamp fileStamp
+	err   error
+}
+
+type fileStamp struct {
+	mod  time.Time
+	size int64
+}
+
+// openAuthorizedKeys reads the file once; a bad file at start is an error.
+func openAuthorizedKeys(path string, logger *log.Logger) (*authorizedKeys, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("authorized keys: %w", err)
+	}
+	ks, err := loadAuthorizedKeys(path)
+	if err != nil {
+		return nil, err
+	}
+	return &authorizedKeys{path: path, log: logger, keys: ks, stamp: fileStamp{fi.ModTime(), fi.Size()}}, nil
+}
+
+// allows reports whether key may connect, reading the file again first if
+// it changed.
+func (a *authorizedKeys) allows(key ssh.PublicKey) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.refreshLocked()
+	return a.keys != nil && a.keys.allows(key)
+}
+
+func (a *authorizedKeys) refreshLocked() {
+	var stamp fileStamp
+	fi, err := os.Stat(a.path)
+	if err == nil {
+		stamp = fileStamp{fi.ModTime(), fi.Size()}
+		if a.err == nil && stamp == a.stamp {
+			return
+		}
+	}
+	var ks *keySet
+	if err == nil {
+		ks, err = loadAuthorizedKeys(a.path)
+	} else {
+		err = fmt.Errorf("authorized keys: %w", err)
+	}
+	if err != nil {
+		if a.err == nil || a.err.Error() != err.Error() {
+			a.log.Error("authorized keys unusable: refusing new clients until fixed", "err", err)
+		}
+		a.keys, a.err, a.stamp = nil, err, fileStamp{}
+		return
+	}
+	a.keys, a.err, a.stamp = ks, nil, stamp
+	a.log.Info("authorized keys reloaded", "path", a.path, "keys", len(ks.keys))
 }
 
 func (ks *keySet) allows(key ssh.PublicKey) bool {

@@ -89,8 +89,10 @@ type Config struct {
 	IdleTimeout time.Duration // no input for this long ends a session; default 15m, <0 disables
 	MaxTimeout  time.Duration // absolute session length; default 4h, <0 disables
 	// AuthorizedKeys is an OpenSSH authorized_keys file. When set, only
-	// those keys get in. When empty, any key, keyboard-interactive or (with
-	// no PresenterKey) "none" authentication is accepted.
+	// those keys get in; the file is read again when it changes (a file
+	// gone bad refuses everyone new until fixed). When empty, any key,
+	// keyboard-interactive or (with no PresenterKey) "none" authentication
+	// is accepted.
 	AuthorizedKeys string
 	// WatchParty shares one replay clock: the presenter drives it, every
 	// other session follows.
@@ -178,7 +180,7 @@ type Server struct {
 	cfg       Config
 	log       *log.Logger
 	ssh       *ssh.Server
-	authKeys  *keySet
+	authKeys  *authorizedKeys
 	presenter *keyMatcher
 
 	mu        sync.Mutex
@@ -221,7 +223,7 @@ func New(cfg Config) (*Server, error) {
 		handshakeTimeout: handshakeTimeout,
 	}
 	if cfg.AuthorizedKeys != "" {
-		if s.authKeys, err = loadAuthorizedKeys(cfg.AuthorizedKeys); err != nil {
+		if s.authKeys, err = openAuthorizedKeys(cfg.AuthorizedKeys, s.log); err != nil {
 			return nil, err
 		}
 	}

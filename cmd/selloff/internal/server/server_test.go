@@ -609,6 +609,50 @@ func TestAuthorizedKeys(t *testing.T) {
 		t.Errorf("password got in")
 	}
 
+	// The file is read again when it changes: swap the keys without a
+	// restart. The times are set, so the change is seen even where the
+	// file system's clock is coarse.
+	rewrite := func(data []byte, at time.Time) {
+		t.Helper()
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := time.Now().Add(-time.Hour)
+	rewrite(gossh.MarshalAuthorizedKey(denied.PublicKey()), base)
+	if _, err := dial(t, ts.addr, gossh.PublicKeys(allowed)); err == nil {
+		t.Errorf("a key removed from the file still got in")
+	}
+	nc, err := dial(t, ts.addr, gossh.PublicKeys(denied))
+	if err != nil {
+		t.Errorf("a key added to the file was refused: %v", err)
+	} else {
+		_ = nc.Close()
+	}
+	// A file gone bad (or gone) refuses everyone new, and says why.
+	rewrite([]byte("ssh-ed25519 notbase64!!\n"), base.Add(time.Minute))
+	if _, err := dial(t, ts.addr, gossh.PublicKeys(denied)); err == nil {
+		t.Errorf("got in while the file has a bad line")
+	}
+	if !strings.Contains(ts.logs.String(), "authorized_keys:1:") {
+		t.Errorf("the bad line is not in the log:\n%s", ts.logs.String())
+	}
+	_ = os.Remove(path)
+	if _, err := dial(t, ts.addr, gossh.PublicKeys(denied)); err == nil {
+		t.Errorf("got in while the file is missing")
+	}
+	rewrite(line, base.Add(2*time.Minute))
+	if out, _, code := run(t, mustDial(t, ts.addr, gossh.PublicKeys(allowed)), "render"); code != 0 || !strings.Contains(out, "FRAME") {
+		t.Errorf("the fixed file did not let the key back in: %d %q", code, out)
+	}
+	// The session opened before all this is still there.
+	if out, _, code := run(t, c, "render"); code != 0 || !strings.Contains(out, "FRAME") {
+		t.Errorf("the first connection: %d %q", code, out)
+	}
+
 	bad := filepath.Join(t.TempDir(), "bad_keys")
 	_ = os.WriteFile(bad, []byte("ssh-ed25519 notbase64!!\n"), 0o600)
 	if _, err := New(Config{HostKeyPath: filepath.Join(t.TempDir(), "k"), AuthorizedKeys: bad, Model: newFakeModel, Render: fakeRender, Sources: Sources{Shared: newFakeSource("x")}}); err == nil || !strings.Contains(err.Error(), ":1:") {
