@@ -272,15 +272,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.handleKey(msg)
 		cmds = append(cmds, cmd)
 	case tea.MouseMsg:
-		// The watchlist is drawn at the top-left corner, so terminal
-		// coordinates are its own.
-		if m.lay.visible(paneWatchlist) && !m.watch.Filtering() {
-			before := m.watch.Selected()
-			m.watch, _ = m.watch.Update(msg)
-			if m.watch.Selected() != before {
-				m.syncSelection()
-			}
-		}
+		m.handleMouse(msg)
 	default:
 		var cmd tea.Cmd
 		m.panes, cmd = m.panes.update(msg, m.focus)
@@ -288,6 +280,48 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.refreshStatus()
 	return m, tea.Batch(cmds...)
+}
+
+// handleMouse routes a mouse event to the pane under it, in that pane's
+// coordinates; a click also focuses the pane it lands in.
+func (m *Model) handleMouse(msg tea.MouseMsg) {
+	l := m.lay
+	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly {
+		return
+	}
+	click := msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease
+	in := func(x0, y0 int, r rect) bool {
+		return msg.X >= x0 && msg.X < x0+r.w && msg.Y >= y0 && msg.Y < y0+r.h
+	}
+	chartY, timelineY := 0, 0
+	if l.showChart {
+		timelineY = l.chart.h
+	}
+	switch {
+	case in(0, 0, l.watch):
+		// The watchlist is drawn at the top-left corner, so terminal
+		// coordinates are its own.
+		before := m.watch.Selected()
+		m.watch, _ = m.watch.Update(msg)
+		if click {
+			m.setFocus(paneWatchlist)
+		}
+		if m.watch.Selected() != before {
+			m.syncSelection()
+		}
+	case l.showTimeline && in(l.watch.w, timelineY, l.timeline):
+		pane := m.c.Styles.Pane
+		msg.X -= l.watch.w + pane.GetBorderLeftSize()
+		msg.Y -= timelineY + pane.GetBorderTopSize()
+		m.panes.timeline, _ = m.panes.timeline.Update(msg)
+		if click {
+			m.setFocus(paneTimeline)
+		}
+	case l.showChart && in(l.watch.w, chartY, l.chart):
+		if click {
+			m.setFocus(paneChart)
+		}
+	}
 }
 
 // apply takes a feed update into the model. It reports whether it was

@@ -94,3 +94,55 @@ func TestMouseSelects(t *testing.T) {
 		t.Fatalf("mouse acted on a hidden watchlist: %q", m.watch.Selected())
 	}
 }
+
+// A click in the timeline focuses it and selects the event under the
+// pointer (a second click opens its detail); a click in the chart or the
+// watchlist focuses that pane. Where the layout has no timeline, clicks
+// there do nothing.
+func TestMouseTimelineAndFocus(t *testing.T) {
+	for _, sz := range [][2]int{{160, 45}, {110, 40}} {
+		m := newTestModel(t, sz[0], sz[1], &fakeController{}, common.GlyphsBraille)
+		m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+		if !m.lay.showTimeline {
+			t.Fatalf("%dx%d: no timeline", sz[0], sz[1])
+		}
+		ww := m.lay.watch.w
+		// the screen row showing "16 11:08" in the right-hand column
+		y := -1
+		for i, ln := range strings.Split(m.View(), "\n") {
+			right := ansi.Strip(ansi.TruncateLeft(ln, ww, ""))
+			if strings.Contains(right, "16 11:08 ") {
+				y = i
+			}
+		}
+		if y < 0 {
+			t.Fatalf("%dx%d: event 16 not on screen:\n%s", sz[0], sz[1], ansi.Strip(m.View()))
+		}
+		m, _ = step(t, m, click(ww+8, y))
+		if m.focus != paneTimeline || m.panes.timeline.Selected() != 15 || m.panes.timeline.Detail() {
+			t.Fatalf("%dx%d: click on event 16: focus %d selected %d detail %v", sz[0], sz[1], m.focus, m.panes.timeline.Selected()+1, m.panes.timeline.Detail())
+		}
+		m, _ = step(t, m, click(ww+8, y))
+		if !m.panes.timeline.Detail() || !strings.Contains(ansi.Strip(m.View()), "Bloomberg") {
+			t.Fatalf("%dx%d: second click did not open the detail", sz[0], sz[1])
+		}
+		m, _ = step(t, m, click(ww+8, 3))
+		if m.focus != paneChart {
+			t.Fatalf("%dx%d: click in the chart: focus %d", sz[0], sz[1], m.focus)
+		}
+		sel := m.watch.Selected()
+		m, _ = step(t, m, click(3, 0))
+		if m.focus != paneWatchlist || m.watch.Selected() != sel {
+			t.Fatalf("%dx%d: click on the watchlist's border: focus %d selected %q", sz[0], sz[1], m.focus, m.watch.Selected())
+		}
+	}
+	m := newTestModel(t, 80, 24, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	before := m.panes.timeline.Selected()
+	for y := range 24 {
+		m, _ = step(t, m, click(70, y))
+	}
+	if m.panes.timeline.Selected() != before || m.focus == paneTimeline {
+		t.Fatalf("80x24 has no timeline, yet a click reached it")
+	}
+}

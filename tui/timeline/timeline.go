@@ -84,8 +84,9 @@ type Model struct {
 	scroll  int // first line of the detail shown
 	focused bool
 
-	view string
-	memo listMemo // the list as last rendered, and what it was rendered from
+	view   string
+	lineEv []int    // the event drawn on each line of the list (-1: none); nil in the detail
+	memo   listMemo // the list as last rendered, and what it was rendered from
 }
 
 // listMemo keeps the rendered list with the inputs it depends on, so a
@@ -96,6 +97,7 @@ type listMemo struct {
 	key    listKey
 	future []bool
 	view   string
+	lineEv []int
 	offset int // the offset the render left
 }
 
@@ -181,9 +183,13 @@ func control(op feeds.Op) tea.Cmd {
 	return func() tea.Msg { return common.ControlMsg{Cmd: feeds.Command{Op: op}} }
 }
 
-// Update handles the pane's keys while focused. `[` and `]` return a Cmd
+// Update handles the pane's keys while focused, and mouse events in pane
+// coordinates (0,0 is the view's top-left cell). `[` and `]` return a Cmd
 // producing a common.ControlMsg for the replay.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok {
+		return m.handleMouse(mm), nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || !m.focused {
 		return m, nil
@@ -249,6 +255,48 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	m.KeyMap.setDetail(m.detail)
 	m.render()
 	return m, cmd
+}
+
+// handleMouse: the wheel moves the selection (or scrolls a detail), a
+// click selects the event under it, and a click on the selected event opens
+// its detail (once the pane has focus: the root focuses the pane a click
+// lands in).
+func (m Model) handleMouse(msg tea.MouseMsg) Model {
+	if msg.X < 0 || msg.Y < 0 || msg.X >= m.w || msg.Y >= m.h || len(m.events) == 0 {
+		return m
+	}
+	wheel := msg.Action == tea.MouseActionPress &&
+		(msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown)
+	switch {
+	case wheel && m.detail:
+		if msg.Button == tea.MouseButtonWheelUp {
+			m.scroll = max(0, m.scroll-1)
+		} else {
+			m.scroll = min(m.maxScroll(), m.scroll+1)
+		}
+	case wheel:
+		if msg.Button == tea.MouseButtonWheelUp {
+			m.sel = max(0, m.sel-1)
+		} else {
+			m.sel = min(len(m.events)-1, m.sel+1)
+		}
+		m.follow = m.sel == m.current
+	case msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease && !m.detail:
+		i := m.EventAt(msg.Y)
+		if i < 0 {
+			return m
+		}
+		if i == m.sel && m.focused {
+			m.detail, m.scroll = true, 0
+		}
+		m.sel = i
+		m.follow = m.sel == m.current
+	default:
+		return m
+	}
+	m.KeyMap.setDetail(m.detail)
+	m.render()
+	return m
 }
 
 // View returns the pane, rendered when its inputs last changed.
@@ -322,10 +370,11 @@ func (m *Model) render() {
 			current: m.current, sel: m.sel, offset: m.offset, scroll: m.scroll,
 			focused: m.focused, hasFrame: m.frame != nil}
 		if m.memo.ok && m.memo.key == key && m.sameFuture(m.memo.future) {
-			m.view, m.offset = m.memo.view, m.memo.offset
+			m.view, m.offset, m.lineEv = m.memo.view, m.memo.offset, m.memo.lineEv
 			return
 		}
 	}
+	m.lineEv = nil
 	if list {
 		lines = m.listLines()
 	} else {
@@ -345,7 +394,7 @@ func (m *Model) render() {
 		for i := range future {
 			future[i] = m.isFuture(i)
 		}
-		m.memo = listMemo{ok: true, key: key, future: future, view: m.view, offset: m.offset}
+		m.memo = listMemo{ok: true, key: key, future: future, view: m.view, lineEv: m.lineEv, offset: m.offset}
 	}
 }
 
@@ -477,9 +526,22 @@ func (m *Model) listLines() []string {
 		if r.ev == m.sel && m.focused {
 			line = selSt.Render(fit(prefix+ttl, m.w))
 		}
+		for len(m.lineEv) < len(lines) {
+			m.lineEv = append(m.lineEv, -1)
+		}
+		m.lineEv = append(m.lineEv, r.ev)
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// EventAt is the index of the event drawn on line y of the pane (0 is the
+// first line of the view), or -1 for a header, blank space or the detail.
+func (m Model) EventAt(y int) int {
+	if y < 0 || y >= len(m.lineEv) {
+		return -1
+	}
+	return m.lineEv[y]
 }
 
 // detailRows is the number of detail lines that fit above the footer.

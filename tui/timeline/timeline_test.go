@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds"
@@ -297,5 +298,101 @@ func TestTruncWords(t *testing.T) {
 		if got := truncWords(c.s, c.w, "…"); got != c.want {
 			t.Errorf("truncWords(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
 		}
+	}
+}
+
+// EventAt names the event drawn on each line, whatever the size, the time
+// and the scroll position: every line it names shows that event's number
+// and time, and every event line shown is named.
+func TestEventAtMatchesTheView(t *testing.T) {
+	numbered := regexp.MustCompile(`^[ ›>▶*]{2} *(\d+) `)
+	for _, at := range []time.Time{panetest.Open, panetest.Low, panetest.Close} {
+		for _, size := range [][2]int{{70, 14}, {36, 9}, {50, 5}, {40, 30}} {
+			m := newTL(common.GlyphsBraille, size[0], size[1], at)
+			for step := 0; step < 40; step++ {
+				lines := strings.Split(ansi.Strip(m.View()), "\n")
+				shown := 0
+				for y, ln := range lines {
+					i := m.EventAt(y)
+					mt := numbered.FindStringSubmatch(ln)
+					if (i >= 0) != (mt != nil) {
+						t.Fatalf("%v %dx%d step %d line %d %q: EventAt %d", at, size[0], size[1], step, y, ln, i)
+					}
+					if i < 0 {
+						continue
+					}
+					shown++
+					if mt[1] != fmt.Sprint(i+1) || !strings.Contains(ln, TimeOf(m.events[i])) {
+						t.Fatalf("line %d %q: EventAt says event %d", y, ln, i+1)
+					}
+				}
+				if shown == 0 && size[1] > 3 {
+					t.Fatalf("%v %dx%d: no event lines", at, size[0], size[1])
+				}
+				m, _ = m.Update(keyMsg("j"))
+			}
+		}
+	}
+}
+
+func TestMouse(t *testing.T) {
+	m := newTL(common.GlyphsBraille, 70, 14, panetest.Low)
+	yOf := func(ev int) int {
+		for y := 0; y < 14; y++ {
+			if m.EventAt(y) == ev {
+				return y
+			}
+		}
+		t.Fatalf("event %d not on screen:\n%s", ev+1, ansi.Strip(m.View()))
+		return -1
+	}
+	clickAt := func(y int) {
+		m, _ = m.Update(tea.MouseMsg{X: 10, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionRelease})
+	}
+	wheelOnce := func(down bool) {
+		b := tea.MouseButtonWheelUp
+		if down {
+			b = tea.MouseButtonWheelDown
+		}
+		m, _ = m.Update(tea.MouseMsg{X: 10, Y: 5, Button: b, Action: tea.MouseActionPress})
+	}
+	target := m.Current() - 2
+	clickAt(yOf(target))
+	if m.Selected() != target || m.Detail() {
+		t.Fatalf("click: selected %d detail %v, want %d and the list", m.Selected(), m.Detail(), target)
+	}
+	clickAt(yOf(target))
+	if !m.Detail() || !strings.Contains(ansi.Strip(m.View()), m.events[target].Outlet) {
+		t.Fatalf("a click on the selected event did not open its detail:\n%s", ansi.Strip(m.View()))
+	}
+	wheelOnce(true) // scrolls the detail (if long), never leaves it
+	if !m.Detail() || m.EventAt(3) != -1 {
+		t.Fatalf("the wheel left the detail, or the detail has event lines")
+	}
+	m, _ = m.Update(keyMsg("esc"))
+	wheelOnce(true)
+	if m.Selected() != target+1 {
+		t.Fatalf("wheel down: %d, want %d", m.Selected(), target+1)
+	}
+	for range 60 {
+		wheelOnce(false)
+	}
+	if m.Selected() != 0 {
+		t.Fatalf("wheel up to the top: %d", m.Selected())
+	}
+	// the title, a day header, outside the pane: nothing happens
+	sel := m.Selected()
+	for _, y := range []int{0, -1, 14, 99} {
+		clickAt(y)
+	}
+	if m.Selected() != sel || m.Detail() {
+		t.Fatalf("a click off the events changed the selection to %d", m.Selected())
+	}
+	// unfocused, a click selects but does not open the detail
+	m.Blur()
+	clickAt(yOf(sel + 1))
+	clickAt(yOf(sel + 1))
+	if m.Selected() != sel+1 || m.Detail() {
+		t.Fatalf("unfocused clicks: selected %d detail %v", m.Selected(), m.Detail())
 	}
 }
