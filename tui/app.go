@@ -272,7 +272,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.handleKey(msg)
 		cmds = append(cmds, cmd)
 	case tea.MouseMsg:
-		m.handleMouse(msg)
+		cmds = append(cmds, m.handleMouse(msg))
 	default:
 		var cmd tea.Cmd
 		m.panes, cmd = m.panes.update(msg, m.focus)
@@ -283,12 +283,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // handleMouse routes a mouse event to the pane under it, in that pane's
-// coordinates; a click also focuses the pane it lands in.
-func (m *Model) handleMouse(msg tea.MouseMsg) {
+// coordinates; a click also focuses the pane it lands in. A click on the
+// day chart's plot, once the chart has focus, replays from the time under
+// it (the first click only focuses, so a click meant for focus never moves
+// the clock).
+func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	l := m.lay
 	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly {
-		return
+		return nil
 	}
+	pane := m.c.Styles.Pane
 	click := msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease
 	in := func(x0, y0 int, r rect) bool {
 		return msg.X >= x0 && msg.X < x0+r.w && msg.Y >= y0 && msg.Y < y0+r.h
@@ -310,7 +314,6 @@ func (m *Model) handleMouse(msg tea.MouseMsg) {
 			m.syncSelection()
 		}
 	case l.showTimeline && in(l.watch.w, timelineY, l.timeline):
-		pane := m.c.Styles.Pane
 		msg.X -= l.watch.w + pane.GetBorderLeftSize()
 		msg.Y -= timelineY + pane.GetBorderTopSize()
 		m.panes.timeline, _ = m.panes.timeline.Update(msg)
@@ -318,10 +321,21 @@ func (m *Model) handleMouse(msg tea.MouseMsg) {
 			m.setFocus(paneTimeline)
 		}
 	case l.showChart && in(l.watch.w, chartY, l.chart):
-		if click {
-			m.setFocus(paneChart)
+		if !click {
+			break
+		}
+		focused := m.focus == paneChart
+		m.setFocus(paneChart)
+		if !focused || m.showCap || m.control == nil {
+			break
+		}
+		x := msg.X - l.watch.w - pane.GetBorderLeftSize()
+		y := msg.Y - chartY - pane.GetBorderTopSize()
+		if at, ok := m.panes.chart.TimeAt(x, y); ok {
+			return m.send(feeds.Command{Op: feeds.OpSeek, At: at})
 		}
 	}
+	return nil
 }
 
 // apply takes a feed update into the model. It reports whether it was

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/tui/common"
 )
 
@@ -144,5 +145,74 @@ func TestMouseTimelineAndFocus(t *testing.T) {
 	}
 	if m.panes.timeline.Selected() != before || m.focus == paneTimeline {
 		t.Fatalf("80x24 has no timeline, yet a click reached it")
+	}
+}
+
+// Once the chart has focus, a click on its plot replays from the time under
+// the pointer; the click that focuses it, the value-change pane and a live
+// source never move the clock.
+func TestMouseChartSeeks(t *testing.T) {
+	ctrl := &fakeController{}
+	m := newTestModel(t, 160, 45, ctrl, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	ww := m.lay.watch.w
+	// the plot's bottom row and width, as the chart maps them
+	y := -1
+	for yy := m.lay.chart.h - 3; yy >= 0 && y < 0; yy-- {
+		if _, ok := m.panes.chart.TimeAt(0, yy); ok {
+			y = yy
+		}
+	}
+	pw := 0
+	for ; y >= 0; pw++ {
+		if _, ok := m.panes.chart.TimeAt(pw, y); !ok {
+			break
+		}
+	}
+	if y < 0 || pw < 40 {
+		t.Fatalf("no plot in the chart: bottom row %d, width %d", y, pw)
+	}
+	x := pw / 2 // the middle of the session, on the volume bars
+	want, ok := m.panes.chart.TimeAt(x, y)
+	if !ok || want.Hour() != 12 {
+		t.Fatalf("the middle column of the plot is at %s (ok %v)", want.Format("15:04"), ok)
+	}
+	sx, sy := ww+1+x, 1+y // inside the chart's border
+	m, cmd := step(t, m, click(sx, sy))
+	m = runCmd(t, m, cmd)
+	if m.focus != paneChart {
+		t.Fatalf("focus %d after a click in the chart", m.focus)
+	}
+	if _, n := ctrl.last(); n != 0 {
+		t.Fatalf("the focusing click sent a command")
+	}
+	m, cmd = step(t, m, click(sx, sy))
+	m = runCmd(t, m, cmd)
+	got, n := ctrl.last()
+	if n != 1 || got.Op != feeds.OpSeek || !got.At.Equal(want) {
+		t.Fatalf("click on the focused chart sent %+v (%d commands), want a seek to %s", got, n, want.Format("15:04"))
+	}
+	// the title row and the price labels are not on the time axis
+	for _, xy := range [][2]int{{ww + 5, 1}, {ww + 1 + pw + 2, sy}} {
+		m, cmd = step(t, m, click(xy[0], xy[1]))
+		m = runCmd(t, m, cmd)
+	}
+	if _, n := ctrl.last(); n != 1 {
+		t.Fatalf("a click off the plot sent a command")
+	}
+	// the value-change pane in the chart's place: no seek
+	m, _ = step(t, m, keyMsg("m"))
+	m, cmd = step(t, m, click(sx, sy))
+	m = runCmd(t, m, cmd)
+	if _, n := ctrl.last(); n != 1 {
+		t.Fatalf("a click on the value-change pane sent a command")
+	}
+	// live: nothing to control, and no error for a click
+	lm := newTestModel(t, 160, 45, nil, common.GlyphsBraille)
+	lm = withUpdate(t, lm, replayUpdate(t, "2025-01-27 14:50", 1))
+	lm, _ = step(t, lm, click(sx, sy))
+	lm, cmd = step(t, lm, click(sx, sy))
+	if cmd != nil || lm.errText != "" {
+		t.Fatalf("a click on a live chart: cmd %v error %q", cmd != nil, lm.errText)
 	}
 }

@@ -12,6 +12,7 @@ package chart
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -68,7 +69,8 @@ type Model struct {
 	rng     Range
 	focused bool
 
-	view string // rendered by every setter; View returns it
+	view string  // rendered by every setter; View returns it
+	hit  hitArea // where the day plot's time axis is, as last rendered
 
 	// wr is the wrapper table of the styles table (stLine: Accent) and
 	// accent Accent's, probed once in New instead of on every render.
@@ -188,11 +190,42 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // View returns the chart, rendered when its inputs last changed.
 func (m Model) View() string { return m.view }
 
+// hitArea maps the day view's columns back to times: columns [0, w) span
+// t0..t1, each sx braille dots wide, on rows [y0, y1).
+type hitArea struct {
+	ok     bool
+	w, sx  int
+	y0, y1 int
+	t0, t1 time.Time
+}
+
+// TimeAt is the time, to the minute, under cell (x, y) of the view when it
+// falls on the day view's plot (the time axis, not the price labels or the
+// title); ok is false elsewhere and in the week view.
+func (m Model) TimeAt(x, y int) (time.Time, bool) {
+	h := m.hit
+	n := h.w*h.sx - 1
+	if !h.ok || n <= 0 || x < 0 || x >= h.w || y < h.y0 || y >= h.y1 {
+		return time.Time{}, false
+	}
+	// the middle dot of the column, as plot.px maps times to dots
+	f := float64(x*h.sx+h.sx/2) / float64(n)
+	t := h.t0.Add(time.Duration(f * float64(h.t1.Sub(h.t0)))).Truncate(time.Minute)
+	if t.Before(h.t0) {
+		t = h.t0
+	}
+	if t.After(h.t1) {
+		t = h.t1
+	}
+	return t, true
+}
+
 func (m *Model) render() {
 	if m.w <= 0 || m.h <= 0 || m.c.Styles == nil {
 		m.view = ""
 		return
 	}
+	m.hit = hitArea{}
 	g := newGrid(m.w, m.h)
 	d := drawer{m: m, g: g, gl: m.c.Glyphs, lineStyle: m.c.Styles.Accent, lineID: lineAccent}
 	d.draw()

@@ -284,3 +284,44 @@ func TestDayAxisEnds(t *testing.T) {
 		}
 	}
 }
+
+// TimeAt inverts the day view's time axis: the time it gives for column x
+// is drawn in column x, for every column, glyph set, mode and size; cells
+// off the plot (the title, the price labels) and the week view give none.
+func TestTimeAtInvertsTheAxis(t *testing.T) {
+	low := panetest.Frame(panetest.Low)
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsBlock, common.GlyphsASCII} {
+		for _, mode := range []Mode{ModeLine, ModeCandles, ModeCompare} {
+			for _, size := range [][2]int{{100, 26}, {60, 16}, {30, 8}} {
+				m := newChart(g, size[0], size[1], low, mode, RangeDay)
+				h := m.hit
+				if !h.ok || h.w <= 0 || h.w >= size[0] {
+					t.Fatalf("%s %s %v: no plot to hit (%+v)", g, mode, size, h)
+				}
+				p := plot{w: h.w, sx: h.sx, t0: h.t0, t1: h.t1}
+				prev := time.Time{}
+				for x := 0; x < h.w; x++ {
+					at, ok := m.TimeAt(x, h.y1-1)
+					if !ok {
+						t.Fatalf("%s %s %v: column %d has no time", g, mode, size, x)
+					}
+					if c := p.col(at); c != x {
+						t.Fatalf("%s %s %v: column %d gives %s, drawn in column %d", g, mode, size, x, at.Format("15:04"), c)
+					}
+					if at.Before(prev) || at.Before(h.t0) || at.After(h.t1) || at.Second() != 0 {
+						t.Fatalf("%s %s %v: column %d gives %s", g, mode, size, x, at)
+					}
+					prev = at
+				}
+				for _, xy := range [][2]int{{0, 0}, {h.w, h.y1 - 1}, {size[0] - 1, h.y1 - 1}, {-1, h.y0}, {0, size[1]}} {
+					if at, ok := m.TimeAt(xy[0], xy[1]); ok {
+						t.Errorf("%s %s %v: cell %v gives %s", g, mode, size, xy, at)
+					}
+				}
+			}
+		}
+	}
+	if _, ok := newChart(common.GlyphsBraille, 100, 26, low, ModeLine, RangeWeek).TimeAt(10, 10); ok {
+		t.Errorf("the week view gave a time")
+	}
+}

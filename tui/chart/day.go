@@ -83,6 +83,7 @@ func (d *drawer) day(top int) {
 		lo, hi = math.Min(lo, q.Price), math.Max(hi, q.Price)
 	}
 	ticks, labels := d.axis(&p, lo, hi, base, hasBase)
+	d.setHit(&p) // p.w is known once the axis is
 	if hasBase {
 		d.baseline(&p, base)
 	}
@@ -124,6 +125,16 @@ func (d *drawer) day(top int) {
 		d.volume(&p, cols, nil)
 	}
 	d.dayXLabels(&p)
+}
+
+// setHit records where p's time axis is, for Model.TimeAt: every row from
+// the plot's top to the x labels.
+func (d *drawer) setHit(p *plot) {
+	y0, y1 := p.top, d.g.h
+	if p.marker >= 0 {
+		y0 = p.marker
+	}
+	d.m.hit = hitArea{ok: true, w: p.w, sx: p.sx, y0: y0, y1: y1, t0: p.t0, t1: p.t1}
 }
 
 // candleMinutes picks the candle width: 5 minutes when the pane has room,
@@ -201,6 +212,7 @@ func (d *drawer) dayCompare(top int, t0, t1 time.Time) {
 		ss = append(ss, s)
 	}
 	ticks, labels := d.axis(&p, lo, hi, 0, true)
+	d.setHit(&p)
 	d.baseline(&p, 0)
 	d.dayEvents(&p)
 	for _, s := range ss {
