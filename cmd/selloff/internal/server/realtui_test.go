@@ -58,6 +58,18 @@ func TestRealDashboardOverSSH(t *testing.T) {
 	m = tm.mark()
 	tm.send(t, "?")
 	tm.waitTextAfter(t, m, "quit")
+	tm.send(t, "?")
+
+	// The mouse works over SSH: mouse reporting is on, and a click (SGR
+	// encoding, 1-based) on AVGO's row, under NVDA's, selects it.
+	tm.waitText(t, "\x1b[?1002h")
+	if err := tm.sess.WindowChange(40, 140); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitText(t, "▸NVDA")
+	m = tm.mark()
+	tm.send(t, "\x1b[<0;5;6M\x1b[<0;5;6m")
+	tm.waitTextAfter(t, m, "▸AVGO")
 	tm.send(t, "q")
 	if _, _, exit := tm.waitDone(t); exit != nil {
 		t.Errorf("exit: %v", exit)

@@ -446,6 +446,9 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 	opts := append(bm.MakeOptions(sess),
 		tea.WithAltScreen(),
 		tea.WithFPS(s.cfg.FPS),
+		// As in the local dashboard: clicks select and focus, the wheel
+		// scrolls (shift+drag still selects text in most terminals).
+		tea.WithMouseCellMotion(),
 		tea.WithContext(ss.progCtx),
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
