@@ -274,7 +274,7 @@ func New(cfg Config) (*Server, error) {
 		wish.WithMiddleware(
 			recover.MiddlewareWithLogger(
 				s.log.StandardLog(log.StandardLogOptions{ForceLevel: log.ErrorLevel}),
-				bm.MiddlewareWithProgramHandler(s.programHandler, termenv.ANSI256),
+				bm.MiddlewareWithProgramHandler(s.programHandler, termenv.Ascii),
 			),
 			s.commandMiddleware,
 			s.sessionMiddleware,

@@ -211,12 +211,17 @@ func openTerm(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *t
 	if err != nil {
 		t.Fatalf("session: %v", err)
 	}
+	termName := "xterm-256color" // env["TERM"] overrides it, in the pty request as OpenSSH sends it
 	for k, v := range env {
+		if k == "TERM" {
+			termName = v
+			continue
+		}
 		if err := s.Setenv(k, v); err != nil {
 			t.Fatalf("setenv: %v", err)
 		}
 	}
-	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+	if err := s.RequestPty(termName, h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatalf("pty: %v", err)
 	}
 	tm := newTerm(t, s)
@@ -448,6 +453,28 @@ func TestPTYColoursFollowClient(t *testing.T) {
 	tm.waitDone(t)
 	if !strings.Contains(ts.logs.String(), "dark=true") {
 		t.Errorf("the client's dark background answer was not used; log:\n%s", ts.logs.String())
+	}
+}
+
+// A 16-colour terminal (TERM=xterm) gets 16-colour escapes, and NO_COLOR
+// gets none; neither is overridden with a warning on the client's screen.
+func TestPTYColourProfileIsTheClients(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+	for _, env := range []map[string]string{{"TERM": "xterm"}, {"NO_COLOR": "1"}} {
+		tm := openTerm(t, c, 80, 24, env)
+		tm.waitText(t, "SELLOFF 80x24")
+		tm.send(t, "q")
+		out, errOut, _ := tm.waitDone(t)
+		if strings.Contains(out, "\x1b[38;5;") || strings.Contains(out, "\x1b[38;2;") {
+			t.Errorf("%v: 256-colour or true-colour escapes: %q", env, tail(out))
+		}
+		if env["TERM"] == "xterm" && !strings.Contains(out, "\x1b[91m") {
+			t.Errorf("%v: no 16-colour escapes: %q", env, tail(out))
+		}
+		if strings.Contains(errOut, "forcing") || strings.Contains(errOut, "Warning") {
+			t.Errorf("%v: the client was told %q", env, errOut)
+		}
 	}
 }
 
