@@ -55,6 +55,9 @@ func LoadEvents(r io.Reader, name string) ([]Event, error) {
 	seen := map[string]int{}
 	for _, re := range raws {
 		e, p := re.event(name)
+		if p == nil {
+			cleanEvent(&e) // the user's own file: no warning, but nothing reaches the terminal raw
+		}
 		if p != nil {
 			problems = append(problems, p)
 			if len(problems) == maxEventProblems {

@@ -59,6 +59,7 @@ type Reader struct {
 	problems []Problem
 	warnings []Problem
 	unknown  int
+	cleaned  bool // control characters were removed from some text
 	err      error
 	long     []byte
 	obj      flatObj
@@ -118,6 +119,9 @@ func newReader(r io.Reader, opt ReadOptions, ahead bool) (*Reader, error) {
 		return nil, rd.problem(1, reason)
 	}
 	normalizeHeader(&rd.header)
+	if cleanHeader(&rd.header) {
+		rd.noteCleaned(1)
+	}
 	rd.chk = newChecker(&rd.header)
 	for _, s := range rd.header.Symbols {
 		rd.in[s.Symbol] = s.Symbol
@@ -159,6 +163,8 @@ func checkHeader(h *Header) string {
 		switch {
 		case s.Symbol == "":
 			return fmt.Sprintf("symbol %d has no symbol", i+1)
+		case !symbolOK(s.Symbol):
+			return fmt.Sprintf("symbol %q has a space or a control character", s.Symbol)
 		case seen[s.Symbol]:
 			return fmt.Sprintf("symbol %q listed twice", s.Symbol)
 		case s.Shares != nil && s.Shares.Count < 0:
@@ -383,7 +389,7 @@ func (rd *Reader) parse(line []byte, rec *Record) (reason string, syntax bool) {
 	default:
 		rec.Kind = ""
 		rd.unknown++
-		if len(rd.warnings) == 0 {
+		if rd.unknown == 1 {
 			rd.warnings = append(rd.warnings, rd.problem(rd.line, fmt.Sprintf(
 				"skipping records of unknown kind %q (format v%d does not know it; later unknown records are skipped silently)",
 				probe.Record, FormatVersion)))
@@ -401,8 +407,22 @@ func (rd *Reader) parse(line []byte, rec *Record) (reason string, syntax bool) {
 		rec.Quote.Time = zoneOf(rec.Quote.Time)
 	case RecEvent:
 		rec.Event.Time = zoneOf(rec.Event.Time)
+		if cleanEvent(&rec.Event) {
+			rd.noteCleaned(rd.line)
+		}
 	}
 	return rd.chk.check(rec), false
+}
+
+// noteCleaned warns, once, that text held characters a terminal would
+// take as commands.
+func (rd *Reader) noteCleaned(line int) {
+	if rd.cleaned {
+		return
+	}
+	rd.cleaned = true
+	rd.warnings = append(rd.warnings, rd.problem(line,
+		"control characters removed from text (they could drive the terminal); later ones are removed silently"))
 }
 
 // zoneOf puts a decoded time in exchange time; the zero time stays the
