@@ -32,6 +32,7 @@ import (
 	"github.com/piquette/finance-go/form"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Defaults. The User-Agent is a current desktop Chrome: Yahoo answers 429 to
@@ -531,8 +532,18 @@ func (b *Backend) do(ctx context.Context, method, u, accept string, form url.Val
 }
 
 // describe turns an error body into words: Yahoo's description from a
-// finance/chart/quoteResponse envelope, or the first line of plain text.
+// finance/chart/quoteResponse envelope, or the first line of plain text,
+// at most 120 characters and with nothing a terminal would take as a
+// command (the words reach the status bar of every viewer).
 func describe(body []byte) string {
+	s, _ := snapshots.CleanText(describeRaw(body))
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:120]) + "…"
+	}
+	return s
+}
+
+func describeRaw(body []byte) string {
 	var env map[string]struct {
 		Error *finance.YfinError `json:"error"`
 	}
@@ -552,9 +563,6 @@ func describe(body []byte) string {
 	}
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
-	}
-	if len(s) > 120 {
-		s = s[:120] + "…"
 	}
 	return s
 }

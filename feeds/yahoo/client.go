@@ -142,6 +142,11 @@ func convert(e *finance.Equity) (Quote, bool) {
 	if e.LongName != "" {
 		q.Name = e.LongName
 	}
+	// Text from the network goes to terminals (over SSH, every viewer's):
+	// nothing in it may be an escape sequence.
+	q.Name, _ = snapshots.CleanText(q.Name)
+	q.Currency, _ = snapshots.CleanText(q.Currency)
+	q.YState, _ = snapshots.CleanText(q.YState)
 	if e.RegularMarketVolume > 0 {
 		q.Volume = int64(e.RegularMarketVolume)
 	}
@@ -235,6 +240,11 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 	return set, firstErr
 }
 
+func cleanText(s string) string {
+	c, _ := snapshots.CleanText(s)
+	return c
+}
+
 // ChartMeta is what a chart answer says besides its bars.
 type ChartMeta struct {
 	Symbol    string
@@ -293,7 +303,7 @@ func (c *Client) Chart(ctx context.Context, p ChartParams) (Chart, error) {
 		m := it.Meta() // safe: Err is nil, so the meta was set
 		out.Meta = ChartMeta{
 			Symbol:    m.Symbol,
-			Currency:  m.Currency,
+			Currency:  cleanText(m.Currency),
 			Kind:      kindOf(m.QuoteType),
 			PrevClose: pos(m.ChartPreviousClose),
 			Pre:       [2]time.Time{unix(m.CurrentTradingPeriod.Pre.Start), unix(m.CurrentTradingPeriod.Pre.End)},

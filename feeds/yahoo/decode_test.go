@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,5 +254,22 @@ func BenchmarkLivePoll50(b *testing.B) {
 		fx.fake.SetPrice("SYM07", 100+float64(i%100)/10, time.Time{})
 		fx.clock.Advance(time.Second)
 		l.Poll(fx.ctx)
+	}
+}
+
+// Text from Yahoo (names, error descriptions) reaches every viewer's
+// terminal: escape sequences in it are removed, and a description is cut
+// to 120 characters.
+func TestNetworkTextIsCleaned(t *testing.T) {
+	body := []byte(`{"finance":{"result":null,"error":{"code":"x","description":"Invalid \u001b]52;c;SGVsbG8=\u0007crumb"}}}`)
+	if got := describe(body); got != "Invalid ]52;c;SGVsbG8=crumb" {
+		t.Errorf("describe: %q", got)
+	}
+	if got := describe([]byte(strings.Repeat("é", 500))); len([]rune(got)) != 121 || !strings.HasSuffix(got, "…") {
+		t.Errorf("a long body: %d runes", len([]rune(got)))
+	}
+	q, ok := convert(&finance.Equity{Quote: finance.Quote{Symbol: "NVDA", ShortName: "NV\x1b[2J", CurrencyID: "US\u009bD", MarketState: "REGULAR\x1b"}, LongName: "NVIDIA\x1b]0;x\a Corp"})
+	if !ok || q.Name != "NVIDIA]0;x Corp" || q.Currency != "USD" || q.YState != "REGULAR" {
+		t.Errorf("convert: %q %q %q", q.Name, q.Currency, q.YState)
 	}
 }
