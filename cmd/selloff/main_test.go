@@ -184,3 +184,29 @@ func TestUnknownRecordKindsAreNamedOnScreen(t *testing.T) {
 		t.Errorf("the known bar is not shown:\n%s", out)
 	}
 }
+
+// An events file whose text holds escape sequences (a clipboard write, a
+// screen clear, a bell) reaches the screen as plain text: the frame, with
+// colour on or off, carries no control character but the renderer's own.
+func TestHostileEventTextNeverDrivesTheTerminal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.json")
+	ev := `[{"time":"2025-01-27T10:00:00-05:00","id":"x","title":"EVIL\u001b]52;c;SGVsbG8=\u0007\u001b[2JEND",` +
+		`"detail":"d\u009b2J","outlet":"o\u001bP","link":"https://x.y/\u001b[5m","symbols":["NVDA"]}]`
+	if err := os.WriteFile(path, []byte(ev), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, color := range []string{"never", "always"} {
+		code, out, errs := runCLI(t, "render", "--events", path, "--at", "10:05", "--color", color, "--width", "160", "--height", "45")
+		if code != exitOK {
+			t.Fatalf("render: %d %s", code, errs)
+		}
+		if !strings.Contains(out, "EVIL]52;c;SGVsbG8=[2JEND") {
+			t.Errorf("--color %s: the cleaned title is not on screen", color)
+		}
+		for _, bad := range []string{"\x1b]52", "\x1b[2J", "\a", "\u009b", "\x1bP"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("--color %s: the frame holds %q", color, bad)
+			}
+		}
+	}
+}

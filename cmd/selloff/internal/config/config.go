@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Config is the whole file. Zero values mean "not set": flags and built-in
@@ -215,6 +217,14 @@ func (c *Config) validate() error {
 			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name)}
 		}
 		names[w.Name] = true
+		if _, bad := snapshots.CleanText(w.Name); bad {
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name)}
+		}
+		for _, g := range w.Groups {
+			if _, bad := snapshots.CleanText(g.Name); bad {
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name)}
+			}
+		}
 		if len(w.AllSymbols()) == 0 {
 			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name)}
 		}
