@@ -149,7 +149,8 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
-	return b.String()
+	s, _ := snapshots.CleanText(b.String()) // shown on screen: nothing in it may drive the terminal
+	return s
 }
 
 func (e *Error) Unwrap() error { return e.Err }
