@@ -54,6 +54,7 @@ func (d *Dataset) At(t time.Time) *Frame {
 		if f.Session < 0 {
 			continue
 		}
+		q.Carried = reg.ok && reg.at < st.sess[f.Session].day
 		st.dayStats(sr, f.Session, ns, q, &f.Intraday[i])
 		if st.symbols[i].NoVolume {
 			q.Volume = 0

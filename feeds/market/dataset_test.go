@@ -147,8 +147,13 @@ func TestAtPreMarketAndWeekend(t *testing.T) {
 	if q.State != snapshots.StatePre || q.Price != fri.Close || !q.HasExt || q.ExtPrice != pre.Open {
 		t.Errorf("04:00: %+v, want pre, price %v, ext %v", q, fri.Close, pre.Open)
 	}
-	if abs, _, ok := q.Change(); !ok || abs != 0 {
-		t.Errorf("pre-market change against Friday's close: %v %v", abs, ok)
+	// Friday's close carried into Monday: no regular trade yet, so no
+	// change (unknown, not 0.00); the pre-market move is the ext change
+	if abs, _, ok := q.Change(); ok || !q.Carried {
+		t.Errorf("pre-market regular change: %v %v (carried %v), want none", abs, ok, q.Carried)
+	}
+	if abs, _, ok := q.ExtChange(); !ok || abs != pre.Open-fri.Close {
+		t.Errorf("pre-market ext change: %v %v", abs, ok)
 	}
 	if f.Session != 2 {
 		t.Errorf("Monday 04:00 session %d, want 2", f.Session)

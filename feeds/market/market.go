@@ -38,11 +38,17 @@ type Quote struct {
 	// Stale is set during the regular session when the last observation is
 	// older than the dataset's stale limit (market.WithStaleAfter).
 	Stale bool
+	// Carried is set when Price was observed before the frame's session
+	// (its date): nothing has traded in this session yet, so there is no
+	// change to show. A 0.00 would claim the stock is flat; it is unknown.
+	Carried bool
 }
 
-// Change is the move against the previous close.
+// Change is the move against the previous close. ok is false without a
+// price or a previous close, and while the price is carried from an
+// earlier session.
 func (q Quote) Change() (abs, pct float64, ok bool) {
-	if !q.HasPrice || !(q.PrevClose > 0) {
+	if !q.HasPrice || !(q.PrevClose > 0) || q.Carried {
 		return 0, 0, false
 	}
 	abs = q.Price - q.PrevClose

@@ -276,6 +276,7 @@ func (p *Player) Frame() *Frame {
 		if f.Session < 0 {
 			continue
 		}
+		q.Carried = ps.reg.ok && ps.reg.at < st.sess[f.Session].day
 		if ps.day == f.Session {
 			if ps.first >= 0 {
 				f.Intraday[i] = p.bars[i][ps.first : ps.done+1 : ps.done+1]

@@ -174,7 +174,7 @@ func (m *Model) lines() []string {
 	}
 	head := s.P.StripLabel.Render(m.label) + " "
 	if len(b.Items) == 0 {
-		head += s.P.Faint.Render("no market values yet")
+		head += s.P.Faint.Render("no value changes yet this session")
 	} else {
 		head += moveSt(b.Delta).Render(m.txt(common.Dollars(b.Delta))) + " " + s.P.Muted.Render(Since(f))
 	}
@@ -237,6 +237,9 @@ func (m *Model) lines() []string {
 	}
 	for _, sym := range b.Missing {
 		why := common.NoData // has a share count, no price yet
+		if i := f.Index(sym); i >= 0 && f.Quotes[i].Carried {
+			why = "no trade yet this session"
+		}
 		if !hasShares(f, sym) {
 			why = "no share count"
 		}

@@ -272,7 +272,11 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, tail), c)
 		case colLast:
 			if q.HasPrice {
-				lb.cell(st.P.Base, common.Price(q.Price), c)
+				last := st.P.Base
+				if q.Carried {
+					last = st.P.Muted // an earlier session's close: nothing traded yet
+				}
+				lb.cell(last, common.Price(q.Price), c)
 			} else {
 				lb.cell(st.P.Faint, missing, c)
 			}
