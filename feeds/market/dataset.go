@@ -949,8 +949,10 @@ func (d *Dataset) SessionIndex(t time.Time) int {
 }
 
 // Span returns the first and last instants at which something is observed
-// (a bar opens or completes, a quote arrives). ok is false for an empty
-// dataset.
+// (a bar opens or completes, a quote arrives). Daily bars count only on the
+// header's sessions when it lists any: the others are context for the week
+// chart, and a replay that played them would compare their closes with the
+// last listed session's previous close. ok is false for an empty dataset.
 func (d *Dataset) Span() (start, end time.Time, ok bool) {
 	st := d.st.Load()
 	lo, hi := int64(0), int64(0)
@@ -969,8 +971,10 @@ func (d *Dataset) Span() (start, end time.Time, ok bool) {
 		if sr.hasTail {
 			see(sr.tailS, sr.tailE)
 		}
-		if n := len(sr.dOpen); n > 0 {
-			see(sr.dOpen[0], sr.dEnd[n-1])
+		for k := range sr.dOpen {
+			if len(st.sess) == 0 || st.dayOf(sr.daily[k].Time.UnixNano()) >= 0 {
+				see(sr.dOpen[k], sr.dEnd[k])
+			}
 		}
 		if n := len(sr.qt); n > 0 {
 			see(sr.qt[0], sr.qt[n-1])

@@ -99,7 +99,9 @@ func TestDefaults(t *testing.T) {
 	if u.Clock == nil || u.Clock.Speed != replay.DefaultSpeed || u.Clock.Paused || u.Clock.AtEnd {
 		t.Errorf("clock %+v", u.Clock)
 	}
-	if !u.Clock.Start.Equal(et(21, 9, 30, 0)) || !u.Clock.End.Equal(et(28, 16, 33, 30)) {
+	// from the first listed session (the daily bars of 21-22 Jan are
+	// context, not played) to the last quote
+	if !u.Clock.Start.Equal(et(23, 9, 30, 0)) || !u.Clock.End.Equal(et(28, 16, 33, 30)) {
 		t.Errorf("span %s .. %s", u.Clock.Start, u.Clock.End)
 	}
 	if u.Health.Skipped != 3 || u.Health.State != feeds.HealthDegraded {
@@ -271,7 +273,7 @@ func TestEvents(t *testing.T) {
 		{feeds.OpPrevEvent, et(27, 9, 30, 0)},
 		{feeds.OpPrevEvent, et(27, 4, 0, 0)},
 		{feeds.OpPrevEvent, et(24, 12, 0, 0)},
-		{feeds.OpPrevEvent, et(21, 9, 30, 0)}, // Jan 20 is before the data: clamped
+		{feeds.OpPrevEvent, et(23, 9, 30, 0)}, // Jan 20 is before the first session: clamped
 	}
 	for _, s := range steps {
 		u := g.control(feeds.Command{Op: s.op})
