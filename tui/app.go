@@ -440,7 +440,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		case key.Matches(msg, k.GotoCancel):
 			m.closeGoto()
 		case key.Matches(msg, k.GotoAccept):
-			at, err := parseGoto(m.gotoInput.Value(), m.upd.Frame)
+			at, err := parseGoto(m.gotoInput.Value(), m.upd.Frame, m.upd.Clock)
 			if err != nil {
 				m.note = err.Error()
 				return m, nil

@@ -262,24 +262,34 @@ func TestParseGoto(t *testing.T) {
 	u := replayUpdate(t, "2025-01-27 10:00", 1)
 	loc := snapshots.Location()
 	cases := map[string]time.Time{
-		"14:50":            time.Date(2025, 1, 27, 14, 50, 0, 0, loc),
-		"9:30":             time.Date(2025, 1, 27, 9, 30, 0, 0, loc),
-		"2025-01-24T16:00": time.Date(2025, 1, 24, 16, 0, 0, 0, loc),
-		"2025-01-24 16:00": time.Date(2025, 1, 24, 16, 0, 0, 0, loc),
+		"14:50":                time.Date(2025, 1, 27, 14, 50, 0, 0, loc),
+		"9:30":                 time.Date(2025, 1, 27, 9, 30, 0, 0, loc),
+		"2025-01-24T16:00":     time.Date(2025, 1, 24, 16, 0, 0, 0, loc),
+		"2025-01-24 16:00":     time.Date(2025, 1, 24, 16, 0, 0, 0, loc),
+		"open":                 time.Date(2025, 1, 27, 9, 30, 0, 0, loc),
+		"CLOSE":                time.Date(2025, 1, 27, 16, 0, 0, 0, loc),
+		"2025-01-28T15:00:00Z": time.Date(2025, 1, 28, 10, 0, 0, 0, loc),
 	}
 	for in, want := range cases {
-		got, err := parseGoto(in, u.Frame)
+		got, err := parseGoto(in, u.Frame, u.Clock)
 		if err != nil || !got.Equal(want) {
 			t.Errorf("parseGoto(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "25:00", "noon", "2025-13-01T10:00", "10"} {
-		if _, err := parseGoto(bad, u.Frame); err == nil {
+		if _, err := parseGoto(bad, u.Frame, u.Clock); err == nil {
 			t.Errorf("parseGoto(%q) accepted", bad)
 		}
 	}
-	if _, err := parseGoto("10:00", nil); err == nil {
+	if _, err := parseGoto("10:00", nil, nil); err == nil {
 		t.Error("HH:MM without a frame accepted")
+	}
+	// a day the data does not cover: refused with what it covers
+	for _, out := range []string{"2025-01-31T10:00", "2025-01-17T10:00"} {
+		_, err := parseGoto(out, u.Frame, u.Clock)
+		if err == nil || !strings.Contains(err.Error(), "is outside the data") {
+			t.Errorf("parseGoto(%q): %v", out, err)
+		}
 	}
 }
 
@@ -293,7 +303,7 @@ func FuzzParseGoto(f *testing.F) {
 	}
 	fr := ds.At(time.Date(2025, 1, 27, 12, 0, 0, 0, snapshots.Location()))
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseGoto(s, fr)
+		got, err := parseGoto(s, fr, nil)
 		if err == nil && got.IsZero() {
 			t.Fatalf("%q: zero time without error", s)
 		}

@@ -5,17 +5,34 @@ import (
 	"strings"
 	"time"
 
+	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 )
 
-// parseGoto reads a time typed for "go to": "HH:MM" means that time on the
-// current session's date (exchange time); "YYYY-MM-DDTHH:MM" (or with a
-// space) is a full exchange date and time.
-func parseGoto(s string, f *market.Frame) (time.Time, error) {
-	s = strings.TrimSpace(s)
+// parseGoto reads a time typed for "go to", in the forms --at takes:
+// "HH:MM" (or "H:MM") means that time on the current session's date
+// (exchange time); "YYYY-MM-DDTHH:MM" (or with a space) is a full exchange
+// date and time; RFC 3339 is an instant; "open" and "close" are the current
+// session's. A time on none of the days the data covers (clock, the
+// replay's span, and the frame's sessions) is refused with what they are,
+// never moved to the edge in silence.
+func parseGoto(s string, f *market.Frame, clock *feeds.ClockStatus) (time.Time, error) {
+	t, err := gotoTime(strings.TrimSpace(s), f)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if lo, hi, ok := coveredDays(f, clock); ok && (t.Before(lo) || t.After(hi)) {
+		const layout = "Mon 2 Jan 15:04"
+		return time.Time{}, errors.New("go to: " + t.In(snapshots.Location()).Format(layout) +
+			" is outside the data (" + lo.Format("Mon 2 Jan") + " to " + hi.Format("Mon 2 Jan") + ")")
+	}
+	return t, nil
+}
+
+func gotoTime(s string, f *market.Frame) (time.Time, error) {
 	loc := snapshots.Location()
-	bad := errors.New("go to: cannot read \"" + s + "\": type HH:MM or YYYY-MM-DDTHH:MM")
+	bad := errors.New("go to: cannot read \"" + s + "\": type HH:MM, YYYY-MM-DDTHH:MM, open or close")
 	if s == "" {
 		return time.Time{}, bad
 	}
@@ -24,15 +41,39 @@ func parseGoto(s string, f *market.Frame) (time.Time, error) {
 			return t, nil
 		}
 	}
-	hm, err := time.Parse("15:04", s)
-	if err != nil {
-		return time.Time{}, bad
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), nil
 	}
 	if f == nil {
 		return time.Time{}, errors.New("go to: no data yet; type YYYY-MM-DDTHH:MM")
 	}
+	sess, hasSess := f.CurrentSession()
+	switch strings.ToLower(s) {
+	case "open", "close":
+		if !hasSess {
+			return time.Time{}, errors.New("go to: no session here to open or close")
+		}
+		if strings.EqualFold(s, "open") && !sess.Open.IsZero() {
+			return sess.Open, nil
+		}
+		if strings.EqualFold(s, "close") && !sess.Close.IsZero() {
+			return sess.Close, nil
+		}
+		h := 9*time.Hour + 30*time.Minute
+		if strings.EqualFold(s, "close") {
+			h = 16 * time.Hour
+		}
+		if d, err := time.ParseInLocation(time.DateOnly, sess.Date, loc); err == nil {
+			return d.Add(h), nil
+		}
+		return time.Time{}, bad
+	}
+	hm, err := time.Parse("15:04", s)
+	if err != nil {
+		return time.Time{}, bad
+	}
 	var day time.Time
-	if sess, ok := f.CurrentSession(); ok {
+	if hasSess {
 		if d, err := time.ParseInLocation("2006-01-02", sess.Date, loc); err == nil {
 			day = d
 		}
@@ -42,4 +83,27 @@ func parseGoto(s string, f *market.Frame) (time.Time, error) {
 		day = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 	}
 	return time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), 0, 0, loc), nil
+}
+
+// coveredDays is the span the data covers: the clock's start and end,
+// widened to whole days of the frame's sessions.
+func coveredDays(f *market.Frame, clock *feeds.ClockStatus) (lo, hi time.Time, ok bool) {
+	if clock == nil || clock.Start.IsZero() || clock.End.IsZero() {
+		return lo, hi, false
+	}
+	lo, hi = clock.Start, clock.End
+	if f != nil {
+		loc := snapshots.Location()
+		for _, s := range f.Sessions {
+			if day, err := time.ParseInLocation(time.DateOnly, s.Date, loc); err == nil {
+				if day.Before(lo) {
+					lo = day
+				}
+				if next := day.AddDate(0, 0, 1).Add(-time.Second); next.After(hi) {
+					hi = next
+				}
+			}
+		}
+	}
+	return lo.In(snapshots.Location()), hi.In(snapshots.Location()), true
 }

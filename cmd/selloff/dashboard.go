@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/replay"
-	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -152,9 +150,9 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	opt.Paused = get[bool](fs, "paused")
 	opt.Loop = get[bool](fs, "loop")
 	if at := fstr(fs, "at"); at != "" {
-		t, err := snapshots.ParseTime(at, d.snap.Header)
+		t, err := d.at(at)
 		if err != nil {
-			return usagef("--at: %v", err)
+			return err
 		}
 		opt.Start = t
 	}
@@ -170,5 +168,3 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	rp.Start(ctx)
 	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger)
 }
-
-var _ = fmt.Sprint

@@ -210,3 +210,17 @@ func TestHostileEventTextNeverDrivesTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// A --at on a day the snapshot does not cover is refused with what it
+// covers, not moved silently to its last frame.
+func TestAtOutsideTheSnapshotIsRefused(t *testing.T) {
+	for _, at := range []string{"2025-01-31T16:00", "2025-02-03T10:00", "2025-01-17T10:00"} {
+		code, _, errs := runCLI(t, "render", "--at", at, "--color", "never")
+		if code != exitUsage || !strings.Contains(errs, "is outside the snapshot, which covers Fri 24 Jan 2025 00:00 to Tue 28 Jan 2025 23:59 ET") {
+			t.Errorf("--at %s: exit %d, %q", at, code, errs)
+		}
+	}
+	if code, out, errs := runCLI(t, "render", "--at", "2025-01-28T16:00", "--color", "never"); code != exitOK || !strings.Contains(out, "Tue 28 Jan 2025 16:00 ET") {
+		t.Errorf("the last close: exit %d %q", code, errs)
+	}
+}

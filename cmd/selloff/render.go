@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -70,12 +71,45 @@ func (d *replayData) options() replay.Options {
 	return opt
 }
 
+// at reads a --at time and checks that the snapshot covers it: a time on
+// none of its days is refused with the span, never silently moved to its
+// edge (the frame would show another day than the one asked for). A time
+// on a covered day after the last record (a recording stopped early) is
+// kept: the replay shows the last data, with its time.
+func (d *replayData) at(spec string) (time.Time, error) {
+	t, err := snapshots.ParseTime(spec, d.snap.Header)
+	if err != nil {
+		return time.Time{}, usagef("--at: %v", err)
+	}
+	start, end, ok := d.ds.Span()
+	if !ok {
+		return t, nil
+	}
+	loc := snapshots.Location()
+	for _, s := range d.snap.Header.Sessions {
+		if day, err := time.ParseInLocation(time.DateOnly, s.Date, loc); err == nil {
+			if day.Before(start) {
+				start = day
+			}
+			if next := day.AddDate(0, 0, 1); next.After(end) {
+				end = next.Add(-time.Second)
+			}
+		}
+	}
+	if t.Before(start) || t.After(end) {
+		const layout = "Mon 2 Jan 2006 15:04"
+		return time.Time{}, usagef("--at: %s ET is outside the snapshot, which covers %s to %s ET",
+			t.In(loc).Format(layout), start.In(loc).Format(layout), end.In(loc).Format(layout))
+	}
+	return t, nil
+}
+
 // still is the update for one frame at t, exactly as a paused replay
 // publishes it: what `render` and one-shots draw.
 func (d *replayData) still(atSpec string) (feeds.Update, error) {
-	t, err := snapshots.ParseTime(atSpec, d.snap.Header)
+	t, err := d.at(atSpec)
 	if err != nil {
-		return feeds.Update{}, usagef("--at: %v", err)
+		return feeds.Update{}, err
 	}
 	opt := d.options()
 	opt.Start, opt.Paused = t, true

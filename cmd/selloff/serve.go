@@ -11,7 +11,6 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
-	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -88,9 +87,9 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 			return server.Sources{}, err
 		}
 		if at := fstr(fs, "at"); at != "" {
-			t, err := snapshots.ParseTime(at, d.snap.Header)
+			t, err := d.at(at)
 			if err != nil {
-				return server.Sources{}, usagef("--at: %v", err)
+				return server.Sources{}, err
 			}
 			opt.Start = t
 		}
