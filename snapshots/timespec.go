@@ -31,6 +31,9 @@ func ParseTime(spec string, h Header) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.In(Location()), nil
 	}
+	if len(s) == 4 && s[1] == ':' && s[0] >= '0' && s[0] <= '9' {
+		s = "0" + s // H:MM, as the go-to prompt takes it
+	}
 	for _, layout := range []string{"15:04", "15:04:05"} {
 		if _, err := time.Parse(layout, s); err == nil && len(s) == len(layout) {
 			day, err := mainDay(h)

@@ -19,6 +19,7 @@ func TestParseTime(t *testing.T) {
 		want string // RFC 3339, or "error: substring"
 	}{
 		{"hhmm_main_day", "09:30", h, "2025-01-27T09:30:00-05:00"},
+		{"h_mm_main_day", "9:30", h, "2025-01-27T09:30:00-05:00"},
 		{"hhmm_spaces", "  15:55 ", h, "2025-01-27T15:55:00-05:00"},
 		{"hhmmss", "15:59:30", h, "2025-01-27T15:59:30-05:00"},
 		{"hhmm_first_session", "10:00", noMain, "2025-01-24T10:00:00-05:00"},
@@ -36,7 +37,6 @@ func TestParseTime(t *testing.T) {
 		{"empty", "", h, "error: empty time"},
 		{"garbage", "noon", h, "error: not HH:MM"},
 		{"bad_hour", "25:00", h, "error: not HH:MM"},
-		{"one_digit_hour", "9:30", h, "error: not HH:MM"},
 		{"bad_date", "2025-02-30T10:00", h, "error: not HH:MM"},
 		{"hhmm_no_day", "09:30", bare, "error: no main day"},
 		{"open_no_session", "open", summer, `error: no session 2025-07-01`},
