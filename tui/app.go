@@ -228,6 +228,19 @@ func (m Model) Init() tea.Cmd {
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	// Keys typed faster than one read (a held key, a fast typist, an SSH
+	// session's buffering) arrive as one message with several runes:
+	// "jjj" is three presses, never one unknown key.
+	if km, ok := msg.(tea.KeyMsg); ok && km.Type == tea.KeyRunes && len(km.Runes) > 1 && !km.Paste {
+		var cmds []tea.Cmd
+		var tm tea.Model = m
+		for _, r := range km.Runes {
+			var cmd tea.Cmd
+			tm, cmd = tm.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: km.Alt})
+			cmds = append(cmds, cmd)
+		}
+		return tm, tea.Batch(cmds...)
+	}
 	var cmds []tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

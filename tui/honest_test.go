@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/tui/common"
@@ -21,5 +22,27 @@ func TestNoChangeBeforeTheFirstTrade(t *testing.T) {
 	row := ansi.Strip(strings.Split(m.View(), "\n")[y])
 	if !strings.Contains(row, "142.62") || strings.Contains(row, "0.00") || strings.Contains(row, "$0.0B") {
 		t.Errorf("NVDA at 09:15: %q", row)
+	}
+}
+
+// Several runes in one key message (keys typed faster than one read) are
+// as many presses: "jjj" moves the selection three rows, "]]" is two event
+// jumps. A paste is text, not keys.
+func TestBatchedRunesAreSeparateKeys(t *testing.T) {
+	ctrl := &fakeController{}
+	m := newTestModel(t, 160, 45, ctrl, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	m, _ = step(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	if m.watch.Selected() != "ASML" {
+		t.Errorf(`"jjj" from NVDA selected %q, want ASML`, m.watch.Selected())
+	}
+	m, cmd := step(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]]")})
+	runCmd(t, m, cmd)
+	if _, n := ctrl.last(); n != 2 {
+		t.Errorf(`"]]" sent %d commands, want 2`, n)
+	}
+	m, _ = step(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kk"), Paste: true})
+	if m.watch.Selected() != "ASML" {
+		t.Errorf("a paste moved the selection to %q", m.watch.Selected())
 	}
 }
