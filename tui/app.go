@@ -520,6 +520,17 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.note = ""
 		return m, m.send(c)
 	}
+	// The chart's c and d act from any pane (no other pane binds them):
+	// the chart is what they change, wherever the focus is.
+	if ck := m.panes.chart.KeyMap; m.focus != paneChart && m.lay.visible(paneChart) && !m.showCap &&
+		(key.Matches(msg, ck.Mode) || key.Matches(msg, ck.Range)) {
+		if key.Matches(msg, ck.Mode) {
+			m.panes.chart.SetMode((m.panes.chart.Mode() + 1) % 3)
+		} else {
+			m.panes.chart.SetRange(1 - m.panes.chart.Range())
+		}
+		return m, nil
+	}
 	// The focused pane.
 	switch m.focus {
 	case paneWatchlist:
@@ -642,6 +653,9 @@ func (m Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
 	case m.focus == paneWatchlist:
 		groups = append(groups, m.watch.FullHelp()...)
+		if m.lay.visible(paneChart) && !m.showCap {
+			groups = append(groups, m.panes.chart.FullHelp()...) // c and d act from any pane
+		}
 	default:
 		groups = append(groups, m.panes.fullHelp(m.focus)...)
 	}

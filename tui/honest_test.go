@@ -46,3 +46,23 @@ func TestBatchedRunesAreSeparateKeys(t *testing.T) {
 		t.Errorf("a paste moved the selection to %q", m.watch.Selected())
 	}
 }
+
+// c and d change the chart from the watchlist too: the README lists them
+// as dashboard keys, and no other pane binds them.
+func TestChartKeysFromAnyPane(t *testing.T) {
+	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	if m.focus != paneWatchlist {
+		t.Fatalf("focus %d", m.focus)
+	}
+	mode, rng := m.panes.chart.Mode(), m.panes.chart.Range()
+	m, _ = step(t, m, keyMsg("c"))
+	m, _ = step(t, m, keyMsg("d"))
+	if m.panes.chart.Mode() == mode || m.panes.chart.Range() == rng {
+		t.Errorf("c and d from the watchlist: mode %v range %v", m.panes.chart.Mode(), m.panes.chart.Range())
+	}
+	m, _ = step(t, m, keyMsg("?"))
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "day/week") {
+		t.Errorf("the help from the watchlist does not list d")
+	}
+}
