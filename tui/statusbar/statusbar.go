@@ -284,15 +284,27 @@ func (m Model) View() string {
 	for level := 1; width(segs) > w && level <= 4; level++ {
 		drop(level)
 	}
-	// Short exchange time when still too wide.
-	if width(segs) > w && m.s.Frame != nil && !m.s.Frame.Time.IsZero() {
-		long := m.c.Styles.P.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("Mon 2 Jan 2006 15:04") + " ET")
+	// Shorter exchange times when still too wide: first the weekday and
+	// day without month and year (stepping between days must stay
+	// readable); the time alone only after every other short form.
+	var t time.Time
+	if m.s.Frame != nil {
+		t = m.s.Frame.Time.In(snapshots.Location())
+	}
+	curTime := m.c.Styles.P.Base.Render(t.Format("Mon 2 Jan 2006 15:04") + " ET")
+	shortenTime := func(layout string) {
+		if width(segs) <= w || t.IsZero() {
+			return
+		}
+		next := m.c.Styles.P.Base.Render(t.Format(layout) + " ET")
 		for i := range segs {
-			if segs[i].text == long {
-				segs[i].text = m.c.Styles.P.Base.Render(m.s.Frame.Time.In(snapshots.Location()).Format("15:04") + " ET")
+			if segs[i].text == curTime {
+				segs[i].text = next
 			}
 		}
+		curTime = next
 	}
+	shortenTime("Mon 2 15:04")
 	// The last level holds the error and a message for the user (a
 	// rejected "go to"): they are cut to the room left rather than
 	// dropped, since they say what just went wrong; dropped only when not
@@ -310,6 +322,7 @@ func (m Model) View() string {
 			segs[i].text = segs[i].short
 		}
 	}
+	shortenTime("15:04")
 	parts := make([]string, len(segs))
 	for i, s := range segs {
 		parts[i] = s.text

@@ -144,3 +144,19 @@ func TestNoteSurvivesNarrowBar(t *testing.T) {
 		}
 	}
 }
+
+// The day stays on the bar down to 40 cells, as "Mon 27 14:50 ET": with n
+// and p stepping between days, the time alone cannot tell Friday from
+// Monday. It gives way (to the time alone) only after the short badges.
+func TestNarrowKeepsTheDay(t *testing.T) {
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Clock: &feeds.ClockStatus{Paused: true}, Help: "? help"}
+	for w := 40; w <= 70; w++ {
+		v := view(s, w, common.GlyphsBraille)
+		if !strings.Contains(v, "Mon 27") || !strings.Contains(v, "14:50 ET") {
+			t.Errorf("width %d: %q", w, v)
+		}
+	}
+	if v := view(s, 30, common.GlyphsBraille); !strings.Contains(v, "14:50 ET") || !strings.Contains(v, "RECON.") {
+		t.Errorf("width 30: %q", v)
+	}
+}
