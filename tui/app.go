@@ -9,6 +9,7 @@ package tui
 import (
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -265,10 +266,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.now = msg.at
 		}
 		if msg.err != nil {
-			m.errText = msg.err.Error()
+			// A refused command (no later event, not the presenter) is an
+			// answer to the key just pressed, not a fault of the feed: a
+			// note beside the health, not an error against it.
+			m.note = strings.TrimPrefix(msg.err.Error(), "replay: ")
 			m.logger.Warn("replay command refused", "op", msg.cmd.Op, "err", msg.err)
 		} else {
-			m.errText = ""
+			m.note = ""
 		}
 	case clockTickMsg:
 		if msg.tag != m.tickTag {
@@ -435,7 +439,7 @@ func (m *Model) syncKeys() {
 
 func (m *Model) send(c feeds.Command) tea.Cmd {
 	if m.control == nil {
-		m.errText = "this source cannot be controlled (live)"
+		m.note = "live data cannot be paused or moved"
 		return nil
 	}
 	return controlCmd(m.control, c, m.nowFn)

@@ -195,14 +195,23 @@ func TestReplayKeysDisabledWhenLive(t *testing.T) {
 	}
 }
 
-func TestControlErrorShownInStatusBar(t *testing.T) {
-	ctrl := &fakeController{err: errors.New("replay stopped")}
+// A refused command is answered in the status bar as a note beside the
+// feed's health ("feed ok" stays true), not as an error of the feed.
+func TestRefusedCommandShownInStatusBar(t *testing.T) {
+	ctrl := &fakeController{err: errors.New("replay: no later event within the data")}
 	m := newTestModel(t, 160, 45, ctrl, common.GlyphsBraille)
 	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
 	m, cmd := step(t, m, keyMsg("space"))
 	m = runCmd(t, m, cmd)
-	if v := m.View(); !strings.Contains(v, "error: replay stopped") {
-		t.Fatalf("status bar does not show the error:\n%s", lastLines(v, 2))
+	v := lastLines(m.View(), 1)
+	if !strings.Contains(v, "no later event within the data") || strings.Contains(v, "error:") {
+		t.Fatalf("status bar:\n%s", v)
+	}
+	ctrl.err = nil
+	m, cmd = step(t, m, keyMsg("space"))
+	m = runCmd(t, m, cmd)
+	if v := lastLines(m.View(), 1); strings.Contains(v, "no later event") {
+		t.Fatalf("the note outlived the next command:\n%s", v)
 	}
 }
 

@@ -212,7 +212,7 @@ func TestMouseChartSeeks(t *testing.T) {
 	lm = withUpdate(t, lm, replayUpdate(t, "2025-01-27 14:50", 1))
 	lm, _ = step(t, lm, click(sx, sy))
 	lm, cmd = step(t, lm, click(sx, sy))
-	if cmd != nil || lm.errText != "" {
-		t.Fatalf("a click on a live chart: cmd %v error %q", cmd != nil, lm.errText)
+	if cmd != nil || lm.note != "" {
+		t.Fatalf("a click on a live chart: cmd %v note %q", cmd != nil, lm.note)
 	}
 }

@@ -369,7 +369,10 @@ func (r *Replay) controlLocked(c feeds.Command) error {
 	case feeds.OpNextEvent, feeds.OpPrevEvent:
 		t, ok := r.ds.EventFrom(now, c.Op == feeds.OpNextEvent)
 		if !ok || r.clamp(t).Equal(now) {
-			return errors.New("replay: no more events in the data")
+			if c.Op == feeds.OpNextEvent {
+				return errors.New("replay: no later event within the data")
+			}
+			return errors.New("replay: no earlier event within the data")
 		}
 		seek(t)
 	case feeds.OpOpen, feeds.OpClose:
