@@ -223,7 +223,7 @@ func (d *drawer) dayCompare(top int, t0, t1 time.Time) {
 		}
 		dots.polyline(pts)
 		ch := rune(0)
-		if d.ascii() {
+		if d.monochrome() {
 			ch = s.ch
 		}
 		dots.paint(d.g, 0, p.top, d.gl, ch, s.st)
@@ -241,7 +241,7 @@ func (d *drawer) legend(p *plot, ss []series) {
 	x := 0
 	for _, s := range ss {
 		mark := "━"
-		if d.ascii() {
+		if d.monochrome() {
 			mark = string(s.ch)
 		}
 		val := common.NoData

@@ -8,6 +8,7 @@ import (
 
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
@@ -70,6 +71,12 @@ func (p *plot) px(t time.Time) int {
 func (p *plot) col(t time.Time) int { return p.px(t) / p.sx }
 
 func (d *drawer) ascii() bool          { return d.gl == common.GlyphsASCII }
+
+// monochrome reports whether series can only differ by character: ASCII
+// glyphs, or a renderer without colour (NO_COLOR, --color never).
+func (d *drawer) monochrome() bool {
+	return d.ascii() || (d.m.c.Styles != nil && d.m.c.Styles.R != nil && d.m.c.Styles.R.ColorProfile() == termenv.Ascii)
+}
 func (d *drawer) txt(s string) string  { return common.Text(s, d.gl) }
 func (d *drawer) frame() *market.Frame { return d.m.frame }
 func (d *drawer) pick(u, a rune) rune {

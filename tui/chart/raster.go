@@ -134,6 +134,9 @@ func (d *dots) cell(cx, cy int, g common.Glyphs, ascii rune) rune {
 		return '.'
 	case common.GlyphsBlock:
 		top, bot := d.get(x0, y0), d.get(x0, y0+1)
+		if ascii != 0 && (top || bot) {
+			return ascii // a series mark: without colour, lines differ by character
+		}
 		switch {
 		case top && bot:
 			return '█'
@@ -158,6 +161,9 @@ func (d *dots) cell(cx, cy int, g common.Glyphs, ascii rune) rune {
 	}
 	if !any {
 		return 0
+	}
+	if ascii != 0 {
+		return ascii // a series mark: without colour, lines differ by character
 	}
 	return runes.BraillePatternFromPatternDots(p)
 }

@@ -191,7 +191,7 @@ func (d *drawer) week(top int) {
 	case compare:
 		for _, s := range ss {
 			ch := rune(0)
-			if d.ascii() {
+			if d.monochrome() {
 				ch = s.ch
 			}
 			for pass, pts := range [][]tv{s.future, s.pts} {
