@@ -348,6 +348,7 @@ type csvColGroup struct {
 }
 
 type csvLayout struct {
+	decimalComma              bool // the file is delimited by ';': "141,50" is 141.5
 	timeCol, clockCol, symCol int
 	timeName                  string
 	groups                    []csvColGroup
@@ -608,6 +609,7 @@ func (im *csvImporter) readFile(fi int, f NamedReader) error {
 	if err != nil {
 		return err
 	}
+	lay.decimalComma = cr.Comma == ';'
 	for _, g := range lay.groups {
 		if g.col[csvVol] < 0 {
 			im.problem(fi, hline, "no volume column; volume stored as 0 (unknown)")
@@ -769,7 +771,7 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 			missing = append(missing, csvColNames[k])
 			continue
 		}
-		f, ok := csvPrice(v)
+		f, ok := csvPrice(v, lay.decimalComma)
 		if !ok {
 			im.problem(fi, line, "%s %s: bad %s %q; row dropped", sym, wall, csvColNames[k], v)
 			im.stats.bad++
@@ -796,7 +798,7 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 	}
 	if im.opt.Adjusted && !usingAdj && g.col[csvAdj] >= 0 {
 		v := csvCell(rec, g.col[csvAdj])
-		a, ok := csvPrice(v)
+		a, ok := csvPrice(v, lay.decimalComma)
 		if csvIsNull(v) || !ok || !(a > 0) {
 			im.problem(fi, line, "%s %s: adj close %q missing or bad, needed for adjusted prices; row dropped", sym, wall, v)
 			im.stats.missing++
@@ -821,7 +823,7 @@ func (im *csvImporter) parseRow(fi int, lay *csvLayout, g *csvColGroup, rec []st
 	r.sym = im.symbolIdx(sym)
 	if g.col[csvVol] >= 0 {
 		v := csvCell(rec, g.col[csvVol])
-		switch n, ok := csvVolume(v); {
+		switch n, ok := csvVolume(v, lay.decimalComma); {
 		case csvIsNull(v):
 			im.problem(fi, line, "%s %s: volume missing; stored as 0 (unknown)", sym, wall)
 			im.stats.unknownVol[sym]++
@@ -918,10 +920,68 @@ func csvSuffixWord(s string) bool {
 // ---------------------------------------------------------------------------
 // Numbers and times
 
-func csvPrice(s string) (float64, bool) {
+// csvNumber puts a number cell in Go's syntax. A comma is a thousands
+// separator only in whole groups of three ("1,234.50"); in a file delimited
+// by ';' (where the comma is the decimal mark) it is the decimal point and a
+// dot may group thousands ("1.234,50"). Anything else is not a number: a
+// "141,5" in a comma file is refused, never read as 1415.
+func csvNumber(s string, decimalComma bool) (string, bool) {
+	if !strings.ContainsAny(s, ",") {
+		if decimalComma && strings.Count(s, ".") > 1 {
+			if !groupedBy(s, '.') {
+				return "", false
+			}
+			s = strings.ReplaceAll(s, ".", "")
+		}
+		return s, true
+	}
+	if decimalComma {
+		if strings.Count(s, ",") != 1 {
+			return "", false
+		}
+		intPart, frac, _ := strings.Cut(s, ",")
+		if strings.Contains(intPart, ".") {
+			if !groupedBy(intPart, '.') {
+				return "", false
+			}
+			intPart = strings.ReplaceAll(intPart, ".", "")
+		}
+		return intPart + "." + frac, true
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if !groupedBy(intPart, ',') {
+		return "", false
+	}
+	s = strings.ReplaceAll(intPart, ",", "")
+	if hasFrac {
+		s += "." + frac
+	}
+	return s, true
+}
+
+// groupedBy reports whether s (an optional sign, then digits) splits at sep
+// into a first group of 1-3 digits and groups of exactly 3.
+func groupedBy(s string, sep byte) bool {
+	s = strings.TrimLeft(s, "+-")
+	groups := strings.Split(s, string(sep))
+	for i, g := range groups {
+		if g == "" || len(g) > 3 || (i > 0 && len(g) != 3) {
+			return false
+		}
+		for j := 0; j < len(g); j++ {
+			if g[j] < '0' || g[j] > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func csvPrice(s string, decimalComma bool) (float64, bool) {
 	s = strings.TrimPrefix(s, "$")
-	if strings.ContainsRune(s, ',') {
-		s = strings.ReplaceAll(s, ",", "")
+	s, ok := csvNumber(s, decimalComma)
+	if !ok {
+		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || f > 1e12 {
@@ -930,10 +990,7 @@ func csvPrice(s string) (float64, bool) {
 	return f, true
 }
 
-func csvVolume(s string) (int64, bool) {
-	if strings.ContainsRune(s, ',') {
-		s = strings.ReplaceAll(s, ",", "")
-	}
+func csvVolume(s string, decimalComma bool) (int64, bool) {
 	mult := 1.0
 	if n := len(s); n > 1 {
 		switch s[n-1] {
@@ -947,6 +1004,10 @@ func csvVolume(s string) (int64, bool) {
 		if mult != 1 {
 			s = s[:n-1]
 		}
+	}
+	s, ok := csvNumber(s, decimalComma)
+	if !ok {
+		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) {

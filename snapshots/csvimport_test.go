@@ -925,3 +925,52 @@ func BenchmarkImport5Minute(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestCSVNumber(t *testing.T) {
+	tests := []struct {
+		in           string
+		decimalComma bool
+		want         string // "" = refused
+	}{
+		{"142.50", false, "142.50"},
+		{"1,241.50", false, "1241.50"},
+		{"1,234,567", false, "1234567"},
+		{"-1,234", false, "-1234"},
+		{"141,5", false, ""},     // a decimal comma in a comma file: never 1415
+		{"141,50", false, ""},    // same
+		{"1,2345.6", false, ""},  // not whole groups of three
+		{",123", false, ""},      // no first group
+		{"141,5", true, "141.5"}, // ';' files: the comma is the decimal mark
+		{"1.241,50", true, "1241.50"},
+		{"1.234.567", true, "1234567"},
+		{"142.50", true, "142.50"},
+		{"1,2,3", true, ""},
+		{"12.34,5", true, ""},
+	}
+	for _, tc := range tests {
+		got, ok := csvNumber(tc.in, tc.decimalComma)
+		if (tc.want == "") == ok || got != tc.want {
+			t.Errorf("csvNumber(%q, %v) = %q, %v; want %q", tc.in, tc.decimalComma, got, ok, tc.want)
+		}
+	}
+}
+
+// European exports (';' delimiter, decimal comma) import at their real
+// prices; a decimal comma in a comma file is refused, never read as a
+// price 10-100 times too big.
+func TestImportDecimalComma(t *testing.T) {
+	s, probs := impRun(t, ImportOptions{},
+		impFile("NVDA.csv", "Date;Open;High;Low;Close;Adj Close;Volume\n2025-01-24;146,5;147,5;141,5;142,62;142,62;1.234.567\n"),
+		impFile("AVGO.csv", "Date,Open,High,Low,Close,Adj Close,Volume\n2025-01-24,\"244,5\",245.5,240.5,244.7,244.7,100\n2025-01-27,\"1,241.50\",1250,1200,1210,1210,\"1,234\"\n"))
+	b, ok := impBarAt(s, "NVDA", "1d", time.Date(2025, 1, 24, 0, 0, 0, 0, Location()))
+	if !ok || b.Open != 146.5 || b.Close != 142.62 || b.Volume != 1234567 {
+		t.Errorf("NVDA: %+v %v", b, ok)
+	}
+	if _, ok := impBarAt(s, "AVGO", "1d", time.Date(2025, 1, 24, 0, 0, 0, 0, Location())); ok {
+		t.Errorf("AVGO's \"244,5\" row was imported")
+	}
+	impWant(t, probs, "AVGO.csv", 2, `bad open "244,5"`)
+	if b, ok := impBarAt(s, "AVGO", "1d", time.Date(2025, 1, 27, 0, 0, 0, 0, Location())); !ok || b.Open != 1241.5 || b.Volume != 1234 {
+		t.Errorf("AVGO 27th: %+v %v", b, ok)
+	}
+}
