@@ -183,6 +183,9 @@ func (re rawEvent) event(name string) (Event, error) {
 	if err != nil {
 		return e, prob(timeLine, "event %q: %v", e.ID, err)
 	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return e, prob(timeLine, "event %q: time %q is outside the years %d-%d", e.ID, timeText, MinYear, MaxYear)
+	}
 	e.Time, e.Precision = t, precision
 	return e, nil
 }
@@ -257,7 +260,8 @@ func jsonEvents(data []byte, name string) ([]rawEvent, error) {
 	if err != nil {
 		return nil, bad(dec.InputOffset(), err)
 	}
-	if tok == json.Delim('{') {
+	wrapped := tok == json.Delim('{')
+	if wrapped {
 		// {"events": [...]}: the one key must be "events".
 		if !dec.More() {
 			return nil, Problem{File: name, Line: 1, Reason: `want a list of events or {"events": [...]}`}
@@ -305,6 +309,17 @@ func jsonEvents(data []byte, name string) ([]rawEvent, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, bad(dec.InputOffset(), err)
+	}
+	if wrapped {
+		off := dec.InputOffset()
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+			return nil, Problem{File: name, Line: lineAt(off), Reason: `want only "events": [...] in the object`}
+		}
+	}
+	// Nothing may follow: a second list would otherwise be dropped unread.
+	off := dec.InputOffset()
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, Problem{File: name, Line: lineAt(off), Reason: "more after the list of events (put every event in one list)"}
 	}
 	return out, nil
 }

@@ -83,6 +83,9 @@ func TestLoadEventsErrors(t *testing.T) {
 		{"json_item_type", "[\n 1\n]", "ev.yaml:2: each event must be an object, not number"},
 		{"json_bad_key", `{"evts": []}`, `ev.yaml:1: unknown key evts (want "events": [...])`},
 		{"json_number_title", "[\n\n {\"id\": \"a\", \"title\": 5, \"time\": \"2025-01-27\"}]", `ev.yaml:3: bad field "title": want a string, got a number`},
+		{"json_two_lists", "[]\n[{\"id\": \"a\", \"title\": \"A\", \"time\": \"2025-01-27\"}]", "ev.yaml:2: more after the list of events (put every event in one list)"},
+		{"json_object_extra_key", "{\"events\": [],\n \"more\": 1}", `ev.yaml:2: want only "events": [...] in the object`},
+		{"year_typo", "- id: a\n  title: A\n  time: 3025-01-27\n", `ev.yaml:3: event "a": time "3025-01-27" is outside the years 1900-2150`},
 		{"spring_gap", "- id: a\n  title: A\n  time: 2025-03-09 02:30\n", `ev.yaml:3: event "a": time "2025-03-09 02:30" does not exist in America/New_York`},
 	}
 	for _, tc := range tests {

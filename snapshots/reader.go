@@ -414,6 +414,14 @@ func (rd *Reader) parse(line []byte, rec *Record) (reason string, syntax bool) {
 	return rd.chk.check(rec), false
 }
 
+// The years a record's time may fall in. Their span stays under the 292
+// years a time.Duration holds, so no difference of two record times
+// overflows.
+const (
+	MinYear = 1900
+	MaxYear = 2150
+)
+
 // noteCleaned warns, once, that text held characters a terminal would
 // take as commands.
 func (rd *Reader) noteCleaned(line int) {
@@ -487,6 +495,10 @@ func (c *checker) check(rec *Record) string {
 	t := rec.Time()
 	if t.IsZero() {
 		return `missing "time"`
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		// a typo such as 3025: durations between such times overflow
+		return fmt.Sprintf("time %s is outside the years %d-%d", t.Format(time.RFC3339), MinYear, MaxYear)
 	}
 	if reason := checkRecord(rec, c.known); reason != "" {
 		return reason
