@@ -70,7 +70,7 @@ func (p *plot) px(t time.Time) int {
 
 func (p *plot) col(t time.Time) int { return p.px(t) / p.sx }
 
-func (d *drawer) ascii() bool          { return d.gl == common.GlyphsASCII }
+func (d *drawer) ascii() bool { return d.gl == common.GlyphsASCII }
 
 // monochrome reports whether series can only differ by character: ASCII
 // glyphs, or a renderer without colour (NO_COLOR, --color never).

@@ -24,11 +24,25 @@ func Price(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "?"
 	}
-	s := group(strconv.FormatFloat(math.Abs(v), 'f', 2, 64))
-	if v < 0 && s != "0.00" {
+	s := magnitude(math.Abs(v))
+	if v < 0 && strings.Trim(s, "0.") != "" {
 		return Minus + s
 	}
 	return s
+}
+
+// magnitude formats a ≥ 0 with enough decimals that a real value never
+// reads as zero: 2 from 1 up ("142.62"), else at least 4 and at least two
+// significant digits ("0.5123", "0.0034", "0.000034"), and scientific
+// below a millionth ("3.4e-07").
+func magnitude(a float64) string {
+	switch {
+	case a == 0 || a >= 1:
+		return group(strconv.FormatFloat(a, 'f', 2, 64))
+	case a >= 1e-6:
+		return strconv.FormatFloat(a, 'f', max(4, 1-int(math.Floor(math.Log10(a)))), 64)
+	}
+	return strconv.FormatFloat(a, 'e', 1, 64)
 }
 
 // Number formats v with the given decimals and thousands separators,
@@ -48,6 +62,13 @@ func Number(v float64, decimals int) string {
 func Change(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "?"
+	}
+	if a := math.Abs(v); a > 0 && a < 0.005 {
+		// a penny stock's move: as many decimals as its price needs
+		if v < 0 {
+			return Minus + magnitude(a)
+		}
+		return "+" + magnitude(a)
 	}
 	return sign(v, 2) + group(strconv.FormatFloat(math.Abs(v), 'f', 2, 64))
 }

@@ -2,6 +2,7 @@ package watchlist
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -351,7 +352,41 @@ type lineBuilder struct {
 
 // cell writes text painted by p, padded or cut to c's width as cell does.
 func (lb *lineBuilder) cell(p theme.Painter, text string, c column) {
-	lb.styled(p.Render(text), theme.StringWidth(text), c)
+	w := theme.StringWidth(text)
+	if w > c.width && c.right {
+		text = fitNumber(text, c.width)
+		w = theme.StringWidth(text)
+	}
+	lb.styled(p.Render(text), w, c)
+}
+
+// fitNumber fits a number too wide for its column without dropping digits
+// in silence ("699,999.9" for 699,999.99 reads as a real figure): first
+// without thousands separators, then rounded to fewer decimals, else
+// '#'s, as spreadsheets do.
+func fitNumber(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	plain := strings.ReplaceAll(s, ",", "")
+	if theme.StringWidth(plain) <= width {
+		return plain
+	}
+	// sign, digits, unit ("−12345.68", "+1.5%", "$3.41T")
+	body := strings.TrimLeft(plain, "+−-$")
+	sign := plain[:len(plain)-len(body)]
+	num := strings.TrimRight(body, "%BKMT")
+	unit := body[len(num):]
+	if dot := strings.IndexByte(num, '.'); dot >= 0 {
+		if v, err := strconv.ParseFloat(num, 64); err == nil {
+			for d := len(num) - dot - 2; d >= 0; d-- {
+				if out := sign + strconv.FormatFloat(v, 'f', d, 64) + unit; theme.StringWidth(out) <= width {
+					return out
+				}
+			}
+		}
+	}
+	return strings.Repeat("#", width)
 }
 
 // styled writes v (styled text vw cells wide) padded or cut to c's width,
