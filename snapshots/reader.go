@@ -371,6 +371,10 @@ func (rd *Reader) parse(line []byte, rec *Record) (reason string, syntax bool) {
 		return jsonReason(err), isSyntaxError(err)
 	}
 	rec.Kind = probe.Record
+	if reason := caseClash(probe.Record, line); reason != "" {
+		rec.Kind = ""
+		return reason, false
+	}
 	var err error
 	switch probe.Record {
 	case RecBar:

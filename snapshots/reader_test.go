@@ -108,6 +108,8 @@ func TestReaderBadLines(t *testing.T) {
 			`snap.jsonl:3: bad field "time": "27/01/2025 09:31" is not an RFC 3339 time`},
 		{"missing_time", `{"record":"bar","symbol":"NVDA","interval":"1m","open":120,"high":121,"low":119,"close":120,"volume":1}`,
 			`snap.jsonl:3: missing "time"`},
+		{"field_case", `{"record":"bar","time":"2025-01-27T09:31:00-05:00","symbol":"NVDA","interval":"1m","open":120,"high":121,"low":119,"close":120,"volume":1000,"Close":119.5,"VOLUME":7}`,
+			`snap.jsonl:3: field "Close": field names are lower case ("close")`},
 		{"year_typo", `{"record":"bar","time":"3025-01-27T09:31:00-05:00","symbol":"NVDA","interval":"1m","open":120,"high":121,"low":119,"close":120,"volume":1}`,
 			`snap.jsonl:3: time 3025-01-27T09:31:00-05:00 is outside the years 1900-2150`},
 		{"bad_interval", `{"record":"bar","time":"2025-01-27T09:31:00-05:00","symbol":"NVDA","interval":"1x","open":120,"high":121,"low":119,"close":120,"volume":1}`,

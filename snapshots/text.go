@@ -1,6 +1,10 @@
 package snapshots
 
 import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -126,4 +130,48 @@ func symbolOK(s string) bool {
 		}
 	}
 	return utf8.ValidString(s)
+}
+
+// fieldNames maps each record kind's field names, lower-cased, to
+// themselves: encoding/json matches keys without regard to case, so a
+// stray "Close" would overwrite "close" unless refused first.
+var fieldNames = func() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for kind, v := range map[string]any{RecBar: Bar{}, RecQuote: Quote{}, RecEvent: Event{}} {
+		names := map[string]string{"record": "record"}
+		t := reflect.TypeOf(v)
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name != "" && name != "-" {
+				names[strings.ToLower(name)] = name
+			}
+		}
+		out[kind] = names
+	}
+	return out
+}()
+
+// caseClash returns a reason when line has a key that is a field name of
+// kind in other letter case ("Close" for "close"): such a key would be
+// taken as the field. Other unknown keys are ignored, as FORMAT.md says.
+func caseClash(kind string, line []byte) string {
+	names := fieldNames[kind]
+	if names == nil {
+		return ""
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(line, &obj) != nil {
+		return "" // the decode that follows reports it
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same line always gives the same reason
+	for _, k := range keys {
+		if want, ok := names[strings.ToLower(k)]; ok && want != k {
+			return fmt.Sprintf("field %q: field names are lower case (%q)", k, want)
+		}
+	}
+	return ""
 }
