@@ -238,6 +238,12 @@ func (rd *Reader) readLine() (line []byte, complete, long bool, err error) {
 				if size > MaxLine+2 {
 					long = true
 					rd.long = rd.long[:0]
+					if rd.line == 1 {
+						// a header this long is not a header: stop here
+						// rather than read on to a newline that may never
+						// come (/dev/zero, a stalled pipe)
+						return nil, false, true, nil
+					}
 				} else {
 					rd.long = append(rd.long, chunk...)
 				}
