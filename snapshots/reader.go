@@ -172,12 +172,25 @@ func checkHeader(h *Header) string {
 		}
 		seen[s.Symbol] = true
 	}
+	prev := ""
 	for _, s := range h.Sessions {
 		if _, err := time.Parse(time.DateOnly, s.Date); err != nil {
 			return fmt.Sprintf("session date %q is not YYYY-MM-DD", s.Date)
 		}
+		if s.Date <= prev {
+			return fmt.Sprintf("session %s is listed after %s: sessions go in date order, once each", s.Date, prev)
+		}
+		prev = s.Date
 		if !s.Open.IsZero() && !s.Close.IsZero() && !s.Close.After(s.Open) {
 			return fmt.Sprintf("session %s closes before it opens", s.Date)
+		}
+		for _, edge := range []struct {
+			name string
+			t    time.Time
+		}{{"opens", s.Open}, {"closes", s.Close}} {
+			if !edge.t.IsZero() && edge.t.In(Location()).Format(time.DateOnly) != s.Date {
+				return fmt.Sprintf("session %s %s on another day (%s)", s.Date, edge.name, edge.t.In(Location()).Format(time.RFC3339))
+			}
 		}
 	}
 	return ""
