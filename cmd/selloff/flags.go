@@ -157,6 +157,11 @@ func oneArg(args []string, what string) (string, error) {
 	case 0:
 		return "", nil
 	case 1:
+		if strings.TrimSpace(args[0]) == "" {
+			// "" is not "no argument": falling back to the embedded
+			// snapshot would answer about a file never named
+			return "", usagef("empty %s name", what)
+		}
 		return args[0], nil
 	}
 	return "", usagef("expected at most one %s, got %d arguments: %s", what, len(args), strings.Join(args, " "))

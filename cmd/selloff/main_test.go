@@ -224,3 +224,21 @@ func TestAtOutsideTheSnapshotIsRefused(t *testing.T) {
 		t.Errorf("the last close: exit %d %q", code, errs)
 	}
 }
+
+// A file with a header and no data names itself in the error; an empty
+// name is refused rather than read as "the embedded snapshot".
+func TestNoDataAndEmptyName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.jsonl")
+	hdr := `{"record":"header","format":"selloff-snapshot","version":1,"provenance":"recorded","timezone":"America/New_York","symbols":[{"symbol":"A","name":"A","kind":"equity"}],"sessions":[{"date":"2025-01-27"}]}` + "\n"
+	if err := os.WriteFile(path, []byte(hdr), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "render", path); code != exitFail || !strings.Contains(errs, path+": no bars or quotes to replay") {
+		t.Errorf("header only: exit %d %q", code, errs)
+	}
+	for _, args := range [][]string{{"snapshot", "inspect", ""}, {"render", ""}} {
+		if code, out, errs := runCLI(t, args...); code != exitUsage || strings.Contains(out, "DeepSeek") {
+			t.Errorf("%q: exit %d %q", args, code, errs)
+		}
+	}
+}

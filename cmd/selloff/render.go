@@ -57,6 +57,9 @@ func loadReplayData(nameOrPath, eventsPath string, strict bool) (*replayData, er
 	if err != nil {
 		return nil, err
 	}
+	if _, _, ok := ds.Span(); !ok {
+		return nil, fmt.Errorf("%s: no bars or quotes to replay (the file holds a header and events only)", nameOrPath)
+	}
 	return &replayData{snap: s, ds: ds}, nil
 }
 

@@ -86,7 +86,7 @@ func embeddedHeader(name string) (snapshots.Header, error) {
 }
 
 func runSnapshotInspect(_ context.Context, a *app, _ *flag.FlagSet, args []string) error {
-	if len(args) != 1 {
+	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
 		return usagef("inspect needs one FILE or NAME")
 	}
 	s, err := loadSnapshot(args[0], false)
