@@ -66,3 +66,27 @@ func TestChartKeysFromAnyPane(t *testing.T) {
 		t.Errorf("the help from the watchlist does not list d")
 	}
 }
+
+// The full help never cuts a key group with "…": groups that do not fit
+// beside each other wrap onto further rows, at every width from 60 up.
+func TestHelpWrapsInsteadOfCutting(t *testing.T) {
+	for _, sz := range [][2]int{{60, 40}, {80, 40}, {100, 30}, {160, 45}} {
+		m := newTestModel(t, sz[0], sz[1], &fakeController{}, common.GlyphsBraille)
+		m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+		m, _ = step(t, m, keyMsg("?"))
+		h := ansi.Strip(m.helpView())
+		for _, want := range []string{"pause/play", "next event", "quit", "next group", "filter", "day/week"} {
+			if want == "day/week" && !m.lay.visible(paneChart) {
+				continue // no chart at this size, so no chart keys
+			}
+			if !strings.Contains(h, want) {
+				t.Errorf("%dx%d: help lacks %q:\n%s", sz[0], sz[1], want, h)
+			}
+		}
+		for _, ln := range strings.Split(h, "\n") {
+			if ansi.StringWidth(ln) > sz[0] || strings.Contains(ln, "…") {
+				t.Errorf("%dx%d: help line cut or too wide: %q", sz[0], sz[1], ln)
+			}
+		}
+	}
+}

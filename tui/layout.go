@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	"strconv"
 	"strings"
 
@@ -168,8 +169,29 @@ func (m Model) gotoView() string {
 	return m.gotoInput.View()
 }
 
+// helpView is the help: the short line, or every key group. Groups that
+// do not fit beside each other go on further rows instead of being cut
+// with "…" (at 100 columns the focused pane's keys were lost).
 func (m Model) helpView() string {
-	return m.help.View(m)
+	if !m.help.ShowAll {
+		return m.help.View(m)
+	}
+	h := *m.help
+	h.Width = 0 // measure uncut
+	var rows []string
+	var cur [][]key.Binding
+	for _, g := range m.FullHelp() {
+		try := append(cur[:len(cur):len(cur)], g)
+		if len(cur) > 0 && m.width > 0 && lipgloss.Width(h.FullHelpView(try)) > m.width {
+			rows = append(rows, h.FullHelpView(cur))
+			try = [][]key.Binding{g}
+		}
+		cur = try
+	}
+	if len(cur) > 0 {
+		rows = append(rows, h.FullHelpView(cur))
+	}
+	return strings.Join(rows, "\n")
 }
 
 // View implements tea.Model.
