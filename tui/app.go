@@ -74,6 +74,7 @@ type Model struct {
 
 	// UI state.
 	focus     int
+	wantFocus int // the pane the user focused last (focus while it is visible)
 	showHelp  bool
 	showCap   bool
 	gotoOpen  bool
@@ -609,10 +610,17 @@ func (m Model) nextFocus() int {
 	return paneWatchlist
 }
 
+// setFocus focuses pane p, as the user asked: it is remembered, so a
+// layout that hides p for a while gives the focus back when p returns.
 func (m *Model) setFocus(p int) {
 	if !m.lay.visible(p) {
 		return
 	}
+	m.wantFocus = p
+	m.applyFocus(p)
+}
+
+func (m *Model) applyFocus(p int) {
 	m.focus = p
 	if p == paneWatchlist {
 		m.watch.Focus()

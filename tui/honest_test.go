@@ -90,3 +90,22 @@ func TestHelpWrapsInsteadOfCutting(t *testing.T) {
 		}
 	}
 }
+
+// A size that hides the focused pane moves the focus to the watchlist for
+// that while; back at a size that shows it, the pane has focus again.
+func TestFocusComesBackAfterResize(t *testing.T) {
+	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	m, _ = step(t, m, keyMsg("3"))
+	if m.focus != paneTimeline {
+		t.Fatalf("focus %d", m.focus)
+	}
+	m, _ = step(t, m, tea.WindowSizeMsg{Width: 60, Height: 20})
+	if m.focus != paneWatchlist {
+		t.Fatalf("60x20: focus %d, want the watchlist", m.focus)
+	}
+	m, _ = step(t, m, tea.WindowSizeMsg{Width: 160, Height: 45})
+	if m.focus != paneTimeline || !m.panes.timeline.Focused() {
+		t.Fatalf("back at 160x45: focus %d", m.focus)
+	}
+}

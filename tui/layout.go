@@ -157,8 +157,11 @@ func (m *Model) relayout() {
 		l.showSummary = true
 	}
 	m.lay = l
-	if !l.visible(m.focus) {
-		m.setFocus(paneWatchlist)
+	switch {
+	case l.visible(m.wantFocus) && m.focus != m.wantFocus:
+		m.applyFocus(m.wantFocus) // back from a size that hid it
+	case !l.visible(m.focus):
+		m.applyFocus(paneWatchlist)
 	}
 	m.watch.SetSize(l.watch.w, l.watch.h)
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
