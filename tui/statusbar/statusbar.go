@@ -214,6 +214,8 @@ func (m Model) segments() []segment {
 				short = "||"
 			}
 			segs[len(segs)-1].short = sty.Render(short)
+			// the speed play will resume at: + and - change it while paused
+			add(st.Muted.Render(Speed(c.Speed, g)), 2, false)
 		}
 	}
 	h := HealthText(s.Health, s.Now)
