@@ -170,7 +170,8 @@ type term struct {
 	done  bool
 	exit  error
 	ended chan struct{}
-	scan  int // output scanned for terminal queries
+	scan  int  // output scanned for terminal queries
+	mute  bool // answer no terminal query (a script, a serial console)
 	wait  func()
 }
 
@@ -187,6 +188,9 @@ var terminalQueries = []struct{ q, a string }{
 // answers returns the replies to queries in output not yet scanned, in
 // order. Called with mu held.
 func (tm *term) answers() string {
+	if tm.mute {
+		return ""
+	}
 	var b strings.Builder
 	for {
 		best, bi := -1, -1
@@ -212,9 +216,14 @@ func openTerm(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *t
 		t.Fatalf("session: %v", err)
 	}
 	termName := "xterm-256color" // env["TERM"] overrides it, in the pty request as OpenSSH sends it
+	mute := false                // env["-mute"]: a terminal that answers no query
 	for k, v := range env {
 		if k == "TERM" {
 			termName = v
+			continue
+		}
+		if k == "-mute" {
+			mute = true
 			continue
 		}
 		if err := s.Setenv(k, v); err != nil {
@@ -225,6 +234,9 @@ func openTerm(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *t
 		t.Fatalf("pty: %v", err)
 	}
 	tm := newTerm(t, s)
+	tm.mu.Lock()
+	tm.mute = mute
+	tm.mu.Unlock()
 	if err := s.Shell(); err != nil {
 		t.Fatalf("shell: %v", err)
 	}
@@ -477,6 +489,49 @@ func TestPTYColourProfileIsTheClients(t *testing.T) {
 		}
 	}
 }
+
+// A terminal that answers no query (a script, `sleep | ssh -tt`) gets the
+// dashboard after the background query's deadline, with the dark default,
+// and a clean shutdown; it used to wait, blank, until it typed.
+func TestMuteTerminalGetsTheDashboard(t *testing.T) {
+	ts := startServer(t, nil)
+	c := mustDial(t, ts.addr)
+	start := time.Now()
+	tm := openTerm(t, c, 80, 24, map[string]string{"-mute": "1"})
+	tm.waitText(t, "SELLOFF 80x24")
+	if d := time.Since(start); d > bgQueryTimeout+5*time.Second {
+		t.Errorf("first frame after %v", d)
+	}
+	if !strings.Contains(ts.logs.String(), "dark=true") {
+		t.Errorf("no dark default in the log:\n%s", ts.logs.String())
+	}
+	tm.send(t, "q")
+	tm.waitDone(t)
+}
+
+// Random bytes while the background query waits do not crash the
+// session: the parser's panic counts as no answer.
+func TestQueryBackgroundSurvivesGarbage(t *testing.T) {
+	for _, junk := range []string{"\x1b[M\x00", "\x1b[<0;1", "\x1b]11;rgb:zz\x07\x1b[c", "\xff\xfe\x1b[?62;c"} {
+		rw := &scriptedRW{in: strings.NewReader(junk)}
+		_ = queryBackground(rw, 200*time.Millisecond) // must return, and not panic
+		if !strings.Contains(rw.out.String(), "\x1b]11;?") {
+			t.Errorf("%q: no query written", junk)
+		}
+	}
+	rw := &scriptedRW{in: strings.NewReader("\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;c")}
+	if bg := queryBackground(rw, time.Second); bg == nil {
+		t.Error("a white background answer was not read")
+	}
+}
+
+type scriptedRW struct {
+	in  io.Reader
+	out bytes.Buffer
+}
+
+func (s *scriptedRW) Read(p []byte) (int, error)  { return s.in.Read(p) }
+func (s *scriptedRW) Write(p []byte) (int, error) { return s.out.Write(p) }
 
 func TestHugeAndZeroWindows(t *testing.T) {
 	ts := startServer(t, nil)

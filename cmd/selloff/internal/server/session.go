@@ -413,10 +413,7 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 	if ss.ctx.Err() != nil {
 		return nil
 	}
-	r := bm.MakeRenderer(sess)
-	if noColor(sess) {
-		r.SetColorProfile(termenv.Ascii)
-	}
+	r, _ := sessionRenderer(sess, bgQueryTimeout)
 	updates, control, err := s.subscribe(ss)
 	if err != nil {
 		ss.log.Error("source", "err", err)
