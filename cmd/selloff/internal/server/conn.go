@@ -3,6 +3,7 @@ package server
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/ssh"
@@ -29,13 +30,34 @@ func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
 	hsTimeout := s.handshakeTimeout
 	s.mu.Unlock()
 	tc := &trackedConn{Conn: c, srv: s, ip: ip}
+	opened := new(atomic.Bool)
+	ctx.SetValue(sessionOpenedKey{}, opened)
+	// A connection must authenticate and open a session within the
+	// handshake timeout: one that logs in and then sits there would hold
+	// a connection slot for the whole idle timeout, and a few of them
+	// lock everyone else out.
 	tc.guard = time.AfterFunc(hsTimeout, func() {
-		if ctx.Value(ssh.ContextKeyConn) == nil {
+		switch {
+		case ctx.Value(ssh.ContextKeyConn) == nil:
 			s.log.Warn("handshake timeout", "remote-addr", c.RemoteAddr().String())
+			_ = c.Close()
+		case !opened.Load():
+			s.log.Warn("no session opened in time", "remote-addr", c.RemoteAddr().String())
 			_ = c.Close()
 		}
 	})
 	return tc
+}
+
+// sessionOpenedKey holds, in a connection's context, an *atomic.Bool set
+// when the connection starts its first session.
+type sessionOpenedKey struct{}
+
+// markSessionOpened records that the connection of ctx started a session.
+func markSessionOpened(ctx ssh.Context) {
+	if b, ok := ctx.Value(sessionOpenedKey{}).(*atomic.Bool); ok {
+		b.Store(true)
+	}
 }
 
 type trackedConn struct {

@@ -19,11 +19,14 @@ const (
 // requests it sees are filtered first.
 func limitSessionRequests(next ssh.ChannelHandler) ssh.ChannelHandler {
 	return func(srv *ssh.Server, conn *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
-		next(srv, conn, filteredChannel{NewChannel: nc}, ctx)
+		next(srv, conn, filteredChannel{NewChannel: nc, ctx: ctx}, ctx)
 	}
 }
 
-type filteredChannel struct{ gossh.NewChannel }
+type filteredChannel struct {
+	gossh.NewChannel
+	ctx ssh.Context
+}
 
 // Accept accepts the channel and hands back its requests minus the env
 // requests past the caps. The filter ends when the channel's requests end.
@@ -37,6 +40,9 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		defer close(out)
 		n, size := 0, 0
 		for req := range reqs {
+			// a request on a session channel (pty, env, shell, exec) is a
+			// session being used: the connection's guard lets it live
+			markSessionOpened(c.ctx)
 			if req.Type == "env" {
 				n, size = n+1, size+len(req.Payload)
 				if n > maxEnvVars || size > maxEnvBytes {

@@ -1055,6 +1055,33 @@ func TestConnectionFlood(t *testing.T) {
 	if _, err := io.Copy(io.Discard, c); err != nil {
 		t.Errorf("silent connection not closed by the server: %v", err)
 	}
+
+	// So is one that logs in and never opens a session; one that does
+	// open a session stays.
+	idle := mustDial(t, ts.addr)
+	busy := mustDial(t, ts.addr)
+	bs, err := busy.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bs.Close()
+	if err := bs.Setenv("LANG", "C"); err != nil { // a request: the session is in use
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- idle.Wait() }()
+	select {
+	case <-closed:
+	case <-time.After(waitLimit):
+		t.Fatal("a logged-in connection with no session was not closed")
+	}
+	if !strings.Contains(ts.logs.String(), "no session opened in time") {
+		t.Errorf("no log line for it:\n%s", ts.logs.String())
+	}
+	time.Sleep(300 * time.Millisecond) // past the guard of busy's connection
+	if out, _, code := run(t, busy, "render"); code != 0 || !strings.Contains(out, "FRAME") {
+		t.Errorf("the connection with a session was closed: %d %q", code, out)
+	}
 }
 
 func TestDefaultHostKeyPath(t *testing.T) {

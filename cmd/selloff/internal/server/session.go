@@ -253,6 +253,7 @@ func (s *Server) release(ss *session) {
 // timeouts, and tells the client why the server ended its session.
 func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		markSessionOpened(sess.Context())
 		_, realWinch, isPty := sess.Pty()
 		ss := &session{
 			id:   s.nextID.Add(1),
