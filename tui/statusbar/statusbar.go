@@ -233,7 +233,18 @@ func (m Model) segments() []segment {
 	if s.Ended {
 		add(st.Err.Render("feed ended"), 0, false)
 	} else {
-		add(hs.Render(common.Text(h, g)), 4, true)
+		// The state word ("degraded", "offline") stays whatever the width
+		// when something is wrong; its detail after ": " is cut to the room
+		// left. A healthy "feed ok" is among the first things dropped.
+		word, detail, hasDetail := strings.Cut(h, ": ")
+		level := 0
+		if (s.Health.State == feeds.HealthOK || s.Health.State == "") && s.Health.Skipped == 0 {
+			level = 4
+		}
+		add(hs.Render(common.Text(word, g)), level, false)
+		if hasDetail {
+			add(hs.Render(common.Text(detail, g)), 5, true)
+		}
 	}
 	errText := s.Err
 	if errText == "" && s.Health.LastErr != "" && s.Health.State != feeds.HealthOK {

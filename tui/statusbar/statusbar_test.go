@@ -160,3 +160,20 @@ func TestNarrowKeepsTheDay(t *testing.T) {
 		t.Errorf("width 30: %q", v)
 	}
 }
+
+// A long health detail (a backfill error per symbol) is cut to the room
+// left, and the state word stays: the whole health segment used to vanish.
+func TestLongHealthKeepsItsStateWord(t *testing.T) {
+	detail := "backfill: NVDA: malformed answer from Yahoo: an HTML page instead of JSON; AVGO: malformed answer from Yahoo: an HTML page instead of JSON; TSM: ..."
+	s := State{HasData: true, Mode: feeds.ModeLive, Frame: frameAt(14, 50),
+		Health: feeds.Health{State: feeds.HealthDegraded, Detail: detail}, Help: "? help"}
+	for _, w := range []int{60, 80, 120, 160} {
+		v := view(s, w, common.GlyphsBraille)
+		if !strings.Contains(v, "degraded") {
+			t.Errorf("width %d: %q", w, v)
+		}
+		if w >= 120 && !strings.Contains(v, "backfill") {
+			t.Errorf("width %d: the detail is gone: %q", w, v)
+		}
+	}
+}
