@@ -40,6 +40,10 @@ type Health struct {
 	ErrAt   time.Time // when LastErr happened
 	Skipped int       // bad records skipped (replay, lenient reading)
 	Detail  string    // short extra text, e.g. "3 symbols unknown"
+	// StaleAfter is how old a live quote may get before it is stale (three
+	// poll intervals); 0 when the source does not say. Between updates
+	// (a long back-off) the UI measures ages against its own clock.
+	StaleAfter time.Duration
 }
 
 // ClockStatus describes a replay clock (nil for live sources).

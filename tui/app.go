@@ -372,6 +372,7 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.hasData = true
 	live := u.Mode == feeds.ModeLive || u.Mode == feeds.ModeRecording
 	m.watch.SetLive(live)
+	m.watch.SetStaleAfter(u.Health.StaleAfter)
 	m.watch.SetNow(m.now)
 	before := m.watch.Selected()
 	natural := m.watch.NaturalHeight()

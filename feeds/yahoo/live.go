@@ -735,6 +735,7 @@ func (l *Live) publishLocked() {
 			q.Stale = true // only backfilled: not confirmed by a poll
 		}
 	}
+	l.health.StaleAfter = staleAfter
 	l.seq++
 	mode := feeds.ModeLive
 	if l.recording {

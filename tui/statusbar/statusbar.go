@@ -61,6 +61,20 @@ type segment struct {
 	short string // a shorter form used when dropping is not enough ("" none)
 }
 
+// clock is the exchange time the bar shows: the frame's, or in live mode
+// the wall clock when it is later (between polls, and through a long
+// back-off, the last frame's time would stand still).
+func (s State) clock() time.Time {
+	if s.Frame == nil || s.Frame.Time.IsZero() {
+		return time.Time{}
+	}
+	t := s.Frame.Time
+	if (s.Mode == feeds.ModeLive || s.Mode == feeds.ModeRecording) && s.Now.After(t) {
+		t = s.Now
+	}
+	return t.In(snapshots.Location())
+}
+
 // MarketState names the market state at the frame's time from its session
 // times: pre-market, open, after hours or closed.
 func MarketState(f *market.Frame) string {
@@ -179,8 +193,7 @@ func (m Model) segments() []segment {
 		}
 	}
 	add(st.Title.Render(common.Text(f.Title, g)), 2, true) // drops before the figures
-	if !f.Time.IsZero() {
-		t := f.Time.In(snapshots.Location())
+	if t := s.clock(); !t.IsZero() {
 		add(st.Base.Render(t.Format("Mon 2 Jan 2006 15:04")+" ET"), 0, false) // shortened in View when narrow
 	}
 	add(st.Muted.Render(MarketState(f)), 3, false)
@@ -300,10 +313,7 @@ func (m Model) View() string {
 	// Shorter exchange times when still too wide: first the weekday and
 	// day without month and year (stepping between days must stay
 	// readable); the time alone only after every other short form.
-	var t time.Time
-	if m.s.Frame != nil {
-		t = m.s.Frame.Time.In(snapshots.Location())
-	}
+	t := m.s.clock()
 	curTime := m.c.Styles.P.Base.Render(t.Format("Mon 2 Jan 2006 15:04") + " ET")
 	shortenTime := func(layout string) {
 		if width(segs) <= w || t.IsZero() {

@@ -117,7 +117,8 @@ func TestLongErrorKeepsHealthAndTime(t *testing.T) {
 		Health: feeds.Health{State: feeds.HealthRetrying, RetryAt: now.Add(30 * time.Second), LastErr: long}}
 	for _, w := range []int{100, 140, 200} {
 		v := view(s, w, common.GlyphsBraille)
-		for _, want := range []string{"LIVE", "11:00 ET", "retrying in 30s", "error: cannot reach Yahoo", "…"} {
+		// live: the wall clock (07:00 ET), not the last frame's 11:00
+		for _, want := range []string{"LIVE", "07:00 ET", "retrying in 30s", "error: cannot reach Yahoo", "…"} {
 			if !strings.Contains(v, want) {
 				t.Errorf("width %d: %q lacks %q", w, v, want)
 			}
@@ -175,5 +176,19 @@ func TestLongHealthKeepsItsStateWord(t *testing.T) {
 		if w >= 120 && !strings.Contains(v, "backfill") {
 			t.Errorf("width %d: the detail is gone: %q", w, v)
 		}
+	}
+}
+
+// In live mode the bar's clock is the wall clock when the last frame is
+// older (a long back-off publishes nothing); a replay shows its frame.
+func TestLiveClockRunsBetweenFrames(t *testing.T) {
+	now := time.Date(2025, 1, 27, 16, 4, 48, 0, time.UTC) // 11:04 ET
+	s := State{HasData: true, Mode: feeds.ModeLive, Frame: frameAt(11, 0), Now: now}
+	if v := view(s, 160, common.GlyphsBraille); !strings.Contains(v, "11:04 ET") {
+		t.Errorf("live: %q", v)
+	}
+	s.Mode = feeds.ModeReplay
+	if v := view(s, 160, common.GlyphsBraille); !strings.Contains(v, "11:00 ET") {
+		t.Errorf("replay: %q", v)
 	}
 }

@@ -250,7 +250,11 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 	var age time.Duration
 	if m.live && !q.Updated.IsZero() && !m.now.IsZero() {
 		age = m.now.Sub(q.Updated)
-		if age > StaleAfter {
+		limit := StaleAfter
+		if m.staleAfter > 0 {
+			limit = m.staleAfter
+		}
+		if age > limit {
 			stale = true
 		}
 	}

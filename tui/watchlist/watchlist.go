@@ -65,14 +65,15 @@ type row struct {
 type Model struct {
 	Keys KeyMap
 
-	c       common.Common
-	frame   *market.Frame
-	live    bool
-	now     time.Time
-	width   int
-	height  int
-	focused bool
-	sortBy  SortMode
+	c          common.Common
+	frame      *market.Frame
+	live       bool
+	now        time.Time
+	staleAfter time.Duration // the source's stale age (0: StaleAfter)
+	width      int
+	height     int
+	focused    bool
+	sortBy     SortMode
 
 	// filter is shared by copies of the model and never changed in place:
 	// a change goes to a new copy (editFilter). The model is copied on
@@ -121,6 +122,17 @@ func (m *Model) SetLive(live bool) {
 	if m.live != live {
 		m.live = live
 		m.rebuild()
+	}
+}
+
+// SetStaleAfter sets the age from which a live row is stale (the
+// source's three poll intervals); 0 keeps StaleAfter.
+func (m *Model) SetStaleAfter(d time.Duration) {
+	if m.staleAfter != d {
+		m.staleAfter = d
+		if m.live {
+			m.rebuild()
+		}
 	}
 }
 

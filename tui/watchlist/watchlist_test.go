@@ -169,6 +169,12 @@ func TestFreshnessWhenLive(t *testing.T) {
 	if row := rowOf(v, "VST"); !strings.Contains(row, "!5m") {
 		t.Fatalf("stale row not marked: %q", row)
 	}
+	// The source's limit (three 2 s polls): 30 s is stale, measured on
+	// the UI's own clock, with no new frame needed.
+	m.SetStaleAfter(6 * time.Second)
+	if row := rowOf(m.View(), "NVDA"); !strings.Contains(row, "!30s") {
+		t.Fatalf("30 s past a 6 s limit not marked: %q", row)
+	}
 }
 
 func TestNarrowWidthsFit(t *testing.T) {
