@@ -411,14 +411,32 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 }
 
 func classifyNetErr(path string, err error) error {
+	// A timeout says which call, in words, not Go's `Get "…": context
+	// deadline exceeded` chain (still there through Unwrap).
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Kind: KindTimeout, Path: path, Err: err}
+		return &Error{Kind: KindTimeout, Path: path, Detail: "no answer to " + callName(path), Err: err}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) && ue.Timeout() {
-		return &Error{Kind: KindTimeout, Path: path, Err: err}
+		return &Error{Kind: KindTimeout, Path: path, Detail: "no answer to " + callName(path), Err: err}
 	}
 	return &Error{Kind: KindNetwork, Path: path, Detail: netDetail(err), Err: err}
+}
+
+// callName names a Yahoo call for a message: "the crumb request",
+// "the quote request" ...
+func callName(path string) string {
+	switch {
+	case strings.Contains(path, "getcrumb"):
+		return "the crumb request"
+	case strings.Contains(path, "/quote"):
+		return "the quote request"
+	case strings.Contains(path, "/chart"):
+		return "the chart request"
+	case strings.Contains(path, "consent"):
+		return "the consent page"
+	}
+	return "the cookie request"
 }
 
 // netDetail says in words why a connection failed, instead of Go's

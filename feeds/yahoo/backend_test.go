@@ -231,6 +231,10 @@ func TestTimeouts(t *testing.T) {
 	if !IsKind(err, KindTimeout) {
 		t.Fatalf("err = %v, want timeout", err)
 	}
+	// in words, without Go's `Get "…": context deadline exceeded` chain
+	if got := err.Error(); got != "Yahoo did not answer in time: no answer to the quote request" {
+		t.Errorf("message %q", got)
+	}
 	if n := fx.fake.Count(fakeyahoo.PathQuote); n != 1+DefaultRetries {
 		t.Errorf("requests %d, want %d", n, 1+DefaultRetries)
 	}
