@@ -66,7 +66,10 @@ type Quote struct {
 	// sent (0: unknown; always 0 for indices).
 	Shares    int64
 	MarketCap int64
-	Delay     int // exchangeDataDelayedBy, minutes
+	// SharesFromCap is set when Shares was worked out as marketCap / price
+	// (no sharesOutstanding in the answer): an approximation.
+	SharesFromCap bool
+	Delay         int // exchangeDataDelayedBy, minutes
 }
 
 // QuoteSet is the answer to one poll.
@@ -170,6 +173,7 @@ func convert(e *finance.Equity) (Quote, bool) {
 			q.Shares = int64(e.SharesOutstanding)
 		case e.MarketCap > 0 && q.HasPrice:
 			q.Shares = int64(float64(e.MarketCap)/q.Price + 0.5)
+			q.SharesFromCap = true
 		}
 	}
 	return q, true

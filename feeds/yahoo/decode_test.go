@@ -273,3 +273,18 @@ func TestNetworkTextIsCleaned(t *testing.T) {
 		t.Errorf("convert: %q %q %q", q.Name, q.Currency, q.YState)
 	}
 }
+
+// sharesOutstanding is labelled as such even when marketCap is exactly
+// price x shares (as it usually is); only a count worked out from the cap
+// is marked approximate.
+func TestSharesSourceLabel(t *testing.T) {
+	quote := finance.Quote{Symbol: "NVDA", QuoteType: "EQUITY", RegularMarketPrice: 100}
+	q, _ := convert(&finance.Equity{Quote: quote, MarketCap: 2_449_000_000_000, SharesOutstanding: 24_490_000_000})
+	if sh := sharesOf(q, "2025-01-27"); sh == nil || sh.Approximate || sh.Source != "Yahoo quote sharesOutstanding" {
+		t.Errorf("sharesOutstanding: %+v", sh)
+	}
+	q, _ = convert(&finance.Equity{Quote: quote, MarketCap: 2_449_000_000_000})
+	if sh := sharesOf(q, "2025-01-27"); sh == nil || !sh.Approximate || sh.Count != 24_490_000_000 {
+		t.Errorf("from the cap: %+v", sh)
+	}
+}

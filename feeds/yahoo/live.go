@@ -593,7 +593,9 @@ func sharesOf(q Quote, asOf string) *snapshots.Shares {
 		return nil
 	}
 	sh := &snapshots.Shares{Count: q.Shares, AsOf: asOf, Source: "Yahoo quote sharesOutstanding"}
-	if q.MarketCap > 0 && q.HasPrice && q.Shares == int64(float64(q.MarketCap)/q.Price+0.5) {
+	if q.SharesFromCap {
+		// said by the decoder, not guessed from marketCap == price x shares,
+		// which holds for most real sharesOutstanding answers too
 		sh.Source = "Yahoo quote marketCap / price"
 		sh.Approximate = true
 	}
