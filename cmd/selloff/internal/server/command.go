@@ -56,6 +56,11 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			_, _ = io.WriteString(stderr, usage)
 			return 2
 		}
+		if *w < 0 || *h < 0 {
+			// 0 means "the terminal's"; a negative size is a mistake
+			_, _ = fmt.Fprintf(stderr, "selloff: render: --width and --height must not be negative (got %dx%d)\n\n%s", *w, *h, usage)
+			return 2
+		}
 		win := ssh.Window{Width: 100, Height: 30}
 		if p, _, ok := sess.Pty(); ok {
 			win = p.Window

@@ -591,7 +591,7 @@ func TestCommands(t *testing.T) {
 		}
 	}
 
-	for _, cmd := range []string{"rm -rf /", "render --bogus", "render --at yesterday", "\x00\x01\xff garbage", strings.Repeat("A", 100000)} {
+	for _, cmd := range []string{"rm -rf /", "render --bogus", "render --at yesterday", "render --width -5", "render --height -1", "\x00\x01\xff garbage", strings.Repeat("A", 100000)} {
 		_, errOut, code := run(t, c, cmd)
 		if code == 0 {
 			t.Errorf("%q: exit 0", clip(cmd, 20))
