@@ -95,8 +95,13 @@ type Live struct {
 	fails     int
 	last      pollResult
 	backErrs  []string
-	seq       uint64
-	stats     LiveStats
+	// A backfill that failed for some symbols is tried again for them,
+	// after 30 s, 1, 2, 4 and 8 min (then the errors stay on screen).
+	backFailed []string
+	backTries  int
+	backRetry  time.Time
+	seq        uint64
+	stats      LiveStats
 }
 
 // LiveStats counts what a live source did.
@@ -313,14 +318,32 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 		l.fails = 0
 	}
 	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, at: now}
+	var retry []string
+	if !backfill && err == nil {
+		retry = l.backfillRetryLocked(now)
+	}
 	wait := l.setHealthLocked(backfill)
 	l.publishLocked()
 	l.mu.Unlock()
 
 	if backfill {
-		l.backfill(ctx, set, now)
+		l.backfill(ctx, set, now, l.syms)
+	} else if retry != nil {
+		l.backfill(ctx, set, now, retry)
 	}
 	return wait
+}
+
+// maxBackfillTries is how many times a failed backfill is tried in all.
+const maxBackfillTries = 6
+
+// backfillRetryLocked returns the symbols whose backfill is due again.
+func (l *Live) backfillRetryLocked(now time.Time) []string {
+	if len(l.backFailed) == 0 || l.backRetry.IsZero() || now.Before(l.backRetry) {
+		return nil
+	}
+	l.backRetry = time.Time{} // one retry at a time; backfill sets the next
+	return slices.Clone(l.backFailed)
 }
 
 // pollResult is what the last poll gave, for the health line.
@@ -489,7 +512,7 @@ func (l *Live) openRecorderLocked(now time.Time) {
 // backfill loads each symbol's 1-minute bars of the session from the v8
 // chart (network calls without the lock), then appends them, opens the
 // recorder and publishes.
-func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
+func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms []string) {
 	l.mu.Lock()
 	sess := l.session
 	sess.PrevClose = maps.Clone(sess.PrevClose)
@@ -503,9 +526,9 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 		end = now
 	}
 	var recs []snapshots.Record
-	var errs []string
+	var errs, failed []string
 	changed := false
-	for _, sym := range l.syms {
+	for i, sym := range syms {
 		q, ok := set.Quotes[sym]
 		if !ok || !end.After(start) {
 			continue
@@ -516,8 +539,10 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 		ch, err := l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", sym, err))
+			failed = append(failed, sym)
 			if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
-				break // never hammer
+				failed = append(failed, syms[i+1:]...) // never hammer: the rest wait too
+				break
 			}
 			continue
 		}
@@ -545,6 +570,11 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time) {
 		l.ds.AddSession(sess)
 	}
 	l.backErrs = errs
+	l.backFailed = failed
+	l.backTries++
+	if len(failed) > 0 && l.backTries < maxBackfillTries {
+		l.backRetry = now.Add(30 * time.Second << (l.backTries - 1))
+	}
 	l.appendLocked(recs)
 	l.openRecorderLocked(now)
 	l.setHealthLocked(false)

@@ -629,3 +629,41 @@ func TestLiveFailingFromTheStartSaysNoData(t *testing.T) {
 		t.Fatalf("health after a good poll then a failed one: %+v", h)
 	}
 }
+
+// A backfill that fails is tried again for the failed symbols (after 30 s,
+// then longer) and, once it works, fills the chart and clears the error.
+func TestLiveBackfillIsRetried(t *testing.T) {
+	fx := newFixture(t, Options{})
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA", "^GSPC")})
+	fx.fake.SetChartFault(fakeyahoo.FaultHTML, -1)
+	l.Poll(fx.ctx)
+	if h := l.Health(); !strings.Contains(h.Detail, "backfill") {
+		t.Fatalf("a failed backfill is not shown: %+v", h)
+	}
+	charts := fx.fake.Count(fakeyahoo.PathChart)
+	fx.clock.Advance(DefaultInterval)
+	l.Poll(fx.ctx) // too soon: no retry
+	if n := fx.fake.Count(fakeyahoo.PathChart); n != charts {
+		t.Fatalf("retried after %v: %d chart requests, want %d", DefaultInterval, n, charts)
+	}
+	fx.fake.SetChartFault(fakeyahoo.FaultNone, 0)
+	fx.clock.Advance(30 * time.Second)
+	l.Poll(fx.ctx)
+	if n := fx.fake.Count(fakeyahoo.PathChart); n <= charts {
+		t.Fatal("no retry after 30 s")
+	}
+	if h := l.Health(); strings.Contains(h.Detail, "backfill") {
+		t.Errorf("the backfill error outlived a good retry: %+v", h)
+	}
+	u, _ := l.hub.Latest()
+	if n := len(u.Frame.Intraday[u.Frame.Index("NVDA")]); n < 59 {
+		t.Errorf("NVDA has %d bars after the retry", n)
+	}
+	// nothing left to retry: no more chart requests
+	charts = fx.fake.Count(fakeyahoo.PathChart)
+	fx.clock.Advance(10 * time.Minute)
+	l.Poll(fx.ctx)
+	if n := fx.fake.Count(fakeyahoo.PathChart); n != charts {
+		t.Errorf("%d chart requests after a good backfill", n-charts)
+	}
+}
