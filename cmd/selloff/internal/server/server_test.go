@@ -916,12 +916,13 @@ func TestWatchParty(t *testing.T) {
 	p := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
 	p.waitText(t, "follows=false control=true")
 	f := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
-	f.waitText(t, "follows=true control=false")
+	f.waitText(t, "follows=true")
 	// The presenter's pause reaches the follower.
 	m := f.mark()
 	p.send(t, " ")
 	f.waitTextAfter(t, m, "paused=true")
-	// Followers cannot drive: their space does nothing to the source.
+	// Followers cannot drive while the presenter is there: their space
+	// does nothing to the source.
 	n := len(shared.commands())
 	f.send(t, " ")
 	f.send(t, "?")
@@ -929,12 +930,26 @@ func TestWatchParty(t *testing.T) {
 	if got := len(shared.commands()); got != n {
 		t.Errorf("follower drove the clock")
 	}
-	// The presenter leaves; the next new session presents.
+	// The presenter leaves: the first viewer already in the room to press
+	// a replay key takes over, without reconnecting.
 	p.send(t, "q")
 	p.waitDone(t)
 	waitUntil(t, "presenter gone", func() bool { return ts.Sessions() == 1 })
+	m = f.mark()
+	f.send(t, " ")
+	waitUntil(t, "the follower's command reached the source", func() bool { return len(shared.commands()) > n })
+	shared.Publish(func(*feedsUpdate) {})
+	f.waitTextAfter(t, m, "follows=false")
+	// and a new session follows it
 	q := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
-	q.waitText(t, "control=true")
+	q.waitText(t, "follows=true")
+	n = len(shared.commands())
+	q.send(t, " ")
+	q.send(t, "?")
+	q.waitText(t, "HELP")
+	if got := len(shared.commands()); got != n {
+		t.Errorf("a new follower drove the new presenter's clock")
+	}
 
 	t.Run("presenter key", func(t *testing.T) {
 		boss := newKey(t)
@@ -944,9 +959,17 @@ func TestWatchParty(t *testing.T) {
 			c.PresenterKey = gossh.FingerprintSHA256(boss.PublicKey())
 		})
 		v := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
-		v.waitText(t, "control=false")
+		v.waitText(t, "follows=true")
 		b := openTerm(t, mustDial(t, ts.addr, gossh.PublicKeys(boss)), 80, 24, env)
-		b.waitText(t, "control=true")
+		b.waitText(t, "follows=false control=true")
+		// with a presenter key nobody else takes over, even with the seat empty
+		n := len(shared.commands())
+		v.send(t, " ")
+		v.send(t, "?")
+		v.waitText(t, "HELP")
+		if got := len(shared.commands()); got != n {
+			t.Errorf("a viewer drove a presenter-key party")
+		}
 	})
 }
 

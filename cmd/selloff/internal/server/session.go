@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -486,7 +487,11 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 			ss.log.Info("presenter")
 			return src.Shared.Subscribe(ss.ctx), src.SharedControl, nil
 		}
-		return follow(ss.ctx, src.Shared.Subscribe(ss.ctx)), nil, nil
+		// A follower gets a controller that refuses while someone else
+		// presents, and takes the party over when nobody does (the
+		// presenter left): viewers already in the room need not reconnect.
+		ctl := &partyControl{s: s, ss: ss, next: src.SharedControl}
+		return follow(ss.ctx, src.Shared.Subscribe(ss.ctx), func() bool { return s.presents(ss) }), ctl, nil
 	case src.PerSession != nil:
 		rs, ctl, err := src.PerSession(ss.ctx)
 		if err != nil {
@@ -510,6 +515,46 @@ func (s *Server) isPresenter(ss *session) bool {
 	s.presenterTaken = true
 	ss.presenter = true
 	return true
+}
+
+// presents reports whether ss holds the watch-party controller now.
+func (s *Server) presents(ss *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ss.presenter
+}
+
+// errFollower answers a follower's command while someone presents.
+var errFollower = errors.New("the presenter drives this watch party; you follow its clock")
+
+// partyControl is a watch-party follower's controller: it passes commands
+// on once its session has taken the vacant presenter's seat (first-come
+// mode only; with --presenter-key only that key presents).
+type partyControl struct {
+	s    *Server
+	ss   *session
+	next feeds.Controller
+}
+
+func (c *partyControl) Control(cmd feeds.Command) error {
+	s := c.s
+	if s.presenter != nil || c.next == nil {
+		return errFollower
+	}
+	s.mu.Lock()
+	took := false
+	if !c.ss.presenter && !s.presenterTaken {
+		s.presenterTaken, c.ss.presenter, took = true, true, true
+	}
+	mine := c.ss.presenter
+	s.mu.Unlock()
+	if !mine {
+		return errFollower
+	}
+	if took {
+		c.ss.log.Info("presenter", "took-over", true)
+	}
+	return c.next.Control(cmd)
 }
 
 // noColor reports whether the client asked for no colour (NO_COLOR sent

@@ -37,11 +37,12 @@ func (s Sources) validate(watchParty bool) error {
 	return nil
 }
 
-// follow re-publishes a shared replay's updates with Clock.Follows set, so
-// a watch-party follower's status line says whose clock it shows. The
+// follow re-publishes a shared replay's updates with Clock.Follows set
+// while the session does not present, so a watch-party follower's status
+// line says whose clock it shows. The
 // returned channel keeps the Source contract: latest update wins, closed
 // when ctx ends or in closes.
-func follow(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
+func follow(ctx context.Context, in <-chan feeds.Update, presents func() bool) <-chan feeds.Update {
 	out := make(chan feeds.Update, 1)
 	go func() {
 		defer close(out)
@@ -58,7 +59,7 @@ func follow(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
 			}
 			if u.Clock != nil {
 				c := *u.Clock
-				c.Follows = true
+				c.Follows = presents == nil || !presents()
 				u.Clock = &c
 			}
 			// Latest wins: replace an unread update rather than queue.
