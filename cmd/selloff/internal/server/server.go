@@ -98,8 +98,9 @@ type Config struct {
 	// other session follows.
 	WatchParty bool
 	// PresenterKey names the presenter (an authorized_keys line or a
-	// "SHA256:..." fingerprint). Empty: the first session to connect (and,
-	// once it leaves, the next one to connect) presents.
+	// "SHA256:..." fingerprint). Empty: the first session to connect
+	// presents; once it leaves, the first viewer to press a replay key (or
+	// else the next one to connect) takes over.
 	PresenterKey string
 	Logger       *log.Logger // server log (stderr or a file); nil discards
 	Sources      Sources     // the one data plane
