@@ -155,6 +155,13 @@ func Parse(r io.Reader, name string) (*Config, error) {
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, toError(name, err)
 	}
+	// A second document ("---") would be ignored in silence.
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &Error{File: name, Line: extra.Line, Reason: "a second YAML document (after ---): put everything in one"}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, toError(name, err)
+	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
 	if err := c.validate(); err != nil {
