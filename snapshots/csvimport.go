@@ -554,6 +554,7 @@ func (im *csvImporter) readFile(fi int, f NamedReader) error {
 	cr.ReuseRecord = true // rows are parsed at once; the header rows are copied
 
 	parseErrors := 0
+	lastLine := 0
 	next := func() ([]string, int, error) {
 		for {
 			rec, err := cr.Read()
@@ -565,9 +566,14 @@ func (im *csvImporter) readFile(fi int, f NamedReader) error {
 					im.stats.bad++
 					continue
 				}
+				if errors.Is(err, io.ErrUnexpectedEOF) {
+					// a gzip stream cut short: say so, and where
+					return nil, 0, fmt.Errorf("truncated: the gzip stream ends after line %d", lastLine)
+				}
 				return nil, 0, err
 			}
 			line, _ := cr.FieldPos(0)
+			lastLine = line
 			return rec, line, nil
 		}
 	}

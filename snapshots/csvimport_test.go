@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -972,5 +973,22 @@ func TestImportDecimalComma(t *testing.T) {
 	impWant(t, probs, "AVGO.csv", 2, `bad open "244,5"`)
 	if b, ok := impBarAt(s, "AVGO", "1d", time.Date(2025, 1, 27, 0, 0, 0, 0, Location())); !ok || b.Open != 1241.5 || b.Volume != 1234 {
 		t.Errorf("AVGO 27th: %+v %v", b, ok)
+	}
+}
+
+// A gzip CSV cut short says "truncated" and where, not a bare
+// "unexpected EOF".
+func TestImportTruncatedGzip(t *testing.T) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	fmt.Fprintln(zw, "Date,Open,High,Low,Close,Adj Close,Volume")
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(zw, "%s,1.5,2,1,1.5,1.5,%d\n", time.Date(2024, 1, 2+i, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), 100+i)
+	}
+	_ = zw.Close()
+	cut := b.Bytes()[:b.Len()/2]
+	_, _, err := Import(ImportOptions{Created: impCreated}, NamedReader{Name: "NVDA.csv.gz", R: bytes.NewReader(cut)})
+	if err == nil || !strings.Contains(err.Error(), "truncated: the gzip stream ends after line") {
+		t.Errorf("err = %v", err)
 	}
 }
