@@ -173,7 +173,7 @@ func Parse(r io.Reader, name string) (*Config, error) {
 		var ke keyedError
 		line := 0
 		if errors.As(err, &ke) {
-			line = findKeyLine(&root, ke.key)
+			line = findKeyLine(&root, ke.key, ke.at)
 		}
 		return nil, &Error{File: name, Line: line, Reason: err.Error()}
 	}
@@ -200,6 +200,7 @@ func toError(name string, err error) error {
 type keyedError struct {
 	key    string
 	reason string
+	at     string // a value under key the problem is about (its line wins), or ""
 }
 
 func (e keyedError) Error() string { return e.reason }
@@ -208,55 +209,58 @@ func (c *Config) validate() error {
 	switch c.Theme {
 	case "", "auto", "dark", "light":
 	default:
-		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme)}
+		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme), ""}
 	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
 	default:
-		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs)}
+		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs), ""}
 	}
 	names := map[string]bool{}
 	for i, w := range c.Watchlists {
 		if w.Name == "" {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1)}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1), ""}
 		}
 		if names[w.Name] {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name)}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name), w.Name}
 		}
 		names[w.Name] = true
 		if _, bad := snapshots.CleanText(w.Name); bad {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name)}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name), w.Name}
 		}
 		for _, g := range w.Groups {
 			if _, bad := snapshots.CleanText(g.Name); bad {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name)}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name), g.Name}
 			}
 		}
 		if len(w.AllSymbols()) == 0 {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name)}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name), w.Name}
 		}
 		for _, s := range w.AllSymbols() {
 			if !ValidSymbol(s) {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s)}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s), s}
 			}
 		}
 	}
 	if c.Watchlist != "" && !names[c.Watchlist] && c.Watchlist != DefaultWatchlistName {
-		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist)}
+		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist), ""}
 	}
 	for s, n := range c.Shares {
 		if !ValidSymbol(s) {
-			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s)}
+			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s), s}
 		}
 		if n <= 0 {
-			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s)}
+			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s), s}
 		}
 	}
 	return nil
 }
 
 // findKeyLine returns the line of the top-level key, or 0.
-func findKeyLine(root *yaml.Node, key string) int {
+// findKeyLine returns the line of the top-level key, or of the first
+// scalar equal to at under it (the bad entry itself) when at is given; 0
+// when neither is found.
+func findKeyLine(root *yaml.Node, key, at string) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
@@ -266,7 +270,24 @@ func findKeyLine(root *yaml.Node, key string) int {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
+			if at != "" {
+				if l := findScalar(n.Content[i+1], at); l > 0 {
+					return l
+				}
+			}
 			return n.Content[i].Line
+		}
+	}
+	return 0
+}
+
+func findScalar(n *yaml.Node, v string) int {
+	if n.Kind == yaml.ScalarNode && n.Value == v {
+		return n.Line
+	}
+	for _, c := range n.Content {
+		if l := findScalar(c, v); l > 0 {
+			return l
 		}
 	}
 	return 0

@@ -56,13 +56,13 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		"bad theme":       {"glyphs: ascii\ntheme: neon\n", "c.yaml:2: theme \"neon\""},
 		"bad yaml":        {"watchlists: [\n", "c.yaml:"},
 		"bad type":        {"shares:\n  ARM: many\n", "c.yaml:2: "},
-		"empty list":      {"watchlists:\n  - name: x\n", "c.yaml:1: watchlist \"x\" has no symbols"},
-		"bad symbol":      {"watchlists:\n  - name: x\n    symbols: [\"A B\"]\n", "bad symbol"},
+		"empty list":      {"watchlists:\n  - name: x\n", "c.yaml:2: watchlist \"x\" has no symbols"},
+		"bad symbol":      {"watchlists:\n  - name: x\n    symbols: [\"A B\"]\n", "c.yaml:3: watchlist \"x\": bad symbol"},
 		"undefined list":  {"watchlist: nope\n", "c.yaml:1: watchlist \"nope\" is not defined"},
 		"two documents":   {"glyphs: block\n---\nglyphs: nonsense\n", "c.yaml:2: a second YAML document"},
-		"escape in name":  {"watchlists:\n  - name: \"x\\e[2J\"\n    symbols: [A]\n", `c.yaml:1: watchlist "x\x1b[2J": the name has a control character`},
-		"escape in group": {"watchlists:\n  - name: x\n    groups:\n      - name: \"g\\a\"\n        symbols: [A]\n", `c.yaml:1: watchlist "x": group "g\a" has a control character`},
-		"negative share":  {"shares:\n  ARM: -1\n", "must be positive"},
+		"escape in name":  {"watchlists:\n  - name: \"x\\e[2J\"\n    symbols: [A]\n", `c.yaml:2: watchlist "x\x1b[2J": the name has a control character`},
+		"escape in group": {"watchlists:\n  - name: x\n    groups:\n      - name: \"g\\a\"\n        symbols: [A]\n", `c.yaml:4: watchlist "x": group "g\a" has a control character`},
+		"negative share":  {"shares:\n  ARM: -1\n", "c.yaml:2: shares for ARM must be positive"},
 	}
 	for name, tc := range cases {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
