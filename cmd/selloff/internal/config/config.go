@@ -216,6 +216,9 @@ func (c *Config) validate() error {
 	default:
 		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs), ""}
 	}
+	if c.Interval != 0 && time.Duration(c.Interval) < time.Second {
+		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), ""}
+	}
 	names := map[string]bool{}
 	for i, w := range c.Watchlists {
 		if w.Name == "" {
