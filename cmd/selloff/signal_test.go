@@ -37,16 +37,30 @@ func TestSecondInterruptEndsAStalledCommand(t *testing.T) {
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	time.Sleep(100 * time.Millisecond)
 	_ = cmd.Process.Signal(syscall.SIGINT)
+	if code := exitWithin(t, cmd, done, "after two SIGINTs"); code != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want 130 and 'interrupted'", code, stderr.String())
+	}
+}
+
+// exitWithin waits up to 20 s for the process's exit code (killing it and
+// failing the test past that).
+func exitWithin(t *testing.T, cmd *exec.Cmd, done <-chan error, what string) int {
+	t.Helper()
 	select {
 	case err := <-done:
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "interrupted") {
-			t.Errorf("exit %v, stderr %q; want 130 and 'interrupted'", err, stderr.String())
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
 		}
+		if err != nil {
+			t.Fatalf("wait: %v", err)
+		}
+		return 0
 	case <-time.After(20 * time.Second):
 		_ = cmd.Process.Kill()
-		t.Fatal("still running 20 s after two SIGINTs")
+		t.Fatalf("still running 20 s %s", what)
 	}
+	return -1
 }
 
 // /dev/zero never ends its first line: the header is refused once it passes
@@ -61,14 +75,7 @@ func TestEndlessHeaderIsRefused(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "/dev/zero:1: header: line longer than") {
-			t.Errorf("exit %v, output %q", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("validate /dev/zero still running after 20 s")
+	if code := exitWithin(t, cmd, done, "into validate /dev/zero"); code != 1 || !strings.Contains(stderr.String(), "/dev/zero:1: header: line longer than") {
+		t.Errorf("exit %d, output %q", code, stderr.String())
 	}
 }

@@ -924,12 +924,7 @@ func TestWatchParty(t *testing.T) {
 	// Followers cannot drive while the presenter is there: their space
 	// does nothing to the source.
 	n := len(shared.commands())
-	f.send(t, " ")
-	f.send(t, "?")
-	f.waitText(t, "HELP")
-	if got := len(shared.commands()); got != n {
-		t.Errorf("follower drove the clock")
-	}
+	cannotDrive(t, f, shared, "the follower")
 	// The presenter leaves: the first viewer already in the room to press
 	// a replay key takes over, without reconnecting.
 	p.send(t, "q")
@@ -943,13 +938,7 @@ func TestWatchParty(t *testing.T) {
 	// and a new session follows it
 	q := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
 	q.waitText(t, "follows=true")
-	n = len(shared.commands())
-	q.send(t, " ")
-	q.send(t, "?")
-	q.waitText(t, "HELP")
-	if got := len(shared.commands()); got != n {
-		t.Errorf("a new follower drove the new presenter's clock")
-	}
+	cannotDrive(t, q, shared, "a new follower")
 
 	t.Run("presenter key", func(t *testing.T) {
 		boss := newKey(t)
@@ -963,14 +952,22 @@ func TestWatchParty(t *testing.T) {
 		b := openTerm(t, mustDial(t, ts.addr, gossh.PublicKeys(boss)), 80, 24, env)
 		b.waitText(t, "follows=false control=true")
 		// with a presenter key nobody else takes over, even with the seat empty
-		n := len(shared.commands())
-		v.send(t, " ")
-		v.send(t, "?")
-		v.waitText(t, "HELP")
-		if got := len(shared.commands()); got != n {
-			t.Errorf("a viewer drove a presenter-key party")
-		}
+		cannotDrive(t, v, shared, "a viewer of a presenter-key party")
 	})
+}
+
+// cannotDrive checks that tm's space key (then ? to know it was handled)
+// sends no command to the shared source.
+func cannotDrive(t *testing.T, tm *term, shared *fakeSource, who string) {
+	t.Helper()
+	n := len(shared.commands())
+	m := tm.mark()
+	tm.send(t, " ")
+	tm.send(t, "?")
+	tm.waitTextAfter(t, m, "HELP")
+	if got := len(shared.commands()); got != n {
+		t.Errorf("%s drove the shared clock", who)
+	}
 }
 
 func TestGoroutinesReturnToBaseline(t *testing.T) {
