@@ -666,11 +666,11 @@ func (m Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
 	case m.focus == paneWatchlist:
 		groups = append(groups, m.watch.FullHelp()...)
-		if m.lay.visible(paneChart) && !m.showCap {
-			groups = append(groups, m.panes.chart.FullHelp()...) // c and d act from any pane
-		}
 	default:
 		groups = append(groups, m.panes.fullHelp(m.focus)...)
+	}
+	if !m.gotoOpen && m.focus != paneChart && m.lay.visible(paneChart) && !m.showCap {
+		groups = append(groups, m.panes.chart.FullHelp()...) // c and d act from any pane
 	}
 	return groups
 }

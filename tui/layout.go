@@ -368,6 +368,13 @@ func tooSmallView(needW, needH, w, h int) string {
 		for _, ln := range lines {
 			out = append(out, strings.Repeat(" ", (w-theme.StringWidth(ln))/2)+ln)
 		}
+		// exactly w x h, like every other frame (render, goldens)
+		for i, ln := range out {
+			out[i] = ln + strings.Repeat(" ", max(0, w-theme.StringWidth(ln)))
+		}
+		for len(out) < h {
+			out = append(out, strings.Repeat(" ", w))
+		}
 		return strings.Join(out, "\n")
 	}
 	return ""

@@ -208,8 +208,15 @@ func (m Model) TimeAt(x, y int) (time.Time, bool) {
 	if !h.ok || n <= 0 || x < 0 || x >= h.w || y < h.y0 || y >= h.y1 {
 		return time.Time{}, false
 	}
-	// the middle dot of the column, as plot.px maps times to dots
+	// the middle dot of the column, as plot.px maps times to dots; the
+	// first and last columns are the open and the close themselves
 	f := float64(x*h.sx+h.sx/2) / float64(n)
+	switch x {
+	case 0:
+		f = 0
+	case h.w - 1:
+		f = 1
+	}
 	t := h.t0.Add(time.Duration(f * float64(h.t1.Sub(h.t0)))).Truncate(time.Minute)
 	if t.Before(h.t0) {
 		t = h.t0

@@ -313,6 +313,12 @@ func TestTimeAtInvertsTheAxis(t *testing.T) {
 					}
 					prev = at
 				}
+				if first, _ := m.TimeAt(0, h.y1-1); !first.Equal(h.t0) {
+					t.Errorf("%s %s %v: the first column gives %s, not the open", g, mode, size, first.Format("15:04"))
+				}
+				if last, _ := m.TimeAt(h.w-1, h.y1-1); !last.Equal(h.t1) {
+					t.Errorf("%s %s %v: the last column gives %s, not the close", g, mode, size, last.Format("15:04"))
+				}
 				for _, xy := range [][2]int{{0, 0}, {h.w, h.y1 - 1}, {size[0] - 1, h.y1 - 1}, {-1, h.y0}, {0, size[1]}} {
 					if at, ok := m.TimeAt(xy[0], xy[1]); ok {
 						t.Errorf("%s %s %v: cell %v gives %s", g, mode, size, xy, at)
