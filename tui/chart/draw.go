@@ -151,7 +151,7 @@ func (d *drawer) title() {
 			x = g.text(x+2, 0, d.txt(common.Price(q.Price)), stNone)
 			if abs, pct, ok := q.Change(); ok {
 				st, _ := d.moveStyle(abs)
-				x = g.text(x+1, 0, d.txt(common.Change(abs)), st)
+				x = g.text(x+1, 0, d.txt(common.Change(abs, q.Price)), st)
 				x = g.text(x+1, 0, d.txt(common.Pct(pct)), st)
 			}
 		}

@@ -58,13 +58,16 @@ func Number(v float64, decimals int) string {
 	return s
 }
 
-// Change formats a signed price change with 2 decimals: "+1.23", "−24.20".
-func Change(v float64) string {
+// Change formats a signed price change with 2 decimals ("+1.23",
+// "−24.20"). For a stock priced under 1 a move too small for 2 decimals
+// gets as many as it needs ("+0.0010"), so a penny stock's real move never
+// reads as 0.00; at 1 and above 2 decimals stand, so float noise in a
+// feed (118.42 − 118.41999816) stays "0.00".
+func Change(v, price float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "?"
 	}
-	if a := math.Abs(v); a > 0 && a < 0.005 {
-		// a penny stock's move: as many decimals as its price needs
+	if a := math.Abs(v); a > 0 && a < 0.005 && math.Abs(price) < 1 {
 		if v < 0 {
 			return Minus + magnitude(a)
 		}

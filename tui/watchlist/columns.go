@@ -287,7 +287,7 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			}
 		case colChg:
 			if hasChg {
-				lb.cell(move, common.Text(common.Change(abs), gl), c)
+				lb.cell(move, common.Text(common.Change(abs, q.Price), gl), c)
 			} else {
 				lb.cell(st.P.Faint, missing, c)
 			}
@@ -384,7 +384,11 @@ func fitNumber(s string, width int) string {
 	if dot := strings.IndexByte(num, '.'); dot >= 0 {
 		if v, err := strconv.ParseFloat(num, 64); err == nil {
 			for d := len(num) - dot - 2; d >= 0; d-- {
-				if out := sign + strconv.FormatFloat(v, 'f', d, 64) + unit; theme.StringWidth(out) <= width {
+				r := strconv.FormatFloat(v, 'f', d, 64)
+				if v != 0 && strings.Trim(r, "0.") == "" {
+					break // rounded to zero: a real value must not read as 0
+				}
+				if out := sign + r + unit; theme.StringWidth(out) <= width {
 					return out
 				}
 			}

@@ -245,7 +245,7 @@ func Summary(u feeds.Update) string {
 			last = common.ASCII(common.Price(q.Price))
 		}
 		if abs, p, ok := q.Change(); ok {
-			chg = common.ASCII(common.Change(abs))
+			chg = common.ASCII(common.Change(abs, q.Price))
 			pct = common.ASCII(common.Pct(p))
 		}
 		if vc, ok := f.MarketValue(i); ok {
