@@ -21,7 +21,7 @@ func TestFitNumber(t *testing.T) {
 		{"118.42", 4, "118"},
 		{"118.42", 2, "##"},
 		{"−0.0000034", 8, "########"}, // never rounded to a zero
-		{"0.000034", 7, "0.00003"}, // fewer digits, never zero
+		{"0.000034", 7, "0.00003"},    // fewer digits, never zero
 		{"3.4e-07", 6, "######"},
 	}
 	for _, tc := range tests {
