@@ -40,9 +40,13 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		defer close(out)
 		n, size := 0, 0
 		for req := range reqs {
-			// a request on a session channel (pty, env, shell, exec) is a
-			// session being used: the connection's guard lets it live
-			markSessionOpened(c.ctx)
+			// a shell, a command or a subsystem is a session in use: the
+			// connection's guard lets it live (env and pty-req alone do
+			// not: one env request must not hold a slot for hours)
+			switch req.Type {
+			case "shell", "exec", "subsystem":
+				markSessionOpened(c.ctx)
+			}
 			if req.Type == "env" {
 				n, size = n+1, size+len(req.Payload)
 				if n > maxEnvVars || size > maxEnvBytes {

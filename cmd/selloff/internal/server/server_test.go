@@ -1076,24 +1076,29 @@ func TestConnectionFlood(t *testing.T) {
 		t.Errorf("silent connection not closed by the server: %v", err)
 	}
 
-	// So is one that logs in and never opens a session; one that does
-	// open a session stays.
+	// So is one that logs in and never starts a shell or a command, even
+	// with a session channel and an env request; one that ran a command
+	// stays.
 	idle := mustDial(t, ts.addr)
-	busy := mustDial(t, ts.addr)
-	bs, err := busy.NewSession()
+	envOnly := mustDial(t, ts.addr)
+	es, err := envOnly.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer bs.Close()
-	if err := bs.Setenv("LANG", "C"); err != nil { // a request: the session is in use
-		t.Fatal(err)
+	defer es.Close()
+	_ = es.Setenv("LANG", "C")
+	busy := mustDial(t, ts.addr)
+	if out, _, code := run(t, busy, "summary"); code != 0 || !strings.Contains(out, "NVDA") {
+		t.Fatalf("summary: %d %q", code, out)
 	}
-	closed := make(chan error, 1)
-	go func() { closed <- idle.Wait() }()
-	select {
-	case <-closed:
-	case <-time.After(waitLimit):
-		t.Fatal("a logged-in connection with no session was not closed")
+	for name, c := range map[string]*gossh.Client{"no session": idle, "env only": envOnly} {
+		closed := make(chan error, 1)
+		go func() { closed <- c.Wait() }()
+		select {
+		case <-closed:
+		case <-time.After(waitLimit):
+			t.Fatalf("a logged-in connection (%s) was not closed", name)
+		}
 	}
 	if !strings.Contains(ts.logs.String(), "no session opened in time") {
 		t.Errorf("no log line for it:\n%s", ts.logs.String())
