@@ -162,3 +162,15 @@ func TestRealDashboardGoroutinesReturnToBaseline(t *testing.T) {
 	}
 	waitUntil(t, "goroutines back to the baseline", func() bool { return runtime.NumGoroutine() <= base })
 }
+
+// A colour reply that comes after the query gave up (a slow link) is not
+// typed into the dashboard: without the filter, "rgb" would open the go-to
+// prompt and the q after it would be typed there instead of quitting.
+func TestLateTerminalReplyIsNotKeys(t *testing.T) {
+	ts := startRealServer(t, false, nil)
+	tm := openTerm(t, mustDial(t, ts.addr), 140, 40, map[string]string{"-mute": "1", "NO_COLOR": "1"})
+	tm.waitText(t, "NVDA")
+	tm.send(t, "\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\\x1b[?62;22c")
+	tm.send(t, "q")
+	tm.waitDone(t)
+}

@@ -1145,3 +1145,38 @@ func TestEnvFloodIsCapped(t *testing.T) {
 		t.Errorf("summary after the flood: %v %q", err, o.String())
 	}
 }
+
+// Terminal replies are dropped from the input, whole or split across
+// reads; keys, mouse reports and other CSI sequences pass untouched.
+func TestReplyFilter(t *testing.T) {
+	tests := []struct {
+		chunks []string
+		want   string
+	}{
+		{[]string{"\x1b]11;rgb:1e1e/1e1e/1e1e\x07q"}, "q"},
+		{[]string{"j\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\k"}, "jk"},
+		{[]string{"\x1b]11;rgb:1e1e", "/1e1e/1e1e\x1b", "\\q"}, "q"},
+		{[]string{"\x1b[?62;22c", "x"}, "x"},
+		{[]string{"\x1b[?6", "2;c", "y"}, "y"},
+		{[]string{"\x1b[A\x1b[<0;10;5M\x1b[200~paste\x1b[201~"}, "\x1b[A\x1b[<0;10;5M\x1b[200~paste\x1b[201~"},
+		{[]string{"\x1b[?25h"}, "\x1b[?25h"}, // a CSI ? that is not DA1
+		{[]string{"\x1b]", "g"}, "\x1b]g"},   // alt+] then g: not a reply
+		{[]string{"\x1b", "q"}, "\x1bq"},     // a lone ESC goes through at once
+	}
+	for _, tc := range tests {
+		var f replyFilter
+		var got []byte
+		for _, c := range tc.chunks {
+			got = append(got, f.filter([]byte(c))...)
+		}
+		if string(got) != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.chunks, got, tc.want)
+		}
+	}
+	// an endless "reply" stops being dropped
+	var f replyFilter
+	out := f.filter([]byte("\x1b]11;" + strings.Repeat("x", 600) + "q"))
+	if !strings.HasSuffix(string(out), "q") {
+		t.Errorf("input after an endless OSC was lost: %q", out)
+	}
+}

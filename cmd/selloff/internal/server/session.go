@@ -64,9 +64,12 @@ type session struct {
 	reason    atomic.Int32
 	failMsg   atomic.Value // string
 	lastInput atomic.Int64 // unix nanoseconds of the last byte from the client
-	presenter bool         // holds the watch-party controller (first-come mode)
-	program   atomic.Pointer[tea.Program]
-	closeFn   atomic.Pointer[func()] // the model's Close (tui: its mouse-zone worker), after the program
+	// dropReplies is set once the background query is over: terminal
+	// replies that come after it are dropped from the input.
+	dropReplies atomic.Bool
+	presenter   bool // holds the watch-party controller (first-come mode)
+	program     atomic.Pointer[tea.Program]
+	closeFn     atomic.Pointer[func()] // the model's Close (tui: its mouse-zone worker), after the program
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
@@ -362,11 +365,16 @@ func (s *Server) pumpWindows(ss *session, in <-chan ssh.Window) {
 // time of the last input for the idle timeout.
 func (ss *session) pumpInput() {
 	buf := make([]byte, 4096)
+	var replies replyFilter
 	for {
 		n, err := ss.sess.Read(buf)
 		if n > 0 {
 			ss.lastInput.Store(time.Now().UnixNano())
-			if _, werr := ss.pw.Write(buf[:n]); werr != nil {
+			in := buf[:n]
+			if ss.dropReplies.Load() {
+				in = replies.filter(in) // the query is over: late answers are not keys
+			}
+			if _, werr := ss.pw.Write(in); werr != nil {
 				return
 			}
 		}
@@ -416,6 +424,7 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	r, _ := sessionRenderer(sess, bgQueryTimeout)
+	ss.dropReplies.Store(true)
 	updates, control, err := s.subscribe(ss)
 	if err != nil {
 		ss.log.Error("source", "err", err)
