@@ -926,18 +926,28 @@ func csvSuffixWord(s string) bool {
 // ---------------------------------------------------------------------------
 // Numbers and times
 
-// csvNumber puts a number cell in Go's syntax. A comma is a thousands
+// csvNumber puts a number cell in Go's syntax (integer: a count, such
+// as a volume). A comma is a thousands
 // separator only in whole groups of three ("1,234.50"); in a file delimited
 // by ';' (where the comma is the decimal mark) it is the decimal point and a
 // dot may group thousands ("1.234,50"). Anything else is not a number: a
 // "141,5" in a comma file is refused, never read as 1415.
-func csvNumber(s string, decimalComma bool) (string, bool) {
+func csvNumber(s string, decimalComma, integer bool) (string, bool) {
 	if !strings.ContainsAny(s, ",") {
-		if decimalComma && strings.Count(s, ".") > 1 {
-			if !groupedBy(s, '.') {
+		if decimalComma && strings.Contains(s, ".") {
+			// "1.234.567" groups thousands; a lone ".ddd" could be either
+			// (123.456 shares or 123,456?): a count is whole, so it groups,
+			// a price is refused as ambiguous.
+			grouped := groupedBy(s, '.')
+			switch {
+			case strings.Count(s, ".") > 1 || (integer && grouped):
+				if !grouped {
+					return "", false
+				}
+				s = strings.ReplaceAll(s, ".", "")
+			case grouped:
 				return "", false
 			}
-			s = strings.ReplaceAll(s, ".", "")
 		}
 		return s, true
 	}
@@ -970,6 +980,9 @@ func csvNumber(s string, decimalComma bool) (string, bool) {
 func groupedBy(s string, sep byte) bool {
 	s = strings.TrimLeft(s, "+-")
 	groups := strings.Split(s, string(sep))
+	if len(groups) > 1 && strings.HasPrefix(groups[0], "0") {
+		return false // "0.125" is never a thousands grouping
+	}
 	for i, g := range groups {
 		if g == "" || len(g) > 3 || (i > 0 && len(g) != 3) {
 			return false
@@ -985,7 +998,7 @@ func groupedBy(s string, sep byte) bool {
 
 func csvPrice(s string, decimalComma bool) (float64, bool) {
 	s = strings.TrimPrefix(s, "$")
-	s, ok := csvNumber(s, decimalComma)
+	s, ok := csvNumber(s, decimalComma, false)
 	if !ok {
 		return 0, false
 	}
@@ -1011,7 +1024,7 @@ func csvVolume(s string, decimalComma bool) (int64, bool) {
 			s = s[:n-1]
 		}
 	}
-	s, ok := csvNumber(s, decimalComma)
+	s, ok := csvNumber(s, decimalComma, mult == 1)
 	if !ok {
 		return 0, false
 	}
