@@ -250,13 +250,16 @@ func (m Model) segments() []segment {
 		// when something is wrong; its detail after ": " is cut to the room
 		// left. A healthy "feed ok" is among the first things dropped.
 		word, detail, hasDetail := strings.Cut(h, ": ")
-		level := 0
+		if !hasDetail {
+			word, detail, hasDetail = strings.Cut(h, ", ") // "feed ok, 12 bad records skipped"
+		}
+		level, detailLevel := 0, 5
 		if (s.Health.State == feeds.HealthOK || s.Health.State == "") && s.Health.Skipped == 0 {
-			level = 4
+			level, detailLevel = 4, 4 // healthy: both go early, together
 		}
 		add(hs.Render(common.Text(word, g)), level, false)
 		if hasDetail {
-			add(hs.Render(common.Text(detail, g)), 5, true)
+			add(hs.Render(common.Text(detail, g)), detailLevel, true)
 		}
 	}
 	errText := s.Err

@@ -192,3 +192,19 @@ func TestLiveClockRunsBetweenFrames(t *testing.T) {
 		t.Errorf("replay: %q", v)
 	}
 }
+
+// Skipped records: "feed ok" stays, the count after it is cut to fit,
+// and the day is not pushed off a 50-column bar.
+func TestSkippedCountIsTrimmed(t *testing.T) {
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Clock: &feeds.ClockStatus{Paused: true},
+		Health: feeds.Health{State: feeds.HealthOK, Skipped: 12}, Help: "? help"}
+	for _, w := range []int{50, 60, 80} {
+		v := view(s, w, common.GlyphsBraille)
+		if !strings.Contains(v, "feed ok") || !strings.Contains(v, "Mon 27") {
+			t.Errorf("width %d: %q", w, v)
+		}
+	}
+	if v := view(s, 160, common.GlyphsBraille); !strings.Contains(v, "12 bad records skipped") {
+		t.Errorf("160: %q", v)
+	}
+}
