@@ -156,10 +156,11 @@ func Parse(r io.Reader, name string) (*Config, error) {
 		return nil, toError(name, err)
 	}
 	// A second document ("---") would be ignored in silence.
+	// An empty one (a file ending in "---") is fine.
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	if err := dec.Decode(&extra); err == nil && !emptyDoc(&extra) {
 		return nil, &Error{File: name, Line: extra.Line, Reason: "a second YAML document (after ---): put everything in one"}
-	} else if !errors.Is(err, io.EOF) {
+	} else if err != nil && !errors.Is(err, io.EOF) {
 		return nil, toError(name, err)
 	}
 	var root yaml.Node
@@ -173,7 +174,7 @@ func Parse(r io.Reader, name string) (*Config, error) {
 		var ke keyedError
 		line := 0
 		if errors.As(err, &ke) {
-			line = findKeyLine(&root, ke.key, ke.at)
+			line = findKeyLine(&root, ke.key, ke.at, ke.last)
 		}
 		return nil, &Error{File: name, Line: line, Reason: err.Error()}
 	}
@@ -201,6 +202,7 @@ type keyedError struct {
 	key    string
 	reason string
 	at     string // a value under key the problem is about (its line wins), or ""
+	last   bool   // the last place at is found, not the first (a duplicate)
 }
 
 func (e keyedError) Error() string { return e.reason }
@@ -209,61 +211,72 @@ func (c *Config) validate() error {
 	switch c.Theme {
 	case "", "auto", "dark", "light":
 	default:
-		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme), ""}
+		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme), "", false}
 	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
 	default:
-		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs), ""}
+		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs), "", false}
 	}
 	if c.Interval != 0 && time.Duration(c.Interval) < time.Second {
-		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), ""}
+		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), "", false}
 	}
 	names := map[string]bool{}
 	for i, w := range c.Watchlists {
 		if w.Name == "" {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1), ""}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1), "", false}
 		}
 		if names[w.Name] {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name), w.Name}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name), w.Name, true}
 		}
 		names[w.Name] = true
 		if _, bad := snapshots.CleanText(w.Name); bad {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name), w.Name}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name), w.Name, false}
 		}
 		for _, g := range w.Groups {
 			if _, bad := snapshots.CleanText(g.Name); bad {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name), g.Name}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name), g.Name, false}
 			}
 		}
 		if len(w.AllSymbols()) == 0 {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name), w.Name}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name), w.Name, false}
 		}
 		for _, s := range w.AllSymbols() {
 			if !ValidSymbol(s) {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s), s}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s), s, false}
 			}
 		}
 	}
 	if c.Watchlist != "" && !names[c.Watchlist] && c.Watchlist != DefaultWatchlistName {
-		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist), ""}
+		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist), "", false}
 	}
 	for s, n := range c.Shares {
 		if !ValidSymbol(s) {
-			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s), s}
+			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s), s, false}
 		}
 		if n <= 0 {
-			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s), s}
+			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s), s, false}
 		}
 	}
 	return nil
 }
 
-// findKeyLine returns the line of the top-level key, or 0.
-// findKeyLine returns the line of the top-level key, or of the first
-// scalar equal to at under it (the bad entry itself) when at is given; 0
-// when neither is found.
-func findKeyLine(root *yaml.Node, key, at string) int {
+// emptyDoc reports whether a YAML document holds nothing (or null).
+func emptyDoc(n *yaml.Node) bool {
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return true
+		}
+		n = n.Content[0]
+	}
+	return n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || n.Value == "")
+}
+
+
+// findKeyLine returns the line of the top-level key, or of the scalar
+// equal to at under it (the bad entry itself: the first one, or the last
+// with last, for a duplicate) when at is given; 0 when neither is found.
+func findKeyLine(root *yaml.Node, key, at string, last bool) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
@@ -274,8 +287,11 @@ func findKeyLine(root *yaml.Node, key, at string) int {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
 			if at != "" {
-				if l := findScalar(n.Content[i+1], at); l > 0 {
-					return l
+				if lines := findScalars(n.Content[i+1], at, nil); len(lines) > 0 {
+					if last {
+						return lines[len(lines)-1]
+					}
+					return lines[0]
 				}
 			}
 			return n.Content[i].Line
@@ -284,16 +300,16 @@ func findKeyLine(root *yaml.Node, key, at string) int {
 	return 0
 }
 
-func findScalar(n *yaml.Node, v string) int {
+// findScalars appends the lines of the scalars equal to v under n, in
+// document order.
+func findScalars(n *yaml.Node, v string, lines []int) []int {
 	if n.Kind == yaml.ScalarNode && n.Value == v {
-		return n.Line
+		lines = append(lines, n.Line)
 	}
 	for _, c := range n.Content {
-		if l := findScalar(c, v); l > 0 {
-			return l
-		}
+		lines = findScalars(c, v, lines)
 	}
-	return 0
+	return lines
 }
 
 // ValidSymbol accepts ticker-like symbols: letters, digits and ^ . - = _.

@@ -60,6 +60,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		"bad symbol":      {"watchlists:\n  - name: x\n    symbols: [\"A B\"]\n", "c.yaml:3: watchlist \"x\": bad symbol"},
 		"undefined list":  {"watchlist: nope\n", "c.yaml:1: watchlist \"nope\" is not defined"},
 		"two documents":   {"glyphs: block\n---\nglyphs: nonsense\n", "c.yaml:2: a second YAML document"},
+		"dup list line":   {"watchlists:\n  - name: a\n    symbols: [A]\n  - name: a\n    symbols: [B]\n", "c.yaml:4: watchlist \"a\" is defined twice"},
 		"tiny interval":   {"glyphs: block\ninterval: 1ns\n", "c.yaml:2: interval 1ns: at least 1s"},
 		"escape in name":  {"watchlists:\n  - name: \"x\\e[2J\"\n    symbols: [A]\n", `c.yaml:2: watchlist "x\x1b[2J": the name has a control character`},
 		"escape in group": {"watchlists:\n  - name: x\n    groups:\n      - name: \"g\\a\"\n        symbols: [A]\n", `c.yaml:4: watchlist "x": group "g\a" has a control character`},
@@ -72,6 +73,14 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 				t.Fatalf("got %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A file that ends with an empty document ("---" last) is fine.
+func TestTrailingDocumentMarker(t *testing.T) {
+	c, err := Parse(strings.NewReader("glyphs: block\n---\n"), "c.yaml")
+	if err != nil || c.Glyphs != "block" {
+		t.Fatalf("got %+v, %v", c, err)
 	}
 }
 
