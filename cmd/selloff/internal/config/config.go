@@ -272,7 +272,6 @@ func emptyDoc(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || n.Value == "")
 }
 
-
 // findKeyLine returns the line of the top-level key, or of the scalar
 // equal to at under it (the bad entry itself: the first one, or the last
 // with last, for a duplicate) when at is given; 0 when neither is found.
