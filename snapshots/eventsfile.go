@@ -55,8 +55,13 @@ func LoadEvents(r io.Reader, name string) ([]Event, error) {
 	seen := map[string]int{}
 	for _, re := range raws {
 		e, p := re.event(name)
-		if p == nil {
-			cleanEvent(&e) // the user's own file: no warning, but nothing reaches the terminal raw
+		if p == nil && cleanEvent(&e) { // the user's own file: no warning, but nothing reaches the terminal raw
+			switch {
+			case e.ID == "":
+				p = Problem{File: name, Line: re.line, Reason: "event id is only control characters"}
+			case e.Title == "":
+				p = Problem{File: name, Line: re.line, Reason: fmt.Sprintf("event %q: title is only control characters", e.ID)}
+			}
 		}
 		if p != nil {
 			problems = append(problems, p)

@@ -86,6 +86,7 @@ func TestLoadEventsErrors(t *testing.T) {
 		{"json_two_lists", "[]\n[{\"id\": \"a\", \"title\": \"A\", \"time\": \"2025-01-27\"}]", "ev.yaml:2: more after the list of events (put every event in one list)"},
 		{"json_object_extra_key", "{\"events\": [],\n \"more\": 1}", `ev.yaml:2: want only "events": [...] in the object`},
 		{"year_typo", "- id: a\n  title: A\n  time: 3025-01-27\n", `ev.yaml:3: event "a": time "3025-01-27" is outside the years 1900-2150`},
+		{"title_only_controls", "- id: a\n  title: \"\\e\\a\"\n  time: 2025-01-27\n", `ev.yaml:1: event "a": title is only control characters`},
 		{"spring_gap", "- id: a\n  title: A\n  time: 2025-03-09 02:30\n", `ev.yaml:3: event "a": time "2025-03-09 02:30" does not exist in America/New_York`},
 	}
 	for _, tc := range tests {

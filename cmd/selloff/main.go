@@ -30,10 +30,14 @@ func backstop(ctx context.Context, stderr *os.File, grace time.Duration) {
 	<-ctx.Done()
 	again := make(chan os.Signal, 1)
 	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	code := 130 // 128 + SIGINT, as shells report it
 	select {
-	case <-again:
+	case sig := <-again:
+		if sig == syscall.SIGTERM {
+			code = 143 // 128 + SIGTERM
+		}
 	case <-time.After(grace):
 	}
 	fmt.Fprintln(stderr, "selloff: interrupted")
-	os.Exit(130)
+	os.Exit(code)
 }

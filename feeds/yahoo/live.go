@@ -530,7 +530,11 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 	changed := false
 	for i, sym := range syms {
 		q, ok := set.Quotes[sym]
-		if !ok || !end.After(start) {
+		if !end.After(start) {
+			continue
+		}
+		if !ok {
+			failed = append(failed, sym) // no quote this poll: keep it for the next try
 			continue
 		}
 		l.mu.Lock()

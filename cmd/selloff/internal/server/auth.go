@@ -2,11 +2,12 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
@@ -18,14 +19,10 @@ type keySet struct {
 	keys []gossh.PublicKey
 }
 
-// loadAuthorizedKeys parses an OpenSSH authorized_keys file. Blank lines and
+// parseAuthorizedKeys parses an OpenSSH authorized_keys file. Blank lines and
 // comments are skipped; a line that does not parse is an error naming it, so
 // a typo does not silently lock someone out (or in).
-func loadAuthorizedKeys(path string) (*keySet, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("authorized keys: %w", err)
-	}
+func parseAuthorizedKeys(path string, data []byte) (*keySet, error) {
 	ks := &keySet{}
 	for n, line := range bytes.Split(data, []byte("\n")) {
 		line = bytes.TrimSpace(line)
@@ -44,41 +41,47 @@ func loadAuthorizedKeys(path string) (*keySet, error) {
 	return ks, nil
 }
 
-// authorizedKeys is the --authorized-keys file, read again whenever its
-// modification time or size changes, so keys can be added or revoked
-// without restarting the server (as OpenSSH reads authorized_keys on each
-// login). It fails closed: while the file is missing or has a bad line, no
-// new client gets in, and the log says why. Sessions already open stay.
+// authorizedKeys is the --authorized-keys file, read again on each key
+// authentication and parsed again when its content changed (a hash, so
+// a same-size edit within one mtime tick, or a copy that keeps the old
+// mtime, is seen too), so keys can be added or revoked without
+// restarting the server, as OpenSSH reads authorized_keys on each login.
+// It fails closed: while the file is missing or has a bad line, no new
+// client gets in, and the log says why. Sessions already open stay.
 type authorizedKeys struct {
 	path string
 	log  *log.Logger
 
-	mu    sync.Mutex
-	keys  *keySet // nil while the file is bad
-	stamp fileStamp
-	err   error
-}
-
-type fileStamp struct {
-	mod  time.Time
-	size int64
+	mu   sync.Mutex
+	keys *keySet // nil while the file is bad
+	sum  [sha256.Size]byte
+	err  error
 }
 
 // openAuthorizedKeys reads the file once; a bad file at start is an error.
 func openAuthorizedKeys(path string, logger *log.Logger) (*authorizedKeys, error) {
-	fi, err := os.Stat(path)
+	data, err := readKeyFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("authorized keys: %w", err)
 	}
-	ks, err := loadAuthorizedKeys(path)
+	ks, err := parseAuthorizedKeys(path, data)
 	if err != nil {
 		return nil, err
 	}
-	return &authorizedKeys{path: path, log: logger, keys: ks, stamp: fileStamp{fi.ModTime(), fi.Size()}}, nil
+	return &authorizedKeys{path: path, log: logger, keys: ks, sum: sha256.Sum256(data)}, nil
 }
 
-// allows reports whether key may connect, reading the file again first if
-// it changed.
+// readKeyFile reads an authorized_keys file, at most 1 MiB of it.
+func readKeyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 1<<20))
+}
+
+// allows reports whether key may connect, reading the file again first.
 func (a *authorizedKeys) allows(key ssh.PublicKey) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -87,29 +90,25 @@ func (a *authorizedKeys) allows(key ssh.PublicKey) bool {
 }
 
 func (a *authorizedKeys) refreshLocked() {
-	var stamp fileStamp
-	fi, err := os.Stat(a.path)
-	if err == nil {
-		stamp = fileStamp{fi.ModTime(), fi.Size()}
-		if a.err == nil && stamp == a.stamp {
-			return
-		}
-	}
+	data, err := readKeyFile(a.path)
 	var ks *keySet
 	if err == nil {
-		ks, err = loadAuthorizedKeys(a.path)
+		sum := sha256.Sum256(data)
+		if a.err == nil && sum == a.sum {
+			return
+		}
+		if ks, err = parseAuthorizedKeys(a.path, data); err == nil {
+			a.keys, a.err, a.sum = ks, nil, sum
+			a.log.Info("authorized keys reloaded", "path", a.path, "keys", len(ks.keys))
+			return
+		}
 	} else {
 		err = fmt.Errorf("authorized keys: %w", err)
 	}
-	if err != nil {
-		if a.err == nil || a.err.Error() != err.Error() {
-			a.log.Error("authorized keys unusable: refusing new clients until fixed", "err", err)
-		}
-		a.keys, a.err, a.stamp = nil, err, fileStamp{}
-		return
+	if a.err == nil || a.err.Error() != err.Error() {
+		a.log.Error("authorized keys unusable: refusing new clients until fixed", "err", err)
 	}
-	a.keys, a.err, a.stamp = ks, nil, stamp
-	a.log.Info("authorized keys reloaded", "path", a.path, "keys", len(ks.keys))
+	a.keys, a.err = nil, err
 }
 
 func (ks *keySet) allows(key ssh.PublicKey) bool {

@@ -98,7 +98,8 @@ func queryBackground(rw io.ReadWriter, timeout time.Duration) color.Color {
 	}
 	rd.Cancel()
 	select {
-	case <-done: // it has stopped reading: the input is the program's now
+	case bg := <-done: // it has stopped reading: the input is the program's now
+		return bg // a colour already read (the DA1 reply was the late one)
 	case <-time.After(time.Second):
 	}
 	return nil

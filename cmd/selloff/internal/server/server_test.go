@@ -734,6 +734,12 @@ func TestAuthorizedKeys(t *testing.T) {
 	if out, _, code := run(t, c, "render"); code != 0 || !strings.Contains(out, "FRAME") {
 		t.Errorf("the first connection: %d %q", code, out)
 	}
+	// A swap to another key of the same size with the same mtime (cp -p,
+	// rsync -t, or two edits within one clock tick) is seen too.
+	rewrite(gossh.MarshalAuthorizedKey(denied.PublicKey()), base.Add(2*time.Minute))
+	if _, err := dial(t, ts.addr, gossh.PublicKeys(allowed)); err == nil {
+		t.Errorf("a same-size, same-mtime revocation was not seen")
+	}
 
 	bad := filepath.Join(t.TempDir(), "bad_keys")
 	_ = os.WriteFile(bad, []byte("ssh-ed25519 notbase64!!\n"), 0o600)
