@@ -192,8 +192,8 @@ func (d *drawer) dayCompare(top int, t0, t1 time.Time) {
 	var ss []series
 	lo, hi := 0.0, 0.0
 	for k, sym := range d.compareSyms() {
-		st, ch := d.seriesStyle(k)
-		s := series{sym: sym, st: st, ch: ch}
+		st, ch, mark := d.seriesStyle(k)
+		s := series{sym: sym, st: st, ch: ch, mark: mark}
 		i, q, ok := d.quote(sym)
 		if ok && q.PrevClose > 0 && i < len(f.Intraday) {
 			for n, b := range f.Intraday[i] {
@@ -223,7 +223,7 @@ func (d *drawer) dayCompare(top int, t0, t1 time.Time) {
 		}
 		dots.polyline(pts)
 		ch := rune(0)
-		if d.monochrome() {
+		if s.mark {
 			ch = s.ch
 		}
 		dots.paint(d.g, 0, p.top, d.gl, ch, s.st)
@@ -238,17 +238,26 @@ func (d *drawer) legend(p *plot, ss []series) {
 	if p.legend < 0 {
 		return
 	}
+	// With the values when every series fits; else marks and symbols
+	// only (the values are in the watchlist), so no series goes unnamed;
+	// "…" only when even that does not fit.
+	compact := false
+	width := 0
+	for _, s := range ss {
+		width += len([]rune(d.legendMark(s)+" "+s.sym+" "+d.legendValue(s))) + 2
+	}
+	if width-2 > d.g.w {
+		compact = true
+	}
 	x := 0
 	for _, s := range ss {
-		mark := "━"
-		if d.monochrome() {
-			mark = string(s.ch)
+		mark := d.legendMark(s)
+		val := d.legendValue(s)
+		entry := mark + " " + s.sym
+		if !compact {
+			entry += " " + val
 		}
-		val := common.NoData
-		if s.ok {
-			val = d.txt(common.Pct(s.last))
-		}
-		n := len([]rune(mark + " " + s.sym + " " + val))
+		n := len([]rune(entry))
 		if x+n > d.g.w {
 			if x+1 <= d.g.w {
 				d.g.text(x, p.legend, d.txt("…"), stFaint)
@@ -257,13 +266,29 @@ func (d *drawer) legend(p *plot, ss []series) {
 		}
 		d.g.text(x, p.legend, mark, s.st)
 		d.g.text(x+len([]rune(mark))+1, p.legend, s.sym, s.st)
-		vst := stFaint
-		if s.ok {
-			vst, _ = d.moveStyle(s.last)
+		if !compact {
+			vst := stFaint
+			if s.ok {
+				vst, _ = d.moveStyle(s.last)
+			}
+			d.g.text(x+len([]rune(mark))+2+len(s.sym), p.legend, val, vst)
 		}
-		d.g.text(x+len([]rune(mark))+2+len(s.sym), p.legend, val, vst)
 		x += n + 2
 	}
+}
+
+func (d *drawer) legendMark(s series) string {
+	if s.mark {
+		return string(s.ch)
+	}
+	return "━"
+}
+
+func (d *drawer) legendValue(s series) string {
+	if s.ok {
+		return d.txt(common.Pct(s.last))
+	}
+	return common.NoData
 }
 
 func (d *drawer) dayXLabels(p *plot) {

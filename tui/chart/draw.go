@@ -197,6 +197,7 @@ type series struct {
 	future []tv // week view: the days after the frame (drawn dim)
 	st     uint8
 	ch     rune // ascii character of compare lines
+	mark   bool // drawn with ch even in colour: the palette's colours ran out
 	last   float64
 	ok     bool
 }
@@ -206,7 +207,7 @@ type tv struct {
 	v float64
 }
 
-var asciiSeries = []rune{'*', '+', 'o', 'x', '#', '@', '%', '&'}
+var asciiSeries = []rune{'*', '+', 'o', 'x', '#', '@', '%', '&', '=', '~', '^', 'v'}
 
 // compareSyms is the compare set: the group, or the selected symbol.
 func (d *drawer) compareSyms() []string {
@@ -219,9 +220,12 @@ func (d *drawer) compareSyms() []string {
 	return nil
 }
 
-func (d *drawer) seriesStyle(k int) (uint8, rune) {
+// seriesStyle is series k's colour and character. Past the palette's
+// colours a series would repeat an earlier one's look, so it is drawn
+// with its character (mark), which stays distinct for 12 series.
+func (d *drawer) seriesStyle(k int) (st uint8, ch rune, mark bool) {
 	n := max(1, len(d.m.c.Styles.Series))
-	return stSeries + uint8(k%n), asciiSeries[k%len(asciiSeries)]
+	return stSeries + uint8(k%n), asciiSeries[k%len(asciiSeries)], k >= n || d.monochrome()
 }
 
 // layout splits rows [top, h) into legend, marker, plot, volume and x label

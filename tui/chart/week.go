@@ -146,8 +146,8 @@ func (d *drawer) week(top int) {
 		lo, hi = 0, 0
 		base, hasBase = 0, true
 		for k, sym := range d.compareSyms() {
-			st, ch := d.seriesStyle(k)
-			s := series{sym: sym, st: st, ch: ch}
+			st, ch, mark := d.seriesStyle(k)
+			s := series{sym: sym, st: st, ch: ch, mark: mark}
 			i, q, ok := d.quote(sym)
 			if ok && q.PrevClose > 0 {
 				for _, db := range dailyOf(f, i) {
@@ -191,7 +191,7 @@ func (d *drawer) week(top int) {
 	case compare:
 		for _, s := range ss {
 			ch := rune(0)
-			if d.monochrome() {
+			if s.mark {
 				ch = s.ch
 			}
 			for pass, pts := range [][]tv{s.future, s.pts} {
