@@ -310,8 +310,24 @@ func (m Model) View() string {
 		}
 		segs = kept
 	}
+	// Within a level, the widest segment goes first, one at a time: the
+	// snapshot's long title goes before a paused replay's "120×".
+	dropWidest := func(level int) {
+		for width(segs) > w {
+			wi := -1
+			for i, s := range segs {
+				if s.drop == level && (wi < 0 || theme.Width(s.text) > theme.Width(segs[wi].text)) {
+					wi = i
+				}
+			}
+			if wi < 0 {
+				return
+			}
+			segs = append(segs[:wi:wi], segs[wi+1:]...)
+		}
+	}
 	for level := 1; width(segs) > w && level <= 4; level++ {
-		drop(level)
+		dropWidest(level)
 	}
 	// Shorter exchange times when still too wide: first the weekday and
 	// day without month and year (stepping between days must stay
