@@ -604,14 +604,20 @@ func (d *drawer) volume(p *plot, cols []float64, future []bool) {
 				break
 			}
 			var ch rune
-			if d.ascii() {
+			fut := future != nil && future[c]
+			switch {
+			case d.ascii():
 				switch {
+				case fut && fill >= 0.15:
+					ch = ':' // after the frame's time: lighter than '#'
 				case fill >= 0.5:
 					ch = '#'
 				case fill >= 0.15:
 					ch = '.'
 				}
-			} else {
+			case fut && d.monochrome():
+				ch = '░' // without colour the dim style does not show: a light shade does
+			default:
 				ch = runes.LowerBlockElementFromFloat64(fill)
 			}
 			if ch != 0 && ch != runes.Null {
