@@ -278,6 +278,8 @@ func TestParseGoto(t *testing.T) {
 		"open":                 time.Date(2025, 1, 27, 9, 30, 0, 0, loc),
 		"CLOSE":                time.Date(2025, 1, 27, 16, 0, 0, 0, loc),
 		"2025-01-28T15:00:00Z": time.Date(2025, 1, 28, 10, 0, 0, 0, loc),
+		"2025-01-27 14:50:30":  time.Date(2025, 1, 27, 14, 50, 30, 0, loc),
+		"14:50:30":             time.Date(2025, 1, 27, 14, 50, 30, 0, loc),
 	}
 	for in, want := range cases {
 		got, err := parseGoto(in, u.Frame, u.Clock)
@@ -285,7 +287,7 @@ func TestParseGoto(t *testing.T) {
 			t.Errorf("parseGoto(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "25:00", "noon", "2025-13-01T10:00", "10"} {
+	for _, bad := range []string{"", "25:00", "noon", "2025-13-01T10:00", "10", "2025-03-09T02:30"} {
 		if _, err := parseGoto(bad, u.Frame, u.Clock); err == nil {
 			t.Errorf("parseGoto(%q) accepted", bad)
 		}

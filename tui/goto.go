@@ -36,13 +36,14 @@ func gotoTime(s string, f *market.Frame) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, bad
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
+	if strings.Contains(s, "-") {
+		// a full date and time: exactly as --at reads it (with seconds or
+		// not, RFC 3339, and a time skipped by daylight saving refused)
+		t, err := snapshots.ParseTime(s, snapshots.Header{})
+		if err != nil {
+			return time.Time{}, errors.New("go to: " + err.Error())
 		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.In(loc), nil
+		return t, nil
 	}
 	if f == nil {
 		return time.Time{}, errors.New("go to: no data yet; type YYYY-MM-DDTHH:MM")
@@ -70,7 +71,9 @@ func gotoTime(s string, f *market.Frame) (time.Time, error) {
 	}
 	hm, err := time.Parse("15:04", s)
 	if err != nil {
-		return time.Time{}, bad
+		if hm, err = time.Parse("15:04:05", s); err != nil {
+			return time.Time{}, bad
+		}
 	}
 	var day time.Time
 	if hasSess {
@@ -82,7 +85,7 @@ func gotoTime(s string, f *market.Frame) (time.Time, error) {
 		t := f.Time.In(loc)
 		day = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), 0, 0, loc), nil
+	return time.Date(day.Year(), day.Month(), day.Day(), hm.Hour(), hm.Minute(), hm.Second(), 0, loc), nil
 }
 
 // coveredDays is the span the data covers: the clock's start and end,
