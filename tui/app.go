@@ -141,7 +141,7 @@ func newModel(d Deps) Model {
 	ti.Cursor.Style = st.Accent
 	ti.Cursor.TextStyle = st.Base
 	ti.Cursor.SetMode(cursor.CursorStatic) // no blink timer
-	ti.CharLimit = 40 // room for RFC 3339 with an offset
+	ti.CharLimit = 40                      // room for RFC 3339 with an offset
 
 	m := Model{
 		c:         c,
