@@ -23,6 +23,10 @@ func TestNoChangeBeforeTheFirstTrade(t *testing.T) {
 	if !strings.Contains(row, "142.62") || strings.Contains(row, "0.00") || strings.Contains(row, "$0.0B") {
 		t.Errorf("NVDA at 09:15: %q", row)
 	}
+	// the market value at that price is known (142.62 x 24.49B shares)
+	if !strings.Contains(row, "$3.49T") {
+		t.Errorf("NVDA at 09:15 lacks its market value: %q", row)
+	}
 }
 
 // Several runes in one key message (keys typed faster than one read) are

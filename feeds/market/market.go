@@ -141,6 +141,21 @@ func (f *Frame) MarketValue(i int) (vc ValueChange, ok bool) {
 	return ValueChange{Symbol: s.Symbol, Company: company, Delta: abs * n, Value: q.Price * n}, true
 }
 
+// MarketCap returns symbol i's market value (price x shares) when it has
+// a price and a share count, whether or not its change is known (before a
+// session's first trade the price is the last close and the value is
+// that close's). Indices and ETFs have none.
+func (f *Frame) MarketCap(i int) (float64, bool) {
+	if i < 0 || i >= len(f.Symbols) || i >= len(f.Quotes) {
+		return 0, false
+	}
+	s, q := f.Symbols[i], f.Quotes[i]
+	if s.Shares == nil || s.Shares.Count <= 0 || s.Kind != snapshots.KindEquity || !q.HasPrice {
+		return 0, false
+	}
+	return q.Price * float64(s.Shares.Count), true
+}
+
 // Basket is the sum of market-value changes over a set of equities.
 type Basket struct {
 	Delta   float64       // total change in dollars

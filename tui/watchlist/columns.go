@@ -304,8 +304,8 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 				lb.cell(st.P.Faint, missing, c)
 			}
 		case colMVal:
-			if vc, ok := f.MarketValue(i); ok {
-				lb.cell(st.P.Muted, common.Text(common.DollarsAbs(vc.Value), gl), c)
+			if v, ok := f.MarketCap(i); ok {
+				lb.cell(st.P.Muted, common.Text(common.DollarsAbs(v), gl), c)
 			} else {
 				lb.cell(st.P.Faint, missing, c)
 			}
