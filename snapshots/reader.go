@@ -296,6 +296,10 @@ func (rd *Reader) streamError(err error) error {
 		return &TruncatedError{File: rd.name(), Line: rd.line,
 			Reason: fmt.Sprintf("gzip stream ends mid-file; the %d lines before this one were read", rd.line-1)}
 	}
+	if rd.gz != nil && errors.Is(err, gzip.ErrHeader) && rd.line > 1 {
+		// a whole gzip member was read, then bytes that are not another one
+		return rd.problem(rd.line, fmt.Sprintf("bytes after the end of the gzip stream (not gzip); the %d lines before were read", rd.line-1))
+	}
 	if rd.gz != nil && !isIOError(err) {
 		return rd.problem(rd.line, "corrupt gzip stream: "+err.Error())
 	}

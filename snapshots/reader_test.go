@@ -399,3 +399,16 @@ func TestGzipDetectedByMagic(t *testing.T) {
 		t.Fatalf("%v %v", s, err)
 	}
 }
+
+// Junk appended to a gzip file is named as such, after every record of the
+// stream was read; it is not "truncated".
+func TestReaderJunkAfterGzip(t *testing.T) {
+	data := append(encode(t, testHeader(), testRecords(), true), []byte("JUNKJUNKJUNK")...)
+	s, err := Decode(bytes.NewReader(data), ReadOptions{Name: "j.jsonl.gz"})
+	if err == nil || !strings.Contains(err.Error(), "bytes after the end of the gzip stream (not gzip)") || errors.Is(err, ErrTruncated) {
+		t.Fatalf("err = %v", err)
+	}
+	if s == nil || len(s.Bars)+len(s.Quotes)+len(s.Events) != len(testRecords()) {
+		t.Errorf("records before the junk were lost")
+	}
+}
