@@ -468,7 +468,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.closeGoto()
 			return m, m.send(feeds.Command{Op: feeds.OpSeek, At: at})
 		default:
-			ti, cmd := m.gotoInput.Update(msg)
+			ti, cmd := common.UpdateInput(*m.gotoInput, msg)
 			m.gotoInput = &ti
 			return m, cmd
 		}

@@ -113,3 +113,24 @@ func TestFocusComesBackAfterResize(t *testing.T) {
 		t.Fatalf("back at 160x45: focus %d", m.focus)
 	}
 }
+
+// alt+d on the last character of the go-to prompt or the filter (a panic
+// in bubbles v1.0.0's textinput) edits the text and keeps the program up.
+func TestDeleteWordForwardDoesNotPanic(t *testing.T) {
+	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	altD := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d"), Alt: true}
+	m, _ = step(t, m, keyMsg("g"))
+	m = typeText(t, m, "14")
+	m, _ = step(t, m, keyMsg("left"))
+	m, _ = step(t, m, altD)
+	if v := m.gotoInput.Value(); v != "1" {
+		t.Errorf("go-to after alt+d: %q", v)
+	}
+	m, _ = step(t, m, keyMsg("esc"))
+	m, _ = step(t, m, keyMsg("/"))
+	m = typeText(t, m, "NV")
+	m, _ = step(t, m, keyMsg("left"))
+	m, _ = step(t, m, altD)
+	m, _ = step(t, m, tea.KeyMsg{Type: tea.KeyDelete, Alt: true})
+}

@@ -121,8 +121,19 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		tea.WithOutput(a.stdout),
 	)
 	_, err := p.Run()
-	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) {
-		return nil // a signal ended it; the terminal is restored
+	return dashboardErr(err)
+}
+
+// dashboardErr is the command's error for how the program ended: nil when
+// a signal ended it (the terminal is restored), an error after a panic
+// (bubbletea wraps ErrProgramPanic in ErrProgramKilled, which alone would
+// read as a clean exit 0).
+func dashboardErr(err error) error {
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		return errors.New("the dashboard stopped on an internal error (the log file, if any, has the stack)")
+	case errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled):
+		return nil
 	}
 	return err
 }

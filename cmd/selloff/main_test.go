@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/selloff/selloff/snapshots"
 )
@@ -240,5 +243,20 @@ func TestNoDataAndEmptyName(t *testing.T) {
 		if code, out, errs := runCLI(t, args...); code != exitUsage || strings.Contains(out, "DeepSeek") {
 			t.Errorf("%q: exit %d %q", args, code, errs)
 		}
+	}
+}
+
+// A panic in the dashboard is a failure (exit 1), not a clean exit: bubbletea
+// wraps ErrProgramPanic in ErrProgramKilled.
+func TestDashboardPanicIsAFailure(t *testing.T) {
+	panicked := fmt.Errorf("%w: %w", tea.ErrProgramKilled, tea.ErrProgramPanic)
+	if err := dashboardErr(panicked); err == nil {
+		t.Error("a panic read as a clean exit")
+	}
+	if err := dashboardErr(tea.ErrProgramKilled); err != nil {
+		t.Errorf("a signal: %v", err)
+	}
+	if err := dashboardErr(nil); err != nil {
+		t.Errorf("q: %v", err)
 	}
 }

@@ -234,7 +234,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.filtering = false
 			m.editFilter(func(ti *textinput.Model) { ti.Blur(); ti.SetValue("") })
 		default:
-			ti, cmd := m.filter.Update(msg)
+			ti, cmd := common.UpdateInput(*m.filter, msg)
 			m.filter = &ti
 			m.rebuild()
 			m.updateKeys()
