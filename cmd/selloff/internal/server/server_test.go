@@ -1179,10 +1179,67 @@ func TestReplyFilter(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", tc.chunks, got, tc.want)
 		}
 	}
+	// every split of a reply into two or three reads is dropped whole;
+	// every split of keys and mouse reports comes out unchanged
+	run := func(chunks []string) string {
+		var f replyFilter
+		var got []byte
+		for _, c := range chunks {
+			got = append(got, f.filter([]byte(c))...)
+		}
+		return string(got)
+	}
+	for _, seq := range []struct{ in, want string }{
+		{"\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\q", "q"},
+		{"\x1b]10;rgb:ffff/ffff/ffff\x07q", "q"},
+		{"\x1b[?62;22cq", "q"},
+		{"\x1b[A\x1b[<0;10;5Mjk", "\x1b[A\x1b[<0;10;5Mjk"},
+	} {
+		for i := 0; i <= len(seq.in); i++ {
+			for j := i; j <= len(seq.in); j++ {
+				got := run([]string{seq.in[:i], seq.in[i:j], seq.in[j:]})
+				// an ESC alone in a read is passed on at once (the Esc key
+				// must not wait); the reply after it is still dropped
+				if escAlone := i == 1 || (i == 0 && j == 1); escAlone && seq.want != seq.in {
+					got = strings.TrimPrefix(got, "\x1b")
+				}
+				if got != seq.want {
+					t.Fatalf("%q split at %d,%d: %q, want %q", seq.in, i, j, got, seq.want)
+				}
+			}
+		}
+	}
 	// an endless "reply" stops being dropped
 	var f replyFilter
 	out := f.filter([]byte("\x1b]11;" + strings.Repeat("x", 600) + "q"))
 	if !strings.HasSuffix(string(out), "q") {
 		t.Errorf("input after an endless OSC was lost: %q", out)
 	}
+}
+
+// FuzzReplyFilter: any input, in any split, gives output that is the
+// input with bytes taken out (never added or reordered), and no whole
+// colour reply survives.
+func FuzzReplyFilter(f *testing.F) {
+	f.Add([]byte("\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\q"), uint8(3))
+	f.Add([]byte("\x1b[?62;22c\x1b[A"), uint8(1))
+	f.Add([]byte("\x1b\x1b]10;\x07jk"), uint8(2))
+	f.Fuzz(func(t *testing.T, in []byte, cut uint8) {
+		var rf replyFilter
+		c := int(cut) % (len(in) + 1)
+		out := append(rf.filter(in[:c]), rf.filter(in[c:])...)
+		j := 0
+		for _, b := range out {
+			for j < len(in) && in[j] != b {
+				j++
+			}
+			if j == len(in) {
+				t.Fatalf("%q gave %q: not a subsequence", in, out)
+			}
+			j++
+		}
+		if bytes.Contains(out, []byte("\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\")) {
+			t.Fatalf("%q gave %q: a reply survived", in, out)
+		}
+	})
 }
