@@ -3,7 +3,6 @@ package server
 import (
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/ssh"
@@ -30,34 +29,96 @@ func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
 	hsTimeout := s.handshakeTimeout
 	s.mu.Unlock()
 	tc := &trackedConn{Conn: c, srv: s, ip: ip}
-	opened := new(atomic.Bool)
-	ctx.SetValue(sessionOpenedKey{}, opened)
-	// A connection must authenticate and open a session within the
-	// handshake timeout: one that logs in and then sits there would hold
-	// a connection slot for the whole idle timeout, and a few of them
-	// lock everyone else out.
+	use := &connUse{grace: hsTimeout, close: func(why string) {
+		s.log.Warn(why, "remote-addr", c.RemoteAddr().String())
+		_ = c.Close()
+	}}
+	ctx.SetValue(connUseKey{}, use)
+	// A connection must authenticate and start a shell or a command within
+	// the handshake timeout, and is closed the same time after its last
+	// session ends: one that logs in (or runs one command) and then sits
+	// there would hold a connection slot for hours (keepalives reset the
+	// idle deadline), and a few of them lock everyone else out.
 	tc.guard = time.AfterFunc(hsTimeout, func() {
 		switch {
 		case ctx.Value(ssh.ContextKeyConn) == nil:
-			s.log.Warn("handshake timeout", "remote-addr", c.RemoteAddr().String())
-			_ = c.Close()
-		case !opened.Load():
-			s.log.Warn("no session opened in time", "remote-addr", c.RemoteAddr().String())
-			_ = c.Close()
+			use.close("handshake timeout")
+		case !use.started():
+			use.close("no session opened in time")
 		}
 	})
 	return tc
 }
 
-// sessionOpenedKey holds, in a connection's context, an *atomic.Bool set
-// when the connection starts its first session.
-type sessionOpenedKey struct{}
+// connUse follows a connection's sessions for the guard.
+type connUse struct {
+	grace time.Duration
+	close func(why string)
 
-// markSessionOpened records that the connection of ctx started a session.
+	mu    sync.Mutex
+	used  bool // a shell or a command was asked for
+	open  int  // sessions running
+	timer *time.Timer
+}
+
+type connUseKey struct{}
+
+func useOf(ctx ssh.Context) *connUse {
+	u, _ := ctx.Value(connUseKey{}).(*connUse)
+	return u
+}
+
+func (u *connUse) started() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.used
+}
+
+// markSessionOpened records that the connection of ctx asked for a shell
+// or a command.
 func markSessionOpened(ctx ssh.Context) {
-	if b, ok := ctx.Value(sessionOpenedKey{}).(*atomic.Bool); ok {
-		b.Store(true)
+	if u := useOf(ctx); u != nil {
+		u.mu.Lock()
+		u.used = true
+		u.mu.Unlock()
 	}
+}
+
+// sessionBegins and sessionEnds count a connection's running sessions;
+// the last one ending arms the close, a new one disarms it.
+func sessionBegins(ctx ssh.Context) {
+	if u := useOf(ctx); u != nil {
+		u.mu.Lock()
+		u.used = true
+		u.open++
+		if u.timer != nil {
+			u.timer.Stop()
+		}
+		u.mu.Unlock()
+	}
+}
+
+func sessionEnds(ctx ssh.Context) {
+	u := useOf(ctx)
+	if u == nil {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.open--; u.open > 0 {
+		return
+	}
+	if u.timer != nil {
+		u.timer.Stop()
+	}
+	u.timer = time.AfterFunc(u.grace, func() {
+		u.mu.Lock()
+		idle := u.open == 0
+		u.mu.Unlock()
+		if idle {
+			u.close("no session for the grace time after the last one")
+		}
+	})
 }
 
 type trackedConn struct {

@@ -40,11 +40,11 @@ func (c filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 		defer close(out)
 		n, size := 0, 0
 		for req := range reqs {
-			// a shell, a command or a subsystem is a session in use: the
-			// connection's guard lets it live (env and pty-req alone do
-			// not: one env request must not hold a slot for hours)
+			// a shell or a command is a session in use: the connection's
+			// guard lets it live (env and pty-req alone do not: one env
+			// request must not hold a slot for hours)
 			switch req.Type {
-			case "shell", "exec", "subsystem":
+			case "shell", "exec": // not "subsystem": none is served, so it is refused
 				markSessionOpened(c.ctx)
 			}
 			if req.Type == "env" {

@@ -1082,9 +1082,10 @@ func TestConnectionFlood(t *testing.T) {
 		t.Errorf("silent connection not closed by the server: %v", err)
 	}
 
-	// So is one that logs in and never starts a shell or a command, even
-	// with a session channel and an env request; one that ran a command
-	// stays.
+	// So is one that logs in and never starts a shell or a command (even
+	// with a session channel, an env request or a refused subsystem), and
+	// one that ran a command and then holds the connection with no
+	// session; one with a session running stays.
 	idle := mustDial(t, ts.addr)
 	envOnly := mustDial(t, ts.addr)
 	es, err := envOnly.NewSession()
@@ -1093,11 +1094,21 @@ func TestConnectionFlood(t *testing.T) {
 	}
 	defer es.Close()
 	_ = es.Setenv("LANG", "C")
-	busy := mustDial(t, ts.addr)
-	if out, _, code := run(t, busy, "summary"); code != 0 || !strings.Contains(out, "NVDA") {
+	subsys := mustDial(t, ts.addr)
+	ss, err := subsys.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	_ = ss.RequestSubsystem("sftp")
+	ranOne := mustDial(t, ts.addr)
+	if out, _, code := run(t, ranOne, "summary"); code != 0 || !strings.Contains(out, "NVDA") {
 		t.Fatalf("summary: %d %q", code, out)
 	}
-	for name, c := range map[string]*gossh.Client{"no session": idle, "env only": envOnly} {
+	busy := mustDial(t, ts.addr)
+	tm := openTerm(t, busy, 80, 24, nil) // a dashboard, running
+	tm.waitText(t, "SELLOFF")
+	for name, c := range map[string]*gossh.Client{"no session": idle, "env only": envOnly, "refused subsystem": subsys, "held after a command": ranOne} {
 		closed := make(chan error, 1)
 		go func() { closed <- c.Wait() }()
 		select {
@@ -1106,13 +1117,18 @@ func TestConnectionFlood(t *testing.T) {
 			t.Fatalf("a logged-in connection (%s) was not closed", name)
 		}
 	}
-	if !strings.Contains(ts.logs.String(), "no session opened in time") {
-		t.Errorf("no log line for it:\n%s", ts.logs.String())
+	for _, line := range []string{"no session opened in time", "no session for the grace time after the last one"} {
+		if !strings.Contains(ts.logs.String(), line) {
+			t.Errorf("no log line %q:\n%s", line, ts.logs.String())
+		}
 	}
-	time.Sleep(300 * time.Millisecond) // past the guard of busy's connection
+	// the connection with a running dashboard is still there, and takes a
+	// command beside it
 	if out, _, code := run(t, busy, "render"); code != 0 || !strings.Contains(out, "FRAME") {
 		t.Errorf("the connection with a session was closed: %d %q", code, out)
 	}
+	tm.send(t, "q")
+	tm.waitDone(t)
 }
 
 func TestDefaultHostKeyPath(t *testing.T) {

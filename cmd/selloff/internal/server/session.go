@@ -257,7 +257,8 @@ func (s *Server) release(ss *session) {
 // timeouts, and tells the client why the server ended its session.
 func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		markSessionOpened(sess.Context())
+		sessionBegins(sess.Context())
+		defer sessionEnds(sess.Context())
 		_, realWinch, isPty := sess.Pty()
 		ss := &session{
 			id:   s.nextID.Add(1),
