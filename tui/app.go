@@ -21,6 +21,7 @@ import (
 	"github.com/charmbracelet/log"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/statusbar"
 	"github.com/selloff/selloff/tui/theme"
@@ -352,7 +353,34 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		if at, ok := m.panes.chart.TimeAt(x, y); ok {
 			return m.send(feeds.Command{Op: feeds.OpSeek, At: at})
 		}
+		if date, ok := m.panes.chart.DayAt(x, y); ok {
+			return m.seekDay(date)
+		}
 	}
+	return nil
+}
+
+// seekDay replays the day clicked in the week view at the time of day on
+// screen, when the snapshot has that session; a day with only its daily
+// bar gets a note instead.
+func (m *Model) seekDay(date string) tea.Cmd {
+	f := m.upd.Frame
+	if f == nil {
+		return nil
+	}
+	loc := snapshots.Location()
+	day, err := time.ParseInLocation(time.DateOnly, date, loc)
+	if err != nil {
+		return nil
+	}
+	for _, s := range f.Sessions {
+		if s.Date == date {
+			t := f.Time.In(loc)
+			at := time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
+			return m.send(feeds.Command{Op: feeds.OpSeek, At: at})
+		}
+	}
+	m.note = "no intraday data for " + day.Format("Mon 2 Jan") + " (its daily bar only)"
 	return nil
 }
 

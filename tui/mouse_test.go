@@ -3,11 +3,13 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 )
 
@@ -214,5 +216,46 @@ func TestMouseChartSeeks(t *testing.T) {
 	lm, cmd = step(t, lm, click(sx, sy))
 	if cmd != nil || lm.note != "" {
 		t.Fatalf("a click on a live chart: cmd %v note %q", cmd != nil, lm.note)
+	}
+}
+
+// In the week view a click on a day with a session replays it at the time
+// of day on screen; a day with only its daily bar gets a note.
+func TestMouseWeekSeeksADay(t *testing.T) {
+	ctrl := &fakeController{}
+	m := newTestModel(t, 160, 45, ctrl, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	m, _ = step(t, m, keyMsg("2")) // focus the chart
+	m, _ = step(t, m, keyMsg("d")) // the week
+	ww := m.lay.watch.w
+	// find the plot's bottom row and the columns of 24 and 29 Jan
+	y, fri, wed := -1, -1, -1
+	for yy := m.lay.chart.h - 3; yy >= 0 && y < 0; yy-- {
+		if _, ok := m.panes.chart.DayAt(0, yy); ok {
+			y = yy
+		}
+	}
+	for x := 0; x < m.lay.chart.w-2; x++ {
+		switch d, _ := m.panes.chart.DayAt(x, y); d {
+		case "2025-01-24":
+			fri = x
+		case "2025-01-29":
+			wed = x
+		}
+	}
+	if y < 0 || fri < 0 || wed < 0 {
+		t.Fatalf("week slots not found: y %d fri %d wed %d", y, fri, wed)
+	}
+	m, cmd := step(t, m, click(ww+1+fri, 1+y))
+	m = runCmd(t, m, cmd)
+	got, n := ctrl.last()
+	want := time.Date(2025, 1, 24, 14, 50, 0, 0, snapshots.Location())
+	if n != 1 || got.Op != feeds.OpSeek || !got.At.Equal(want) {
+		t.Fatalf("click on Fri 24: %+v (%d commands), want a seek to %s", got, n, want)
+	}
+	m, cmd = step(t, m, click(ww+1+wed, 1+y))
+	m = runCmd(t, m, cmd)
+	if _, n := ctrl.last(); n != 1 || !strings.Contains(m.note, "no intraday data for Wed 29 Jan") {
+		t.Fatalf("click on Wed 29: %d commands, note %q", n, m.note)
 	}
 }

@@ -190,6 +190,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // View returns the chart, rendered when its inputs last changed.
 func (m Model) View() string { return m.view }
 
+// DayAt is the date (YYYY-MM-DD) of the week view's day under cell
+// (x, y); ok is false off the plot and in the day view.
+func (m Model) DayAt(x, y int) (string, bool) {
+	h := m.hit
+	if !h.ok || !h.week || len(h.days) == 0 || x < 0 || x >= h.w || y < h.y0 || y >= h.y1 {
+		return "", false
+	}
+	return h.days[min(x*len(h.days)/h.w, len(h.days)-1)], true
+}
+
 // hitArea maps the day view's columns back to times: columns [0, w) span
 // t0..t1, each sx braille dots wide, on rows [y0, y1).
 type hitArea struct {
@@ -197,6 +207,8 @@ type hitArea struct {
 	w, sx  int
 	y0, y1 int
 	t0, t1 time.Time
+	week   bool     // the week view: columns are days, not times
+	days   []string // week view: the dates of the slots, left to right
 }
 
 // TimeAt is the time, to the minute, under cell (x, y) of the view when it
@@ -205,7 +217,7 @@ type hitArea struct {
 func (m Model) TimeAt(x, y int) (time.Time, bool) {
 	h := m.hit
 	n := h.w*h.sx - 1
-	if !h.ok || n <= 0 || x < 0 || x >= h.w || y < h.y0 || y >= h.y1 {
+	if !h.ok || h.week || n <= 0 || x < 0 || x >= h.w || y < h.y0 || y >= h.y1 {
 		return time.Time{}, false
 	}
 	// the middle dot of the column, as plot.px maps times to dots; the

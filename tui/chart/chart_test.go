@@ -331,3 +331,34 @@ func TestTimeAtInvertsTheAxis(t *testing.T) {
 		t.Errorf("the week view gave a time")
 	}
 }
+
+// DayAt maps the week view's columns to its days, left to right, each
+// day's slot an equal share of the plot; the day view has none.
+func TestDayAtSplitsTheWeek(t *testing.T) {
+	low := panetest.Frame(panetest.Low)
+	for _, size := range [][2]int{{100, 26}, {60, 16}} {
+		m := newChart(common.GlyphsBraille, size[0], size[1], low, ModeLine, RangeWeek)
+		h := m.hit
+		if !h.week || len(h.days) < 3 {
+			t.Fatalf("%v: no week slots (%+v)", size, h)
+		}
+		prev := ""
+		seen := map[string]bool{}
+		for x := 0; x < h.w; x++ {
+			d, ok := m.DayAt(x, h.y1-1)
+			if !ok || d < prev {
+				t.Fatalf("%v: column %d gives %q after %q", size, x, d, prev)
+			}
+			prev, seen[d] = d, true
+		}
+		if len(seen) != len(h.days) {
+			t.Errorf("%v: %d days reachable of %d", size, len(seen), len(h.days))
+		}
+		if _, ok := m.TimeAt(h.w/2, h.y1-1); ok {
+			t.Errorf("%v: the week view gave a time", size)
+		}
+	}
+	if _, ok := newChart(common.GlyphsBraille, 100, 26, low, ModeLine, RangeDay).DayAt(10, 10); ok {
+		t.Error("the day view gave a day")
+	}
+}

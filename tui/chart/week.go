@@ -183,6 +183,7 @@ func (d *drawer) week(top int) {
 		}
 	}
 	ticks, labels := d.axis(&p, lo, hi, base, hasBase)
+	d.setWeekHit(&p, days)
 	if hasBase {
 		d.baseline(&p, base)
 	}
@@ -349,4 +350,18 @@ func (d *drawer) weekEvents(p *plot, days []dayBar, colAt func(float64) int) {
 		}
 		d.marker(p, g.col-len(s)/2, s, st)
 	}
+}
+
+// setWeekHit records the week view's day slots for Model.DayAt: the plot's
+// columns split evenly among days, from the marker row to the x labels.
+func (d *drawer) setWeekHit(p *plot, days []dayBar) {
+	y0 := p.top
+	if p.marker >= 0 {
+		y0 = p.marker
+	}
+	dates := make([]string, len(days))
+	for k, db := range days {
+		dates[k] = db.date
+	}
+	d.m.hit = hitArea{ok: true, week: true, w: p.w, sx: p.sx, y0: y0, y1: d.g.h, days: dates}
 }
