@@ -32,6 +32,16 @@ func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) yahoo.Options {
 // Names, kinds, companies and share counts for symbols the embedded
 // snapshot knows come from it (marked as such); the config's share counts
 // override them; Yahoo's, when it sends them, override both.
+// keptShares names the symbols the config gives share counts for: those
+// are the user's overrides, and Yahoo's counts never replace them.
+func keptShares(cfg *config.Config) map[string]bool {
+	keep := make(map[string]bool, len(cfg.Shares))
+	for sym := range cfg.Shares {
+		keep[sym] = true
+	}
+	return keep
+}
+
 func watchSymbols(fs *flag.FlagSet, cfg *config.Config) ([]snapshots.Symbol, error) {
 	type entry struct{ sym, group string }
 	var list []entry
@@ -148,7 +158,7 @@ func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yah
 	}
 	rec, closeRec := recorderFor(record)
 	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
-	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, Interval: iv, Record: rec})
+	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -281,7 +291,7 @@ func runSnapshotFetch(ctx context.Context, a *app, fs *flag.FlagSet, args []stri
 		return err
 	}
 	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
-	res, err := client.Fetch(ctx, yahoo.FetchOptions{Date: date, Symbols: syms, Clock: a.clock})
+	res, err := client.Fetch(ctx, yahoo.FetchOptions{Date: date, Symbols: syms, KeepShares: keptShares(cfg), Clock: a.clock})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,9 @@ type FetchOptions struct {
 	IncludeExt bool
 	// NoShares skips the quote request for current share counts.
 	NoShares bool
+	// KeepShares names the symbols whose share count in Symbols is the
+	// user's (a config override): Yahoo's count never replaces it.
+	KeepShares map[string]bool
 }
 
 // FetchResult is a fetched session.
@@ -146,7 +149,7 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 			if s.Name == "" {
 				s.Name = q.Name
 			}
-			if s.Kind != snapshots.KindEquity || (s.Company != "" && s.Shares == nil) {
+			if s.Kind != snapshots.KindEquity || (s.Company != "" && s.Shares == nil) || opt.KeepShares[s.Symbol] {
 				continue
 			}
 			if sh := sharesOf(q, asOf); sh != nil {

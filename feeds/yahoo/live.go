@@ -50,7 +50,10 @@ type LiveOptions struct {
 	// from here; Yahoo fills in what is empty and its share count (when it
 	// sends one) replaces the configured one, except on a share class whose
 	// company count is carried by another class.
-	Symbols        []snapshots.Symbol
+	Symbols []snapshots.Symbol
+	// KeepShares names the symbols whose share count in Symbols is the
+	// user's (a config override): Yahoo's count never replaces it.
+	KeepShares     map[string]bool
 	Interval       time.Duration // poll interval while a market is open (default 5s)
 	ClosedInterval time.Duration // poll interval while closed (default 1m)
 	NoBackfill     bool          // skip the v8 1-minute backfill on start
@@ -614,6 +617,9 @@ func (l *Live) fillSymbolsLocked(set QuoteSet, now time.Time) {
 		}
 		if s.Company != "" && s.Shares == nil {
 			continue // another share class carries the company's count
+		}
+		if l.opt.KeepShares[s.Symbol] {
+			continue // the user's override
 		}
 		if sh := sharesOf(q, asOf); sh != nil {
 			s.Shares = sh

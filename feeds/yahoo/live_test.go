@@ -667,3 +667,21 @@ func TestLiveBackfillIsRetried(t *testing.T) {
 		t.Errorf("%d chart requests after a good backfill", n-charts)
 	}
 }
+
+// A share count the user set (KeepShares) is not replaced by Yahoo's.
+func TestLiveKeepsTheUsersShares(t *testing.T) {
+	fx := newFixture(t, Options{})
+	syms := watch("NVDA", "AVGO")
+	syms[0].Shares = &snapshots.Shares{Count: 1_000_000_000, Source: "config.yaml"}
+	l := newLive(t, fx, LiveOptions{Symbols: syms, KeepShares: map[string]bool{"NVDA": true}})
+	l.Poll(fx.ctx)
+	u, _ := l.hub.Latest()
+	f := u.Frame
+	nv := f.Symbols[f.Index("NVDA")]
+	if nv.Shares == nil || nv.Shares.Count != 1_000_000_000 || nv.Shares.Source != "config.yaml" {
+		t.Errorf("NVDA shares %+v, want the user's 1B", nv.Shares)
+	}
+	if av := f.Symbols[f.Index("AVGO")]; av.Shares == nil || av.Shares.Count == 0 || av.Shares.Source == "config.yaml" {
+		t.Errorf("AVGO shares %+v, want Yahoo's", av.Shares)
+	}
+}
