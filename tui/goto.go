@@ -94,19 +94,10 @@ func coveredDays(f *market.Frame, clock *feeds.ClockStatus) (lo, hi time.Time, o
 	if clock == nil || clock.Start.IsZero() || clock.End.IsZero() {
 		return lo, hi, false
 	}
-	lo, hi = clock.Start, clock.End
+	var sessions []snapshots.Session
 	if f != nil {
-		loc := snapshots.Location()
-		for _, s := range f.Sessions {
-			if day, err := time.ParseInLocation(time.DateOnly, s.Date, loc); err == nil {
-				if day.Before(lo) {
-					lo = day
-				}
-				if next := day.AddDate(0, 0, 1).Add(-time.Second); next.After(hi) {
-					hi = next
-				}
-			}
-		}
+		sessions = f.Sessions
 	}
-	return lo.In(snapshots.Location()), hi.In(snapshots.Location()), true
+	lo, hi = market.Covered(clock.Start, clock.End, sessions)
+	return lo, hi, true
 }

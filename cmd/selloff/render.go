@@ -89,16 +89,7 @@ func (d *replayData) at(spec string) (time.Time, error) {
 		return t, nil
 	}
 	loc := snapshots.Location()
-	for _, s := range d.snap.Header.Sessions {
-		if day, err := time.ParseInLocation(time.DateOnly, s.Date, loc); err == nil {
-			if day.Before(start) {
-				start = day
-			}
-			if next := day.AddDate(0, 0, 1); next.After(end) {
-				end = next.Add(-time.Second)
-			}
-		}
-	}
+	start, end = market.Covered(start, end, d.snap.Header.Sessions)
 	if t.Before(start) || t.After(end) {
 		const layout = "Mon 2 Jan 2006 15:04"
 		return time.Time{}, usagef("--at: %s ET is outside the snapshot, which covers %s to %s ET",

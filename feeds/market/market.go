@@ -250,3 +250,25 @@ func (f *Frame) Basket(syms []string) Basket {
 	}
 	return b
 }
+
+// Covered widens the data span [start, end] to whole days of the given
+// sessions: the times a snapshot covers. A time on a covered day after
+// the last record (a recording stopped early) is inside; a day with no
+// session and no record is not.
+func Covered(start, end time.Time, sessions []snapshots.Session) (lo, hi time.Time) {
+	loc := snapshots.Location()
+	lo, hi = start, end
+	for _, s := range sessions {
+		day, err := time.ParseInLocation(time.DateOnly, s.Date, loc)
+		if err != nil {
+			continue
+		}
+		if day.Before(lo) {
+			lo = day
+		}
+		if last := day.AddDate(0, 0, 1).Add(-time.Second); last.After(hi) {
+			hi = last
+		}
+	}
+	return lo.In(loc), hi.In(loc)
+}

@@ -159,6 +159,16 @@ func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) 
 	if err != nil {
 		return u, err
 	}
+	if c := u.Clock; c != nil && !c.Start.IsZero() {
+		// as the CLI does: a day the snapshot does not cover is refused,
+		// not moved to the edge of the data in silence
+		lo, hi := market.Covered(c.Start, c.End, u.Frame.Sessions)
+		if cmd.At.Before(lo) || cmd.At.After(hi) {
+			const layout = "Mon 2 Jan 2006 15:04"
+			return u, fmt.Errorf("--at: %s ET is outside the snapshot, which covers %s to %s ET",
+				cmd.At.In(snapshots.Location()).Format(layout), lo.Format(layout), hi.Format(layout))
+		}
+	}
 	// Pause first, so the only update after the seek is the seek's own.
 	if err := ctl.Control(feeds.Command{Op: feeds.OpPause}); err != nil {
 		return u, err

@@ -174,3 +174,19 @@ func TestLateTerminalReplyIsNotKeys(t *testing.T) {
 	tm.send(t, "q")
 	tm.waitDone(t)
 }
+
+// Over SSH as on the command line, --at on a day the snapshot does not
+// cover is refused with what it covers, not moved to the data's edge.
+func TestAtOutsideTheSnapshotOverSSH(t *testing.T) {
+	ts := startRealServer(t, false, nil)
+	c := mustDial(t, ts.addr)
+	for _, cmd := range []string{"summary --at 2025-02-03T10:00", "render --at 2025-01-01T10:00"} {
+		_, errOut, code := run(t, c, cmd)
+		if code == 0 || !strings.Contains(errOut, "is outside the snapshot, which covers Fri 24 Jan 2025 00:00 to Tue 28 Jan 2025 23:59 ET") {
+			t.Errorf("%q: exit %d, %q", cmd, code, errOut)
+		}
+	}
+	if out, _, code := run(t, c, "summary --at 2025-01-28T16:00"); code != 0 || !strings.Contains(out, "NVDA") {
+		t.Errorf("a covered time: exit %d %q", code, out)
+	}
+}
