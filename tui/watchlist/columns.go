@@ -59,7 +59,7 @@ var columnSpecs = []struct {
 	{column{colVol, "VOLUME", 7, true}, 4, false},
 	{column{colAge, "AGE", 5, true}, 6, true},
 	// Pre- and post-market prices, marked as such, next to the regular
-	// session's last (live sources only).
+	// session's last (live sources, and replays whose frame has some).
 	{column{colExt, "PRE/POST", 14, true}, 6, true},
 }
 
@@ -78,13 +78,16 @@ const (
 // Columns are dropped by level (drop 1 first), the sparkline counted at
 // its narrowest; afterwards the dropped ones are tried again, most
 // important first, so room left by a dropped level is not wasted.
-func layoutColumns(w int, live bool) []column {
+func layoutColumns(w int, live, ext bool) []column {
 	w -= 2 // the cursor marker, and a cell before the right border
 	drop := map[colKind]bool{}
 	width := map[colKind]int{}
 	used := func(k colKind) bool {
 		for _, c := range columnSpecs {
 			if c.kind == k {
+				if k == colExt && ext {
+					return !drop[k] // a replay of recorded pre/post quotes shows them too
+				}
 				return !drop[k] && (!c.live || live)
 			}
 		}

@@ -424,7 +424,7 @@ func (m *Model) rebuild() {
 		return
 	}
 	iw := m.innerWidth()
-	m.cols = layoutColumns(iw, m.live)
+	m.cols = layoutColumns(iw, m.live, m.hasExt())
 	needle := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 
 	var groups []string
@@ -646,4 +646,18 @@ func fit(s string, w int) string {
 		s += strings.Repeat(" ", d)
 	}
 	return s
+}
+
+// hasExt reports whether some quote of the frame has a pre- or post-market
+// price (a replay of a live recording).
+func (m *Model) hasExt() bool {
+	if m.frame == nil {
+		return false
+	}
+	for _, q := range m.frame.Quotes {
+		if q.HasExt {
+			return true
+		}
+	}
+	return false
 }

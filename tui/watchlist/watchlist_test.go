@@ -252,7 +252,7 @@ func TestRowAtMatchesView(t *testing.T) {
 func TestColumnLayout(t *testing.T) {
 	minW := map[colKind]int{colLast: 9, colChg: 8, colPct: 8, colDVal: 9, colMVal: 8, colVol: 7, colName: nameMin, colSpark: sparkMin}
 	for w := 1; w <= 300; w++ {
-		cols := layoutColumns(w, w%2 == 0)
+		cols := layoutColumns(w, w%2 == 0, w%3 == 0)
 		n := -1
 		for _, c := range cols {
 			n += c.width + 1
@@ -275,7 +275,7 @@ func TestColumnLayout(t *testing.T) {
 		}
 	}
 	var names bool
-	for _, c := range layoutColumns(88, false) {
+	for _, c := range layoutColumns(88, false, false) {
 		names = names || c.kind == colName
 	}
 	if !names {
@@ -334,5 +334,22 @@ func TestExtendedHoursPricesMarked(t *testing.T) {
 	}
 	if row := rowOf(v, "^SOX"); strings.Contains(row, "post") || strings.Contains(row, "pre ") {
 		t.Errorf("^SOX has no extended-hours price but shows one: %q", row)
+	}
+}
+
+// A replay whose frame has pre- or post-market quotes (a live recording)
+// shows the PRE/POST column, as live did; one without does not.
+func TestExtColumnInReplay(t *testing.T) {
+	m := newList(t, common.GlyphsBraille, 200, 20)
+	if strings.Contains(m.View(), "PRE/POST") {
+		t.Fatal("PRE/POST shown with no extended-hours quote")
+	}
+	f := *testFrame()
+	f.Quotes = append([]market.Quote(nil), f.Quotes...)
+	i := f.Index("NVDA")
+	f.Quotes[i].ExtPrice, f.Quotes[i].HasExt = 120.17, true
+	m.SetFrame(&f)
+	if v := m.View(); !strings.Contains(v, "PRE/POST") || !strings.Contains(rowOf(v, "NVDA"), "120.17") {
+		t.Fatalf("PRE/POST not shown for a recorded post-market quote:\n%s", v)
 	}
 }
