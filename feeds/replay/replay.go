@@ -14,6 +14,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Speeds are the speed steps OpFaster and OpSlower move through.
@@ -373,6 +374,13 @@ func (r *Replay) controlLocked(c feeds.Command) error {
 				return errors.New("replay: no later event within the data")
 			}
 			return errors.New("replay: no earlier event within the data")
+		}
+		if !r.clamp(t).Equal(t) {
+			// the event is on the timeline but before or after the data:
+			// say so rather than land on the data's edge as if it were there
+			return fmt.Errorf("replay: the %s event (%s) is outside the data",
+				map[bool]string{true: "next", false: "previous"}[c.Op == feeds.OpNextEvent],
+				t.In(snapshots.Location()).Format("Mon 2 Jan 2006"))
 		}
 		seek(t)
 	case feeds.OpOpen, feeds.OpClose:

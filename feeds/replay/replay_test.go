@@ -3,6 +3,7 @@ package replay_test
 import (
 	"context"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -273,7 +274,6 @@ func TestEvents(t *testing.T) {
 		{feeds.OpPrevEvent, et(27, 9, 30, 0)},
 		{feeds.OpPrevEvent, et(27, 4, 0, 0)},
 		{feeds.OpPrevEvent, et(24, 12, 0, 0)},
-		{feeds.OpPrevEvent, et(23, 9, 30, 0)}, // Jan 20 is before the first session: clamped
 	}
 	for _, s := range steps {
 		u := g.control(feeds.Command{Op: s.op})
@@ -281,8 +281,15 @@ func TestEvents(t *testing.T) {
 			t.Fatalf("op %d: %s, want %s", s.op, u.Frame.Time, s.want)
 		}
 	}
-	if err := g.r.Control(feeds.Command{Op: feeds.OpPrevEvent}); err == nil {
-		t.Error("no event before the start, want an error")
+	// Jan 20 is before the first session: refused with its date, the clock
+	// stays (it used to land on the data's first instant as if it were the
+	// event)
+	err := g.r.Control(feeds.Command{Op: feeds.OpPrevEvent})
+	if err == nil || !strings.Contains(err.Error(), "the previous event (Mon 20 Jan 2025) is outside the data") {
+		t.Errorf("an event before the data: %v", err)
+	}
+	if now := g.r.Now(); !now.Equal(et(24, 12, 0, 0)) {
+		t.Errorf("the clock moved to %s", now)
 	}
 	g.control(feeds.Command{Op: feeds.OpSeek, At: et(28, 10, 0, 0)})
 	if err := g.r.Control(feeds.Command{Op: feeds.OpNextEvent}); err == nil {
