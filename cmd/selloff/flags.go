@@ -65,8 +65,9 @@ func renderFlags(fs *flag.FlagSet) {
 	fs.Int("width", 160, "columns")
 	fs.Int("height", 45, "rows")
 	fs.String("color", "auto", "auto, always or never")
-	fs.String("glyphs", "braille", "chart glyphs: braille, block or ascii")
-	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
+	fs.String("events", "", "a YAML or JSON events file merged into the timeline (default from config)")
+	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
 }
 
 func importFlags(fs *flag.FlagSet) {

@@ -260,3 +260,25 @@ func TestDashboardPanicIsAFailure(t *testing.T) {
 		t.Errorf("q: %v", err)
 	}
 }
+
+// render reads the config as the dashboard does: its glyphs (and events)
+// apply, and a flag still wins.
+func TestRenderTakesTheConfig(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(cfg, []byte("glyphs: ascii\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "render", "--config", cfg, "--at", "close", "--color", "never", "--width", "120", "--height", "30")
+	if code != exitOK {
+		t.Fatalf("render --config: %d %s", code, errs)
+	}
+	for _, r := range out {
+		if r > 127 {
+			t.Fatalf("glyphs: ascii from the config, but the frame has %q", r)
+		}
+	}
+	code, out, _ = runCLI(t, "render", "--config", cfg, "--glyphs", "braille", "--at", "close", "--color", "never", "--width", "120", "--height", "30")
+	if code != exitOK || !strings.ContainsAny(out, "⠁⠂⠄⡀⠈⠐⠠⢀") {
+		t.Errorf("--glyphs braille did not win over the config")
+	}
+}

@@ -129,7 +129,11 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if w < 1 || h < 1 || w > 1000 || h > 500 {
 		return usagef("--width and --height must be 1..1000 and 1..500 (got %dx%d)", w, h)
 	}
-	g := fstr(fs, "glyphs")
+	cfg, err := loadConfig(fs) // glyphs and events, as the dashboard takes them
+	if err != nil {
+		return err
+	}
+	g := pick(fs, "glyphs", cfg.Glyphs, "braille")
 	if err := checkGlyphs(g); err != nil {
 		return err
 	}
@@ -137,7 +141,7 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
-	d, err := loadReplayData(name, fstr(fs, "events"), false)
+	d, err := loadReplayData(name, pick(fs, "events", cfg.Events, ""), false)
 	if err != nil {
 		return err
 	}
