@@ -193,9 +193,21 @@ func toError(name string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return &Error{File: name, Line: n, Reason: m[2]}
+		return &Error{File: name, Line: n, Reason: plainReason(m[2])}
 	}
-	return &Error{File: name, Reason: msg}
+	return &Error{File: name, Reason: plainReason(msg)}
+}
+
+var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+
+// plainReason words the YAML decoder's reasons for a user: "field colour
+// not found in type config.Config" (a Go type name) becomes
+// "unknown key "colour"".
+func plainReason(r string) string {
+	if m := unknownField.FindStringSubmatch(r); m != nil {
+		return fmt.Sprintf("unknown key %q", m[1])
+	}
+	return r
 }
 
 type keyedError struct {

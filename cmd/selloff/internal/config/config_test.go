@@ -51,7 +51,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		src  string
 		want string
 	}{
-		"unknown key":     {"theme: dark\ncolour: red\n", "c.yaml:2: "},
+		"unknown key":     {"theme: dark\ncolour: red\n", `c.yaml:2: unknown key "colour"`},
 		"bad interval":    {"theme: dark\ninterval: soon\n", "c.yaml:2: interval \"soon\""},
 		"bad theme":       {"glyphs: ascii\ntheme: neon\n", "c.yaml:2: theme \"neon\""},
 		"bad yaml":        {"watchlists: [\n", "c.yaml:"},
