@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/selloff/selloff/snapshots"
@@ -48,11 +49,13 @@ func runSnapshotImport(_ context.Context, a *app, fs *flag.FlagSet, args []strin
 // saveAtomically writes s next to path and renames it into place, so a
 // failure never leaves half a snapshot under the final name.
 func saveAtomically(path string, s *snapshots.Snapshot) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	// 0644 less the umask, as a recording gets (CreateTemp would make it
+	// 0600): a snapshot is data to share
+	name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+strconv.Itoa(os.Getpid())+".tmp")
+	tmp, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
-	name := tmp.Name()
 	tmp.Close()
 	gz := strings.HasSuffix(path, ".gz")
 	if err := snapshots.SaveSnapshot(name, s, snapshots.WriteOptions{Gzip: gz, FlushEvery: -1}); err != nil {

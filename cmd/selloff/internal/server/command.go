@@ -239,7 +239,9 @@ func Summary(u feeds.Update) string {
 		title = "selloff"
 	}
 	fmt.Fprintf(&b, "%s  %s ET  (%s", title, f.Time.In(snapshots.Location()).Format("2006-01-02 15:04"), u.Mode)
-	if f.Provenance != "" {
+	if f.Provenance != "" && u.Mode != feeds.ModeLive && u.Mode != feeds.ModeRecording {
+		// a replay's data is recorded, reconstructed or imported; live data
+		// is just live ("live, recorded" read as if it were being recorded)
 		fmt.Fprintf(&b, ", %s", f.Provenance)
 	}
 	b.WriteString(")\n")

@@ -226,5 +226,6 @@ type (
 	feedsSource     = feeds.Source
 	feedsController = feeds.Controller
 	feedsUpdate     = feeds.Update
+	feedsFrame      = market.Frame
 	teaModel        = tea.Model
 )

@@ -1259,3 +1259,15 @@ func FuzzReplyFilter(f *testing.F) {
 		}
 	})
 }
+
+// The summary's heading names a replay's provenance, not a live feed's
+// (whose dataset header says "recorded" though nothing is being recorded).
+func TestSummaryHeading(t *testing.T) {
+	f := &feedsFrame{Title: "t", Provenance: "recorded", Time: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+	if h := strings.SplitN(Summary(feedsUpdate{Mode: "live", Frame: f}), "\n", 2)[0]; strings.Contains(h, "recorded") {
+		t.Errorf("live: %q", h)
+	}
+	if h := strings.SplitN(Summary(feedsUpdate{Mode: "replay", Frame: f}), "\n", 2)[0]; !strings.Contains(h, "(replay, recorded)") {
+		t.Errorf("replay: %q", h)
+	}
+}
