@@ -71,6 +71,14 @@ func (d *replayData) options() replay.Options {
 	if n := d.snap.Unknown; n > 0 {
 		opt.Note = fmt.Sprintf("%d records of unknown kinds skipped (written by a newer selloff?)", n)
 	}
+	for _, p := range d.snap.Problems {
+		if p.Reason == truncatedReason {
+			// a recording killed mid-write: say it is cut short, not that a
+			// record was bad (the lines before the cut all replay)
+			opt.Skipped--
+			opt.Note = fmt.Sprintf("file cut short after line %d (a recording stopped mid-write?)", p.Line-1)
+		}
+	}
 	return opt
 }
 

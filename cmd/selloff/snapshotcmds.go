@@ -28,13 +28,17 @@ func loadSnapshot(nameOrPath string, strict bool) (*snapshots.Snapshot, error) {
 		// lines, so the status bar says the data is incomplete.
 		var te *snapshots.TruncatedError
 		if !strict && s != nil && errors.As(err, &te) {
-			s.Problems = append(s.Problems, snapshots.Problem{File: nameOrPath, Line: te.Line, Reason: err.Error()})
+			s.Problems = append(s.Problems, snapshots.Problem{File: nameOrPath, Line: te.Line, Reason: truncatedReason})
 			return s, nil
 		}
 		return nil, err
 	}
 	return s, nil
 }
+
+// truncatedReason marks the problem loadSnapshot adds for a file cut
+// short, so the replay can say "cut short" rather than count a bad record.
+const truncatedReason = "truncated: the file ends mid-record"
 
 // withEvents merges a user's events file into s.
 func withEvents(s *snapshots.Snapshot, path string) error {
