@@ -1,20 +1,16 @@
 package deepseek
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -431,65 +427,25 @@ type realBar struct {
 	close float64
 }
 
+// readRealBars reads the recorded 5-minute file with the project's own
+// CSV importer (snapshots.ImportFiles), so this test holds no parser of
+// its own for it.
 func readRealBars(t *testing.T) map[string][]realBar {
 	t.Helper()
-	f, err := os.Open(realBarsPath)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(realBarsPath); errors.Is(err, os.ErrNotExist) {
 		t.Skipf("real 5-minute bars not available (%s is absent); this comparison runs only beside the shared data", realBarsPath)
 	}
+	s, _, err := snapshots.ImportFiles(snapshots.ImportOptions{}, realBarsPath)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	r.FieldsPerRecord = -1
-	head, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimSpace(strings.ToLower(h))] = i
-	}
-	for _, c := range []string{"ticker", "bar_start_utc", "close"} {
-		if _, ok := col[c]; !ok {
-			t.Fatalf("real bars: no %q column in %v", c, head)
-		}
 	}
 	out := map[string][]realBar{}
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
+	for _, b := range s.Bars {
+		if b.Interval == "5m" && b.Close > 0 {
+			out[b.Symbol] = append(out[b.Symbol], realBar{b.Time.UTC(), b.Close})
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts, err := parseUTC(rec[col["bar_start_utc"]])
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := strconv.ParseFloat(strings.TrimSpace(rec[col["close"]]), 64)
-		if err != nil || c <= 0 {
-			continue // missing is missing
-		}
-		tk := strings.TrimSpace(rec[col["ticker"]])
-		out[tk] = append(out[tk], realBar{ts, c})
 	}
 	return out
-}
-
-func parseUTC(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t, nil
-		}
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.Unix(n, 0).UTC(), nil
-	}
-	return time.Time{}, fmt.Errorf("bad bar_start_utc %q", s)
 }
 
 // realTicker maps the recorded file's names onto the snapshot's.
