@@ -43,8 +43,8 @@ type ImportOptions struct {
 	// the header. Empty keeps every ticker, in order of first appearance.
 	Symbols []string
 	// TimeZone is assumed for datetimes written without an offset or "Z".
-	// Nil means: UTC when the time column's name says so ("bar_start_utc",
-	// "timestamp_utc", "gmt"), else exchange time (America/New_York). Values
+	// Nil means: UTC when the time column's name says so ("timestamp_utc",
+	// "interval_start_utc", "gmt"), else exchange time (America/New_York). Values
 	// with an offset ("2025-01-27 14:30:00+00:00", "…-05:00", "…Z") and Unix
 	// epoch numbers always mean what they say. Daily bars ignore it: a daily
 	// bar's date is the date as written.
@@ -77,12 +77,12 @@ type ImportOptions struct {
 //     (Date,Symbol,Open,…), and yfinance's three-line header
 //     (Price,… / Ticker,NVDA,… / Date,,…) with one or several tickers.
 //   - Long tables with a datetime column and a ticker column, in any row
-//     order (ticker,bar_start_utc,open,high,low,close,volume,…), or one file
+//     order (ticker,interval_start_utc,open,high,low,close,volume,…), or one file
 //     per ticker. Extra columns are ignored.
 //   - A separate Date and Time column pair is joined.
 //
-// Column aliases: time = date, datetime, timestamp, time, bar_start_utc,
-// bar_start, start_time, ts; ticker = symbol, ticker, sym; close = close,
+// Column aliases: time = date, datetime, timestamp, time, start_time, ts, or
+// any name with "start" in it (a bar's or an interval's start); ticker = symbol, ticker, sym; close = close,
 // close/last, last; adj close = adj close, adj_close, adjusted close; volume
 // = volume, vol. A "price_basis"/"basis" column whose value says "adjusted"
 // (and not "raw", "printed" or "unadjusted") marks the rows adjusted. A file
@@ -369,7 +369,7 @@ func csvNormHeader(s string) string {
 }
 
 var csvTimeAliases = []string{
-	"datetime", "timestamp", "barstartutc", "barstart", "datetimeutc", "timestamputc",
+	"datetime", "timestamp", "datetimeutc", "timestamputc",
 	"timeutc", "dateutc", "starttime", "begintime", "ts", "date", "time",
 }
 
@@ -416,7 +416,8 @@ func (im *csvImporter) buildLayout(fi int, header []string, line int) (*csvLayou
 	lay.timeCol = csvFindAlias(names, csvTimeAliases)
 	if lay.timeCol < 0 {
 		for i, n := range names {
-			if strings.HasPrefix(n, "date") || strings.HasPrefix(n, "time") || strings.HasPrefix(n, "barstart") {
+			// "date…", "time…", or a bar's or interval's start ("…start…")
+			if strings.HasPrefix(n, "date") || strings.HasPrefix(n, "time") || strings.Contains(n, "start") {
 				lay.timeCol = i
 				break
 			}
@@ -872,7 +873,7 @@ func csvValidTicker(s string) bool {
 	return true
 }
 
-// csvTickerFromFileName turns "data/NVDA.csv", "nvda_5m.csv.gz" or
+// csvTickerFromFileName turns "bars/NVDA.csv", "nvda_5m.csv.gz" or
 // "^GSPC-daily.csv" into the ticker.
 func csvTickerFromFileName(name string) (string, bool) {
 	base := name

@@ -274,10 +274,10 @@ func TestImportIntradayLongTable(t *testing.T) {
 	// The same instants written four ways: naive with "utc" in the column
 	// name, +00:00, -05:00 and Z.
 	forms := map[string][]string{
-		"bar_start_utc": {"2025-01-27 14:30:00", "2025-01-27 14:35:00", "2025-01-27 14:40:00", "2025-01-28 14:30:00"},
-		"datetime":      {"2025-01-27 14:30:00+00:00", "2025-01-27 14:35:00+00:00", "2025-01-27T14:40:00+0000", "2025-01-28 14:30:00+00:00"},
-		"Timestamp":     {"2025-01-27 09:30:00-05:00", "2025-01-27 09:35:00-05:00", "2025-01-27 09:40:00-05:00", "2025-01-28 09:30:00-05:00"},
-		"time":          {"2025-01-27T14:30:00Z", "2025-01-27T14:35:00.000Z", "2025-01-27T14:40:00Z", "2025-01-28T14:30:00Z"},
+		"interval_start_utc": {"2025-01-27 14:30:00", "2025-01-27 14:35:00", "2025-01-27 14:40:00", "2025-01-28 14:30:00"},
+		"datetime":           {"2025-01-27 14:30:00+00:00", "2025-01-27 14:35:00+00:00", "2025-01-27T14:40:00+0000", "2025-01-28 14:30:00+00:00"},
+		"Timestamp":          {"2025-01-27 09:30:00-05:00", "2025-01-27 09:35:00-05:00", "2025-01-27 09:40:00-05:00", "2025-01-28 09:30:00-05:00"},
+		"time":               {"2025-01-27T14:30:00Z", "2025-01-27T14:35:00.000Z", "2025-01-27T14:40:00Z", "2025-01-28T14:30:00Z"},
 	}
 	for col, ts := range forms {
 		csv := "ticker," + col + ",open,high,low,close,volume,wap,count\n" +
@@ -583,7 +583,7 @@ func TestImportMixedDailyAndIntraday(t *testing.T) {
 	daily := "date,ticker,open,high,low,close,volume\n" +
 		"2025-01-24,AAA,10,11,9,10.4,1000\n" +
 		"2025-01-27,AAA,10,10.5,8,8.5,3000\n"
-	intra := "ticker,bar_start_utc,open,high,low,close,volume\n" +
+	intra := "ticker,interval_start_utc,open,high,low,close,volume\n" +
 		"AAA,2025-01-27 14:30:00,10,10.5,9.5,9.6,100\n" +
 		"AAA,2025-01-27 14:35:00,9.6,9.7,8,8.6,100\n"
 	s, probs := impRun(t, ImportOptions{MainDay: "2025-01-27"}, impFile("d.csv", daily), impFile("i.csv", intra))
@@ -881,7 +881,7 @@ func TestImportRealBothFiles(t *testing.T) {
 func FuzzImportCSV(f *testing.F) {
 	seeds := []string{
 		"Date,Open,High,Low,Close,Adj Close,Volume\n2024-03-04,10,11,9,10.5,10.4,100\n2024-03-05,null,,-,–,NaN,\n",
-		"ticker,bar_start_utc,open,high,low,close,volume\nAAA,2025-01-27 14:30:00+00:00,10,11,9,10.5,1.0\nAAA,2025-01-27 14:35:00+00:00,10,11,9,10.5,1.0\n",
+		"ticker,interval_start_utc,open,high,low,close,volume\nAAA,2025-01-27 14:30:00+00:00,10,11,9,10.5,1.0\nAAA,2025-01-27 14:35:00+00:00,10,11,9,10.5,1.0\n",
 		"Date,Symbol,Open,High,Low,Close\n2024-03-05,AAA,1,2,0.5,1\n2024-03-04,AAA,1,2,0.5,1\n2024-03-04,AAA,1,2,0.5,1\n",
 		"Price,Close,High,Low,Open,Volume\nTicker,AAA,AAA,AAA,AAA,AAA\nDate,,,,,\n2024-03-04,10.5,11,9,10,100\n",
 		"Datetime;Open;High;Low;Close\n1737988200;1;2;0.5;1\n1737988260000;1;2;0.5;1\n",
