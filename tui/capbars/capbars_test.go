@@ -7,7 +7,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/tui/common"
@@ -91,7 +90,7 @@ func TestScroll(t *testing.T) {
 	for range 100 {
 		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
 	}
-	checkSize(t, m.View(), 60, 5)
+	panetest.CheckSize(t, m.View(), 60, 5)
 }
 
 func TestSizes(t *testing.T) {
@@ -105,32 +104,13 @@ func TestSizes(t *testing.T) {
 		m := newBars(g, 0, 0, panetest.Low)
 		for _, s := range sizes {
 			m.SetSize(s[0], s[1])
-			checkSize(t, m.View(), s[0], s[1])
+			panetest.CheckSize(t, m.View(), s[0], s[1])
 		}
 	}
 	empty := New(panetest.Common(common.GlyphsBraille))
 	for _, s := range sizes {
 		empty.SetSize(s[0], s[1])
-		checkSize(t, empty.View(), s[0], s[1])
-	}
-}
-
-func checkSize(t *testing.T, v string, w, h int) {
-	t.Helper()
-	if w == 0 || h == 0 {
-		if v != "" {
-			t.Fatalf("%dx%d: want empty view", w, h)
-		}
-		return
-	}
-	lines := strings.Split(v, "\n")
-	if len(lines) != h {
-		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
-	}
-	for _, l := range lines {
-		if lipgloss.Width(l) != w {
-			t.Fatalf("%dx%d: line width %d: %q", w, h, lipgloss.Width(l), l)
-		}
+		panetest.CheckSize(t, empty.View(), s[0], s[1])
 	}
 }
 

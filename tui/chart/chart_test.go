@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds/market"
@@ -148,7 +147,7 @@ func TestSizes(t *testing.T) {
 				m := newChart(g, 0, 0, f, mode, r)
 				for _, s := range sizes {
 					m.SetSize(s[0], s[1])
-					checkSize(t, m.View(), s[0], s[1])
+					panetest.CheckSize(t, m.View(), s[0], s[1])
 				}
 			}
 		}
@@ -157,26 +156,7 @@ func TestSizes(t *testing.T) {
 	m := New(panetest.Common(common.GlyphsBraille))
 	for _, s := range sizes {
 		m.SetSize(s[0], s[1])
-		checkSize(t, m.View(), s[0], s[1])
-	}
-}
-
-func checkSize(t *testing.T, v string, w, h int) {
-	t.Helper()
-	if w == 0 || h == 0 {
-		if v != "" {
-			t.Fatalf("%dx%d: want empty view, got %q", w, h, v)
-		}
-		return
-	}
-	lines := strings.Split(v, "\n")
-	if len(lines) != h {
-		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
-	}
-	for _, l := range lines {
-		if lipgloss.Width(l) != w {
-			t.Fatalf("%dx%d: line width %d: %q", w, h, lipgloss.Width(l), l)
-		}
+		panetest.CheckSize(t, m.View(), s[0], s[1])
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -278,3 +280,24 @@ func Frame(t time.Time) *market.Frame {
 
 // Symbols of the fixture's chips group.
 func Chips() []string { return []string{"NVDA", "AVGO", "TSM", "ARM", "^SOX"} }
+
+// CheckSize fails t unless v is exactly h lines of w cells (or empty when
+// either is 0): the pane contract every pane's size test checks.
+func CheckSize(t testing.TB, v string, w, h int) {
+	t.Helper()
+	if w == 0 || h == 0 {
+		if v != "" {
+			t.Fatalf("%dx%d: want empty view, got %q", w, h, v)
+		}
+		return
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) != w {
+			t.Fatalf("%dx%d: line width %d: %q", w, h, lipgloss.Width(l), l)
+		}
+	}
+}
