@@ -2,7 +2,6 @@ package snapshots
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -310,9 +308,6 @@ func BenchmarkWriter(b *testing.B) {
 		})
 	}
 }
-
-var _ = gzip.NewReader
-var _ = strings.Contains
 
 func parseFloatStd(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 

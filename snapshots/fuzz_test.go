@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +140,3 @@ func TestFastFloatExact(t *testing.T) {
 		}
 	}
 }
-
-var _ = io.EOF

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -305,5 +304,3 @@ func completeLines(t *testing.T, data []byte) int {
 		return n
 	}
 }
-
-var _ = strconv.Itoa

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -182,5 +181,3 @@ func checkSpeed(x float64) error {
 	}
 	return nil
 }
-
-var _ = fmt.Sprint

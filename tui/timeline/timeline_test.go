@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds"
-	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
 )
@@ -181,8 +180,6 @@ func TestSizes(t *testing.T) {
 		panetest.CheckSize(t, empty.View(), s[0], s[1])
 	}
 }
-
-var _ = snapshots.PrecisionDate
 
 // TestDetailScroll: a detail longer than a small pane scrolls with j/k and
 // pgup/pgdn, says how much is left, and j at the end goes to the next event.
