@@ -30,7 +30,12 @@ func BenchmarkView(b *testing.B) {
 // BenchmarkUpdateView is one replay step: a new frame through Update, then
 // View (what the program does per update).
 func BenchmarkUpdateView(b *testing.B) {
-	m := newTestModel(b, 200, 50, &fakeController{}, common.GlyphsBraille)
+	benchReplaySteps(b, newTestModel(b, 200, 50, &fakeController{}, common.GlyphsBraille))
+}
+
+// benchReplaySteps feeds m a new frame 30 s later each round, through
+// Update, then draws View.
+func benchReplaySteps(b *testing.B, m Model) {
 	ds := dataset(b)
 	open := et(b, "2025-01-27 09:30")
 	u := replayUpdate(b, "2025-01-27 09:30", 1)
@@ -54,20 +59,6 @@ func BenchmarkUpdateViewSSH(b *testing.B) {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.ANSI256))
 	r.SetColorProfile(termenv.ANSI256)
 	r.SetHasDarkBackground(true)
-	m := newModel(Deps{Renderer: r, Control: &fakeController{}, Now: func() time.Time { return fixedNow },
-		Width: 120, Height: 40, Glyphs: common.GlyphsBraille})
-	ds := dataset(b)
-	open := et(b, "2025-01-27 09:30")
-	u := replayUpdate(b, "2025-01-27 09:30", 1)
-	m = withUpdate(b, m, u)
-	seq := uint64(1)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		seq++
-		u.Seq = seq
-		u.Frame = ds.At(open.Add(time.Duration(seq%780) * 30 * time.Second))
-		m, _ = step(b, m, updateMsg{u: u, at: fixedNow})
-		_ = m.View()
-	}
+	benchReplaySteps(b, newModel(Deps{Renderer: r, Control: &fakeController{}, Now: func() time.Time { return fixedNow },
+		Width: 120, Height: 40, Glyphs: common.GlyphsBraille}))
 }
