@@ -81,7 +81,12 @@ func BenchmarkPlayFullDatasetFrames(b *testing.B) {
 
 // BenchmarkSeek is At(random t in the week).
 func BenchmarkSeek(b *testing.B) {
-	d, err := market.NewDataset(benchSnapshot(b))
+	benchSeek(b, benchSnapshot(b))
+}
+
+// benchSeek times At at 1,024 random instants of s's span.
+func benchSeek(b *testing.B, s *snapshots.Snapshot) {
+	d, err := market.NewDataset(s)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -180,21 +185,7 @@ func BenchmarkNewDatasetRecorded(b *testing.B) {
 
 // BenchmarkSeekRecorded is At(random t) in a 50-symbol recorded session.
 func BenchmarkSeekRecorded(b *testing.B) {
-	d, err := market.NewDataset(recordedDay(50, false))
-	if err != nil {
-		b.Fatal(err)
-	}
-	start, end, _ := d.Span()
-	rng := rand.New(rand.NewPCG(1, 2))
-	ts := make([]time.Time, 1024)
-	for i := range ts {
-		ts[i] = start.Add(time.Duration(rng.Int64N(int64(end.Sub(start)))))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		_ = d.At(ts[i%len(ts)])
-	}
+	benchSeek(b, recordedDay(50, false))
 }
 
 // BenchmarkSeekRecordedForming is At a minute after the end of a live
