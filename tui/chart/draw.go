@@ -47,7 +47,7 @@ func (p *plot) py(v float64) int {
 	if p.hi <= p.lo || n <= 0 {
 		return 0
 	}
-	return clamp(int(math.Round((p.hi-v)/(p.hi-p.lo)*float64(n))), 0, n)
+	return common.Clamp(int(math.Round((p.hi-v)/(p.hi-p.lo)*float64(n))), 0, n)
 }
 
 func (p *plot) row(v float64) int { return p.py(v) / p.sy }
@@ -65,7 +65,7 @@ func (p *plot) px(t time.Time) int {
 	if n <= 0 {
 		return 0
 	}
-	return clamp(int(math.Round(p.frac(t)*float64(n))), 0, n)
+	return common.Clamp(int(math.Round(p.frac(t)*float64(n))), 0, n)
 }
 
 func (p *plot) col(t time.Time) int { return p.px(t) / p.sx }
@@ -248,7 +248,7 @@ func (d *drawer) layout(top int, legend, volume bool) (p plot, ok bool) {
 		bottom--
 	}
 	if volume && h >= 12 {
-		p.vh = clamp(h/7, 2, 5)
+		p.vh = common.Clamp(h/7, 2, 5)
 	}
 	p.top = y
 	p.h = bottom - y - p.vh
@@ -404,7 +404,7 @@ func (d *drawer) extremeLabel(p *plot, s string, col, row int, above bool, st ui
 	}
 	type cand struct{ x, r int }
 	cands := []cand{
-		{clamp(col-n/2, 0, max(0, p.w-n)), vr},
+		{common.Clamp(col-n/2, 0, max(0, p.w-n)), vr},
 		{col + 2, row},
 		{col - n - 1, row},
 	}
@@ -422,7 +422,7 @@ func (d *drawer) marker(p *plot, c int, s string, st uint8) bool {
 		return false
 	}
 	n := len([]rune(s))
-	x := clamp(c, 0, max(0, p.w-n))
+	x := common.Clamp(c, 0, max(0, p.w-n))
 	for ; x+n <= p.w; x++ {
 		if d.g.fits(x, p.marker, s) && (x == 0 || d.g.empty(x-1, p.marker)) {
 			d.g.text(x, p.marker, s, st)
@@ -639,7 +639,7 @@ func (d *drawer) xLabels(p *plot, cols []int, labels []string, styles []uint8) {
 	place := func(i int) {
 		s := labels[i]
 		n := len([]rune(s))
-		x := clamp(cols[i]-n/2, 0, max(0, p.w-n))
+		x := common.Clamp(cols[i]-n/2, 0, max(0, p.w-n))
 		if x+n > d.g.w {
 			return
 		}

@@ -63,8 +63,8 @@ func (d *dots) line(x0, y0, x1, y1 int) {
 	if d.pw() == 0 || d.ph() == 0 {
 		return
 	}
-	x0, x1 = clamp(x0, -1, d.pw()), clamp(x1, -1, d.pw())
-	y0, y1 = clamp(y0, -1, d.ph()), clamp(y1, -1, d.ph())
+	x0, x1 = common.Clamp(x0, -1, d.pw()), common.Clamp(x1, -1, d.pw())
+	y0, y1 = common.Clamp(y0, -1, d.ph()), common.Clamp(y1, -1, d.ph())
 	for _, p := range graph.GetLinePoints(canvas.Point{X: x0, Y: y0}, canvas.Point{X: x1, Y: y1}) {
 		d.set(p.X, p.Y)
 	}
@@ -81,8 +81,8 @@ func (d *dots) dottedPolyline(pts [][2]int) {
 	}
 	n := 0
 	for i := 1; i < len(pts); i++ {
-		x0, x1 := clamp(pts[i-1][0], -1, d.pw()), clamp(pts[i][0], -1, d.pw())
-		y0, y1 := clamp(pts[i-1][1], -1, d.ph()), clamp(pts[i][1], -1, d.ph())
+		x0, x1 := common.Clamp(pts[i-1][0], -1, d.pw()), common.Clamp(pts[i][0], -1, d.pw())
+		y0, y1 := common.Clamp(pts[i-1][1], -1, d.ph()), common.Clamp(pts[i][1], -1, d.ph())
 		ps := graph.GetLinePoints(canvas.Point{X: x0, Y: y0}, canvas.Point{X: x1, Y: y1})
 		for k, p := range ps {
 			if i > 1 && k == 0 {
@@ -189,12 +189,3 @@ func (d *dots) paint(gr *grid, ox, oy int, g common.Glyphs, ascii rune, st uint8
 	}
 }
 
-func clamp(v, lo, hi int) int {
-	if v < lo {
-		return lo
-	}
-	if v > hi {
-		return hi
-	}
-	return v
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
 )
 
 // dayBar is one daily bar as the frame knows it.
@@ -117,7 +118,7 @@ func (d *drawer) week(top int) {
 				cur = k
 			}
 		}
-		start := clamp(cur-maxN*2/3, 0, len(days)-maxN)
+		start := common.Clamp(cur-maxN*2/3, 0, len(days)-maxN)
 		days = days[start : start+maxN]
 	}
 	loc := snapshots.Location()
@@ -133,8 +134,8 @@ func (d *drawer) week(top int) {
 	}
 	// p.w is known after the axis; slot geometry uses it through closures
 	center := func(k int) float64 { return (float64(k) + 0.5) / float64(n) }
-	pxAt := func(fr float64) int { return clamp(int(fr*float64(p.w*p.sx)), 0, max(0, p.w*p.sx-1)) }
-	colAt := func(fr float64) int { return clamp(int(fr*float64(p.w)), 0, max(0, p.w-1)) }
+	pxAt := func(fr float64) int { return common.Clamp(int(fr*float64(p.w*p.sx)), 0, max(0, p.w*p.sx-1)) }
+	colAt := func(fr float64) int { return common.Clamp(int(fr*float64(p.w)), 0, max(0, p.w-1)) }
 
 	var ss []series
 	lo, hi := math.Inf(1), math.Inf(-1)

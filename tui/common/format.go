@@ -220,3 +220,15 @@ func group(s string) string {
 	}
 	return b.String() + frac
 }
+
+// Clamp is v limited to [lo, hi] (lo when v is below it, else hi when
+// above): the panes' one helper for offsets, rows and columns.
+func Clamp(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}

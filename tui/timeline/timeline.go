@@ -236,7 +236,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if key.Matches(km, m.KeyMap.PageUp) {
 			n = -n
 		}
-		m.sel = clamp(max(m.sel, 0)+n, 0, len(m.events)-1)
+		m.sel = common.Clamp(max(m.sel, 0)+n, 0, len(m.events)-1)
 		m.follow = m.sel == m.current
 	case key.Matches(km, m.KeyMap.Detail):
 		m.detail = !m.detail && m.sel >= 0
@@ -468,7 +468,7 @@ func (m *Model) listLines() []string {
 			m.offset = tr + margin - visible + 1
 		}
 	}
-	m.offset = clamp(m.offset, 0, max(0, len(rs)-visible))
+	m.offset = common.Clamp(m.offset, 0, max(0, len(rs)-visible))
 	// The rows carry the time only; the day is in the date headers, and
 	// when the list starts inside a day its header sticks to the top.
 	if visible > 1 && m.offset < len(rs) && rs[m.offset].ev >= 0 {
@@ -566,7 +566,7 @@ func (m *Model) detailLines() []string {
 	faint := m.c.Styles.Faint
 	body := m.detailBody()
 	rows := m.detailRows()
-	m.scroll = clamp(m.scroll, 0, max(0, len(body)-rows))
+	m.scroll = common.Clamp(m.scroll, 0, max(0, len(body)-rows))
 	end := min(len(body), m.scroll+rows)
 	lines := append([]string(nil), body[m.scroll:end]...)
 	if m.h <= 1 {
@@ -651,12 +651,3 @@ func truncWords(s string, w int, tail string) string {
 	return cut + tail
 }
 
-func clamp(v, lo, hi int) int {
-	if v < lo {
-		return lo
-	}
-	if v > hi {
-		return hi
-	}
-	return v
-}
