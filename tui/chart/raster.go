@@ -188,4 +188,3 @@ func (d *dots) paint(gr *grid, ox, oy int, g common.Glyphs, ascii rune, st uint8
 		}
 	}
 }
-

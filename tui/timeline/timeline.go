@@ -650,4 +650,3 @@ func truncWords(s string, w int, tail string) string {
 	}
 	return cut + tail
 }
-
