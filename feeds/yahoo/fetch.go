@@ -143,13 +143,7 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 			if !ok {
 				continue
 			}
-			if s.Kind == "" {
-				s.Kind = q.Kind
-			}
-			if s.Name == "" {
-				s.Name = q.Name
-			}
-			if s.Kind != snapshots.KindEquity || (s.Company != "" && s.Shares == nil) || opt.KeepShares[s.Symbol] {
+			if !fillFromQuote(s, q, opt.KeepShares) {
 				continue
 			}
 			if sh := sharesOf(q, asOf); sh != nil {

@@ -597,14 +597,8 @@ func (l *Live) fillSymbolsLocked(set QuoteSet, now time.Time) {
 		if !ok {
 			continue
 		}
-		if s.Kind == "" {
-			s.Kind = q.Kind
-		}
-		if s.Kind == "" {
+		if s.Kind == "" && q.Kind == "" {
 			s.Kind = snapshots.KindEquity
-		}
-		if s.Name == "" {
-			s.Name = q.Name
 		}
 		if s.Currency == "" {
 			s.Currency = q.Currency
@@ -612,19 +606,27 @@ func (l *Live) fillSymbolsLocked(set QuoteSet, now time.Time) {
 		if s.PriceBasis == "" {
 			s.PriceBasis = snapshots.BasisPrinted
 		}
-		if s.Kind != snapshots.KindEquity {
+		if !fillFromQuote(s, q, l.opt.KeepShares) {
 			continue
-		}
-		if s.Company != "" && s.Shares == nil {
-			continue // another share class carries the company's count
-		}
-		if l.opt.KeepShares[s.Symbol] {
-			continue // the user's override
 		}
 		if sh := sharesOf(q, asOf); sh != nil {
 			s.Shares = sh
 		}
 	}
+}
+
+// fillFromQuote completes s's kind and name from Yahoo's quote and
+// reports whether Yahoo's share count may be taken for it: an equity, not
+// a share class whose company count is carried by another symbol, and not
+// a symbol whose count is the user's (keep).
+func fillFromQuote(s *snapshots.Symbol, q Quote, keep map[string]bool) bool {
+	if s.Kind == "" {
+		s.Kind = q.Kind
+	}
+	if s.Name == "" {
+		s.Name = q.Name
+	}
+	return s.Kind == snapshots.KindEquity && (s.Company == "" || s.Shares != nil) && !keep[s.Symbol]
 }
 
 // sharesOf turns a quote's share count into snapshot shares (nil: none).
