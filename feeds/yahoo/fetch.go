@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
@@ -187,45 +186,3 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 	return res, nil
 }
 
-// WriteSnapshotFile writes s to a new file at path (gzip when opt.Gzip),
-// synced and closed.
-func WriteSnapshotFile(path string, s *snapshots.Snapshot, opt snapshots.WriteOptions) error {
-	opt.FlushEvery = -1
-	wr, err := snapshots.Create(path, s.Header, opt)
-	if err != nil {
-		return err
-	}
-	return writeRecords(wr, s)
-}
-
-// WriteSnapshot writes s (header, then bars, quotes and events in time
-// order) to w and closes the writer. Close w yourself if it is a file.
-func WriteSnapshot(w io.Writer, s *snapshots.Snapshot, opt snapshots.WriteOptions) error {
-	opt.FlushEvery = -1
-	wr, err := snapshots.NewWriter(w, s.Header, opt)
-	if err != nil {
-		return err
-	}
-	return writeRecords(wr, s)
-}
-
-func writeRecords(wr *snapshots.Writer, s *snapshots.Snapshot) error {
-	recs := make([]snapshots.Record, 0, len(s.Bars)+len(s.Quotes)+len(s.Events))
-	for _, b := range s.Bars {
-		recs = append(recs, snapshots.BarRecord(b))
-	}
-	for _, q := range s.Quotes {
-		recs = append(recs, snapshots.QuoteRecord(q))
-	}
-	for _, e := range s.Events {
-		recs = append(recs, snapshots.EventRecord(e))
-	}
-	sortRecords(recs)
-	for _, r := range recs {
-		if err := wr.Write(r); err != nil {
-			wr.Close()
-			return err
-		}
-	}
-	return wr.Close()
-}
