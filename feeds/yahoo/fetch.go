@@ -185,4 +185,3 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 	}
 	return res, nil
 }
-
