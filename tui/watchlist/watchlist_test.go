@@ -9,12 +9,12 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/internal/panetest"
 	"github.com/selloff/selloff/tui/theme"
 )
 
@@ -185,15 +185,7 @@ func TestNarrowWidthsFit(t *testing.T) {
 			if v == "" {
 				continue
 			}
-			lines := strings.Split(v, "\n")
-			if len(lines) != h {
-				t.Fatalf("%dx%d: %d lines", w, h, len(lines))
-			}
-			for _, ln := range lines {
-				if ansi.StringWidth(ln) != w {
-					t.Fatalf("%dx%d: line width %d: %q", w, h, ansi.StringWidth(ln), ln)
-				}
-			}
+			panetest.CheckSize(t, v, w, h)
 		}
 	}
 }
