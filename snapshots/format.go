@@ -119,6 +119,20 @@ type Shares struct {
 	AsOf        string `json:"as_of"` // YYYY-MM-DD
 	Source      string `json:"source"`
 	Approximate bool   `json:"approximate,omitempty"`
+	// Classes splits Count by the symbol each share class trades as, for a
+	// company whose whole count is stored on one symbol (Alphabet: A and B
+	// on GOOGL, C on GOOG). A market value prices each class at its own
+	// symbol where that symbol is in the data and priced, else at the
+	// carrier's price, and then says it is approximated. The counts add up
+	// to Count.
+	Classes []ShareClass `json:"classes,omitempty"`
+}
+
+// ShareClass is the part of a company's share count that trades as Symbol.
+type ShareClass struct {
+	Symbol string `json:"symbol"`
+	Class  string `json:"class,omitempty"` // "A+B", "C", ...
+	Count  int64  `json:"count"`
 }
 
 // Session is one trading day.
@@ -185,13 +199,20 @@ type Quote struct {
 }
 
 // Time precisions for events whose exact time is not known. Time then holds
-// a sort key (see FORMAT.md), not a claim about when it happened.
+// a sort key (see FORMAT.md), not a claim about when it happened: the start
+// of the span the precision names.
 const (
 	PrecisionExact     = ""          // Time is the real time (to the minute or better)
-	PrecisionDate      = "date"      // only the date is known; Time is 00:00 exchange time
+	PrecisionDate      = "date"      // news of that date, time unknown; Time is 00:00 exchange time
 	PrecisionMorning   = "morning"   // Time is 09:00
 	PrecisionAfternoon = "afternoon" // Time is 12:00
 	PrecisionEvening   = "evening"   // Time is 18:00
+	// PrecisionPreMarket is a report from some time in the pre-market
+	// session (04:00-09:30) of the date; Time is 04:00.
+	PrecisionPreMarket = "premarket"
+	// PrecisionClose is an outcome of the day (a close, a day's move): it is
+	// known at the regular close and not before; Time is 16:00.
+	PrecisionClose = "close"
 )
 
 // Event is an annotated moment on the timeline.
@@ -213,9 +234,13 @@ type Event struct {
 
 // Quote extents: what a quoted figure claims about the symbol's path.
 const (
-	ExtentAt     = ""     // the price at the event's time
-	ExtentLow    = "low"  // the lowest so far that session ("fell as much as")
-	ExtentHigh   = "high" // the highest so far that session ("rose as much as")
+	ExtentAt   = ""     // the price at the event's time
+	ExtentLow  = "low"  // the lowest so far that session ("fell as much as")
+	ExtentHigh = "high" // the highest so far that session ("rose as much as")
+	// ExtentReport is a figure as a source reported it when its moment is
+	// not known closely enough to check against the path (a pre-market
+	// report of unknown time, an article stamp that may have been updated
+	// later): drawn as a reported point, never a constraint.
 	ExtentReport = "report"
 )
 
@@ -233,8 +258,23 @@ type EventQuote struct {
 	TolerancePct float64  `json:"tolerance_pct,omitempty"`
 	Extent       string   `json:"extent,omitempty"`
 	// Session is "pre" for a pre-market report (drawn as a reported point in
-	// the chart's pre-market area), empty for the regular session.
+	// the chart's pre-market area), "post" for an after-hours one, empty for
+	// the regular session (the same words as Quote.State).
 	Session string `json:"session,omitempty"`
+	// At is the moment the figure describes when it is not the event's time:
+	// an 11:08 article saying NVDA "fell as much as 13% soon after the bell"
+	// has At 09:35 (the end of the first 5-minute bar, where that low fell);
+	// a date-only news item's "NVDA ends the day 3.1% lower" has At 16:00.
+	// Nil means the event's time.
+	At *time.Time `json:"at,omitempty"`
+}
+
+// When is the moment the quote describes: At, else the event's time.
+func (q EventQuote) When(e Event) time.Time {
+	if q.At != nil {
+		return *q.At
+	}
+	return e.Time
 }
 
 // Approximate reports whether only part of the event's time is known.

@@ -607,6 +607,38 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		if reason := checkPrecision(e.Time, e.Precision); reason != "" {
 			return reason
 		}
+		for _, q := range e.Quotes {
+			if reason := checkEventQuote(q, known); reason != "" {
+				return reason
+			}
+		}
+	}
+	return ""
+}
+
+// checkEventQuote validates one figure an event reports.
+func checkEventQuote(q EventQuote, known map[string]bool) string {
+	if !known[q.Symbol] {
+		return fmt.Sprintf("quote: unknown symbol %q (not in header)", q.Symbol)
+	}
+	if q.Price == nil && q.ChangePct == nil {
+		return fmt.Sprintf("quote for %s has neither price nor change_pct", q.Symbol)
+	}
+	if q.Price != nil && !(*q.Price > 0) {
+		return fmt.Sprintf("quote for %s: price %v is not positive", q.Symbol, *q.Price)
+	}
+	if q.Tolerance < 0 || q.TolerancePct < 0 {
+		return fmt.Sprintf("quote for %s: negative tolerance", q.Symbol)
+	}
+	switch q.Extent {
+	case ExtentAt, ExtentLow, ExtentHigh, ExtentReport:
+	default:
+		return fmt.Sprintf("quote for %s: bad extent %q (want low, high, report or none)", q.Symbol, q.Extent)
+	}
+	switch q.Session {
+	case "", StatePre, StatePost:
+	default:
+		return fmt.Sprintf("quote for %s: bad session %q (want pre, post or none)", q.Symbol, q.Session)
 	}
 	return ""
 }
@@ -623,6 +655,10 @@ func precisionClock(p string) (hour int, ok bool) {
 		return 12, true
 	case PrecisionEvening:
 		return 18, true
+	case PrecisionPreMarket:
+		return 4, true
+	case PrecisionClose:
+		return 16, true
 	}
 	return 0, false
 }
@@ -633,7 +669,7 @@ func checkPrecision(t time.Time, p string) string {
 	}
 	h, ok := precisionClock(p)
 	if !ok {
-		return fmt.Sprintf("bad field \"precision\": %q (want date, morning, afternoon, evening or none)", p)
+		return fmt.Sprintf("bad field \"precision\": %q (want date, premarket, morning, afternoon, evening, close or none)", p)
 	}
 	et := exchangeTime(t)
 	if et.Hour() != h || et.Minute() != 0 || et.Second() != 0 || et.Nanosecond() != 0 {
