@@ -380,6 +380,7 @@ func TestEvents(t *testing.T) {
 		wantHM := map[string]string{
 			snapshots.PrecisionDate: "00:00:00", snapshots.PrecisionMorning: "09:00:00",
 			snapshots.PrecisionAfternoon: "12:00:00", snapshots.PrecisionEvening: "18:00:00",
+			snapshots.PrecisionPreMarket: "04:00:00", snapshots.PrecisionClose: "16:00:00",
 		}
 		if e.Precision != snapshots.PrecisionExact {
 			if hm != wantHM[e.Precision] {
@@ -414,6 +415,25 @@ func TestEvents(t *testing.T) {
 		if !ids[id] {
 			t.Errorf("event %s missing", id)
 		}
+	}
+	// Outcomes of a day (a close, a day's move) are known at the close, not
+	// at 00:00; news of unknown time keeps "date"; pre-market reports of
+	// unknown time are "premarket".
+	wantPrecision := map[string]string{
+		"stargate-rally": snapshots.PrecisionClose, "rebound": snapshots.PrecisionClose,
+		"msft-falls-on-results": snapshots.PrecisionClose, "nvda-week-end": snapshots.PrecisionClose,
+		"meta-capex": snapshots.PrecisionDate, "lecun-open-source": snapshots.PrecisionDate,
+		"app-store-no1": snapshots.PrecisionDate, "deepseek-limits-signups": snapshots.PrecisionDate,
+		"premarket-nvda-over-11": snapshots.PrecisionPreMarket, "power-premarket": snapshots.PrecisionPreMarket,
+	}
+	for _, e := range s.Events {
+		if want, ok := wantPrecision[e.ID]; ok && e.Precision != want {
+			t.Errorf("event %s: precision %q, want %q", e.ID, e.Precision, want)
+		}
+		delete(wantPrecision, e.ID)
+	}
+	for id := range wantPrecision {
+		t.Errorf("event %s missing", id)
 	}
 	first, last := s.Events[0].Time.In(loc), s.Events[len(s.Events)-1].Time.In(loc)
 	if first.Format("2006-01-02") != "2024-12-26" || last.Format("2006-01-02") != "2025-02-26" {

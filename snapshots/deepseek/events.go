@@ -22,7 +22,52 @@ type eventFact struct {
 	outlet    string
 	link      string
 	symbols   []string
+	// quotes are the figures the event reports, as typed from the same
+	// line of the fact sheet (see quoteFact).
+	quotes []quoteFact
 }
+
+// quoteFact is one reported figure. Tolerances are the figure's own
+// precision: 0.005 for a price to the cent or a move to a hundredth of a
+// percent, 0.05 for a move to a tenth, 0.5 for a whole percent ("as much as
+// 13%", "about 8%"). "Over 11%" and "more than 14%" are read as 11-12% and
+// 14-15% (centre 11.5, tolerance 0.5), "nearly 8%" as 7-8%. at is the moment
+// the figure describes when it is not the event's time ("YYYY-MM-DD HH:MM"
+// ET).
+type quoteFact struct {
+	sym          string
+	price, pct   float64 // 0 when the source gives none
+	tol, tolPct  float64
+	extent, sess string
+	at           string
+}
+
+const (
+	cent   = 0.005 // a price to the cent; a move to a hundredth of a percent
+	tenth  = 0.05  // a move to a tenth of a percent
+	whole  = 0.5   // a move to a whole percent
+	pre    = snapshots.StatePre
+	post   = snapshots.StatePost
+	report = snapshots.ExtentReport
+	low    = snapshots.ExtentLow
+)
+
+// px is a price to the cent with its move to a tenth of a percent (pct 0:
+// no move given).
+func px(sym string, price, pct float64) quoteFact {
+	return quoteFact{sym: sym, price: price, tol: cent, pct: pct, tolPct: tenth}
+}
+
+// mv is a move in percent with its precision.
+func mv(sym string, pct, tolPct float64) quoteFact {
+	return quoteFact{sym: sym, pct: pct, tolPct: tolPct}
+}
+
+// in returns q for session sess with extent ext.
+func (q quoteFact) in(sess, ext string) quoteFact { q.sess, q.extent = sess, ext; return q }
+
+// atTime returns q describing the moment at (ET) instead of the event's.
+func (q quoteFact) atTime(at string) quoteFact { q.at = at; return q }
 
 var eventFacts = []eventFact{
 	{when: "2024-12-26 06:01:57", id: "deepseek-v3-release",
@@ -43,18 +88,20 @@ var eventFacts = []eventFact{
 		outlet:  "Just Security",
 		link:    "https://justsecurity.org/106688/what-happened-trumps-announcement-stargate-ai-project",
 		symbols: []string{"ORCL", "ARM"}},
-	{when: "2025-01-22", precision: snapshots.PrecisionDate, id: "stargate-rally",
+	{when: "2025-01-22", precision: snapshots.PrecisionClose, id: "stargate-rally",
 		title:   "Stargate partners rally: ORCL +6.7%, ARM +15.9%",
 		detail:  "The day after the Stargate announcement Oracle and Arm jump (ORCL on adjusted prices).",
 		outlet:  "Daily bars (derived)",
 		link:    "https://alekbo.com/news/top-news/trump-announces-ai-infrastructure-investment-backed-by-oracle-openai-and-softbank.html",
-		symbols: []string{"ORCL", "ARM"}},
+		symbols: []string{"ORCL", "ARM"},
+		quotes:  []quoteFact{mv("ORCL", 6.7, tenth), mv("ARM", 15.9, tenth)}},
 	{when: "2025-01-24", precision: snapshots.PrecisionDate, id: "meta-capex",
 		title:   "Meta plans $60–65B of AI capital spending for 2025",
 		detail:  "Meta announces its 2025 AI spending plan on the Friday before the rout. NVDA ends the day 3.1% lower.",
 		outlet:  "City Index",
 		link:    "https://cityindex.com/en-uk/news-and-analysis/nasdaq-100-forecast-qqq-tumbles-as-deepseek-sparks-a-1-trillion-tech-rout-us-open-2025-1-27/?amp=true",
-		symbols: []string{"META", "NVDA"}},
+		symbols: []string{"META", "NVDA"},
+		quotes:  []quoteFact{mv("NVDA", -3.1, tenth).atTime("2025-01-24 16:00")}},
 	{when: "2025-01-25", precision: snapshots.PrecisionDate, id: "lecun-open-source",
 		title:   "LeCun: open-source models are surpassing proprietary ones",
 		detail:  "Meta's chief AI scientist reads DeepSeek's success not as China overtaking the US but as open models beating closed ones. Reported on 25 Jan by one outlet and in a copy dated 26 Jan; the post's time is unknown.",
@@ -77,7 +124,23 @@ var eventFacts = []eventFact{
 		detail:  "Nasdaq 100 futures are down 667 points (−3.04%) and S&P 500 futures −1.96%. Pre-market NVDA is −6.9%, MU −6.4%, AMD −3.7%, MSFT and META −3.3%, SMCI about −8%.",
 		outlet:  "Reuters",
 		link:    "https://escapismnanaimo.ca/?p=187934",
-		symbols: []string{"NVDA", "MU", "AMD", "MSFT", "META", "SMCI", "QQQ", "SPY"}},
+		symbols: []string{"NVDA", "MU", "AMD", "MSFT", "META", "SMCI", "QQQ", "SPY"},
+		quotes:  []quoteFact{mv("NVDA", -6.9, tenth).in(pre, ""), mv("MU", -6.4, tenth).in(pre, ""), mv("AMD", -3.7, tenth).in(pre, ""), mv("MSFT", -3.3, tenth).in(pre, ""), mv("META", -3.3, tenth).in(pre, ""), mv("SMCI", -8, whole).in(pre, "")}},
+	{when: "2025-01-27", precision: snapshots.PrecisionPreMarket, id: "premarket-nvda-over-11",
+		title:   "Pre-market: NVDA down over 11%, Nasdaq 100 futures −4.3%",
+		detail:  "Before the open Nasdaq 100 futures are down 4.3%, S&P futures 2.4% and Dow futures 0.9%; NVDA is down \"over 11%\", ASML 9%, MSFT and META about 6%. No time is given.",
+		outlet:  "Yahoo Finance (via fintechnews.site)",
+		link:    "https://fintechnews.site/nasdaq-futures-plunge-leading-wall-street-rout-as-china-s-ai-startup-raises-concerns",
+		symbols: []string{"NVDA", "ASML", "MSFT", "META"},
+		quotes: []quoteFact{mv("NVDA", -11.5, whole).in(pre, report), mv("ASML", -9, whole).in(pre, report),
+			mv("MSFT", -6, whole).in(pre, report), mv("META", -6, whole).in(pre, report)}},
+	{when: "2025-01-27", precision: snapshots.PrecisionPreMarket, id: "power-premarket",
+		title:   "Pre-market: power stocks CEG and VST down more than 14%",
+		detail:  "Constellation Energy and Vistra are each down \"more than 14%\" before the open and GE Vernova about 16%, as cheaper AI calls the power build-out into question. No time is given.",
+		outlet:  "CNBC (via investingtrendsdaily.com)",
+		link:    "https://investingtrendsdaily.com/power-stocks-plunge-as-energy-needs-called-into-question-because-of-new-china-ai-lab",
+		symbols: []string{"CEG", "VST"},
+		quotes:  []quoteFact{mv("CEG", -14.5, whole).in(pre, report), mv("VST", -14.5, whole).in(pre, report)}},
 	{when: "2025-01-27 05:09:45", id: "deepseek-ddos",
 		title:  "Third DDoS wave hits DeepSeek's API",
 		detail: "NSFocus logs the third of three distributed denial-of-service waves against the address behind api.deepseek.com (18:09 Beijing time); the earlier waves came on 25 and 26 Jan.",
@@ -94,7 +157,8 @@ var eventFacts = []eventFact{
 		detail:  "Opening prints: NVDA 124.80 (−12.5%), Nasdaq Composite 19,234.04 (−3.6%), S&P 500 5,969.04, SOX 5,007.84.",
 		outlet:  "IBKR daily and 5-minute bars (heliar-k/market-base)",
 		link:    "https://github.com/heliar-k/market-base",
-		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"}},
+		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"},
+		quotes:  []quoteFact{px("NVDA", 124.80, -12.5), px("^IXIC", 19234.04, -3.6), px("^GSPC", 5969.04, 0), px("^SOX", 5007.84, 0)}},
 	{when: "2025-01-27 10:40", id: "index-highs",
 		title:   "Broad indices peak for the day",
 		detail:  "QQQ, SPY, the Nasdaq Composite and the S&P 500 make their session highs in the 10:40–10:45 bar, then fade.",
@@ -112,13 +176,15 @@ var eventFacts = []eventFact{
 		detail:  "About $465B of market value gone early in the session; the S&P 500 was down as much as 2.3% and the Nasdaq 100 3.6%. The time is the article's update stamp (9:38 PM IST), not the moment of the fall.",
 		outlet:  "Bloomberg via Business Standard",
 		link:    "https://www.business-standard.com/world-news/nvidia-s-465-bn-plunge-triggered-by-deepseek-largest-in-market-history-125012701354_1.html",
-		symbols: []string{"NVDA", "SPY", "QQQ"}},
+		symbols: []string{"NVDA", "SPY", "QQQ"},
+		quotes:  []quoteFact{mv("NVDA", -13, whole).in("", low).atTime("2025-01-27 09:35"), mv("^GSPC", -2.3, tenth).in("", low)}},
 	{when: "2025-01-27 11:35", id: "fortune-nvda-15",
 		title:   "Fortune: Nvidia fell 15% Monday morning",
 		detail:  "Fortune tallies the damage: AVGO down over 19%, the TSM ADR more than 15%, ASML nearly 8%, ORCL roughly 15% intraday. The time is the article's stamp; the text may have been updated later.",
 		outlet:  "Fortune",
 		link:    "https://fortune.com/2025/01/27/nvidia-deepseek-rout-tech-stocks",
-		symbols: []string{"NVDA", "AVGO", "TSM", "ASML", "ORCL"}},
+		symbols: []string{"NVDA", "AVGO", "TSM", "ASML", "ORCL"},
+		quotes:  []quoteFact{mv("NVDA", -15, whole).in("", report), mv("AVGO", -19.5, whole).in("", report), mv("TSM", -15.5, whole).in("", report), mv("ASML", -7.5, whole).in("", report), mv("ORCL", -15, whole).in("", report)}},
 	{when: "2025-01-27", precision: snapshots.PrecisionDate, id: "deepseek-limits-signups",
 		title:  "DeepSeek limits new registrations after \"large-scale malicious attacks\"",
 		detail: "DeepSeek's status page says it is temporarily limiting sign-ups. No time is given.",
@@ -135,37 +201,42 @@ var eventFacts = []eventFact{
 		detail:  "Nvidia's low comes in the 14:45–14:50 bar; the SOX index bottoms at 4,785.43 in the 14:55 bar.",
 		outlet:  "IBKR 5-minute bars (heliar-k/market-base)",
 		link:    "https://github.com/heliar-k/market-base",
-		symbols: []string{"NVDA", "^SOX"}},
+		symbols: []string{"NVDA", "^SOX"},
+		quotes:  []quoteFact{px("NVDA", 116.70, -18.2).in("", low).atTime("2025-01-27 14:50"), px("^SOX", 4785.43, 0).in("", low).atTime("2025-01-27 15:00")}},
 	{when: "2025-01-27 14:54", id: "thestreet-midafternoon",
 		title:   "TheStreet: SOX −10.2%, AVGO −18.4%, AMD −7.9%",
 		detail:  "The live blog has Broadcom at $199.60 and AMD at $113.14; MSFT is −2.5% and META −0.2%.",
 		outlet:  "TheStreet (via inkl)",
 		link:    "https://inkl.com/news/stock-market-today-tech-stocks-crash-nvidia-tumbles-on-china-ai-threat",
-		symbols: []string{"^SOX", "AVGO", "AMD", "MSFT", "META"}},
+		symbols: []string{"^SOX", "AVGO", "AMD", "MSFT", "META"},
+		quotes:  []quoteFact{mv("^SOX", -10.2, tenth), px("AVGO", 199.60, -18.4), px("AMD", 113.14, -7.9), mv("MSFT", -2.5, tenth), mv("META", -0.2, tenth)}},
 	{when: "2025-01-27 16:00", id: "market-close",
 		title:   "The close: NVDA 118.42 (−16.97%), the biggest one-day loss of value ever",
 		detail:  "Nvidia ends down 16.97% on 818.8M shares, about $593B of market value lost. The Nasdaq falls 3.07% and the S&P 500 1.46% while the Dow gains 0.65%.",
 		outlet:  "Reuters closing wrap (stored by investing.com under an earlier headline)",
 		link:    "https://au.investing.com/news/stock-market-news/nasdaq-futures-tumble-as-chinas-ai-push-rattles-big-tech-3641785",
-		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"}},
+		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"},
+		quotes:  []quoteFact{quoteFact{sym: "NVDA", price: 118.42, tol: cent, pct: -16.97, tolPct: cent}, quoteFact{sym: "^IXIC", price: 19341.83, tol: cent, pct: -3.07, tolPct: cent}, quoteFact{sym: "^GSPC", price: 6012.28, tol: cent, pct: -1.46, tolPct: cent}}},
 	{when: "2025-01-27 16:50", id: "nvda-after-hours",
 		title:   "NVDA at $118.19 after hours",
 		detail:  "The after-hours price as of 21:50 GMT sits a little under the official close.",
 		outlet:  "MENAFN",
 		link:    "https://menafn.com/1109136840/Nvidia-praises-DeepSeeks-AI-model-despite-stock-losses",
-		symbols: []string{"NVDA"}},
+		symbols: []string{"NVDA"},
+		quotes:  []quoteFact{px("NVDA", 118.19, 0).in(post, "")}},
 	{when: "2025-01-27", precision: snapshots.PrecisionEvening, id: "trump-wake-up-call",
 		title:   "Trump: DeepSeek \"should be a wake-up call\" for US industry",
 		detail:  "At the House Republican retreat at Doral, Trump says US industry must be laser-focused on competing to win, and that it could be very much a positive development. Only \"Monday night\" is known.",
 		outlet:  "The Hill",
 		link:    "https://au.news.yahoo.com/trump-deepseek-224113253.html",
 		symbols: []string{"NVDA"}},
-	{when: "2025-01-28", precision: snapshots.PrecisionDate, id: "rebound",
+	{when: "2025-01-28", precision: snapshots.PrecisionClose, id: "rebound",
 		title:   "Rebound: NVDA +8.9% to 128.99",
 		detail:  "Chips recover part of Monday's loss; the Nasdaq gains 2.03% and the S&P 500 0.92%. David Sacks says there is substantial evidence DeepSeek distilled knowledge from OpenAI models.",
 		outlet:  "Daily bars; Business Insider",
 		link:    "https://bizinsider.org/microsoft-probing-deepseek-tied-group-over-openai-data-gathering-method-report",
-		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"}},
+		symbols: []string{"NVDA", "^IXIC", "^GSPC", "^SOX"},
+		quotes:  []quoteFact{px("NVDA", 128.99, 8.9), mv("^IXIC", 2.03, cent), mv("^GSPC", 0.92, cent)}},
 	{when: "2025-01-28", precision: snapshots.PrecisionEvening, id: "distillation-probe",
 		title:   "Microsoft and OpenAI look into DeepSeek over distillation",
 		detail:  "Bloomberg reports Microsoft is probing whether a DeepSeek-linked group pulled OpenAI data through the API; the FT says OpenAI has evidence of distillation. Reported Tuesday evening or Wednesday, US time.",
@@ -177,19 +248,22 @@ var eventFacts = []eventFact{
 		detail:  "Both report after the close on Wednesday, in the week of the Fed's first meeting of 2025. NVDA fell 4.1% that day.",
 		outlet:  "TheStreet (via inkl)",
 		link:    "https://inkl.com/news/stock-market-today-tech-stocks-crash-nvidia-tumbles-on-china-ai-threat",
-		symbols: []string{"MSFT", "META", "NVDA"}},
-	{when: "2025-01-30", precision: snapshots.PrecisionDate, id: "msft-falls-on-results",
+		symbols: []string{"MSFT", "META", "NVDA"},
+		quotes:  []quoteFact{mv("NVDA", -4.1, tenth).atTime("2025-01-29 16:00")}},
+	{when: "2025-01-30", precision: snapshots.PrecisionClose, id: "msft-falls-on-results",
 		title:   "MSFT −6.2% after its results; META +1.6%",
 		detail:  "The day after their results, Microsoft falls 6.18% and Meta gains 1.55%.",
 		outlet:  "investing.com price history (an export kept in a GitHub repository)",
 		link:    "https://github.com/alexislitos-lab/Multi-Asset-Portfolio-Analytics-System",
-		symbols: []string{"MSFT", "META"}},
-	{when: "2025-01-31", precision: snapshots.PrecisionDate, id: "nvda-week-end",
+		symbols: []string{"MSFT", "META"},
+		quotes:  []quoteFact{mv("MSFT", -6.18, cent), mv("META", 1.55, cent)}},
+	{when: "2025-01-31", precision: snapshots.PrecisionClose, id: "nvda-week-end",
 		title:   "NVDA ends the month at 120.07, about 20% below its record",
 		detail:  "Nvidia closes the week down 3.7% on the day, still far below its pre-DeepSeek level.",
 		outlet:  "Morning News",
 		link:    "https://morningnewss.com/2025/02/how-deepseeks-ai-revolution-rocked.html",
-		symbols: []string{"NVDA"}},
+		symbols: []string{"NVDA"},
+		quotes:  []quoteFact{px("NVDA", 120.07, -3.7)}},
 	{when: "2025-02-26", precision: snapshots.PrecisionEvening, id: "nvidia-results",
 		title:   "Nvidia's results: Huang calls R1 \"an excellent innovation\"",
 		detail:  "After the close Nvidia reports its fiscal fourth quarter; Huang says DeepSeek R1 has ignited global enthusiasm. The stock falls 8.5% the next day.",
@@ -213,7 +287,8 @@ func timeline() ([]snapshots.Event, error) {
 					break
 				}
 			}
-		case snapshots.PrecisionDate, snapshots.PrecisionMorning, snapshots.PrecisionAfternoon, snapshots.PrecisionEvening:
+		case snapshots.PrecisionDate, snapshots.PrecisionPreMarket, snapshots.PrecisionMorning,
+			snapshots.PrecisionAfternoon, snapshots.PrecisionEvening, snapshots.PrecisionClose:
 			t, err = time.ParseInLocation("2006-01-02", f.when, loc)
 			t = t.Add(time.Duration(precisionHour[f.precision]) * time.Hour)
 		default:
@@ -222,10 +297,18 @@ func timeline() ([]snapshots.Event, error) {
 		if err != nil {
 			return nil, fmt.Errorf("event %s: %v", f.id, err)
 		}
-		out = append(out, snapshots.Event{
+		e := snapshots.Event{
 			Time: t, ID: f.id, Title: f.title, Detail: f.detail, Outlet: f.outlet,
 			Link: f.link, Symbols: f.symbols, Precision: f.precision,
-		})
+		}
+		for _, q := range f.quotes {
+			eq, err := q.quote()
+			if err != nil {
+				return nil, fmt.Errorf("event %s: %v", f.id, err)
+			}
+			e.Quotes = append(e.Quotes, eq)
+		}
+		out = append(out, e)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
@@ -234,9 +317,35 @@ func timeline() ([]snapshots.Event, error) {
 // precisionHour is the sort-key hour of each partial precision (FORMAT.md).
 var precisionHour = map[string]int{
 	snapshots.PrecisionDate:      0,
+	snapshots.PrecisionPreMarket: 4,
 	snapshots.PrecisionMorning:   9,
 	snapshots.PrecisionAfternoon: 12,
+	snapshots.PrecisionClose:     16,
 	snapshots.PrecisionEvening:   18,
+}
+
+// quote turns a typed figure into the file's form.
+func (q quoteFact) quote() (snapshots.EventQuote, error) {
+	eq := snapshots.EventQuote{Symbol: q.sym, Extent: q.extent, Session: q.sess}
+	if q.price != 0 {
+		p := q.price
+		eq.Price, eq.Tolerance = &p, q.tol
+	}
+	if q.pct != 0 {
+		c := q.pct
+		eq.ChangePct, eq.TolerancePct = &c, q.tolPct
+	}
+	if eq.Price == nil && eq.ChangePct == nil {
+		return eq, fmt.Errorf("quote for %s gives no figure", q.sym)
+	}
+	if q.at != "" {
+		t, err := time.ParseInLocation("2006-01-02 15:04", q.at, snapshots.Location())
+		if err != nil {
+			return eq, fmt.Errorf("quote for %s: %v", q.sym, err)
+		}
+		eq.At = &t
+	}
+	return eq, nil
 }
 
 // Events returns the timeline (a fresh copy).
