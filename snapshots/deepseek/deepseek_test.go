@@ -633,6 +633,11 @@ func TestProxyMethodLeaveOneOut(t *testing.T) {
 			info := symbolInfo{sym: sym, proxies: proxies}
 			donor := f.chooseProxy(info, row, day, sym)
 			p := f.proxyPlan(row, day, donor)
+			// The event quotes bend the borrowed shape as they do for the
+			// real proxies (MSFT, META and ^SOX at 14:54 on 27 Jan).
+			if err := f.applyQuotes(&p, sym, day, true); err != nil {
+				t.Fatal(err)
+			}
 			dp, err := buildPath(sym, day, p, true)
 			if err != nil {
 				t.Fatal(err)
@@ -669,7 +674,13 @@ func TestProxyMethodLeaveOneOut(t *testing.T) {
 		}
 	}
 	if allN > 0 {
-		t.Logf("all series and days: mean %.3f%% over %d bars", allSum/float64(allN), allN)
+		mean := allSum / float64(allN)
+		t.Logf("all series and days: mean %.3f%% over %d bars", mean, allN)
+		// 0.473% before the event quotes and the first bar became
+		// checkpoints (issue 9): they may not make the method worse.
+		if mean > 0.473 {
+			t.Errorf("leave-one-out mean error %.3f%%, above 0.473%%", mean)
+		}
 	}
 }
 
@@ -737,5 +748,138 @@ func BenchmarkDecodeEmbeddedPlain(b *testing.B) {
 		if _, err := snapshots.Decode(bytes.NewReader(plain), snapshots.ReadOptions{Strict: true}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEventQuotesHold reads every regular-session figure an event quotes
+// back from the decoded snapshot, as a user would see it: the last price at
+// the quote's time (the open at 09:30, else the close of the 1-minute bar
+// ending then; the daily close at 16:00 on days without 1-minute bars), or
+// the session's low so far. Each must agree with the quote within the
+// quote's own precision.
+func TestEventQuotesHold(t *testing.T) {
+	s := decoded(t)
+	loc := snapshots.Location()
+	bars := minuteBars(s)
+	daily := map[dayKey]snapshots.Bar{}
+	var days []string
+	for _, b := range s.Bars {
+		if b.Interval == "1d" {
+			d := b.Time.In(loc).Format("2006-01-02")
+			daily[dayKey{b.Symbol, d}] = b
+			if !slices.Contains(days, d) {
+				days = append(days, d)
+			}
+		}
+	}
+	slices.Sort(days)
+	checked, pre := 0, 0
+	for _, e := range s.Events {
+		for _, q := range e.Quotes {
+			if q.Session == snapshots.StatePre {
+				pre++
+			}
+			if q.Session != "" || q.Extent == snapshots.ExtentReport {
+				continue
+			}
+			when := q.When(e).In(loc)
+			day := when.Format("2006-01-02")
+			i := slices.Index(days, day)
+			if i < 1 {
+				t.Errorf("event %s: %s quote on %s, outside the daily bars", e.ID, q.Symbol, day)
+				continue
+			}
+			prev := daily[dayKey{q.Symbol, days[i-1]}].Close
+			m := when.Hour()*60 + when.Minute() - (9*60 + 30)
+			var got float64
+			bs := bars[dayKey{q.Symbol, day}]
+			switch {
+			case len(bs) == 0 && m == sessionMinutes && q.Extent == snapshots.ExtentAt:
+				got = daily[dayKey{q.Symbol, day}].Close
+			case len(bs) == 0:
+				t.Errorf("event %s: %s quote at %s cannot be read", e.ID, q.Symbol, when)
+				continue
+			case q.Extent == snapshots.ExtentLow || q.Extent == snapshots.ExtentHigh:
+				got = bs[0].Open
+				for _, b := range bs[:m] {
+					if q.Extent == snapshots.ExtentLow {
+						got = min(got, b.Low)
+					} else {
+						got = max(got, b.High)
+					}
+				}
+			case m == 0:
+				got = bs[0].Open
+			default:
+				got = bs[m-1].Close
+			}
+			if q.Price != nil && math.Abs(got-*q.Price) > q.Tolerance+1e-9 {
+				t.Errorf("event %s: %s reads %.2f at %s, quoted %.2f ±%v", e.ID, q.Symbol, got, when.Format("01-02 15:04"), *q.Price, q.Tolerance)
+			}
+			if q.ChangePct != nil {
+				chg := (got/prev - 1) * 100
+				if math.Abs(chg-*q.ChangePct) > q.TolerancePct+1e-9 {
+					t.Errorf("event %s: %s reads %+.3f%% at %s, quoted %+.2f%% ±%v", e.ID, q.Symbol, chg, when.Format("01-02 15:04"), *q.ChangePct, q.TolerancePct)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 25 || pre < 6 {
+		t.Errorf("%d regular-session quotes checked, %d pre-market ones; want at least 25 and 6", checked, pre)
+	}
+	// The figures of the issue, spelled out: TheStreet's 2:54 PM prices are
+	// what the rows show at 14:54 (the close of the 14:53 bar).
+	for _, c := range []struct {
+		sym  string
+		want float64
+	}{{"AVGO", 199.60}, {"AMD", 113.14}} {
+		bs := bars[dayKey{c.sym, MainDay}]
+		if got := bs[14*60+53-(9*60+30)].Close; got != c.want {
+			t.Errorf("%s at 14:54 on 27 Jan reads %.2f, TheStreet quoted %.2f", c.sym, got, c.want)
+		}
+	}
+}
+
+// TestFirstBar checks the real first 5-minute bar of 27 Jan: the 1-minute
+// bars 09:30-09:34 of each series aggregate to its high, low and close (the
+// open is the consolidated daily open), and NVDA's early low, -13.3%, is
+// there.
+func TestFirstBar(t *testing.T) {
+	s := decoded(t)
+	bars := minuteBars(s)
+	f, err := loadFacts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, fb := range firstBars {
+		for _, r := range fb.rows {
+			bs := bars[dayKey{r.series, fb.day}]
+			if len(bs) == 0 {
+				continue // GOOG lends GOOGL its shape but is not in the snapshot
+			}
+			n++
+			hi, lo := bs[0].High, bs[0].Low
+			for _, b := range bs[:5] {
+				hi, lo = max(hi, b.High), min(lo, b.Low)
+			}
+			row, _ := f.row(r.series, fb.day)
+			wantHi, wantLo := max(r.h, row.o), min(r.l, row.o)
+			if cents(hi) != wantHi || cents(lo) != wantLo || cents(bs[4].Close) != r.c || cents(bs[0].Open) != row.o {
+				t.Errorf("%s %s first bar o/h/l/c %v/%v/%v/%v, want %d/%d/%d/%d", r.series, fb.day, bs[0].Open, hi, lo, bs[4].Close, row.o, wantHi, wantLo, r.c)
+			}
+		}
+	}
+	if n != 12 {
+		t.Errorf("%d series with a first bar, want 12", n)
+	}
+	nv := bars[dayKey{"NVDA", MainDay}]
+	early := nv[0].Low
+	for _, b := range nv[:5] {
+		early = min(early, b.Low)
+	}
+	if early != 123.64 {
+		t.Errorf("NVDA's low in 09:30-09:35 on 27 Jan is %.2f, want 123.64 (the real first bar)", early)
 	}
 }

@@ -399,6 +399,38 @@ var extraCheckpoints27 = checkpointTable{day: "2025-01-27",
 	},
 }
 
+// firstBarRow is a whole 5-minute bar: open, high, low and close.
+type firstBarRow struct {
+	series     string
+	o, h, l, c int64
+}
+
+// firstBars are the real first 5-minute bars (09:30-09:35) of a session,
+// from the fact sheet's "first 5-minute bar" table: the open's swing that
+// the half-hour checkpoints miss (NVDA fell to 123.64, -13.3%, before
+// closing the bar at 127.51). The consolidated daily open stays the first
+// price where it differs from the IBKR bar's open by a few cents.
+var firstBars = []struct {
+	day  string
+	rows []firstBarRow
+}{
+	{"2025-01-27", []firstBarRow{
+		{"NVDA", 12480, 12840, 12364, 12751},
+		{"TSM", 19704, 20700, 19697, 20637},
+		{"MU", 9494, 9570, 9290, 9564},
+		{"MSFT", 42400, 42590, 42350, 42466},
+		{"GOOG", 19414, 19591, 19411, 19544},
+		{"META", 62664, 64095, 62570, 63272},
+		{"AMZN", 22627, 22955, 22586, 22720},
+		{"AAPL", 22402, 22699, 22398, 22647},
+		{"QQQ", 51092, 51450, 51053, 51367},
+		{"SPY", 59483, 59788, 59464, 59738},
+		{"^IXIC", 1923404, 1936164, 1923404, 1934140},
+		{"^GSPC", 596904, 599538, 596292, 599232},
+		{"^SOX", 500784, 504543, 499746, 502388},
+	}},
+}
+
 // Groups.
 const (
 	groupChips      = "chips"

@@ -87,11 +87,14 @@ type anchor struct {
 // facts indexes the tables. Maps are only looked up, never ranged over, so
 // no iteration order leaks into the output.
 type facts struct {
-	daily  map[string]dailyRow              // sym+" "+date
-	dates  []string                         // trading dates, ascending
-	cps    map[string]map[string][]anchor   // day -> series -> checkpoint anchors
-	ext    map[string]map[string]extremeRow // day -> series -> extremes
-	series map[string][]string              // day -> series with checkpoints, table order
+	daily  map[string]dailyRow               // sym+" "+date
+	dates  []string                          // trading dates, ascending
+	cps    map[string]map[string][]anchor    // day -> series -> checkpoint anchors
+	ext    map[string]map[string]extremeRow  // day -> series -> extremes
+	series map[string][]string               // day -> series with checkpoints, table order
+	first  map[string]map[string]firstBarRow // day -> series -> real first 5-minute bar
+	events []snapshots.Event                 // the timeline
+	pins   map[string]map[string][]pin       // day -> symbol -> event quotes that pin a close
 }
 
 func loadFacts() (*facts, error) {
@@ -100,6 +103,7 @@ func loadFacts() (*facts, error) {
 		cps:    map[string]map[string][]anchor{},
 		ext:    map[string]map[string]extremeRow{},
 		series: map[string][]string{},
+		first:  map[string]map[string]firstBarRow{},
 	}
 	for _, r := range dailyRows {
 		key := r.sym + " " + r.date
@@ -145,6 +149,15 @@ func loadFacts() (*facts, error) {
 			return nil, err
 		}
 	}
+	for _, fb := range firstBars {
+		f.first[fb.day] = map[string]firstBarRow{}
+		for _, r := range fb.rows {
+			if !(r.l <= r.o && r.o <= r.h && r.l <= r.c && r.c <= r.h) {
+				return nil, fmt.Errorf("first bar %s %s: open/close outside [low, high]", fb.day, r.series)
+			}
+			f.first[fb.day][r.series] = r
+		}
+	}
 	if err := add(extraCheckpoints27); err != nil {
 		return nil, err
 	}
@@ -168,7 +181,17 @@ func loadFacts() (*facts, error) {
 			if _, ok := f.ext[day][s]; !ok {
 				return nil, fmt.Errorf("checkpoints %s %s: no high/low bar times", day, s)
 			}
+			if fb, ok := f.first[day][s]; ok && (len(out) == 0 || out[0].min != 4 || out[0].v != fb.c) {
+				return nil, fmt.Errorf("first bar %s %s: close %d is not the 09:30 checkpoint", day, s, fb.c)
+			}
 		}
+	}
+	var err error
+	if f.events, err = timeline(); err != nil {
+		return nil, err
+	}
+	if f.pins, err = f.loadPins(); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -214,6 +237,14 @@ type plan struct {
 	anchors      []anchor // checkpoint closes (real or mapped from a proxy)
 	hiWin, loWin int      // first bar of the 5-minute bar holding the high / low
 	proxy        string   // shape donor, "" when the series has its own facts
+	windows      []window // whole 5-minute bars known from the facts
+}
+
+// window is a known 5-minute bar: the 1-minute bars start..start+4 stay
+// inside [lo, hi] and touch both (the close is a checkpoint anchor).
+type window struct {
+	start  int
+	hi, lo int64
 }
 
 func (f *facts) plan(info symbolInfo, day string) (plan, error) {
@@ -231,13 +262,24 @@ func (f *facts) plan(info symbolInfo, day string) (plan, error) {
 			return plan{}, err
 		}
 		p.anchors = slices.Clone(f.cps[day][info.sym])
-		return p, nil
+		if fb, ok := f.first[day][info.sym]; ok {
+			w := window{start: 0, hi: min(fb.h, row.h), lo: max(fb.l, row.l)}
+			// The consolidated open is the first price; where it lies
+			// outside the IBKR bar (a few cents apart) the bar widens to it.
+			w.hi, w.lo = max(w.hi, row.o), min(w.lo, row.o)
+			if (w.hi == row.h) != (p.hiWin == 0) || (w.lo == row.l) != (p.loWin == 0) {
+				return plan{}, fmt.Errorf("%s %s: first bar %d..%d disagrees with the day's extremes", info.sym, day, w.lo, w.hi)
+			}
+			p.windows = append(p.windows, w)
+		}
+		return p, f.applyQuotes(&p, info.sym, day, false)
 	}
 	proxy := f.chooseProxy(info, row, day, "")
 	if proxy == "" {
 		return plan{}, fmt.Errorf("%s %s: no proxy series with intraday facts", info.sym, day)
 	}
-	return f.proxyPlan(row, day, proxy), nil
+	p = f.proxyPlan(row, day, proxy)
+	return p, f.applyQuotes(&p, info.sym, day, true)
 }
 
 // proxyPlan maps proxy's checkpoint shape and high/low bar times onto row.
@@ -395,6 +437,73 @@ func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
 	if hiBar == loBar {
 		return nil, fmt.Errorf("%s %s: high and low in the same minute", sym, day)
 	}
+	// Per-minute bounds of the closes: the day's range, narrowed inside a
+	// known 5-minute bar to that bar's range.
+	var loB, hiB [sessionMinutes]float64
+	for i := range sessionMinutes {
+		loB[i], hiB[i] = float64(l+1), float64(h-1)
+	}
+	winHi := map[int]int64{} // bar index -> the known bar's high it touches
+	winLo := map[int]int64{}
+	inWin := map[int]window{}
+	for _, w := range p.windows {
+		if w.start < 0 || w.start+5 > sessionMinutes-1 {
+			return nil, fmt.Errorf("%s %s: known bar at %d out of range", sym, day, w.start)
+		}
+		for m := w.start; m < w.start+5; m++ {
+			inWin[m] = w
+			if v, ok := fixed[m]; ok {
+				fixed[m] = min(max(v, w.lo), w.hi)
+			}
+			if w.hi-w.lo >= 2 {
+				loB[m], hiB[m] = float64(w.lo+1), float64(w.hi-1)
+			} else {
+				loB[m], hiB[m] = float64(w.lo), float64(w.hi)
+			}
+		}
+		// touch picks the bar reaching the known bar's extreme ext: the
+		// open, a fixed close or the day's extreme bar already at it, else a
+		// free minute whose close is pinned just inside.
+		touch := func(ext int64, sign int64, dayBar int, dayExt int64) (int, error) {
+			if w.start == 0 && o == ext {
+				return 0, nil
+			}
+			if dayExt == ext && dayBar >= w.start && dayBar < w.start+5 {
+				return dayBar, nil
+			}
+			var free []int
+			for m := w.start; m < w.start+5; m++ {
+				v, ok := fixed[m]
+				if ok && v == ext {
+					return m, nil
+				}
+				// Bar 0 already touches the other extreme when it opens there.
+				if !ok && !(m == 0 && (o == w.hi || o == w.lo)) {
+					free = append(free, m)
+				}
+			}
+			if len(free) == 0 {
+				return 0, fmt.Errorf("%s %s: no free minute for the known bar at %d", sym, day, w.start)
+			}
+			m := free[rng.IntN(len(free))]
+			d := roundCents(math.Abs(rng.NormFloat64()) * 0.3 * sigma)
+			d = min(d, (w.hi-w.lo)/4)
+			fixed[m] = ext - sign*d
+			return m, nil
+		}
+		mh, err := touch(w.hi, 1, hiBar, h)
+		if err != nil {
+			return nil, err
+		}
+		ml, err := touch(w.lo, -1, loBar, l)
+		if err != nil {
+			return nil, err
+		}
+		if mh == ml {
+			return nil, fmt.Errorf("%s %s: known bar's high and low in the same minute", sym, day)
+		}
+		winHi[mh], winLo[ml] = w.hi, w.lo
+	}
 
 	// Closes: Brownian bridges between consecutive fixed points, starting
 	// from the open just before bar 0.
@@ -406,7 +515,6 @@ func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
 	// The float64() conversions below stop fused multiply-adds (allowed on
 	// some architectures) from changing a rounding and hence the bytes.
 	var closes [sessionMinutes]int64
-	lo, hi := float64(l+1), float64(h-1)
 	prevM, prevV := -1, o
 	var walk [sessionMinutes + 1]float64
 	for _, m := range mins {
@@ -419,7 +527,7 @@ func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
 		for k := 1; k < n; k++ {
 			frac := float64(k) / float64(n)
 			x := float64(prevV) + float64(frac*float64(v-prevV)) + walk[k] - float64(frac*walk[n])
-			closes[prevM+k] = roundCents(reflectInto(x, lo, hi))
+			closes[prevM+k] = roundCents(reflectInto(x, loB[prevM+k], hiB[prevM+k]))
 		}
 		closes[m] = v
 		prevM, prevV = m, v
@@ -438,6 +546,16 @@ func buildPath(sym, day string, p plan, noVolume bool) (*dayPath, error) {
 		// Only the designated bars (or bars already at an extreme) touch it.
 		b.h = min(b.h, max(h-1, top))
 		b.l = max(b.l, min(l+1, bot))
+		if w, ok := inWin[i]; ok {
+			b.h = min(b.h, max(w.hi-1, top))
+			b.l = max(b.l, min(w.lo+1, bot))
+		}
+		if v, ok := winHi[i]; ok {
+			b.h = v
+		}
+		if v, ok := winLo[i]; ok {
+			b.l = v
+		}
 		if i == hiBar {
 			b.h = h
 		}
@@ -565,10 +683,8 @@ func Generate() (*Generated, error) {
 		seq  int
 		rec  snapshots.Record
 	}
-	evs, err := timeline()
-	if err != nil {
-		return nil, err
-	}
+	evs := f.events
+	paths := map[string]*dayPath{} // sym+" "+day
 	items := make([]item, 0, len(symbolTable)*(len(f.dates)+len(SessionDays)*sessionMinutes)+len(evs))
 	for si, s := range symbolTable {
 		for di, date := range f.dates {
@@ -594,6 +710,7 @@ func Generate() (*Generated, error) {
 			if dp.proxy != "" {
 				g.Proxies[s.sym+" "+day] = dp.proxy
 			}
+			paths[s.sym+" "+day] = dp
 			start, _ := dateAt(day, 9, 30)
 			for i, b := range dp.bars {
 				t := start.Add(time.Duration(i) * time.Minute)
@@ -603,6 +720,9 @@ func Generate() (*Generated, error) {
 				})})
 			}
 		}
+	}
+	if err := f.checkQuotes(paths); err != nil {
+		return nil, err
 	}
 	for i, e := range evs {
 		items = append(items, item{e.Time, 1, 0, i, snapshots.EventRecord(e)})
