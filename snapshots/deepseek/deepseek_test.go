@@ -287,7 +287,8 @@ func TestHeader(t *testing.T) {
 		if sym.PriceBasis != wantBasis {
 			t.Errorf("%s basis %q, want %q", sym.Symbol, sym.PriceBasis, wantBasis)
 		}
-		approx := sym.Symbol == "ARM" || sym.Symbol == "MRVL" || sym.Symbol == "CEG"
+		// TSM's ADR-equivalent reading of FMP's count is unsourced.
+		approx := sym.Symbol == "ARM" || sym.Symbol == "MRVL" || sym.Symbol == "CEG" || sym.Symbol == "TSM"
 		switch sym.Kind {
 		case snapshots.KindEquity:
 			if sym.Shares == nil || sym.Shares.Count <= 0 || sym.Shares.Source == "" || sym.Shares.AsOf == "" {
@@ -881,5 +882,87 @@ func TestFirstBar(t *testing.T) {
 	}
 	if early != 123.64 {
 		t.Errorf("NVDA's low in 09:30-09:35 on 27 Jan is %.2f, want 123.64 (the real first bar)", early)
+	}
+}
+
+// TestFigureNotes checks the per-figure provenance in the header: every
+// symbol says where its price, volume and intraday path come from, and the
+// figures further from the truth than "reconstructed" say how.
+func TestFigureNotes(t *testing.T) {
+	s := decoded(t)
+	g, err := Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := func(sym snapshots.Symbol, figure string) (snapshots.FigureNote, bool) {
+		for _, n := range sym.Notes {
+			if n.Figure == figure {
+				return n, true
+			}
+		}
+		return snapshots.FigureNote{}, false
+	}
+	for _, sym := range s.Header.Symbols {
+		for _, fig := range []string{snapshots.FigurePrice, snapshots.FigureVolume, snapshots.FigureIntraday} {
+			n, ok := note(sym, fig)
+			if fig == snapshots.FigureVolume && sym.NoVolume {
+				if ok {
+					t.Errorf("%s: a volume note for a series without volume", sym.Symbol)
+				}
+				continue
+			}
+			if !ok || n.Basis == "" || n.Source == "" || n.Detail == "" {
+				t.Errorf("%s: %s note missing or empty: %+v", sym.Symbol, fig, n)
+			}
+		}
+		price, _ := note(sym, snapshots.FigurePrice)
+		if wantAdj := sym.PriceBasis == snapshots.BasisAdjusted; (price.Basis == snapshots.BasisAdjusted) != wantAdj {
+			t.Errorf("%s: price note basis %q, price basis %q", sym.Symbol, price.Basis, sym.PriceBasis)
+		}
+		if v, ok := note(sym, snapshots.FigureVolume); ok && v.Basis != snapshots.BasisModelled {
+			t.Errorf("%s: per-minute volume basis %q, want modelled", sym.Symbol, v.Basis)
+		}
+		if sym.Shares != nil {
+			n, ok := note(sym, snapshots.FigureShares)
+			approx := sym.Shares.Approximate || sym.Symbol == "GOOGL"
+			if !ok || (n.Basis == snapshots.BasisApproximate) != approx {
+				t.Errorf("%s: shares note %+v, want approximate %v", sym.Symbol, n, approx)
+			}
+		}
+		in, _ := note(sym, snapshots.FigureIntraday)
+		var donors []string
+		for _, day := range SessionDays {
+			if d := g.Proxies[sym.Symbol+" "+day]; d != "" && !slices.Contains(donors, d) {
+				donors = append(donors, d)
+			}
+		}
+		if (in.Basis == snapshots.BasisBorrowed) != (len(donors) > 0) {
+			t.Errorf("%s: intraday basis %q with donors %v", sym.Symbol, in.Basis, donors)
+		}
+		for _, d := range donors {
+			if !strings.Contains(in.From, d) {
+				t.Errorf("%s: intraday note From %q does not name donor %s", sym.Symbol, in.From, d)
+			}
+		}
+	}
+	borrowed := 0
+	for _, sym := range s.Header.Symbols {
+		if n, _ := note(sym, snapshots.FigureIntraday); n.Basis == snapshots.BasisBorrowed {
+			borrowed++
+		}
+	}
+	if borrowed != 10 {
+		t.Errorf("%d series borrow an intraday shape, want 10", borrowed)
+	}
+	goog, _ := s.Symbol("GOOGL")
+	if goog.Shares == nil || len(goog.Shares.Classes) != 2 {
+		t.Fatalf("GOOGL share classes %+v", goog.Shares)
+	}
+	var sum int64
+	for _, c := range goog.Shares.Classes {
+		sum += c.Count
+	}
+	if sum != goog.Shares.Count {
+		t.Errorf("GOOGL classes sum to %d, want %d", sum, goog.Shares.Count)
 	}
 }

@@ -466,7 +466,8 @@ var symbolTable = []symbolInfo{
 	{sym: "AVGO", name: "Broadcom Inc.", kind: snapshots.KindEquity, group: groupChips, company: "Broadcom", basis: basisPrinted, proxies: chipProxies,
 		shares: &snapshots.Shares{Count: 4_687_356_156, AsOf: "2024-11-29", Source: hkSEC + "AVGO/10-K_2024-12-20"}},
 	{sym: "TSM", name: "Taiwan Semiconductor Manufacturing (ADR)", kind: snapshots.KindEquity, group: groupChips, company: "TSMC", basis: basisPrinted,
-		shares: &snapshots.Shares{Count: 5_185_511_200, AsOf: "2024-12-31", Source: fmpWA + "TSM.csv, weighted average Q4 2024, ADR-equivalent; the meaning and the 1 ADR = 5 shares ratio are the fact sheet's reading (unsourced)"}},
+		shares: &snapshots.Shares{Count: 5_185_511_200, AsOf: "2024-12-31", Source: fmpWA + "TSM.csv, weighted average Q4 2024, ADR-equivalent; the meaning and the 1 ADR = 5 shares ratio are the fact sheet's reading (unsourced)",
+			Approximate: true}},
 	{sym: "ASML", name: "ASML Holding (ADR)", kind: snapshots.KindEquity, group: groupChips, company: "ASML", basis: basisPrinted, proxies: chipProxies,
 		shares: &snapshots.Shares{Count: 393_534_303, AsOf: "2024-12-31", Source: fmpWA + "ASML.csv, weighted average Q4 2024"}},
 	{sym: "AMD", name: "Advanced Micro Devices", kind: snapshots.KindEquity, group: groupChips, company: "AMD", basis: basisPrinted, proxies: chipProxies,
@@ -486,7 +487,10 @@ var symbolTable = []symbolInfo{
 	{sym: "MSFT", name: "Microsoft Corporation", kind: snapshots.KindEquity, group: groupPlatforms, company: "Microsoft", basis: basisPrinted,
 		shares: &snapshots.Shares{Count: 7_433_982_235, AsOf: "2025-01-23", Source: hkSEC + "MSFT/10-Q_2025-01-29"}},
 	{sym: "GOOGL", name: "Alphabet Inc. (Class A)", kind: snapshots.KindEquity, group: groupPlatforms, company: "Alphabet", basis: basisPrinted, proxies: []string{"GOOG"},
-		shares: &snapshots.Shares{Count: 12_190_000_000, AsOf: "2025-01-28", Source: hkSEC + "GOOG/10-K_2025-02-05: all of Alphabet (Class A 5,833M + Class B 860M + Class C 5,497M), stored once"}},
+		shares: &snapshots.Shares{Count: 12_190_000_000, AsOf: "2025-01-28", Source: hkSEC + "GOOG/10-K_2025-02-05: all of Alphabet (Class A 5,833M + Class B 860M + Class C 5,497M), stored once",
+			// Class B does not trade; it converts to A one for one, so it
+			// is valued at the class A price.
+			Classes: []snapshots.ShareClass{{Symbol: "GOOGL", Class: "A+B", Count: 6_693_000_000}, {Symbol: "GOOG", Class: "C", Count: 5_497_000_000}}}},
 	{sym: "META", name: "Meta Platforms", kind: snapshots.KindEquity, group: groupPlatforms, company: "Meta", basis: basisPrinted,
 		shares: &snapshots.Shares{Count: 2_533_659_265, AsOf: "2025-01-24", Source: hkSEC + "META/10-K_2025-01-30 (Class A 2,189,898,148 + Class B 343,761,117)"}},
 	{sym: "AMZN", name: "Amazon.com", kind: snapshots.KindEquity, group: groupPlatforms, company: "Amazon", basis: basisPrinted,
