@@ -114,6 +114,72 @@ type ValueChange struct {
 	Delta   float64 // (price - previous close) x shares, in dollars
 	Value   float64 // price x shares, in dollars
 	Share   float64 // Delta / basket total delta (attribution), 0..1 for same-sign moves
+	// Approx is set when part of the share count is valued at another
+	// class's price: a company whose classes trade as several symbols
+	// (Shares.Classes) with one of them missing or unpriced in the frame.
+	Approx bool
+}
+
+// companyValue values the share count stored on symbol carrier with the
+// quote of symbol src: each share class (Shares.Classes) at its own
+// symbol's price when that symbol is in the frame and priced (its change
+// when the change is known), else at src's, which makes the value
+// approximate. ok is false when src has no price (or, with change, no
+// change).
+func (f *Frame) companyValue(carrier, src int, change bool) (delta, value float64, approx, ok bool) {
+	sh := f.Symbols[carrier].Shares
+	usable := func(i int) bool {
+		if i < 0 || i >= len(f.Quotes) {
+			return false
+		}
+		if change {
+			_, _, ok := f.Quotes[i].Change()
+			return ok
+		}
+		return f.Quotes[i].HasPrice
+	}
+	if !usable(src) {
+		return 0, 0, false, false
+	}
+	add := func(i int, n float64) {
+		q := f.Quotes[i]
+		abs, _, _ := q.Change()
+		delta += abs * n
+		value += q.Price * n
+	}
+	rest := sh.Count
+	for _, c := range sh.Classes {
+		if c.Count <= 0 || c.Count > rest {
+			continue // a count that does not add up: the rest goes at src's price
+		}
+		i := f.Index(c.Symbol)
+		if !usable(i) {
+			i, approx = src, true
+		}
+		add(i, float64(c.Count))
+		rest -= c.Count
+	}
+	if rest > 0 {
+		if len(sh.Classes) > 0 {
+			approx = true
+		}
+		add(src, float64(rest))
+	}
+	return delta, value, approx, true
+}
+
+// ValueApproximate reports whether symbol i's market value prices some of
+// its share classes at another class's price (see ValueChange.Approx).
+func (f *Frame) ValueApproximate(i int) bool {
+	if i < 0 || i >= len(f.Symbols) {
+		return false
+	}
+	s := f.Symbols[i]
+	if s.Shares == nil || s.Shares.Count <= 0 || s.Kind != snapshots.KindEquity {
+		return false
+	}
+	_, _, approx, _ := f.companyValue(i, i, false)
+	return approx
 }
 
 // MarketValue returns symbol i's market value and its change since the
@@ -129,16 +195,15 @@ func (f *Frame) MarketValue(i int) (vc ValueChange, ok bool) {
 	if s.Shares == nil || s.Shares.Count <= 0 || s.Kind != snapshots.KindEquity {
 		return ValueChange{}, false
 	}
-	abs, _, ok := q.Change()
-	if !ok {
+	if _, _, ok := q.Change(); !ok {
 		return ValueChange{}, false
 	}
-	n := float64(s.Shares.Count)
+	delta, value, approx, _ := f.companyValue(i, i, true)
 	company := s.Company
 	if company == "" {
 		company = s.Symbol
 	}
-	return ValueChange{Symbol: s.Symbol, Company: company, Delta: abs * n, Value: q.Price * n}, true
+	return ValueChange{Symbol: s.Symbol, Company: company, Delta: delta, Value: value, Approx: approx}, true
 }
 
 // MarketCap returns symbol i's market value (price x shares) when it has
@@ -153,7 +218,8 @@ func (f *Frame) MarketCap(i int) (float64, bool) {
 	if s.Shares == nil || s.Shares.Count <= 0 || s.Kind != snapshots.KindEquity || !q.HasPrice {
 		return 0, false
 	}
-	return q.Price * float64(s.Shares.Count), true
+	_, value, _, _ := f.companyValue(i, i, false)
+	return value, true
 }
 
 // Basket is the sum of market-value changes over a set of equities.
@@ -169,7 +235,8 @@ type Basket struct {
 // with several share classes (same Company) is counted once: with the share
 // count stored on one of its symbols (anywhere in the frame) and the price
 // of that symbol when it is among syms and priced, else of the first priced
-// class among syms. Equities without a share count or without a price are
+// class among syms; a count split into Shares.Classes values each class at
+// its own symbol's price where the frame has it (ValueChange.Approx when not). Equities without a share count or without a price are
 // listed in Missing: they have no market value, which is not zero.
 func (f *Frame) Basket(syms []string) Basket {
 	var want map[string]bool
@@ -232,10 +299,8 @@ func (f *Frame) Basket(syms []string) Basket {
 			}
 			continue
 		}
-		q := f.Quotes[src]
-		abs, _, _ := q.Change()
-		n := float64(f.Symbols[carrier].Shares.Count)
-		vc := ValueChange{Symbol: f.Symbols[src].Symbol, Company: c, Delta: abs * n, Value: q.Price * n}
+		delta, value, approx, _ := f.companyValue(carrier, src, true)
+		vc := ValueChange{Symbol: f.Symbols[src].Symbol, Company: c, Delta: delta, Value: value, Approx: approx}
 		b.Delta += vc.Delta
 		b.Value += vc.Value
 		b.Items = append(b.Items, vc)

@@ -114,3 +114,62 @@ func TestBasketRealData(t *testing.T) {
 		t.Errorf("state %s", q.State)
 	}
 }
+
+// TestShareClassesAtOwnPrice: Alphabet's count is stored once, on GOOGL,
+// split into classes. With GOOG in the frame each class is valued at its
+// own price; without it (or unpriced) the class C shares take GOOGL's
+// price and the value says it is approximate.
+func TestShareClassesAtOwnPrice(t *testing.T) {
+	googl := snapshots.Symbol{Symbol: "GOOGL", Kind: snapshots.KindEquity, Company: "Alphabet",
+		Shares: &snapshots.Shares{Count: 12_190_000_000, Classes: []snapshots.ShareClass{
+			{Symbol: "GOOGL", Class: "A+B", Count: 6_693_000_000}, {Symbol: "GOOG", Class: "C", Count: 5_497_000_000}}}}
+	goog := snapshots.Symbol{Symbol: "GOOG", Kind: snapshots.KindEquity, Company: "Alphabet"}
+	qa := market.Quote{Symbol: "GOOGL", Price: 191.81, HasPrice: true, PrevClose: 200.21}
+	qc := market.Quote{Symbol: "GOOG", Price: 193.77, HasPrice: true, PrevClose: 201.90}
+	wantDelta := (191.81-200.21)*6_693e6 + (193.77-201.90)*5_497e6 // the fact sheet's ≈ -$100.9B
+	wantValue := 191.81*6_693e6 + 193.77*5_497e6
+
+	both := &market.Frame{Symbols: []snapshots.Symbol{googl, goog}, Quotes: []market.Quote{qa, qc}}
+	vc, ok := both.MarketValue(0)
+	if !ok || !near(vc.Delta, wantDelta) || !near(vc.Value, wantValue) || vc.Approx {
+		t.Errorf("both classes: %+v, want delta %.0f value %.0f, exact", vc, wantDelta, wantValue)
+	}
+	if math.Abs(vc.Delta/1e9-(-100.9)) > 0.1 {
+		t.Errorf("Alphabet's 27 Jan change %.1fB, want about -100.9B", vc.Delta/1e9)
+	}
+	if v, ok := both.MarketCap(0); !ok || !near(v, wantValue) || both.ValueApproximate(0) {
+		t.Errorf("market cap %v %v", v, ok)
+	}
+	b := both.Basket(nil)
+	if len(b.Items) != 1 || !near(b.Delta, wantDelta) || b.Items[0].Approx {
+		t.Errorf("basket %+v", b)
+	}
+	// A watchlist showing GOOG only still values class A at GOOGL's price.
+	b = both.Basket([]string{"GOOG"})
+	if len(b.Items) != 1 || !near(b.Delta, wantDelta) || b.Items[0].Approx {
+		t.Errorf("GOOG-only basket %+v", b)
+	}
+
+	alone := &market.Frame{Symbols: []snapshots.Symbol{googl}, Quotes: []market.Quote{qa}}
+	vc, ok = alone.MarketValue(0)
+	allA := (191.81 - 200.21) * 12_190e6
+	if !ok || !near(vc.Delta, allA) || !vc.Approx || !alone.ValueApproximate(0) {
+		t.Errorf("GOOGL alone: %+v, want delta %.0f, approximate", vc, allA)
+	}
+	if b := alone.Basket(nil); len(b.Items) != 1 || !b.Items[0].Approx {
+		t.Errorf("GOOGL-alone basket %+v", b)
+	}
+
+	// GOOG present but not yet priced: approximate too, never zero.
+	unpriced := &market.Frame{Symbols: []snapshots.Symbol{googl, goog}, Quotes: []market.Quote{qa, {Symbol: "GOOG"}}}
+	if vc, ok := unpriced.MarketValue(0); !ok || !near(vc.Delta, allA) || !vc.Approx {
+		t.Errorf("GOOG unpriced: %+v", vc)
+	}
+	// A count without classes is exact as before.
+	plain := googl
+	plain.Shares = &snapshots.Shares{Count: 12_190_000_000}
+	f := &market.Frame{Symbols: []snapshots.Symbol{plain}, Quotes: []market.Quote{qa}}
+	if vc, ok := f.MarketValue(0); !ok || !near(vc.Delta, allA) || vc.Approx {
+		t.Errorf("no classes: %+v", vc)
+	}
+}
