@@ -59,6 +59,8 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 	}
 	p.flush(tw)
 
+	inspectNotes(p, h.Symbols)
+
 	p.printf("\nSessions (%d)\n", len(h.Sessions))
 	if len(h.Sessions) > 0 {
 		tw = p.table()
@@ -131,6 +133,13 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 				syms = "  [" + strings.Join(e.Symbols, " ") + "]"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", when.Format("2006-01-02 Mon"), clk, e.Title, syms)
+			if len(e.Quotes) > 0 {
+				qs := make([]string, 0, len(e.Quotes))
+				for _, q := range e.Quotes {
+					qs = append(qs, quoteText(q))
+				}
+				fmt.Fprintf(tw, "  \t\tquotes: %s\n", strings.Join(qs, ", "))
+			}
 		}
 		p.flush(tw)
 	}
@@ -138,6 +147,75 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 		p.printf("\nwarning: %s\n", wn.Error())
 	}
 	return p.err
+}
+
+// inspectNotes lists the figure notes that are further from the truth than
+// "sourced", each distinct note once with the symbols it applies to.
+func inspectNotes(p *printer, syms []Symbol) {
+	type group struct {
+		n    FigureNote
+		syms []string
+	}
+	type key struct{ figure, basis, from, detail string }
+	var groups []*group
+	index := map[key]*group{}
+	for _, s := range syms {
+		for _, n := range s.Notes {
+			if n.Basis == BasisSourced {
+				continue
+			}
+			k := key{n.Figure, n.Basis, n.From, n.Detail} // sources differ; the claim is the same
+			g := index[k]
+			if g == nil {
+				g = &group{n: n}
+				index[k] = g
+				groups = append(groups, g)
+			}
+			g.syms = append(g.syms, s.Symbol)
+		}
+	}
+	if len(groups) == 0 {
+		return
+	}
+	p.printf("\nFigure notes (%d: figures not as a source printed them)\n", len(groups))
+	for _, g := range groups {
+		head := g.n.Figure + " " + g.n.Basis
+		if g.n.From != "" {
+			head += " from " + g.n.From
+		}
+		p.printf("  %s: %s\n", head, strings.Join(g.syms, " "))
+		for _, l := range wrap(g.n.Detail, 72) {
+			p.printf("      %s\n", l)
+		}
+	}
+}
+
+// quoteText is one event quote in a line: "AVGO 199.60 (-18.4%)", with
+// "low", "report", "pre" and "at 09:35" where they apply.
+func quoteText(q EventQuote) string {
+	parts := []string{q.Symbol}
+	if q.Price != nil {
+		parts = append(parts, strconv.FormatFloat(*q.Price, 'f', 2, 64))
+	}
+	if q.ChangePct != nil {
+		pct := strconv.FormatFloat(*q.ChangePct, 'f', -1, 64) + "%"
+		if *q.ChangePct > 0 {
+			pct = "+" + pct
+		}
+		if q.Price != nil {
+			pct = "(" + pct + ")"
+		}
+		parts = append(parts, pct)
+	}
+	for _, w := range []string{q.Extent, q.Session} {
+		if w != "" {
+			parts = append(parts, w)
+		}
+	}
+	if q.At != nil {
+		parts = append(parts, "at "+q.At.In(Location()).Format("01-02 15:04"))
+	}
+	return strings.Join(parts, " ")
 }
 
 type printer struct {

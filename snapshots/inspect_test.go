@@ -15,11 +15,23 @@ func TestInspect(t *testing.T) {
 	h := testHeader()
 	h.Symbols = append(h.Symbols,
 		Symbol{Symbol: "GOOGL", Name: "Alphabet A", Kind: KindEquity, Currency: "USD", Groups: []string{"platforms"}, PriceBasis: BasisPrinted,
-			Company: "Alphabet", Shares: &Shares{Count: 12_200_000_000, AsOf: "2025-01-24", Source: "10-K", Approximate: true}},
-		Symbol{Symbol: "GOOG", Name: "Alphabet C", Kind: KindEquity, Currency: "USD", Groups: []string{"platforms"}, PriceBasis: BasisAdjusted, Company: "Alphabet"},
+			Company: "Alphabet", Shares: &Shares{Count: 12_200_000_000, AsOf: "2025-01-24", Source: "10-K", Approximate: true},
+			Notes: []FigureNote{{Figure: FigurePrice, Basis: BasisSourced, Source: "GW"},
+				{Figure: FigureIntraday, Basis: BasisBorrowed, From: "GOOG (27 Jan)", Detail: "the shape of GOOG, mapped onto GOOGL's own daily range"},
+				{Figure: FigureVolume, Basis: BasisModelled, Detail: "the day's volume spread over the minutes"}}},
+		Symbol{Symbol: "GOOG", Name: "Alphabet C", Kind: KindEquity, Currency: "USD", Groups: []string{"platforms"}, PriceBasis: BasisAdjusted, Company: "Alphabet",
+			Notes: []FigureNote{{Figure: FigureVolume, Basis: BasisModelled, Detail: "the day's volume spread over the minutes"}}},
 	)
+	recs := testRecords()
+	price, pct, at := 118.42, -16.97, et(2025, 1, 27, 9, 35)
+	for i, r := range recs {
+		if r.Kind == RecEvent && r.Event.ID == "close" {
+			recs[i].Event.Quotes = []EventQuote{{Symbol: "NVDA", Price: &price, ChangePct: &pct, Tolerance: 0.005, TolerancePct: 0.005},
+				{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.5, Extent: ExtentLow, At: &at}}
+		}
+	}
 	// add an unknown record kind and a bad line by hand
-	plain := encode(t, h, testRecords(), false)
+	plain := encode(t, h, recs, false)
 	plain = append(plain, []byte(`{"record":"trade","time":"2025-01-27T16:00:00-05:00"}`+"\n"+`{"record":"bar"}`+"\n")...)
 	s, err := Decode(bytes.NewReader(plain), ReadOptions{Name: "test.jsonl"})
 	if err != nil {

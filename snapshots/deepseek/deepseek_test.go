@@ -377,6 +377,11 @@ func TestEvents(t *testing.T) {
 				t.Errorf("event %s: symbol %s not in the snapshot", e.ID, sym)
 			}
 		}
+		for _, q := range e.Quotes {
+			if !slices.Contains(e.Symbols, q.Symbol) {
+				t.Errorf("event %s quotes %s but does not list it in its symbols", e.ID, q.Symbol)
+			}
+		}
 		hm := e.Time.In(loc).Format("15:04:05")
 		wantHM := map[string]string{
 			snapshots.PrecisionDate: "00:00:00", snapshots.PrecisionMorning: "09:00:00",

@@ -176,7 +176,7 @@ var eventFacts = []eventFact{
 		detail:  "About $465B of market value gone early in the session; the S&P 500 was down as much as 2.3% and the Nasdaq 100 3.6%. The time is the article's update stamp (9:38 PM IST), not the moment of the fall.",
 		outlet:  "Bloomberg via Business Standard",
 		link:    "https://www.business-standard.com/world-news/nvidia-s-465-bn-plunge-triggered-by-deepseek-largest-in-market-history-125012701354_1.html",
-		symbols: []string{"NVDA", "SPY", "QQQ"},
+		symbols: []string{"NVDA", "^GSPC", "SPY", "QQQ"},
 		quotes:  []quoteFact{mv("NVDA", -13, whole).in("", low).atTime("2025-01-27 09:35"), mv("^GSPC", -2.3, tenth).in("", low)}},
 	{when: "2025-01-27 11:35", id: "fortune-nvda-15",
 		title:   "Fortune: Nvidia fell 15% Monday morning",
