@@ -200,7 +200,7 @@ func parseEventTime(s, precision string) (time.Time, string, error) {
 	s = strings.TrimSpace(s)
 	if precision != PrecisionExact {
 		if _, ok := precisionClock(precision); !ok {
-			return time.Time{}, "", fmt.Errorf("bad precision %q (want date, premarket, morning, afternoon, evening, close or none)", precision)
+			return time.Time{}, "", fmt.Errorf("bad precision %q (want date, morning, afternoon, evening or none)", precision)
 		}
 	}
 	if d, err := time.ParseInLocation(time.DateOnly, s, Location()); err == nil && len(s) == len(time.DateOnly) {

@@ -73,7 +73,7 @@ func TestLoadEventsErrors(t *testing.T) {
 		{"yaml_missing_id", "- title: A\n", `ev.yaml:1: event needs an "id"`},
 		{"yaml_missing_time", "- id: a\n  title: A\n", `ev.yaml:1: event "a" needs a "time"`},
 		{"yaml_bad_time", "- id: a\n  title: A\n  time: yesterday\n", `ev.yaml:3: event "a": bad time "yesterday" (want RFC 3339, "YYYY-MM-DD HH:MM" exchange time, or "YYYY-MM-DD")`},
-		{"yaml_bad_precision", "- id: a\n  title: A\n  time: 2025-01-27\n  precision: noon\n", `ev.yaml:3: event "a": bad precision "noon" (want date, premarket, morning, afternoon, evening, close or none)`},
+		{"yaml_bad_precision", "- id: a\n  title: A\n  time: 2025-01-27\n  precision: noon\n", `ev.yaml:3: event "a": bad precision "noon" (want date, morning, afternoon, evening or none)`},
 		{"yaml_precision_clash", "- id: a\n  title: A\n  time: 2025-01-27 10:00\n  precision: evening\n", `ev.yaml:3: event "a": precision "evening" needs time 18:00 exchange time, not 10:00:00 (or give just the date)`},
 		{"yaml_dup", "- id: a\n  title: A\n  time: 2025-01-27\n- id: a\n  title: B\n  time: 2025-01-28\n", `ev.yaml:4: duplicate id "a" (first at line 1)`},
 		{"yaml_symbols_map", "- id: a\n  title: A\n  time: 2025-01-27\n  symbols: {x: 1}\n", `ev.yaml:4: bad field "symbols": want a list of symbols, got a mapping`},

@@ -199,20 +199,13 @@ type Quote struct {
 }
 
 // Time precisions for events whose exact time is not known. Time then holds
-// a sort key (see FORMAT.md), not a claim about when it happened: the start
-// of the span the precision names.
+// a sort key (see FORMAT.md), not a claim about when it happened.
 const (
 	PrecisionExact     = ""          // Time is the real time (to the minute or better)
-	PrecisionDate      = "date"      // news of that date, time unknown; Time is 00:00 exchange time
+	PrecisionDate      = "date"      // only the date is known; Time is 00:00 exchange time
 	PrecisionMorning   = "morning"   // Time is 09:00
 	PrecisionAfternoon = "afternoon" // Time is 12:00
 	PrecisionEvening   = "evening"   // Time is 18:00
-	// PrecisionPreMarket is a report from some time in the pre-market
-	// session (04:00-09:30) of the date; Time is 04:00.
-	PrecisionPreMarket = "premarket"
-	// PrecisionClose is an outcome of the day (a close, a day's move): it is
-	// known at the regular close and not before; Time is 16:00.
-	PrecisionClose = "close"
 )
 
 // Event is an annotated moment on the timeline.
@@ -225,6 +218,17 @@ type Event struct {
 	Link      string    `json:"link,omitempty"`
 	Symbols   []string  `json:"symbols,omitempty"`
 	Precision string    `json:"precision,omitempty"`
+	// Outcome marks an outcome of its day (a close, a day's move such as
+	// "NVDA +8.9% to 128.99"), as against news of that day: it is known at
+	// the close of its date's regular session and not before, so a display
+	// places it there (and a replay never shows it earlier). It goes with
+	// precision "date"; Time stays that precision's sort key.
+	Outcome bool `json:"outcome,omitempty"`
+	// Session is "pre" for an event in the pre-market session of its date
+	// whose time is not known better (precision "morning": some time between
+	// 04:00 and 09:30; its sort key 09:00 is before the open), "post" for
+	// one after the close; empty otherwise (the same words as Quote.State).
+	Session string `json:"session,omitempty"`
 	// Quotes are the figures the event reports ("AVGO $199.60, -18.4%",
 	// "fell as much as 13%"), each for one symbol at the event's time. A
 	// reconstruction must agree with them within their precision; a display

@@ -125,8 +125,14 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 			case PrecisionExact:
 			case PrecisionDate:
 				clk = "date only"
+				if e.Outcome {
+					clk = "at close" // an outcome of the day, known at the close
+				}
 			default:
 				clk = e.Precision
+				if e.Session == StatePre {
+					clk = "pre-market"
+				}
 			}
 			syms := ""
 			if len(e.Symbols) > 0 {

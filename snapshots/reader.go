@@ -607,6 +607,11 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		if reason := checkPrecision(e.Time, e.Precision); reason != "" {
 			return reason
 		}
+		switch e.Session {
+		case "", StatePre, StatePost:
+		default:
+			return fmt.Sprintf("bad field \"session\": %q (want pre, post or none)", e.Session)
+		}
 		for _, q := range e.Quotes {
 			if reason := checkEventQuote(q, known); reason != "" {
 				return reason
@@ -655,10 +660,6 @@ func precisionClock(p string) (hour int, ok bool) {
 		return 12, true
 	case PrecisionEvening:
 		return 18, true
-	case PrecisionPreMarket:
-		return 4, true
-	case PrecisionClose:
-		return 16, true
 	}
 	return 0, false
 }
@@ -669,7 +670,7 @@ func checkPrecision(t time.Time, p string) string {
 	}
 	h, ok := precisionClock(p)
 	if !ok {
-		return fmt.Sprintf("bad field \"precision\": %q (want date, premarket, morning, afternoon, evening, close or none)", p)
+		return fmt.Sprintf("bad field \"precision\": %q (want date, morning, afternoon, evening or none)", p)
 	}
 	et := exchangeTime(t)
 	if et.Hour() != h || et.Minute() != 0 || et.Second() != 0 || et.Nanosecond() != 0 {

@@ -386,7 +386,6 @@ func TestEvents(t *testing.T) {
 		wantHM := map[string]string{
 			snapshots.PrecisionDate: "00:00:00", snapshots.PrecisionMorning: "09:00:00",
 			snapshots.PrecisionAfternoon: "12:00:00", snapshots.PrecisionEvening: "18:00:00",
-			snapshots.PrecisionPreMarket: "04:00:00", snapshots.PrecisionClose: "16:00:00",
 		}
 		if e.Precision != snapshots.PrecisionExact {
 			if hm != wantHM[e.Precision] {
@@ -422,19 +421,44 @@ func TestEvents(t *testing.T) {
 			t.Errorf("event %s missing", id)
 		}
 	}
-	// Outcomes of a day (a close, a day's move) are known at the close, not
-	// at 00:00; news of unknown time keeps "date"; pre-market reports of
-	// unknown time are "premarket".
-	wantPrecision := map[string]string{
-		"stargate-rally": snapshots.PrecisionClose, "rebound": snapshots.PrecisionClose,
-		"msft-falls-on-results": snapshots.PrecisionClose, "nvda-week-end": snapshots.PrecisionClose,
-		"meta-capex": snapshots.PrecisionDate, "lecun-open-source": snapshots.PrecisionDate,
-		"app-store-no1": snapshots.PrecisionDate, "deepseek-limits-signups": snapshots.PrecisionDate,
-		"premarket-nvda-over-11": snapshots.PrecisionPreMarket, "power-premarket": snapshots.PrecisionPreMarket,
+	// Outcomes of a day (a close, a day's move) are marked so a display
+	// places them at the close, not at 00:00; news of unknown time is only
+	// "date"; pre-market reports of unknown time are "morning" (their sort
+	// key, 09:00, is before the open) with pre-market quotes.
+	type want struct {
+		precision string
+		outcome   bool
+	}
+	wantPrecision := map[string]want{
+		"stargate-rally": {snapshots.PrecisionDate, true}, "rebound": {snapshots.PrecisionDate, true},
+		"msft-falls-on-results": {snapshots.PrecisionDate, true}, "nvda-week-end": {snapshots.PrecisionDate, true},
+		"meta-capex": {snapshots.PrecisionDate, false}, "lecun-open-source": {snapshots.PrecisionDate, false},
+		"app-store-no1": {snapshots.PrecisionDate, false}, "deepseek-limits-signups": {snapshots.PrecisionDate, false},
+		"premarket-nvda-over-11": {snapshots.PrecisionMorning, false}, "power-premarket": {snapshots.PrecisionMorning, false},
 	}
 	for _, e := range s.Events {
-		if want, ok := wantPrecision[e.ID]; ok && e.Precision != want {
-			t.Errorf("event %s: precision %q, want %q", e.ID, e.Precision, want)
+		if e.Outcome && e.Precision != snapshots.PrecisionDate {
+			t.Errorf("event %s: an outcome with precision %q", e.ID, e.Precision)
+		}
+		w, ok := wantPrecision[e.ID]
+		if !ok {
+			if e.Outcome {
+				t.Errorf("event %s is marked an outcome", e.ID)
+			}
+			continue
+		}
+		if e.Precision != w.precision || e.Outcome != w.outcome {
+			t.Errorf("event %s: precision %q outcome %v, want %q %v", e.ID, e.Precision, e.Outcome, w.precision, w.outcome)
+		}
+		if w.precision == snapshots.PrecisionMorning {
+			if e.Session != snapshots.StatePre {
+				t.Errorf("event %s: session %q, want pre", e.ID, e.Session)
+			}
+			for _, q := range e.Quotes {
+				if q.Session != snapshots.StatePre {
+					t.Errorf("event %s: quote for %s in session %q, want pre", e.ID, q.Symbol, q.Session)
+				}
+			}
 		}
 		delete(wantPrecision, e.ID)
 	}

@@ -22,6 +22,12 @@ type eventFact struct {
 	outlet    string
 	link      string
 	symbols   []string
+	// outcome marks an outcome of the day (a close, a day's move): known at
+	// the close, never before (only with precision date).
+	outcome bool
+	// session is "pre" for a pre-market report of unknown time (precision
+	// morning).
+	session string
 	// quotes are the figures the event reports, as typed from the same
 	// line of the fact sheet (see quoteFact).
 	quotes []quoteFact
@@ -88,7 +94,7 @@ var eventFacts = []eventFact{
 		outlet:  "Just Security",
 		link:    "https://justsecurity.org/106688/what-happened-trumps-announcement-stargate-ai-project",
 		symbols: []string{"ORCL", "ARM"}},
-	{when: "2025-01-22", precision: snapshots.PrecisionClose, id: "stargate-rally",
+	{when: "2025-01-22", precision: snapshots.PrecisionDate, outcome: true, id: "stargate-rally",
 		title:   "Stargate partners rally: ORCL +6.7%, ARM +15.9%",
 		detail:  "The day after the Stargate announcement Oracle and Arm jump (ORCL on adjusted prices).",
 		outlet:  "Daily bars (derived)",
@@ -126,7 +132,7 @@ var eventFacts = []eventFact{
 		link:    "https://escapismnanaimo.ca/?p=187934",
 		symbols: []string{"NVDA", "MU", "AMD", "MSFT", "META", "SMCI", "QQQ", "SPY"},
 		quotes:  []quoteFact{mv("NVDA", -6.9, tenth).in(pre, ""), mv("MU", -6.4, tenth).in(pre, ""), mv("AMD", -3.7, tenth).in(pre, ""), mv("MSFT", -3.3, tenth).in(pre, ""), mv("META", -3.3, tenth).in(pre, ""), mv("SMCI", -8, whole).in(pre, "")}},
-	{when: "2025-01-27", precision: snapshots.PrecisionPreMarket, id: "premarket-nvda-over-11",
+	{when: "2025-01-27", precision: snapshots.PrecisionMorning, session: pre, id: "premarket-nvda-over-11",
 		title:   "Pre-market: NVDA down over 11%, Nasdaq 100 futures −4.3%",
 		detail:  "Before the open Nasdaq 100 futures are down 4.3%, S&P futures 2.4% and Dow futures 0.9%; NVDA is down \"over 11%\", ASML 9%, MSFT and META about 6%. No time is given.",
 		outlet:  "Yahoo Finance (via fintechnews.site)",
@@ -134,7 +140,7 @@ var eventFacts = []eventFact{
 		symbols: []string{"NVDA", "ASML", "MSFT", "META"},
 		quotes: []quoteFact{mv("NVDA", -11.5, whole).in(pre, report), mv("ASML", -9, whole).in(pre, report),
 			mv("MSFT", -6, whole).in(pre, report), mv("META", -6, whole).in(pre, report)}},
-	{when: "2025-01-27", precision: snapshots.PrecisionPreMarket, id: "power-premarket",
+	{when: "2025-01-27", precision: snapshots.PrecisionMorning, session: pre, id: "power-premarket",
 		title:   "Pre-market: power stocks CEG and VST down more than 14%",
 		detail:  "Constellation Energy and Vistra are each down \"more than 14%\" before the open and GE Vernova about 16%, as cheaper AI calls the power build-out into question. No time is given.",
 		outlet:  "CNBC (via investingtrendsdaily.com)",
@@ -230,7 +236,7 @@ var eventFacts = []eventFact{
 		outlet:  "The Hill",
 		link:    "https://au.news.yahoo.com/trump-deepseek-224113253.html",
 		symbols: []string{"NVDA"}},
-	{when: "2025-01-28", precision: snapshots.PrecisionClose, id: "rebound",
+	{when: "2025-01-28", precision: snapshots.PrecisionDate, outcome: true, id: "rebound",
 		title:   "Rebound: NVDA +8.9% to 128.99",
 		detail:  "Chips recover part of Monday's loss; the Nasdaq gains 2.03% and the S&P 500 0.92%. David Sacks says there is substantial evidence DeepSeek distilled knowledge from OpenAI models.",
 		outlet:  "Daily bars; Business Insider",
@@ -250,14 +256,14 @@ var eventFacts = []eventFact{
 		link:    "https://inkl.com/news/stock-market-today-tech-stocks-crash-nvidia-tumbles-on-china-ai-threat",
 		symbols: []string{"MSFT", "META", "NVDA"},
 		quotes:  []quoteFact{mv("NVDA", -4.1, tenth).atTime("2025-01-29 16:00")}},
-	{when: "2025-01-30", precision: snapshots.PrecisionClose, id: "msft-falls-on-results",
+	{when: "2025-01-30", precision: snapshots.PrecisionDate, outcome: true, id: "msft-falls-on-results",
 		title:   "MSFT −6.2% after its results; META +1.6%",
 		detail:  "The day after their results, Microsoft falls 6.18% and Meta gains 1.55%.",
 		outlet:  "investing.com price history (an export kept in a GitHub repository)",
 		link:    "https://github.com/alexislitos-lab/Multi-Asset-Portfolio-Analytics-System",
 		symbols: []string{"MSFT", "META"},
 		quotes:  []quoteFact{mv("MSFT", -6.18, cent), mv("META", 1.55, cent)}},
-	{when: "2025-01-31", precision: snapshots.PrecisionClose, id: "nvda-week-end",
+	{when: "2025-01-31", precision: snapshots.PrecisionDate, outcome: true, id: "nvda-week-end",
 		title:   "NVDA ends the month at 120.07, about 20% below its record",
 		detail:  "Nvidia closes the week down 3.7% on the day, still far below its pre-DeepSeek level.",
 		outlet:  "Morning News",
@@ -287,8 +293,7 @@ func timeline() ([]snapshots.Event, error) {
 					break
 				}
 			}
-		case snapshots.PrecisionDate, snapshots.PrecisionPreMarket, snapshots.PrecisionMorning,
-			snapshots.PrecisionAfternoon, snapshots.PrecisionEvening, snapshots.PrecisionClose:
+		case snapshots.PrecisionDate, snapshots.PrecisionMorning, snapshots.PrecisionAfternoon, snapshots.PrecisionEvening:
 			t, err = time.ParseInLocation("2006-01-02", f.when, loc)
 			t = t.Add(time.Duration(precisionHour[f.precision]) * time.Hour)
 		default:
@@ -299,9 +304,12 @@ func timeline() ([]snapshots.Event, error) {
 		}
 		e := snapshots.Event{
 			Time: t, ID: f.id, Title: f.title, Detail: f.detail, Outlet: f.outlet,
-			Link: f.link, Symbols: f.symbols, Precision: f.precision,
+			Link: f.link, Symbols: f.symbols, Precision: f.precision, Outcome: f.outcome, Session: f.session,
 		}
 		for _, q := range f.quotes {
+			if f.outcome && q.at == "" {
+				q.at = f.when + " 16:00" // an outcome's figures are the close's
+			}
 			eq, err := q.quote()
 			if err != nil {
 				return nil, fmt.Errorf("event %s: %v", f.id, err)
@@ -317,10 +325,8 @@ func timeline() ([]snapshots.Event, error) {
 // precisionHour is the sort-key hour of each partial precision (FORMAT.md).
 var precisionHour = map[string]int{
 	snapshots.PrecisionDate:      0,
-	snapshots.PrecisionPreMarket: 4,
 	snapshots.PrecisionMorning:   9,
 	snapshots.PrecisionAfternoon: 12,
-	snapshots.PrecisionClose:     16,
 	snapshots.PrecisionEvening:   18,
 }
 
