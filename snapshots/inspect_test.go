@@ -116,7 +116,10 @@ func TestFormatDocExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Bars) != 2 || len(s.Quotes) != 1 || len(s.Events) != 2 {
+	if len(s.Bars) != 2 || len(s.Quotes) != 1 || len(s.Events) != 3 {
 		t.Errorf("example decoded to %d bars, %d quotes, %d events", len(s.Bars), len(s.Quotes), len(s.Events))
+	}
+	if q := s.Events[2].Quotes; len(q) != 1 || q[0].Price == nil || *q[0].Price != 118.42 || len(s.Header.Symbols[0].Notes) != 1 {
+		t.Errorf("example's event quote %+v or notes %+v lost", q, s.Header.Symbols[0].Notes)
 	}
 }
