@@ -5,8 +5,11 @@
 //
 // The 1-minute bars are not a recording. Every path is pinned to the facts
 // (daily open, high, low and close; half-hour checkpoint closes; the 5-minute
-// bar of each session's high and low where known) and filled in between with
-// seeded random bridges, so the same bytes come out on every run.
+// bar of each session's high and low where known; the whole first 5-minute
+// bar of 27 Jan; the prices and moves the timeline's events quote, within
+// their own precision, quotes.go) and filled in between with seeded random
+// bridges, so the same bytes come out on every run. The header's per-symbol
+// notes (notes.go) say how far each kind of figure is from the truth.
 package deepseek
 
 import (
