@@ -98,6 +98,12 @@ func (f *facts) loadPins() (map[string]map[string][]pin, error) {
 			if err != nil {
 				return nil, fmt.Errorf("event %s: %v", e.ID, err)
 			}
+			// Keep a fifth of the range away from each edge, so that a move
+			// quoted as -2.5% reads -2.47%, not -2.45% (which a display may
+			// round either way).
+			if m := (hi - lo) / 5; m > 0 {
+				lo, hi = lo+m, hi-m
+			}
 			if out[day] == nil {
 				out[day] = map[string][]pin{}
 			}
