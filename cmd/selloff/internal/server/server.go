@@ -124,6 +124,21 @@ type Config struct {
 	FPS int
 }
 
+// validate refuses values no default can stand for (zero is the default).
+func (c *Config) validate() error {
+	switch {
+	case c.MaxSessions < 0:
+		return fmt.Errorf("server: max sessions %d: want at least 1", c.MaxSessions)
+	case c.PerIP < 0:
+		return fmt.Errorf("server: sessions per address %d: want at least 1", c.PerIP)
+	case c.MaxWidth < 0 || c.MaxHeight < 0:
+		return fmt.Errorf("server: window clamp %dx%d: want positive sizes", c.MaxWidth, c.MaxHeight)
+	case c.FPS < 0:
+		return fmt.Errorf("server: fps %d: want at least 1", c.FPS)
+	}
+	return nil
+}
+
 func (c *Config) setDefaults() {
 	if c.Listen == "" {
 		c.Listen = DefaultListen
@@ -189,15 +204,22 @@ type Server struct {
 	perIP     map[string]int
 	conns     int
 	connsByIP map[string]int
-	closing   bool
+	// connections not yet past login and a first shell or command
+	pending      int
+	pendingByIP  map[string]int
+	pendingConns map[*trackedConn]struct{}
+	closing      bool
 	// presenterTaken is true while some session holds the watch-party
 	// controller (first-come mode).
 	presenterTaken bool
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
-	// then (tests shorten it; guarded by mu).
-	handshakeTimeout time.Duration
-	nextID           atomic.Uint64
+	// then, busyHandshakeTimeout when the pre-auth budget is over half
+	// used (tests shorten them; guarded by mu).
+	handshakeTimeout     time.Duration
+	busyHandshakeTimeout time.Duration
+	refusals             *refusalLog
+	nextID               atomic.Uint64
 
 	lnMu sync.Mutex
 	ln   net.Listener
@@ -206,6 +228,9 @@ type Server struct {
 // New validates cfg, loads (or creates) the host key and the authorized
 // keys, and builds the server. It does not listen.
 func New(cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	cfg.setDefaults()
 	if err := cfg.Sources.validate(cfg.WatchParty); err != nil {
 		return nil, err
@@ -221,7 +246,11 @@ func New(cfg Config) (*Server, error) {
 		perIP:     map[string]int{},
 		connsByIP: map[string]int{},
 
-		handshakeTimeout: handshakeTimeout,
+		pendingByIP:          map[string]int{},
+		pendingConns:         map[*trackedConn]struct{}{},
+		handshakeTimeout:     handshakeTimeout,
+		busyHandshakeTimeout: busyHandshakeTimeout,
+		refusals:             newRefusalLog(cfg.Logger, DefaultRefusalLogEvery),
 	}
 	if cfg.AuthorizedKeys != "" {
 		if s.authKeys, err = openAuthorizedKeys(cfg.AuthorizedKeys, s.log); err != nil {
@@ -240,8 +269,15 @@ func New(cfg Config) (*Server, error) {
 		wish.WithAddress(cfg.Listen),
 		wish.WithVersion(cfg.Version),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
-		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
-			return s.authKeys == nil || s.authKeys.allows(key)
+		wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
+			if s.authKeys == nil {
+				return true
+			}
+			ok, why := s.authKeys.allows(key, addrIP(ctx.RemoteAddr()), s.cfg.Now())
+			if why != nil && !ok {
+				s.refusals.Warn("key refused by its authorized_keys options", "remote-addr", ctx.RemoteAddr().String(), "why", why.Error())
+			}
+			return ok
 		}),
 		func(srv *ssh.Server) error {
 			if s.authKeys != nil {
@@ -256,7 +292,8 @@ func New(cfg Config) (*Server, error) {
 		func(srv *ssh.Server) error { srv.ConnCallback = s.onConn; return nil },
 		func(srv *ssh.Server) error {
 			srv.ChannelHandlers = map[string]ssh.ChannelHandler{
-				"session": limitSessionRequests(ssh.DefaultSessionHandler),
+				"session": limitChannels(ssh.DefaultSessionHandler),
+				"default": refuseChannel,
 			}
 			return nil
 		},
@@ -391,6 +428,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-time.After(time.Second):
 		}
 	}
+	s.refusals.stop()
 	s.log.Info("stopped")
 	return err
 }
