@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"net"
 	"strings"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("serve takes no arguments (got %s)", strings.Join(args, " "))
+	}
+	if err := checkServeFlags(fs); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(fs)
 	if err != nil {
@@ -66,6 +70,32 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	}
 	logger.Info("serving", "listen", fstr(fs, "listen"), "host_key", hostKey)
 	return srv.Run(ctx)
+}
+
+// maxServeSessions bounds --max-sessions: each session is a bubbletea
+// program and a renderer, and the pre-auth budget grows with it.
+const maxServeSessions = 100000
+
+// checkServeFlags refuses values the server would otherwise replace with
+// a default without a word (exit 2, before anything starts).
+func checkServeFlags(fs *flag.FlagSet) error {
+	maxS, perIP := get[int](fs, "max-sessions"), get[int](fs, "per-ip")
+	if maxS < 1 || maxS > maxServeSessions {
+		return usagef("--max-sessions %d: want a number of sessions from 1 to %d", maxS, maxServeSessions)
+	}
+	if perIP < 1 || perIP > maxS {
+		return usagef("--per-ip %d: want a number of sessions from 1 to --max-sessions (%d)", perIP, maxS)
+	}
+	for _, name := range []string{"idle-timeout", "max-timeout"} {
+		if d := get[time.Duration](fs, name); d <= 0 {
+			return usagef("--%s %s: want a positive duration such as 15m", name, d)
+		}
+	}
+	listen := fstr(fs, "listen")
+	if _, port, err := net.SplitHostPort(listen); err != nil || port == "" {
+		return usagef("--listen %q: want HOST:PORT, such as 127.0.0.1:2222", listen)
+	}
+	return nil
 }
 
 // serveSources builds the one data plane: one decoded snapshot shared by

@@ -62,12 +62,19 @@ func (r *refusalLog) Warn(reason string, kv ...any) {
 func (r *refusalLog) flush(reason string) {
 	r.mu.Lock()
 	st := r.reasons[reason]
-	n := st.suppressed
+	n, every := st.suppressed, r.every
 	st.suppressed, st.timer, st.at = 0, nil, time.Now()
 	r.mu.Unlock()
 	if n > 0 {
-		r.log.Warn(reason, "suppressed", n, "within", r.every)
+		r.log.Warn(reason, "suppressed", n, "within", every)
 	}
+}
+
+// setEvery changes the interval (tests).
+func (r *refusalLog) setEvery(d time.Duration) {
+	r.mu.Lock()
+	r.every = d
+	r.mu.Unlock()
 }
 
 // stop cancels pending reports (at shutdown).

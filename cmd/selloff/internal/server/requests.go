@@ -25,9 +25,10 @@ func limitChannels(next ssh.ChannelHandler) ssh.ChannelHandler {
 	return func(srv *ssh.Server, conn *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
 		u := useOf(ctx)
 		if u != nil && !u.openChannel() {
-			_ = nc.Reject(gossh.ResourceShortage,
-				fmt.Sprintf("too many channels on this connection (at most %d open at once)", maxChannelsPerConn))
-			u.channelRefused()
+			if u.channelRefused() {
+				_ = nc.Reject(gossh.ResourceShortage,
+					fmt.Sprintf("too many channels on this connection (at most %d open at once)", maxChannelsPerConn))
+			}
 			return
 		}
 		if u != nil {
@@ -40,9 +41,8 @@ func limitChannels(next ssh.ChannelHandler) ssh.ChannelHandler {
 // refuseChannel rejects a channel of a type selloff does not serve
 // (forwarding, X11, agent) and counts it against the connection.
 func refuseChannel(_ *ssh.Server, _ *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
-	_ = nc.Reject(gossh.UnknownChannelType, "selloff serves session channels only")
-	if u := useOf(ctx); u != nil {
-		u.channelRefused()
+	if u := useOf(ctx); u == nil || u.channelRefused() {
+		_ = nc.Reject(gossh.UnknownChannelType, "selloff serves session channels only")
 	}
 }
 
@@ -63,16 +63,21 @@ func (u *connUse) closeChannel() {
 	u.mu.Unlock()
 }
 
-// channelRefused counts a refused channel and closes the connection once
-// there have been too many.
-func (u *connUse) channelRefused() {
+// channelRefused counts a refused channel before the refusal is sent (so
+// the count is ahead of the client), and closes the connection once there
+// have been too many; it reports whether to send the refusal.
+func (u *connUse) channelRefused() bool {
 	u.mu.Lock()
 	u.refused++
-	over := u.refused == maxChannelRefusals
+	n := u.refused
 	u.mu.Unlock()
-	if over {
+	if n < maxChannelRefusals {
+		return true
+	}
+	if n == maxChannelRefusals {
 		u.close("connection closed: kept opening channels past the limit")
 	}
+	return false
 }
 
 // charmbracelet/ssh keeps every "env" request a client sends before its
