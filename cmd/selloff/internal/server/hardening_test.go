@@ -1,12 +1,14 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -335,4 +337,63 @@ func TestHandshakeDeadlineUnderPressure(t *testing.T) {
 	if !strings.Contains(ts.logs.String(), "handshake timeout") {
 		t.Errorf("no handshake timeout logged:\n%s", ts.logs.String())
 	}
+}
+
+// BenchmarkChannelFlood: one connection opens 1,000 session channels
+// without a shell. It reports how many the server accepted and the heap
+// still in use (server and client, in this process) after the flood, with
+// the client's connection still held open if the server let it be.
+func BenchmarkChannelFlood(b *testing.B) {
+	srv := startServerB(b)
+	var accepted int
+	var held uint64
+	for i := 0; i < b.N; i++ {
+		c, err := gossh.Dial("tcp", srv.Addr(), &gossh.ClientConfig{User: "b", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: waitLimit})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		n, _, _, _ := floodChannels(c, 1000)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		accepted += n
+		if after.HeapInuse > before.HeapInuse {
+			held += after.HeapInuse - before.HeapInuse
+		}
+		_ = c.Close()
+	}
+	b.ReportMetric(float64(accepted)/float64(b.N), "channels-accepted/op")
+	b.ReportMetric(float64(held)/float64(b.N)/(1<<20), "heap-MiB-held/op")
+}
+
+// startServerB is a bare server for benchmarks (open auth, fake model).
+func startServerB(b *testing.B) *Server {
+	b.Helper()
+	srv, err := New(Config{
+		Listen:      "127.0.0.1:0",
+		HostKeyPath: filepath.Join(b.TempDir(), HostKeyFile),
+		Sources:     Sources{Shared: newFakeSource("bench")},
+		Model:       newFakeModel,
+		Render:      fakeRender,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	waitAddr := time.Now().Add(waitLimit)
+	for srv.Addr() == "" && time.Now().Before(waitAddr) {
+		time.Sleep(time.Millisecond)
+	}
+	b.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	return srv
 }
