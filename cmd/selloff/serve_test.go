@@ -30,3 +30,17 @@ func TestServeFlagsValidated(t *testing.T) {
 		}
 	}
 }
+
+// --max-sessions below the default --per-ip is fine when --per-ip is not
+// given: sessions per address are then capped at --max-sessions.
+func TestServePerIPDefaultFollowsMaxSessions(t *testing.T) {
+	fs := flagSet(t, serveFlags, "--max-sessions", "4")
+	perIP, err := checkServeFlags(fs)
+	if err != nil || perIP != 4 {
+		t.Errorf("--max-sessions 4: per-ip %d, %v", perIP, err)
+	}
+	fs = flagSet(t, serveFlags, "--max-sessions", "40", "--per-ip", "3")
+	if perIP, err := checkServeFlags(fs); err != nil || perIP != 3 {
+		t.Errorf("--per-ip 3: %d, %v", perIP, err)
+	}
+}

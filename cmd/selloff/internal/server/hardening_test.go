@@ -339,6 +339,21 @@ func TestHandshakeDeadlineUnderPressure(t *testing.T) {
 	}
 }
 
+// A negative limit given to the library is an error, not a default.
+func TestConfigRefusesNegativeLimits(t *testing.T) {
+	for name, mutate := range map[string]func(*Config){
+		"max sessions": func(c *Config) { c.MaxSessions = -5 },
+		"per ip":       func(c *Config) { c.PerIP = -1 },
+		"fps":          func(c *Config) { c.FPS = -1 },
+	} {
+		cfg := Config{HostKeyPath: filepath.Join(t.TempDir(), "k"), Sources: Sources{Shared: newFakeSource("x")}}
+		mutate(&cfg)
+		if _, err := New(cfg); err == nil {
+			t.Errorf("%s: a negative value was accepted", name)
+		}
+	}
+}
+
 // BenchmarkChannelFlood: one connection opens 1,000 session channels
 // without a shell. It reports how many the server accepted and the heap
 // still in use (server and client, in this process) after the flood, with
