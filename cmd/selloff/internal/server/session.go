@@ -268,6 +268,12 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			pty:  isPty,
 		}
 		ss.log = s.log.With("session", ss.id)
+		// before admit: once registered, Shutdown may call end, which
+		// reads the cancel funcs
+		ss.ctx, ss.cancel = context.WithCancel(sess.Context())
+		defer ss.cancel()
+		ss.progCtx, ss.progCancel = context.WithCancel(context.WithoutCancel(ss.ctx))
+		defer ss.progCancel()
 		if msg, ok := s.admit(ss); !ok {
 			s.log.Info("session refused", "remote-addr", sess.RemoteAddr().String(), "why", msg)
 			_, _ = fmt.Fprintln(sess.Stderr(), msg)
@@ -275,10 +281,6 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 		defer s.release(ss)
-		ss.ctx, ss.cancel = context.WithCancel(sess.Context())
-		defer ss.cancel()
-		ss.progCtx, ss.progCancel = context.WithCancel(context.WithoutCancel(ss.ctx))
-		defer ss.progCancel()
 		// The connection ending arms the kill timer, in case the clean
 		// quit wish sends does not finish.
 		stopWatch := context.AfterFunc(sess.Context(), func() { ss.end(endNone) })
