@@ -13,7 +13,7 @@ import (
 // accepted until it has logged in and started a shell or a command; it must
 // get there within the handshake deadline or it is closed. Pending
 // connections have their own budget, global (2 x max-sessions + 8) and per
-// address (per-ip, at least 2), and the last quarter of the global budget
+// address (per-ip, at least 2; an IPv6 /64 counts as one address), and the last quarter of the global budget
 // is kept for addresses that have no pending connection yet, so that a
 // few addresses holding half-open handshakes cannot lock everyone out.
 // When more than half the budget is in use, the handshake deadline drops
@@ -55,7 +55,7 @@ func (s *Server) admitLocked(ip string) string {
 // onConn counts connections and closes those that do not finish the
 // handshake in time.
 func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
-	ip := hostOf(c.RemoteAddr())
+	ip := sourceOf(c.RemoteAddr())
 	now := time.Now()
 	s.mu.Lock()
 	if why := s.admitLocked(ip); why != "" {
@@ -104,6 +104,20 @@ func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
 	}
 	s.mu.Unlock()
 	return tc
+}
+
+// sourceOf is the key connections are counted by: the remote IPv4
+// address, or the IPv6 /64 (one host's allotment: counting single IPv6
+// addresses would give one client billions of budgets).
+func sourceOf(a net.Addr) string {
+	ip := addrIP(a)
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	if ip.IsValid() {
+		return ip.String()
+	}
+	return hostOf(a)
 }
 
 // addrIP is the IP of a remote address (IPv4-mapped IPv6 unmapped), or

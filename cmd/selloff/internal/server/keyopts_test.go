@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net"
 	"net/netip"
 	"strings"
 	"testing"
@@ -204,4 +205,20 @@ func FuzzHostMatcher(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Connections are counted per IPv4 address and per IPv6 /64.
+func TestSourceOf(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.7:2222":                 "192.0.2.7",
+		"[::ffff:192.0.2.7]:2222":        "192.0.2.7",
+		"[2001:db8:1:2:3:4:5:6]:2222":    "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1%eth0]:22": "2001:db8:1:2::/64",
+		"[::1]:22":                       "::/64",
+	} {
+		ap := netip.MustParseAddrPort(addr)
+		if got := sourceOf(net.TCPAddrFromAddrPort(ap)); got != want {
+			t.Errorf("sourceOf(%s) = %q, want %q", addr, got, want)
+		}
+	}
 }
