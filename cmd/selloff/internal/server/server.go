@@ -89,8 +89,10 @@ type Config struct {
 	IdleTimeout time.Duration // no input for this long ends a session; default 15m, <0 disables
 	MaxTimeout  time.Duration // absolute session length; default 4h, <0 disables
 	// AuthorizedKeys is an OpenSSH authorized_keys file. When set, only
-	// those keys get in; the file is read again when it changes (a file
-	// gone bad refuses everyone new until fixed). When empty, any key,
+	// those keys get in, within their from= and expiry-time= options (a
+	// line with an option selloff cannot honour is skipped and logged);
+	// the file is read again when it changes (a file gone bad refuses
+	// everyone new until fixed). When empty, any key,
 	// keyboard-interactive or (with no PresenterKey) "none" authentication
 	// is accepted.
 	AuthorizedKeys string
@@ -107,7 +109,7 @@ type Config struct {
 	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
 	Render       RenderFunc  // one frame as text for `render`; default tui.Render
 	Glyphs       common.Glyphs
-	Now          func() time.Time // wall clock given to sessions; default time.Now
+	Now          func() time.Time // wall clock given to sessions and checked against expiry-time= keys; default time.Now
 	// ShutdownGrace bounds how long Shutdown waits for sessions to end
 	// before closing connections; default 5s.
 	ShutdownGrace time.Duration
