@@ -275,7 +275,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		ss.progCtx, ss.progCancel = context.WithCancel(context.WithoutCancel(ss.ctx))
 		defer ss.progCancel()
 		if msg, ok := s.admit(ss); !ok {
-			s.log.Info("session refused", "remote-addr", sess.RemoteAddr().String(), "why", msg)
+			s.refusals.Warn("session refused: "+strings.TrimPrefix(msg, "selloff: "), "remote-addr", sess.RemoteAddr().String())
 			_, _ = fmt.Fprintln(sess.Stderr(), msg)
 			_ = sess.Exit(1)
 			return
