@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"net"
 	"strings"
 	"time"
 
@@ -18,6 +19,10 @@ import (
 func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("serve takes no arguments (got %s)", strings.Join(args, " "))
+	}
+	perIP, err := checkServeFlags(fs)
+	if err != nil {
+		return err
 	}
 	cfg, err := loadConfig(fs)
 	if err != nil {
@@ -49,7 +54,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		Listen:         fstr(fs, "listen"),
 		HostKeyPath:    hostKey,
 		MaxSessions:    get[int](fs, "max-sessions"),
-		PerIP:          get[int](fs, "per-ip"),
+		PerIP:          perIP,
 		IdleTimeout:    get[time.Duration](fs, "idle-timeout"),
 		MaxTimeout:     get[time.Duration](fs, "max-timeout"),
 		AuthorizedKeys: fstr(fs, "authorized-keys"),
@@ -66,6 +71,37 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	}
 	logger.Info("serving", "listen", fstr(fs, "listen"), "host_key", hostKey)
 	return srv.Run(ctx)
+}
+
+// maxServeSessions bounds --max-sessions: each session is a bubbletea
+// program and a renderer, and the pre-auth budget grows with it.
+const maxServeSessions = 100000
+
+// checkServeFlags refuses values the server would otherwise replace with
+// a default without a word (exit 2, before anything starts). It returns
+// the sessions per address: --per-ip, or when not given, its default
+// capped at --max-sessions.
+func checkServeFlags(fs *flag.FlagSet) (perIP int, err error) {
+	maxS, perIP := get[int](fs, "max-sessions"), get[int](fs, "per-ip")
+	if maxS < 1 || maxS > maxServeSessions {
+		return 0, usagef("--max-sessions %d: want a number of sessions from 1 to %d", maxS, maxServeSessions)
+	}
+	if !isSet(fs, "per-ip") {
+		perIP = min(perIP, maxS)
+	}
+	if perIP < 1 || perIP > maxS {
+		return 0, usagef("--per-ip %d: want a number of sessions from 1 to --max-sessions (%d)", perIP, maxS)
+	}
+	for _, name := range []string{"idle-timeout", "max-timeout"} {
+		if d := get[time.Duration](fs, name); d <= 0 {
+			return 0, usagef("--%s %s: want a positive duration such as 15m", name, d)
+		}
+	}
+	listen := fstr(fs, "listen")
+	if _, port, err := net.SplitHostPort(listen); err != nil || port == "" {
+		return 0, usagef("--listen %q: want HOST:PORT, such as 127.0.0.1:2222", listen)
+	}
+	return perIP, nil
 }
 
 // serveSources builds the one data plane: one decoded snapshot shared by

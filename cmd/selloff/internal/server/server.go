@@ -89,8 +89,10 @@ type Config struct {
 	IdleTimeout time.Duration // no input for this long ends a session; default 15m, <0 disables
 	MaxTimeout  time.Duration // absolute session length; default 4h, <0 disables
 	// AuthorizedKeys is an OpenSSH authorized_keys file. When set, only
-	// those keys get in; the file is read again when it changes (a file
-	// gone bad refuses everyone new until fixed). When empty, any key,
+	// those keys get in, within their from= and expiry-time= options (a
+	// line with an option selloff cannot honour is skipped and logged);
+	// the file is read again when it changes (a file gone bad refuses
+	// everyone new until fixed). When empty, any key,
 	// keyboard-interactive or (with no PresenterKey) "none" authentication
 	// is accepted.
 	AuthorizedKeys string
@@ -107,7 +109,7 @@ type Config struct {
 	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
 	Render       RenderFunc  // one frame as text for `render`; default tui.Render
 	Glyphs       common.Glyphs
-	Now          func() time.Time // wall clock given to sessions; default time.Now
+	Now          func() time.Time // wall clock given to sessions and checked against expiry-time= keys; default time.Now
 	// ShutdownGrace bounds how long Shutdown waits for sessions to end
 	// before closing connections; default 5s.
 	ShutdownGrace time.Duration
@@ -122,6 +124,21 @@ type Config struct {
 	// most 4 frames a second, and bubbletea's default 60 fps flush ticker
 	// costs CPU per session even when nothing changes).
 	FPS int
+}
+
+// validate refuses values no default can stand for (zero is the default).
+func (c *Config) validate() error {
+	switch {
+	case c.MaxSessions < 0:
+		return fmt.Errorf("server: max sessions %d: want at least 1", c.MaxSessions)
+	case c.PerIP < 0:
+		return fmt.Errorf("server: sessions per address %d: want at least 1", c.PerIP)
+	case c.MaxWidth < 0 || c.MaxHeight < 0:
+		return fmt.Errorf("server: window clamp %dx%d: want positive sizes", c.MaxWidth, c.MaxHeight)
+	case c.FPS < 0:
+		return fmt.Errorf("server: fps %d: want at least 1", c.FPS)
+	}
+	return nil
 }
 
 func (c *Config) setDefaults() {
@@ -189,15 +206,22 @@ type Server struct {
 	perIP     map[string]int
 	conns     int
 	connsByIP map[string]int
-	closing   bool
+	// connections not yet past login and a first shell or command
+	pending      int
+	pendingByIP  map[string]int
+	pendingConns map[*trackedConn]struct{}
+	closing      bool
 	// presenterTaken is true while some session holds the watch-party
 	// controller (first-come mode).
 	presenterTaken bool
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
-	// then (tests shorten it; guarded by mu).
-	handshakeTimeout time.Duration
-	nextID           atomic.Uint64
+	// then, busyHandshakeTimeout when the pre-auth budget is over half
+	// used (tests shorten them; guarded by mu).
+	handshakeTimeout     time.Duration
+	busyHandshakeTimeout time.Duration
+	refusals             *refusalLog
+	nextID               atomic.Uint64
 
 	lnMu sync.Mutex
 	ln   net.Listener
@@ -206,6 +230,9 @@ type Server struct {
 // New validates cfg, loads (or creates) the host key and the authorized
 // keys, and builds the server. It does not listen.
 func New(cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	cfg.setDefaults()
 	if err := cfg.Sources.validate(cfg.WatchParty); err != nil {
 		return nil, err
@@ -221,7 +248,11 @@ func New(cfg Config) (*Server, error) {
 		perIP:     map[string]int{},
 		connsByIP: map[string]int{},
 
-		handshakeTimeout: handshakeTimeout,
+		pendingByIP:          map[string]int{},
+		pendingConns:         map[*trackedConn]struct{}{},
+		handshakeTimeout:     handshakeTimeout,
+		busyHandshakeTimeout: busyHandshakeTimeout,
+		refusals:             newRefusalLog(cfg.Logger, DefaultRefusalLogEvery),
 	}
 	if cfg.AuthorizedKeys != "" {
 		if s.authKeys, err = openAuthorizedKeys(cfg.AuthorizedKeys, s.log); err != nil {
@@ -240,8 +271,15 @@ func New(cfg Config) (*Server, error) {
 		wish.WithAddress(cfg.Listen),
 		wish.WithVersion(cfg.Version),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
-		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
-			return s.authKeys == nil || s.authKeys.allows(key)
+		wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
+			if s.authKeys == nil {
+				return true
+			}
+			ok, why := s.authKeys.allows(key, addrIP(ctx.RemoteAddr()), s.cfg.Now())
+			if why != nil && !ok {
+				s.refusals.Warn("key refused by its authorized_keys options", "remote-addr", ctx.RemoteAddr().String(), "why", why.Error())
+			}
+			return ok
 		}),
 		func(srv *ssh.Server) error {
 			if s.authKeys != nil {
@@ -256,7 +294,8 @@ func New(cfg Config) (*Server, error) {
 		func(srv *ssh.Server) error { srv.ConnCallback = s.onConn; return nil },
 		func(srv *ssh.Server) error {
 			srv.ChannelHandlers = map[string]ssh.ChannelHandler{
-				"session": limitSessionRequests(ssh.DefaultSessionHandler),
+				"session": limitChannels(ssh.DefaultSessionHandler),
+				"default": refuseChannel,
 			}
 			return nil
 		},
@@ -391,6 +430,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-time.After(time.Second):
 		}
 	}
+	s.refusals.stop()
 	s.log.Info("stopped")
 	return err
 }

@@ -268,17 +268,19 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			pty:  isPty,
 		}
 		ss.log = s.log.With("session", ss.id)
+		// before admit: once registered, Shutdown may call end, which
+		// reads the cancel funcs
+		ss.ctx, ss.cancel = context.WithCancel(sess.Context())
+		defer ss.cancel()
+		ss.progCtx, ss.progCancel = context.WithCancel(context.WithoutCancel(ss.ctx))
+		defer ss.progCancel()
 		if msg, ok := s.admit(ss); !ok {
-			s.log.Info("session refused", "remote-addr", sess.RemoteAddr().String(), "why", msg)
+			s.refusals.Warn("session refused: "+strings.TrimPrefix(msg, "selloff: "), "remote-addr", sess.RemoteAddr().String())
 			_, _ = fmt.Fprintln(sess.Stderr(), msg)
 			_ = sess.Exit(1)
 			return
 		}
 		defer s.release(ss)
-		ss.ctx, ss.cancel = context.WithCancel(sess.Context())
-		defer ss.cancel()
-		ss.progCtx, ss.progCancel = context.WithCancel(context.WithoutCancel(ss.ctx))
-		defer ss.progCancel()
 		// The connection ending arms the kill timer, in case the clean
 		// quit wish sends does not finish.
 		stopWatch := context.AfterFunc(sess.Context(), func() { ss.end(endNone) })
