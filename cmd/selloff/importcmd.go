@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/snapshots/csvimport"
 )
 
 func runSnapshotImport(_ context.Context, a *app, fs *flag.FlagSet, args []string) error {
@@ -20,12 +21,12 @@ func runSnapshotImport(_ context.Context, a *app, fs *flag.FlagSet, args []strin
 	if len(args) == 0 {
 		return usagef("import needs at least one CSV file")
 	}
-	opt := snapshots.ImportOptions{
+	opt := csvimport.Options{
 		Title:   fstr(fs, "title"),
 		MainDay: fstr(fs, "main-day"),
 		Strict:  get[bool](fs, "strict"),
 	}
-	s, problems, err := snapshots.ImportFiles(opt, args...)
+	s, problems, err := csvimport.ImportFiles(opt, args...)
 	for _, p := range problems {
 		fmt.Fprintln(a.stderr, p.Error())
 	}
