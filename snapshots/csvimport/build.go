@@ -109,7 +109,7 @@ func (im *importer) build() (*snapshots.Snapshot, error) {
 		im.files[b.file].bars++
 	}
 	if len(bars) == 0 {
-		return nil, fmt.Errorf("import: no bars left to import (%d rows read, %d problems)", im.stats.rows, len(im.problems))
+		return nil, fmt.Errorf("import: no bars left to import (%d rows read, %d problems)", im.stats.rows, im.nProblems)
 	}
 
 	h := snapshots.Header{

@@ -7,11 +7,12 @@
 package csvimport
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,9 @@ type Options struct {
 	Adjusted bool
 	// Created is the header's creation time; zero means time.Now().
 	Created time.Time
+	// maxRow and maxProblems replace MaxRow and snapshots.MaxProblems
+	// when > 0, so the fuzz target reaches the bounds with small inputs.
+	maxRow, maxProblems int
 	// Strict turns any problem into failure: Import then returns no
 	// snapshot, every problem, and the first problem (a Problem) as the
 	// error. The input is still read to the end so all problems are listed.
@@ -116,21 +120,35 @@ type Options struct {
 // close of its last intraday bar starting before 16:00 on that date, else
 // left out. The previous date counts dates whose rows were all dropped, so a
 // gap never yields a stale previous close.
-func Import(opt Options, files ...NamedReader) (*snapshots.Snapshot, []snapshots.Problem, error) {
+//
+// Bounds: a row may be at most MaxRow bytes (1 MiB); a longer one stops the
+// import with an error. Problems are counted without limit but only the
+// first snapshots.MaxProblems (by FILE:LINE) are kept; Problems.More counts
+// the rest. Prices above snapshots.MaxPrice drop the row; volumes above
+// snapshots.MaxVolume are stored as 0 (unknown) and reported. Memory grows
+// with the bars kept, not with the rows dropped or repeated.
+func Import(opt Options, files ...NamedReader) (*snapshots.Snapshot, Problems, error) {
 	if len(files) == 0 {
-		return nil, nil, errors.New("import: no input files")
+		return nil, Problems{}, errors.New("import: no input files")
 	}
 	if opt.Interval != "" {
 		if _, err := snapshots.ParseInterval(opt.Interval); err != nil {
-			return nil, nil, fmt.Errorf("import: %w", err)
+			return nil, Problems{}, fmt.Errorf("import: %w", err)
 		}
 	}
 	if opt.MainDay != "" {
 		if _, err := time.Parse("2006-01-02", opt.MainDay); err != nil {
-			return nil, nil, fmt.Errorf("import: main day %q is not YYYY-MM-DD", opt.MainDay)
+			return nil, Problems{}, fmt.Errorf("import: main day %q is not YYYY-MM-DD", opt.MainDay)
 		}
 	}
-	im := &importer{opt: opt, symIndex: map[string]int{}, stats: importStats{unknownVol: map[string]int{}}}
+	im := &importer{opt: opt, symIndex: map[string]int{}, stats: importStats{unknownVol: map[string]int{}},
+		maxRow: MaxRow, maxProblems: snapshots.MaxProblems}
+	if opt.maxRow > 0 {
+		im.maxRow = opt.maxRow
+	}
+	if opt.maxProblems > 0 {
+		im.maxProblems = opt.maxProblems
+	}
 	if len(opt.Symbols) > 0 {
 		im.filter = map[string]bool{}
 		for _, s := range opt.Symbols {
@@ -149,16 +167,27 @@ func Import(opt Options, files ...NamedReader) (*snapshots.Snapshot, []snapshots
 	}
 	s, err := im.build()
 	probs := im.sortedProblems()
-	if err == nil && opt.Strict && len(probs) > 0 {
-		return nil, probs, probs[0]
+	if err == nil && opt.Strict && len(probs.List) > 0 {
+		return nil, probs, probs.List[0]
 	}
 	return s, probs, err
 }
 
+// Problems is what Import reports: the first snapshots.MaxProblems
+// problems in FILE:LINE order (import-wide ones first), and a count of the
+// rest, which are not kept.
+type Problems struct {
+	List []snapshots.Problem
+	More int
+}
+
+// Count is every problem found, kept or not.
+func (p Problems) Count() int { return len(p.List) + p.More }
+
 // ImportFiles opens the files at paths and imports them (see Import). The
 // path as given names the file in problems; only its base name goes into the
 // header's Source.
-func ImportFiles(opt Options, paths ...string) (*snapshots.Snapshot, []snapshots.Problem, error) {
+func ImportFiles(opt Options, paths ...string) (*snapshots.Snapshot, Problems, error) {
 	files := make([]NamedReader, 0, len(paths))
 	defer func() {
 		for _, nr := range files {
@@ -168,7 +197,7 @@ func ImportFiles(opt Options, paths ...string) (*snapshots.Snapshot, []snapshots
 	for _, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, nil, err
+			return nil, Problems{}, err
 		}
 		files = append(files, NamedReader{Name: p, R: f})
 	}
@@ -196,16 +225,20 @@ type fileSummary struct {
 }
 
 type importer struct {
-	opt      Options
-	filter   map[string]bool
-	symbols  []string
-	symIndex map[string]int
-	symInfo  []symAcc
-	bars     []keyedBar
-	problems []fileProblem
-	files    []fileSummary
-	stats    importStats
-	naiveUTC []bool // per file: naive times were read as UTC
+	opt          Options
+	filter       map[string]bool
+	symbols      []string
+	symIndex     map[string]int
+	symInfo      []symAcc
+	bars         []keyedBar
+	problems     problemHeap
+	maxRow       int
+	maxProblems  int
+	nProblems    int // every problem found
+	moreProblems int // found but not kept
+	files        []fileSummary
+	stats        importStats
+	naiveUTC     []bool // per file: naive times were read as UTC
 	// droppedDates are exchange dates (YYYYMMDD) of rows dropped after
 	// their time was read: evidence of a session whose bars are missing.
 	droppedDates map[int]bool
@@ -229,11 +262,49 @@ type keyedBar struct {
 
 type fileProblem struct {
 	file int
+	seq  int // order found, for ties on one line
 	snapshots.Problem
 }
 
+func (a *fileProblem) before(b *fileProblem) bool {
+	if a.file != b.file {
+		return a.file < b.file
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.seq < b.seq
+}
+
+// problemHeap keeps the first snapshots.MaxProblems problems by position:
+// a max-heap whose top is the last kept, replaced by any problem before it.
+type problemHeap []fileProblem
+
+func (h problemHeap) Len() int           { return len(h) }
+func (h problemHeap) Less(i, j int) bool { return h[j].before(&h[i]) }
+func (h problemHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *problemHeap) Push(x any)        { *h = append(*h, x.(fileProblem)) }
+func (h *problemHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
 func (im *importer) problem(file, line int, format string, args ...any) {
-	im.problems = append(im.problems, fileProblem{file, snapshots.Problem{File: im.fileName(file), Line: line, Reason: fmt.Sprintf(format, args...)}})
+	im.nProblems++
+	p := fileProblem{file: file, seq: im.nProblems, Problem: snapshots.Problem{Line: line}}
+	if len(im.problems) >= im.maxProblems {
+		if !p.before(&im.problems[0]) {
+			im.moreProblems++ // counted, never formatted
+			return
+		}
+		im.moreProblems++
+		heap.Pop(&im.problems)
+	}
+	p.File = im.fileName(file)
+	p.Reason = fmt.Sprintf(format, args...)
+	heap.Push(&im.problems, p)
 }
 
 func (im *importer) fileName(i int) string {
@@ -243,17 +314,17 @@ func (im *importer) fileName(i int) string {
 	return im.files[i].name
 }
 
-func (im *importer) sortedProblems() []snapshots.Problem {
-	sort.SliceStable(im.problems, func(i, j int) bool {
-		a, b := im.problems[i], im.problems[j]
-		if a.file != b.file {
-			return a.file < b.file
+func (im *importer) sortedProblems() Problems {
+	ps := slices.Clone(im.problems)
+	slices.SortFunc(ps, func(a, b fileProblem) int {
+		if a.before(&b) {
+			return -1
 		}
-		return a.Line < b.Line
+		return 1
 	})
-	out := make([]snapshots.Problem, len(im.problems))
-	for i, p := range im.problems {
-		out[i] = p.Problem
+	out := Problems{List: make([]snapshots.Problem, len(ps)), More: im.moreProblems}
+	for i, p := range ps {
+		out.List[i] = p.Problem
 	}
 	return out
 }

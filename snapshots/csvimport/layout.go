@@ -89,7 +89,7 @@ func (im *importer) buildLayout(fi int, header []string, line int) (*layout, err
 	for i, h := range header {
 		n := normHeader(h)
 		if j, dup := seen[n]; dup && n != "" {
-			im.problem(fi, line, "duplicate column %q (columns %d and %d); using the first", strings.TrimSpace(header[i]), j+1, i+1)
+			im.problem(fi, line, "duplicate column %s (columns %d and %d); using the first", quote(strings.TrimSpace(header[i])), j+1, i+1)
 			n = "" // never matched
 		} else {
 			seen[n] = i
@@ -108,7 +108,7 @@ func (im *importer) buildLayout(fi int, header []string, line int) (*layout, err
 		}
 	}
 	if lay.timeCol < 0 {
-		return nil, fmt.Errorf("%s:%d: no date or time column in header %q", im.fileName(fi), line, strings.Join(header, ","))
+		return nil, fmt.Errorf("%s:%d: no date or time column in header %s", im.fileName(fi), line, quoteLong(strings.Join(header, ",")))
 	}
 	lay.timeName = names[lay.timeCol]
 	if lay.timeName == "date" {
@@ -139,8 +139,8 @@ func (im *importer) checkGroup(fi, line int, header []string, g colGroup) error 
 		missing = append(missing, colNames[colClose])
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%s:%d: no %s column in header %q (selloff imports open/high/low/close bars)",
-			im.fileName(fi), line, strings.Join(missing, ", "), strings.Join(header, ","))
+		return fmt.Errorf("%s:%d: no %s column in header %s (selloff imports open/high/low/close bars)",
+			im.fileName(fi), line, strings.Join(missing, ", "), quoteLong(strings.Join(header, ",")))
 	}
 	return nil
 }
@@ -178,7 +178,7 @@ func (im *importer) buildWideLayout(fi int, fields, tickers []string, dateRow []
 			lay.groups = append(lay.groups, g)
 		}
 		if lay.groups[gi].col[f] >= 0 {
-			im.problem(fi, line, "duplicate column %q for %s; using the first", strings.TrimSpace(fields[i]), sym)
+			im.problem(fi, line, "duplicate column %s for %s; using the first", quote(strings.TrimSpace(fields[i])), sym)
 			continue
 		}
 		lay.groups[gi].col[f] = i
@@ -188,7 +188,7 @@ func (im *importer) buildWideLayout(fi int, fields, tickers []string, dateRow []
 	}
 	for _, g := range lay.groups {
 		if !validTicker(g.symbol) {
-			return nil, fmt.Errorf("%s:%d: bad ticker %q in the Ticker row", im.fileName(fi), line, g.symbol)
+			return nil, fmt.Errorf("%s:%d: bad ticker %s in the Ticker row", im.fileName(fi), line, quote(g.symbol))
 		}
 		if err := im.checkGroup(fi, line, fields, g); err != nil {
 			return nil, err

@@ -25,7 +25,8 @@ func sharedData(t testing.TB, name string) string {
 
 func TestImportReal5MinuteBars(t *testing.T) {
 	p := sharedData(t, "intraday_5m_2025-01-21_2025-01-31.csv")
-	s, probs, err := ImportFiles(Options{Created: created}, p)
+	s, report, err := ImportFiles(Options{Created: created}, p)
+	probs := report.List
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,8 @@ func TestImportReal5MinuteBars(t *testing.T) {
 
 func TestImportRealDailyTable(t *testing.T) {
 	p := sharedData(t, "daily_ohlcv_2025-01-02_2025-02-28.csv")
-	s, probs, err := ImportFiles(Options{Created: created, MainDay: "2025-01-27"}, p)
+	s, report, err := ImportFiles(Options{Created: created, MainDay: "2025-01-27"}, p)
+	probs := report.List
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/selloff/selloff/snapshots"
 )
@@ -48,7 +50,11 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 		defer gz.Close()
 		br = bufio.NewReaderSize(gz, 64<<10)
 	}
-	cr := csv.NewReader(br)
+	// The limiter stops encoding/csv from reading more than MaxRow bytes
+	// past the end of the last row: an unclosed quote would otherwise make
+	// it buffer the rest of the file as one field.
+	lim := &rowLimiter{r: br, max: int64(im.maxRow), limit: int64(im.maxRow) + csvReadAhead}
+	cr := csv.NewReader(lim)
 	cr.Comma = sniffDelimiter(br)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -68,12 +74,20 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 					im.stats.bad++
 					continue
 				}
+				if errors.Is(err, errRowTooLong) {
+					where := fmt.Sprintf("the row after line %d", lastLine)
+					if lastLine == 0 {
+						where = "the header row"
+					}
+					return nil, 0, fmt.Errorf("%s is longer than %d bytes: a quote that is never closed? Import stopped", where, im.maxRow)
+				}
 				if errors.Is(err, io.ErrUnexpectedEOF) {
 					// a gzip stream cut short: say so, and where
 					return nil, 0, fmt.Errorf("truncated: the gzip stream ends after line %d", lastLine)
 				}
 				return nil, 0, err
 			}
+			lim.rowEnded(cr.InputOffset())
 			line, _ := cr.FieldPos(0)
 			lastLine = line
 			return rec, line, nil
@@ -143,11 +157,30 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 	}
 
 	var rows []row
+	// seen finds a repeated ticker+time within the file as it is read, so
+	// a file of one row repeated millions of times holds one row (a file
+	// has one interval, so ticker and time are the bar's key here; repeats
+	// across files are found when the snapshot is built).
+	seen := map[rowKey]int{} // -> index in rows
 	handle := func(rec []string, line int) {
 		for gi := range lay.groups {
-			if r, ok := im.parseRow(fi, lay, &lay.groups[gi], rec, line, naive); ok {
-				rows = append(rows, r)
+			r, ok := im.parseRow(fi, lay, &lay.groups[gi], rec, line, naive)
+			if !ok {
+				continue
 			}
+			k := rowKey{r.sym, r.instant.UnixNano()}
+			if i, dup := seen[k]; dup {
+				p := &rows[i]
+				differ := ""
+				if p.o != r.o || p.h != r.h || p.l != r.l || p.c != r.c || p.vol != r.vol {
+					differ = ", values differ"
+				}
+				im.problem(fi, line, "%s %s: duplicate of line %d%s; dropped", im.symbols[r.sym], r.wall, p.line, differ)
+				im.stats.duplicates++
+				continue
+			}
+			seen[k] = len(rows)
+			rows = append(rows, r)
 		}
 	}
 	for i, rec := range pending {
@@ -195,7 +228,7 @@ func (im *importer) parseRow(fi int, lay *layout, g *colGroup, rec []string, lin
 		}
 		sym = strings.ToUpper(raw)
 		if !validTicker(sym) {
-			im.problem(fi, line, "bad ticker %q; row dropped", raw)
+			im.problem(fi, line, "bad ticker %s; row dropped", quote(raw))
 			im.stats.bad++
 			return row{}, false
 		}
@@ -217,7 +250,7 @@ func (im *importer) parseRow(fi int, lay *layout, g *colGroup, rec []string, lin
 	}
 	wall, instant, ok := parseTime(ts, naive)
 	if !ok {
-		im.problem(fi, line, "%s: bad time %q; row dropped", sym, ts)
+		im.problem(fi, line, "%s: bad time %s; row dropped", sym, quote(ts))
 		im.stats.bad++
 		return row{}, false
 	}
@@ -252,13 +285,19 @@ func (im *importer) parseRow(fi int, lay *layout, g *colGroup, rec []string, lin
 		}
 		f, ok := parsePrice(v, lay.decimalComma)
 		if !ok {
-			im.problem(fi, line, "%s %s: bad %s %q; row dropped", sym, wall, colNames[k], v)
+			im.problem(fi, line, "%s %s: bad %s %s; row dropped", sym, wall, colNames[k], quote(v))
 			im.stats.bad++
 			dropped()
 			return row{}, false
 		}
 		if !(f > 0) {
-			im.problem(fi, line, "%s %s: %s %s is not a positive price; row dropped", sym, wall, colNames[k], v)
+			im.problem(fi, line, "%s %s: %s %s is not a positive price; row dropped", sym, wall, colNames[k], gnum(f))
+			im.stats.bad++
+			dropped()
+			return row{}, false
+		}
+		if f > snapshots.MaxPrice {
+			im.problem(fi, line, "%s %s: %s %s is above %s, the largest price a snapshot holds; row dropped", sym, wall, colNames[k], gnum(f), gnum(snapshots.MaxPrice))
 			im.stats.bad++
 			dropped()
 			return row{}, false
@@ -279,7 +318,7 @@ func (im *importer) parseRow(fi int, lay *layout, g *colGroup, rec []string, lin
 		v := cell(rec, g.col[colAdj])
 		a, ok := parsePrice(v, lay.decimalComma)
 		if isNull(v) || !ok || !(a > 0) {
-			im.problem(fi, line, "%s %s: adj close %q missing or bad, needed for adjusted prices; row dropped", sym, wall, v)
+			im.problem(fi, line, "%s %s: adj close %s missing or bad, needed for adjusted prices; row dropped", sym, wall, quote(v))
 			im.stats.missing++
 			dropped()
 			return row{}, false
@@ -290,6 +329,12 @@ func (im *importer) parseRow(fi int, lay *layout, g *colGroup, rec []string, lin
 		}
 		px[3] = a
 		r.adjusted = true
+		if slices.Max(px[:]) > snapshots.MaxPrice {
+			im.problem(fi, line, "%s %s: adjusted prices above %s, the largest price a snapshot holds; row dropped", sym, wall, gnum(snapshots.MaxPrice))
+			im.stats.bad++
+			dropped()
+			return row{}, false
+		}
 	}
 	r.o, r.h, r.l, r.c = px[0], px[1], px[2], px[3]
 	if r.l > r.h || r.o > r.h || r.o < r.l || r.c > r.h || r.c < r.l {
@@ -307,7 +352,10 @@ func (im *importer) parseRow(fi int, lay *layout, g *colGroup, rec []string, lin
 			im.problem(fi, line, "%s %s: volume missing; stored as 0 (unknown)", sym, wall)
 			im.stats.unknownVol[sym]++
 		case !ok:
-			im.problem(fi, line, "%s %s: bad volume %q; stored as 0 (unknown)", sym, wall, v)
+			im.problem(fi, line, "%s %s: bad volume %s; stored as 0 (unknown)", sym, wall, quote(v))
+			im.stats.unknownVol[sym]++
+		case n > snapshots.MaxVolume:
+			im.problem(fi, line, "%s %s: volume %d is above %d, the largest a snapshot holds; stored as 0 (unknown)", sym, wall, n, int64(snapshots.MaxVolume))
 			im.stats.unknownVol[sym]++
 		default:
 			r.vol = n
@@ -326,6 +374,9 @@ func basisAdjusted(b string) bool {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// gnum formats a number that may be huge or tiny (1e+300) short.
+func gnum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func validTicker(s string) bool {
 	if s == "" || len(s) > 20 {
@@ -394,4 +445,62 @@ func suffixWord(s string) bool {
 		return true
 	}
 	return false
+}
+
+type rowKey struct {
+	sym int
+	at  int64
+}
+
+// MaxRow is the longest row Import reads: 1 MiB, counting the line breaks
+// inside quoted fields. A longer row (most often a quote that is never
+// closed, which makes the rest of the file one field) stops the import
+// with an error naming the line, in bounded memory.
+const MaxRow = 1 << 20
+
+// csvReadAhead is how far encoding/csv reads ahead of the row it parses
+// (the bufio.Reader it wraps its input in).
+const csvReadAhead = 4096
+
+var errRowTooLong = errors.New("csv row too long")
+
+// rowLimiter hands encoding/csv at most limit bytes in all; rowEnded moves
+// the limit to MaxRow past the end of each row read.
+type rowLimiter struct {
+	r     io.Reader
+	max   int64 // MaxRow
+	read  int64
+	limit int64
+}
+
+func (l *rowLimiter) Read(p []byte) (int, error) {
+	if l.read >= l.limit {
+		return 0, errRowTooLong
+	}
+	if rest := l.limit - l.read; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
+}
+
+func (l *rowLimiter) rowEnded(offset int64) { l.limit = offset + l.max + csvReadAhead }
+
+// quote quotes a cell for a message, cut to its first 40 bytes when longer
+// (a bad cell can be a megabyte of garbage).
+func quote(s string) string { return quoteMax(s, 40) }
+
+// quoteLong is quote for a header row: up to 200 bytes.
+func quoteLong(s string) string { return quoteMax(s, 200) }
+
+func quoteMax(s string, max int) string {
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }
