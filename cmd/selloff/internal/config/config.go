@@ -140,15 +140,27 @@ func Load(path string, explicit bool) (*Config, error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
 
+// MaxSize is the largest config file Parse reads (4 MiB; a config is a
+// few lines). A bigger file is refused, never read in part; so is one whose
+// aliases (*name) would repeat values past it.
+const MaxSize = 4 << 20
+
 // Parse reads a config from r; name is used in errors.
 func Parse(r io.Reader, name string) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
 		return nil, &Error{File: name, Reason: err.Error()}
+	}
+	if len(data) > MaxSize {
+		return nil, &Error{File: name, Reason: "larger than 4 MiB: not a selloff config (a config is a few lines of YAML)"}
 	}
 	c := &Config{}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, nil
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err == nil && expandsPast(&root, MaxSize) {
+		return nil, &Error{File: name, Reason: "aliases (*name) repeat values past 4 MiB of text; write the values out in full"}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -163,8 +175,6 @@ func Parse(r io.Reader, name string) (*Config, error) {
 	} else if err != nil && !errors.Is(err, io.EOF) {
 		return nil, toError(name, err)
 	}
-	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
 	if err := c.validate(); err != nil {
 		var le lineError
 		if errors.As(err, &le) {
@@ -198,14 +208,38 @@ func toError(name string, err error) error {
 	return &Error{File: name, Reason: plainReason(msg)}
 }
 
-var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+var (
+	unknownField    = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `[^`]*`)? into (\\S+)$")
+	keyName         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+)
+
+// keyLike reports whether k looks like a key someone meant to write.
+func keyLike(k string) bool { return keyName.MatchString(k) }
 
 // plainReason words the YAML decoder's reasons for a user: "field colour
 // not found in type config.Config" (a Go type name) becomes
 // "unknown key "colour"".
 func plainReason(r string) string {
 	if m := unknownField.FindStringSubmatch(r); m != nil {
+		if !keyLike(m[1]) {
+			// not a key anyone meant: a file given by mistake (a password
+			// file) must not have its text printed
+			return "not a selloff config: this line is not a key: value line (its text is not shown)"
+		}
 		return fmt.Sprintf("unknown key %q", m[1])
+	}
+	if m := cannotUnmarshal.FindStringSubmatch(r); m != nil {
+		if m[2] == "config.Config" {
+			return "not a selloff config: the file must be key: value lines (its text is not shown)"
+		}
+		// the decoder quotes 7 bytes of the value: leave them out
+		what := map[string]string{"!!str": "text", "!!int": "a number", "!!float": "a number", "!!bool": "true/false",
+			"!!map": "a mapping (key: value lines)", "!!seq": "a list", "!!null": "nothing"}[m[1]]
+		if what == "" {
+			what = m[1]
+		}
+		return fmt.Sprintf("%s where a %s is wanted", what, strings.TrimPrefix(m[2], "config."))
 	}
 	return r
 }
@@ -271,6 +305,30 @@ func (c *Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// expandsPast reports whether n's text, counting every alias as the value
+// it names, passes limit bytes. Each node costs at least 8, so the walk
+// itself stops after limit/8 steps however the aliases nest.
+func expandsPast(n *yaml.Node, limit int) bool {
+	used := 0
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			return n.Alias != nil && walk(n.Alias)
+		}
+		used += len(n.Value) + 8
+		if used > limit {
+			return true
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }
 
 // emptyDoc reports whether a YAML document holds nothing (or null).
