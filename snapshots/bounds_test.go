@@ -70,8 +70,9 @@ func TestDuplicateBars(t *testing.T) {
 		barLineAt("NVDA", t0, 121, 2), // 3: repeat, other values
 		barLineAt("SPY", t0, 600, 1),  // 4: other symbol, kept
 		barLineAt("NVDA", t0, 120, 1), // 5: exact repeat
-		barLineAt("NVDA", t0.Add(time.Minute), 122, 3),                                     // 6: next minute, kept
-		strings.Replace(barLineAt("NVDA", t0.Add(time.Minute), 122, 3), `"1m"`, `"5m"`, 1), // 7: other interval, kept
+		barLineAt("NVDA", t0.Add(time.Minute), 122, 3),                                      // 6: next minute, kept
+		strings.Replace(barLineAt("NVDA", t0.Add(time.Minute), 122, 3), `"1m"`, `"5m"`, 1),  // 7: other interval, kept
+		strings.Replace(barLineAt("NVDA", t0.Add(time.Minute), 123, 3), `"1m"`, `"60s"`, 1), // 8: 1m by another name
 	}
 	data := []byte(strings.Join(lines, "\n") + "\n")
 	s, err := Decode(bytes.NewReader(data), ReadOptions{Name: "d.jsonl"})
@@ -81,11 +82,11 @@ func TestDuplicateBars(t *testing.T) {
 	if len(s.Bars) != 4 || s.Bars[0].Close != 120 {
 		t.Fatalf("bars %+v", s.Bars)
 	}
-	if len(s.Problems) != 2 || s.Problems[0].Line != 3 || s.Problems[1].Line != 5 ||
+	if len(s.Problems) != 3 || s.Problems[0].Line != 3 || s.Problems[1].Line != 5 || s.Problems[2].Line != 8 ||
 		s.Problems[0].Reason != "duplicate bar NVDA 1m at 2025-01-27 09:30:00 (first at line 2); the first is kept" {
 		t.Fatalf("problems %v", s.Problems)
 	}
-	if ps, _, _ := Validate(bytes.NewReader(data), "d.jsonl"); len(ps) != 2 {
+	if ps, _, _ := Validate(bytes.NewReader(data), "d.jsonl"); len(ps) != 3 {
 		t.Errorf("validate: %v", ps)
 	}
 	if _, err := Decode(bytes.NewReader(data), ReadOptions{Name: "d.jsonl", Strict: true}); err == nil || !strings.Contains(err.Error(), "d.jsonl:3: duplicate bar") {

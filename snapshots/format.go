@@ -359,7 +359,7 @@ const (
 	// MaxVolume bounds a bar's or quote's volume (shares).
 	MaxVolume = 1e12
 	// MaxShares bounds a symbol's share count. With MaxPrice it keeps a
-	// market value (price × shares) below 1e21, finite and summable.
+	// market value (price × shares) at most 1e22, finite and summable.
 	MaxShares = 1e13
 )
 

@@ -530,14 +530,17 @@ type checker struct {
 	events map[string]int // event id -> line it was first seen on
 	last   time.Time
 	// bars holds the bars at time barsAt (records come in time order, so a
-	// repeated bar can only repeat one of these): symbol and interval ->
+	// repeated bar can only repeat one of these): symbol and interval length ->
 	// the line it was first seen on. It is cleared when time moves on, so
 	// it holds one instant's bars, never the file's.
 	bars   map[barKey]int
 	barsAt time.Time
 }
 
-type barKey struct{ symbol, interval string }
+type barKey struct {
+	symbol   string
+	interval time.Duration // by length: "1m" and "60s" are the same bar
+}
 
 func newChecker(h *Header) checker {
 	c := checker{known: make(map[string]bool, len(h.Symbols)), events: map[string]int{}, bars: map[barKey]int{}}
@@ -579,7 +582,8 @@ func (c *checker) check(rec *Record) string {
 			clear(c.bars)
 			c.barsAt = t
 		}
-		k := barKey{rec.Bar.Symbol, rec.Bar.Interval}
+		d, _ := ParseInterval(rec.Bar.Interval) // checked by checkRecord
+		k := barKey{rec.Bar.Symbol, d}
 		if first, dup := c.bars[k]; dup {
 			return duplicateBarReason(&rec.Bar, first)
 		}
