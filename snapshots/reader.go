@@ -368,6 +368,9 @@ func (rd *Reader) next(rec *Record) error {
 			continue
 		}
 		*rec = Record{}
+		// past the cap a lenient reader only counts problems: skip
+		// formatting the reasons it would drop
+		rd.chk.terse = !rd.opt.Strict && len(rd.problems) >= MaxProblems
 		reason, syntax := rd.parse(line, rec)
 		if reason != "" {
 			if !complete && syntax {
@@ -535,6 +538,8 @@ type checker struct {
 	// it holds one instant's bars, never the file's.
 	bars   map[barKey]int
 	barsAt time.Time
+	// terse asks for short reasons (the caller will not keep them).
+	terse bool
 }
 
 type barKey struct {
@@ -585,6 +590,9 @@ func (c *checker) check(rec *Record) string {
 		d, _ := ParseInterval(rec.Bar.Interval) // checked by checkRecord
 		k := barKey{rec.Bar.Symbol, d}
 		if first, dup := c.bars[k]; dup {
+			if c.terse {
+				return duplicateBarPrefix
+			}
 			return duplicateBarReason(&rec.Bar, first)
 		}
 		c.bars[k] = rec.Line
