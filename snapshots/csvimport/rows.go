@@ -79,7 +79,7 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 					if lastLine == 0 {
 						where = "the header row"
 					}
-					return nil, 0, fmt.Errorf("%s is longer than %d bytes: a quote that is never closed? Import stopped", where, im.maxRow)
+					return nil, 0, stopError(fmt.Sprintf("%s is longer than %d bytes: a quote that is never closed? Import stopped", where, im.maxRow))
 				}
 				if errors.Is(err, io.ErrUnexpectedEOF) {
 					// a gzip stream cut short: say so, and where
@@ -190,6 +190,10 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 		rec, line, err := next()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		var stop stopError
+		if errors.As(err, &stop) {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: read error after %d rows: %w", name, im.files[fi].rows, err)
@@ -463,6 +467,11 @@ const MaxRow = 1 << 20
 const csvReadAhead = 4096
 
 var errRowTooLong = errors.New("csv row too long")
+
+// stopError is a reason to stop reading a file that is not a read error.
+type stopError string
+
+func (e stopError) Error() string { return string(e) }
 
 // rowLimiter hands encoding/csv at most limit bytes in all; rowEnded moves
 // the limit to MaxRow past the end of each row read.
