@@ -78,6 +78,19 @@ func fuzzBody(t *testing.T, data []byte) {
 		if len(lenient.Problems) > MaxProblems {
 			t.Fatalf("%d problems kept, cap %d", len(lenient.Problems), MaxProblems)
 		}
+		// With a cap of 2 the same problems are found: the first two kept
+		// as they were, the rest counted.
+		capped, _ := Decode(bytes.NewReader(data), ReadOptions{Name: "fuzz", maxProblems: 2})
+		if capped.ProblemCount() != lenient.ProblemCount() || len(capped.Problems) > 2 ||
+			len(capped.Bars) != len(lenient.Bars) || len(capped.Quotes) != len(lenient.Quotes) || len(capped.Events) != len(lenient.Events) {
+			t.Fatalf("capped read differs: %d problems (%d kept), %d bars; uncapped %d problems, %d bars",
+				capped.ProblemCount(), len(capped.Problems), len(capped.Bars), lenient.ProblemCount(), len(lenient.Bars))
+		}
+		for i, p := range capped.Problems {
+			if p != lenient.Problems[i] {
+				t.Fatalf("capped problem %d is %v, uncapped %v", i, p, lenient.Problems[i])
+			}
+		}
 		type key struct {
 			sym, iv string
 			at      int64

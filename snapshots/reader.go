@@ -43,6 +43,9 @@ type ReadOptions struct {
 	// Strict stops at the first bad line. Otherwise bad lines are skipped,
 	// counted and listed in Problems.
 	Strict bool
+	// maxProblems replaces MaxProblems when > 0, so the fuzz target
+	// reaches the cap with small inputs.
+	maxProblems int
 }
 
 // Reader streams records from a snapshot, plain or gzip (detected from the
@@ -234,7 +237,7 @@ func (rd *Reader) MoreProblems() int { return rd.more }
 
 // addProblem keeps p if fewer than MaxProblems are kept, else counts it.
 func (rd *Reader) addProblem(p Problem) {
-	if len(rd.problems) < MaxProblems {
+	if len(rd.problems) < rd.maxProblems() {
 		rd.problems = append(rd.problems, p)
 		return
 	}
@@ -257,6 +260,13 @@ func (rd *Reader) problem(line int, reason string) Problem {
 }
 
 func (rd *Reader) name() string { return rd.opt.Name }
+
+func (rd *Reader) maxProblems() int {
+	if rd.opt.maxProblems > 0 {
+		return rd.opt.maxProblems
+	}
+	return MaxProblems
+}
 
 // readLine returns the next line without its line ending. complete is false
 // when the line ended at end of file without a newline; long is true (and
@@ -370,7 +380,7 @@ func (rd *Reader) next(rec *Record) error {
 		*rec = Record{}
 		// past the cap a lenient reader only counts problems: skip
 		// formatting the reasons it would drop
-		rd.chk.terse = !rd.opt.Strict && len(rd.problems) >= MaxProblems
+		rd.chk.terse = !rd.opt.Strict && len(rd.problems) >= rd.maxProblems()
 		reason, syntax := rd.parse(line, rec)
 		if reason != "" {
 			if !complete && syntax {
