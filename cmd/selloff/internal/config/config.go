@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -80,7 +81,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
 	if err != nil || v <= 0 {
-		return lineError{n.Line, fmt.Sprintf("interval %q: want a positive duration such as 5s or 1m", n.Value)}
+		return lineError{n.Line, fmt.Sprintf("interval %s: want a positive duration such as 5s or 1m", quote(n.Value))}
 	}
 	*d = Duration(v)
 	return nil
@@ -214,6 +215,20 @@ var (
 	keyName         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 )
 
+// quote quotes a value from the file for a message, cut to its first 40
+// bytes (and its length) when longer.
+func quote(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
+}
+
 // keyLike reports whether k looks like a key someone meant to write.
 func keyLike(k string) bool { return keyName.MatchString(k) }
 
@@ -257,12 +272,12 @@ func (c *Config) validate() error {
 	switch c.Theme {
 	case "", "auto", "dark", "light":
 	default:
-		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme), "", false}
+		return keyedError{"theme", fmt.Sprintf("theme %s: want auto, dark or light", quote(c.Theme)), "", false}
 	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
 	default:
-		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs), "", false}
+		return keyedError{"glyphs", fmt.Sprintf("glyphs %s: want braille, block or ascii", quote(c.Glyphs)), "", false}
 	}
 	if c.Interval != 0 && time.Duration(c.Interval) < time.Second {
 		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), "", false}
@@ -273,32 +288,32 @@ func (c *Config) validate() error {
 			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1), "", false}
 		}
 		if names[w.Name] {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name), w.Name, true}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %s is defined twice", quote(w.Name)), w.Name, true}
 		}
 		names[w.Name] = true
 		if _, bad := snapshots.CleanText(w.Name); bad {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name), w.Name, false}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %s: the name has a control character", quote(w.Name)), w.Name, false}
 		}
 		for _, g := range w.Groups {
 			if _, bad := snapshots.CleanText(g.Name); bad {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name), g.Name, false}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %s: group %s has a control character", quote(w.Name), quote(g.Name)), g.Name, false}
 			}
 		}
 		if len(w.AllSymbols()) == 0 {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name), w.Name, false}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %s has no symbols", quote(w.Name)), w.Name, false}
 		}
 		for _, s := range w.AllSymbols() {
 			if !ValidSymbol(s) {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s), s, false}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %s: bad symbol %s", quote(w.Name), quote(s)), s, false}
 			}
 		}
 	}
 	if c.Watchlist != "" && !names[c.Watchlist] && c.Watchlist != DefaultWatchlistName {
-		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist), "", false}
+		return keyedError{"watchlist", fmt.Sprintf("watchlist %s is not defined", quote(c.Watchlist)), "", false}
 	}
 	for s, n := range c.Shares {
 		if !ValidSymbol(s) {
-			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s), s, false}
+			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %s", quote(s)), s, false}
 		}
 		if n <= 0 {
 			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s), s, false}

@@ -153,3 +153,11 @@ func TestParseErrorsDoNotPrintTheFile(t *testing.T) {
 		}
 	}
 }
+
+// A value quoted back in an error is cut to a short prefix.
+func TestParseQuotesShortPrefix(t *testing.T) {
+	_, err := Parse(strings.NewReader("theme: "+strings.Repeat("d", 100_000)+"\n"), "c.yaml")
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "(100000 bytes)") {
+		t.Fatalf("err = %.300v", err)
+	}
+}
