@@ -17,13 +17,6 @@ import (
 // small file-size limit (RLIMIT_FSIZE): see TestRecordStopsOnWriteFailure.
 const recordChildEnv = "SELLOFF_TEST_RECORD_FSIZE_CHILD"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(recordChildEnv) != "" {
-		os.Exit(recordChild())
-	}
-	os.Exit(m.Run())
-}
-
 // recordChild records from the fake market named in the environment; once
 // the header is on disk it caps the process's file size just past it, so
 // the next records' writes fail (EFBIG; Go ignores SIGXFSZ) as on a full
@@ -53,11 +46,14 @@ func recordChild() int {
 // taking writes (here the file-size limit; a full disk is the same error
 // path) rather than run on to --until recording nothing.
 func TestRecordStopsOnWriteFailure(t *testing.T) {
+	if os.Getenv(recordChildEnv) != "" {
+		os.Exit(recordChild()) // the child: this test binary re-run below
+	}
 	f := fakeMarket(t)
 	out := filepath.Join(t.TempDir(), "rec.jsonl")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRecordStopsOnWriteFailure$")
 	cmd.Env = append(os.Environ(), recordChildEnv+"=1", "SELLOFF_TEST_OUT="+out, "SELLOFF_TEST_URL="+f.URL,
 		"SELLOFF_TEST_CONFIG="+emptyConfig(t))
 	var stderr strings.Builder
