@@ -41,6 +41,15 @@ type Deps struct {
 	Logger   *log.Logger   // may be nil (discard)
 }
 
+// Option changes how the dashboard starts.
+type Option func(*Model)
+
+// WithSpoilers shows the text of events a replay has not reached yet
+// (--spoilers); by default a replay hides it. The v key toggles it.
+func WithSpoilers(on bool) Option {
+	return func(m *Model) { m.spoilers = on }
+}
+
 // pane ids, in focus order.
 const (
 	paneWatchlist = iota
@@ -78,6 +87,7 @@ type Model struct {
 	wantFocus int // the pane the user focused last (focus while it is visible)
 	showHelp  bool
 	showCap   bool
+	spoilers  bool // show the text of events not reached yet
 	gotoOpen  bool
 	gotoInput *textinput.Model
 	errText   string
@@ -92,11 +102,11 @@ type Model struct {
 }
 
 // New builds the dashboard.
-func New(d Deps) Model {
-	return newModel(d)
+func New(d Deps, opts ...Option) Model {
+	return newModel(d, opts...)
 }
 
-func newModel(d Deps) Model {
+func newModel(d Deps, opts ...Option) Model {
 	r := d.Renderer
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
@@ -160,6 +170,9 @@ func newModel(d Deps) Model {
 		strip:     ticker.New(c),
 		status:    statusbar.New(c),
 		panes:     newPanes(c),
+	}
+	for _, o := range opts {
+		o(&m)
 	}
 	m.watch.Focus()
 	m.syncKeys()
@@ -286,6 +299,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.armTick())
 	case common.ControlMsg:
 		cmds = append(cmds, m.send(msg.Cmd))
+	case common.SeekEventMsg:
+		cmds = append(cmds, m.seekEvent(msg))
 	case tea.KeyMsg:
 		var cmd tea.Cmd
 		m, cmd = m.handleKey(msg)
@@ -384,6 +399,31 @@ func (m *Model) seekDay(date string) tea.Cmd {
 	return nil
 }
 
+// seekEvent replays from an event's placement (the timeline's enter), or
+// says the event is outside the data rather than land on the data's edge
+// as if it were there.
+func (m *Model) seekEvent(msg common.SeekEventMsg) tea.Cmd {
+	if !m.replayable() {
+		return nil
+	}
+	if c := m.upd.Clock; c != nil && !c.Start.IsZero() && !c.End.IsZero() &&
+		(msg.At.Before(c.Start) || msg.At.After(c.End)) {
+		m.note = "that event (" + msg.When + ") is outside the data"
+		return nil
+	}
+	m.note = ""
+	return m.send(feeds.Command{Op: feeds.OpSeek, At: msg.At})
+}
+
+// hideFuture reports whether events not reached yet keep their text
+// hidden: in a replay without spoilers. A live feed has no future.
+func (m *Model) hideFuture() bool {
+	if m.spoilers || !m.hasData {
+		return !m.spoilers && m.control != nil
+	}
+	return m.upd.Mode == feeds.ModeReplay
+}
+
 // apply takes a feed update into the model. It reports whether it was
 // accepted (stale updates from an earlier Seq of the same source are
 // dropped).
@@ -465,6 +505,14 @@ func (m *Model) syncKeys() {
 	m.keys.Focus2.SetEnabled(m.lay.visible(paneChart))
 	m.keys.Focus3.SetEnabled(m.lay.visible(paneTimeline))
 	m.keys.FocusNext.SetEnabled(m.lay.visible(paneChart) || m.lay.visible(paneTimeline))
+	hide := m.hideFuture()
+	m.keys.Spoilers.SetEnabled(hide || m.spoilers)
+	if m.spoilers {
+		m.keys.Spoilers.SetHelp("v", "hide future events")
+	} else {
+		m.keys.Spoilers.SetHelp("v", "show future events (spoilers)")
+	}
+	m.panes.timeline.SetReplay(on, hide)
 }
 
 func (m *Model) send(c feeds.Command) tea.Cmd {
@@ -521,6 +569,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.CapBars):
 		m.showCap = !m.showCap
 		m.relayout()
+		return m, nil
+	case key.Matches(msg, k.Spoilers):
+		m.spoilers = !m.spoilers
+		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.FocusNext):
 		m.setFocus(m.nextFocus())

@@ -16,6 +16,7 @@ type KeyMap struct {
 	Focus3    key.Binding
 	CapBars   key.Binding
 	Close     key.Binding // closes the value-change pane
+	Spoilers  key.Binding // shows or hides the text of events a replay has not reached
 
 	Pause     key.Binding
 	Faster    key.Binding
@@ -49,6 +50,7 @@ func DefaultKeyMap() KeyMap {
 		Focus3:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "timeline")),
 		CapBars:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "value change pane")),
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane"), key.WithDisabled()),
+		Spoilers:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "show future events (spoilers)"), key.WithDisabled()),
 
 		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/play")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
@@ -85,6 +87,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.StepBack, k.StepFwd, k.Back30, k.Fwd30},
 		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent},
-		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Close, k.Help, k.Quit},
+		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Close, k.Spoilers, k.Help, k.Quit},
 	}
 }

@@ -42,8 +42,10 @@ func TestGolden(t *testing.T) {
 	})
 	for _, size := range [][2]int{{70, 14}, {36, 12}} {
 		t.Run(fmt.Sprintf("detail_%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := newTL(common.GlyphsBraille, size[0], size[1], panetest.Low)
-			m, _ = m.Update(keyMsg("k")) // the afternoon statement: precision word, detail text
+			// at the close, one above the close: the afternoon statement
+			// (placed at the close), precision word, detail text
+			m := newTL(common.GlyphsBraille, size[0], size[1], panetest.Close)
+			m, _ = m.Update(keyMsg("k"))
 			m, _ = m.Update(keyMsg("enter"))
 			golden.RequireEqual(t, []byte(m.View()))
 		})
@@ -87,7 +89,7 @@ func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 func TestKeys(t *testing.T) {
 	m := newTL(common.GlyphsBraille, 70, 14, panetest.Low)
 	cur := m.Current()
-	if cur < 0 || panetest.Events()[cur].ID != "low" || m.Selected() != cur {
+	if cur < 0 || panetest.Frame(panetest.Low).Events[cur].ID != "low" || m.Selected() != cur {
 		t.Fatalf("current %d selected %d", cur, m.Selected())
 	}
 	// [ and ] ask the replay to jump
@@ -184,7 +186,7 @@ func TestSizes(t *testing.T) {
 // TestDetailScroll: a detail longer than a small pane scrolls with j/k and
 // pgup/pgdn, says how much is left, and j at the end goes to the next event.
 func TestDetailScroll(t *testing.T) {
-	m := newTL(common.GlyphsBraille, 36, 8, panetest.Low)
+	m := newTL(common.GlyphsBraille, 36, 8, panetest.Close)
 	m, _ = m.Update(keyMsg("k")) // the afternoon statement: a long detail
 	sel := m.Selected()
 	m, _ = m.Update(keyMsg("enter"))
