@@ -66,8 +66,8 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		Model: func(d server.SessionDeps) tea.Model {
 			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers))
 		},
-		Glyphs:         common.Glyphs(glyphs),
-		Version:        "selloff-" + version,
+		Glyphs:  common.Glyphs(glyphs),
+		Version: "selloff-" + version,
 	})
 	if err != nil {
 		return err
