@@ -60,6 +60,7 @@ const DefaultStaleAfter = 10 * time.Minute
 // state is one immutable version of the dataset.
 type state struct {
 	title    string
+	source   string // the header's source: how and from what the file was made
 	prov     snapshots.Provenance
 	mainDay  string
 	symbols  []snapshots.Symbol
@@ -146,6 +147,7 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 	h := s.Header
 	st := &state{
 		title:   h.Title,
+		source:  h.Source,
 		prov:    h.Provenance,
 		mainDay: h.MainDay,
 		symbols: slices.Clone(h.Symbols),

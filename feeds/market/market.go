@@ -79,6 +79,7 @@ func (q Quote) ExtChange() (abs, pct float64, ok bool) {
 type Frame struct {
 	Time       time.Time
 	Title      string
+	Source     string // the header's source (how and from what the file was made), for the provenance view
 	Provenance snapshots.Provenance
 	Sessions   []snapshots.Session
 	Session    int // index into Sessions of the session Time belongs to (-1: none)
