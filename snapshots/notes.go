@@ -95,7 +95,6 @@ func derivedNote(s Symbol, fig string, prov Provenance, source string) (FigureNo
 	return n, true
 }
 
-
 // Marked reports whether a figure is further from the truth than the
 // file's provenance badge says, so that the dashboard marks it: adjusted,
 // approximate and borrowed figures always; a modelled one unless it is the
