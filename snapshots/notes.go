@@ -13,15 +13,17 @@ var figureOrder = []string{FigurePrice, FigureShares, FigureVolume, FigureIntrad
 
 // FigureNotes returns the provenance of each figure of s, in the order
 // price, shares, volume, intraday (shares only when s has a share count or
-// a note for it). prov and source are the file's provenance and source.
-func FigureNotes(s Symbol, prov Provenance, source string) []FigureNote {
+// a note for it). prov is the file's provenance; a derived note names the
+// header field it comes from, and the file's source text (Header.Source)
+// is for the caller to show once.
+func FigureNotes(s Symbol, prov Provenance) []FigureNote {
 	out := make([]FigureNote, 0, len(figureOrder))
 	for _, fig := range figureOrder {
 		if n, ok := noteFor(s, fig); ok {
 			out = append(out, n)
 			continue
 		}
-		if n, ok := derivedNote(s, fig, prov, source); ok {
+		if n, ok := derivedNote(s, fig, prov); ok {
 			out = append(out, n)
 		}
 	}
@@ -37,20 +39,19 @@ func noteFor(s Symbol, fig string) (FigureNote, bool) {
 	return FigureNote{}, false
 }
 
-// headerSource is how a derived note names where it comes from.
-func headerSource(source string) string {
-	if source == "" {
-		return "file header (no source given)"
-	}
-	return "file header, source: " + source
+// headerSource is how a derived note names where it comes from: the
+// header field, the file's own source text being shown once beside them.
+func headerSource(field string) string {
+	return "file header, " + field + " (and the file's source)"
 }
 
 // derivedNote is the note a header implies for fig when the symbol has
 // none.
-func derivedNote(s Symbol, fig string, prov Provenance, source string) (FigureNote, bool) {
-	n := FigureNote{Figure: fig, Basis: BasisSourced, Source: headerSource(source)}
+func derivedNote(s Symbol, fig string, prov Provenance) (FigureNote, bool) {
+	n := FigureNote{Figure: fig, Basis: BasisSourced, Source: headerSource("provenance " + string(prov))}
 	switch fig {
 	case FigurePrice:
+		n.Source = headerSource("price_basis")
 		if s.PriceBasis == BasisAdjusted {
 			n.Basis = BasisAdjusted
 			n.Detail = "dividend-adjusted values, not prices that traded: levels a little below the printed prices, percentage moves right (header: price_basis adjusted)"
@@ -70,6 +71,7 @@ func derivedNote(s Symbol, fig string, prov Provenance, source string) (FigureNo
 	case FigureVolume:
 		switch {
 		case s.NoVolume:
+			n.Source = headerSource("no_volume")
 			n.Detail = "the source records no volume for this symbol: shown as unknown"
 		case prov == Reconstructed:
 			n.Basis = BasisModelled

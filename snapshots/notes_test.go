@@ -11,7 +11,7 @@ func TestFigureNotes(t *testing.T) {
 	idx := Symbol{Symbol: "^SOX", PriceBasis: BasisPrinted, NoVolume: true}
 	marked := func(s Symbol, prov Provenance) map[string]string {
 		out := map[string]string{}
-		for _, n := range FigureNotes(s, prov, "src") {
+		for _, n := range FigureNotes(s, prov) {
 			if n.Marked(prov) {
 				out[n.Figure] = n.Basis
 			}
@@ -45,7 +45,7 @@ func TestFigureNotes(t *testing.T) {
 			}
 		}
 	}
-	if ns := FigureNotes(orcl, Reconstructed, "src"); len(ns) != 4 || ns[0].Figure != FigurePrice || ns[0].Source == "" {
+	if ns := FigureNotes(orcl, Reconstructed); len(ns) != 4 || ns[0].Figure != FigurePrice || ns[0].Source == "" {
 		t.Errorf("ORCL notes: %+v", ns)
 	}
 }

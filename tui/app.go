@@ -23,6 +23,7 @@ import (
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/provenance"
 	"github.com/selloff/selloff/tui/statusbar"
 	"github.com/selloff/selloff/tui/theme"
 	"github.com/selloff/selloff/tui/ticker"
@@ -88,6 +89,7 @@ type Model struct {
 	showHelp  bool
 	showCap   bool
 	spoilers  bool // show the text of events not reached yet
+	showProv  bool // the provenance view of the selected row is open (i)
 	gotoOpen  bool
 	gotoInput *textinput.Model
 	errText   string
@@ -99,6 +101,7 @@ type Model struct {
 	strip  ticker.Model
 	status statusbar.Model
 	panes  panes // chart, timeline, capbars (or placeholders)
+	prov   provenance.Model
 }
 
 // New builds the dashboard.
@@ -170,6 +173,7 @@ func newModel(d Deps, opts ...Option) Model {
 		strip:     ticker.New(c),
 		status:    statusbar.New(c),
 		panes:     newPanes(c),
+		prov:      provenance.New(c),
 	}
 	for _, o := range opts {
 		o(&m)
@@ -447,6 +451,9 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.watch.SetFrame(u.Frame)
 	m.strip.SetFrame(u.Frame)
 	m.panes.setFrame(u.Frame)
+	if m.showProv {
+		m.prov.SetFrame(u.Frame)
+	}
 	if first || m.watch.Selected() != before {
 		m.syncSelection()
 	}
@@ -513,6 +520,12 @@ func (m *Model) syncKeys() {
 		m.keys.Spoilers.SetHelp("v", "show future events (spoilers)")
 	}
 	m.panes.timeline.SetReplay(on, hide)
+	m.keys.Sources.SetEnabled(m.hasData && !m.gotoOpen)
+	if m.showProv {
+		m.keys.Sources.SetHelp("i", "close sources")
+	} else {
+		m.keys.Sources.SetHelp("i", "sources of the row's figures")
+	}
 }
 
 func (m *Model) send(c feeds.Command) tea.Cmd {
@@ -553,6 +566,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if m.watch.Filtering() {
 		return m.updateWatchlist(msg)
 	}
+	if m.showProv {
+		return m.handleProvKey(msg)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.Close()
@@ -573,6 +589,12 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Spoilers):
 		m.spoilers = !m.spoilers
 		m.syncKeys()
+		return m, nil
+	case key.Matches(msg, k.Sources):
+		m.prov.Show(m.upd.Frame, m.watch.Selected())
+		m.showProv = true
+		m.syncKeys()
+		m.relayout()
 		return m, nil
 	case key.Matches(msg, k.FocusNext):
 		m.setFocus(m.nextFocus())
@@ -626,6 +648,28 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.panes, cmd = m.panes.update(msg, m.focus)
 		return m, cmd
 	}
+}
+
+// handleProvKey: while the provenance view is open, keys scroll it; esc or
+// i close it; quit and help work as anywhere.
+func (m Model) handleProvKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := &m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.Close()
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+		m.help = cow(m.help, func(h *help.Model) { h.ShowAll = m.showHelp })
+		m.relayout()
+	case key.Matches(msg, m.prov.KeyMap.Close):
+		m.showProv = false
+		m.syncKeys()
+		m.relayout()
+	default:
+		m.prov, _ = m.prov.Update(msg)
+	}
+	return m, nil
 }
 
 // updateWatchlist hands msg to the watchlist and, when the selection moved,
@@ -744,6 +788,8 @@ func (m Model) FullHelp() [][]key.Binding {
 	switch {
 	case m.gotoOpen:
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
+	case m.showProv:
+		return append(m.prov.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
 	case m.focus == paneWatchlist:
 		groups = append(groups, m.watch.FullHelp()...)
 	default:

@@ -17,7 +17,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
@@ -724,7 +723,7 @@ func (m *Model) detailBody() []string {
 		add(muted, "Outlet: "+m.txt(e.Outlet))
 	}
 	if e.Link != "" {
-		lines = append(lines, m.linkLines(e.Link)...)
+		lines = append(lines, common.LinkLines(m.c.Styles, "Link:", e.Link, m.w)...)
 	}
 	if e.Detail != "" {
 		lines = append(lines, "")
@@ -748,44 +747,6 @@ func (m *Model) detailBody() []string {
 
 func sameDay(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
-}
-
-// linkLines is the link on lines of its own, never cut inside the URL when
-// it fits the pane: "Link:" then the URL. A URL wider than the pane is
-// broken only after a '/', '?', '&' or '=' (where a reader expects a URL to
-// continue), never inside a word. Where the terminal takes escape codes,
-// every piece is an OSC 8 hyperlink to the whole URL, so a click on any
-// piece opens it whole.
-func (m *Model) linkLines(url string) []string {
-	muted := m.c.Styles.Muted
-	w := max(1, m.w)
-	link := func(s string) string { return muted.Render(s) }
-	if m.c.Styles.R != nil && m.c.Styles.R.ColorProfile() != termenv.Ascii {
-		link = func(s string) string { return ansi.SetHyperlink(url) + muted.Render(s) + ansi.ResetHyperlink() }
-	}
-	if theme.StringWidth("Link: "+url) <= w {
-		return []string{muted.Render("Link: ") + link(url)}
-	}
-	out := []string{muted.Render("Link:")}
-	for _, piece := range splitURL(url, w) {
-		out = append(out, link(piece))
-	}
-	return out
-}
-
-// splitURL cuts url into pieces of at most w cells, each ending after a URL
-// separator where one is in reach (else at w: a piece with no separator).
-func splitURL(url string, w int) []string {
-	var out []string
-	for theme.StringWidth(url) > w {
-		cut := ansi.Truncate(url, w, "")
-		if i := strings.LastIndexAny(cut, "/?&=#"); i > 0 {
-			cut = cut[:i+1]
-		}
-		out = append(out, cut)
-		url = url[len(cut):]
-	}
-	return append(out, url)
 }
 
 // QuoteText is an event's quoted figure in words: "NVDA 199.60 (−18.4%)
