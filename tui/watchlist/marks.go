@@ -123,9 +123,10 @@ func (m *Model) volumeModelled() bool {
 	return f.Time.Before(s.Close)
 }
 
-// markOf is the mark of column kind c for symbol i (-1: none).
+// markOf is the mark of column kind c for symbol i (-1: none, and none on
+// a figure the row does not show: "—" is unknown, not approximate).
 func (m *Model) markOf(rows []rowMarks, i int, c colKind, volModelled bool) int {
-	if i < 0 || i >= len(rows) {
+	if i < 0 || i >= len(rows) || !m.figureShown(i, c) {
 		return -1
 	}
 	r := rows[i]
@@ -142,6 +143,30 @@ func (m *Model) markOf(rows []rowMarks, i int, c colKind, volModelled bool) int 
 		return r.intraday
 	}
 	return -1
+}
+
+// figureShown reports whether row i shows a figure in column c.
+func (m *Model) figureShown(i int, c colKind) bool {
+	f := m.frame
+	if f == nil || i >= len(f.Quotes) || i >= len(f.Symbols) {
+		return false
+	}
+	q := f.Quotes[i]
+	switch c {
+	case colLast:
+		return q.HasPrice
+	case colDVal:
+		_, ok := f.MarketValue(i)
+		return ok
+	case colMVal:
+		_, ok := f.MarketCap(i)
+		return ok
+	case colVol:
+		return !f.Symbols[i].NoVolume && q.Volume > 0
+	case colSpark:
+		return i < len(f.Intraday) && len(f.Intraday[i]) > 0
+	}
+	return true
 }
 
 // markedColumns says which columns carry a mark on some row, and which
