@@ -411,3 +411,56 @@ func TestEventMarksOrderWithUserEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestPreMarketReports: a pre-market figure an event reports (NVDA −6.9% at
+// 04:06) is drawn once reached as one reported point with its value in a
+// narrow area left of the open, labelled "pre" on the axis, never joined by
+// a line; before its time it is not drawn (no spoilers).
+func TestPreMarketReports(t *testing.T) {
+	pct := -6.9
+	withPre := func(at time.Time) *market.Frame {
+		f := panetest.Frame(at)
+		g := *f
+		g.Events = append(slices.Clone(f.Events), snapshots.Event{Time: panetest.ET(27, 4, 6), ID: "pre-report",
+			Title: "NVDA −6.9% pre-market", Quotes: []snapshots.EventQuote{
+				{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}}})
+		snapshots.SortEvents(g.Events, g.Sessions)
+		return &g
+	}
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		for _, mode := range []Mode{ModeLine, ModeCandles} {
+			v := newChart(g, 100, 26, withPre(panetest.Low), mode, RangeDay).View()
+			lines := strings.Split(v, "\n")
+			if !strings.Contains(v, "04:06 "+map[common.Glyphs]string{common.GlyphsASCII: "-6.9%"}[g]) && !strings.Contains(v, "04:06 −6.9%") {
+				t.Errorf("%s/%d: no reported point labelled 04:06 −6.9%%:\n%s", g, mode, v)
+			}
+			axis := lines[len(lines)-1]
+			if !strings.HasPrefix(axis, "pre") || !strings.Contains(axis, "09:30") {
+				t.Errorf("%s/%d: x axis %q, want the pre-market area then the open", g, mode, axis)
+			}
+			point := "◆"
+			if g == common.GlyphsASCII {
+				point = "*"
+			}
+			if n := strings.Count(v, point); n < 1 {
+				t.Errorf("%s/%d: %d points drawn", g, mode, n)
+			}
+		}
+		// at 04:00 the report has not been made: nothing drawn, no pre area
+		v := newChart(g, 100, 26, withPre(panetest.ET(27, 4, 0)), ModeLine, RangeDay).View()
+		if strings.Contains(v, "6.9%") {
+			t.Errorf("%s: the 04:06 report drawn at 04:00:\n%s", g, v)
+		}
+	}
+}
+
+func TestPreMarketGolden(t *testing.T) {
+	pct := -6.9
+	f := panetest.Frame(panetest.Low)
+	g := *f
+	g.Events = append(slices.Clone(f.Events), snapshots.Event{Time: panetest.ET(27, 4, 6), ID: "pre-report",
+		Title: "NVDA −6.9% pre-market", Quotes: []snapshots.EventQuote{
+			{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}}})
+	snapshots.SortEvents(g.Events, g.Sessions)
+	golden.RequireEqual(t, []byte(newChart(common.GlyphsBraille, 100, 26, &g, ModeLine, RangeDay).View()))
+}

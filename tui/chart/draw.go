@@ -38,7 +38,8 @@ type plot struct {
 	lo, hi   float64
 	sx, sy   int
 	t0, t1   time.Time
-	pct      bool // values are percentages
+	open     time.Time // the session's open when a pre-market area is left of it (else zero: t0)
+	pct      bool      // values are percentages
 	tickStep float64
 }
 
