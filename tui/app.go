@@ -422,10 +422,13 @@ func (m *Model) seekEvent(msg common.SeekEventMsg) tea.Cmd {
 // hideFuture reports whether events not reached yet keep their text
 // hidden: in a replay without spoilers. A live feed has no future.
 func (m *Model) hideFuture() bool {
-	if m.spoilers || !m.hasData {
-		return !m.spoilers && m.control != nil
+	switch {
+	case m.spoilers:
+		return false
+	case !m.hasData:
+		return m.control != nil // a replay to come
 	}
-	return m.upd.Mode == feeds.ModeReplay
+	return m.upd.Mode == feeds.ModeReplay // a watch-party viewer's too
 }
 
 // apply takes a feed update into the model. It reports whether it was
