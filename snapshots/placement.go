@@ -78,23 +78,29 @@ func EventSpan(e Event, sessions []Session) (from, to time.Time) {
 func closeOf(t time.Time, sessions []Session) time.Time {
 	loc := Location()
 	t = t.In(loc)
-	date := t.Format(time.DateOnly)
 	for _, s := range sessions {
-		if s.Date == date && !s.Close.IsZero() {
-			return s.Close.In(loc)
+		if c := s.Close.In(loc); !s.Close.IsZero() && sameDate(c, t) {
+			return c // a session's close falls on its date (the reader checks)
 		}
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 16, 0, 0, 0, loc)
+}
+
+// sameDate reports whether a and b (in one location) fall on one date,
+// without formatting either (this runs for every event of every frame).
+func sameDate(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // openOf is the open of the session on t's date (09:30 when not listed).
 func openOf(t time.Time, sessions []Session) time.Time {
 	loc := Location()
 	t = t.In(loc)
-	date := t.Format(time.DateOnly)
 	for _, s := range sessions {
-		if s.Date == date && !s.Open.IsZero() {
-			return s.Open.In(loc)
+		if o := s.Open.In(loc); !s.Open.IsZero() && sameDate(o, t) {
+			return o
 		}
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 9, 30, 0, 0, loc)

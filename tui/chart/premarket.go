@@ -40,10 +40,13 @@ func preCols(w int) int {
 func (d *drawer) prePoints(sym string, open time.Time, prevClose float64) []prePoint {
 	f := d.frame()
 	loc := snapshots.Location()
-	day := open.In(loc).Format(time.DateOnly)
+	oy, om, od := open.In(loc).Date()
 	var out []prePoint
 	for i, e := range f.Events {
-		if f.Placed(i).After(f.Time) || e.Time.In(loc).Format(time.DateOnly) != day {
+		if len(e.Quotes) == 0 {
+			continue
+		}
+		if y, mo, dd := e.Time.In(loc).Date(); y != oy || mo != om || dd != od || f.Placed(i).After(f.Time) {
 			continue
 		}
 		for _, q := range e.Quotes {

@@ -35,10 +35,10 @@ func markGlyph(k int, g common.Glyphs) string {
 
 var markWords = [numMarks]string{"adjusted", "approx.", "modelled", "borrowed"}
 
-// MarkLegend is the legend of the marks in kinds (all when nil), as the
+// markLegend is the legend of the marks in kinds (all when nil), as the
 // watchlist's title line shows it: "ᵃ=adjusted ~=approx.
 // ᵐ=modelled ᵇ=borrowed".
-func MarkLegend(g common.Glyphs, kinds []bool) string {
+func markLegend(g common.Glyphs, kinds *markKinds) string {
 	var parts []string
 	for k := range numMarks {
 		if kinds == nil || kinds[k] {
@@ -169,14 +169,19 @@ func (m *Model) figureShown(i int, c colKind) bool {
 	return true
 }
 
+// markCols says which columns keep a cell for a mark; markKinds which
+// kinds of mark the frame shows.
+type (
+	markCols  [colExt + 1]bool
+	markKinds [numMarks]bool
+)
+
 // markedColumns says which columns carry a mark on some row, and which
 // mark kinds the frame shows (for the legend). A marked column keeps its
 // last cell for the mark on every row, so the numbers stay aligned.
-func (m *Model) markedColumns() (cols map[colKind]bool, kinds []bool) {
+func (m *Model) markedColumns() (cols markCols, kinds markKinds) {
 	rows := m.symbolMarks()
 	vol := m.volumeModelled()
-	cols = map[colKind]bool{}
-	kinds = make([]bool, numMarks)
 	for i := range rows {
 		for _, c := range []colKind{colLast, colDVal, colMVal, colVol, colSpark} {
 			if k := m.markOf(rows, i, c, vol); k >= 0 {
@@ -199,19 +204,23 @@ func (lb *lineBuilder) markCell(m *Model, k int) {
 	lb.w++
 }
 
-// legendLine is the marks' legend for the title line, fitted into w cells
-// ("" when it does not fit): the marks the frame shows, then where to look.
-func (m *Model) legendLine(w int) string {
-	_, kinds := m.markedColumns()
+// legends are the forms of the marks' legend for the title line, longest
+// first, for the kinds the frame shows (nil when it shows none).
+func (m *Model) legends() []string {
 	any := false
-	for _, k := range kinds {
+	for _, k := range m.markKinds {
 		any = any || k
 	}
 	if !any {
-		return ""
+		return nil
 	}
-	for _, s := range []string{MarkLegend(m.c.Glyphs, kinds) + " · i: sources", MarkLegend(m.c.Glyphs, kinds), "i: sources"} {
-		s = common.Text(s, m.c.Glyphs)
+	l := markLegend(m.c.Glyphs, &m.markKinds)
+	return []string{common.Text(l+" · i: sources", m.c.Glyphs), common.Text(l, m.c.Glyphs), "i: sources"}
+}
+
+// legendLine is the longest legend that fits in w cells ("" when none).
+func (m *Model) legendLine(w int) string {
+	for _, s := range m.legend {
 		if theme.StringWidth(s) <= w {
 			return s
 		}

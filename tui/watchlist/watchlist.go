@@ -91,8 +91,9 @@ type Model struct {
 	// provenance marks (marks.go): the memo of each symbol's marks, the
 	// columns that keep a cell for one, and the kinds the frame shows
 	marks     *marksMemo
-	markCols  map[colKind]bool
-	markKinds []bool
+	markCols  markCols
+	markKinds markKinds
+	legend    []string // the legend's forms (legends), longest first
 
 	hFrame int // the pane's horizontal frame size (Pane's border), taken once
 }
@@ -431,7 +432,10 @@ func (m *Model) rebuild() {
 	}
 	iw := m.innerWidth()
 	m.cols = layoutColumns(iw, m.live, m.hasExt())
-	m.markCols, m.markKinds = m.markedColumns()
+	if cols, kinds := m.markedColumns(); cols != m.markCols || kinds != m.markKinds || m.legend == nil {
+		m.markCols, m.markKinds = cols, kinds
+		m.legend = m.legends()
+	}
 	needle := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 
 	var groups []string
