@@ -771,8 +771,11 @@ func QuoteText(q snapshots.EventQuote) string {
 	case snapshots.ExtentReport:
 		s += ", as reported"
 	}
-	if q.Session == snapshots.StatePre {
+	switch q.Session {
+	case snapshots.StatePre:
 		s += ", pre-market"
+	case snapshots.StatePost:
+		s += ", after hours"
 	}
 	return s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
 )
@@ -374,5 +375,25 @@ func TestMouse(t *testing.T) {
 	clickAt(yOf(sel + 1))
 	if m.Selected() != sel+1 || m.Detail() {
 		t.Fatalf("unfocused clicks: selected %d detail %v", m.Selected(), m.Detail())
+	}
+}
+
+// TestQuoteText: a quoted figure reads with its own precision and what it
+// claims (the low so far, pre-market), never with digits it was not
+// quoted with.
+func TestQuoteText(t *testing.T) {
+	p, pct, low := 199.60, -18.4, -13.0
+	cases := []struct {
+		q    snapshots.EventQuote
+		want string
+	}{
+		{snapshots.EventQuote{Symbol: "AVGO", Price: &p, ChangePct: &pct, Tolerance: 0.005, TolerancePct: 0.05}, "AVGO 199.60 (−18.4%)"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &low, TolerancePct: 0.5, Extent: snapshots.ExtentLow}, "NVDA −13%, the low so far"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}, "NVDA −18.4%, pre-market"},
+	}
+	for _, c := range cases {
+		if got := QuoteText(c.q); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
 	}
 }
