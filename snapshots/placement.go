@@ -20,19 +20,8 @@ import (
 //	date        the session's close (16:00): an outcome of the day (a
 //	            close, a day's move) is known then, and news of unknown
 //	            time is shown there too, marked "(date)"
-//	premarket   the session's open (09:30): a report from some time in the
-//	            pre-market (04:00 to the open)
-//	close       the session's close: an outcome of the day
-//
 // The close is the session's own close when the session is given (a half
 // day closes at 13:00), else 16:00 exchange time.
-
-// Precisions a newer writer may use (spans of the pre-market and the
-// close); placed here already so that files carrying them replay right.
-const (
-	precisionPreMarket = "premarket"
-	precisionClose     = "close"
-)
 
 // Placement is the instant an event is placed at (see the rule above).
 // sessions may be nil.
@@ -64,11 +53,6 @@ func EventSpan(e Event, sessions []Session) (from, to time.Time) {
 		return at(12), c
 	case PrecisionEvening:
 		return closeOf(t, sessions), day.AddDate(0, 0, 1)
-	case precisionPreMarket:
-		return at(4), openOf(t, sessions)
-	case precisionClose:
-		c := closeOf(t, sessions)
-		return c, c
 	}
 	return day, day.AddDate(0, 0, 1)
 }
@@ -92,18 +76,6 @@ func sameDate(a, b time.Time) bool {
 	ay, am, ad := a.Date()
 	by, bm, bd := b.Date()
 	return ay == by && am == bm && ad == bd
-}
-
-// openOf is the open of the session on t's date (09:30 when not listed).
-func openOf(t time.Time, sessions []Session) time.Time {
-	loc := Location()
-	t = t.In(loc)
-	for _, s := range sessions {
-		if o := s.Open.In(loc); !s.Open.IsZero() && sameDate(o, t) {
-			return o
-		}
-	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 9, 30, 0, 0, loc)
 }
 
 // SortEvents orders events by placement, keeping the order of events

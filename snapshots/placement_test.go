@@ -21,8 +21,6 @@ func TestPlacement(t *testing.T) {
 		{"morning: by noon", Event{Time: at(27, 9, 0), Precision: PrecisionMorning}, nil, at(27, 12, 0)},
 		{"afternoon: by the close", Event{Time: at(27, 12, 0), Precision: PrecisionAfternoon}, nil, at(27, 16, 0)},
 		{"evening: the end of the day", Event{Time: at(27, 18, 0), Precision: PrecisionEvening}, nil, at(28, 0, 0)},
-		{"premarket: by the open", Event{Time: at(27, 4, 0), Precision: "premarket"}, nil, at(27, 9, 30)},
-		{"close", Event{Time: at(27, 16, 0), Precision: "close"}, nil, at(27, 16, 0)},
 	}
 	for _, c := range cases {
 		if got := Placement(c.e, c.ss); !got.Equal(c.want) {
