@@ -3,7 +3,6 @@ package chart
 import (
 	"math"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/selloff/selloff/snapshots"
@@ -60,7 +59,7 @@ func (d *drawer) prePoints(sym string, open time.Time, prevClose float64) []preP
 				pt.label = common.Price(*q.Price)
 			case q.ChangePct != nil && prevClose > 0:
 				pt.price = prevClose * (1 + *q.ChangePct/100)
-				pt.label = reportedPct(*q.ChangePct, q.TolerancePct)
+				pt.label = common.ReportedPct(*q.ChangePct)
 			default:
 				continue
 			}
@@ -75,22 +74,6 @@ func (d *drawer) prePoints(sym string, open time.Time, prevClose float64) []preP
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].at.Before(out[b].at) })
 	return out
-}
-
-// reportedPct is a move to the precision it was reported with: "−6.9%".
-func reportedPct(v, tol float64) string {
-	dec := 2
-	switch {
-	case tol >= 0.5:
-		dec = 0
-	case tol >= 0.05:
-		dec = 1
-	}
-	s := "+"
-	if v < 0 {
-		s = "−"
-	}
-	return s + strconv.FormatFloat(math.Abs(v), 'f', dec, 64) + "%"
 }
 
 // drawPre draws the reported points in the first k columns of the plot

@@ -8,7 +8,6 @@
 package timeline
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -757,7 +756,7 @@ func QuoteText(q snapshots.EventQuote) string {
 		s += " " + common.Price(*q.Price)
 	}
 	if q.ChangePct != nil {
-		pct := quotePct(*q.ChangePct, q.TolerancePct)
+		pct := common.ReportedPct(*q.ChangePct)
 		if q.Price != nil {
 			pct = "(" + pct + ")"
 		}
@@ -793,21 +792,4 @@ func truncWords(s string, w int, tail string) string {
 		cut = strings.TrimRight(cut[:i], " ,;:")
 	}
 	return cut + tail
-}
-
-// quotePct is a quoted move to its own precision: "−18.4%" for a tenth of
-// a percent, "−13%" for a whole one (never more digits than were quoted).
-func quotePct(v, tol float64) string {
-	dec := 2
-	switch {
-	case tol >= 0.5:
-		dec = 0
-	case tol >= 0.05:
-		dec = 1
-	}
-	sgn := "+"
-	if v < 0 {
-		sgn = "−"
-	}
-	return sgn + strconv.FormatFloat(math.Abs(v), 'f', dec, 64) + "%"
 }

@@ -378,11 +378,11 @@ func TestMouse(t *testing.T) {
 	}
 }
 
-// TestQuoteText: a quoted figure reads with its own precision and what it
-// claims (the low so far, pre-market), never with digits it was not
-// quoted with.
+// TestQuoteText: a quoted figure reads as it was reported, with what it
+// claims (the low so far, pre-market): never rounded ("over 11%", stored
+// as −11.5 ± 0.5, is not "−12%").
 func TestQuoteText(t *testing.T) {
-	p, pct, low := 199.60, -18.4, -13.0
+	p, pct, low, over := 199.60, -18.4, -13.0, -11.5
 	cases := []struct {
 		q    snapshots.EventQuote
 		want string
@@ -390,6 +390,7 @@ func TestQuoteText(t *testing.T) {
 		{snapshots.EventQuote{Symbol: "AVGO", Price: &p, ChangePct: &pct, Tolerance: 0.005, TolerancePct: 0.05}, "AVGO 199.60 (−18.4%)"},
 		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &low, TolerancePct: 0.5, Extent: snapshots.ExtentLow}, "NVDA −13%, the low so far"},
 		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}, "NVDA −18.4%, pre-market"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Session: snapshots.StatePre}, "NVDA −11.5%, as reported, pre-market"},
 	}
 	for _, c := range cases {
 		if got := QuoteText(c.q); got != c.want {
