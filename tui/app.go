@@ -330,6 +330,18 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly {
 		return nil
 	}
+	if m.showProv {
+		// the sources view covers the panes: the wheel scrolls it, a click
+		// does not reach what is hidden under it
+		if msg.Action == tea.MouseActionPress && (msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown) {
+			k := tea.KeyMsg{Type: tea.KeyDown}
+			if msg.Button == tea.MouseButtonWheelUp {
+				k = tea.KeyMsg{Type: tea.KeyUp}
+			}
+			m.prov, _ = m.prov.Update(k)
+		}
+		return nil
+	}
 	pane := m.c.Styles.Pane
 	click := msg.Button == tea.MouseButtonLeft && msg.Action == tea.MouseActionRelease
 	in := func(x0, y0 int, r rect) bool {

@@ -63,6 +63,12 @@ func TestSourcesView(t *testing.T) {
 		if v := ansi.Strip(m.View()); !strings.Contains(v, "Marks on the row") {
 			t.Errorf("%dx%d: j does not scroll to the end:\n%s", sz[0], sz[1], v)
 		}
+		// a click under the view reaches nothing hidden under it
+		sel := m.watch.Selected()
+		m, _ = step(t, m, click(3, 5))
+		if m.watch.Selected() != sel || !m.showProv {
+			t.Errorf("%dx%d: a click went through the sources view", sz[0], sz[1])
+		}
 		m, _ = step(t, m, keyMsg("esc"))
 		if m.showProv || !strings.Contains(ansi.Strip(m.View()), "Watchlist") {
 			t.Fatalf("%dx%d: esc did not close the sources", sz[0], sz[1])
