@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,8 +9,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/feedstest"
+	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -297,4 +301,40 @@ func hasSession(ss []snapshots.Session, t time.Time) bool {
 		}
 	}
 	return false
+}
+
+// TestEndToEndEnterReplaysEvent: the whole program on a real paused replay
+// at 10:00 on 27 Jan: in the timeline, two events down is Janus-Pro (10:46,
+// its text hidden), enter replays to it and opens its detail, ] steps on
+// to the next event (11:08).
+func TestEndToEndEnterReplaysEvent(t *testing.T) {
+	ds := dataset(t)
+	clk := feedstest.NewFakeClock(fixedNow)
+	r, err := replay.New(ds, clk, replay.Options{Paused: true, Start: et(t, "2025-01-27 10:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := New(Deps{Renderer: asciiRenderer(), Updates: r.Subscribe(ctx), Control: r, Now: clk.Now,
+		Width: 120, Height: 40, Glyphs: common.GlyphsBraille})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitText(t, tm, "10:00 ET")
+	for _, k := range []string{"3", "j", "j"} {
+		tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitText(t, tm, "10:46 ET")
+	waitText(t, tm, "Janus-Pro")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]")})
+	waitText(t, tm, "11:08 ET")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	fm := tm.FinalModel(t).(Model)
+	if got := fm.upd.Frame.Time; !got.Equal(et(t, "2025-01-27 11:08")) {
+		t.Fatalf("after enter and ]: %s", got)
+	}
+	if !fm.panes.timeline.Detail() {
+		t.Error("the detail closed")
+	}
 }
