@@ -19,6 +19,7 @@ func replayFlags(fs *flag.FlagSet) {
 	fs.Bool("loop", false, "start again at the end")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.Bool("strict", false, "stop at the first bad record instead of skipping it")
+	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
 	commonDashboardFlags(fs)
 }
 
@@ -57,6 +58,7 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.String("config", "", "config file")
 	fs.String("log-file", "", "write logs here instead of stderr")
+	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
 }
 
 func renderFlags(fs *flag.FlagSet) {
@@ -67,6 +69,7 @@ func renderFlags(fs *flag.FlagSet) {
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline (default from config)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
+	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
 }
 
 func importFlags(fs *flag.FlagSet) {

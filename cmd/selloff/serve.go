@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
@@ -45,6 +47,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		}
 	}
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
+	spoilers := get[bool](fs, "spoilers")
 
 	sources, err := a.serveSources(ctx, fs, cfg)
 	if err != nil {
@@ -62,9 +65,14 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
-		Render:         tui.Render,
-		Glyphs:         common.Glyphs(glyphs),
-		Version:        "selloff-" + version,
+		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
+			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers))
+		},
+		Model: func(d server.SessionDeps) tea.Model {
+			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers))
+		},
+		Glyphs:  common.Glyphs(glyphs),
+		Version: "selloff-" + version,
 	})
 	if err != nil {
 		return err

@@ -264,10 +264,18 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 	missing := common.Text(common.Missing, gl)
 	var lb lineBuilder
 	lb.b.Grow(max(m.innerWidth(), 0) * 4)
+	mrows, vol := m.symbolMarks(), m.volumeModelled()
 	for ci, c := range m.cols {
 		if ci > 0 {
 			lb.b.WriteByte(' ')
 			lb.w++
+		}
+		// a column with a provenance mark on some row keeps its last cell
+		// for the mark (marks.go)
+		marked, mk := m.markCols[c.kind] && c.width > 1, -1
+		if marked {
+			mk = m.markOf(mrows, i, c.kind, vol)
+			c.width--
 		}
 		switch c.kind {
 		case colSym:
@@ -346,6 +354,9 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			default:
 				lb.cell(st.P.Faint, common.Age(age), c)
 			}
+		}
+		if marked {
+			lb.markCell(&m, mk)
 		}
 	}
 	return lb.b.String(), lb.w, stale
