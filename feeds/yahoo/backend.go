@@ -20,9 +20,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,9 +55,24 @@ const (
 type Options struct {
 	// BaseURL, when set, serves cookie ("/"), crumb and data for tests,
 	// proxies and mirrors (SELLOFF_YAHOO_URL / --yahoo-url). No trailing
-	// slash needed.
-	BaseURL   string
+	// slash needed. CookieURL, CrumbURL and APIURL, when set, override it
+	// one host at a time.
+	BaseURL string
+	// CookieURL is the first page asked for the session cookie (default
+	// fc.yahoo.com); PageURL is the second (default finance.yahoo.com),
+	// also tried once when getcrumb refuses the first one's cookie.
+	CookieURL string
+	PageURL   string
+	// CrumbURL is the full getcrumb URL (default on query1).
+	CrumbURL string
+	// APIURL is the base of the quote and chart endpoints (default query1).
+	APIURL    string
 	UserAgent string
+	// CacheFile, when set, keeps the session cookie and crumb on disk
+	// (0600) so a start does not ask getcrumb again; CacheTTL is how long
+	// a cached session is trusted (0: DefaultCacheTTL). Empty: no cache.
+	CacheFile string
+	CacheTTL  time.Duration
 	// Timeout bounds each HTTP request (not the whole call with retries).
 	Timeout time.Duration
 	// Transport is the HTTP round tripper (nil: http.DefaultTransport).
@@ -172,6 +187,12 @@ type Status struct {
 	Requests  int       // HTTP requests sent
 	Limited   int       // 429s in a row
 	HaveCrumb bool
+	// SessionRetryAt is when the cookie/crumb handshake may be tried again
+	// after a 429 from it (zero: not limited). Quotes need the crumb and
+	// fail fast until then; charts go on without one.
+	SessionRetryAt time.Time
+	SessionErr     error // why the last handshake failed (nil: it did not)
+	FromCache      bool  // the crumb came from the disk cache
 }
 
 // Backend implements finance.Backend with the Yahoo session handshake. It is
@@ -179,12 +200,14 @@ type Status struct {
 type Backend struct {
 	opt        Options
 	hc         *http.Client
-	jar        *cookiejar.Jar
+	jar        *resetJar
 	cookieURLs []string
 	crumbURL   string
 	apiURL     string
 	clock      feeds.Clock
 	rand       func() float64
+	sessLimit  int // 429s in a row from the cookie host or getcrumb
+	fromCache  bool
 
 	sessMu sync.Mutex // held during a handshake
 	mu     sync.Mutex // guards the fields below
@@ -231,22 +254,68 @@ func NewBackend(opt Options) *Backend {
 	if b.rand == nil {
 		b.rand = rand.Float64
 	}
-	b.jar, _ = cookiejar.New(nil) // no public-suffix list: .yahoo.com cookies still reach query1
+	b.jar = newResetJar()
 	tr := opt.Transport
 	if tr == nil {
 		tr = http.DefaultTransport
 	}
-	b.hc = &http.Client{Transport: tr, Jar: b.jar}
+	b.hc = &http.Client{Transport: tr, Jar: b.jar, CheckRedirect: b.checkRedirect}
+	cookie, page, api := DefaultCookieURL, DefaultPageURL, DefaultAPIURL
 	if base := strings.TrimRight(opt.BaseURL, "/"); base != "" {
-		b.cookieURLs = []string{base + "/"}
-		b.crumbURL = base + "/v1/test/getcrumb"
-		b.apiURL = base
-	} else {
-		b.cookieURLs = []string{DefaultCookieURL, DefaultPageURL}
-		b.crumbURL = DefaultAPIURL + "/v1/test/getcrumb"
-		b.apiURL = DefaultAPIURL
+		cookie, page, api = base+"/", base+"/", base
 	}
+	if opt.CookieURL != "" {
+		cookie = opt.CookieURL
+	}
+	if opt.PageURL != "" {
+		page = opt.PageURL
+	}
+	if opt.APIURL != "" {
+		api = strings.TrimRight(opt.APIURL, "/")
+	}
+	b.cookieURLs = []string{cookie}
+	if page != cookie {
+		b.cookieURLs = append(b.cookieURLs, page)
+	}
+	b.apiURL = api
+	b.crumbURL = api + "/v1/test/getcrumb"
+	if opt.CrumbURL != "" {
+		b.crumbURL = opt.CrumbURL
+	} else if opt.BaseURL != "" && opt.APIURL == "" {
+		b.crumbURL = strings.TrimRight(opt.BaseURL, "/") + "/v1/test/getcrumb"
+	}
+	b.loadCache()
 	return b
+}
+
+// URLs is what the backend talks to, for doctor and logs.
+type URLs struct {
+	Cookie    []string // tried in order for the session cookie
+	Crumb     string
+	API       string
+	UserAgent string
+	CacheFile string // "" when there is no cache
+}
+
+// URLs returns the hosts and User-Agent in use.
+func (b *Backend) URLs() URLs {
+	return URLs{Cookie: slices.Clone(b.cookieURLs), Crumb: b.crumbURL, API: b.apiURL, UserAgent: b.opt.UserAgent, CacheFile: b.opt.CacheFile}
+}
+
+var errRedirectLoop = errors.New("redirect loop without a session cookie")
+
+// checkRedirect stops following redirects once the jar holds Yahoo's
+// session cookie: the 2026 EU consent host answers with 302s that carry
+// A1/A3 and lead back to themselves, without a form. Without a cookie it
+// follows at most 10, then says so.
+func (b *Backend) checkRedirect(req *http.Request, via []*http.Request) error {
+	if b.hasCookie() {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return errRedirectLoop
+	}
+	return nil
 }
 
 // APIURL is the base URL data calls go to.
@@ -258,6 +327,7 @@ func (b *Backend) Status() Status {
 	defer b.mu.Unlock()
 	st := b.st
 	st.HaveCrumb = b.crumb != ""
+	st.FromCache = b.fromCache
 	return st
 }
 
@@ -286,12 +356,14 @@ func (b *Backend) logf(format string, args ...any) {
 	}
 }
 
-// Invalidate drops the crumb so the next call does a fresh handshake.
+// Invalidate drops the crumb (and the cached one) so the next call does a
+// fresh handshake.
 func (b *Backend) Invalidate() {
 	b.mu.Lock()
 	b.crumb = ""
 	b.gen++
 	b.mu.Unlock()
+	b.dropCache()
 }
 
 // slot is the per-call side channel carried in the context, so a Client
@@ -299,6 +371,7 @@ func (b *Backend) Invalidate() {
 type slot struct {
 	err  error
 	code int
+	body []byte // a chart's 200 body, for the meta finance-go does not decode
 }
 
 type slotKey struct{}
@@ -347,18 +420,28 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 	if err := b.limited(path); err != nil {
 		return 0, err
 	}
-	crumb, gen, err := b.session(ctx, -1)
-	if err != nil {
+	var crumb string
+	var gen int
+	var err error
+	if strings.HasPrefix(path, "v8/finance/chart") {
+		// The v8 chart needs no crumb: send one when there is one, never
+		// wait for a handshake (a refused getcrumb must not stop charts).
+		b.mu.Lock()
+		crumb, gen = b.crumb, b.gen
+		b.mu.Unlock()
+	} else if crumb, gen, err = b.session(ctx, -1); err != nil {
 		return 0, err
 	}
 	refreshed := false
 	attempt := 0
 	for {
-		u := b.apiURL + "/" + path + "?"
-		if query != "" {
-			u += query + "&"
+		u := b.apiURL + "/" + path + "?" + query
+		if crumb != "" {
+			if query != "" {
+				u += "&"
+			}
+			u += "crumb=" + url.QueryEscape(crumb)
 		}
-		u += "crumb=" + url.QueryEscape(crumb)
 		body, code, _, err := b.do(ctx, http.MethodGet, u, "*/*", nil)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -376,6 +459,9 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 		switch {
 		case code >= 200 && code < 300:
 			b.ok()
+			if s, ok := ctx.Value(slotKey{}).(*slot); ok && strings.HasPrefix(path, "v8/") {
+				s.body = body
+			}
 			if err := decode(path, body, v); err != nil {
 				return code, err
 			}
@@ -386,6 +472,7 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 			}
 			refreshed = true
 			b.logf("yahoo: %d on %s (%s); refreshing cookie and crumb", code, path, describe(body))
+			b.dropCache() // a cached session Yahoo refuses is no good on the next start either
 			crumb, gen, err = b.session(ctx, gen)
 			if err != nil {
 				return code, err
@@ -495,12 +582,7 @@ func (b *Backend) limited(path string) error {
 func (b *Backend) rateLimited(path string) error {
 	b.mu.Lock()
 	b.st.Limited++
-	d := b.opt.BackoffBase
-	for i := 1; i < b.st.Limited && d < b.opt.BackoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, b.opt.BackoffMax)
-	d = time.Duration(float64(d) * (0.75 + 0.5*b.rand()))
+	d := b.backoffLocked(b.st.Limited)
 	b.st.RetryAt = b.clock.Now().Add(d)
 	at := b.st.RetryAt
 	b.mu.Unlock()
@@ -588,7 +670,8 @@ func describeRaw(body []byte) string {
 
 // session returns the current crumb, doing the handshake when there is none
 // or when the caller's crumb (generation stale) was rejected. stale < 0
-// means "any valid session will do".
+// means "any valid session will do". While a 429 from the cookie host or
+// getcrumb is backing off, it fails fast without a request.
 func (b *Backend) session(ctx context.Context, stale int) (string, int, error) {
 	b.mu.Lock()
 	if b.crumb != "" && (stale < 0 || b.gen != stale) {
@@ -606,7 +689,16 @@ func (b *Backend) session(ctx context.Context, stale int) (string, int, error) {
 		b.mu.Unlock()
 		return c, g, nil
 	}
+	if at := b.st.SessionRetryAt; !at.IsZero() && b.clock.Now().Before(at) {
+		err := b.st.SessionErr
+		b.mu.Unlock()
+		if err == nil {
+			err = &Error{Kind: KindRateLimited, Status: http.StatusTooManyRequests, Path: "getcrumb", RetryAt: at}
+		}
+		return "", 0, err // no request: the handshake waits for its back-off
+	}
 	b.crumb = ""
+	b.fromCache = false
 	b.st.Reauth = true
 	b.mu.Unlock()
 	b.fire()
@@ -616,40 +708,118 @@ func (b *Backend) session(ctx context.Context, stale int) (string, int, error) {
 	b.mu.Lock()
 	b.st.Reauth = false
 	b.st.Reauths++
+	b.st.SessionErr = err
+	if refused(err) && !IsKind(err, KindRateLimited) {
+		// Yahoo answered, and said no: asking again at once would only
+		// repeat it. The next handshake waits as after a 429.
+		b.sessLimit++
+		b.st.SessionRetryAt = b.clock.Now().Add(b.backoffLocked(b.sessLimit))
+	}
 	if err == nil {
 		b.crumb = crumb
 		b.gen++
+		b.sessLimit = 0
+		b.st.SessionRetryAt = time.Time{}
 	}
 	c, g := b.crumb, b.gen
 	b.mu.Unlock()
+	if err == nil {
+		b.saveCache(crumb)
+	}
 	b.fire()
 	return c, g, err
 }
 
+// refused reports whether err is Yahoo refusing the session (as opposed to
+// the network failing): a 429 or 401 from the cookie host or getcrumb, no
+// cookie, no usable crumb.
+func refused(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Kind {
+	case KindNoCookie, KindBadCrumb:
+		return true
+	case KindRateLimited, KindUnauthorized:
+		return e.Path == "getcrumb" || e.Path == "cookie"
+	}
+	return false
+}
+
+// SessionRefused reports whether err says Yahoo refused the cookie or
+// the crumb (not the network): quotes are out of reach until the next
+// handshake, while charts still answer.
+func SessionRefused(err error) bool { return refused(err) }
+
+// sessionLimited records a 429 from the cookie host or getcrumb: the
+// handshake backs off (30 s, 60 s, ... with jitter, at most BackoffMax)
+// while charts, which need no crumb, go on.
+func (b *Backend) sessionLimited(path string) error {
+	b.mu.Lock()
+	b.sessLimit++
+	d := b.backoffLocked(b.sessLimit)
+	b.st.SessionRetryAt = b.clock.Now().Add(d)
+	at := b.st.SessionRetryAt
+	b.mu.Unlock()
+	b.logf("yahoo: 429 on %s; next handshake in %s", path, d.Round(time.Second))
+	b.fire()
+	return &Error{Kind: KindRateLimited, Status: http.StatusTooManyRequests, Path: path, RetryAt: at}
+}
+
+// backoffLocked is the wait after the n-th 429 in a row.
+func (b *Backend) backoffLocked(n int) time.Duration {
+	d := b.opt.BackoffBase
+	for i := 1; i < n && d < b.opt.BackoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, b.opt.BackoffMax)
+	return time.Duration(float64(d) * (0.75 + 0.5*b.rand()))
+}
+
 // handshake gets the cookie (following the EU consent flow when Yahoo
-// redirects there) and then the crumb.
+// redirects there) and then the crumb. When getcrumb refuses the cookie
+// host's cookie (401), it tries once more with the page's.
 func (b *Backend) handshake(ctx context.Context) (string, error) {
-	if err := b.Cookie(ctx); err != nil {
+	b.jar.Reset() // a stale cookie would end the redirects at once
+	used, err := b.cookie(ctx, b.cookieURLs)
+	if err != nil {
 		return "", err
 	}
-	return b.Crumb(ctx)
+	crumb, err := b.Crumb(ctx)
+	if IsKind(err, KindUnauthorized) && used+1 < len(b.cookieURLs) && ctx.Err() == nil {
+		b.logf("yahoo: getcrumb refused the cookie from %s (%v); trying %s", hostOf(b.cookieURLs[used]), err, hostOf(b.cookieURLs[used+1]))
+		b.jar.Reset()
+		if _, cerr := b.cookie(ctx, b.cookieURLs[used+1:]); cerr != nil {
+			return "", cerr
+		}
+		crumb, err = b.Crumb(ctx)
+	}
+	return crumb, err
 }
 
 // Cookie fills the jar with Yahoo's session cookie (A1 or A3). It is one of
 // Doctor's steps.
 func (b *Backend) Cookie(ctx context.Context) error {
+	_, err := b.cookie(ctx, b.cookieURLs)
+	return err
+}
+
+// cookie tries urls in order and returns the index of the one that gave
+// the cookie.
+func (b *Backend) cookie(ctx context.Context, urls []string) (int, error) {
 	var last error
-	for _, cu := range b.cookieURLs {
+	for i, cu := range urls {
 		err := b.cookieFrom(ctx, cu)
 		if err == nil {
-			return nil
+			return i, nil
 		}
 		last = err
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || IsKind(err, KindRateLimited) {
 			break
 		}
 	}
-	return last
+	return 0, last
 }
 
 func (b *Backend) cookieFrom(ctx context.Context, cu string) error {
@@ -659,12 +829,23 @@ func (b *Backend) cookieFrom(ctx context.Context, cu string) error {
 		if ctx.Err() != nil {
 			return &Error{Kind: KindCanceled, Err: ctx.Err()}
 		}
+		if b.hasCookie() {
+			return nil // the redirect that would have failed came after the cookie
+		}
+		if errors.Is(err, errRedirectLoop) {
+			return &Error{Kind: KindNoCookie, Path: cu, Detail: hostOf(cu) + " redirected 10 times without setting an A1 or A3 cookie (a consent loop?)"}
+		}
 		return classifyNetErr("cookie", err)
 	}
 	if code == http.StatusTooManyRequests {
-		return b.rateLimited("cookie")
+		return b.sessionLimited("cookie")
 	}
-	// The EU consent page: a form to post back with agree=agree.
+	if b.hasCookie() {
+		// the cookie host's 404, or the 2026 consent host's 302 loop that
+		// carries A1/A3 and no form: the redirects stopped here
+		return nil
+	}
+	// The older EU consent page: a form to post back with agree=agree.
 	if final != nil && (strings.Contains(final.Path, "collectConsent") || bytes.Contains(body, []byte(`name="csrfToken"`))) {
 		if err := b.consent(ctx, final, body); err != nil {
 			return err
@@ -730,6 +911,9 @@ func (b *Backend) consent(ctx context.Context, page *url.URL, body []byte) error
 	vals.Add("agree", "agree")
 	vals.Set("consentUUID", "default")
 	_, code, _, err := b.do(ctx, http.MethodPost, target.String(), "text/html,*/*", vals)
+	if err != nil && b.hasCookie() {
+		return nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return &Error{Kind: KindCanceled, Err: ctx.Err()}
@@ -769,7 +953,7 @@ func (b *Backend) Crumb(ctx context.Context) (string, error) {
 	}
 	switch {
 	case code == http.StatusTooManyRequests:
-		return "", b.rateLimited("getcrumb")
+		return "", b.sessionLimited("getcrumb")
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return "", &Error{Kind: KindUnauthorized, Status: code, Path: "getcrumb", Detail: describe(body)}
 	case code != http.StatusOK:

@@ -2,7 +2,9 @@ package yahoo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"math"
 	"fmt"
 	"strings"
 	"time"
@@ -182,6 +184,12 @@ func convert(e *finance.Equity) (Quote, bool) {
 // call runs f with a side-channel slot and returns the typed backend error
 // when there was one (finance-go only passes strings on).
 func (c *Client) call(ctx context.Context, f func(ctx *context.Context) error) (err error) {
+	_, err = c.callSlot(ctx, f)
+	return err
+}
+
+// callSlot is call that also returns the side channel.
+func (c *Client) callSlot(ctx context.Context, f func(ctx *context.Context) error) (s *slot, err error) {
 	cctx, s := withSlot(ctx)
 	defer func() {
 		if r := recover(); r != nil { // finance-go indexes arrays it never checked
@@ -190,12 +198,12 @@ func (c *Client) call(ctx context.Context, f func(ctx *context.Context) error) (
 	}()
 	ferr := f(&cctx)
 	if s.err != nil {
-		return s.err
+		return s, s.err
 	}
 	if ferr != nil {
-		return &Error{Kind: KindRemote, Detail: strings.TrimPrefix(ferr.Error(), "code: remote-error, detail: ")}
+		return s, &Error{Kind: KindRemote, Detail: strings.TrimPrefix(ferr.Error(), "code: remote-error, detail: ")}
 	}
-	return nil
+	return s, nil
 }
 
 // Quotes asks for all symbols in as few requests as possible (one per
@@ -258,6 +266,58 @@ type ChartMeta struct {
 	Pre       [2]time.Time
 	Regular   [2]time.Time // the current trading period's regular open and close
 	Post      [2]time.Time
+	// What newer answers add and finance-go does not decode: the last
+	// regular price and its time (HasPrice false when absent or not
+	// positive), the day's range and volume, and the names.
+	Price    float64
+	HasPrice bool
+	Time     time.Time
+	High     float64
+	Low      float64
+	Volume   int64
+	Name     string
+}
+
+// extraMeta reads the newer chart meta fields from the body.
+func extraMeta(body []byte, m *ChartMeta) {
+	var env struct {
+		Chart struct {
+			Result []struct {
+				Meta struct {
+					Price     *float64 `json:"regularMarketPrice"`
+					Time      *int64   `json:"regularMarketTime"`
+					High      *float64 `json:"regularMarketDayHigh"`
+					Low       *float64 `json:"regularMarketDayLow"`
+					Volume    *float64 `json:"regularMarketVolume"`
+					LongName  string   `json:"longName"`
+					ShortName string   `json:"shortName"`
+				} `json:"meta"`
+			} `json:"result"`
+		} `json:"chart"`
+	}
+	if len(body) == 0 || json.Unmarshal(body, &env) != nil || len(env.Chart.Result) == 0 {
+		return // a bad field costs only these extras: the bars are decoded already
+	}
+	x := env.Chart.Result[0].Meta
+	if x.Price != nil && *x.Price > 0 && !math.IsInf(*x.Price, 0) {
+		m.Price, m.HasPrice = *x.Price, true
+	}
+	if x.Time != nil && *x.Time > 0 && *x.Time < 1<<40 {
+		m.Time = unix(int(*x.Time))
+	}
+	if x.High != nil {
+		m.High = pos(*x.High)
+	}
+	if x.Low != nil {
+		m.Low = pos(*x.Low)
+	}
+	if x.Volume != nil && *x.Volume > 0 && *x.Volume < 1e18 {
+		m.Volume = int64(*x.Volume)
+	}
+	m.Name = cleanText(x.ShortName)
+	if x.LongName != "" {
+		m.Name = cleanText(x.LongName)
+	}
 }
 
 // Chart is a chart answer: bars with null or non-positive prices dropped.
@@ -284,7 +344,7 @@ func (c *Client) Chart(ctx context.Context, p ChartParams) (Chart, error) {
 		return Chart{}, errors.New("chart: start and end must be set, start before end")
 	}
 	var out Chart
-	err := c.call(ctx, func(pctx *context.Context) error {
+	s, err := c.callSlot(ctx, func(pctx *context.Context) error {
 		start, end := p.Start, p.End
 		it := chart.Client{B: c.b}.Get(&chart.Params{
 			Params:     finance.Params{Context: pctx},
@@ -319,6 +379,7 @@ func (c *Client) Chart(ctx context.Context, p ChartParams) (Chart, error) {
 	if err != nil {
 		return Chart{}, err
 	}
+	extraMeta(s.body, &out.Meta)
 	return out, nil
 }
 
