@@ -405,3 +405,33 @@ func barOf(sym, interval string, b *finance.ChartBar) (snapshots.Bar, bool) {
 		Volume: int64(max(b.Volume, 0)),
 	}, true
 }
+
+// chartQuote turns a chart answer's meta into a quote: the crumb-free path
+// when getcrumb is refused. A chart has no market state, bid, ask or share
+// count: State is worked out from the trading periods at now, and the
+// previous close is taken only when the window began at the start of the
+// day of the last trade (windowDay, YYYY-MM-DD), where chartPreviousClose is the
+// previous session's close.
+func chartQuote(sym string, ch Chart, now time.Time, windowDay string) (Quote, bool) {
+	m := ch.Meta
+	if !m.HasPrice {
+		return Quote{}, false
+	}
+	q := Quote{Symbol: sym, Name: m.Name, Kind: m.Kind, Currency: m.Currency, Price: m.Price, HasPrice: true,
+		High: m.High, Low: m.Low, Volume: m.Volume, Time: m.Time}
+	in := func(p [2]time.Time) bool { return !p[0].IsZero() && !now.Before(p[0]) && now.Before(p[1]) }
+	switch {
+	case in(m.Regular):
+		q.State = snapshots.StateRegular
+	case in(m.Pre):
+		q.State = snapshots.StatePre
+	case in(m.Post):
+		q.State = snapshots.StatePost
+	case !m.Regular[0].IsZero():
+		q.State = snapshots.StateClosed
+	}
+	if windowDay != "" && !q.Time.IsZero() && q.Time.In(snapshots.Location()).Format(time.DateOnly) == windowDay {
+		q.PrevClose = m.PrevClose
+	}
+	return q, true
+}

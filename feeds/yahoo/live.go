@@ -30,6 +30,10 @@ const (
 	// StaleIntervals is how many poll intervals a quote may age before it
 	// is marked stale.
 	StaleIntervals = 3
+	// LimitedInterval is the shortest poll interval while quotes are
+	// limited (Yahoo refused the crumb) and prices come from one chart
+	// request per symbol.
+	LimitedInterval = 15 * time.Second
 )
 
 // minInterval is MinInterval; tests that run against the local fake lower it.
@@ -105,6 +109,10 @@ type Live struct {
 	backRetry  time.Time
 	seq        uint64
 	stats      LiveStats
+	// prefetched holds the full-day charts a limited poll fetched for the
+	// session day, so the backfill does not ask again.
+	prefetched    map[string]Chart
+	prefetchedDay string
 }
 
 // LiveStats counts what a live source did.
@@ -112,7 +120,8 @@ type LiveStats struct {
 	Polls    int // polls attempted
 	Failed   int // polls that ended with an error
 	Requests int // quote requests sent by polls
-	Charts   int // chart requests (backfill)
+	Charts   int // chart requests (backfill, and polls while quotes are limited)
+	Limited  int // polls that took prices from the chart because Yahoo refused the crumb
 	Appended int // records appended to the dataset
 	Recorded int // records written to the recorder
 	Late     int // records too late for the file's time order (kept live only; a clock stepping back)
@@ -283,6 +292,15 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 	if ctx.Err() != nil {
 		return 0
 	}
+	limited := false
+	if err != nil && len(set.Quotes) == 0 && SessionRefused(err) {
+		// Yahoo refused the cookie or the crumb: the quote endpoint is out
+		// of reach until the handshake's back-off ends, the v8 chart is not.
+		set, limited = l.chartPoll(ctx), true
+		if ctx.Err() != nil {
+			return 0
+		}
+	}
 	now := l.clock.Now()
 	l.mu.Lock()
 	l.stats.Polls++
@@ -314,13 +332,20 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 			l.interval = l.opt.ClosedInterval
 		}
 	}
-	if err != nil {
+	if err != nil && !limited {
 		l.stats.Failed++
 		l.fails++
-	} else {
+	} else if err == nil {
 		l.fails = 0
 	}
-	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, at: now}
+	if limited {
+		l.stats.Limited++
+		if len(set.Quotes) > 0 {
+			l.fails = 0
+			l.interval = max(l.interval, LimitedInterval)
+		}
+	}
+	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, at: now, limited: limited && len(set.Quotes) > 0}
 	var retry []string
 	if !backfill && err == nil {
 		retry = l.backfillRetryLocked(now)
@@ -335,6 +360,63 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 		l.backfill(ctx, set, now, retry)
 	}
 	return wait
+}
+
+// chartPoll is a poll without the crumb: one v8 chart per symbol, whose
+// meta has the last regular price and its time. Before the session is set
+// up the window is the whole day (04:00 to now), so the answers are the
+// backfill too and chartPreviousClose is the previous session's close;
+// after that, the last 15 minutes. A 429 or a cancel stops it (never
+// hammer: the rest wait for the next poll).
+func (l *Live) chartPoll(ctx context.Context) QuoteSet {
+	now := l.clock.Now()
+	loc := snapshots.Location()
+	l.mu.Lock()
+	started := l.started
+	l.mu.Unlock()
+	et := now.In(loc)
+	day := et.Format(time.DateOnly)
+	start := time.Date(et.Year(), et.Month(), et.Day(), 4, 0, 0, 0, loc)
+	windowDay := day
+	if started || !now.After(start) {
+		start, windowDay = now.Add(-15*time.Minute), ""
+	}
+	set := QuoteSet{Quotes: map[string]Quote{}}
+	full := map[string]Chart{}
+	for _, s := range l.opt.Symbols {
+		l.mu.Lock()
+		l.stats.Charts++
+		l.mu.Unlock()
+		ch, err := l.c.Chart(ctx, ChartParams{Symbol: s.Symbol, Start: start, End: now, IncludeExt: s.Kind != snapshots.KindIndex})
+		if err != nil {
+			if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
+				break
+			}
+			continue
+		}
+		q, ok := chartQuote(s.Symbol, ch, now, windowDay)
+		if !ok {
+			continue
+		}
+		if q.Kind == "" {
+			q.Kind = s.Kind
+		}
+		set.Quotes[s.Symbol] = q
+		if windowDay != "" {
+			full[s.Symbol] = ch
+		}
+	}
+	for _, s := range l.syms {
+		if _, ok := set.Quotes[s]; !ok {
+			set.Missing = append(set.Missing, s)
+		}
+	}
+	if len(full) > 0 {
+		l.mu.Lock()
+		l.prefetched, l.prefetchedDay = full, day
+		l.mu.Unlock()
+	}
+	return set
 }
 
 // maxBackfillTries is how many times a failed backfill is tried in all.
@@ -355,6 +437,7 @@ type pollResult struct {
 	got     int
 	missing []string
 	at      time.Time
+	limited bool // prices from the chart: Yahoo refused the crumb (err says why)
 }
 
 // setHealthLocked sets the health from the last poll and returns the wait
@@ -363,7 +446,21 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 	p := l.last
 	wait := l.interval
 	h := feeds.Health{State: feeds.HealthOK, Skipped: l.health.Skipped}
-	if err := p.err; err != nil {
+	if p.limited {
+		h.State = feeds.HealthDegraded
+		h.LastErr, h.ErrAt = p.err.Error(), p.at
+		h.Detail = "quotes limited: Yahoo refused the crumb, prices from the chart"
+		var e *Error
+		if errors.As(p.err, &e) && e.RetryAt.After(p.at) {
+			h.Detail += "; crumb retry at " + e.RetryAt.In(snapshots.Location()).Format("15:04:05")
+		}
+		if len(p.missing) > 0 {
+			h.Detail += fmt.Sprintf("; no price for %s", strings.Join(p.missing, ", "))
+		}
+		if loading {
+			h.Detail += "; loading today's 1-minute charts"
+		}
+	} else if err := p.err; err != nil {
 		h.LastErr, h.ErrAt = err.Error(), p.at
 		h.State = feeds.HealthRetrying
 		var e *Error
@@ -531,6 +628,13 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 	var recs []snapshots.Record
 	var errs, failed []string
 	changed := false
+	l.mu.Lock()
+	pre := l.prefetched
+	if l.prefetchedDay != sess.Date {
+		pre = nil // another day's window
+	}
+	l.prefetched = nil
+	l.mu.Unlock()
 	for i, sym := range syms {
 		q, ok := set.Quotes[sym]
 		if !end.After(start) {
@@ -540,10 +644,13 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 			failed = append(failed, sym) // no quote this poll: keep it for the next try
 			continue
 		}
-		l.mu.Lock()
-		l.stats.Charts++
-		l.mu.Unlock()
-		ch, err := l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
+		ch, err := pre[sym], error(nil)
+		if _, had := pre[sym]; !had {
+			l.mu.Lock()
+			l.stats.Charts++
+			l.mu.Unlock()
+			ch, err = l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
+		}
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", sym, err))
 			failed = append(failed, sym)
