@@ -371,7 +371,8 @@ func (b *Backend) Invalidate() {
 type slot struct {
 	err  error
 	code int
-	body []byte // a chart's 200 body, for the meta finance-go does not decode
+	bad  []string // quote fields left out ("NVDA marketCap")
+	body []byte   // a chart's 200 body, for the meta finance-go does not decode
 }
 
 type slotKey struct{}
@@ -462,8 +463,15 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 			if s, ok := ctx.Value(slotKey{}).(*slot); ok && strings.HasPrefix(path, "v8/") {
 				s.body = body
 			}
-			if err := decode(path, body, v); err != nil {
+			bad, err := decodeBad(path, body, v)
+			if err != nil {
 				return code, err
+			}
+			if len(bad) > 0 {
+				if s, ok := ctx.Value(slotKey{}).(*slot); ok {
+					s.bad = bad
+				}
+				b.logf("yahoo: left out fields Yahoo sent in an unexpected shape: %s", strings.Join(bad, ", "))
 			}
 			return code, nil
 		case code == http.StatusUnauthorized || code == http.StatusForbidden:

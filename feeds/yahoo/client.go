@@ -79,6 +79,10 @@ type QuoteSet struct {
 	Quotes   map[string]Quote // by symbol; missing symbols are absent
 	Missing  []string         // asked for but not answered (unknown, delisted, partial)
 	Requests int              // quote requests sent (one per chunk)
+	// BadFields names the fields left out because Yahoo sent them in a
+	// shape that does not decode ("NVDA marketCap"): missing values for
+	// those symbols, the rest of the answer kept.
+	BadFields []string
 }
 
 // kindOf maps Yahoo's quoteType.
@@ -216,7 +220,7 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 		part := symbols[i:min(i+c.chunk, len(symbols))]
 		set.Requests++
 		var got []Quote
-		err := c.call(ctx, func(pctx *context.Context) error {
+		s, err := c.callSlot(ctx, func(pctx *context.Context) error {
 			it := equity.Client{B: c.b}.ListP(&equity.Params{Params: finance.Params{Context: pctx}, Symbols: part})
 			for it.Next() {
 				if q, ok := convert(it.Equity()); ok {
@@ -227,6 +231,9 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 		})
 		if err != nil && firstErr == nil {
 			firstErr = err
+		}
+		if s != nil {
+			set.BadFields = append(set.BadFields, s.bad...)
 		}
 		if err == nil { // a failed answer may be half decoded: take nothing from it
 			for _, q := range got {

@@ -194,3 +194,25 @@ func TestLiveCrumbRefusedShowsChartPrices(t *testing.T) {
 		t.Fatalf("after the crumb came back: %+v", h)
 	}
 }
+
+// A marketCap that is not an integer (Yahoo has sent one) used to reject
+// the whole batch; now it is a missing value for that symbol, counted in
+// the feed health, and every price of the poll is kept.
+func TestBadFieldKeepsBatch(t *testing.T) {
+	fx := newFixture(t, Options{})
+	fx.fake.SetFloatMarketCap(true)
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA", "AVGO", "^GSPC"), NoBackfill: true})
+	l.Poll(fx.ctx)
+	u, _ := l.hub.Latest()
+	for _, s := range []string{"NVDA", "AVGO", "^GSPC"} {
+		if q := quoteOf(t, u.Frame, s); !q.HasPrice {
+			t.Errorf("%s lost its price to a bad marketCap: %+v", s, q)
+		}
+	}
+	if u.Health.State != feeds.HealthDegraded || !strings.Contains(u.Health.Detail, "NVDA marketCap") || !strings.Contains(u.Health.Detail, "2 bad fields") {
+		t.Fatalf("health %+v", u.Health)
+	}
+	if n := l.Stats().BadFields; n != 2 {
+		t.Errorf("BadFields = %d", n)
+	}
+}

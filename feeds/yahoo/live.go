@@ -125,6 +125,9 @@ type LiveStats struct {
 	Appended int // records appended to the dataset
 	Recorded int // records written to the recorder
 	Late     int // records too late for the file's time order (kept live only; a clock stepping back)
+	// BadFields counts quote fields left out because Yahoo sent them in a
+	// shape that does not decode (each a missing value for one symbol).
+	BadFields int
 }
 
 // NewLive returns a live source for c. It publishes an empty frame at once
@@ -345,7 +348,8 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 			l.interval = max(l.interval, LimitedInterval)
 		}
 	}
-	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, at: now, limited: limited && len(set.Quotes) > 0}
+	l.stats.BadFields += len(set.BadFields)
+	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, bad: set.BadFields, at: now, limited: limited && len(set.Quotes) > 0}
 	var retry []string
 	if !backfill && err == nil {
 		retry = l.backfillRetryLocked(now)
@@ -438,6 +442,7 @@ type pollResult struct {
 	missing []string
 	at      time.Time
 	limited bool // prices from the chart: Yahoo refused the crumb (err says why)
+	bad     []string
 }
 
 // setHealthLocked sets the health from the last poll and returns the wait
@@ -490,6 +495,14 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 		if len(p.missing) > 0 {
 			h.State = feeds.HealthDegraded
 			parts = append(parts, fmt.Sprintf("no quote for %s", strings.Join(p.missing, ", ")))
+		}
+		if n := len(p.bad); n > 0 {
+			h.State = feeds.HealthDegraded
+			what := "field"
+			if n > 1 {
+				what = "fields"
+			}
+			parts = append(parts, fmt.Sprintf("%d bad %s left out: %s", n, what, strings.Join(p.bad, ", ")))
 		}
 		if len(l.backErrs) > 0 {
 			h.State = feeds.HealthDegraded
