@@ -120,9 +120,16 @@ func pollInterval(fs *flag.FlagSet, cfg *config.Config) (time.Duration, error) {
 	return d, nil
 }
 
+// errNothingRecorded is what closing a recording says when no record
+// reached it: the file (header only, if it was created) is removed, so no
+// file is named that holds nothing.
+var errNothingRecorded = errors.New("nothing was recorded, so no file was written")
+
 // recorderFor returns LiveOptions.Record for --record PATH and a func that
-// closes the file once the live source has stopped.
-func recorderFor(path string) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
+// closes the file once the live source has stopped. recorded says how many
+// records reached the file; with none, close removes it and returns
+// errNothingRecorded.
+func recorderFor(path string, recorded func() int) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
 	if path == "" {
 		return nil, func() error { return nil }
 	}
@@ -133,10 +140,18 @@ func recorderFor(path string) (func(snapshots.Header) (yahoo.Recorder, error), f
 		return w, err
 	}
 	closeFn := func() error {
-		if w == nil {
-			return nil
+		n := recorded()
+		var err error
+		if w != nil {
+			err = w.Close()
 		}
-		return w.Close()
+		if n == 0 {
+			if w != nil {
+				os.Remove(path)
+			}
+			return errNothingRecorded
+		}
+		return err
 	}
 	return open, closeFn
 }
@@ -156,9 +171,10 @@ func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yah
 			return nil, nil, fmt.Errorf("%s exists; selloff does not overwrite a recording (choose another name)", record)
 		}
 	}
-	rec, closeRec := recorderFor(record)
+	var live *yahoo.Live
+	rec, closeRec := recorderFor(record, func() int { return live.Stats().Recorded })
 	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
-	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
+	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,7 +202,9 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	uiErr := runDashboard(ctx, a, updates, nil, glyphs, cfg.Theme, logger)
 	cancel()
 	runErr := <-done // the source writes out what it holds before returning
-	if err := closeRec(); err != nil && uiErr == nil {
+	if err := closeRec(); errors.Is(err, errNothingRecorded) && uiErr == nil {
+		uiErr = recordedNothing(fstr(fs, "record"), live.Health())
+	} else if err != nil && uiErr == nil {
 		uiErr = fmt.Errorf("closing the recording: %w", err)
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && uiErr == nil {
@@ -244,11 +262,28 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		return runErr
 	}
+	if errors.Is(cerr, errNothingRecorded) {
+		return recordedNothing(out, live.Health())
+	}
 	if cerr != nil {
 		return fmt.Errorf("closing %s: %w", out, cerr)
 	}
-	fmt.Fprintf(a.stderr, "recording closed: %s\n", out)
+	st := live.Stats()
+	fmt.Fprintf(a.stderr, "recording closed: %s (%d records)\n", out, st.Recorded)
 	return nil
+}
+
+// recordedNothing is the error of a recording that got no record: it says
+// so, and why when the feed said, and names no file.
+func recordedNothing(path string, h feeds.Health) error {
+	msg := "nothing was recorded, so no file was written"
+	if path != "" {
+		msg = "nothing was recorded, so " + path + " was not written"
+	}
+	if h.LastErr != "" {
+		msg += " (" + h.LastErr + ")"
+	}
+	return errors.New(msg)
 }
 
 // parseUntil reads --until: HH:MM (today, exchange time), close (16:00

@@ -62,14 +62,17 @@ type LiveOptions struct {
 	ClosedInterval time.Duration // poll interval while closed (default 1m)
 	NoBackfill     bool          // skip the v8 1-minute backfill on start
 	OfflineAfter   int           // failed polls in a row before "offline" (default 3)
-	// Record, when set, is called once the session is known (after the
-	// first good poll and the backfill) with the header of a recording
-	// (provenance recorded). The returned Recorder then gets the backfilled
+	// Record, when set, is called once, when the first poll ends, with the
+	// header of a recording (provenance recorded). The returned Recorder
+	// then gets, once the backfill is in, the backfilled
 	// chart bars and the first poll's quotes, in time order, and after that
 	// each poll's new quotes as the poll ends: only observed data, nothing
 	// held back (readers derive the 1-minute bars after the backfill from
 	// the quotes, as the live dataset does). The caller owns and closes it
 	// after Run returns.
+	//
+	// The header is written when the first poll ends (answered or not):
+	// with the session when Yahoo answered, without one when it did not.
 	Record func(snapshots.Header) (Recorder, error)
 }
 
@@ -316,6 +319,10 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 			l.openRecorderLocked(now)
 		}
 	}
+	// The file and its header exist from the end of the first poll,
+	// answered or not (with the session when Yahoo answered); records
+	// follow once the backfill is in, so they stay in time order.
+	l.openFileLocked(now)
 	if len(set.Quotes) > 0 {
 		l.applyLocked(set, now)
 	}
@@ -606,9 +613,9 @@ func (l *Live) setupLocked(set QuoteSet, now time.Time) {
 	l.appendLocked(recs)
 }
 
-// openRecorderLocked starts the recording (once the session is final).
-func (l *Live) openRecorderLocked(now time.Time) {
-	if l.opt.Record == nil || l.recording || l.recErr != nil {
+// openFileLocked creates the recording and writes its header, once.
+func (l *Live) openFileLocked(now time.Time) {
+	if l.opt.Record == nil || l.rec != nil || l.recErr != nil {
 		return
 	}
 	rec, err := l.opt.Record(l.headerLocked(now))
@@ -616,7 +623,17 @@ func (l *Live) openRecorderLocked(now time.Time) {
 		l.recErr = err
 		return
 	}
-	l.rec, l.recording = rec, true
+	l.rec = rec
+}
+
+// openRecorderLocked starts writing records (once the session is final
+// and the backfill is in), the file first if it is not open yet.
+func (l *Live) openRecorderLocked(now time.Time) {
+	l.openFileLocked(now)
+	if l.rec == nil || l.recording || l.recErr != nil {
+		return
+	}
+	l.recording = true
 	early := l.early
 	l.early = nil
 	l.recordLocked(early)
@@ -902,8 +919,8 @@ func (l *Live) publishLocked() {
 	l.health.StaleAfter = staleAfter
 	l.seq++
 	mode := feeds.ModeLive
-	if l.recording {
-		mode = feeds.ModeRecording
+	if l.opt.Record != nil && l.recErr == nil {
+		mode = feeds.ModeRecording // from the start: the file opens at the first poll's end
 	}
 	l.hub.Publish(feeds.Update{Source: l.opt.ID, Seq: l.seq, Mode: mode, Frame: f, Health: l.health})
 }
