@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/yahoo"
 )
 
 // Exit codes.
@@ -36,6 +37,9 @@ type app struct {
 	// clock drives live polling and Yahoo's time windows; tests set a
 	// fake one.
 	clock feeds.Clock
+	// doctorExtra are doctor steps after Yahoo's HTTP ones (the price
+	// stream's check plugs in here).
+	doctorExtra []func(context.Context) yahoo.Step
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {

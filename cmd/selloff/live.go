@@ -15,9 +15,13 @@ import (
 	"github.com/selloff/selloff/snapshots"
 )
 
-// yahooOptions builds the backend options: --yahoo-url, else
-// SELLOFF_YAHOO_URL, else the config file, else the real hosts.
-func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) yahoo.Options {
+// yahooOptions builds the backend options. The base URL: --yahoo-url, else
+// SELLOFF_YAHOO_URL, else the config file, else the real hosts; then
+// SELLOFF_YAHOO_COOKIE_URL, SELLOFF_YAHOO_CRUMB_URL and SELLOFF_YAHOO_API_URL
+// override one host each. The User-Agent: --user-agent, else
+// SELLOFF_USER_AGENT, else the config's user_agent, else a current Chrome.
+// Errors go to the log (logf; nil drops them).
+func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) (yahoo.Options, error) {
 	u := fstr(fs, "yahoo-url")
 	if u == "" {
 		u = a.getenv("SELLOFF_YAHOO_URL")
@@ -25,7 +29,41 @@ func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) yahoo.Options {
 	if u == "" && cfg != nil {
 		u = cfg.YahooURL
 	}
-	return yahoo.Options{BaseURL: u, Clock: a.clock}
+	opt := yahoo.Options{BaseURL: u, Clock: a.clock,
+		CookieURL: a.getenv("SELLOFF_YAHOO_COOKIE_URL"),
+		CrumbURL:  a.getenv("SELLOFF_YAHOO_CRUMB_URL"),
+		APIURL:    a.getenv("SELLOFF_YAHOO_API_URL"),
+		CacheFile: a.yahooCacheFile(),
+	}
+	ua, from := fstr(fs, "user-agent"), "--user-agent"
+	if !isSet(fs, "user-agent") {
+		ua, from = a.getenv("SELLOFF_USER_AGENT"), "SELLOFF_USER_AGENT"
+	}
+	if ua == "" && cfg != nil {
+		ua, from = cfg.UserAgent, "user_agent"
+	}
+	if ua != "" && !config.ValidUserAgent(ua) {
+		return opt, usagef("%s: empty, over 512 characters, or with a control character (it goes into an HTTP header)", from)
+	}
+	opt.UserAgent = ua
+	return opt, nil
+}
+
+// yahooCacheFile is where the Yahoo cookie and crumb are cached:
+// SELLOFF_YAHOO_CACHE (a file, or "off"), else the user cache dir. With no
+// home in the environment (a service, a test) there is no cache.
+func (a *app) yahooCacheFile() string {
+	switch v := a.getenv("SELLOFF_YAHOO_CACHE"); v {
+	case "off", "none", "0":
+		return ""
+	case "":
+	default:
+		return v
+	}
+	if a.getenv("HOME") == "" && a.getenv("XDG_CACHE_HOME") == "" && a.getenv("LOCALAPPDATA") == "" {
+		return ""
+	}
+	return yahoo.DefaultCacheFile()
 }
 
 // watchSymbols resolves --symbols or the watchlist into snapshot symbols.
@@ -173,7 +211,11 @@ func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yah
 	}
 	var live *yahoo.Live
 	rec, closeRec := recorderFor(record, func() int { return live.Stats().Recorded })
-	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := yahoo.NewClient(yahoo.NewBackend(yopt))
 	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
 	if err != nil {
 		return nil, nil, err
@@ -325,7 +367,11 @@ func runSnapshotFetch(ctx context.Context, a *app, fs *flag.FlagSet, args []stri
 	if err != nil {
 		return err
 	}
-	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return err
+	}
+	client := yahoo.NewClient(yahoo.NewBackend(yopt))
 	res, err := client.Fetch(ctx, yahoo.FetchOptions{Date: date, Symbols: syms, KeepShares: keptShares(cfg), Clock: a.clock})
 	if err != nil {
 		return err
@@ -346,7 +392,21 @@ func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 		return usagef("doctor takes no arguments")
 	}
 	sym := strings.ToUpper(fstr(fs, "symbol"))
-	steps := yahoo.Doctor(ctx, a.yahooOptions(fs, nil), sym)
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return err
+	}
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return err
+	}
+	u := yahoo.NewBackend(yopt).URLs()
+	fmt.Fprintf(a.stdout, "User-Agent: %s\ncookie:     %s\ncrumb:      %s\nAPI:        %s\n",
+		u.UserAgent, strings.Join(u.Cookie, ", then "), u.Crumb, u.API)
+	if u.CacheFile != "" {
+		fmt.Fprintf(a.stdout, "cache:      %s (doctor neither reads nor writes it)\n", u.CacheFile)
+	}
+	steps := yahoo.Doctor(ctx, yopt, sym, a.doctorExtra...)
 	for _, s := range steps {
 		mark := "ok  "
 		text := s.Detail

@@ -259,6 +259,14 @@ func (l *Live) Run(ctx context.Context) error {
 	defer l.hub.Close()
 	defer func() {
 		l.mu.Lock()
+		if l.rec != nil && !l.recording && l.recErr == nil {
+			// stopped before the backfill was in: what was observed is
+			// still written (without the backfill's bars)
+			l.recording = true
+			early := l.early
+			l.early = nil
+			l.recordLocked(early)
+		}
 		l.health.State = feeds.HealthStopped
 		l.publishLocked()
 		l.mu.Unlock()
