@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/charmbracelet/log"
 	"io"
 	"sort"
 	"strings"
@@ -40,6 +42,9 @@ type app struct {
 	// doctorExtra are doctor steps after Yahoo's HTTP ones (the price
 	// stream's check plugs in here).
 	doctorExtra []func(context.Context) yahoo.Step
+	// feedLog, when set, gets the live feed's state changes and errors
+	// (--log-file).
+	feedLog *log.Logger
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {

@@ -215,8 +215,15 @@ func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yah
 	if err != nil {
 		return nil, nil, err
 	}
+	var logf func(string, ...any)
+	if lg := a.feedLog; lg != nil {
+		logf = func(format string, args ...any) { lg.Info(fmt.Sprintf(format, args...)) }
+		u := yahoo.NewBackend(yopt).URLs()
+		lg.Info("yahoo", "user_agent", u.UserAgent, "cookie", strings.Join(u.Cookie, ", "), "crumb", u.Crumb, "api", u.API, "cache", u.CacheFile)
+	}
+	yopt.Logf = logf
 	client := yahoo.NewClient(yahoo.NewBackend(yopt))
-	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
+	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Logf: logf})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -233,6 +240,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	}
 	defer ds.closeLog()
 	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
+	a.feedLog = logger
 	live, closeRec, err := a.newLive(fs, cfg, fstr(fs, "record"))
 	if err != nil {
 		return err

@@ -10,9 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/log"
+
+	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
 	"github.com/selloff/selloff/snapshots"
@@ -181,3 +185,38 @@ func TestRecordSurvivesSIGKILL(t *testing.T) {
 		})
 	}
 }
+
+// --log-file gets the live feed's errors and state changes (it stayed
+// empty through failed polls before).
+func TestLiveLogFileGetsFeedErrors(t *testing.T) {
+	f := fakeMarket(t)
+	f.ServerError(-1, 503)
+	var buf syncBuffer
+	a := liveApp(nil, nil, map[string]string{"SELLOFF_YAHOO_URL": f.URL})
+	a.clock = instantRetries{a.clock}
+	a.feedLog = log.New(&buf)
+	fs := flagSet(t, liveFlags, "--symbols", "NVDA", "--config", emptyConfig(t))
+	live, _, err := a.newLive(fs, &config.Config{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.Poll(context.Background())
+	text := buf.String()
+	for _, want := range []string{"user_agent=", "state retrying", "error: Yahoo server error (503)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("log lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

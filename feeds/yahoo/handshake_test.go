@@ -2,6 +2,7 @@ package yahoo
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -214,5 +215,31 @@ func TestBadFieldKeepsBatch(t *testing.T) {
 	}
 	if n := l.Stats().BadFields; n != 2 {
 		t.Errorf("BadFields = %d", n)
+	}
+}
+
+// Every feed error and state change reaches Logf (the --log-file), one
+// line each, through a run of failing polls.
+func TestLiveLogsErrorsAndStates(t *testing.T) {
+	fx := newFixture(t, Options{})
+	var lines []string
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA"), NoBackfill: true, Logf: func(f string, a ...any) {
+		lines = append(lines, fmt.Sprintf(f, a...))
+	}})
+	fx.fake.ServerError(-1, 503)
+	for range 4 {
+		l.Poll(fx.ctx)
+		fx.clock.Advance(time.Minute)
+	}
+	fx.fake.ServerError(0, 0)
+	l.Poll(fx.ctx)
+	text := strings.Join(lines, "\n")
+	if n := strings.Count(text, "error: Yahoo server error (503)"); n != 4 {
+		t.Errorf("%d error lines for 4 failed polls:\n%s", n, text)
+	}
+	for _, want := range []string{"state retrying (was reauth)", "state offline (was retrying)", "state ok (was offline)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("log lacks %q:\n%s", want, text)
+		}
 	}
 }

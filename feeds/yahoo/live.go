@@ -74,6 +74,9 @@ type LiveOptions struct {
 	// The header is written when the first poll ends (answered or not):
 	// with the session when Yahoo answered, without one when it did not.
 	Record func(snapshots.Header) (Recorder, error)
+	// Logf, when set, gets every change of the feed's state and every
+	// error, one line each (for --log-file). Never the terminal.
+	Logf func(format string, args ...any)
 }
 
 // Live is the live Yahoo feeds.Source: it polls all symbols in one batched
@@ -267,7 +270,10 @@ func (l *Live) Run(ctx context.Context) error {
 			l.early = nil
 			l.recordLocked(early)
 		}
-		l.health.State = feeds.HealthStopped
+		h := l.health
+		h.State = feeds.HealthStopped
+		l.logHealthLocked(l.health, h)
+		l.health = h
 		l.publishLocked()
 		l.mu.Unlock()
 	}()
@@ -291,9 +297,12 @@ func (l *Live) onBackend(st Status) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.health.State = feeds.HealthReauth
-	l.health.RetryAt = time.Time{}
-	l.health.Detail = "re-authenticating with Yahoo (cookie and crumb)"
+	h := l.health
+	h.State = feeds.HealthReauth
+	h.RetryAt = time.Time{}
+	h.Detail = "re-authenticating with Yahoo (cookie and crumb)"
+	l.logHealthLocked(l.health, h)
+	l.health = h
 	l.publishLocked()
 }
 
@@ -532,8 +541,23 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 		h.State = feeds.HealthDegraded
 		h.LastErr = "recording stopped: " + l.recErr.Error()
 	}
+	l.logHealthLocked(l.health, h)
 	l.health = h
 	return wait
+}
+
+// logHealthLocked logs a change of state or detail, and every error (each
+// failed poll once).
+func (l *Live) logHealthLocked(prev, h feeds.Health) {
+	if l.opt.Logf == nil {
+		return
+	}
+	if h.State != prev.State || h.Detail != prev.Detail {
+		l.opt.Logf("feed %s: state %s (was %s) %s", l.opt.ID, h.State, prev.State, h.Detail)
+	}
+	if h.LastErr != "" && (h.LastErr != prev.LastErr || !h.ErrAt.Equal(prev.ErrAt)) {
+		l.opt.Logf("feed %s: error: %s", l.opt.ID, h.LastErr)
+	}
 }
 
 // sessionFor works out the session the quotes belong to: the date of the
