@@ -164,6 +164,7 @@ func (m *Model) relayout() {
 		m.applyFocus(paneWatchlist)
 	}
 	m.watch.SetSize(l.watch.w, l.watch.h)
+	m.errs.SetSize(W, l.mainH)
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
 }
@@ -209,7 +210,11 @@ func (m Model) View() string {
 	}
 	var parts []string
 	if !l.helpOnly && l.mainH > 0 {
-		parts = append(parts, m.mainView())
+		if m.showErrors {
+			parts = append(parts, m.errs.View()) // over the panes, W x mainH
+		} else {
+			parts = append(parts, m.mainView())
+		}
 	}
 	if m.gotoOpen {
 		parts = append(parts, clipLines(m.gotoView(), W, 1))

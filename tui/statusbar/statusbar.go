@@ -271,7 +271,7 @@ func (m Model) segments() []segment {
 		// and the time off the bar: it gets at most two fifths of the width.
 		errText = common.Text("error: "+errText, g)
 		if limit := max(24, m.width*2/5); theme.Width(errText) > limit {
-			errText = ansi.Truncate(errText, limit, "…")
+			errText = ansi.Truncate(ShortError(errText, limit), limit, "…")
 		}
 		add(st.Err.Render(errText), 5, true)
 	}
@@ -396,4 +396,35 @@ func fitMessages(segs []segment, w int, width func([]segment) int) []segment {
 		out[i].text = ansi.Truncate(out[i].text, keep, "…")
 	}
 	return out
+}
+
+// ShortError fits an error into limit cells by its structure rather than
+// by cutting it anywhere ("…finance.yahoo.com (no…"): the text up to its
+// first "; ", else up to its second ": " (the kind, "error: cannot reach
+// Yahoo"), with a pointer to the errors view where the whole text is.
+func ShortError(text string, limit int) string {
+	const more = " (e: details)"
+	if theme.Width(text) <= limit {
+		return text
+	}
+	var cands []string
+	if head, _, ok := strings.Cut(text, "; "); ok {
+		cands = append(cands, head)
+	}
+	if i := strings.Index(text, ": "); i >= 0 {
+		if j := strings.Index(text[i+2:], ": "); j >= 0 {
+			cands = append(cands, text[:i+2+j])
+		}
+	}
+	for _, c := range cands {
+		if theme.Width(c+more) <= limit {
+			return c + more
+		}
+	}
+	for _, c := range cands {
+		if theme.Width(c) <= limit {
+			return c
+		}
+	}
+	return text
 }
