@@ -94,7 +94,7 @@ type Model struct {
 	errs       errlog.Model
 	showErrors bool
 	lastErr    string
-	panes  panes // chart, timeline, capbars (or placeholders)
+	panes      panes // chart, timeline, capbars (or placeholders)
 }
 
 // New builds the dashboard.

@@ -110,7 +110,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // ShortHelp implements help.KeyMap.
-func (m Model) ShortHelp() []key.Binding { return []key.Binding{m.KeyMap.Close, m.KeyMap.Up, m.KeyMap.Down} }
+func (m Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.KeyMap.Close, m.KeyMap.Up, m.KeyMap.Down}
+}
 
 // FullHelp implements help.KeyMap.
 func (m Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
