@@ -128,9 +128,13 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	switch e.Kind {
 	case KindRateLimited:
-		b.WriteString("rate limited by Yahoo (429 Too Many Requests)")
+		b.WriteString("rate limited by Yahoo (429")
+		if e.Path != "" {
+			b.WriteString(" on " + callName(e.Path))
+		}
+		b.WriteString(")")
 		if !e.RetryAt.IsZero() {
-			fmt.Fprintf(&b, "; next try at %s", e.RetryAt.Format("15:04:05"))
+			fmt.Fprintf(&b, "; next try at %s", e.RetryAt.In(snapshots.Location()).Format("15:04:05")+" ET")
 		}
 		return b.String()
 	case KindUnauthorized:

@@ -478,11 +478,7 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 	if p.limited {
 		h.State = feeds.HealthDegraded
 		h.LastErr, h.ErrAt = p.err.Error(), p.at
-		h.Detail = "quotes limited: Yahoo refused the crumb, prices from the chart"
-		var e *Error
-		if errors.As(p.err, &e) && e.RetryAt.After(p.at) {
-			h.Detail += "; crumb retry at " + e.RetryAt.In(snapshots.Location()).Format("15:04:05")
-		}
+		h.Detail = "quotes limited: prices from the chart (no crumb)"
 		if len(p.missing) > 0 {
 			h.Detail += fmt.Sprintf("; no price for %s", strings.Join(p.missing, ", "))
 		}

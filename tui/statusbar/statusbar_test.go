@@ -219,7 +219,9 @@ func TestShortError(t *testing.T) {
 		want  string
 	}{
 		{"error: cannot reach Yahoo: cannot resolve query1.finance.yahoo.com (no network or no DNS?)", 40, "error: cannot reach Yahoo (e: details)"},
-		{"error: rate limited by Yahoo (429 Too Many Requests); next try at 15:04:05", 60, "error: rate limited by Yahoo (429 Too Many Requests)"},
+		{"error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05", 60, "error: rate limited by Yahoo (e: details)"},
+		{"error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05", 80, "error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05"},
+		{"error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05", 0, "error: rate limited by Yahoo"},
 		{"error: short", 40, "error: short"},
 	} {
 		if got := ShortError(tc.text, tc.limit); got != tc.want {
