@@ -243,3 +243,28 @@ func TestLiveLogsErrorsAndStates(t *testing.T) {
 		}
 	}
 }
+
+// getcrumb refused: fetch still gets the bars (the v8 chart needs no
+// crumb), only the share counts are missing, said in a warning; doctor's
+// chart step passes without a crumb.
+func TestFetchAndDoctorChartWithoutCrumb(t *testing.T) {
+	fx := newFixture(t, Options{})
+	fx.fake.RateLimitCrumb(-1)
+	fx.clock.Advance(8 * time.Hour) // after the close
+	res, err := fx.c.Fetch(fx.ctx, FetchOptions{Date: "2025-01-27", Symbols: watch("NVDA"), Clock: fx.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Snapshot.Bars) != 60 || !strings.Contains(strings.Join(res.Warnings, "\n"), "share counts: rate limited") {
+		t.Fatalf("%d bars, warnings %v", len(res.Snapshot.Bars), res.Warnings)
+	}
+	for _, r := range fx.fake.Requests() {
+		if strings.HasPrefix(r.Path, fakeyahoo.PathChart) && r.Query.Has("crumb") {
+			t.Fatalf("chart sent a crumb it does not have: %+v", r)
+		}
+	}
+	steps := Doctor(fx.ctx, Options{BaseURL: fx.fake.URL, Clock: fx.clock}, "NVDA")
+	if steps[1].OK || !steps[3].OK || !strings.Contains(steps[3].Detail, "without a crumb") {
+		t.Fatalf("steps %+v", steps)
+	}
+}
