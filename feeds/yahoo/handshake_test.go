@@ -11,6 +11,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Both EU consent flows end with a session: the older form (posted back)
@@ -266,5 +267,35 @@ func TestFetchAndDoctorChartWithoutCrumb(t *testing.T) {
 	steps := Doctor(fx.ctx, Options{BaseURL: fx.fake.URL, Clock: fx.clock}, "NVDA")
 	if steps[1].OK || !steps[3].OK || !strings.Contains(steps[3].Detail, "without a crumb") {
 		t.Fatalf("steps %+v", steps)
+	}
+}
+
+type memRec struct{ n int }
+
+func (r *memRec) Write(snapshots.Record) error { r.n++; return nil }
+
+// A recording says RECORDING from the first frame, and its header is
+// written when the first poll ends, even a refused one.
+func TestRecordingBadgeAndHeaderAtOnce(t *testing.T) {
+	fx := newFixture(t, Options{})
+	fx.fake.RateLimit(-1)
+	var headers []snapshots.Header
+	rec := &memRec{}
+	l := newLive(t, fx, LiveOptions{Symbols: watch("NVDA"), Record: func(h snapshots.Header) (Recorder, error) {
+		headers = append(headers, h)
+		return rec, nil
+	}})
+	if u, _ := l.hub.Latest(); u.Mode != feeds.ModeRecording {
+		t.Fatalf("first frame says %s", u.Mode)
+	}
+	l.Poll(fx.ctx)
+	if len(headers) != 1 || len(headers[0].Sessions) != 0 {
+		t.Fatalf("headers after a refused first poll: %+v", headers)
+	}
+	fx.fake.RateLimit(0)
+	fx.clock.Advance(time.Hour)
+	l.Poll(fx.ctx)
+	if len(headers) != 1 || rec.n == 0 {
+		t.Fatalf("%d headers, %d records after a good poll", len(headers), rec.n)
 	}
 }
