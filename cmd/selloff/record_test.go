@@ -96,7 +96,14 @@ func TestRecordWritesHeaderAtOnce(t *testing.T) {
 		code, text = recordCLI(ctx, t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA,AVGO")
 	}()
 	waitFile(t, out)
-	s, err := snapshots.ReadFile(out, snapshots.ReadOptions{})
+	var s *snapshots.Snapshot
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		// the file exists a moment before its header is flushed
+		if s, err = snapshots.ReadFile(out, snapshots.ReadOptions{}); s != nil {
+			break
+		}
+	}
 	if s == nil || len(s.Header.Sessions) != 1 {
 		t.Fatalf("header at once: %+v (%v)", s, err)
 	}
