@@ -390,63 +390,6 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 	return wait
 }
 
-// chartPoll is a poll without the crumb: one v8 chart per symbol, whose
-// meta has the last regular price and its time. Before the session is set
-// up the window is the whole day (04:00 to now), so the answers are the
-// backfill too and chartPreviousClose is the previous session's close;
-// after that, the last 15 minutes. A 429 or a cancel stops it (never
-// hammer: the rest wait for the next poll).
-func (l *Live) chartPoll(ctx context.Context) QuoteSet {
-	now := l.clock.Now()
-	loc := snapshots.Location()
-	l.mu.Lock()
-	started := l.started
-	l.mu.Unlock()
-	et := now.In(loc)
-	day := et.Format(time.DateOnly)
-	start := time.Date(et.Year(), et.Month(), et.Day(), 4, 0, 0, 0, loc)
-	windowDay := day
-	if started || !now.After(start) {
-		start, windowDay = now.Add(-15*time.Minute), ""
-	}
-	set := QuoteSet{Quotes: map[string]Quote{}}
-	full := map[string]Chart{}
-	for _, s := range l.opt.Symbols {
-		l.mu.Lock()
-		l.stats.Charts++
-		l.mu.Unlock()
-		ch, err := l.c.Chart(ctx, ChartParams{Symbol: s.Symbol, Start: start, End: now, IncludeExt: s.Kind != snapshots.KindIndex})
-		if err != nil {
-			if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
-				break
-			}
-			continue
-		}
-		q, ok := chartQuote(s.Symbol, ch, now, windowDay)
-		if !ok {
-			continue
-		}
-		if q.Kind == "" {
-			q.Kind = s.Kind
-		}
-		set.Quotes[s.Symbol] = q
-		if windowDay != "" {
-			full[s.Symbol] = ch
-		}
-	}
-	for _, s := range l.syms {
-		if _, ok := set.Quotes[s]; !ok {
-			set.Missing = append(set.Missing, s)
-		}
-	}
-	if len(full) > 0 {
-		l.mu.Lock()
-		l.prefetched, l.prefetchedDay = full, day
-		l.mu.Unlock()
-	}
-	return set
-}
-
 // maxBackfillTries is how many times a failed backfill is tried in all.
 const maxBackfillTries = 6
 
@@ -542,20 +485,6 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 	return wait
 }
 
-// logHealthLocked logs a change of state or detail, and every error (each
-// failed poll once).
-func (l *Live) logHealthLocked(prev, h feeds.Health) {
-	if l.opt.Logf == nil {
-		return
-	}
-	if h.State != prev.State || h.Detail != prev.Detail {
-		l.opt.Logf("feed %s: state %s (was %s) %s", l.opt.ID, h.State, prev.State, h.Detail)
-	}
-	if h.LastErr != "" && (h.LastErr != prev.LastErr || !h.ErrAt.Equal(prev.ErrAt)) {
-		l.opt.Logf("feed %s: error: %s", l.opt.ID, h.LastErr)
-	}
-}
-
 // sessionFor works out the session the quotes belong to: the date of the
 // latest regular trade, or today when a pre/regular/post market is running
 // on a later date (the morning before the first trade). It also gives each
@@ -639,32 +568,6 @@ func (l *Live) setupLocked(set QuoteSet, now time.Time) {
 		recs = append(recs, snapshots.QuoteRecord(snapshots.Quote{Time: t, Symbol: sym, Price: q.Price, Volume: q.Volume, State: snapshots.StateRegular, Bid: q.Bid, Ask: q.Ask}))
 	}
 	l.appendLocked(recs)
-}
-
-// openFileLocked creates the recording and writes its header, once.
-func (l *Live) openFileLocked(now time.Time) {
-	if l.opt.Record == nil || l.rec != nil || l.recErr != nil {
-		return
-	}
-	rec, err := l.opt.Record(l.headerLocked(now))
-	if err != nil {
-		l.recErr = err
-		return
-	}
-	l.rec = rec
-}
-
-// openRecorderLocked starts writing records (once the session is final
-// and the backfill is in), the file first if it is not open yet.
-func (l *Live) openRecorderLocked(now time.Time) {
-	l.openFileLocked(now)
-	if l.rec == nil || l.recording || l.recErr != nil {
-		return
-	}
-	l.recording = true
-	early := l.early
-	l.early = nil
-	l.recordLocked(early)
 }
 
 // backfill loads each symbol's 1-minute bars of the session from the v8
@@ -753,62 +656,6 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 	l.publishLocked()
 }
 
-// fillSymbolsLocked completes the configured symbols with what Yahoo says.
-func (l *Live) fillSymbolsLocked(set QuoteSet, now time.Time) {
-	asOf := now.In(snapshots.Location()).Format(time.DateOnly)
-	for i := range l.symbols {
-		s := &l.symbols[i]
-		q, ok := set.Quotes[s.Symbol]
-		if !ok {
-			continue
-		}
-		if s.Kind == "" && q.Kind == "" {
-			s.Kind = snapshots.KindEquity
-		}
-		if s.Currency == "" {
-			s.Currency = q.Currency
-		}
-		if s.PriceBasis == "" {
-			s.PriceBasis = snapshots.BasisPrinted
-		}
-		if !fillFromQuote(s, q, l.opt.KeepShares) {
-			continue
-		}
-		if sh := sharesOf(q, asOf); sh != nil {
-			s.Shares = sh
-		}
-	}
-}
-
-// fillFromQuote completes s's kind and name from Yahoo's quote and
-// reports whether Yahoo's share count may be taken for it: an equity, not
-// a share class whose company count is carried by another symbol, and not
-// a symbol whose count is the user's (keep).
-func fillFromQuote(s *snapshots.Symbol, q Quote, keep map[string]bool) bool {
-	if s.Kind == "" {
-		s.Kind = q.Kind
-	}
-	if s.Name == "" {
-		s.Name = q.Name
-	}
-	return s.Kind == snapshots.KindEquity && (s.Company == "" || s.Shares != nil) && !keep[s.Symbol]
-}
-
-// sharesOf turns a quote's share count into snapshot shares (nil: none).
-func sharesOf(q Quote, asOf string) *snapshots.Shares {
-	if q.Shares <= 0 {
-		return nil
-	}
-	sh := &snapshots.Shares{Count: q.Shares, AsOf: asOf, Source: "Yahoo quote sharesOutstanding"}
-	if q.SharesFromCap {
-		// said by the decoder, not guessed from marketCap == price x shares,
-		// which holds for most real sharesOutstanding answers too
-		sh.Source = "Yahoo quote marketCap / price"
-		sh.Approximate = true
-	}
-	return sh
-}
-
 // quoteRecordsLocked returns the records a polled quote adds, if it says
 // anything new: the regular price during the regular session; after the
 // close, the official closing price once (when it is seen, with state
@@ -877,26 +724,6 @@ func (l *Live) appendLocked(recs []snapshots.Record) {
 		l.recordLocked(recs)
 	case l.opt.Record != nil && l.recErr == nil:
 		l.early = append(l.early, recs...)
-	}
-}
-
-// recordLocked writes records to the recorder in time order. A record
-// earlier than one already written (only a clock stepping back makes one)
-// is kept live but not recorded.
-func (l *Live) recordLocked(recs []snapshots.Record) {
-	sortRecords(recs)
-	for _, r := range recs {
-		if r.Time().Before(l.written) {
-			l.stats.Late++
-			continue
-		}
-		if err := l.rec.Write(r); err != nil {
-			l.recErr = err
-			l.recording = false
-			return
-		}
-		l.written = r.Time()
-		l.stats.Recorded++
 	}
 }
 
