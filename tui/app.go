@@ -23,6 +23,7 @@ import (
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/errlog"
 	"github.com/selloff/selloff/tui/provenance"
 	"github.com/selloff/selloff/tui/statusbar"
 	"github.com/selloff/selloff/tui/theme"
@@ -100,8 +101,13 @@ type Model struct {
 	watch  watchlist.Model
 	strip  ticker.Model
 	status statusbar.Model
-	panes  panes // chart, timeline, capbars (or placeholders)
-	prov   provenance.Model
+	// errs is the errors view (e); lastErr is the feed error taken last
+	// (text and time), so each failure counts once.
+	errs       errlog.Model
+	showErrors bool
+	lastErr    string
+	panes      panes // chart, timeline, capbars (or placeholders)
+	prov       provenance.Model
 }
 
 // New builds the dashboard.
@@ -172,6 +178,7 @@ func newModel(d Deps, opts ...Option) Model {
 		watch:     watchlist.New(c),
 		strip:     ticker.New(c),
 		status:    statusbar.New(c),
+		errs:      errlog.New(c),
 		panes:     newPanes(c),
 		prov:      provenance.New(c),
 	}
@@ -327,7 +334,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // the clock).
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	l := m.lay
-	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly {
+	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly || m.showErrors {
 		return nil
 	}
 	if m.showProv {
@@ -454,6 +461,16 @@ func (m *Model) apply(u feeds.Update) bool {
 		return false
 	}
 	m.lastSeq[u.Source] = u.Seq
+	if h := u.Health; h.LastErr != "" {
+		at := h.ErrAt
+		if at.IsZero() {
+			at = m.now
+		}
+		if k := h.LastErr + "\x00" + at.String(); k != m.lastErr {
+			m.lastErr = k
+			m.errs.Add(h.LastErr, at)
+		}
+	}
 	first := !m.hasData
 	m.upd = u
 	m.hasData = true
@@ -584,7 +601,27 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if m.showProv {
 		return m.handleProvKey(msg)
 	}
+	if m.showErrors {
+		switch {
+		case key.Matches(msg, m.errs.KeyMap.Close):
+			m.showErrors = false
+			m.syncKeys()
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help):
+			m.showHelp = !m.showHelp
+			m.help = cow(m.help, func(h *help.Model) { h.ShowAll = m.showHelp })
+			m.relayout()
+		default:
+			m.errs, _ = m.errs.Update(msg)
+		}
+		return m, nil
+	}
 	switch {
+	case key.Matches(msg, k.Errors):
+		m.showErrors = true
+		m.syncKeys()
+		return m, nil
 	case key.Matches(msg, k.Quit):
 		m.Close()
 		return m, tea.Quit
@@ -805,6 +842,8 @@ func (m Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
 	case m.showProv:
 		return append(m.prov.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
+	case m.showErrors:
+		return append(m.errs.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
 	case m.focus == paneWatchlist:
 		groups = append(groups, m.watch.FullHelp()...)
 	default:

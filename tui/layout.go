@@ -165,6 +165,7 @@ func (m *Model) relayout() {
 	}
 	m.watch.SetSize(l.watch.w, l.watch.h)
 	m.prov.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
+	m.errs.SetSize(W, l.mainH)
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
 }
@@ -211,6 +212,8 @@ func (m Model) View() string {
 	var parts []string
 	switch {
 	case l.helpOnly || l.mainH <= 0:
+	case m.showErrors:
+		parts = append(parts, m.errs.View()) // over the panes, W x mainH
 	case m.showProv:
 		// the provenance view takes the whole main area
 		parts = append(parts, strings.Join(m.framed(m.prov.View(), rect{W, l.mainH}, true), "\n"))

@@ -29,6 +29,12 @@ func yahooFlags(fs *flag.FlagSet) {
 	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
 	fs.String("watchlist", "", "a watchlist from the config (default: ai-basket)")
 	fs.String("yahoo-url", "", "one base URL for Yahoo's cookie, crumb and data hosts (also SELLOFF_YAHOO_URL)")
+	userAgentFlag(fs)
+}
+
+// userAgentFlag is --user-agent, on every command that talks to Yahoo.
+func userAgentFlag(fs *flag.FlagSet) {
+	fs.String("user-agent", "", "the User-Agent sent to Yahoo (also SELLOFF_USER_AGENT, config user_agent; default a current Chrome)")
 }
 
 func liveFlags(fs *flag.FlagSet) {
@@ -55,6 +61,7 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("symbols", "", "live: comma-separated symbols")
 	fs.Duration("interval", 0, "live: poll interval")
 	fs.String("yahoo-url", "", "live: Yahoo base URL")
+	userAgentFlag(fs)
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.String("config", "", "config file")
 	fs.String("log-file", "", "write logs here instead of stderr")
@@ -98,6 +105,8 @@ func fetchFlags(fs *flag.FlagSet) {
 func doctorFlags(fs *flag.FlagSet) {
 	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
 	fs.String("symbol", "NVDA", "the symbol used for the quote and chart checks")
+	fs.String("config", "", "config file (for user_agent and yahoo_url)")
+	userAgentFlag(fs)
 }
 
 func fstr(fs *flag.FlagSet, name string) string {

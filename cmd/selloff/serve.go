@@ -40,6 +40,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		logger = l
 	}
 	log.SetDefault(logger) // wish logs through the default logger
+	a.feedLog = logger
 	hostKey := fstr(fs, "host-key")
 	if hostKey == "" {
 		if hostKey, err = server.DefaultHostKeyPath(); err != nil {

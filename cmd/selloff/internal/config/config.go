@@ -35,6 +35,9 @@ type Config struct {
 	Events   string           `yaml:"events"` // a YAML or JSON events file merged into the timeline
 	YahooURL string           `yaml:"yahoo_url"`
 	LogFile  string           `yaml:"log_file"`
+	// UserAgent is the User-Agent sent to Yahoo (--user-agent and
+	// SELLOFF_USER_AGENT override it).
+	UserAgent string `yaml:"user_agent"`
 
 	// Path is where the config was read from ("" when none was found).
 	Path string `yaml:"-"`
@@ -282,6 +285,9 @@ func (c *Config) validate() error {
 	if c.Interval != 0 && time.Duration(c.Interval) < time.Second {
 		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), "", false}
 	}
+	if c.UserAgent != "" && !validUserAgent(c.UserAgent) {
+		return keyedError{"user_agent", "user_agent: empty, over 512 characters, or with a control character (it goes into an HTTP header)", "", false}
+	}
 	names := map[string]bool{}
 	for i, w := range c.Watchlists {
 		if w.Name == "" {
@@ -450,3 +456,20 @@ func (c *Config) Find(name string) (Watchlist, error) {
 	have = append(have, DefaultWatchlistName)
 	return Watchlist{}, fmt.Errorf("no watchlist %q (have: %s)", name, strings.Join(have, ", "))
 }
+
+// validUserAgent reports whether s can be sent as a User-Agent header:
+// printable, at most 512 bytes, not blank.
+func validUserAgent(s string) bool {
+	if strings.TrimSpace(s) == "" || len(s) > 512 {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidUserAgent is validUserAgent for flags and the environment.
+func ValidUserAgent(s string) bool { return validUserAgent(s) }
