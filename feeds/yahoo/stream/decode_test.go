@@ -53,7 +53,9 @@ func TestDecodeRefuses(t *testing.T) {
 	noPrice.Price = 0
 	wrongType := protowire.AppendTag(nil, 2, protowire.VarintType)
 	wrongType = protowire.AppendVarint(wrongType, 5)
-	b64 := func(b []byte) string { return `{"type":"pricing","message":"` + base64.StdEncoding.EncodeToString(b) + `"}` }
+	b64 := func(b []byte) string {
+		return `{"type":"pricing","message":"` + base64.StdEncoding.EncodeToString(b) + `"}`
+	}
 	longSym := sample()
 	longSym.Symbol = strings.Repeat("A", MaxSymbolLen+1)
 	ctrlSym := sample()

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -279,6 +280,9 @@ func read(ctx context.Context, conn *websocket.Conn, ticks chan<- Tick, bad chan
 			}
 			if s := websocket.CloseStatus(err); s != -1 {
 				return fmt.Errorf("stream: closed by the server (%d)", s)
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return errors.New("stream: the connection was closed")
 			}
 			return fmt.Errorf("stream: %w", err)
 		}

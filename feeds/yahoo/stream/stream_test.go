@@ -151,7 +151,7 @@ func TestStreamReconnectsAfterDrop(t *testing.T) {
 	if st.LastErr == "" || !st.RetryAt.After(t0) {
 		t.Fatalf("down without a reason or a retry time: %+v", st)
 	}
-	h.clock.BlockUntil(1, 5*time.Second)
+	h.clock.BlockUntil(2, 5*time.Second) // the dropped session's resubscribe timer and the backoff
 	h.clock.Advance(st.RetryAt.Sub(h.clock.Now()))
 	h.waitState(stream.StateStreaming)
 	if h.fake.Connects() != 2 {
