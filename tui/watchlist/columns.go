@@ -277,6 +277,11 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			if gl == common.GlyphsASCII {
 				tail = "."
 			}
+			if !q.HasPrice && q.Note != "" {
+				// no price, and the source says why: the reason, not a bare "—"
+				lb.cell(st.P.Warn, common.ShortName(common.Text(q.Note, gl), c.width, tail), c)
+				break
+			}
 			lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, tail), c)
 		case colLast:
 			if q.HasPrice {

@@ -345,3 +345,22 @@ func TestExtColumnInReplay(t *testing.T) {
 		t.Fatalf("PRE/POST not shown for a recorded post-market quote:\n%s", v)
 	}
 }
+
+func TestMissingPriceShowsTheSourcesReason(t *testing.T) {
+	f := testFrame()
+	f.Quotes[1].Note = "no index quotes on Alpaca"
+	m := New(testCommon(common.GlyphsBraille))
+	m.SetSize(140, 20)
+	m.SetFrame(f)
+	row := rowOf(m.View(), "NEWCO")
+	if !strings.Contains(row, "no index quotes on Alpaca") {
+		t.Fatalf("the row does not give the reason: %q", row)
+	}
+	// a priced row keeps its name whatever the note
+	f = testFrame()
+	f.Quotes[0].Note = "stale note"
+	m.SetFrame(f)
+	if row := rowOf(m.View(), "NVDA"); !strings.Contains(row, "NVIDIA") || strings.Contains(row, "stale note") {
+		t.Fatalf("priced row %q", row)
+	}
+}
