@@ -157,8 +157,13 @@ func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yah
 		}
 	}
 	rec, closeRec := recorderFor(record)
-	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
-	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
+	yopt := a.yahooOptions(fs, cfg)
+	client := yahoo.NewClient(yahoo.NewBackend(yopt))
+	st, err := a.yahooStream(fs, cfg, yopt, syms)
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Stream: st})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,7 +180,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	}
 	defer ds.closeLog()
 	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
-	live, closeRec, err := a.newLive(fs, cfg, fstr(fs, "record"))
+	live, closeRec, err := a.newSource(fs, cfg, fstr(fs, "record"))
 	if err != nil {
 		return err
 	}
@@ -217,7 +222,7 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 			return usagef("--until %s is already past", until.In(snapshots.Location()).Format("2006-01-02 15:04 MST"))
 		}
 	}
-	live, closeRec, err := a.newLive(fs, cfg, out)
+	live, closeRec, err := a.newSource(fs, cfg, out)
 	if err != nil {
 		return err
 	}
@@ -332,7 +337,7 @@ func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 
 // startLiveForServe starts the one poller every SSH session shares.
 func (a *app) startLiveForServe(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (feeds.Source, error) {
-	live, _, err := a.newLive(fs, cfg, "")
+	live, _, err := a.newSource(fs, cfg, "")
 	if err != nil {
 		return nil, err
 	}

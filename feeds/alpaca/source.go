@@ -67,7 +67,7 @@ type Source struct {
 	recErr   error
 	written  time.Time
 	health   feeds.Health
-	streamSt  StreamStatus
+	streamSt StreamStatus
 	streamOK bool
 	fails    int
 	seq      uint64

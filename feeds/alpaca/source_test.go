@@ -174,7 +174,9 @@ func TestSourceDropFallsBackAndComesBack(t *testing.T) {
 	if fx.fake.Snapshots() != polls+1 {
 		t.Fatalf("snapshots %d -> %d", polls, fx.fake.Snapshots())
 	}
-	u = fx.until(t, func(u feeds.Update) bool { return u.Health.Stream.State == "down" || u.Health.Stream.State == "connecting" })
+	u = fx.until(t, func(u feeds.Update) bool {
+		return u.Health.Stream.State == "down" || u.Health.Stream.State == "connecting"
+	})
 	// the reconnect brings the stream back
 	for i := 0; i < 100 && !streaming(fx.last); i++ {
 		fx.clock.Advance(time.Second)

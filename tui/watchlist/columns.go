@@ -264,6 +264,32 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 	missing := common.Text(common.Missing, gl)
 	var lb lineBuilder
 	lb.b.Grow(max(m.innerWidth(), 0) * 4)
+	if !q.HasPrice && q.Note != "" {
+		// no price, and the source says why: the reason across the figures'
+		// columns, not a row of bare dashes
+		rest := -1
+		for ci, c := range m.cols {
+			if c.kind != colSym && c.kind != colName {
+				rest += c.width + 1
+				continue
+			}
+			if ci > 0 {
+				lb.b.WriteByte(' ')
+				lb.w++
+			}
+			if c.kind == colSym {
+				lb.cell(st.P.Bold, s.Symbol, c)
+			} else {
+				lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, "."), c)
+			}
+		}
+		if rest > 0 {
+			lb.b.WriteByte(' ')
+			lb.w++
+			lb.cell(st.P.Warn, common.Text(q.Note, gl), column{width: rest})
+		}
+		return lb.b.String(), lb.w, false
+	}
 	for ci, c := range m.cols {
 		if ci > 0 {
 			lb.b.WriteByte(' ')
@@ -276,11 +302,6 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			tail := "…"
 			if gl == common.GlyphsASCII {
 				tail = "."
-			}
-			if !q.HasPrice && q.Note != "" {
-				// no price, and the source says why: the reason, not a bare "—"
-				lb.cell(st.P.Warn, common.ShortName(common.Text(q.Note, gl), c.width, tail), c)
-				break
 			}
 			lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, tail), c)
 		case colLast:

@@ -34,6 +34,14 @@ type Config struct {
 	Events   string           `yaml:"events"` // a YAML or JSON events file merged into the timeline
 	YahooURL string           `yaml:"yahoo_url"`
 	LogFile  string           `yaml:"log_file"`
+	// Provider is the live data provider: yahoo (default) or alpaca.
+	Provider string `yaml:"provider"`
+	// YahooStreamURL is Yahoo's price streamer ("off": poll only).
+	YahooStreamURL string `yaml:"yahoo_stream_url"`
+	// AlpacaKeyID and AlpacaSecretKey are the Alpaca key pair, when not in
+	// APCA_API_KEY_ID and APCA_API_SECRET_KEY. Keep such a file private.
+	AlpacaKeyID     string `yaml:"alpaca_key_id"`
+	AlpacaSecretKey string `yaml:"alpaca_secret_key"`
 
 	// Path is where the config was read from ("" when none was found).
 	Path string `yaml:"-"`
@@ -224,6 +232,11 @@ func (c *Config) validate() error {
 	case "", "auto", "dark", "light":
 	default:
 		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme), "", false}
+	}
+	switch c.Provider {
+	case "", "yahoo", "alpaca":
+	default:
+		return keyedError{"provider", fmt.Sprintf("provider %q: want yahoo or alpaca", c.Provider), "", false}
 	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
