@@ -242,3 +242,22 @@ func TestLiveStreamSlowsThePoll(t *testing.T) {
 		t.Fatalf("requests per minute: %.1f polling, %.1f streaming; want 12 and 2", polling, streaming)
 	}
 }
+
+// BenchmarkQuoteRequestsPerMinute reports the quote requests per minute
+// the live source sends with the stream healthy and polling alone, over
+// ten minutes of fake time each (run with -benchtime 1x).
+func BenchmarkQuoteRequestsPerMinute(b *testing.B) {
+	for _, withStream := range []bool{false, true} {
+		name := "polling_only"
+		if withStream {
+			name = "stream_healthy"
+		}
+		b.Run(name, func(b *testing.B) {
+			var rpm float64
+			for b.Loop() {
+				rpm = quoteRequestsPerMinute(b, withStream)
+			}
+			b.ReportMetric(rpm, "req/min")
+		})
+	}
+}
