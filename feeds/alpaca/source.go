@@ -273,7 +273,10 @@ func (s *Source) Poll(ctx context.Context) time.Duration {
 			h.State = feeds.HealthDegraded
 			parts = append(parts, "no data for "+strings.Join(missing, ", "))
 		}
-		if n := len(s.syms) - len(s.alp); n > 0 {
+		switch n := len(s.syms) - len(s.alp); {
+		case n == 1:
+			parts = append(parts, "1 symbol Alpaca does not quote")
+		case n > 1:
 			parts = append(parts, fmt.Sprintf("%d symbols Alpaca does not quote", n))
 		}
 		h.Detail = strings.Join(parts, "; ")

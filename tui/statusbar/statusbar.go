@@ -177,7 +177,10 @@ func StreamText(h feeds.StreamHealth, now time.Time) string {
 	default:
 		s = "stream " + h.State
 	}
-	if h.Bad > 0 {
+	switch {
+	case h.Bad == 1:
+		s += ", 1 bad frame"
+	case h.Bad > 1:
 		s += ", " + strconv.Itoa(h.Bad) + " bad frames"
 	}
 	return s

@@ -221,7 +221,8 @@ func TestHealthTextCarriesTheStream(t *testing.T) {
 		"down": {feeds.Health{State: feeds.HealthOK, Detail: "market closed; polling every 1m",
 			Stream: feeds.StreamHealth{State: "down", RetryAt: now.Add(7200 * time.Millisecond), LastErr: "x"}},
 			"feed ok: stream down, polling; retry in 8s; market closed; polling every 1m"},
-		"bad_frames": {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 3}}, "feed ok: streaming, 3 bad frames"},
+		"bad_frames":    {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 3}}, "feed ok: streaming, 3 bad frames"},
+		"one_bad_frame": {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 1}}, "feed ok: streaming, 1 bad frame"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if got := HealthText(tc.h, now); got != tc.want {
