@@ -151,9 +151,12 @@ func (l *Live) tickRecordLocked(tk stream.Tick, now time.Time) (snapshots.Quote,
 		return snapshots.Quote{}, false
 	}
 	prev, had := l.lastApp[tk.Symbol]
+	// the day volume is cumulative: never let a tick without one (or one
+	// counted a little behind the poll's) take it back, which would read
+	// as a spike in the next minute's bar
 	vol := tk.DayVolume
-	if vol == 0 && had {
-		vol = prev.Volume // not sent: the day volume did not change as far as anyone knows
+	if had && prev.State == snapshots.StateRegular {
+		vol = max(vol, prev.Volume)
 	}
 	q := snapshots.Quote{Time: now, Symbol: tk.Symbol, Price: tk.Price, Volume: vol}
 	inRegular := !now.Before(sess.Open) && now.Before(sess.Close)

@@ -261,3 +261,25 @@ func BenchmarkQuoteRequestsPerMinute(b *testing.B) {
 		})
 	}
 }
+
+func TestLiveStreamVolumeNeverGoesBack(t *testing.T) {
+	fx := newStreamFixture(t, true)
+	fx.subscribed(t)
+	// the poll said 818,830,900; a tick without a volume keeps it
+	fx.streamer.Send(stream.Tick{Symbol: "NVDA", Price: 117.5, Hours: stream.HoursRegular})
+	u := next(t, fx.sub, func(u feeds.Update) bool { return quoteOf(t, u.Frame, "NVDA").Price == 117.5 })
+	if v := quoteOf(t, u.Frame, "NVDA").Volume; v != 818830900 {
+		t.Fatalf("volume %d after a tick without one", v)
+	}
+	fx.streamer.Send(stream.Tick{Symbol: "NVDA", Price: 117.6, Hours: stream.HoursRegular, DayVolume: 820_000_000})
+	u = next(t, fx.sub, func(u feeds.Update) bool { return quoteOf(t, u.Frame, "NVDA").Price == 117.6 })
+	if v := quoteOf(t, u.Frame, "NVDA").Volume; v != 820_000_000 {
+		t.Fatalf("volume %d", v)
+	}
+	// one counted behind does not take it back
+	fx.streamer.Send(stream.Tick{Symbol: "NVDA", Price: 117.7, Hours: stream.HoursRegular, DayVolume: 810_000_000})
+	u = next(t, fx.sub, func(u feeds.Update) bool { return quoteOf(t, u.Frame, "NVDA").Price == 117.7 })
+	if v := quoteOf(t, u.Frame, "NVDA").Volume; v != 820_000_000 {
+		t.Fatalf("volume went back to %d", v)
+	}
+}
