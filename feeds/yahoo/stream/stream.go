@@ -313,3 +313,44 @@ func unwrapDial(err error) error {
 		err = u
 	}
 }
+
+// Probe checks the streamer the way the client uses it: connect, send the
+// subscribe, and get an answer to a ping, within opt.Timeout each (for
+// doctor). A closed market sends no prices, so none is waited for.
+func Probe(ctx context.Context, opt Options) error {
+	c, err := New(opt)
+	if err != nil {
+		return err
+	}
+	dctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
+	defer cancel()
+	conn, resp, err := websocket.Dial(dctx, c.opt.URL, &websocket.DialOptions{HTTPClient: c.opt.HTTPClient, HTTPHeader: c.opt.Header})
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			return fmt.Errorf("stream: connect: HTTP %d", resp.StatusCode)
+		}
+		return fmt.Errorf("stream: connect: %w", unwrapDial(err))
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(MaxFrame)
+	if err := c.write(ctx, conn); err != nil {
+		return err
+	}
+	go func() { // pongs are read by a reader; frames are dropped here
+		for {
+			if _, _, err := conn.Read(dctx); err != nil {
+				return
+			}
+		}
+	}()
+	pctx, pcancel := context.WithTimeout(ctx, c.opt.Timeout)
+	defer pcancel()
+	if err := conn.Ping(pctx); err != nil {
+		return fmt.Errorf("stream: no answer to a ping in %s", c.opt.Timeout)
+	}
+	conn.Close(websocket.StatusNormalClosure, "")
+	return nil
+}

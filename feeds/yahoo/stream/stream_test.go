@@ -3,6 +3,7 @@ package stream_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +223,26 @@ func TestNewChecks(t *testing.T) {
 		if _, err := stream.New(opt); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestProbe(t *testing.T) {
+	fake := fakeyahoo.NewStreamer()
+	defer fake.Close()
+	opt := stream.Options{URL: fake.URL(), Symbols: []string{"NVDA"}, Clock: feedstest.NewFakeClock(t0), Timeout: 300 * time.Millisecond}
+	if err := stream.Probe(context.Background(), opt); err != nil {
+		t.Fatalf("healthy: %v", err)
+	}
+	if fake.Subscribes() != 1 {
+		t.Fatalf("%d subscribes", fake.Subscribes())
+	}
+	fake.SetRefuse(http.StatusForbidden)
+	if err := stream.Probe(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Fatalf("refused: %v", err)
+	}
+	fake.SetRefuse(0)
+	fake.SetStall(true)
+	if err := stream.Probe(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "ping") {
+		t.Fatalf("stalled: %v", err)
 	}
 }
