@@ -43,6 +43,8 @@ type Options struct {
 	Record func(snapshots.Header) (Recorder, error)
 	// Jitter for the stream's reconnect backoff (default random).
 	Jitter func() float64
+	// StreamTimeout bounds the stream's handshake, auth and pings (default 10s).
+	StreamTimeout time.Duration
 }
 
 // Source is the Alpaca feeds.Source. Create with New, run with Run.
@@ -125,7 +127,7 @@ func New(opt Options) (*Source, error) {
 		return nil, fmt.Errorf("alpaca: none of the symbols is a US equity Alpaca quotes (%s)", strings.Join(s.syms, ", "))
 	}
 	if !opt.NoStream {
-		st, err := NewStreamer(StreamOptions{URL: opt.StreamURL, Key: opt.Key, Symbols: alpSyms, Clock: opt.Clock, HTTPClient: opt.HTTPClient, Jitter: opt.Jitter})
+		st, err := NewStreamer(StreamOptions{URL: opt.StreamURL, Key: opt.Key, Symbols: alpSyms, Clock: opt.Clock, HTTPClient: opt.HTTPClient, Jitter: opt.Jitter, Timeout: opt.StreamTimeout})
 		if err != nil {
 			return nil, err
 		}
@@ -255,6 +257,8 @@ func (s *Source) Poll(ctx context.Context) time.Duration {
 		seed := !s.started
 		if seed {
 			s.setupLocked(snaps, now)
+		} else {
+			s.maybeRollLocked(snaps, now)
 		}
 		s.applyLocked(snaps, now, seed)
 		var missing []string
@@ -294,6 +298,33 @@ func (s *Source) Poll(ctx context.Context) time.Duration {
 // bar's date (today once a trade of a later date shows up), its previous
 // close, and seeds each symbol with its latest trade.
 func (s *Source) setupLocked(snaps map[string]Snapshot, now time.Time) {
+	s.session = s.sessionFor(snaps, now)
+	s.ds.AddSession(s.session)
+	s.started = true
+	if s.opt.Record != nil {
+		rec, err := s.opt.Record(s.header(now))
+		if err != nil {
+			s.recErr = err
+		} else {
+			s.rec = rec
+		}
+	}
+}
+
+// maybeRollLocked starts the next session when the answers moved to a
+// later date (a source left running overnight).
+func (s *Source) maybeRollLocked(snaps map[string]Snapshot, now time.Time) {
+	next := s.sessionFor(snaps, now)
+	if next.Date <= s.session.Date {
+		return
+	}
+	s.session = next
+	s.ds.AddSession(next)
+	clear(s.lastRec)
+}
+
+// sessionFor works out the session the answers belong to.
+func (s *Source) sessionFor(snaps map[string]Snapshot, now time.Time) snapshots.Session {
 	loc := snapshots.Location()
 	day := func(t time.Time) string { return t.In(loc).Format(time.DateOnly) }
 	date := ""
@@ -320,17 +351,7 @@ func (s *Source) setupLocked(snaps map[string]Snapshot, now time.Time) {
 	}
 	d, _ := time.ParseInLocation(time.DateOnly, date, loc)
 	y, m, dd := d.Date()
-	s.session = snapshots.Session{Date: date, Open: time.Date(y, m, dd, 9, 30, 0, 0, loc), Close: time.Date(y, m, dd, 16, 0, 0, 0, loc), PrevClose: prev}
-	s.ds.AddSession(s.session)
-	s.started = true
-	if s.opt.Record != nil {
-		rec, err := s.opt.Record(s.header(now))
-		if err != nil {
-			s.recErr = err
-		} else {
-			s.rec = rec
-		}
-	}
+	return snapshots.Session{Date: date, Open: time.Date(y, m, dd, 9, 30, 0, 0, loc), Close: time.Date(y, m, dd, 16, 0, 0, 0, loc), PrevClose: prev}
 }
 
 // stateAt is the market state at t for the session.

@@ -265,3 +265,41 @@ func TestNewNeedsAKey(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestSourceRollsToTheNextSession(t *testing.T) {
+	fx := start(t, key, func(o *alpaca.Options) { o.NoStream = true })
+	fx.until(t, func(u feeds.Update) bool { return quote(t, u.Frame, "NVDA").HasPrice })
+	// the next morning: a pre-market trade, Monday's bar is now the previous one
+	mon := time.Date(2025, 1, 27, 0, 0, 0, 0, loc)
+	fx.fake.Set("NVDA", fakealpaca.Snap{Price: 121.5, TradeTime: time.Date(2025, 1, 28, 8, 0, 0, 0, loc), Daily: 118.42, DailyDate: mon, PrevClose: 142.62, PrevDate: mon.AddDate(0, 0, -3)})
+	fx.clock.Advance(time.Date(2025, 1, 28, 8, 0, 5, 0, loc).Sub(fx.clock.Now()))
+	u := fx.until(t, func(u feeds.Update) bool {
+		s, ok := u.Frame.CurrentSession()
+		return ok && s.Date == "2025-01-28"
+	})
+	q := quote(t, u.Frame, "NVDA")
+	if q.PrevClose != 118.42 {
+		t.Fatalf("previous close %v, want Monday's 118.42", q.PrevClose)
+	}
+}
+
+func TestStreamStallReconnects(t *testing.T) {
+	fx := start(t, key, func(o *alpaca.Options) { o.StreamTimeout = 300 * time.Millisecond })
+	fx.until(t, streaming)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if !fx.fake.WaitSubscribed(ctx, "NVDA") {
+		t.Fatal("never subscribed")
+	}
+	fx.fake.SetStall(true)
+	defer fx.fake.SetStall(false)
+	// the ping after 30 s goes unanswered
+	if !fx.clock.BlockUntil(2, 5*time.Second) { // the poll and the ping
+		t.Fatal("no ping timer")
+	}
+	fx.clock.Advance(alpaca.PingEvery)
+	u := fx.until(t, func(u feeds.Update) bool { return u.Health.Stream.State == "down" })
+	if !strings.Contains(u.Health.Stream.LastErr, "stalled") {
+		t.Fatalf("stream %+v", u.Health.Stream)
+	}
+}

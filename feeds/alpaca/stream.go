@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -21,6 +22,8 @@ import (
 const (
 	MaxFrame    = 256 << 10
 	MaxMessages = 4096
+	// PingEvery is how often the client pings the server.
+	PingEvery = 30 * time.Second
 )
 
 // StreamState is the coarse state of the trade stream.
@@ -251,11 +254,36 @@ func (s *Streamer) session(ctx context.Context, out chan<- StreamEvent) error {
 	if !s.report(ctx, out) {
 		return ctx.Err()
 	}
+	// a ping every PingEvery: a server that stopped answering is left,
+	// not waited on forever (a quiet market sends nothing either)
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var stalled atomic.Bool
+	go func() {
+		for {
+			select {
+			case <-sctx.Done():
+				return
+			case <-s.opt.Clock.After(PingEvery):
+			}
+			pctx, cancel := context.WithTimeout(sctx, s.opt.Timeout)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil && sctx.Err() == nil {
+				stalled.Store(true)
+				conn.CloseNow()
+				return
+			}
+		}
+	}()
 	for {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if stalled.Load() {
+				return fmt.Errorf("stream: no answer to a ping in %s (stalled)", s.opt.Timeout)
 			}
 			return readErr(err)
 		}

@@ -9,11 +9,13 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -38,6 +40,7 @@ type Server struct {
 	urls     []string
 	restFail struct{ code, n int }
 	badAuth  bool
+	stall    bool
 	conns    map[*wsConn]bool
 	connects int
 	changed  chan struct{}
@@ -55,8 +58,50 @@ func Start(keyID, secret string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v2/stocks/snapshots", s.snapshots)
 	mux.HandleFunc("/v2/iex", s.stream)
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Listener = stallListener{s.srv.Listener, s}
+	s.srv.Start()
 	return s
+}
+
+// stallListener's connections hold what they read while the server
+// stalls: to the client the server has hung (no pong, no answer).
+type stallListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l stallListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &stallConn{Conn: c, s: l.s}, nil
+}
+
+type stallConn struct {
+	net.Conn
+	s      *Server
+	closed atomic.Bool
+}
+
+func (c *stallConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	for c.s.stalled() && !c.closed.Load() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return n, err
+}
+
+func (c *stallConn) Close() error {
+	c.closed.Store(true)
+	return c.Conn.Close()
+}
+
+func (s *Server) stalled() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stall
 }
 
 // URL is the REST base URL.
@@ -90,6 +135,14 @@ func (s *Server) FailREST(code, n int) {
 func (s *Server) RejectAuth(on bool) {
 	s.mu.Lock()
 	s.badAuth = on
+	s.mu.Unlock()
+}
+
+// SetStall makes every connection hold what it reads: pings go
+// unanswered and requests wait, as from a server that hangs.
+func (s *Server) SetStall(on bool) {
+	s.mu.Lock()
+	s.stall = on
 	s.mu.Unlock()
 }
 
