@@ -146,6 +146,9 @@ func (l *Live) tickRecordLocked(tk stream.Tick, now time.Time) (snapshots.Quote,
 		return snapshots.Quote{}, false
 	}
 	sess := l.session
+	if tk.Time.Year() < 2000 {
+		tk.Time = time.Time{} // absent, or in a unit Yahoo never used: unknown, not a reason to drop the price
+	}
 	if !tk.Time.IsZero() && tk.Time.Before(sess.Open.Add(-12*time.Hour)) {
 		l.stream.ignored++ // a price from an earlier session
 		return snapshots.Quote{}, false
