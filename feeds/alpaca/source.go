@@ -359,7 +359,7 @@ func (s *Source) stateAt(t time.Time) string {
 	switch {
 	case t.Before(s.session.Open):
 		return snapshots.StatePre
-	case t.Before(s.session.Close):
+	case !t.After(s.session.Close): // the close itself is the session's last regular price
 		return snapshots.StateRegular
 	}
 	return snapshots.StatePost
@@ -372,6 +372,17 @@ func (s *Source) applyLocked(snaps map[string]Snapshot, now time.Time, seed bool
 	var recs []snapshots.Record
 	for a, sn := range snaps {
 		sym := s.back[a]
+		if seed && sn.Daily != nil && !now.Before(s.session.Close) &&
+			sn.Daily.Time.In(snapshots.Location()).Format(time.DateOnly) == s.session.Date &&
+			(sn.Latest == nil || !sn.Latest.Time.Before(s.session.Close)) {
+			// started after the bell: the latest trade is an after-hours
+			// one; the day's bar closes at the last regular-hours trade,
+			// which is the session's (IEX) close
+			if r, ok := s.quoteLocked(sym, sn.Daily.Close, s.session.Close); ok {
+				recs = append(recs, r)
+			}
+			s.lastSeen[sym] = now
+		}
 		if sn.Latest == nil {
 			continue
 		}
@@ -391,7 +402,7 @@ func (s *Source) applyLocked(snaps map[string]Snapshot, now time.Time, seed bool
 // comes before it.
 func (s *Source) quoteLocked(sym string, p float64, t time.Time) (snapshots.Record, bool) {
 	prev, had := s.lastRec[sym]
-	if had && (prev.Price == p || t.Before(prev.Time)) {
+	if had && ((prev.Price == p && prev.State == s.stateAt(t)) || t.Before(prev.Time)) {
 		return snapshots.Record{}, false
 	}
 	q := snapshots.Quote{Time: t, Symbol: sym, Price: p, State: s.stateAt(t)}

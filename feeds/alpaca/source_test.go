@@ -42,7 +42,7 @@ type fixture struct {
 	seen  []feeds.Update
 }
 
-func start(t *testing.T, k alpaca.Key, mutate func(*alpaca.Options)) *fixture {
+func start(t *testing.T, k alpaca.Key, mutate func(*alpaca.Options, *fakealpaca.Server)) *fixture {
 	t.Helper()
 	fx := &fixture{fake: fakealpaca.Start(key.ID, key.Secret), clock: feedstest.NewFakeClock(t0)}
 	t.Cleanup(fx.fake.Close)
@@ -54,7 +54,7 @@ func start(t *testing.T, k alpaca.Key, mutate func(*alpaca.Options)) *fixture {
 		Jitter:     func() float64 { return 0 },
 	}
 	if mutate != nil {
-		mutate(&opt)
+		mutate(&opt, fx.fake)
 	}
 	src, err := alpaca.New(opt)
 	if err != nil {
@@ -228,7 +228,7 @@ func TestKeyNeverShown(t *testing.T) {
 		check(t, fx)
 	})
 	t.Run("server_faults", func(t *testing.T) {
-		fx := start(t, key, func(o *alpaca.Options) { o.NoStream = true })
+		fx := start(t, key, func(o *alpaca.Options, _ *fakealpaca.Server) { o.NoStream = true })
 		fx.fake.FailREST(http.StatusTooManyRequests, 1)
 		u := fx.until(t, func(u feeds.Update) bool { return strings.Contains(u.Health.LastErr, "429") })
 		fx.fake.FailREST(http.StatusInternalServerError, 1)
@@ -239,7 +239,7 @@ func TestKeyNeverShown(t *testing.T) {
 		check(t, fx)
 	})
 	t.Run("offline", func(t *testing.T) {
-		fx := start(t, key, func(o *alpaca.Options) { o.BaseURL, o.StreamURL = "http://127.0.0.1:1", "ws://127.0.0.1:1/v2/iex" })
+		fx := start(t, key, func(o *alpaca.Options, _ *fakealpaca.Server) { o.BaseURL, o.StreamURL = "http://127.0.0.1:1", "ws://127.0.0.1:1/v2/iex" })
 		u := fx.until(t, func(u feeds.Update) bool { return u.Health.LastErr != "" && u.Health.Stream.State == "down" })
 		if !strings.Contains(u.Health.LastErr, "cannot reach Alpaca") {
 			t.Fatalf("health %+v", u.Health)
@@ -267,7 +267,7 @@ func TestNewNeedsAKey(t *testing.T) {
 }
 
 func TestSourceRollsToTheNextSession(t *testing.T) {
-	fx := start(t, key, func(o *alpaca.Options) { o.NoStream = true })
+	fx := start(t, key, func(o *alpaca.Options, _ *fakealpaca.Server) { o.NoStream = true })
 	fx.until(t, func(u feeds.Update) bool { return quote(t, u.Frame, "NVDA").HasPrice })
 	// the next morning: a pre-market trade, Monday's bar is now the previous one
 	mon := time.Date(2025, 1, 27, 0, 0, 0, 0, loc)
@@ -284,7 +284,7 @@ func TestSourceRollsToTheNextSession(t *testing.T) {
 }
 
 func TestStreamStallReconnects(t *testing.T) {
-	fx := start(t, key, func(o *alpaca.Options) { o.StreamTimeout = 300 * time.Millisecond })
+	fx := start(t, key, func(o *alpaca.Options, _ *fakealpaca.Server) { o.StreamTimeout = 300 * time.Millisecond })
 	fx.until(t, streaming)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -301,5 +301,23 @@ func TestStreamStallReconnects(t *testing.T) {
 	u := fx.until(t, func(u feeds.Update) bool { return u.Health.Stream.State == "down" })
 	if !strings.Contains(u.Health.Stream.LastErr, "stalled") {
 		t.Fatalf("stream %+v", u.Health.Stream)
+	}
+}
+
+// Started after the bell, the row shows the day's close as the last price
+// and the after-hours trade as the post-market price.
+func TestSourceAfterTheClose(t *testing.T) {
+	evening := time.Date(2025, 1, 27, 18, 0, 0, 0, loc)
+	mon := time.Date(2025, 1, 27, 0, 0, 0, 0, loc)
+	fri := time.Date(2025, 1, 24, 0, 0, 0, 0, loc)
+	f := start(t, key, func(o *alpaca.Options, fake *fakealpaca.Server) {
+		o.NoStream = true
+		o.Clock = feedstest.NewFakeClock(evening)
+		fake.Set("NVDA", fakealpaca.Snap{Price: 119.1, TradeTime: time.Date(2025, 1, 27, 17, 59, 0, 0, loc), Daily: 118.42, DailyDate: mon, PrevClose: 142.62, PrevDate: fri})
+	})
+	u := f.until(t, func(u feeds.Update) bool { return quote(t, u.Frame, "NVDA").HasPrice })
+	q := quote(t, u.Frame, "NVDA")
+	if q.Price != 118.42 || !q.HasExt || q.ExtPrice != 119.1 || q.State != snapshots.StatePost {
+		t.Fatalf("NVDA after the close: %+v", q)
 	}
 }
