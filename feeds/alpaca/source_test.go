@@ -239,7 +239,9 @@ func TestKeyNeverShown(t *testing.T) {
 		check(t, fx)
 	})
 	t.Run("offline", func(t *testing.T) {
-		fx := start(t, key, func(o *alpaca.Options, _ *fakealpaca.Server) { o.BaseURL, o.StreamURL = "http://127.0.0.1:1", "ws://127.0.0.1:1/v2/iex" })
+		fx := start(t, key, func(o *alpaca.Options, _ *fakealpaca.Server) {
+			o.BaseURL, o.StreamURL = "http://127.0.0.1:1", "ws://127.0.0.1:1/v2/iex"
+		})
 		u := fx.until(t, func(u feeds.Update) bool { return u.Health.LastErr != "" && u.Health.Stream.State == "down" })
 		if !strings.Contains(u.Health.LastErr, "cannot reach Alpaca") {
 			t.Fatalf("health %+v", u.Health)
