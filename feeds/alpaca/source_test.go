@@ -232,8 +232,10 @@ func TestKeyNeverShown(t *testing.T) {
 		fx.fake.FailREST(http.StatusTooManyRequests, 1)
 		u := fx.until(t, func(u feeds.Update) bool { return strings.Contains(u.Health.LastErr, "429") })
 		fx.fake.FailREST(http.StatusInternalServerError, 1)
+		fx.clock.BlockUntil(1, 5*time.Second) // the poll waits for its retry
 		fx.clock.Advance(u.Health.RetryAt.Sub(fx.clock.Now()))
 		u = fx.until(t, func(u feeds.Update) bool { return strings.Contains(u.Health.LastErr, "500") })
+		fx.clock.BlockUntil(1, 5*time.Second)
 		fx.clock.Advance(u.Health.RetryAt.Sub(fx.clock.Now()))
 		fx.until(t, func(u feeds.Update) bool { return u.Health.LastErr == "" && quote(t, u.Frame, "NVDA").HasPrice })
 		check(t, fx)
@@ -274,6 +276,7 @@ func TestSourceRollsToTheNextSession(t *testing.T) {
 	// the next morning: a pre-market trade, Monday's bar is now the previous one
 	mon := time.Date(2025, 1, 27, 0, 0, 0, 0, loc)
 	fx.fake.Set("NVDA", fakealpaca.Snap{Price: 121.5, TradeTime: time.Date(2025, 1, 28, 8, 0, 0, 0, loc), Daily: 118.42, DailyDate: mon, PrevClose: 142.62, PrevDate: mon.AddDate(0, 0, -3)})
+	fx.clock.BlockUntil(1, 5*time.Second) // the poll waits for its next turn
 	fx.clock.Advance(time.Date(2025, 1, 28, 8, 0, 5, 0, loc).Sub(fx.clock.Now()))
 	u := fx.until(t, func(u feeds.Update) bool {
 		s, ok := u.Frame.CurrentSession()
