@@ -37,8 +37,17 @@ func userAgentFlag(fs *flag.FlagSet) {
 	fs.String("user-agent", "", "the User-Agent sent to Yahoo (also SELLOFF_USER_AGENT, config user_agent; default a current Chrome)")
 }
 
+// streamFlags are the flags of the commands that run a live source (live,
+// record): the provider and its price stream.
+func streamFlags(fs *flag.FlagSet) {
+	fs.String("provider", "", "yahoo or alpaca (default from config, else yahoo); alpaca needs APCA_API_KEY_ID and APCA_API_SECRET_KEY")
+	fs.String("yahoo-stream-url", "", "Yahoo's price streamer websocket URL (also SELLOFF_YAHOO_STREAM_URL; off: no stream)")
+	fs.Bool("no-stream", false, "poll only: no streamed prices between polls")
+}
+
 func liveFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
+	streamFlags(fs)
 	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
 	fs.String("record", "", "also record what arrives into this snapshot file")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
@@ -62,6 +71,8 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.Duration("interval", 0, "live: poll interval")
 	fs.String("yahoo-url", "", "live: Yahoo base URL")
 	userAgentFlag(fs)
+	fs.String("provider", "", "live: yahoo or alpaca")
+	fs.String("yahoo-stream-url", "", "live: Yahoo's price streamer URL (off: no stream)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.String("config", "", "config file")
 	fs.String("log-file", "", "write logs here instead of stderr")
@@ -89,6 +100,7 @@ func importFlags(fs *flag.FlagSet) {
 
 func recordFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
+	streamFlags(fs)
 	fs.String("o", "", "output snapshot file")
 	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")

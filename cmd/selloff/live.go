@@ -247,7 +247,11 @@ func (a *app) newLiveRecording(fs *flag.FlagSet, cfg *config.Config, record stri
 	}
 	yopt.Logf = logf
 	client := yahoo.NewClient(yahoo.NewBackend(yopt))
-	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Logf: logf})
+	st, err := a.yahooStream(fs, cfg, yopt, syms)
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Logf: logf, Stream: st})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -265,7 +269,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	defer ds.closeLog()
 	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
 	a.feedLog = logger
-	live, closeRec, err := a.newLive(fs, cfg, fstr(fs, "record"))
+	live, closeRec, err := a.newSource(fs, cfg, fstr(fs, "record"), nil)
 	if err != nil {
 		return err
 	}
@@ -314,7 +318,7 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	// A write failure (disk full, file-size limit) stops the recording at
 	// once: running on to --until would record nothing.
 	failed := make(chan error, 1)
-	live, closeRec, err := a.newLiveRecording(fs, cfg, out, func(err error) {
+	live, closeRec, err := a.newSource(fs, cfg, out, func(err error) {
 		select {
 		case failed <- err:
 		default:
@@ -356,8 +360,7 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	if cerr != nil {
 		return fmt.Errorf("closing %s: %w", out, cerr)
 	}
-	st := live.Stats()
-	fmt.Fprintf(a.stderr, "recording closed: %s (%d records)\n", out, st.Recorded)
+	fmt.Fprintf(a.stderr, "recording closed: %s (%d records)\n", out, recordedBy(live))
 	return nil
 }
 
@@ -473,7 +476,7 @@ func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 
 // startLiveForServe starts the one poller every SSH session shares.
 func (a *app) startLiveForServe(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (feeds.Source, error) {
-	live, _, err := a.newLive(fs, cfg, "")
+	live, _, err := a.newSource(fs, cfg, "", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,9 @@ type Quote struct {
 	// (its date): nothing has traded in this session yet, so there is no
 	// change to show. A 0.00 would claim the stock is flat; it is unknown.
 	Carried bool
+	// Note says why a live source has no price for the symbol ("no index
+	// quotes on Alpaca"); "" when it has one or gives no reason.
+	Note string
 }
 
 // Change is the move against the previous close. ok is false without a

@@ -77,6 +77,11 @@ type LiveOptions struct {
 	// Logf, when set, gets every change of the feed's state and every
 	// error, one line each (for --log-file). Never the terminal.
 	Logf func(format string, args ...any)
+	// Stream, when set, pushes prices between polls (livestream.go).
+	// While it is healthy the poll slows to StreamPollInterval (default
+	// 30s); when it drops, polling alone carries on at Interval.
+	Stream             Streamer
+	StreamPollInterval time.Duration
 }
 
 // Live is the live Yahoo feeds.Source: it polls all symbols in one batched
@@ -119,6 +124,7 @@ type Live struct {
 	// session day, so the backfill does not ask again.
 	prefetched    map[string]Chart
 	prefetchedDay string
+	stream        liveStream
 }
 
 // LiveStats counts what a live source did.
@@ -134,6 +140,7 @@ type LiveStats struct {
 	// BadFields counts quote fields left out because Yahoo sent them in a
 	// shape that does not decode (each a missing value for one symbol).
 	BadFields int
+	Streamed  int // streamed prices taken (Stream)
 }
 
 // NewLive returns a live source for c. It publishes an empty frame at once
@@ -159,6 +166,9 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 		opt.ClosedInterval = DefaultClosedInterval
 	}
 	opt.ClosedInterval = max(opt.ClosedInterval, opt.Interval)
+	if opt.StreamPollInterval <= 0 {
+		opt.StreamPollInterval = DefaultStreamPollInterval
+	}
 	if opt.OfflineAfter <= 0 {
 		opt.OfflineAfter = DefaultOfflineAfter
 	}
@@ -169,6 +179,7 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 		lastApp:   map[string]snapshots.Quote{},
 		closeDone: map[string]bool{},
 		interval:  opt.Interval,
+		stream:    liveStream{wake: make(chan struct{}, 1)},
 	}
 	seen := map[string]bool{}
 	for _, s := range l.symbols {
@@ -204,6 +215,9 @@ func (l *Live) headerLocked(created time.Time) snapshots.Header {
 		Created:    created,
 		Symbols:    slices.Clone(l.symbols),
 	}
+	if l.opt.Stream != nil {
+		h.Source += fmt.Sprintf("; between polls (every %s while it is up) prices streamed by Yahoo's websocket are recorded as quotes too", l.opt.StreamPollInterval)
+	}
 	if l.session.Date != "" {
 		h.MainDay = l.session.Date
 		h.Sessions = []snapshots.Session{l.session}
@@ -229,7 +243,9 @@ func (l *Live) Dataset() *market.Dataset {
 func (l *Live) Stats() LiveStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.stats
+	st := l.stats
+	st.Streamed = l.stream.ticks
+	return st
 }
 
 // Health returns the current health.
@@ -277,15 +293,25 @@ func (l *Live) Run(ctx context.Context) error {
 		l.publishLocked()
 		l.mu.Unlock()
 	}()
+	if l.opt.Stream != nil {
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); l.runStream(sctx) }()
+		defer func() { stop(); <-done }()
+	}
 	for {
 		wait := l.Poll(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		l.mu.Lock()
+		wait = l.pollWaitLocked(wait)
+		l.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-l.clock.After(wait):
+		case <-l.stream.wake: // the stream dropped: poll now
 		}
 	}
 }
@@ -760,7 +786,7 @@ func sortRecords(recs []snapshots.Record) {
 func (l *Live) publishLocked() {
 	now := l.clock.Now()
 	f := l.ds.At(now)
-	staleAfter := time.Duration(StaleIntervals) * l.interval
+	staleAfter := time.Duration(StaleIntervals) * l.freshnessLocked()
 	for i := range f.Quotes {
 		q := &f.Quotes[i]
 		q.Source = "yahoo"
@@ -772,6 +798,7 @@ func (l *Live) publishLocked() {
 		}
 	}
 	l.health.StaleAfter = staleAfter
+	l.health.Stream = l.streamHealthLocked()
 	l.seq++
 	mode := feeds.ModeLive
 	if l.opt.Record != nil && l.recErr == nil {

@@ -136,8 +136,15 @@ func HealthText(h feeds.Health, now time.Time) string {
 	default:
 		s = string(h.State)
 	}
-	if h.Detail != "" {
-		s += ": " + h.Detail
+	detail := h.Detail
+	if st := StreamText(h.Stream, now); st != "" {
+		if detail != "" {
+			st += "; "
+		}
+		detail = st + detail
+	}
+	if detail != "" {
+		s += ": " + detail
 	}
 	if h.Skipped > 0 && !strings.Contains(h.Detail, "skipped") {
 		n := strconv.Itoa(h.Skipped) + " bad records skipped"
@@ -145,6 +152,36 @@ func HealthText(h feeds.Health, now time.Time) string {
 			n = "1 bad record skipped"
 		}
 		s += ", " + n
+	}
+	return s
+}
+
+// StreamText describes a price stream beside the polls: "streaming",
+// "stream connecting", "stream down, polling; retry in 8s" ("" none).
+func StreamText(h feeds.StreamHealth, now time.Time) string {
+	var s string
+	switch h.State {
+	case "":
+		return ""
+	case "streaming":
+		s = "streaming"
+	case "down":
+		s = "stream down, polling"
+		if !h.RetryAt.IsZero() && !now.IsZero() {
+			if d := h.RetryAt.Sub(now); d > 0 {
+				s += "; retry in " + strconv.Itoa(int(math.Ceil(d.Seconds()))) + "s"
+			} else {
+				s += "; retrying"
+			}
+		}
+	default:
+		s = "stream " + h.State
+	}
+	switch {
+	case h.Bad == 1:
+		s += ", 1 bad frame"
+	case h.Bad > 1:
+		s += ", " + strconv.Itoa(h.Bad) + " bad frames"
 	}
 	return s
 }

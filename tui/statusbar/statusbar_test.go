@@ -229,3 +229,26 @@ func TestShortError(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthTextCarriesTheStream(t *testing.T) {
+	now := time.Date(2025, 1, 27, 15, 30, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		h    feeds.Health
+		want string
+	}{
+		"no_stream":  {feeds.Health{State: feeds.HealthOK}, "feed ok"},
+		"streaming":  {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming"}}, "feed ok: streaming"},
+		"connecting": {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "connecting"}}, "feed ok: stream connecting"},
+		"down": {feeds.Health{State: feeds.HealthOK, Detail: "market closed; polling every 1m",
+			Stream: feeds.StreamHealth{State: "down", RetryAt: now.Add(7200 * time.Millisecond), LastErr: "x"}},
+			"feed ok: stream down, polling; retry in 8s; market closed; polling every 1m"},
+		"bad_frames":    {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 3}}, "feed ok: streaming, 3 bad frames"},
+		"one_bad_frame": {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 1}}, "feed ok: streaming, 1 bad frame"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := HealthText(tc.h, now); got != tc.want {
+				t.Fatalf("got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

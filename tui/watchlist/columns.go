@@ -264,6 +264,32 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 	missing := common.Text(common.Missing, gl)
 	var lb lineBuilder
 	lb.b.Grow(max(m.innerWidth(), 0) * 4)
+	if !q.HasPrice && q.Note != "" {
+		// no price, and the source says why: the reason across the figures'
+		// columns, not a row of bare dashes
+		rest := -1
+		for ci, c := range m.cols {
+			if c.kind != colSym && c.kind != colName {
+				rest += c.width + 1
+				continue
+			}
+			if ci > 0 {
+				lb.b.WriteByte(' ')
+				lb.w++
+			}
+			if c.kind == colSym {
+				lb.cell(st.P.Bold, s.Symbol, c)
+			} else {
+				lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, "."), c)
+			}
+		}
+		if rest > 0 {
+			lb.b.WriteByte(' ')
+			lb.w++
+			lb.cell(st.P.Warn, common.Text(q.Note, gl), column{width: rest})
+		}
+		return lb.b.String(), lb.w, false
+	}
 	mrows, vol := m.symbolMarks(), m.volumeModelled()
 	for ci, c := range m.cols {
 		if ci > 0 {

@@ -38,6 +38,14 @@ type Config struct {
 	// UserAgent is the User-Agent sent to Yahoo (--user-agent and
 	// SELLOFF_USER_AGENT override it).
 	UserAgent string `yaml:"user_agent"`
+	// Provider is the live data provider: yahoo (default) or alpaca.
+	Provider string `yaml:"provider"`
+	// YahooStreamURL is Yahoo's price streamer ("off": poll only).
+	YahooStreamURL string `yaml:"yahoo_stream_url"`
+	// AlpacaKeyID and AlpacaSecretKey are the Alpaca key pair, when not in
+	// APCA_API_KEY_ID and APCA_API_SECRET_KEY. Keep such a file private.
+	AlpacaKeyID     string `yaml:"alpaca_key_id"`
+	AlpacaSecretKey string `yaml:"alpaca_secret_key"`
 
 	// Path is where the config was read from ("" when none was found).
 	Path string `yaml:"-"`
@@ -276,6 +284,11 @@ func (c *Config) validate() error {
 	case "", "auto", "dark", "light":
 	default:
 		return keyedError{"theme", fmt.Sprintf("theme %s: want auto, dark or light", quote(c.Theme)), "", false}
+	}
+	switch c.Provider {
+	case "", "yahoo", "alpaca":
+	default:
+		return keyedError{"provider", fmt.Sprintf("provider %q: want yahoo or alpaca", c.Provider), "", false}
 	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
