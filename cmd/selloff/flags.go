@@ -118,6 +118,7 @@ func doctorFlags(fs *flag.FlagSet) {
 	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
 	fs.String("symbol", "NVDA", "the symbol used for the quote and chart checks")
 	fs.String("config", "", "config file (for user_agent and yahoo_url)")
+	fs.String("yahoo-stream-url", "", "Yahoo's price streamer URL to check (off: skip the stream check)")
 	userAgentFlag(fs)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/yahoo"
+	"github.com/selloff/selloff/feeds/yahoo/stream"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -455,7 +456,16 @@ func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	if u.CacheFile != "" {
 		fmt.Fprintf(a.stdout, "cache:      %s (doctor neither reads nor writes it)\n", u.CacheFile)
 	}
-	steps := yahoo.Doctor(ctx, yopt, sym, a.doctorExtra...)
+	extra := a.doctorExtra
+	st, err := a.yahooStream(fs, cfg, yopt, []snapshots.Symbol{{Symbol: sym}})
+	if err != nil {
+		return err
+	}
+	if c, ok := st.(*stream.Client); ok {
+		fmt.Fprintf(a.stdout, "stream:     %s\n", c.URL())
+		extra = append([]func(context.Context) yahoo.Step{streamStep(c)}, extra...)
+	}
+	steps := yahoo.Doctor(ctx, yopt, sym, extra...)
 	for _, s := range steps {
 		mark := "ok  "
 		text := s.Detail
@@ -482,4 +492,15 @@ func (a *app) startLiveForServe(ctx context.Context, fs *flag.FlagSet, cfg *conf
 	}
 	go live.Run(ctx)
 	return live, nil
+}
+
+// streamStep is doctor's check of the price stream: connect, subscribe and
+// get a ping answered, as the live source will.
+func streamStep(c *stream.Client) func(context.Context) yahoo.Step {
+	return func(ctx context.Context) yahoo.Step {
+		if err := stream.Probe(ctx, c.Options()); err != nil {
+			return yahoo.Step{Name: "stream", Err: err}
+		}
+		return yahoo.Step{Name: "stream", OK: true, Detail: "connected, subscribed, ping answered"}
+	}
 }

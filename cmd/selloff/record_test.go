@@ -214,4 +214,3 @@ func TestLiveLogFileGetsFeedErrors(t *testing.T) {
 		}
 	}
 }
-

@@ -24,19 +24,19 @@ const DefaultDoctorSymbol = "NVDA"
 // the earlier steps gave; a step that cannot run because an earlier one
 // failed fails with "skipped". Every step is always listed. extra steps
 // (the price stream's, for one) run after these, in order.
-func Doctor(ctx context.Context, opt Options, symbol string, extra ...func(context.Context) Step) []Step {
+func Doctor(ctx context.Context, opt Options, symbol string, extra ...func(context.Context) Step) (steps []Step) {
 	if symbol == "" {
 		symbol = DefaultDoctorSymbol
 	}
 	opt.CacheFile = ""
 	b := NewBackend(opt)
 	c := NewClient(b)
-	steps := []Step{{Name: "cookie"}, {Name: "crumb"}, {Name: "quote"}, {Name: "chart"}}
+	steps = []Step{{Name: "cookie"}, {Name: "crumb"}, {Name: "quote"}, {Name: "chart"}}
 	skip := func(s *Step, why string) {
 		s.Err = errors.New("skipped: " + why)
 		s.Detail = "not tried"
 	}
-	defer func() {
+	defer func() { // steps is the named result: the extra steps reach the caller
 		for _, f := range extra {
 			steps = append(steps, f(ctx))
 		}

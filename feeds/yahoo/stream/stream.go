@@ -131,6 +131,9 @@ func New(opt Options) (*Client, error) {
 // URL returns the streamer's URL.
 func (c *Client) URL() string { return c.opt.URL }
 
+// Options are the client's options, defaults filled in (for Probe).
+func (c *Client) Options() Options { return c.opt }
+
 // Run connects, subscribes and sends each price to out until ctx ends,
 // reconnecting with backoff whenever the connection fails. Every send
 // gives way to ctx. It returns ctx's error.
