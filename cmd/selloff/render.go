@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -87,7 +88,12 @@ func (d *replayData) options() replay.Options {
 // edge (the frame would show another day than the one asked for). A time
 // on a covered day after the last record (a recording stopped early) is
 // kept: the replay shows the last data, with its time.
+//
+// "now" is where a replay starts by itself (the zero time), as over SSH.
 func (d *replayData) at(spec string) (time.Time, error) {
+	if strings.EqualFold(strings.TrimSpace(spec), "now") {
+		return time.Time{}, nil
+	}
 	t, err := snapshots.ParseTime(spec, d.snap.Header)
 	if err != nil {
 		return time.Time{}, usagef("--at: %v", err)

@@ -82,10 +82,7 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 			return server.Sources{}, err
 		}
 		opt := d.options()
-		opt.Speed = get[float64](fs, "speed")
-		if err := checkSpeed(opt.Speed); err != nil {
-			return server.Sources{}, err
-		}
+		opt.Speed = get[float64](fs, "speed") // in range: checked as the flag was parsed
 		if at := fstr(fs, "at"); at != "" {
 			t, err := d.at(at)
 			if err != nil {

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// Speeds are checked as the flag is parsed, on every command that takes
+// one: NaN and Inf (which passed, and drew "NaN×") are usage errors, and
+// nothing else runs first (the missing config would fail otherwise).
+func TestSpeedIsFiniteAndInRange(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.yaml")
+	for _, cmd := range [][]string{{}, {"replay"}, {"serve"}} {
+		for _, v := range []string{"NaN", "nan", "Inf", "+Inf", "-Inf", "0.1", "0", "-1", "3601", "1e309", "fast"} {
+			args := append(append([]string{}, cmd...), "--config", missing, "--speed", v)
+			code, _, errs := runCLI(t, args...)
+			if code != exitUsage || !strings.Contains(errs, "--speed: want a number from 0.25 to 3600") {
+				t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+			}
+		}
+	}
+	for _, v := range []string{"0.25", "3600", "60"} {
+		code, _, errs := runCLI(t, "replay", "--speed", v)
+		if code != exitFail || !strings.Contains(errs, "needs a terminal") {
+			t.Errorf("--speed %s: exit %d, stderr %q", v, code, errs)
+		}
+	}
+}
+
+// --interval 0s and 100ms are refused alike, with the config's minimum.
+func TestIntervalMinimumIsOneSecond(t *testing.T) {
+	for _, cmd := range [][]string{{"live"}, {"snapshot", "record", "-o", "x.jsonl"}, {"serve", "--source", "live"}} {
+		for _, v := range []string{"0s", "0", "100ms", "999ms", "-5s"} {
+			args := append(append([]string{}, cmd...), "--interval", v)
+			code, _, errs := runCLI(t, args...)
+			if code != exitUsage || !strings.Contains(errs, `invalid value "`+v+`" for --interval: at least 1s`) {
+				t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+			}
+		}
+	}
+}
+
+// --color is on every command that draws the dashboard; --at now means
+// where the replay starts, locally as over SSH.
+func TestColorAndAtNowEverywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"--color", "never"}, {"replay", "--color", "always"}, {"live", "--symbols", "NVDA", "--color", "auto"},
+		{"replay", "--at", "now"}, {"--at", "NOW", "--paused"},
+	} {
+		code, _, errs := runCLI(t, args...)
+		if code != exitFail || !strings.Contains(errs, "needs a terminal") {
+			t.Errorf("%v: exit %d, stderr %q (want only the terminal missing)", args, code, errs)
+		}
+	}
+	for _, args := range [][]string{{"--color", "sometimes"}, {"replay", "--color", ""}, {"live", "--color", "yes"}} {
+		if code, _, errs := runCLI(t, args...); code != exitUsage || !strings.Contains(errs, "want auto, always or never") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	code, out, errs := runCLI(t, "render", "--at", "now", "--color", "never")
+	if code != exitOK || !strings.Contains(out, "Mon 27 Jan 2025 09:30 ET") {
+		t.Errorf("render --at now: exit %d, stderr %q\n%s", code, errs, out)
+	}
+}
+
+// A mistyped command or flag gets the nearest name.
+func TestDidYouMean(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"repaly"}, `did you mean "replay"?`},
+		{[]string{"rendr"}, `did you mean "render"?`},
+		{[]string{"sevre"}, `did you mean "serve"?`},
+		{[]string{"snap"}, `did you mean "snapshot"?`},
+		{[]string{"snapshot", "valdate", "x"}, `did you mean "validate"?`},
+		{[]string{"snapshot", "improt"}, `did you mean "import"?`},
+		{[]string{"render", "--colour", "never"}, "unknown flag --colour; did you mean --color?"},
+		{[]string{"--sped", "2"}, "unknown flag --sped; did you mean --speed?"},
+	} {
+		code, _, errs := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, errs, tc.want)
+		}
+	}
+	for _, args := range [][]string{{"frobnicate"}, {"x"}, {"snapshot", "zzzzzz"}} {
+		if _, _, errs := runCLI(t, args...); strings.Contains(errs, "did you mean") {
+			t.Errorf("%v: a far-fetched suggestion: %q", args, errs)
+		}
+	}
+}
+
+// Without a terminal, a mistake in the command line is reported (exit 2)
+// before "the dashboard needs a terminal", and live asks Yahoo nothing.
+func TestUsageErrorBeforeNeedsATerminal(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "no", http.StatusTeapot)
+	}))
+	defer srv.Close()
+	for _, args := range [][]string{
+		{"replay", "--at", "25:99"},
+		{"replay", "--glyphs", "emoji"},
+		{"live", "--symbols", "NV DA", "--yahoo-url", srv.URL},
+		{"live", "--symbols", "NVDA", "--interval", "0s", "--yahoo-url", srv.URL},
+		{"live", "--symbols", "NVDA", "--glyphs", "x", "--yahoo-url", srv.URL},
+	} {
+		code, _, errs := runCLI(t, args...)
+		if code != exitUsage || strings.Contains(errs, "terminal") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	code, _, errs := runCLI(t, "live", "--symbols", "NVDA", "--yahoo-url", srv.URL)
+	if code != exitFail || !strings.Contains(errs, "needs a terminal") {
+		t.Errorf("live without a terminal: exit %d, stderr %q", code, errs)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("live without a terminal sent %d requests to Yahoo", n)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"a", "", 1}, {"repaly", "replay", 1}, {"kitten", "sitting", 3}, {"render", "render", 0}} {
+		if d := editDistance(tc.a, tc.b); d != tc.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, d, tc.d)
+		}
+	}
+}
