@@ -78,6 +78,7 @@ type Model struct {
 	wantFocus int // the pane the user focused last (focus while it is visible)
 	showHelp  bool
 	showCap   bool
+	hideSum   bool // `m` hid the value-change bars under the watchlist
 	gotoOpen  bool
 	gotoInput *textinput.Model
 	errText   string
@@ -519,8 +520,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.relayout()
 		return m, nil
 	case key.Matches(msg, k.CapBars):
-		m.showCap = !m.showCap
-		m.relayout()
+		m.toggleValuePane()
 		return m, nil
 	case key.Matches(msg, k.FocusNext):
 		m.setFocus(m.nextFocus())

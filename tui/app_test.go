@@ -411,12 +411,29 @@ func TestGlobalKeys(t *testing.T) {
 		t.Fatal("? did not close help")
 	}
 
+	// At 160x45 the value-change bars show under the watchlist: m hides
+	// them (it used to open a second copy in the chart's place), and shows
+	// them again.
+	if !m.lay.showSummary {
+		t.Fatal("no value-change bars under the watchlist at 160x45")
+	}
 	m, _ = step(t, m, keyMsg("m"))
-	if !m.showCap {
+	if m.showCap || m.lay.showSummary {
+		t.Fatalf("m at 160x45: pane open %v, bars under the watchlist %v; want both off", m.showCap, m.lay.showSummary)
+	}
+	m, _ = step(t, m, keyMsg("m"))
+	if m.showCap || !m.lay.showSummary {
+		t.Fatal("m again did not bring the bars back under the watchlist")
+	}
+	// Where they do not fit under the watchlist, m opens the pane in the
+	// chart's place and esc closes it.
+	small := withUpdate(t, newTestModel(t, 120, 30, &fakeController{}, common.GlyphsBraille), replayUpdate(t, "2025-01-27 16:00", 1))
+	small, _ = step(t, small, keyMsg("m"))
+	if !small.showCap {
 		t.Fatal("m did not open the value-change pane")
 	}
-	m, _ = step(t, m, keyMsg("esc"))
-	if m.showCap {
+	small, _ = step(t, small, keyMsg("esc"))
+	if small.showCap {
 		t.Fatal("esc did not close the value-change pane")
 	}
 
@@ -757,8 +774,8 @@ func TestCopiesStayApart(t *testing.T) {
 func TestHiddenChartDrawsTheSameWhenShown(t *testing.T) {
 	u1 := replayUpdate(t, "2025-01-27 10:30", 1)
 	u2 := replayUpdate(t, "2025-01-27 14:50", 2)
-	plain := withUpdate(t, withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille), u1), u2)
-	m := withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille), u1)
+	plain := withUpdate(t, withUpdate(t, newTestModel(t, 120, 30, &fakeController{}, common.GlyphsBraille), u1), u2)
+	m := withUpdate(t, newTestModel(t, 120, 30, &fakeController{}, common.GlyphsBraille), u1)
 	m, _ = step(t, m, keyMsg("m"))
 	if m.panes.chart.View() != "" {
 		t.Error("the hidden chart still draws")

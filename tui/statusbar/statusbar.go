@@ -101,8 +101,17 @@ func MarketState(f *market.Frame) string {
 }
 
 // Speed formats a replay speed: "60×", "0.5×" ("60x" in ascii).
+// A speed that is not a number or past any real one (a source's bug) is
+// "—×" or "####×", never "NaN×".
 func Speed(v float64, g common.Glyphs) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !common.Sane(v, 1e6) {
+		if !common.Finite(v) {
+			return common.Text(common.Missing+"×", g)
+		}
+		return common.Text(common.Overflow+"×", g)
+	}
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if v >= 10 {
 		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	}

@@ -2,6 +2,7 @@ package statusbar
 
 import (
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +207,15 @@ func TestSkippedCountIsTrimmed(t *testing.T) {
 	}
 	if v := view(s, 160, common.GlyphsBraille); !strings.Contains(v, "12 bad records skipped") {
 		t.Errorf("160: %q", v)
+	}
+}
+
+// A speed a source should never send (NaN, Inf, 1e300) reads as missing or
+// overflowed, never "NaN×".
+func TestSpeedNeverGarbage(t *testing.T) {
+	for v, want := range map[float64]string{math.NaN(): "—×", math.Inf(1): "—×", 1e300: "####×", 0.25: "0.25×", 0.5: "0.5×", 120: "120×"} {
+		if got := Speed(v, common.GlyphsBraille); got != want {
+			t.Errorf("Speed(%v) = %q, want %q", v, got, want)
+		}
 	}
 }
