@@ -285,6 +285,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.now = msg.t
 		m.watch.SetNow(m.now)
 		cmds = append(cmds, m.armTick())
+	case ticker.TickMsg:
+		var cmd tea.Cmd
+		m.strip, cmd = m.strip.Update(msg)
+		cmds = append(cmds, cmd)
 	case common.ControlMsg:
 		cmds = append(cmds, m.send(msg.Cmd))
 	case tea.KeyMsg:
@@ -299,6 +303,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	m.refreshStatus()
+	cmds = append(cmds, m.strip.Arm()) // the strip scrolls on its own tick, paused or not
 	return m, tea.Batch(cmds...)
 }
 
@@ -410,9 +415,6 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.panes.setFrame(u.Frame)
 	if first || m.watch.Selected() != before {
 		m.syncSelection()
-	}
-	if u.Clock == nil || (!u.Clock.Paused && !u.Clock.AtEnd) {
-		m.strip.Advance()
 	}
 	m.syncKeys()
 	if first || m.watch.NaturalHeight() != natural {

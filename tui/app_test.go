@@ -48,7 +48,7 @@ var fixedNow = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 // update channel (messages are fed by hand).
 func newTestModel(t testing.TB, w, h int, ctrl feeds.Controller, g common.Glyphs) Model {
 	t.Helper()
-	return newModel(Deps{
+	m := newModel(Deps{
 		Renderer: asciiRenderer(),
 		Control:  ctrl,
 		Now:      func() time.Time { return fixedNow },
@@ -56,6 +56,8 @@ func newTestModel(t testing.TB, w, h int, ctrl feeds.Controller, g common.Glyphs
 		Height:   h,
 		Glyphs:   g,
 	})
+	m.strip.SetEvery(0) // no scroll clock: tests drive the strip with its tick message
+	return m
 }
 
 // step runs one message through Update and then every Cmd it returns that
@@ -490,6 +492,7 @@ func TestFeedEndedKeepsRunning(t *testing.T) {
 	ch <- replayUpdate(t, "2025-01-27 16:00", 1)
 	close(ch)
 	m := newModel(Deps{Renderer: asciiRenderer(), Updates: ch, Now: func() time.Time { return fixedNow }, Width: 160, Height: 45})
+	m.strip.SetEvery(0)
 	msg := m.Init()()
 	m, cmd := step(t, m, msg)
 	msg = cmd()
@@ -508,15 +511,18 @@ func TestFeedEndedKeepsRunning(t *testing.T) {
 	}
 }
 
-// While the replay is paused the program arms no timer: Update returns no
-// Cmd at all for paused updates and keys (the update channel is nil here,
-// so the only Cmds could be timers or control commands).
+// While the replay is paused the program arms no timer but the strip's
+// scroll tick: Update returns no other Cmd for paused updates and keys (the
+// update channel is nil here, so the only Cmds could be timers or control
+// commands), and the strip scrolls on its tick while paused (it froze, and
+// at 140 columns only six items were ever read).
 func TestPausedArmsNoTimer(t *testing.T) {
 	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m.strip.SetEvery(time.Hour) // armed but never fired here: the test delivers the ticks
 	var cmd tea.Cmd
 	m, cmd = step(t, m, updateMsg{u: replayUpdate(t, "2025-01-27 14:50", 1), at: fixedNow})
-	if cmd != nil {
-		t.Fatalf("paused update returned a Cmd (%T)", cmd())
+	if cmd == nil || !m.strip.Armed() {
+		t.Fatal("the overflowing strip armed no scroll tick")
 	}
 	for _, k := range []string{"j", "k", "s", "tab", "m", "m", "?", "?", "/", "n", "v", "enter", "esc", "g", "esc"} {
 		m, cmd = step(t, m, keyMsg(k))
@@ -528,20 +534,39 @@ func TestPausedArmsNoTimer(t *testing.T) {
 	if cmd != nil {
 		t.Fatal("resize returned a Cmd")
 	}
+	// paused: the strip still scrolls, on its ticks only, after the hold
 	before := m.strip.Offset()
 	m, _ = step(t, m, updateMsg{u: replayUpdate(t, "2025-01-27 14:51", 2), at: fixedNow})
 	if m.strip.Offset() != before {
-		t.Fatal("the strip scrolled while paused")
+		t.Fatal("an update moved the strip")
 	}
-	// Playing: the strip moves one step per update, still without timers.
+	m, _ = step(t, m, m.strip.Tick(fixedNow)) // the hold's one tick
+	if m.strip.Offset() != before {
+		t.Fatal("the strip moved during the hold at the start of its pass")
+	}
+	m, cmd = step(t, m, m.strip.Tick(fixedNow))
+	if m.strip.Offset() != before+1 || cmd == nil {
+		t.Fatalf("paused: strip offset %d after a tick (want %d), next tick armed %v", m.strip.Offset(), before+1, cmd != nil)
+	}
+	stale := m.strip.Tick(fixedNow)
+	m, _ = step(t, m, stale)
+	if m.strip.Offset() != before+2 {
+		t.Fatal("the tick did not move the strip")
+	}
+	if m, _ = step(t, m, stale); m.strip.Offset() != before+2 {
+		t.Fatal("a stale tick moved the strip (twice the speed)")
+	}
+	// Playing: updates do not move the strip either; replays are paced by
+	// the source and arm nothing of their own.
 	u := replayUpdate(t, "2025-01-27 14:52", 3)
 	u.Clock.Paused = false
+	off := m.strip.Offset()
 	m, cmd = step(t, m, updateMsg{u: u, at: fixedNow})
 	if cmd != nil {
-		t.Fatal("a playing replay update armed a Cmd; replays are paced by the source")
+		t.Fatal("a playing replay update armed a Cmd")
 	}
-	if m.strip.Offset() != before+1 {
-		t.Fatalf("strip offset %d, want %d", m.strip.Offset(), before+1)
+	if m.strip.Offset() != off {
+		t.Fatal("an update moved the strip")
 	}
 	// Live: the one-second freshness tick is armed once.
 	u = replayUpdate(t, "2025-01-27 14:53", 4)
