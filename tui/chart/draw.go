@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -220,12 +221,56 @@ func (d *drawer) compareSyms() []string {
 	return nil
 }
 
-// seriesStyle is series k's colour and character. Past the palette's
-// colours a series would repeat an earlier one's look, so it is drawn
-// with its character (mark), which stays distinct for 12 series.
+// seriesStyle is series k's colour and character. Without colour every
+// series is drawn with its character (mark), distinct for 12 series; in
+// colour the lines stay braille or blocks (a 9th series was drawn with "="
+// over the braille) and a colour may repeat past the palette's: the label
+// at each line's end names it (endLabels).
 func (d *drawer) seriesStyle(k int) (st uint8, ch rune, mark bool) {
 	n := max(1, len(d.m.c.Styles.Series))
-	return stSeries + uint8(k%n), asciiSeries[k%len(asciiSeries)], k >= n || d.monochrome()
+	return stSeries + uint8(k%n), asciiSeries[k%len(asciiSeries)], d.monochrome()
+}
+
+// lineEnd is where a compare line ends (cells of the grid) and its name.
+type lineEnd struct {
+	sym  string
+	x, y int
+	st   uint8
+}
+
+// endLabels names each compare line at its end, in its style: right of
+// the last point on its row, or the nearest row above or below where the
+// name fits over blank cells (event columns and the baseline give way);
+// a name that fits nowhere is left to the legend. Series that share a
+// colour or a character are told apart by these.
+func (d *drawer) endLabels(p *plot, ends []lineEnd) {
+	free := func(x, y int, s string) bool {
+		if y < p.top || y >= p.top+p.h || x < 0 || x+len([]rune(s)) > p.w {
+			return false
+		}
+		for i := range []rune(s) {
+			st := d.g.style(x+i, y)
+			if !d.g.empty(x+i, y) && st != stEventCol && st != stBaseline {
+				return false
+			}
+		}
+		return true
+	}
+	sort.SliceStable(ends, func(i, j int) bool { return ends[i].y < ends[j].y })
+	for _, e := range ends {
+		name := d.txt(e.sym)
+		for dy := 0; dy < 2*p.h; dy++ {
+			y := e.y + (dy+1)/2*(1-2*(dy%2)) // 0, +1, -1, +2, -2, ...
+			if x := e.x + 1; free(x, y, name) {
+				d.g.text(x, y, name, e.st)
+				break
+			}
+			if x := e.x - len([]rune(name)); dy > 0 && free(x, y, name) {
+				d.g.text(x, y, name, e.st) // left of the end, on another row
+				break
+			}
+		}
+	}
 }
 
 // layout splits rows [top, h) into legend, marker, plot, volume and x label
