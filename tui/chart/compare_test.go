@@ -70,3 +70,26 @@ func TestCompareSeriesToldApart(t *testing.T) {
 		}
 	}
 }
+
+// A long company name is shortened with an ellipsis in the title, not
+// dropped (at 160 columns the chart is 68 cells and TSM's name vanished).
+func TestTitleShortensLongNames(t *testing.T) {
+	f, err := panetest.Real(panetest.Low)
+	if err != nil {
+		t.Skipf("embedded snapshot not available: %v", err)
+	}
+	for _, sym := range []string{"TSM", "CEG", "MRVL", "AMD"} {
+		for _, w := range []int{68, 80} {
+			m := New(panetest.Common(common.GlyphsBraille))
+			m.SetSize(w, 24)
+			m.SetSymbol(sym)
+			m.SetFrame(f)
+			title := strings.SplitN(m.View(), "\n", 2)[0]
+			name := f.Symbols[f.Index(sym)].Name
+			first := strings.Fields(name)[0]
+			if !strings.Contains(title, first) {
+				t.Errorf("%s at %d: the title lacks %q (%s):\n%s", sym, w, first, name, title)
+			}
+		}
+	}
+}

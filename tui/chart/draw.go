@@ -134,6 +134,10 @@ func (d *drawer) moveStyle(v float64) (uint8, lipgloss.Style) {
 	return stLabel, s.Muted
 }
 
+// minTitleName is the least room a shortened company name gets in the
+// chart's title ("Taiwan Semi…"); a name that fits whole always shows.
+const minTitleName = 8
+
 // title writes the symbol, last, change and % (or "no data") and the mode.
 func (d *drawer) title() {
 	g := d.g
@@ -181,9 +185,17 @@ func (d *drawer) title() {
 	// The company's name when there is room beside the tag: the chart
 	// reads on its own (a projector, a screenshot).
 	if i, _, ok := d.quote(d.m.sym); ok && d.m.mode != ModeCompare {
+		// A long name is shortened with an ellipsis rather than left out
+		// (at 160 columns "Taiwan Semiconductor Manufacturing" vanished).
 		room := g.w - x - 2 - n - 2
-		if name := common.ShortName(d.frame().Symbols[i].Name, room, "…"); name != "" && room > 0 && !strings.Contains(name, "…") {
-			g.text(x+2, 0, d.txt(name), stLabel)
+		tail := "…"
+		if d.ascii() {
+			tail = "."
+		}
+		full := d.frame().Symbols[i].Name
+		if name := common.ShortName(common.Text(full, d.gl), room, tail); name != "" && room > 0 &&
+			(name == full || room >= minTitleName) {
+			g.text(x+2, 0, name, stLabel)
 		}
 	}
 	if g.w-x >= n+2 {
