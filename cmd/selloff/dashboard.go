@@ -169,14 +169,16 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	}
 	opt := d.options()
 	opt.Speed = get[float64](fs, "speed")
-	opt.Paused = get[bool](fs, "paused")
+	opt.Paused = opt.Paused || get[bool](fs, "paused")
 	opt.Loop = get[bool](fs, "loop")
 	if at := fstr(fs, "at"); at != "" {
 		t, err := d.at(at)
 		if err != nil {
 			return err
 		}
-		opt.Start = t // zero for "now": the replay's own start
+		if !t.IsZero() { // zero: "now", where the replay starts by itself
+			opt.Start = t
+		}
 	}
 	if err := a.needTerminal(); err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,49 @@ func TestEditDistance(t *testing.T) {
 		if d := editDistance(tc.a, tc.b); d != tc.d {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, d, tc.d)
 		}
+	}
+}
+
+// A daily-only import (a Yahoo daily download) opens on its last close,
+// paused, in the week view with a hint; it played from the open of the
+// last day into "end of data" on an empty day chart.
+func TestDailyOnlyImportOpensOnTheLastClose(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "NVDA.csv")
+	rows := "Date,Open,High,Low,Close,Adj Close,Volume\n" +
+		"2025-01-23,145.05,147.23,143.72,147.22,147.22,155915500\n" +
+		"2025-01-24,148.37,148.97,141.88,142.62,142.62,234657600\n" +
+		"2025-01-27,124.80,128.40,116.70,118.42,118.42,818830900\n" +
+		"2025-01-28,121.81,129.00,116.25,128.99,128.99,579666400\n"
+	if err := os.WriteFile(csv, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "nv.jsonl")
+	if code, _, errs := runCLI(t, "snapshot", "import", "-o", snap, csv); code != exitOK {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	d, err := loadReplayData(snap, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := d.options()
+	if !opt.Paused || opt.Start.IsZero() || opt.Start.Hour() != 16 || opt.Start.Day() != 28 {
+		t.Errorf("daily-only replay starts at %v paused %v, want Tue 28 Jan 16:00 paused", opt.Start, opt.Paused)
+	}
+	code, out, errs := runCLI(t, "render", snap, "--at", "now", "--color", "never", "--width", "120", "--height", "30")
+	if code != exitOK {
+		t.Fatalf("render: %d %s", code, errs)
+	}
+	for _, want := range []string{"Tue 28 Jan 2025 16:00 ET", "128.99", "daily bars only"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the frame lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "end of data") {
+		t.Errorf("the frame says end of data:\n%s", out)
+	}
+	// a snapshot with intraday bars starts at its main session's open
+	if d, _ := loadReplayData("", "", false); !d.options().Start.IsZero() {
+		t.Error("the embedded snapshot no longer starts where the replay starts by itself")
 	}
 }

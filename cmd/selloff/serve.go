@@ -88,7 +88,9 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 			if err != nil {
 				return server.Sources{}, err
 			}
-			opt.Start = t
+			if !t.IsZero() { // zero: "now", where the replay starts by itself
+				opt.Start = t
+			}
 		}
 		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 	case src == "live":

@@ -104,12 +104,28 @@ func (d *drawer) draw() {
 	case d.g.h < 2:
 	case d.frame() == nil:
 		d.message(1, d.g.h-1, "waiting for data")
-	case d.m.rng == RangeWeek:
+	case d.m.Range() == RangeWeek:
 		d.week(1)
+		if d.m.autoWeek() {
+			d.tagMode = "daily bars only" // the title says why the week shows
+			d.hint(1, "d: the day chart")
+		}
 	default:
 		d.day(1)
 	}
 	d.title()
+}
+
+// hint writes the first of forms that fits right-aligned on row y over
+// blank cells, faint.
+func (d *drawer) hint(y int, forms ...string) {
+	for _, s := range forms {
+		s = d.txt(s)
+		if x := d.g.w - len([]rune(s)); x >= 0 && d.g.fits(x, y, s) {
+			d.g.text(x, y, s, stFaint)
+			return
+		}
+	}
 }
 
 // message centres a faint line in rows [y0, y1).
@@ -197,6 +213,10 @@ func (d *drawer) title() {
 			(name == full || room >= minTitleName) {
 			g.text(x+2, 0, name, stLabel)
 		}
+	}
+	if g.w-x < n+2 && d.tagMode != "" {
+		tag = d.tagMode // the mode alone before nothing
+		n = len([]rune(tag))
 	}
 	if g.w-x >= n+2 {
 		g.text(g.w-n, 0, tag, stLabel)
