@@ -172,8 +172,10 @@ func PrevSessionDay(f *market.Frame) string {
 func (m *Model) build() {
 	st := m.c.Styles
 	g := m.c.Glyphs
-	if !m.Scrolls() {
-		m.order = nil // a still strip ranks on every frame: nothing moves under the eye
+	if !m.Scrolls() || m.offset == 0 {
+		// a still strip (one that fits, or a pass that has not moved
+		// yet) ranks on every frame: after a seek it shows the new ranking
+		m.order = nil
 	}
 	m.pinned, m.pinnedS, m.content, m.cw, m.ends = "", "", "", 0, m.ends[:0:0] // a new array: copies of the model share the old one
 	f := m.frame
