@@ -102,7 +102,7 @@ func orList(w []string) string {
 
 // colorFlag is --color on every command that draws the dashboard.
 func colorFlag(fs *flag.FlagSet) {
-	fs.Var(&choiceValue{v: "auto", from: []string{"auto", "always", "never"}}, "color", "colours: auto, always or never (auto honours NO_COLOR)")
+	fs.Var(&choiceValue{v: "auto", from: []string{"auto", "always", "never"}}, "color", "colours: `auto|always|never` (auto honours NO_COLOR)")
 }
 
 func commonDashboardFlags(fs *flag.FlagSet) {
@@ -113,7 +113,7 @@ func commonDashboardFlags(fs *flag.FlagSet) {
 }
 
 func replayFlags(fs *flag.FlagSet) {
-	speedFlag(fs, "replay speed, 0.25 to 3600 (x real time)")
+	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
 	fs.String("at", "", "start time: HH:MM (exchange time on the main day), YYYY-MM-DDTHH:MM, RFC 3339, open, close or now (the default start)")
 	fs.Bool("paused", false, "start paused")
 	fs.Bool("loop", false, "start again at the end")
@@ -132,7 +132,7 @@ func yahooFlags(fs *flag.FlagSet) {
 
 func liveFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
-	intervalFlag(fs, "poll interval, at least 1s (default from config, else 5s)")
+	intervalFlag(fs, "poll every `DURATION`, at least 1s (default from config, else 5s)")
 	fs.String("record", "", "also record what arrives into this snapshot file")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	commonDashboardFlags(fs)
@@ -149,10 +149,10 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("authorized-keys", "", "only keys listed in this authorized_keys file may connect (re-read when it changes)")
 	fs.Bool("watch-party", false, "one replay clock for everyone, driven by the presenter")
 	fs.String("presenter-key", "", "with --watch-party: the public key (authorized_keys line or SHA256 fingerprint) that drives")
-	speedFlag(fs, "replay speed, 0.25 to 3600 (x real time)")
+	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
 	fs.String("at", "", "replay start time (as replay --at)")
 	fs.String("symbols", "", "live: comma-separated symbols")
-	intervalFlag(fs, "live: poll interval, at least 1s")
+	intervalFlag(fs, "live: poll every `DURATION`, at least 1s")
 	fs.String("yahoo-url", "", "live: Yahoo base URL")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.String("config", "", "config file")
@@ -179,7 +179,7 @@ func importFlags(fs *flag.FlagSet) {
 func recordFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
 	fs.String("o", "", "output snapshot file")
-	intervalFlag(fs, "poll interval, at least 1s (default from config, else 5s)")
+	intervalFlag(fs, "poll every `DURATION`, at least 1s (default from config, else 5s)")
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
 	fs.String("config", "", "config file")
 }
