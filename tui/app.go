@@ -612,15 +612,10 @@ func (m Model) replayCommand(msg tea.KeyMsg) (feeds.Command, bool) {
 		return feeds.Command{Op: feeds.OpOpen}, true
 	case key.Matches(msg, k.CloseDay):
 		return feeds.Command{Op: feeds.OpClose}, true
-	case key.Matches(msg, k.NextDay), key.Matches(msg, k.PrevDay):
-		next := key.Matches(msg, k.NextDay)
-		if at, ok := dailyStep(m.upd.Frame, next); ok {
-			return feeds.Command{Op: feeds.OpSeek, At: at}, true // daily bars: close to close
-		}
-		if next {
-			return feeds.Command{Op: feeds.OpNextDay}, true
-		}
-		return feeds.Command{Op: feeds.OpPrevDay}, true
+	case key.Matches(msg, k.NextDay):
+		return dayCommand(m.upd.Frame, true), true
+	case key.Matches(msg, k.PrevDay):
+		return dayCommand(m.upd.Frame, false), true
 	case key.Matches(msg, k.NextEvent):
 		return feeds.Command{Op: feeds.OpNextEvent}, true
 	case key.Matches(msg, k.PrevEvent):

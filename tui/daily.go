@@ -3,6 +3,7 @@ package tui
 import (
 	"time"
 
+	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 )
@@ -55,4 +56,16 @@ func dailyStep(f *market.Frame, next bool) (time.Time, bool) {
 		}
 	}
 	return at, found
+}
+
+// dayCommand is n (next) or p: the replay's day step, or on a daily-only
+// frame a seek from close to close.
+func dayCommand(f *market.Frame, next bool) feeds.Command {
+	if at, ok := dailyStep(f, next); ok {
+		return feeds.Command{Op: feeds.OpSeek, At: at}
+	}
+	if next {
+		return feeds.Command{Op: feeds.OpNextDay}
+	}
+	return feeds.Command{Op: feeds.OpPrevDay}
 }
