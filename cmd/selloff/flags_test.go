@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -8,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Speeds are checked as the flag is parsed, on every command that takes
@@ -15,10 +18,10 @@ import (
 // nothing else runs first (the missing config would fail otherwise).
 func TestSpeedIsFiniteAndInRange(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.yaml")
-	for _, cmd := range [][]string{{}, {"replay"}, {"serve"}} {
+	for _, cmd := range [][]string{{}, {"replay"}, {"serve", "--listen", "127.0.0.1:0"}} {
 		for _, v := range []string{"NaN", "nan", "Inf", "+Inf", "-Inf", "0.1", "0", "-1", "3601", "1e309", "fast"} {
 			args := append(append([]string{}, cmd...), "--config", missing, "--speed", v)
-			code, _, errs := runCLI(t, args...)
+			code, _, errs := runCLIWithin(t, 5*time.Second, args...)
 			if code != exitUsage || !strings.Contains(errs, "--speed: want a number from 0.25 to 3600") {
 				t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 			}
@@ -34,10 +37,14 @@ func TestSpeedIsFiniteAndInRange(t *testing.T) {
 
 // --interval 0s and 100ms are refused alike, with the config's minimum.
 func TestIntervalMinimumIsOneSecond(t *testing.T) {
-	for _, cmd := range [][]string{{"live"}, {"snapshot", "record", "-o", "x.jsonl"}, {"serve", "--source", "live"}} {
+	out := filepath.Join(t.TempDir(), "x.jsonl")
+	// a closed loopback port and a deadline: a command that wrongly went
+	// on would fail fast, never poll the network or serve forever
+	yahoo := []string{"--yahoo-url", "http://127.0.0.1:1"}
+	for _, cmd := range [][]string{{"live"}, {"snapshot", "record", "-o", out}, {"serve", "--source", "live", "--listen", "127.0.0.1:0"}} {
 		for _, v := range []string{"0s", "0", "100ms", "999ms", "-5s"} {
-			args := append(append([]string{}, cmd...), "--interval", v)
-			code, _, errs := runCLI(t, args...)
+			args := append(append(append([]string{}, cmd...), yahoo...), "--interval", v)
+			code, _, errs := runCLIWithin(t, 5*time.Second, args...)
 			if code != exitUsage || !strings.Contains(errs, `invalid value "`+v+`" for --interval: at least 1s`) {
 				t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 			}
@@ -66,6 +73,18 @@ func TestColorAndAtNowEverywhere(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Mon 27 Jan 2025 09:30 ET") {
 		t.Errorf("render --at now: exit %d, stderr %q\n%s", code, errs, out)
 	}
+}
+
+// runCLIWithin is runCLI with a deadline: a command that should have been
+// refused at once but runs (serve, record) ends with the context.
+func runCLIWithin(t *testing.T, d time.Duration, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	a := newApp(strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	code := a.run(ctx, args)
+	return code, out.String(), errb.String()
 }
 
 // A mistyped command or flag gets the nearest name.
