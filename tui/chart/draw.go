@@ -276,11 +276,19 @@ type lineEnd struct {
 // a name that fits nowhere is left to the legend. Series that share a
 // colour or a character are told apart by these.
 func (d *drawer) endLabels(p *plot, ends []lineEnd) {
+	type span struct{ y, a, b int }
+	var placed []span
 	free := func(x, y int, s string) bool {
-		if y < p.top || y >= p.top+p.h || x < 0 || x+len([]rune(s)) > p.w {
+		n := len([]rune(s))
+		if y < p.top || y >= p.top+p.h || x < 0 || x+n > p.w {
 			return false
 		}
-		for i := range []rune(s) {
+		for _, o := range placed {
+			if o.y == y && x <= o.b && o.a <= x+n { // a cell between two names
+				return false
+			}
+		}
+		for i := range n {
 			st := d.g.style(x+i, y)
 			if !d.g.empty(x+i, y) && st != stEventCol && st != stBaseline {
 				return false
@@ -288,17 +296,21 @@ func (d *drawer) endLabels(p *plot, ends []lineEnd) {
 		}
 		return true
 	}
+	put := func(x, y int, s string, st uint8) {
+		d.g.text(x, y, s, st)
+		placed = append(placed, span{y, x, x + len([]rune(s))})
+	}
 	sort.SliceStable(ends, func(i, j int) bool { return ends[i].y < ends[j].y })
 	for _, e := range ends {
 		name := d.txt(e.sym)
 		for dy := 0; dy < 2*p.h; dy++ {
 			y := e.y + (dy+1)/2*(1-2*(dy%2)) // 0, +1, -1, +2, -2, ...
 			if x := e.x + 1; free(x, y, name) {
-				d.g.text(x, y, name, e.st)
+				put(x, y, name, e.st)
 				break
 			}
 			if x := e.x - len([]rune(name)); dy > 0 && free(x, y, name) {
-				d.g.text(x, y, name, e.st) // left of the end, on another row
+				put(x, y, name, e.st) // left of the end, on another row
 				break
 			}
 		}
