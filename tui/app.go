@@ -91,6 +91,7 @@ type Model struct {
 	showCap   bool
 	spoilers  bool // show the text of events not reached yet
 	showProv  bool // the provenance view of the selected row is open (i)
+	hideSum   bool // `m` hid the value-change bars under the watchlist
 	gotoOpen  bool
 	gotoInput *textinput.Model
 	errText   string
@@ -308,6 +309,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.now = msg.t
 		m.watch.SetNow(m.now)
 		cmds = append(cmds, m.armTick())
+	case ticker.TickMsg:
+		var cmd tea.Cmd
+		m.strip, cmd = m.strip.Update(msg)
+		cmds = append(cmds, cmd)
 	case common.ControlMsg:
 		cmds = append(cmds, m.send(msg.Cmd))
 	case common.SeekEventMsg:
@@ -324,6 +329,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, cmd)
 	}
 	m.refreshStatus()
+	cmds = append(cmds, m.strip.Arm()) // the strip scrolls on its own tick, paused or not
 	return m, tea.Batch(cmds...)
 }
 
@@ -489,9 +495,6 @@ func (m *Model) apply(u feeds.Update) bool {
 	if first || m.watch.Selected() != before {
 		m.syncSelection()
 	}
-	if u.Clock == nil || (!u.Clock.Paused && !u.Clock.AtEnd) {
-		m.strip.Advance()
-	}
 	m.syncKeys()
 	if first || m.watch.NaturalHeight() != natural {
 		m.relayout()
@@ -635,8 +638,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.relayout()
 		return m, nil
 	case key.Matches(msg, k.CapBars):
-		m.showCap = !m.showCap
-		m.relayout()
+		m.toggleValuePane()
 		return m, nil
 	case key.Matches(msg, k.Spoilers):
 		m.spoilers = !m.spoilers
@@ -759,9 +761,9 @@ func (m Model) replayCommand(msg tea.KeyMsg) (feeds.Command, bool) {
 	case key.Matches(msg, k.CloseDay):
 		return feeds.Command{Op: feeds.OpClose}, true
 	case key.Matches(msg, k.NextDay):
-		return feeds.Command{Op: feeds.OpNextDay}, true
+		return dayCommand(m.upd.Frame, true), true
 	case key.Matches(msg, k.PrevDay):
-		return feeds.Command{Op: feeds.OpPrevDay}, true
+		return dayCommand(m.upd.Frame, false), true
 	case key.Matches(msg, k.NextEvent):
 		return feeds.Command{Op: feeds.OpNextEvent}, true
 	case key.Matches(msg, k.PrevEvent):

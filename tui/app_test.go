@@ -48,7 +48,7 @@ var fixedNow = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 // update channel (messages are fed by hand).
 func newTestModel(t testing.TB, w, h int, ctrl feeds.Controller, g common.Glyphs) Model {
 	t.Helper()
-	return newModel(Deps{
+	m := newModel(Deps{
 		Renderer: asciiRenderer(),
 		Control:  ctrl,
 		Now:      func() time.Time { return fixedNow },
@@ -56,6 +56,8 @@ func newTestModel(t testing.TB, w, h int, ctrl feeds.Controller, g common.Glyphs
 		Height:   h,
 		Glyphs:   g,
 	})
+	m.strip.SetEvery(0) // no scroll clock: tests drive the strip with its tick message
+	return m
 }
 
 // step runs one message through Update and then every Cmd it returns that
@@ -411,12 +413,29 @@ func TestGlobalKeys(t *testing.T) {
 		t.Fatal("? did not close help")
 	}
 
+	// At 160x45 the value-change bars show under the watchlist: m hides
+	// them (it used to open a second copy in the chart's place), and shows
+	// them again.
+	if !m.lay.showSummary {
+		t.Fatal("no value-change bars under the watchlist at 160x45")
+	}
 	m, _ = step(t, m, keyMsg("m"))
-	if !m.showCap {
+	if m.showCap || m.lay.showSummary {
+		t.Fatalf("m at 160x45: pane open %v, bars under the watchlist %v; want both off", m.showCap, m.lay.showSummary)
+	}
+	m, _ = step(t, m, keyMsg("m"))
+	if m.showCap || !m.lay.showSummary {
+		t.Fatal("m again did not bring the bars back under the watchlist")
+	}
+	// Where they do not fit under the watchlist, m opens the pane in the
+	// chart's place and esc closes it.
+	small := withUpdate(t, newTestModel(t, 120, 30, &fakeController{}, common.GlyphsBraille), replayUpdate(t, "2025-01-27 16:00", 1))
+	small, _ = step(t, small, keyMsg("m"))
+	if !small.showCap {
 		t.Fatal("m did not open the value-change pane")
 	}
-	m, _ = step(t, m, keyMsg("esc"))
-	if m.showCap {
+	small, _ = step(t, small, keyMsg("esc"))
+	if small.showCap {
 		t.Fatal("esc did not close the value-change pane")
 	}
 
@@ -473,6 +492,7 @@ func TestFeedEndedKeepsRunning(t *testing.T) {
 	ch <- replayUpdate(t, "2025-01-27 16:00", 1)
 	close(ch)
 	m := newModel(Deps{Renderer: asciiRenderer(), Updates: ch, Now: func() time.Time { return fixedNow }, Width: 160, Height: 45})
+	m.strip.SetEvery(0)
 	msg := m.Init()()
 	m, cmd := step(t, m, msg)
 	msg = cmd()
@@ -491,15 +511,18 @@ func TestFeedEndedKeepsRunning(t *testing.T) {
 	}
 }
 
-// While the replay is paused the program arms no timer: Update returns no
-// Cmd at all for paused updates and keys (the update channel is nil here,
-// so the only Cmds could be timers or control commands).
+// While the replay is paused the program arms no timer but the strip's
+// scroll tick: Update returns no other Cmd for paused updates and keys (the
+// update channel is nil here, so the only Cmds could be timers or control
+// commands), and the strip scrolls on its tick while paused (it froze, and
+// at 140 columns only six items were ever read).
 func TestPausedArmsNoTimer(t *testing.T) {
 	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
+	m.strip.SetEvery(time.Hour) // armed but never fired here: the test delivers the ticks
 	var cmd tea.Cmd
 	m, cmd = step(t, m, updateMsg{u: replayUpdate(t, "2025-01-27 14:50", 1), at: fixedNow})
-	if cmd != nil {
-		t.Fatalf("paused update returned a Cmd (%T)", cmd())
+	if cmd == nil || !m.strip.Armed() {
+		t.Fatal("the overflowing strip armed no scroll tick")
 	}
 	for _, k := range []string{"j", "k", "s", "tab", "m", "m", "?", "?", "/", "n", "v", "enter", "esc", "g", "esc"} {
 		m, cmd = step(t, m, keyMsg(k))
@@ -511,20 +534,39 @@ func TestPausedArmsNoTimer(t *testing.T) {
 	if cmd != nil {
 		t.Fatal("resize returned a Cmd")
 	}
+	// paused: the strip still scrolls, on its ticks only, after the hold
 	before := m.strip.Offset()
 	m, _ = step(t, m, updateMsg{u: replayUpdate(t, "2025-01-27 14:51", 2), at: fixedNow})
 	if m.strip.Offset() != before {
-		t.Fatal("the strip scrolled while paused")
+		t.Fatal("an update moved the strip")
 	}
-	// Playing: the strip moves one step per update, still without timers.
+	m, _ = step(t, m, m.strip.Tick(fixedNow)) // the hold's one tick
+	if m.strip.Offset() != before {
+		t.Fatal("the strip moved during the hold at the start of its pass")
+	}
+	m, cmd = step(t, m, m.strip.Tick(fixedNow))
+	if m.strip.Offset() != before+1 || cmd == nil {
+		t.Fatalf("paused: strip offset %d after a tick (want %d), next tick armed %v", m.strip.Offset(), before+1, cmd != nil)
+	}
+	stale := m.strip.Tick(fixedNow)
+	m, _ = step(t, m, stale)
+	if m.strip.Offset() != before+2 {
+		t.Fatal("the tick did not move the strip")
+	}
+	if m, _ = step(t, m, stale); m.strip.Offset() != before+2 {
+		t.Fatal("a stale tick moved the strip (twice the speed)")
+	}
+	// Playing: updates do not move the strip either; replays are paced by
+	// the source and arm nothing of their own.
 	u := replayUpdate(t, "2025-01-27 14:52", 3)
 	u.Clock.Paused = false
+	off := m.strip.Offset()
 	m, cmd = step(t, m, updateMsg{u: u, at: fixedNow})
 	if cmd != nil {
-		t.Fatal("a playing replay update armed a Cmd; replays are paced by the source")
+		t.Fatal("a playing replay update armed a Cmd")
 	}
-	if m.strip.Offset() != before+1 {
-		t.Fatalf("strip offset %d, want %d", m.strip.Offset(), before+1)
+	if m.strip.Offset() != off {
+		t.Fatal("an update moved the strip")
 	}
 	// Live: the one-second freshness tick is armed once.
 	u = replayUpdate(t, "2025-01-27 14:53", 4)
@@ -757,8 +799,8 @@ func TestCopiesStayApart(t *testing.T) {
 func TestHiddenChartDrawsTheSameWhenShown(t *testing.T) {
 	u1 := replayUpdate(t, "2025-01-27 10:30", 1)
 	u2 := replayUpdate(t, "2025-01-27 14:50", 2)
-	plain := withUpdate(t, withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille), u1), u2)
-	m := withUpdate(t, newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille), u1)
+	plain := withUpdate(t, withUpdate(t, newTestModel(t, 120, 30, &fakeController{}, common.GlyphsBraille), u1), u2)
+	m := withUpdate(t, newTestModel(t, 120, 30, &fakeController{}, common.GlyphsBraille), u1)
 	m, _ = step(t, m, keyMsg("m"))
 	if m.panes.chart.View() != "" {
 		t.Error("the hidden chart still draws")

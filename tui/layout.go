@@ -151,7 +151,7 @@ func (m *Model) relayout() {
 	}
 	// Rows the watchlist does not need go to the value-change bars (unless
 	// they are open in the chart's place already).
-	if nh := m.watch.NaturalHeight(); nh > 0 && !m.showCap && !l.helpOnly && l.watch.h-nh >= summaryMinH {
+	if nh := m.watch.NaturalHeight(); nh > 0 && !m.showCap && !m.hideSum && !l.helpOnly && l.watch.h-nh >= summaryMinH {
 		l.summary = rect{l.watch.w, l.watch.h - nh}
 		l.watch.h = nh
 		l.showSummary = true
@@ -168,6 +168,28 @@ func (m *Model) relayout() {
 	m.errs.SetSize(W, l.mainH)
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
+}
+
+// toggleValuePane is `m`. Where the value-change bars already show under
+// the watchlist (a roomy terminal), `m` hides them, and shows them there
+// again; elsewhere it opens the pane in the chart's place, and closes it.
+// (It used to open a second copy over the chart.)
+func (m *Model) toggleValuePane() {
+	switch {
+	case m.showCap:
+		m.showCap = false
+	case m.lay.showSummary:
+		m.hideSum = true
+	case m.hideSum:
+		m.hideSum = false
+		if m.relayout(); m.lay.showSummary {
+			return
+		}
+		m.showCap = true // no room under the watchlist now: in the chart's place
+	default:
+		m.showCap = true
+	}
+	m.relayout()
 }
 
 func (m Model) gotoView() string {

@@ -18,7 +18,7 @@ func TestFullLayoutUsesSpace(t *testing.T) {
 	if !strings.Contains(lines[2], "NAME") || !strings.Contains(v, "NVIDIA") {
 		t.Fatalf("no NAME column at 160x45:\n%s", strings.Join(lines[:6], "\n"))
 	}
-	if !strings.Contains(v, "of the move") {
+	if !strings.Contains(v, "of losses") {
 		t.Fatalf("no value-change bars under the watchlist:\n%s", v)
 	}
 	ww := strings.Index(lines[0], "╮") // the watchlist's right edge
@@ -29,15 +29,19 @@ func TestFullLayoutUsesSpace(t *testing.T) {
 			t.Fatalf("row %d of the left column is blank:\n%s", i, v)
 		}
 	}
-	// The bars give way to the value pane itself (m) and to a short terminal.
+	// The bars give way to m (which hides them, never opening a second
+	// copy over the chart) and to a short terminal.
 	m := newTestModel(t, 160, 45, &fakeController{}, common.GlyphsBraille)
 	m = withUpdate(t, m, u)
 	if !m.lay.showSummary {
 		t.Fatal("no summary at 160x45")
 	}
 	m, _ = step(t, m, keyMsg("m"))
-	if m.lay.showSummary {
-		t.Fatal("summary shown while the value pane is open")
+	if m.lay.showSummary || m.showCap {
+		t.Fatal("m at 160x45 left the bars under the watchlist or opened a second copy")
+	}
+	if strings.Count(m.View(), "since Fri close") != 1 { // the strip's only
+		t.Fatalf("value-change bars still on screen after m:\n%s", m.View())
 	}
 	m, _ = step(t, m, keyMsg("m"))
 	for _, sz := range [][2]int{{160, 36}, {100, 30}, {80, 24}} {

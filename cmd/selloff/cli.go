@@ -136,10 +136,10 @@ func (a *app) dispatch(ctx context.Context, c *command, path []string, args []st
 			}
 		}
 		if c.run == nil || c.args == "" && c.name != "selloff" {
-			return usagef("unknown command %q for %s (see %s --help)", args[0], strings.Join(path, " "), strings.Join(path, " "))
+			return unknownCommand(c, path, args[0])
 		}
 		if c.name == "selloff" && !looksLikeSnapshot(args[0]) {
-			return usagef("unknown command %q (see selloff --help)", args[0])
+			return unknownCommand(c, path, args[0])
 		}
 	}
 	fs := flag.NewFlagSet(strings.Join(path, " "), flag.ContinueOnError)
@@ -157,7 +157,7 @@ func (a *app) dispatch(ctx context.Context, c *command, path []string, args []st
 		return flag.ErrHelp
 	}
 	if err != nil {
-		return usagef("%v (see %s --help)", err, strings.Join(path, " "))
+		return flagError(err, fs, path)
 	}
 	if showVersion {
 		fmt.Fprintf(a.stdout, "selloff %s\n", version)
@@ -165,12 +165,92 @@ func (a *app) dispatch(ctx context.Context, c *command, path []string, args []st
 	}
 	if c.run == nil {
 		if len(pos) > 0 {
-			return usagef("unknown command %q for %s (see %s --help)", pos[0], strings.Join(path, " "), strings.Join(path, " "))
+			return unknownCommand(c, path, pos[0])
 		}
 		a.usage(c, path, fs)
 		return usagef("%s needs a command", strings.Join(path, " "))
 	}
 	return c.run(ctx, a, fs, pos)
+}
+
+// flagError words the flag package's error as the user typed the flag
+// ("--speed", not "-speed"), with the nearest flag for an unknown one.
+func flagError(err error, fs *flag.FlagSet, path []string) error {
+	msg := strings.Replace(err.Error(), "for flag -", "for --", 1)
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		msg = "unknown flag --" + name
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if s := nearest(name, names); s != "" {
+			msg += "; did you mean --" + s + "?"
+		}
+	}
+	return usagef("%s (see %s --help)", msg, strings.Join(path, " "))
+}
+
+// unknownCommand is the usage error for a command c does not have, with
+// the nearest one when a typo is likely ("repaly": did you mean "replay"?).
+func unknownCommand(c *command, path []string, name string) error {
+	where := ""
+	if len(path) > 1 {
+		where = " for " + strings.Join(path, " ")
+	}
+	var names []string
+	for _, s := range c.subs {
+		names = append(names, s.name)
+	}
+	if s := nearest(name, names); s != "" {
+		return usagef("unknown command %q%s; did you mean %q? (see %s --help)", name, where, s, strings.Join(path, " "))
+	}
+	return usagef("unknown command %q%s (see %s --help)", name, where, strings.Join(path, " "))
+}
+
+// nearest returns the candidate closest to s when it is close enough to be
+// a typo of it (edit distance at most 2, and under half of s), else "".
+// A candidate s starts (or that starts s, as "snap" for "snapshot") also
+// counts.
+func nearest(s string, candidates []string) string {
+	s = strings.ToLower(s)
+	if len(s) > 64 {
+		return "" // no typo is that long; keeps the distance cheap
+	}
+	best, bestD := "", 3
+	for _, c := range candidates {
+		d := editDistance(s, c)
+		if len(s) >= 3 && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
+			d = min(d, 1)
+		}
+		if d < bestD && d*2 < max(len(s), 2)+1 {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau-Levenshtein distance (optimal string
+// alignment) of a and b in bytes: a swap of two letters counts one.
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 // looksLikeSnapshot lets `selloff FILE` mean `selloff replay FILE`.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/x/term"
 
@@ -58,6 +57,16 @@ func openLog(path string) (*log.Logger, func(), error) {
 	return log.NewWithOptions(f, log.Options{ReportTimestamp: true}), func() { f.Close() }, nil
 }
 
+// needTerminal is the dashboard's check that it has a terminal. Commands
+// call it after every usage check (a mistake in the command line is
+// reported first) and before starting a source.
+func (a *app) needTerminal() error {
+	if !isTerminal(a.stdout) || !isTerminal(a.stdin) {
+		return errors.New("the dashboard needs a terminal; to print one frame use `selloff render`")
+	}
+	return nil
+}
+
 // isTerminal reports whether f is a terminal.
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
@@ -69,6 +78,7 @@ func isTerminal(w any) bool {
 type dashboardSetup struct {
 	cfg      *config.Config
 	glyphs   string
+	color    string // --color: auto, always or never
 	logger   *log.Logger
 	closeLog func()
 }
@@ -86,17 +96,21 @@ func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dashboardSetup{cfg: cfg, glyphs: glyphs, logger: logger, closeLog: closeLog}, nil
+	return &dashboardSetup{cfg: cfg, glyphs: glyphs, color: fstr(fs, "color"), logger: logger, closeLog: closeLog}, nil
 }
 
 // runDashboard runs the interactive program until the user quits or ctx
 // ends (a signal).
-func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger, opts ...tui.Option) error {
-	if !isTerminal(a.stdout) || !isTerminal(a.stdin) {
-		return errors.New("the dashboard needs a terminal; to print one frame use `selloff render`")
+func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, ds *dashboardSetup, opts ...tui.Option) error {
+	if err := a.needTerminal(); err != nil {
+		return err
 	}
-	r := lipgloss.NewRenderer(a.stdout)
-	switch theme {
+	r, err := newRenderer(a.stdout, ds.color)
+	if err != nil {
+		return err
+	}
+	glyphs, logger := ds.glyphs, ds.logger
+	switch ds.cfg.Theme {
 	case "dark":
 		r.SetHasDarkBackground(true)
 	case "light":
@@ -121,7 +135,7 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		tea.WithInput(a.stdin),
 		tea.WithOutput(a.stdout),
 	)
-	_, err := p.Run()
+	_, err = p.Run()
 	return dashboardErr(err)
 }
 
@@ -144,29 +158,31 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return err
 	}
-	if err := checkSpeed(get[float64](fs, "speed")); err != nil {
-		return err
-	}
 	ds, err := openDashboard(fs)
 	if err != nil {
 		return err
 	}
 	defer ds.closeLog()
-	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
+	cfg, logger := ds.cfg, ds.logger
 	d, err := loadReplayData(name, pick(fs, "events", cfg.Events, ""), get[bool](fs, "strict"))
 	if err != nil {
 		return err
 	}
 	opt := d.options()
 	opt.Speed = get[float64](fs, "speed")
-	opt.Paused = get[bool](fs, "paused")
+	opt.Paused = opt.Paused || get[bool](fs, "paused")
 	opt.Loop = get[bool](fs, "loop")
 	if at := fstr(fs, "at"); at != "" {
 		t, err := d.at(at)
 		if err != nil {
 			return err
 		}
-		opt.Start = t
+		if !t.IsZero() { // zero: "now", where the replay starts by itself
+			opt.Start = t
+		}
+	}
+	if err := a.needTerminal(); err != nil {
+		return err
 	}
 	for _, p := range d.snap.Problems {
 		logger.Warn("skipped", "problem", p.Error())
@@ -181,5 +197,5 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rp.Start(ctx)
-	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger, tui.WithSpoilers(get[bool](fs, "spoilers")))
+	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, ds, tui.WithSpoilers(get[bool](fs, "spoilers")))
 }

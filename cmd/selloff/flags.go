@@ -2,19 +2,119 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
 
+// Speeds a replay accepts (x real time), on every command that takes one.
+const (
+	minSpeed = 0.25
+	maxSpeed = 3600.0
+)
+
+// minInterval is the shortest poll interval (as the config says): Yahoo
+// rate-limits eager clients.
+const minInterval = time.Second
+
+// speedValue is --speed: a finite number within minSpeed..maxSpeed,
+// checked as the flag is parsed, so a bad one is a usage error before
+// anything is read or started (NaN compared false with both bounds and
+// passed; Inf printed "Inf×").
+type speedValue float64
+
+func (v *speedValue) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
+func (v *speedValue) Get() any       { return float64(*v) }
+func (v *speedValue) Set(s string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return fmt.Errorf("want a number from %g to %g", minSpeed, maxSpeed)
+	}
+	if err := speedOK(x); err != nil {
+		return err
+	}
+	*v = speedValue(x)
+	return nil
+}
+
+func speedOK(x float64) error {
+	if math.IsNaN(x) || math.IsInf(x, 0) || x < minSpeed || x > maxSpeed {
+		return fmt.Errorf("want a number from %g to %g (x real time)", minSpeed, maxSpeed)
+	}
+	return nil
+}
+
+func speedFlag(fs *flag.FlagSet, usage string) {
+	v := speedValue(120)
+	fs.Var(&v, "speed", usage)
+}
+
+// intervalValue is --interval: at least minInterval when given. Its
+// default (0) means "from the config, else 5s"; 0s typed on the command
+// line is refused like 100ms, with the same message.
+type intervalValue time.Duration
+
+func (v *intervalValue) String() string { return time.Duration(*v).String() }
+func (v *intervalValue) Get() any       { return time.Duration(*v) }
+func (v *intervalValue) Set(s string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("want a duration such as 5s or 1m")
+	}
+	if d < minInterval {
+		return fmt.Errorf("at least %v (Yahoo rate-limits eager clients)", minInterval)
+	}
+	*v = intervalValue(d)
+	return nil
+}
+
+func intervalFlag(fs *flag.FlagSet, usage string) {
+	var v intervalValue
+	fs.Var(&v, "interval", usage)
+}
+
+// choiceValue is a flag with a fixed set of words (--color).
+type choiceValue struct {
+	v    string
+	from []string
+}
+
+func (c *choiceValue) String() string { return c.v }
+func (c *choiceValue) Get() any       { return c.v }
+func (c *choiceValue) Set(s string) error {
+	for _, w := range c.from {
+		if s == w {
+			c.v = s
+			return nil
+		}
+	}
+	return fmt.Errorf("want %s", orList(c.from))
+}
+
+func orList(w []string) string {
+	if len(w) < 2 {
+		return strings.Join(w, "")
+	}
+	return strings.Join(w[:len(w)-1], ", ") + " or " + w[len(w)-1]
+}
+
+// colorFlag is --color on every command that draws the dashboard.
+func colorFlag(fs *flag.FlagSet) {
+	fs.Var(&choiceValue{v: "auto", from: []string{"auto", "always", "never"}}, "color", "colours: `auto|always|never` (auto honours NO_COLOR)")
+}
+
 func commonDashboardFlags(fs *flag.FlagSet) {
+	colorFlag(fs)
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
 	fs.String("log-file", "", "write logs to this file (default: no logs)")
 }
 
 func replayFlags(fs *flag.FlagSet) {
-	fs.Float64("speed", 120, "replay speed, 0.25 to 3600 (x real time)")
-	fs.String("at", "", "start time: HH:MM (exchange time on the main day), YYYY-MM-DDTHH:MM, RFC 3339, open or close")
+	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
+	fs.String("at", "", "start time: HH:MM (exchange time on the main day), YYYY-MM-DDTHH:MM, RFC 3339, open, close or now (the default start)")
 	fs.Bool("paused", false, "start paused")
 	fs.Bool("loop", false, "start again at the end")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
@@ -48,7 +148,7 @@ func streamFlags(fs *flag.FlagSet) {
 func liveFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
 	streamFlags(fs)
-	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
+	intervalFlag(fs, "poll every `DURATION`, at least 1s (default from config, else 5s)")
 	fs.String("record", "", "also record what arrives into this snapshot file")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	commonDashboardFlags(fs)
@@ -65,10 +165,10 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("authorized-keys", "", "only keys listed in this authorized_keys file may connect (re-read when it changes)")
 	fs.Bool("watch-party", false, "one replay clock for everyone, driven by the presenter")
 	fs.String("presenter-key", "", "with --watch-party: the public key (authorized_keys line or SHA256 fingerprint) that drives")
-	fs.Float64("speed", 120, "replay speed")
-	fs.String("at", "", "replay start time")
+	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
+	fs.String("at", "", "replay start time (as replay --at)")
 	fs.String("symbols", "", "live: comma-separated symbols")
-	fs.Duration("interval", 0, "live: poll interval")
+	intervalFlag(fs, "live: poll every `DURATION`, at least 1s")
 	fs.String("yahoo-url", "", "live: Yahoo base URL")
 	userAgentFlag(fs)
 	fs.String("provider", "", "live: yahoo or alpaca")
@@ -80,10 +180,10 @@ func serveFlags(fs *flag.FlagSet) {
 }
 
 func renderFlags(fs *flag.FlagSet) {
-	fs.String("at", "close", "the instant to draw (HH:MM, YYYY-MM-DDTHH:MM, RFC 3339, open or close)")
+	fs.String("at", "close", "the instant to draw (HH:MM, YYYY-MM-DDTHH:MM, RFC 3339, open, close or now: where a replay starts)")
 	fs.Int("width", 160, "columns")
 	fs.Int("height", 45, "rows")
-	fs.String("color", "auto", "auto, always or never")
+	colorFlag(fs)
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline (default from config)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
@@ -102,7 +202,7 @@ func recordFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
 	streamFlags(fs)
 	fs.String("o", "", "output snapshot file")
-	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
+	intervalFlag(fs, "poll every `DURATION`, at least 1s (default from config, else 5s)")
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
 	fs.String("config", "", "config file")
 }
@@ -199,11 +299,4 @@ func checkGlyphs(g string) error {
 		return nil
 	}
 	return usagef("--glyphs %q: want braille, block or ascii", g)
-}
-
-func checkSpeed(x float64) error {
-	if x < 0.25 || x > 3600 {
-		return usagef("--speed %v: want 0.25 to 3600", x)
-	}
-	return nil
 }

@@ -154,8 +154,10 @@ func pollInterval(fs *flag.FlagSet, cfg *config.Config) (time.Duration, error) {
 	if d == 0 {
 		d = 5 * time.Second
 	}
-	if d < time.Second {
-		return 0, usagef("--interval %v: at least 1s (Yahoo rate-limits eager clients)", d)
+	if d < minInterval {
+		// the flag refuses these as it is parsed; a config's interval is
+		// checked as the config is read
+		return 0, usagef("--interval %v: at least %v (Yahoo rate-limits eager clients)", d, minInterval)
 	}
 	return d, nil
 }
@@ -268,17 +270,22 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 		return err
 	}
 	defer ds.closeLog()
-	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
-	a.feedLog = logger
-	live, closeRec, err := a.newSource(fs, cfg, fstr(fs, "record"), nil)
+	a.feedLog = ds.logger
+	live, closeRec, err := a.newSource(fs, ds.cfg, fstr(fs, "record"), nil)
 	if err != nil {
+		return err
+	}
+	if err := a.needTerminal(); err != nil {
+		// before the poller starts: no request to Yahoo for a dashboard
+		// that cannot be shown
+		_ = closeRec()
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- live.Run(ctx) }()
 	updates := live.Subscribe(ctx)
-	uiErr := runDashboard(ctx, a, updates, nil, glyphs, cfg.Theme, logger)
+	uiErr := runDashboard(ctx, a, updates, nil, ds)
 	cancel()
 	runErr := <-done // the source writes out what it holds before returning
 	if err := closeRec(); errors.Is(err, errNothingRecorded) && uiErr == nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -68,6 +69,13 @@ func loadReplayData(nameOrPath, eventsPath string, strict bool) (*replayData, er
 // passed over, so the status bar says the data is incomplete.
 func (d *replayData) options() replay.Options {
 	opt := replay.Options{Skipped: d.snap.ProblemCount()}
+	if t, ok := d.dailyOnlyStart(); ok {
+		// Daily bars only (a Yahoo daily download): nothing moves within a
+		// day, so the replay opens on the last day's close, where its bar is
+		// complete, paused; it used to play from the open into "end of
+		// data" at once. The chart shows such days in the week view.
+		opt.Start, opt.Paused = t, true
+	}
 	if n := d.snap.Unknown; n > 0 {
 		opt.Note = fmt.Sprintf("%d records of unknown kinds skipped (written by a newer selloff?)", n)
 	}
@@ -82,12 +90,28 @@ func (d *replayData) options() replay.Options {
 	return opt
 }
 
+// dailyOnlyStart is the close of the last session when the snapshot holds
+// daily bars and nothing finer (no intraday bars, no quotes).
+func (d *replayData) dailyOnlyStart() (time.Time, bool) {
+	bars, daily, quotes := d.ds.Len()
+	if bars > 0 || quotes > 0 || daily == 0 {
+		return time.Time{}, false
+	}
+	_, end, ok := d.ds.Span()
+	return end, ok
+}
+
 // at reads a --at time and checks that the snapshot covers it: a time on
 // none of its days is refused with the span, never silently moved to its
 // edge (the frame would show another day than the one asked for). A time
 // on a covered day after the last record (a recording stopped early) is
 // kept: the replay shows the last data, with its time.
+//
+// "now" is where a replay starts by itself (the zero time), as over SSH.
 func (d *replayData) at(spec string) (time.Time, error) {
+	if strings.EqualFold(strings.TrimSpace(spec), "now") {
+		return time.Time{}, nil
+	}
 	t, err := snapshots.ParseTime(spec, d.snap.Header)
 	if err != nil {
 		return time.Time{}, usagef("--at: %v", err)
@@ -114,7 +138,10 @@ func (d *replayData) still(atSpec string) (feeds.Update, error) {
 		return feeds.Update{}, err
 	}
 	opt := d.options()
-	opt.Start, opt.Paused = t, true
+	if !t.IsZero() { // zero: "now", where the replay starts by itself
+		opt.Start = t
+	}
+	opt.Paused = true
 	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
 	if err != nil {
 		return feeds.Update{}, err

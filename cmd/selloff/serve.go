@@ -127,16 +127,15 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 			return server.Sources{}, err
 		}
 		opt := d.options()
-		opt.Speed = get[float64](fs, "speed")
-		if err := checkSpeed(opt.Speed); err != nil {
-			return server.Sources{}, err
-		}
+		opt.Speed = get[float64](fs, "speed") // in range: checked as the flag was parsed
 		if at := fstr(fs, "at"); at != "" {
 			t, err := d.at(at)
 			if err != nil {
 				return server.Sources{}, err
 			}
-			opt.Start = t
+			if !t.IsZero() { // zero: "now", where the replay starts by itself
+				opt.Start = t
+			}
 		}
 		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 	case src == "live":

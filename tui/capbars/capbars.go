@@ -1,6 +1,8 @@
 // Package capbars is the market-value pane (`m`): a horizontal bar chart of
 // each equity's market-value change since the previous close, sorted by
-// size, with its share of the basket's move and the basket total on top.
+// size, losses left of an axis and gains right of it on one scale, with
+// each one's share of the basket's losses or gains and the basket total on
+// top.
 // Symbols without a share count are listed as such, never as zero.
 package capbars
 
@@ -179,21 +181,36 @@ func (m *Model) lines() []string {
 		head += moveSt(b.Delta).Render(m.txt(common.Dollars(b.Delta))) + " " + s.P.Muted.Render(Since(f))
 	}
 
-	items := append([]market.ValueChange(nil), b.Items...)
+	// Values a pane cannot scale (an overflowed or NaN market value from a
+	// hostile file) are listed apart, never drawn or ranked.
+	var items []market.ValueChange
+	var unscaled []string
+	for _, it := range b.Items {
+		if common.Sane(it.Delta, common.MaxDollars) && common.Sane(it.Value, common.MaxDollars) {
+			items = append(items, it)
+		} else {
+			unscaled = append(unscaled, it.Symbol)
+		}
+	}
 	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
 	symW := 4
 	dolW := 0
-	biggest := 0.0
+	var maxLoss, maxGain, losses, gains float64
 	for _, it := range items {
 		symW = max(symW, len(it.Symbol))
 		dolW = max(dolW, len([]rune(common.Dollars(it.Delta))))
-		biggest = math.Max(biggest, math.Abs(it.Delta))
+		if it.Delta < 0 {
+			maxLoss, losses = math.Max(maxLoss, -it.Delta), losses-it.Delta
+		} else {
+			maxGain, gains = math.Max(maxGain, it.Delta), gains+it.Delta
+		}
 	}
-	for _, sym := range b.Missing {
+	for _, sym := range append(b.Missing, unscaled...) {
 		symW = max(symW, len(sym))
 	}
-	// "NVDA ▼ −$592.7B ████  50.7% of the move"
-	shareLong, shareShort := 18, 6 // "−10.6% of the move", "−10.6%"
+	// "NVDA ▼ −$592.7B ████│       52.9% of losses": losses grow left of
+	// the axis, gains right of it, on one scale.
+	shareLong, shareShort := 16, 6 // "100.0% of losses", "100.0%"
 	fixed := symW + 3 + dolW + 1
 	shareW := shareLong
 	barW := m.w - fixed - shareW - 1
@@ -205,14 +222,16 @@ func (m *Model) lines() []string {
 		shareW = 0
 		barW = max(0, m.w-fixed)
 	}
+	sc := newScale(maxLoss, maxGain, barW)
 	if len(b.Items) > 0 {
 		// With the short share column the header says what it is.
 		rights := []string{"value " + common.DollarsAbs(b.Value)}
 		if shareW == shareShort {
-			rights = []string{"% = share of the move", "share of move", "share"}
+			rights = []string{"% = share of losses or gains", "share of its side", "share"}
 		}
 		for _, right := range rights {
-			if gap := m.w - theme.StringWidth(head) - len(right); gap >= 2 {
+			right = m.txt(right)
+			if gap := m.w - theme.StringWidth(head) - len([]rune(right)); gap >= 2 {
 				head += strings.Repeat(" ", gap) + s.P.Faint.Render(right)
 				break
 			}
@@ -220,20 +239,38 @@ func (m *Model) lines() []string {
 	}
 	out := []string{head}
 	var rows []string
+	axis := s.P.Faint.Render(m.axisGlyph())
 	for _, it := range items {
 		st := moveSt(it.Delta)
 		r := pad(it.Symbol, symW) + " " + st.Render(common.Arrow(it.Delta, m.c.Glyphs)) + " " +
 			st.Render(padLeft(m.txt(common.Dollars(it.Delta)), dolW)) + " "
-		bar := m.bar(math.Abs(it.Delta)/math.Max(biggest, 1), barW)
-		r += st.Render(bar) + strings.Repeat(" ", barW-len([]rune(bar)))
+		if sc.ok {
+			l, g := "", ""
+			if it.Delta < 0 {
+				l = m.barLeft(-it.Delta*sc.perDollar, sc.left)
+			} else {
+				g = m.bar(it.Delta*sc.perDollar, sc.right)
+			}
+			r += strings.Repeat(" ", sc.left-len([]rune(l))) + st.Render(l) + axis +
+				st.Render(g) + strings.Repeat(" ", sc.right-len([]rune(g)))
+		} else {
+			r += strings.Repeat(" ", barW)
+		}
 		if shareW > 0 {
-			share := padLeft(m.txt(shareText(it.Share)), 6)
+			side, of := gains, " of gains"
+			if it.Delta < 0 {
+				side, of = losses, " of losses"
+			}
+			share := padLeft(shareText(math.Abs(it.Delta)/math.Max(side, 1)), 6)
 			if shareW == shareLong {
-				share += " of the move"
+				share += of
 			}
 			r += " " + s.P.Muted.Render(share)
 		}
 		rows = append(rows, r)
+	}
+	for _, sym := range unscaled {
+		rows = append(rows, pad(sym, symW)+"   "+s.P.Faint.Render("value out of range (price or share count)"))
 	}
 	for _, sym := range b.Missing {
 		why := common.NoData // has a share count, no price yet
@@ -265,20 +302,47 @@ func (m *Model) lines() []string {
 	return out
 }
 
-// bar draws a horizontal bar of frac (0..1) of w cells with eighth-cell
-// ends (ntcharts' left block runes); ASCII uses '#'.
-func (m *Model) bar(frac float64, w int) string {
-	if w <= 0 || frac <= 0 {
+// scale is the bars' one scale: losses take the cells left of the axis,
+// gains the cells right of it, at the same dollars per cell.
+type scale struct {
+	ok          bool
+	left, right int     // cells each side of the one-cell axis
+	perDollar   float64 // cells per dollar
+}
+
+func newScale(maxLoss, maxGain float64, w int) scale {
+	room := w - 1 // the axis
+	if room < 2 || maxLoss+maxGain <= 0 {
+		return scale{}
+	}
+	k := float64(room) / (maxLoss + maxGain)
+	left := int(math.Round(maxLoss * k))
+	if maxLoss > 0 {
+		left = max(left, 1)
+	}
+	if maxGain > 0 {
+		left = min(left, room-1)
+	}
+	return scale{ok: true, left: left, right: room - left, perDollar: k}
+}
+
+func (m *Model) axisGlyph() string {
+	if m.c.Glyphs == common.GlyphsASCII {
+		return "|"
+	}
+	return "│"
+}
+
+// bar draws a bar of cells (fractional) growing right, at most w cells,
+// with eighth-cell ends (ntcharts' left block runes); ASCII uses '+'.
+func (m *Model) bar(cells float64, w int) string {
+	if w <= 0 || !(cells > 0) {
 		return ""
 	}
-	cells := frac * float64(w)
+	cells = math.Min(cells, float64(w))
 	full := int(cells)
 	if m.c.Glyphs == common.GlyphsASCII {
-		n := int(math.Round(cells))
-		if n == 0 {
-			return "."
-		}
-		return strings.Repeat("#", n)
+		return strings.Repeat("+", max(1, int(math.Round(cells))))
 	}
 	b := strings.Repeat(string(runes.FullBlock), full)
 	if full < w {
@@ -289,6 +353,29 @@ func (m *Model) bar(frac float64, w int) string {
 		}
 	}
 	return b
+}
+
+// barLeft draws a bar of cells growing left from the axis, at most w
+// cells: Unicode has no left-growing eighths, so its end is a half cell
+// (▐) or a sliver (▕); ASCII uses '-'.
+func (m *Model) barLeft(cells float64, w int) string {
+	if w <= 0 || !(cells > 0) {
+		return ""
+	}
+	cells = math.Min(cells, float64(w))
+	if m.c.Glyphs == common.GlyphsASCII {
+		return strings.Repeat("-", max(1, int(math.Round(cells))))
+	}
+	full := int(cells)
+	end := ""
+	if rest := cells - float64(full); full < w && rest >= 0.75 {
+		full++
+	} else if full < w && rest >= 0.25 {
+		end = "▐"
+	} else if full == 0 {
+		end = "▕" // a tiny move still shows
+	}
+	return end + strings.Repeat(string(runes.FullBlock), full)
 }
 
 // hasShares reports whether sym's company has a share count on any of its

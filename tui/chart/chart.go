@@ -67,6 +67,7 @@ type Model struct {
 	compare []string
 	mode    Mode
 	rng     Range
+	rngSet  bool // the range was chosen (d); else a daily-only session shows the week
 	focused bool
 
 	view string  // rendered by every setter; View returns it
@@ -148,12 +149,41 @@ func (m Model) Mode() Mode { return m.mode }
 
 // SetRange sets day or week (the `d` key toggles it).
 func (m *Model) SetRange(r Range) {
-	m.rng = r
+	m.rng, m.rngSet = r, true
 	m.render()
 }
 
-// Range returns the time span shown.
-func (m Model) Range() Range { return m.rng }
+// Range returns the time span shown: the week, until a range is chosen,
+// when the frame's session has daily bars and no intraday ones (an import
+// of daily downloads: its day chart was empty).
+func (m Model) Range() Range {
+	if m.autoWeek() {
+		return RangeWeek
+	}
+	return m.rng
+}
+
+// autoWeek reports whether the week is shown for want of intraday bars.
+func (m Model) autoWeek() bool {
+	f := m.frame
+	if m.rngSet || m.rng != RangeDay || f == nil {
+		return false
+	}
+	// Before the close an empty session may just have no bar complete
+	// yet (09:32 on 5-minute bars): only a closed session with no
+	// intraday bar has none.
+	if s, ok := f.CurrentSession(); ok && !s.Close.IsZero() && f.Time.Before(s.Close) {
+		return false
+	}
+	daily := false
+	for i := range f.Symbols {
+		if i < len(f.Intraday) && len(f.Intraday[i]) > 0 {
+			return false
+		}
+		daily = daily || i < len(f.Daily) && len(f.Daily[i]) > 0
+	}
+	return daily
+}
 
 // Focus lets the chart take keys.
 func (m *Model) Focus() { m.focused = true }
@@ -181,8 +211,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.mode = (m.mode + 1) % 3
 		m.render()
 	case key.Matches(km, m.KeyMap.Range):
-		m.rng = 1 - m.rng
-		m.render()
+		m.SetRange(1 - m.Range()) // from the shown range (the week a daily-only day shows)
 	}
 	return m, nil
 }

@@ -250,6 +250,14 @@ func (d *drawer) dayCompare(top int, t0, t1 time.Time) {
 		}
 		dots.paint(d.g, 0, p.top, d.gl, ch, s.st)
 	}
+	var ends []lineEnd
+	for _, s := range ss {
+		if n := len(s.pts); n > 0 {
+			x := s.pts[n-1]
+			ends = append(ends, lineEnd{s.sym, p.px(x.t) / p.sx, p.top + p.py(x.v)/p.sy, s.st})
+		}
+	}
+	d.endLabels(&p, ends)
 	d.drawAxis(&p, ticks, labels, 0, true)
 	d.legend(&p, ss)
 	d.dayXLabels(&p)

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -104,12 +105,28 @@ func (d *drawer) draw() {
 	case d.g.h < 2:
 	case d.frame() == nil:
 		d.message(1, d.g.h-1, "waiting for data")
-	case d.m.rng == RangeWeek:
+	case d.m.Range() == RangeWeek:
 		d.week(1)
+		if d.m.autoWeek() {
+			d.tagMode = "daily bars only" // the title says why the week shows
+			d.hint(1, "d: the day chart")
+		}
 	default:
 		d.day(1)
 	}
 	d.title()
+}
+
+// hint writes the first of forms that fits right-aligned on row y over
+// blank cells, faint.
+func (d *drawer) hint(y int, forms ...string) {
+	for _, s := range forms {
+		s = d.txt(s)
+		if x := d.g.w - len([]rune(s)); x >= 0 && d.g.fits(x, y, s) {
+			d.g.text(x, y, s, stFaint)
+			return
+		}
+	}
 }
 
 // message centres a faint line in rows [y0, y1).
@@ -133,6 +150,10 @@ func (d *drawer) moveStyle(v float64) (uint8, lipgloss.Style) {
 	}
 	return stLabel, s.Muted
 }
+
+// minTitleName is the least room a shortened company name gets in the
+// chart's title ("Taiwan Semi…"); a name that fits whole always shows.
+const minTitleName = 8
 
 // title writes the symbol, last, change and % (or "no data") and the mode.
 func (d *drawer) title() {
@@ -181,10 +202,22 @@ func (d *drawer) title() {
 	// The company's name when there is room beside the tag: the chart
 	// reads on its own (a projector, a screenshot).
 	if i, _, ok := d.quote(d.m.sym); ok && d.m.mode != ModeCompare {
+		// A long name is shortened with an ellipsis rather than left out
+		// (at 160 columns "Taiwan Semiconductor Manufacturing" vanished).
 		room := g.w - x - 2 - n - 2
-		if name := common.ShortName(d.frame().Symbols[i].Name, room, "…"); name != "" && room > 0 && !strings.Contains(name, "…") {
-			g.text(x+2, 0, d.txt(name), stLabel)
+		tail := "…"
+		if d.ascii() {
+			tail = "."
 		}
+		full := d.frame().Symbols[i].Name
+		if name := common.ShortName(common.Text(full, d.gl), room, tail); name != "" && room > 0 &&
+			(name == full || room >= minTitleName) {
+			g.text(x+2, 0, name, stLabel)
+		}
+	}
+	if g.w-x < n+2 && d.tagMode != "" {
+		tag = d.tagMode // the mode alone before nothing
+		n = len([]rune(tag))
 	}
 	if g.w-x >= n+2 {
 		g.text(g.w-n, 0, tag, stLabel)
@@ -221,12 +254,68 @@ func (d *drawer) compareSyms() []string {
 	return nil
 }
 
-// seriesStyle is series k's colour and character. Past the palette's
-// colours a series would repeat an earlier one's look, so it is drawn
-// with its character (mark), which stays distinct for 12 series.
+// seriesStyle is series k's colour and character. Without colour every
+// series is drawn with its character (mark), distinct for 12 series; in
+// colour the lines stay braille or blocks (a 9th series was drawn with "="
+// over the braille) and a colour may repeat past the palette's: the label
+// at each line's end names it (endLabels).
 func (d *drawer) seriesStyle(k int) (st uint8, ch rune, mark bool) {
 	n := max(1, len(d.m.c.Styles.Series))
-	return stSeries + uint8(k%n), asciiSeries[k%len(asciiSeries)], k >= n || d.monochrome()
+	return stSeries + uint8(k%n), asciiSeries[k%len(asciiSeries)], d.monochrome()
+}
+
+// lineEnd is where a compare line ends (cells of the grid) and its name.
+type lineEnd struct {
+	sym  string
+	x, y int
+	st   uint8
+}
+
+// endLabels names each compare line at its end, in its style: right of
+// the last point on its row, or the nearest row above or below where the
+// name fits over blank cells (event columns and the baseline give way);
+// a name that fits nowhere is left to the legend. Series that share a
+// colour or a character are told apart by these.
+func (d *drawer) endLabels(p *plot, ends []lineEnd) {
+	type span struct{ y, a, b int }
+	var placed []span
+	free := func(x, y int, s string) bool {
+		n := len([]rune(s))
+		if y < p.top || y >= p.top+p.h || x < 0 || x+n > p.w {
+			return false
+		}
+		for _, o := range placed {
+			if o.y == y && x <= o.b && o.a <= x+n { // a cell between two names
+				return false
+			}
+		}
+		for i := range n {
+			st := d.g.style(x+i, y)
+			if !d.g.empty(x+i, y) && st != stEventCol && st != stBaseline {
+				return false
+			}
+		}
+		return true
+	}
+	put := func(x, y int, s string, st uint8) {
+		d.g.text(x, y, s, st)
+		placed = append(placed, span{y, x, x + len([]rune(s))})
+	}
+	sort.SliceStable(ends, func(i, j int) bool { return ends[i].y < ends[j].y })
+	for _, e := range ends {
+		name := d.txt(e.sym)
+		for dy := 0; dy < 2*p.h; dy++ {
+			y := e.y + (dy+1)/2*(1-2*(dy%2)) // 0, +1, -1, +2, -2, ...
+			if x := e.x + 1; free(x, y, name) {
+				put(x, y, name, e.st)
+				break
+			}
+			if x := e.x - len([]rune(name)); dy > 0 && free(x, y, name) {
+				put(x, y, name, e.st) // left of the end, on another row
+				break
+			}
+		}
+	}
 }
 
 // layout splits rows [top, h) into legend, marker, plot, volume and x label

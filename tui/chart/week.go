@@ -215,6 +215,14 @@ func (d *drawer) week(top int) {
 				dots.paint(d.g, 0, p.top, d.gl, ch, st)
 			}
 		}
+		var ends []lineEnd
+		for _, s := range ss {
+			if n := len(s.pts); n > 0 {
+				x := s.pts[n-1]
+				ends = append(ends, lineEnd{s.sym, pxAt(center(int(x.t.Unix()))) / p.sx, p.top + p.py(x.v)/p.sy, s.st})
+			}
+		}
+		d.endLabels(&p, ends)
 	case d.m.mode == ModeCandles:
 		d.tagMode = "daily candles"
 		cs := make([]candle, 0, n)

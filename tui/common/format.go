@@ -18,11 +18,45 @@ const Minus = "\u2212"
 // NoData is what a pane shows where a value is unknown. Never show 0.
 const NoData = "no data"
 
+// Overflow is what a formatter gives for a finite value too large to be
+// real (a price of a trillion dollars, a market value past a quadrillion):
+// the spreadsheet's "does not fit", never hundreds of digits. Values that
+// are not finite (NaN, ±Inf) give Missing.
+const Overflow = "####"
+
+// Bounds past which a figure is shown as Overflow.
+const (
+	MaxPrice   = 1e12 // a price or a price change, in its currency
+	MaxDollars = 1e16 // a market value or its change, in dollars ($10,000T)
+	MaxPct     = 1e6  // a percentage
+	MaxVolume  = 1e15 // shares
+)
+
+// Finite reports whether v is a number (not NaN, not ±Inf).
+func Finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Sane reports whether v is finite and |v| < bound: a figure a pane can
+// format, scale and draw.
+func Sane(v, bound float64) bool { return Finite(v) && math.Abs(v) < bound }
+
+// bad is the text for a value no formatter should print as a number:
+// Missing when it is not finite, Overflow when it is past bound; ok is
+// false for a good value.
+func bad(v, bound float64) (string, bool) {
+	switch {
+	case !Finite(v):
+		return Missing, true
+	case math.Abs(v) >= bound:
+		return Overflow, true
+	}
+	return "", false
+}
+
 // Price formats a price with 2 decimals and thousands separators from
 // 1,000 up (indices: "21,127.48"; equities: "118.42").
 func Price(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "?"
+	if s, ok := bad(v, MaxPrice); ok {
+		return s
 	}
 	s := magnitude(math.Abs(v))
 	if v < 0 && strings.Trim(s, "0.") != "" {
@@ -48,8 +82,8 @@ func magnitude(a float64) string {
 // Number formats v with the given decimals and thousands separators,
 // negative with the Unicode minus: axis ticks use it ("19,300", "−2.5").
 func Number(v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "?"
+	if s, ok := bad(v, MaxDollars); ok {
+		return s
 	}
 	s := group(strconv.FormatFloat(math.Abs(v), 'f', decimals, 64))
 	if sign(v, decimals) == Minus {
@@ -64,8 +98,8 @@ func Number(v float64, decimals int) string {
 // reads as 0.00; at 1 and above 2 decimals stand, so float noise in a
 // feed (118.42 − 118.41999816) stays "0.00".
 func Change(v, price float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "?"
+	if s, ok := bad(v, MaxPrice); ok {
+		return s
 	}
 	if a := math.Abs(v); a > 0 && a < 0.005 && math.Abs(price) < 1 {
 		if v < 0 {
@@ -78,8 +112,8 @@ func Change(v, price float64) string {
 
 // Pct formats a signed percentage with 2 decimals: "+0.52%", "−16.97%".
 func Pct(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "?"
+	if s, ok := bad(v, MaxPct); ok {
+		return s
 	}
 	return sign(v, 2) + strconv.FormatFloat(math.Abs(v), 'f', 2, 64) + "%"
 }
@@ -88,8 +122,8 @@ func Pct(v float64) string {
 // ("−$592.7B", "+$3.1B"), switching to trillions with two decimals at
 // 1,000B ("−$1.17T"). Zero is "$0.0B".
 func Dollars(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "?"
+	if s, ok := bad(v, MaxDollars); ok {
+		return s
 	}
 	b := math.Abs(v) / 1e9
 	if math.Round(b*10)/10 >= 1000 {
@@ -109,6 +143,9 @@ func DollarsAbs(v float64) string {
 // Volume formats a share volume compactly: "845", "12.3K", "4.56M", "1.20B".
 func Volume(v int64) string {
 	a := math.Abs(float64(v))
+	if a >= MaxVolume {
+		return Overflow
+	}
 	pre := ""
 	if v < 0 {
 		pre = Minus

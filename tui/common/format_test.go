@@ -1,6 +1,9 @@
 package common
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestFormat(t *testing.T) {
 	cases := []struct{ got, want string }{
@@ -46,5 +49,32 @@ func TestFormat(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%d: got %q, want %q", i, c.got, c.want)
 		}
+	}
+}
+
+// Values no pane can print as a number: NaN and ±Inf are missing, huge
+// finite ones (a 1e300 price, a market value past $10,000T) overflow; no
+// formatter prints hundreds of digits, "NaN" or "+Inf".
+func TestNonFiniteAndHugeValues(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for name, got := range map[string]string{
+		"Price NaN": Price(nan), "Price Inf": Price(-inf), "Change NaN": Change(nan, 1), "Pct Inf": Pct(inf),
+		"Dollars NaN": Dollars(nan), "DollarsAbs Inf": DollarsAbs(-inf), "Number NaN": Number(nan, 2),
+	} {
+		if got != Missing {
+			t.Errorf("%s = %q, want %q", name, got, Missing)
+		}
+	}
+	for name, got := range map[string]string{
+		"Price 1e300": Price(1e300), "Price -1e300": Price(-1e300), "Change 1e300": Change(1e300, 1e300),
+		"Pct 1e300": Pct(1e300), "Dollars 1e300": Dollars(1e300), "Number MaxFloat64": Number(math.MaxFloat64, 0),
+		"Volume MaxInt64": Volume(math.MaxInt64),
+	} {
+		if got != Overflow {
+			t.Errorf("%s = %q, want %q", name, got, Overflow)
+		}
+	}
+	if got := Price(999_999.5); got != "999,999.50" {
+		t.Errorf("a large real price: %q", got)
 	}
 }

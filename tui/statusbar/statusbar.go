@@ -101,8 +101,17 @@ func MarketState(f *market.Frame) string {
 }
 
 // Speed formats a replay speed: "60×", "0.5×" ("60x" in ascii).
+// A speed that is not a number or past any real one (a source's bug) is
+// "—×" or "####×", never "NaN×".
 func Speed(v float64, g common.Glyphs) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !common.Sane(v, 1e6) {
+		if !common.Finite(v) {
+			return common.Text(common.Missing+"×", g)
+		}
+		return common.Text(common.Overflow+"×", g)
+	}
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if v >= 10 {
 		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	}
@@ -186,6 +195,18 @@ func StreamText(h feeds.StreamHealth, now time.Time) string {
 	return s
 }
 
+// Drop levels of the segments, in the order they give way when the bar is
+// narrow (0: never dropped). The help hint and the paused speed go last:
+// a narrow terminal is where "? help" is needed most.
+const (
+	lvTitle   = 1 // the snapshot's title
+	lvHealthy = 2 // "feed ok": nothing to report
+	lvState   = 3 // the market state ("open")
+	lvSpeed   = 4 // a paused replay's speed
+	lvMsg     = 5 // an error or a note: cut to the room left before dropped
+	lvHelp    = 6 // "? help"
+)
+
 func (m Model) segments() []segment {
 	st := &m.c.Styles.P // painters: the bar is drawn on every View
 	g := m.c.Glyphs
@@ -201,12 +222,12 @@ func (m Model) segments() []segment {
 		if s.Ended {
 			add(st.Err.Render("feed ended before any data"), 0, true)
 		} else {
-			add(st.Muted.Render("waiting for data…"), 3, true)
+			add(st.Muted.Render("waiting for data…"), lvState, true)
 		}
 		if s.Err != "" {
-			add(st.Err.Render("error: "+s.Err), 2, true)
+			add(st.Err.Render("error: "+s.Err), lvMsg, true)
 		}
-		add(st.Faint.Render(s.Help), 1, false)
+		add(st.Faint.Render(s.Help), lvHelp, false)
 		return segs
 	}
 	f := s.Frame
@@ -229,11 +250,11 @@ func (m Model) segments() []segment {
 			segs[len(segs)-1].short = ps.Render("RECON.")
 		}
 	}
-	add(st.Title.Render(common.Text(f.Title, g)), 2, true) // drops before the figures
+	add(st.Title.Render(common.Text(f.Title, g)), lvTitle, true) // drops before the figures
 	if t := s.clock(); !t.IsZero() {
 		add(st.Base.Render(t.Format("Mon 2 Jan 2006 15:04")+" ET"), 0, false) // shortened in View when narrow
 	}
-	add(st.Muted.Render(MarketState(f)), 3, false)
+	add(st.Muted.Render(MarketState(f)), lvState, false)
 	if c := s.Clock; c != nil {
 		var cs string
 		switch {
@@ -265,7 +286,7 @@ func (m Model) segments() []segment {
 			}
 			segs[len(segs)-1].short = sty.Render(short)
 			// the speed play will resume at: + and - change it while paused
-			add(st.Muted.Render(Speed(c.Speed, g)), 2, false)
+			add(st.Muted.Render(Speed(c.Speed, g)), lvSpeed, false)
 		}
 	}
 	h := HealthText(s.Health, s.Now)
@@ -290,9 +311,9 @@ func (m Model) segments() []segment {
 		if !hasDetail {
 			word, detail, hasDetail = strings.Cut(h, ", ") // "feed ok, 12 bad records skipped"
 		}
-		level, detailLevel := 0, 5
+		level, detailLevel := 0, lvMsg
 		if (s.Health.State == feeds.HealthOK || s.Health.State == "") && s.Health.Skipped == 0 {
-			level, detailLevel = 4, 4 // healthy: both go early, together
+			level, detailLevel = lvHealthy, lvHealthy // healthy: both go early, together
 		}
 		add(hs.Render(common.Text(word, g)), level, false)
 		if hasDetail {
@@ -311,15 +332,15 @@ func (m Model) segments() []segment {
 		if limit := max(24, m.width*2/5); theme.Width(errText) > limit {
 			errText = ansi.Truncate(ShortError(errText, limit), limit, "…")
 		}
-		add(st.Err.Render(errText), 5, true)
+		add(st.Err.Render(errText), lvMsg, true)
 		if short != errText {
 			segs[len(segs)-1].short = st.Err.Render(short)
 		}
 	}
 	if s.Note != "" {
-		add(st.Warn.Render(common.Text(s.Note, g)), 5, true)
+		add(st.Warn.Render(common.Text(s.Note, g)), lvMsg, true)
 	}
-	add(st.Faint.Render(s.Help), 1, false)
+	add(st.Faint.Render(s.Help), lvHelp, false)
 	return segs
 }
 
@@ -367,12 +388,12 @@ func (m Model) View() string {
 			segs = append(segs[:wi:wi], segs[wi+1:]...)
 		}
 	}
-	for level := 1; width(segs) > w && level <= 4; level++ {
-		dropWidest(level)
-	}
-	// Shorter exchange times when still too wide: first the weekday and
-	// day without month and year (stepping between days must stay
-	// readable); the time alone only after every other short form.
+	dropWidest(lvTitle)
+	dropWidest(lvHealthy)
+	// Shorter exchange times when still too wide: first without the year
+	// (the day and month stay: stepping between days must stay readable;
+	// at 60 columns the month was lost); the time alone only after every
+	// other short form.
 	t := m.s.clock()
 	curTime := m.c.Styles.P.Base.Render(t.Format("Mon 2 Jan 2006 15:04") + " ET")
 	shortenTime := func(layout string) {
@@ -387,24 +408,47 @@ func (m Model) View() string {
 		}
 		curTime = next
 	}
-	shortenTime("Mon 2 15:04")
-	// The last level holds the error and a message for the user (a
-	// rejected "go to"): they are cut to the room left rather than
-	// dropped, since they say what just went wrong; dropped only when not
-	// even a stub fits beside the badges, the time and the clock.
+	shortenTime("Mon 2 Jan 15:04")
+	dropWidest(lvState)
+	// The short forms of the badges ("RECON.") before the speed and help.
+	for i := len(segs) - 1; i >= 0 && width(segs) > w; i-- {
+		if segs[i].short != "" && segs[i].drop == 0 && !strings.Contains(segs[i].text, "paused") && !strings.Contains(segs[i].text, "||") {
+			segs[i].text = segs[i].short
+		}
+	}
+	dropWidest(lvSpeed)
+	// The error and a message for the user (a rejected "go to") are cut
+	// to the room left rather than dropped, since they say what just went
+	// wrong; dropped only when not even a stub fits beside the badges, the
+	// time, the clock and the help hint.
 	if width(segs) > w {
 		segs = fitMessages(segs, w, width)
 	}
 	if width(segs) > w {
-		drop(5)
+		// the help hint gives way to a message only when that makes the
+		// message fit; else the message goes and the hint stays
+		without := segs[:0:0]
+		for _, x := range segs {
+			if x.drop != lvHelp {
+				without = append(without, x)
+			}
+		}
+		if fitted := fitMessages(without, w, width); width(fitted) <= w && len(fitted) > 0 && hasLevel(fitted, lvMsg) {
+			segs = fitted
+		} else {
+			drop(lvMsg)
+		}
 	}
-	// Then the shorter forms (the paused sign, "RECON."), from the right,
-	// rather than cutting the line inside the time.
+	dropWidest(lvHelp)
+	// Then the shorter forms (the paused sign), from the right, rather
+	// than cutting the line inside the time.
 	for i := len(segs) - 1; i >= 0 && width(segs) > w; i-- {
 		if segs[i].short != "" {
 			segs[i].text = segs[i].short
 		}
 	}
+	shortenTime("Mon 2 15:04") // below ~50 columns: the weekday and day stay, the month goes
+	shortenTime("15:04")
 	shortenTime("15:04")
 	parts := make([]string, len(segs))
 	for i, s := range segs {
@@ -418,6 +462,15 @@ func (m Model) View() string {
 		out += strings.Repeat(" ", d)
 	}
 	return m.c.Styles.P.StatusBar.Render(out)
+}
+
+func hasLevel(segs []segment, level int) bool {
+	for _, s := range segs {
+		if s.drop == level {
+			return true
+		}
+	}
+	return false
 }
 
 // fitMessages cuts the trimmable last-level segments (error, note) so the

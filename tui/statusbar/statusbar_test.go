@@ -2,6 +2,7 @@ package statusbar
 
 import (
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,7 @@ func TestNarrowKeepsEssentials(t *testing.T) {
 	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Clock: &feeds.ClockStatus{Paused: true},
 		Err: "a long error message that will not fit", Help: "? help"}
 	v := view(s, 60, common.GlyphsBraille)
-	for _, w := range []string{"REPLAY", "RECONSTRUCTED", "14:50 ET", "paused"} {
+	for _, w := range []string{"REPLAY", "RECON", "Mon 27 Jan 14:50 ET", "paused", "? help"} {
 		if !strings.Contains(v, w) {
 			t.Errorf("%q lacks %q", v, w)
 		}
@@ -230,6 +231,16 @@ func TestShortError(t *testing.T) {
 	}
 }
 
+// A speed a source should never send (NaN, Inf, 1e300) reads as missing or
+// overflowed, never "NaN×".
+func TestSpeedNeverGarbage(t *testing.T) {
+	for v, want := range map[float64]string{math.NaN(): "—×", math.Inf(1): "—×", 1e300: "####×", 0.25: "0.25×", 0.5: "0.5×", 120: "120×"} {
+		if got := Speed(v, common.GlyphsBraille); got != want {
+			t.Errorf("Speed(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 func TestHealthTextCarriesTheStream(t *testing.T) {
 	now := time.Date(2025, 1, 27, 15, 30, 0, 0, time.UTC)
 	for name, tc := range map[string]struct {
@@ -250,5 +261,25 @@ func TestHealthTextCarriesTheStream(t *testing.T) {
 				t.Fatalf("got %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// At 80 columns a paused replay keeps "? help" and the speed play resumes
+// at (they were dropped while "feed ok" and "open" stayed); at 60 the date
+// keeps its month ("Mon 27 14:50" could be any month).
+func TestSmallBarsKeepHelpSpeedAndMonth(t *testing.T) {
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Clock: &feeds.ClockStatus{Speed: 120, Paused: true}, Help: "? help"}
+	s.Frame.Title = "DeepSeek week (reconstructed): 24–28 Jan 2025"
+	for w, want := range map[int][]string{
+		80: {"REPLAY", "Mon 27 Jan", "14:50 ET", "paused", "120×", "? help"},
+		60: {"REPLAY", "RECON", "Mon 27 Jan 14:50 ET", "paused", "? help"},
+		50: {"REPLAY", "Mon 27", "14:50 ET"},
+	} {
+		v := view(s, w, common.GlyphsBraille)
+		for _, x := range want {
+			if !strings.Contains(v, x) {
+				t.Errorf("width %d: %q lacks %q", w, v, x)
+			}
+		}
 	}
 }

@@ -1,7 +1,9 @@
 // Package ticker is the market-cap delta strip: the basket's total change
 // pinned at the left ("AI basket −$1.17T since Fri close"), then every
-// company's market-value change sorted by size, scrolling one step per
-// update while the market moves.
+// company's market-value change, biggest first, scrolling when they do not
+// fit. The scroll runs on its own tick message (paused or not); each pass
+// keeps one order and starts, held for a moment, with the biggest mover at
+// the left; the order is taken again at the start of the next pass.
 package ticker
 
 import (
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -28,12 +31,35 @@ const (
 	wrapGap = "     "
 )
 
+// DefaultEvery is the scroll step: one cell per tick, 4 cells a second
+// (the pace the strip had while a replay played, one cell per update).
+const DefaultEvery = 250 * time.Millisecond
+
+// Hold is how many steps a pass stays at its start (2 s at DefaultEvery),
+// so the biggest mover can be read before it moves. The hold is one tick.
+const Hold = 8
+
+// TickMsg is the strip's scroll tick. It carries the strip's generation
+// (tag): a tick of an earlier arming is dropped, so the strip never
+// scrolls twice as fast.
+type TickMsg struct {
+	Time time.Time
+	tag  int
+}
+
 // Model is the strip. It is one line high.
 type Model struct {
 	c      common.Common
 	frame  *market.Frame
 	width  int
 	offset int // scroll position in cells
+	hold   int // ticks left before the pass starts moving
+
+	every time.Duration // scroll step; 0: no scrolling by time
+	tag   int
+	armed bool // a tick is in flight
+
+	order []string // this pass's symbols, in order (nil: take it again)
 
 	pinned  string // rendered pinned total
 	pinnedS string // the same without "since ..." for narrow strips
@@ -42,11 +68,63 @@ type Model struct {
 	ends    []int  // cell offset in content where each item ends
 }
 
-// New returns an empty strip.
-func New(c common.Common) Model { return Model{c: c} }
+// New returns an empty strip scrolling at DefaultEvery.
+func New(c common.Common) Model { return Model{c: c, every: DefaultEvery, hold: Hold} }
+
+// SetEvery sets the scroll step; 0 stops the scroll clock (tests of whole
+// frames, where time must not move the strip).
+func (m *Model) SetEvery(d time.Duration) { m.every = max(d, 0) }
 
 // SetSize sets the width; the strip is always one line.
 func (m *Model) SetSize(w, _ int) { m.width = max(w, 0) }
+
+// Scrolls reports whether the items do not fit and the strip scrolls.
+func (m Model) Scrolls() bool {
+	room := m.room()
+	return room > 0 && m.cw-len(wrapGap) > room
+}
+
+// Armed reports whether a scroll tick is in flight.
+func (m Model) Armed() bool { return m.armed }
+
+// Arm returns the next scroll tick when the strip scrolls and none is in
+// flight, else nil. The root calls it after every message: the strip
+// starts scrolling when a frame or a size first makes it overflow, and a
+// strip that fits arms nothing.
+func (m *Model) Arm() tea.Cmd {
+	if m.armed || m.every <= 0 || !m.Scrolls() {
+		return nil
+	}
+	m.armed = true
+	m.tag++
+	tag := m.tag
+	d := m.every
+	if m.hold > 0 {
+		d *= time.Duration(m.hold) // the hold is one tick: nothing to redraw meanwhile
+	}
+	return tea.Tick(d, func(t time.Time) tea.Msg { return TickMsg{Time: t, tag: tag} })
+}
+
+// Tick is the message the tick in flight will deliver at t (tests drive
+// the strip with it instead of waiting).
+func (m Model) Tick(t time.Time) TickMsg { return TickMsg{Time: t, tag: m.tag} }
+
+// Update takes the strip's own tick: one step, then the next tick.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	t, ok := msg.(TickMsg)
+	if !ok || t.tag != m.tag || !m.armed {
+		return m, nil // another strip's, or of an earlier arming
+	}
+	m.armed = false
+	switch {
+	case !m.Scrolls():
+	case m.hold > 0:
+		m.hold = 0 // the tick that ends the hold
+	default:
+		m.Advance()
+	}
+	return m, m.Arm()
+}
 
 // Height is the strip's height in lines.
 func (m Model) Height() int { return lipgloss.Height(m.View()) }
@@ -57,12 +135,21 @@ func (m *Model) SetFrame(f *market.Frame) {
 	m.build()
 }
 
-// Advance scrolls the strip by one step (one cell). The root calls it once
-// per update received while the replay plays or the live feed runs; nothing
-// else moves it, so a paused replay shows a still strip.
+// Advance scrolls the strip by one step (one cell), after the hold at the
+// start of a pass. At the end of a pass the order is taken again (biggest
+// mover first) and the next pass starts at the left, held.
 func (m *Model) Advance() {
-	if m.cw > 0 {
-		m.offset = (m.offset + 1) % m.cw
+	if m.cw <= 0 {
+		return
+	}
+	if m.hold > 0 {
+		m.hold--
+		return
+	}
+	m.offset++
+	if m.offset >= m.cw {
+		m.offset, m.hold, m.order = 0, Hold, nil
+		m.build()
 	}
 }
 
@@ -85,6 +172,11 @@ func PrevSessionDay(f *market.Frame) string {
 func (m *Model) build() {
 	st := m.c.Styles
 	g := m.c.Glyphs
+	if !m.Scrolls() || m.offset == 0 {
+		// a still strip (one that fits, or a pass that has not moved
+		// yet) ranks on every frame: after a seek it shows the new ranking
+		m.order = nil
+	}
 	m.pinned, m.pinnedS, m.content, m.cw, m.ends = "", "", "", 0, m.ends[:0:0] // a new array: copies of the model share the old one
 	f := m.frame
 	if f == nil {
@@ -104,10 +196,7 @@ func (m *Model) build() {
 	m.pinnedS = st.P.StripLabel.Render(Label+" ") + tstyle.Render(total)
 	m.pinned = m.pinnedS + st.P.Muted.Render(" "+since)
 
-	items := append([]market.ValueChange(nil), b.Items...)
-	sort.SliceStable(items, func(i, j int) bool { return math.Abs(items[i].Delta) > math.Abs(items[j].Delta) })
-	// Widths are counted from the plain text as the items are written
-	// (measuring the whole strip after each item was quadratic).
+	items := m.passOrder(b.Items)
 	var sb strings.Builder
 	w := 0
 	for i, it := range items {
@@ -120,6 +209,9 @@ func (m *Model) build() {
 			pct = it.Delta / (it.Value - it.Delta) * 100
 		}
 		txt := common.Arrow(it.Delta, g) + " " + common.Text(common.Dollars(it.Delta), g)
+		if !sane(it) {
+			txt, pct = common.Text(common.Dollars(it.Delta), g), 0 // "—" or "####", no arrow
+		}
 		sb.WriteString(st.P.Bold.Render(it.Symbol))
 		sb.WriteString(" ")
 		sb.WriteString(st.MovePaint(pct, 5).Render(txt))
@@ -135,6 +227,62 @@ func (m *Model) build() {
 	if m.cw > 0 {
 		m.offset %= m.cw
 	}
+}
+
+func sane(it market.ValueChange) bool {
+	return common.Sane(it.Delta, common.MaxDollars) && common.Sane(it.Value, common.MaxDollars)
+}
+
+// passOrder arranges items in this pass's order, taking the order (biggest
+// move first, values that cannot be ranked last) when a pass starts. A
+// symbol new in the middle of a pass goes at its end; one gone is dropped.
+func (m *Model) passOrder(in []market.ValueChange) []market.ValueChange {
+	items := append([]market.ValueChange(nil), in...)
+	if m.order == nil {
+		// a new pass (or the first): take the order now
+		sort.SliceStable(items, func(i, j int) bool {
+			a, b := items[i], items[j]
+			if sane(a) != sane(b) {
+				return sane(a)
+			}
+			return math.Abs(a.Delta) > math.Abs(b.Delta)
+		})
+		m.order = m.order[:0:0]
+		for _, it := range items {
+			m.order = append(m.order, it.Symbol)
+		}
+		return items
+	}
+	rank := make(map[string]int, len(m.order))
+	for i, s := range m.order {
+		rank[s] = i
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		ri, oki := rank[items[i].Symbol]
+		rj, okj := rank[items[j].Symbol]
+		if oki != okj {
+			return oki
+		}
+		return ri < rj
+	})
+	order := m.order[:0:0]
+	for _, it := range items {
+		order = append(order, it.Symbol)
+	}
+	m.order = order
+	return items
+}
+
+// room is the width left for the items beside the pinned total.
+func (m Model) room() int {
+	if m.width <= 0 || m.frame == nil {
+		return 0
+	}
+	sep := " │ "
+	if m.c.Glyphs == common.GlyphsASCII {
+		sep = " | "
+	}
+	return m.width - theme.Width(m.pinned) - theme.Width(sep)
 }
 
 // View renders the strip: the pinned total, a separator, then the items,

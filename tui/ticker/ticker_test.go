@@ -73,6 +73,12 @@ func TestStripScrollsOnlyOnAdvance(t *testing.T) {
 	if m.View() != v0 {
 		t.Fatal("View is not stable")
 	}
+	for range Hold {
+		m.Advance()
+	}
+	if m.View() != v0 {
+		t.Fatal("the strip moved during the hold at the start of its pass")
+	}
 	m.Advance()
 	v1 := m.View()
 	if v1 == v0 || !strings.HasPrefix(v1, "AI basket -$685.8B since Fri close | VDA v") {
@@ -124,5 +130,107 @@ func TestStripEndsOnWholeItem(t *testing.T) {
 		if !strings.HasSuffix(tail, "B") && !strings.HasSuffix(tail, " close") {
 			t.Fatalf("%d: cut inside an item or the label: %q", w, v)
 		}
+	}
+}
+
+// bigFrame is frame with more equities than fit a 100-column strip.
+func bigFrame(prices ...float64) *market.Frame {
+	f := frame()
+	sh := func(n int64) *snapshots.Shares { return &snapshots.Shares{Count: n} }
+	names := []string{"TSM", "GOOGL", "MSFT", "META", "ORCL", "AMZN", "CEG", "VST"}
+	for i, n := range names {
+		f.Symbols = append(f.Symbols, snapshots.Symbol{Symbol: n, Kind: snapshots.KindEquity, Shares: sh(int64(1_000_000_000 * (i + 1)))})
+		f.Quotes = append(f.Quotes, market.Quote{Price: 100 - float64(i), HasPrice: true, PrevClose: 100})
+	}
+	for i, p := range prices {
+		f.Quotes[i].Price = p
+	}
+	return f
+}
+
+func firstItem(v string) string {
+	_, after, _ := strings.Cut(v, "| ")
+	return strings.Fields(after)[0]
+}
+
+// A pass keeps one order while it scrolls (items swapped places mid-read);
+// the first frame shows the biggest mover whole (NVDA had scrolled to
+// "VDA"); the next pass takes the order again and starts with the biggest
+// mover at the left.
+func TestPassOrderIsFixed(t *testing.T) {
+	m := New(testCommon(common.GlyphsASCII))
+	m.SetSize(100, 1)
+	m.SetFrame(bigFrame())
+	if !m.Scrolls() {
+		t.Fatal("the strip fits; the test needs it to scroll")
+	}
+	if got := firstItem(m.View()); got != "NVDA" {
+		t.Fatalf("first frame starts with %q, want NVDA whole:\n%s", got, m.View())
+	}
+	for range Hold + 3 {
+		m.Advance()
+	}
+	// AAPL's fall now dwarfs NVDA's: the order stays for this pass.
+	m.SetFrame(bigFrame(10, 140))
+	v := m.View()
+	if !strings.HasPrefix(strings.SplitN(v, "| ", 2)[1], "A v") { // "NVDA" scrolled by 3 cells
+		t.Fatalf("the order changed mid-pass:\n%s", v)
+	}
+	// Run to the end of the pass: the next starts with the biggest mover
+	// (AAPL now), whole, and holds.
+	for i := 0; m.Offset() != 0 || i == 0; i++ {
+		m.Advance()
+		if i > 10000 {
+			t.Fatal("the pass never ended")
+		}
+	}
+	v = m.View()
+	if got := firstItem(v); got != "AAPL" {
+		t.Fatalf("the next pass starts with %q, want AAPL:\n%s", got, v)
+	}
+	m.Advance()
+	if m.View() != v {
+		t.Fatal("the new pass did not hold at its start")
+	}
+}
+
+// The strip scrolls on its own tick, not on updates, so it keeps moving
+// while a replay is paused; a strip that fits arms no tick, and a stale
+// tick does nothing.
+func TestTickScrolls(t *testing.T) {
+	m := New(testCommon(common.GlyphsASCII))
+	m.SetSize(100, 1)
+	m.SetFrame(bigFrame())
+	if cmd := m.Arm(); cmd == nil || !m.Armed() {
+		t.Fatal("an overflowing strip armed no tick")
+	}
+	m, _ = m.Update(m.Tick(time.Time{})) // the hold is one tick
+	if m.Offset() != 0 {
+		t.Fatal("the hold's tick moved the strip")
+	}
+	m.armed = false
+	if cmd := m.Arm(); cmd == nil || !m.Armed() {
+		t.Fatal("an overflowing strip armed no tick")
+	}
+	if cmd := m.Arm(); cmd != nil {
+		t.Fatal("a second tick armed while one is in flight")
+	}
+	tick := m.Tick(time.Time{})
+	m, cmd := m.Update(tick)
+	if m.Offset() != 1 || cmd == nil {
+		t.Fatalf("offset %d after a tick, next armed %v", m.Offset(), cmd != nil)
+	}
+	if m, _ = m.Update(tick); m.Offset() != 1 {
+		t.Fatal("a stale tick moved the strip")
+	}
+	m.SetSize(400, 1)
+	m, cmd = m.Update(m.Tick(time.Time{}))
+	if cmd != nil || m.Armed() {
+		t.Fatal("a strip that fits re-armed its tick")
+	}
+	m.SetEvery(0)
+	m.SetSize(100, 1)
+	if m.Arm() != nil {
+		t.Fatal("SetEvery(0) still arms")
 	}
 }

@@ -55,7 +55,7 @@ var columnSpecs = []struct {
 	{column{colDVal, "ΔVALUE", 9, true}, 8, false},
 	{column{colMVal, "VALUE", 8, true}, 3, false},
 	{column{colRange, "DAY RANGE", 11, false}, 1, false},
-	{column{colSpark, "INTRADAY", 12, false}, 5, false},
+	{column{colSpark, "SESSION", 12, false}, 5, false}, // one name at every width (it was INTRADAY when wide)
 	{column{colVol, "VOLUME", 7, true}, 4, false},
 	{column{colAge, "AGE", 5, true}, 6, true},
 	// Pre- and post-market prices, marked as such, next to the regular
@@ -163,10 +163,7 @@ func headerLine(cols []column, g common.Glyphs) string {
 			title = "dVALUE"
 		}
 		if c.kind == colSpark && c.width < len(title) {
-			title = "SESSION" // a narrow sparkline
-			if c.width < len(title) {
-				title = "DAY"
-			}
+			title = "DAY" // a sparkline narrower than its name
 		}
 		b.WriteString(cell(common.Text(title, g), c.width, c.right))
 	}
@@ -305,7 +302,11 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 		}
 		switch c.kind {
 		case colSym:
-			lb.cell(st.P.Bold, s.Symbol, c)
+			sym := s.Symbol
+			if len(sym) > c.width { // FOOBARX: "FOOBA…", never a silent "FOOBAR"
+				sym = ansi.Truncate(sym, c.width, common.Text("…", gl))
+			}
+			lb.cell(st.P.Bold, sym, c)
 		case colName:
 			tail := "…"
 			if gl == common.GlyphsASCII {

@@ -91,8 +91,11 @@ type Duration time.Duration
 // UnmarshalYAML parses a Go duration string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
-	if err != nil || v <= 0 {
+	if err != nil {
 		return lineError{n.Line, fmt.Sprintf("interval %s: want a positive duration such as 5s or 1m", quote(n.Value))}
+	}
+	if v < time.Second { // 0s as 100ms, as --interval says
+		return lineError{n.Line, fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", v)}
 	}
 	*d = Duration(v)
 	return nil

@@ -62,6 +62,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		"two documents":   {"glyphs: block\n---\nglyphs: nonsense\n", "c.yaml:2: a second YAML document"},
 		"dup list line":   {"watchlists:\n  - name: a\n    symbols: [A]\n  - name: a\n    symbols: [B]\n", "c.yaml:4: watchlist \"a\" is defined twice"},
 		"tiny interval":   {"glyphs: block\ninterval: 1ns\n", "c.yaml:2: interval 1ns: at least 1s"},
+		"zero interval":   {"glyphs: block\ninterval: 0s\n", "c.yaml:2: interval 0s: at least 1s"},
 		"escape in name":  {"watchlists:\n  - name: \"x\\e[2J\"\n    symbols: [A]\n", `c.yaml:2: watchlist "x\x1b[2J": the name has a control character`},
 		"escape in group": {"watchlists:\n  - name: x\n    groups:\n      - name: \"g\\a\"\n        symbols: [A]\n", `c.yaml:4: watchlist "x": group "g\a" has a control character`},
 		"negative share":  {"shares:\n  ARM: -1\n", "c.yaml:2: shares for ARM must be positive"},

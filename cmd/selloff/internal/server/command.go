@@ -13,6 +13,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
+	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
@@ -23,8 +24,9 @@ import (
 const usage = `usage: ssh -p PORT HOST [command]
 
   (no command, with a terminal)   the dashboard (replay or live, as served)
-  render [--at WHEN] [--width W] [--height H]
+  render [--at WHEN] [--width W] [--height H] [--color auto|always|never]
                                   print one frame of the dashboard and exit
+                                  (auto: colour with a terminal, ssh -t)
   summary [--at WHEN]             print the watchlist as a plain table and exit
   help                            this text
 
@@ -52,8 +54,14 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 		at := fs.String("at", "now", "when")
 		w := fs.Int("width", 0, "width")
 		h := fs.Int("height", 0, "height")
+		color := fs.String("color", "auto", "auto, always or never")
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 			_, _ = io.WriteString(stderr, usage)
+			return 2
+		}
+		r, ok := commandRenderer(sess, *color)
+		if !ok {
+			_, _ = fmt.Fprintf(stderr, "selloff: render: --color %q: want auto, always or never\n\n%s", clip(*color, 40), usage)
 			return 2
 		}
 		if *w < 0 || *h < 0 {
@@ -77,7 +85,7 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			_, _ = fmt.Fprintf(stderr, "selloff: render: %v\n", err)
 			return 1
 		}
-		out, err := s.safeRender(u, win.Width, win.Height, plainRenderer(sess))
+		out, err := s.safeRender(u, win.Width, win.Height, r)
 		if err != nil {
 			ss.log.Error("render", "err", err)
 			_, _ = fmt.Fprintln(stderr, "selloff: render: internal error")
@@ -102,6 +110,24 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 	}
 	_, _ = fmt.Fprintf(stderr, "selloff: unknown command %q\n\n%s", clip(args[0], 40), usage)
 	return 2
+}
+
+// commandRenderer is the renderer of a one-shot render: --color never (or
+// auto without a terminal, or with NO_COLOR) gives plain text, always and
+// auto on a terminal give 256 colours on a dark background (a one-shot
+// does not query the terminal: the answer would land in its output).
+func commandRenderer(sess ssh.Session, mode string) (*lipgloss.Renderer, bool) {
+	_, _, pty := sess.Pty()
+	switch {
+	case mode == "never" || mode == "auto" && (!pty || noColor(sess)):
+		return plainRenderer(sess), true
+	case mode == "always" || mode == "auto":
+		r := lipgloss.NewRenderer(sess, termenv.WithProfile(termenv.ANSI256), termenv.WithUnsafe())
+		r.SetColorProfile(termenv.ANSI256)
+		r.SetHasDarkBackground(true)
+		return r, true
+	}
+	return nil, false
 }
 
 func newFlags(name string, out io.Writer) *flag.FlagSet {
