@@ -77,13 +77,24 @@ func (d *drawer) prePoints(sym string, open time.Time, prevClose float64) []preP
 }
 
 // drawPre draws the reported points in the first k columns of the plot
-// (left of the open's column), each with its label beside it.
+// (left of the open's column). Their labels come later (drawPreLabels),
+// once the line and the session's high and low labels are on the grid, so
+// a label takes only cells nothing else needs.
 func (d *drawer) drawPre(p *plot, pts []prePoint, k int) {
-	n := len(pts)
 	for j, pt := range pts {
-		col := common.Clamp((j+1)*k/(n+1), 0, max(0, k-2))
-		row := p.row(pt.price)
-		d.g.set(col, p.top+row, d.pick('◆', '*'), stEvent)
-		d.extremeLabel(p, d.txt(pt.label), col, row, row > p.h/2, stEvent)
+		d.g.set(preCol(j, len(pts), k), p.top+p.row(pt.price), d.pick('◆', '*'), stEvent)
 	}
 }
+
+// drawPreLabels writes each reported point's label beside it where there
+// is room (see drawPre); a point without room keeps its mark alone.
+func (d *drawer) drawPreLabels(p *plot, pts []prePoint, k int) {
+	for j, pt := range pts {
+		row := p.row(pt.price)
+		d.extremeLabel(p, d.txt(pt.label), preCol(j, len(pts), k), row, row > p.h/2, stEvent)
+	}
+}
+
+// preCol is the column of the j-th of n reported points in a pre-market
+// area k columns wide.
+func preCol(j, n, k int) int { return common.Clamp((j+1)*k/(n+1), 0, max(0, k-2)) }
