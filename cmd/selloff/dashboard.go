@@ -70,6 +70,7 @@ type dashboardSetup struct {
 	glyphs   string
 	logger   *log.Logger
 	closeLog func()
+	money    money
 }
 
 func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
@@ -81,11 +82,15 @@ func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
 	if err := checkGlyphs(glyphs); err != nil {
 		return nil, err
 	}
+	m, err := readMoney(fs, cfg)
+	if err != nil {
+		return nil, err
+	}
 	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
 	if err != nil {
 		return nil, err
 	}
-	return &dashboardSetup{cfg: cfg, glyphs: glyphs, logger: logger, closeLog: closeLog}, nil
+	return &dashboardSetup{cfg: cfg, glyphs: glyphs, logger: logger, closeLog: closeLog, money: m}, nil
 }
 
 // runDashboard runs the interactive program until the user quits or ctx

@@ -10,6 +10,7 @@ func commonDashboardFlags(fs *flag.FlagSet) {
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
 	fs.String("log-file", "", "write logs to this file (default: no logs)")
+	moneyFlags(fs)
 }
 
 func replayFlags(fs *flag.FlagSet) {
@@ -57,6 +58,7 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.String("config", "", "config file")
 	fs.String("log-file", "", "write logs here instead of stderr")
+	moneyFlags(fs)
 }
 
 func renderFlags(fs *flag.FlagSet) {
@@ -67,6 +69,7 @@ func renderFlags(fs *flag.FlagSet) {
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline (default from config)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
+	moneyFlags(fs)
 }
 
 func importFlags(fs *flag.FlagSet) {

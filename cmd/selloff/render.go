@@ -145,6 +145,9 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err := checkGlyphs(g); err != nil {
 		return err
 	}
+	if _, err := readMoney(fs, cfg); err != nil {
+		return err
+	}
 	r, err := newRenderer(a.stdout, fstr(fs, "color"))
 	if err != nil {
 		return err

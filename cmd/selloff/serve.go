@@ -28,6 +28,9 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
+	if _, err := readMoney(fs, cfg); err != nil {
+		return err
+	}
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "selloff"})
 	if p := pick(fs, "log-file", "", ""); p != "" {
 		l, closeLog, err := openLog(p)

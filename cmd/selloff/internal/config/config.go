@@ -34,6 +34,8 @@ type Config struct {
 	Events   string           `yaml:"events"` // a YAML or JSON events file merged into the timeline
 	YahooURL string           `yaml:"yahoo_url"`
 	LogFile  string           `yaml:"log_file"`
+	// Positions are the user's lots, valued in every frame.
+	Positions []Position `yaml:"positions"`
 
 	// Path is where the config was read from ("" when none was found).
 	Path string `yaml:"-"`

@@ -108,3 +108,40 @@ func TestDefaultPathHonoursXDG(t *testing.T) {
 		t.Fatal(p)
 	}
 }
+
+func TestPositions(t *testing.T) {
+	src := `theme: dark
+positions:
+  - symbol: nvda
+    shares: 100
+    cost: 140.00
+  - {symbol: AVGO, shares: -20, cost: "$230.5", lot: 2025-01-27}
+`
+	c, err := Parse(strings.NewReader(src), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Portfolio()
+	if len(got) != 2 || got[0].Symbol != "NVDA" || got[0].Shares != 100 || got[0].Cost != 140 ||
+		got[1].Shares != -20 || got[1].Cost != 230.5 || got[1].Lot != "2025-01-27" || c.Positions[1].Line != 6 {
+		t.Fatalf("got %+v %+v", got, c.Positions)
+	}
+	bad := map[string]string{
+		"positions:\n  - symbol: NVDA\n    shares: lots\n    cost: 1\n":             `c.yaml:3: positions: shares "lots" is not a number`,
+		"positions:\n  - symbol: NVDA\n    cost: 1\n":                               "c.yaml:2: positions: the entry has no shares",
+		"positions:\n  - symbol: NVDA\n    shares: 0\n    cost: 1\n":                "c.yaml:2: positions: NVDA: shares 0",
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: -1\n":               "c.yaml:2: positions: NVDA: cost -1",
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    lot: soon\n": `c.yaml:2: positions: NVDA: lot date "soon"`,
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    price: 3\n":  `c.yaml:5: positions: unknown key "price"`,
+		"positions:\n  - symbol: \"N D\"\n    shares: 1\n    cost: 1\n":             `c.yaml:2: positions: N D: symbol "N D"`,
+		"positions:\n  - NVDA\n": "c.yaml:2: positions: each entry is a mapping",
+		"positions:\n  - symbol: [NVDA]\n    shares: 1\n    cost: 1\n":              "c.yaml:2: positions: symbol: want a single value",
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    shares: 2\n    cost: 1\n": `c.yaml:4: positions: "shares" is given twice`,
+	}
+	for src, want := range bad {
+		_, err := Parse(strings.NewReader(src), "c.yaml")
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: got %v, want %s", src, err, want)
+		}
+	}
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBadPositionExitsTwoNamingThePart(t *testing.T) {
+	cases := map[string]string{
+		"NVDA:abc@140": `--position "NVDA:abc@140": shares "abc"`,
+		"NVDA:100":     `--position "NVDA:100": no "@"`,
+		"NVDA:100@0":   `--position "NVDA:100@0": cost 0`,
+	}
+	for _, cmd := range []string{"replay", "live", "render", "serve"} {
+		for in, want := range cases {
+			code, _, errs := runCLI(t, cmd, "--config", emptyConfig(t), "--position", "AVGO:1@1", "--position", in)
+			if code != exitUsage || !strings.Contains(errs, want) {
+				t.Errorf("%s --position %s: exit %d, stderr %q; want 2 and %s", cmd, in, code, errs, want)
+			}
+		}
+	}
+}
+
+func TestBadConfigPositionNamesFileAndLine(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte("positions:\n  - symbol: NVDA\n    shares: ten\n    cost: 140\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "render", "--config", p)
+	if code == exitOK || !strings.Contains(errs, "c.yaml:3: positions: shares \"ten\" is not a number") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
