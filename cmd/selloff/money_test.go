@@ -33,3 +33,27 @@ func TestBadConfigPositionNamesFileAndLine(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+func TestBadAlertExitsTwoNamingTheColumn(t *testing.T) {
+	for _, cmd := range []string{"replay", "live", "render", "serve"} {
+		code, _, errs := runCLI(t, cmd, "--config", emptyConfig(t), "--alert", "NVDA < 120", "--alert", "NVDA = 120")
+		want := "selloff: --alert \"NVDA = 120\": column 6: \"=\" is not an operator: want <, <=, > or >=\n  NVDA = 120\n       ^\n"
+		if code != exitUsage || errs != want {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", cmd, code, errs, want)
+		}
+	}
+	for args, want := range map[[2]string]string{
+		{"portfolio pnl < -5000", ""}:        `alert "portfolio pnl < -5000" is about your positions, and none are given`,
+		{"AVGO total < 0", "NVDA:100@140"}:   `alert "AVGO total < 0" is about your position in AVGO, and you have none`,
+		{"NVDA < 120", "NVDA:100@140:extra"}: `--position "NVDA:100@140:extra": cost "140:extra"`,
+	} {
+		argv := []string{"render", "--config", emptyConfig(t), "--alert", args[0]}
+		if args[1] != "" {
+			argv = append(argv, "--position", args[1])
+		}
+		code, _, errs := runCLI(t, argv...)
+		if code != exitUsage || !strings.Contains(errs, want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %s", argv, code, errs, want)
+		}
+	}
+}

@@ -36,6 +36,8 @@ type Config struct {
 	LogFile  string           `yaml:"log_file"`
 	// Positions are the user's lots, valued in every frame.
 	Positions []Position `yaml:"positions"`
+	// Alerts fire on the timeline when their condition becomes true.
+	Alerts []Alert `yaml:"alerts"`
 
 	// Path is where the config was read from ("" when none was found).
 	Path string `yaml:"-"`

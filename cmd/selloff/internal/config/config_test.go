@@ -145,3 +145,22 @@ positions:
 		}
 	}
 }
+
+func TestAlerts(t *testing.T) {
+	c, err := Parse(strings.NewReader("alerts:\n  - NVDA < 120\n  - \"basket < -1T\"\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.AlertList(); len(got) != 2 || got[0].Symbol != "NVDA" || got[1].Threshold != -1e12 || c.Alerts[1].Line != 3 {
+		t.Fatalf("got %+v", c.Alerts)
+	}
+	for src, want := range map[string]string{
+		"alerts:\n  - NVDA < 120\n  - NVDA = 120\n": `c.yaml:3: alerts: "NVDA = 120": column 6: "=" is not an operator`,
+		"alerts:\n  - {NVDA: 120}\n":                "c.yaml:2: alerts: each entry is an expression",
+	} {
+		_, err := Parse(strings.NewReader(src), "c.yaml")
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: got %v, want %s", src, err, want)
+		}
+	}
+}

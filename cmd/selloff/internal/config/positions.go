@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/selloff/selloff/feeds/alert"
 	"github.com/selloff/selloff/feeds/portfolio"
 )
 
@@ -76,6 +77,35 @@ func (c *Config) Portfolio() []portfolio.Position {
 	out := make([]portfolio.Position, len(c.Positions))
 	for i, p := range c.Positions {
 		out[i] = p.Position
+	}
+	return out
+}
+
+// Alert is one entry of `alerts:`, an expression in the grammar of
+// package alert ("NVDA < 120", "basket < -1T").
+type Alert struct {
+	alert.Alert
+	Line int
+}
+
+// UnmarshalYAML parses the expression where it is written.
+func (a *Alert) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return lineError{n.Line, `alerts: each entry is an expression such as "NVDA < 120"`}
+	}
+	x, err := alert.Parse(n.Value)
+	if err != nil {
+		return lineError{n.Line, fmt.Sprintf("alerts: %q: %v", n.Value, err)}
+	}
+	a.Alert, a.Line = x, n.Line
+	return nil
+}
+
+// AlertList returns the configured alerts.
+func (c *Config) AlertList() []alert.Alert {
+	out := make([]alert.Alert, len(c.Alerts))
+	for i, a := range c.Alerts {
+		out[i] = a.Alert
 	}
 	return out
 }
