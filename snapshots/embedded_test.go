@@ -28,7 +28,7 @@ func TestEmbeddedDecodeStrictly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, err := Validate(r, name)
+		ps, _, err := Validate(r, name)
 		r.Close()
 		if err != nil || len(ps) != 0 {
 			t.Errorf("%s: validate: %v %v", name, ps, err)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -32,6 +33,12 @@ const maxEventProblems = 20
 // Problems are reported as FILE:LINE: reason (several are joined with
 // newlines; errors.As finds a Problem). The events come back sorted by time.
 func LoadEvents(r io.Reader, name string) ([]Event, error) {
+	return loadEvents(r, name, MaxEventsFile)
+}
+
+// loadEvents is LoadEvents with the bound on the text aliases may expand
+// to as a parameter, so the fuzz target reaches it with small inputs.
+func loadEvents(r io.Reader, name string, maxText int) ([]Event, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxEventsFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -45,7 +52,7 @@ func LoadEvents(r io.Reader, name string) ([]Event, error) {
 	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
 		raws, err = jsonEvents(data, name)
 	} else {
-		raws, err = yamlEvents(data, name)
+		raws, err = yamlEvents(data, name, maxText)
 	}
 	if err != nil {
 		return nil, err
@@ -60,7 +67,7 @@ func LoadEvents(r io.Reader, name string) ([]Event, error) {
 			case e.ID == "":
 				p = Problem{File: name, Line: re.line, Reason: "event id is only control characters"}
 			case e.Title == "":
-				p = Problem{File: name, Line: re.line, Reason: fmt.Sprintf("event %q: title is only control characters", e.ID)}
+				p = Problem{File: name, Line: re.line, Reason: fmt.Sprintf("event %s: title is only control characters", clip(e.ID))}
 			}
 		}
 		if p != nil {
@@ -71,7 +78,7 @@ func LoadEvents(r io.Reader, name string) ([]Event, error) {
 			continue
 		}
 		if first, dup := seen[e.ID]; dup {
-			problems = append(problems, Problem{File: name, Line: re.line, Reason: fmt.Sprintf("duplicate id %q (first at line %d)", e.ID, first)})
+			problems = append(problems, Problem{File: name, Line: re.line, Reason: fmt.Sprintf("duplicate id %s (first at line %d)", clip(e.ID), first)})
 			continue
 		}
 		seen[e.ID] = re.line
@@ -164,6 +171,9 @@ func (re rawEvent) event(name string) (Event, error) {
 			}
 			continue
 		default:
+			if !keyLike(f.key) {
+				return e, prob(f.line, "unknown field (its text is not shown: not a field name; want %s)", eventFields)
+			}
 			return e, prob(f.line, "unknown field %q (want %s)", f.key, eventFields)
 		}
 		if f.str == nil {
@@ -175,21 +185,21 @@ func (re rawEvent) event(name string) (Event, error) {
 	case e.ID == "":
 		return e, prob(re.line, `event needs an "id"`)
 	case e.Title == "":
-		return e, prob(re.line, "event %q needs a \"title\"", e.ID)
+		return e, prob(re.line, "event %s needs a \"title\"", clip(e.ID))
 	case timeText == "":
-		return e, prob(re.line, "event %q needs a \"time\"", e.ID)
+		return e, prob(re.line, "event %s needs a \"time\"", clip(e.ID))
 	}
 	for _, s := range e.Symbols {
 		if s == "" {
-			return e, prob(re.line, "event %q: empty symbol in \"symbols\"", e.ID)
+			return e, prob(re.line, "event %s: empty symbol in \"symbols\"", clip(e.ID))
 		}
 	}
 	t, precision, err := parseEventTime(timeText, e.Precision)
 	if err != nil {
-		return e, prob(timeLine, "event %q: %v", e.ID, err)
+		return e, prob(timeLine, "event %s: %v", clip(e.ID), err)
 	}
 	if y := t.Year(); y < MinYear || y > MaxYear {
-		return e, prob(timeLine, "event %q: time %q is outside the years %d-%d", e.ID, timeText, MinYear, MaxYear)
+		return e, prob(timeLine, "event %s: time %s is outside the years %d-%d", clip(e.ID), clip(timeText), MinYear, MaxYear)
 	}
 	e.Time, e.Precision = t, precision
 	return e, nil
@@ -200,7 +210,7 @@ func parseEventTime(s, precision string) (time.Time, string, error) {
 	s = strings.TrimSpace(s)
 	if precision != PrecisionExact {
 		if _, ok := precisionClock(precision); !ok {
-			return time.Time{}, "", fmt.Errorf("bad precision %q (want date, morning, afternoon, evening or none)", precision)
+			return time.Time{}, "", fmt.Errorf("bad precision %s (want date, morning, afternoon, evening or none)", clip(precision))
 		}
 	}
 	if d, err := time.ParseInLocation(time.DateOnly, s, Location()); err == nil && len(s) == len(time.DateOnly) {
@@ -229,13 +239,38 @@ func parseEventTime(s, precision string) (time.Time, string, error) {
 			}
 		}
 		if !ok {
-			return time.Time{}, "", fmt.Errorf("bad time %q (want RFC 3339, \"YYYY-MM-DD HH:MM\" exchange time, or \"YYYY-MM-DD\")", s)
+			return time.Time{}, "", fmt.Errorf("bad time %s (want RFC 3339, \"YYYY-MM-DD HH:MM\" exchange time, or \"YYYY-MM-DD\")", clip(s))
 		}
 	}
 	if reason := checkPrecision(t, precision); reason != "" {
 		return time.Time{}, "", errors.New(reason + " (or give just the date)")
 	}
 	return t, precision, nil
+}
+
+// notEventsFile is the reason given for a file whose top level is not an
+// events file at all. It quotes nothing: the file may be one given by
+// mistake (a password file), whose text must not reach the screen or a log.
+const notEventsFile = "not an events file: want a list of events or events: [...] (the file's text is not shown)"
+
+var keyName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+
+// keyLike reports whether k looks like a key someone meant to write, and
+// so may be quoted back.
+func keyLike(k string) bool { return keyName.MatchString(k) }
+
+// clip quotes a value for a message, cut to its first 40 bytes (and its
+// length) when longer.
+func clip(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }
 
 // ---- JSON ----
@@ -277,6 +312,9 @@ func jsonEvents(data []byte, name string) ([]rawEvent, error) {
 			return nil, bad(dec.InputOffset(), err)
 		}
 		if k != "events" {
+			if ks, _ := k.(string); !keyLike(ks) {
+				return nil, Problem{File: name, Line: lineAt(off), Reason: notEventsFile}
+			}
 			return nil, Problem{File: name, Line: lineAt(off), Reason: fmt.Sprintf("unknown key %v (want \"events\": [...])", k)}
 		}
 		if tok, err = dec.Token(); err != nil {
@@ -362,7 +400,7 @@ func jsonField(key string, line int, raw json.RawMessage) rawField {
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-func yamlEvents(data []byte, name string) ([]rawEvent, error) {
+func yamlEvents(data []byte, name string, maxText int) ([]rawEvent, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, reason := 1, err.Error()
@@ -383,6 +421,9 @@ func yamlEvents(data []byte, name string) ([]rawEvent, error) {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			k := root.Content[i]
 			if k.Value != "events" {
+				if !keyLike(k.Value) {
+					return nil, Problem{File: name, Line: k.Line, Reason: notEventsFile}
+				}
 				return nil, Problem{File: name, Line: k.Line, Reason: fmt.Sprintf("unknown key %q (want events: [...])", k.Value)}
 			}
 			list = root.Content[i+1]
@@ -398,6 +439,18 @@ func yamlEvents(data []byte, name string) ([]rawEvent, error) {
 	if root.Kind != yaml.SequenceNode {
 		return nil, Problem{File: name, Line: root.Line, Reason: "want a list of events"}
 	}
+	// Aliases let a small file name one big value many times (a 1 MB
+	// anchor and 20,000 aliases is 20 GB of text to check): count every
+	// value as it is used and stop past MaxEventsFile, as if the file had
+	// been written out in full.
+	used := 0
+	use := func(n *yaml.Node) error {
+		used += len(n.Value) + 8
+		if used > maxText {
+			return Problem{File: name, Line: n.Line, Reason: fmt.Sprintf("aliases (*name) repeat values past %d MiB of text; write the events out in full", maxText>>20)}
+		}
+		return nil
+	}
 	var out []rawEvent
 	for _, item := range root.Content {
 		item = resolveAlias(item)
@@ -406,13 +459,19 @@ func yamlEvents(data []byte, name string) ([]rawEvent, error) {
 		}
 		re := rawEvent{line: item.Line}
 		for i := 0; i+1 < len(item.Content); i += 2 {
-			k, v := item.Content[i], resolveAlias(item.Content[i+1])
+			k, v := resolveAlias(item.Content[i]), resolveAlias(item.Content[i+1])
+			if err := use(k); err != nil {
+				return nil, err
+			}
 			f := rawField{key: k.Value, line: k.Line}
 			switch v.Kind {
 			case yaml.ScalarNode:
 				if v.Tag == "!!null" {
 					f.kind = "nothing"
 				} else {
+					if err := use(v); err != nil {
+						return nil, err
+					}
 					s := v.Value
 					f.str = &s
 				}
@@ -424,6 +483,9 @@ func yamlEvents(data []byte, name string) ([]rawEvent, error) {
 						list = nil
 						f.kind = "a list of non-strings"
 						break
+					}
+					if err := use(c); err != nil {
+						return nil, err
 					}
 					list = append(list, c.Value)
 				}

@@ -2,6 +2,7 @@ package snapshots
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -156,13 +157,29 @@ func FuzzLoadEvents(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
-		evs, err := LoadEvents(strings.NewReader(doc), "f")
+		// a 1 KiB bound on the text aliases may expand to, so the fuzzer
+		// reaches it
+		const maxText = 1 << 10
+		evs, err := loadEvents(strings.NewReader(doc), "f", maxText)
 		if err != nil {
 			var p Problem
 			if !errors.As(err, &p) {
 				t.Fatalf("error is not a Problem: %v", err)
 			}
+			if len(err.Error()) > 200*maxEventProblems {
+				t.Fatalf("error %d bytes long", len(err.Error()))
+			}
 			return
+		}
+		text := 0
+		for _, e := range evs {
+			text += len(e.ID) + len(e.Title) + len(e.Detail) + len(e.Outlet) + len(e.Link) + len(e.Precision)
+			for _, s := range e.Symbols {
+				text += len(s)
+			}
+		}
+		if text > maxText+len(doc) {
+			t.Fatalf("%d bytes of event text from a %d-byte file past the %d bound", text, len(doc), maxText)
 		}
 		for i, e := range evs {
 			if e.ID == "" || e.Title == "" || e.Time.IsZero() {
@@ -176,4 +193,63 @@ func FuzzLoadEvents(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An anchor repeated by aliases past MaxEventsFile of text is refused at
+// once, not expanded (a 1 MB anchor and 20,000 aliases took 46 s of CPU).
+func TestLoadEventsAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("events:\n  - {id: e0, title: &t \"" + strings.Repeat("A", 1<<20) + "\", time: \"2025-01-27\"}\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "  - {id: e%d, title: *t, time: \"2025-01-27\"}\n", i)
+	}
+	_, err := LoadEvents(strings.NewReader(b.String()), "bomb.yaml")
+	if err == nil || !strings.Contains(err.Error(), "bomb.yaml:") || !strings.Contains(err.Error(), "aliases (*name) repeat values past 16 MiB") {
+		t.Fatalf("err = %.300v", err)
+	}
+	// a few aliases of a small anchor are fine
+	ok := "- {id: a, title: A, time: 2025-01-27, symbols: &s [NVDA, AMD]}\n- {id: b, title: B, time: 2025-01-27, symbols: *s}\n"
+	if evs, err := LoadEvents(strings.NewReader(ok), "ok.yaml"); err != nil || len(evs) != 2 || len(evs[1].Symbols) != 2 {
+		t.Fatalf("%v %+v", err, evs)
+	}
+}
+
+// A file that is not an events file (a password file given by mistake) is
+// refused without its text in the message; values in a real events file are
+// quoted by a short prefix only.
+func TestLoadEventsErrorsDoNotPrintTheFile(t *testing.T) {
+	for _, doc := range []string{
+		"root:$6$secretsalt$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+		"events: []\nroot:$6$secretsalt$hash:19000:0:99999:7:::\n",
+		`{"root:$6$secretsalt$hash": 1}`,
+		"- id: a\n  title: A\n  time: 2025-01-27\n  root:$6$secretsalt$hash:19000:0:99999:7:::\n",
+	} {
+		_, err := LoadEvents(strings.NewReader(doc), "/etc/shadow")
+		if err == nil || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "root") {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	long := strings.Repeat("x", 5000)
+	_, err := LoadEvents(strings.NewReader("- id: a\n  title: A\n  time: \""+long+"\"\n"), "ev.yaml")
+	if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "(5000 bytes)") {
+		t.Errorf("long value: %.400v", err)
+	}
+}
+
+// BenchmarkLoadEventsAliasBomb: one 1 MiB anchor and 20,000 aliases (the
+// file the issue reports at 46 s of CPU) is refused after 16 MiB of text.
+func BenchmarkLoadEventsAliasBomb(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("events:\n  - {id: e0, title: &t \"" + strings.Repeat("A", 1<<20) + "\", time: \"2025-01-27\"}\n")
+	for i := 1; i < 20_000; i++ {
+		fmt.Fprintf(&sb, "  - {id: e%d, title: *t, time: \"2025-01-27\"}\n", i)
+	}
+	doc := sb.String()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadEvents(strings.NewReader(doc), "bomb.yaml"); err == nil {
+			b.Fatal("accepted")
+		}
+	}
 }

@@ -6,6 +6,7 @@ package snapshots
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 	_ "time/tzdata" // exchange time must be right on machines without zoneinfo
@@ -344,8 +345,12 @@ type Snapshot struct {
 	Bars   []Bar   // in file (time) order
 	Quotes []Quote // in file (time) order
 	Events []Event // in file (time) order
-	// Problems lists what lenient reading skipped (nil in strict mode).
+	// Problems lists what lenient reading skipped (nil in strict mode): the
+	// first MaxProblems of them.
 	Problems []Problem
+	// MoreProblems counts the problems past the first MaxProblems, counted
+	// but not kept.
+	MoreProblems int
 	// Unknown counts records of kinds this version does not know.
 	Unknown int
 	// Warnings holds notes that are not errors: at most one, for the first
@@ -362,6 +367,47 @@ func (s *Snapshot) Symbol(sym string) (Symbol, bool) {
 	}
 	return Symbol{}, false
 }
+
+// ProblemCount is every problem lenient reading found, kept or not.
+func (s *Snapshot) ProblemCount() int { return len(s.Problems) + s.MoreProblems }
+
+// MaxProblems is how many problems a reader (and so Validate, Decode and
+// the CSV importer) keeps in full, each with its FILE:LINE; problems past
+// it are only counted (MoreProblems), so a file of millions of bad lines is
+// reported in bounded memory.
+const MaxProblems = 1000
+
+// MoreProblemsLine is the line printed after the kept problems when more
+// were counted: "… and 4,999,000 more problems (only the first 1,000 are
+// listed)". It is "" when more is 0.
+func MoreProblemsLine(more int) string {
+	if more <= 0 {
+		return ""
+	}
+	noun := "problems"
+	if more == 1 {
+		noun = "problem"
+	}
+	return fmt.Sprintf("… and %s more %s (only the first %s are listed)", thousands(int64(more)), noun, thousands(MaxProblems))
+}
+
+// Bounds on the figures a snapshot holds. Real prices are far below them;
+// they exist so that a typo or a hostile file (a bar at 1e300) is a problem
+// reported with its FILE:LINE rather than an overflow to infinity when
+// prices are multiplied by share counts and summed.
+const (
+	// MaxPrice bounds every price: bar open/high/low/close, quote price,
+	// bid and ask, and a session's previous close (all must also be > 0,
+	// bid and ask ≥ 0).
+	MaxPrice = 1e9
+	// MaxVolume bounds a bar's or quote's volume (shares).
+	MaxVolume = 1e12
+	// MaxShares bounds a symbol's share count. With MaxPrice it keeps a
+	// market value (price × shares) at most 1e22, finite and summable.
+	MaxShares = 1e13
+)
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // Problem is one bad line, reported as FILE:LINE: reason.
 type Problem struct {

@@ -39,6 +39,9 @@ func readerSeeds(f *testing.F) {
 		f.Add(append(append([]byte{}, hdr...), l+"\n"+barLineAt("NVDA", t0.Add(time.Hour), 121, 2)+"\n"...))
 		f.Add(gzipBytes(append(append([]byte{}, hdr...), l...)))
 	}
+	dup := barLineAt("NVDA", t0, 120, 1) + "\n"
+	f.Add([]byte(string(hdr) + dup + dup + barLineAt("SPY", t0, 600, 1) + "\n" + dup))
+	f.Add(append(append([]byte{}, hdr...), strings.Repeat(`{"record":"bar","open":1e300}`+"\n", 50)...))
 	f.Add([]byte{})
 	f.Add([]byte{0x1f, 0x8b})
 	f.Add([]byte("{}\n"))
@@ -72,10 +75,36 @@ func fuzzBody(t *testing.T, data []byte) {
 		if n(strict) > n(lenient) {
 			t.Fatalf("strict read more records (%d) than lenient (%d)", n(strict), n(lenient))
 		}
+		if len(lenient.Problems) > MaxProblems {
+			t.Fatalf("%d problems kept, cap %d", len(lenient.Problems), MaxProblems)
+		}
+		// With a cap of 2 the same problems are found: the first two kept
+		// as they were, the rest counted.
+		capped, _ := Decode(bytes.NewReader(data), ReadOptions{Name: "fuzz", maxProblems: 2})
+		if capped.ProblemCount() != lenient.ProblemCount() || len(capped.Problems) > 2 ||
+			len(capped.Bars) != len(lenient.Bars) || len(capped.Quotes) != len(lenient.Quotes) || len(capped.Events) != len(lenient.Events) {
+			t.Fatalf("capped read differs: %d problems (%d kept), %d bars; uncapped %d problems, %d bars",
+				capped.ProblemCount(), len(capped.Problems), len(capped.Bars), lenient.ProblemCount(), len(lenient.Bars))
+		}
+		for i, p := range capped.Problems {
+			if p != lenient.Problems[i] {
+				t.Fatalf("capped problem %d is %v, uncapped %v", i, p, lenient.Problems[i])
+			}
+		}
+		type key struct {
+			sym, iv string
+			at      int64
+		}
+		seen := map[key]bool{}
 		for _, b := range lenient.Bars {
-			if !(b.Low > 0 && b.Low <= b.High) {
+			if !(b.Low > 0 && b.Low <= b.High && b.High <= MaxPrice && b.Volume <= MaxVolume) {
 				t.Fatalf("bad bar accepted: %+v", b)
 			}
+			k := key{b.Symbol, b.Interval, b.Time.UnixNano()}
+			if seen[k] {
+				t.Fatalf("duplicate bar accepted: %+v", b)
+			}
+			seen[k] = true
 		}
 		// Re-encode what was read: the writer must accept it and the
 		// reader must read it back identically.

@@ -105,7 +105,7 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 	fmt.Fprintf(tw, "  quotes\t%s\n", thousands(int64(len(s.Quotes))))
 	fmt.Fprintf(tw, "  events\t%s\n", thousands(int64(len(s.Events))))
 	fmt.Fprintf(tw, "  unknown\t%s  (records of kinds this version does not know, skipped)\n", thousands(int64(s.Unknown)))
-	fmt.Fprintf(tw, "  problems\t%s  (bad lines skipped)\n", thousands(int64(len(s.Problems))))
+	fmt.Fprintf(tw, "  problems\t%s  (bad lines skipped)\n", thousands(int64(s.ProblemCount())))
 	p.flush(tw)
 
 	first, last := span(s)
@@ -380,31 +380,34 @@ func span(s *Snapshot) (first, last time.Time) {
 	return first, last
 }
 
-// Validate reads a whole snapshot leniently and returns every problem, each
+// Validate reads a whole snapshot leniently and returns its problems, each
 // FILE:LINE: reason: bad lines, a bad header (line 1), and a truncated end.
+// It keeps the first MaxProblems bad lines (plus a truncated end) and
+// counts the rest in more, so its memory stays bounded whatever the file.
 // No problems means the file is good. The error is for input that could not
 // be read at all (an I/O error), not for problems in it.
-func Validate(r io.Reader, name string) ([]Problem, error) {
+func Validate(r io.Reader, name string) (problems []Problem, more int, err error) {
 	rd, err := NewReader(r, ReadOptions{Name: name})
 	if err != nil {
 		if p, ok := asProblem(err); ok {
-			return []Problem{p}, nil
+			return []Problem{p}, 0, nil
 		}
-		return nil, err
+		return nil, 0, err
 	}
+	var rec Record
 	for {
-		_, err := rd.Next()
+		err := rd.next(&rec)
 		if err == nil {
 			continue
 		}
-		problems := rd.Problems()
+		problems, more := rd.Problems(), rd.MoreProblems()
 		if errors.Is(err, io.EOF) {
-			return problems, nil
+			return problems, more, nil
 		}
 		if p, ok := asProblem(err); ok {
-			return append(problems, p), nil
+			return append(problems, p), more, nil
 		}
-		return problems, err
+		return problems, more, err
 	}
 }
 

@@ -65,11 +65,11 @@ func TestInspectWriteError(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	good := encode(t, testHeader(), testRecords(), false)
-	if ps, err := Validate(bytes.NewReader(good), "good.jsonl"); err != nil || len(ps) != 0 {
+	if ps, _, err := Validate(bytes.NewReader(good), "good.jsonl"); err != nil || len(ps) != 0 {
 		t.Fatalf("good file: %v %v", ps, err)
 	}
 	bad := string(good) + "oops\n" + `{"record":"bar","time":"2025-01-27T16:00:00-05:00","symbol":"ZZZ","interval":"1m","open":1,"high":1,"low":1,"close":1,"volume":1}` + "\n" + `{"record":"bar","time":"2025-01-27T16:0`
-	ps, err := Validate(strings.NewReader(bad), "bad.jsonl")
+	ps, _, err := Validate(strings.NewReader(bad), "bad.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +85,11 @@ func TestValidate(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	ps, err = Validate(strings.NewReader("not a snapshot\n"), "x")
+	ps, _, err = Validate(strings.NewReader("not a snapshot\n"), "x")
 	if err != nil || len(ps) != 1 || !strings.HasPrefix(ps[0].Error(), "x:1: header: bad JSON") {
 		t.Errorf("header problem: %v %v", ps, err)
 	}
-	if _, err := Validate(io.MultiReader(strings.NewReader(headerLine(t)+"\n"), errReader{}), "io"); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+	if _, _, err := Validate(io.MultiReader(strings.NewReader(headerLine(t)+"\n"), errReader{}), "io"); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("I/O error: %v", err)
 	}
 }

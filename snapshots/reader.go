@@ -43,6 +43,9 @@ type ReadOptions struct {
 	// Strict stops at the first bad line. Otherwise bad lines are skipped,
 	// counted and listed in Problems.
 	Strict bool
+	// maxProblems replaces MaxProblems when > 0, so the fuzz target
+	// reaches the cap with small inputs.
+	maxProblems int
 }
 
 // Reader streams records from a snapshot, plain or gzip (detected from the
@@ -57,6 +60,7 @@ type Reader struct {
 	chk      checker
 	in       interner
 	problems []Problem
+	more     int // problems counted past MaxProblems, not kept
 	warnings []Problem
 	unknown  int
 	cleaned  bool // control characters were removed from some text
@@ -169,6 +173,8 @@ func checkHeader(h *Header) string {
 			return fmt.Sprintf("symbol %q listed twice", s.Symbol)
 		case s.Shares != nil && s.Shares.Count < 0:
 			return fmt.Sprintf("symbol %q: negative share count", s.Symbol)
+		case s.Shares != nil && s.Shares.Count > MaxShares:
+			return fmt.Sprintf("symbol %q: share count %d is above %d, the largest a snapshot holds", s.Symbol, s.Shares.Count, int64(MaxShares))
 		}
 		seen[s.Symbol] = true
 	}
@@ -181,6 +187,11 @@ func checkHeader(h *Header) string {
 			return fmt.Sprintf("session %s is listed after %s: sessions go in date order, once each", s.Date, prev)
 		}
 		prev = s.Date
+		for sym, v := range s.PrevClose {
+			if !(v > 0 && v <= MaxPrice) {
+				return fmt.Sprintf("session %s: previous close %s of %s is not a price in (0, %s]", s.Date, fmtFloat(v), sym, fmtFloat(MaxPrice))
+			}
+		}
 		if !s.Open.IsZero() && !s.Close.IsZero() && !s.Close.After(s.Open) {
 			return fmt.Sprintf("session %s closes before it opens", s.Date)
 		}
@@ -215,8 +226,23 @@ func normalizeHeader(h *Header) {
 // Header is the file's header.
 func (rd *Reader) Header() Header { return rd.header }
 
-// Problems lists the lines skipped so far in lenient mode.
+// Problems lists the lines skipped so far in lenient mode: the first
+// MaxProblems of them (MoreProblems counts the rest).
 func (rd *Reader) Problems() []Problem { return rd.problems }
+
+// MoreProblems counts the problems found past the first MaxProblems, which
+// are not kept: a file of millions of bad lines is reported in bounded
+// memory.
+func (rd *Reader) MoreProblems() int { return rd.more }
+
+// addProblem keeps p if fewer than MaxProblems are kept, else counts it.
+func (rd *Reader) addProblem(p Problem) {
+	if len(rd.problems) < rd.maxProblems() {
+		rd.problems = append(rd.problems, p)
+		return
+	}
+	rd.more++
+}
 
 // Warnings lists things worth telling the user that are not errors. Today
 // that is at most one entry: the first record of a kind this version does
@@ -234,6 +260,13 @@ func (rd *Reader) problem(line int, reason string) Problem {
 }
 
 func (rd *Reader) name() string { return rd.opt.Name }
+
+func (rd *Reader) maxProblems() int {
+	if rd.opt.maxProblems > 0 {
+		return rd.opt.maxProblems
+	}
+	return MaxProblems
+}
 
 // readLine returns the next line without its line ending. complete is false
 // when the line ended at end of file without a newline; long is true (and
@@ -338,13 +371,16 @@ func (rd *Reader) next(rec *Record) error {
 				rd.err = p
 				return p
 			}
-			rd.problems = append(rd.problems, p)
+			rd.addProblem(p)
 			continue
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		*rec = Record{}
+		// past the cap a lenient reader only counts problems: skip
+		// formatting the reasons it would drop
+		rd.chk.terse = !rd.opt.Strict && len(rd.problems) >= rd.maxProblems()
 		reason, syntax := rd.parse(line, rec)
 		if reason != "" {
 			if !complete && syntax {
@@ -357,7 +393,7 @@ func (rd *Reader) next(rec *Record) error {
 				rd.err = p
 				return p
 			}
-			rd.problems = append(rd.problems, p)
+			rd.addProblem(p)
 			continue
 		}
 		if rec.Kind == "" { // unknown kind, skipped
@@ -506,10 +542,23 @@ type checker struct {
 	known  map[string]bool
 	events map[string]int // event id -> line it was first seen on
 	last   time.Time
+	// bars holds the bars at time barsAt (records come in time order, so a
+	// repeated bar can only repeat one of these): symbol and interval length ->
+	// the line it was first seen on. It is cleared when time moves on, so
+	// it holds one instant's bars, never the file's.
+	bars   map[barKey]int
+	barsAt time.Time
+	// terse asks for short reasons (the caller will not keep them).
+	terse bool
+}
+
+type barKey struct {
+	symbol   string
+	interval time.Duration // by length: "1m" and "60s" are the same bar
 }
 
 func newChecker(h *Header) checker {
-	c := checker{known: make(map[string]bool, len(h.Symbols)), events: map[string]int{}}
+	c := checker{known: make(map[string]bool, len(h.Symbols)), events: map[string]int{}, bars: map[barKey]int{}}
 	for _, s := range h.Symbols {
 		c.known[s.Symbol] = true
 	}
@@ -543,8 +592,35 @@ func (c *checker) check(rec *Record) string {
 		}
 		c.events[rec.Event.ID] = rec.Line
 	}
+	if rec.Kind == RecBar {
+		if !t.Equal(c.barsAt) {
+			clear(c.bars)
+			c.barsAt = t
+		}
+		d, _ := ParseInterval(rec.Bar.Interval) // checked by checkRecord
+		k := barKey{rec.Bar.Symbol, d}
+		if first, dup := c.bars[k]; dup {
+			if c.terse {
+				return duplicateBarPrefix
+			}
+			return duplicateBarReason(&rec.Bar, first)
+		}
+		c.bars[k] = rec.Line
+	}
 	c.last = t
 	return ""
+}
+
+// duplicateBarPrefix starts the reason given for a repeated bar, so the
+// writer can tell it from other refusals.
+const duplicateBarPrefix = "duplicate bar "
+
+func duplicateBarReason(b *Bar, first int) string {
+	at := exchangeTime(b.Time).Format("2006-01-02 15:04:05")
+	if first > 0 {
+		return fmt.Sprintf("%s%s %s at %s (first at line %d); the first is kept", duplicateBarPrefix, b.Symbol, b.Interval, at, first)
+	}
+	return fmt.Sprintf("%s%s %s at %s; the first is kept", duplicateBarPrefix, b.Symbol, b.Interval, at)
 }
 
 func checkRecord(rec *Record, known map[string]bool) string {
@@ -563,11 +639,17 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		if !(b.Open > 0 && b.High > 0 && b.Low > 0 && b.Close > 0) {
 			return "bar price missing or not positive"
 		}
+		if b.High > MaxPrice {
+			return fmt.Sprintf("bar price %s is above %s, the largest a snapshot holds", fmtFloat(b.High), fmtFloat(MaxPrice))
+		}
 		if b.Low > b.High || b.Open > b.High || b.Open < b.Low || b.Close > b.High || b.Close < b.Low {
 			return "bar prices outside [low, high]"
 		}
 		if b.Volume < 0 {
 			return "negative volume"
+		}
+		if b.Volume > MaxVolume {
+			return fmt.Sprintf("volume %d is above %d, the largest a snapshot holds", b.Volume, int64(MaxVolume))
 		}
 		if b.Interval[len(b.Interval)-1] == 'd' {
 			et := exchangeTime(b.Time)
@@ -583,8 +665,14 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		if !(q.Price > 0) {
 			return "quote price missing or not positive"
 		}
+		if q.Price > MaxPrice || q.Bid > MaxPrice || q.Ask > MaxPrice {
+			return fmt.Sprintf("quote price, bid or ask above %s, the largest a snapshot holds", fmtFloat(MaxPrice))
+		}
 		if q.Volume < 0 {
 			return "negative volume"
+		}
+		if q.Volume > MaxVolume {
+			return fmt.Sprintf("volume %d is above %d, the largest a snapshot holds", q.Volume, int64(MaxVolume))
 		}
 		if q.Bid < 0 || q.Ask < 0 {
 			return "negative bid or ask"
@@ -695,6 +783,7 @@ func Decode(r io.Reader, opt ReadOptions) (*Snapshot, error) {
 		err := rd.next(&rec)
 		if err != nil {
 			s.Problems = rd.Problems()
+			s.MoreProblems = rd.MoreProblems()
 			s.Warnings = rd.Warnings()
 			s.Unknown = rd.Unknown()
 			if errors.Is(err, io.EOF) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -40,8 +41,14 @@ type syncer interface{ Sync() error }
 // Every record is checked against the same rules the reader applies (known
 // symbol, sane prices, time order...), so a Writer never writes a line a
 // Reader would reject; a bad record is refused with an error and the Writer
-// stays usable. I/O errors are sticky: once one happens, every later call
-// returns it.
+// stays usable. A bar repeating one already written (same symbol, interval
+// and time) is the exception: it is dropped without an error, as a reader
+// would keep only the first, and counted by Duplicates.
+//
+// I/O errors (a full disk, a file-size limit) are sticky: once one
+// happens, every later call returns it, Failed is closed and Err says why,
+// so a long-running recorder can stop at once rather than run on writing
+// nothing.
 type Writer struct {
 	mu     sync.Mutex
 	dst    io.Writer
@@ -52,6 +59,8 @@ type Writer struct {
 	line   []byte
 	dirty  bool
 	err    error
+	failed chan struct{} // closed when err is set
+	dups   int
 	closed bool
 	stop   chan struct{}
 	done   chan struct{}
@@ -72,7 +81,7 @@ func NewWriter(w io.Writer, h Header, opt WriteOptions) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snapshot header: %w", err)
 	}
-	wr := &Writer{dst: w, chk: newChecker(&hc)}
+	wr := &Writer{dst: w, chk: newChecker(&hc), failed: make(chan struct{})}
 	var out io.Writer = w
 	if opt.Gzip {
 		level := opt.GzipLevel
@@ -130,7 +139,7 @@ func (w *Writer) flusher(every time.Duration) {
 		case <-t.C:
 			w.mu.Lock()
 			if w.dirty && w.err == nil {
-				w.err = w.flushLocked()
+				w.setErr(w.flushLocked())
 			}
 			w.mu.Unlock()
 		}
@@ -156,6 +165,10 @@ func (w *Writer) Write(r Record) error {
 	// Check a copy so the watermark only moves for records we write.
 	chk := w.chk
 	if reason := chk.check(&r); reason != "" {
+		if strings.HasPrefix(reason, duplicateBarPrefix) {
+			w.dups++
+			return nil
+		}
 		return fmt.Errorf("snapshot writer: %s record at %s: %s", r.Kind, r.Time().Format(time.RFC3339), reason)
 	}
 	line, err := AppendRecord(w.line[:0], r)
@@ -164,10 +177,10 @@ func (w *Writer) Write(r Record) error {
 	}
 	w.line = append(line, '\n')
 	if _, err := w.buf.Write(w.line); err != nil {
-		w.err = err
+		w.setErr(err)
 		return err
 	}
-	w.chk.last = chk.last
+	w.chk = chk
 	w.dirty = true
 	return nil
 }
@@ -183,8 +196,36 @@ func (w *Writer) Flush() error {
 	if w.err != nil {
 		return w.err
 	}
-	w.err = w.flushLocked()
+	w.setErr(w.flushLocked())
 	return w.err
+}
+
+// setErr records the first I/O error and closes Failed. Called with mu held.
+func (w *Writer) setErr(err error) {
+	if err == nil || w.err != nil {
+		return
+	}
+	w.err = err
+	close(w.failed)
+}
+
+// Failed is closed when the Writer meets an I/O error (written records can
+// no longer reach the file): a recorder selects on it to stop at once.
+func (w *Writer) Failed() <-chan struct{} { return w.failed }
+
+// Err is the I/O error that closed Failed, or nil.
+func (w *Writer) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// Duplicates counts the bars dropped because they repeated a bar already
+// written (same symbol, interval and time).
+func (w *Writer) Duplicates() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.dups
 }
 
 func (w *Writer) flushLocked() error {

@@ -46,8 +46,15 @@ func TestWriterRefusesBadRecords(t *testing.T) {
 		}
 	}
 	// a refused record does not move the time watermark or poison the writer
-	if err := w.Write(ok); err != nil {
+	ok2 := ok
+	ok2.Bar.Symbol = "SPY"
+	if err := w.Write(ok2); err != nil {
 		t.Fatal(err)
+	}
+	// a repeated bar is dropped (the reader would keep only the first),
+	// not an error that would stop a recording
+	if err := w.Write(ok); err != nil || w.Duplicates() != 1 {
+		t.Fatalf("repeated bar: %v, %d duplicates", err, w.Duplicates())
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -117,7 +124,8 @@ func TestWriterConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 500; i++ {
 				// every writer uses the same time so order never fails
-				if err := w.Write(BarRecord(Bar{Time: t0, Symbol: sym, Interval: "1m", Open: 10, High: 11, Low: 9, Close: 10, Volume: int64(i)})); err != nil {
+				// (and a different interval, so no bar repeats another)
+				if err := w.Write(BarRecord(Bar{Time: t0, Symbol: sym, Interval: fmt.Sprintf("%dm", i+1), Open: 10, High: 11, Low: 9, Close: 10, Volume: int64(i)})); err != nil {
 					t.Error(err)
 					return
 				}

@@ -16,6 +16,7 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -174,6 +175,9 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	}
 	for _, p := range d.snap.Problems {
 		logger.Warn("skipped", "problem", p.Error())
+	}
+	if line := snapshots.MoreProblemsLine(d.snap.MoreProblems); line != "" {
+		logger.Warn("skipped", "problem", line)
 	}
 	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
 	if err != nil {

@@ -77,6 +77,7 @@ func importFlags(fs *flag.FlagSet) {
 	fs.String("title", "", "snapshot title")
 	fs.String("main-day", "", "the session the snapshot is about (YYYY-MM-DD)")
 	fs.Bool("strict", false, "fail on the first bad row instead of skipping and reporting it")
+	fs.Bool("force", false, "replace -o OUT if it exists (never when OUT is one of the inputs)")
 }
 
 func recordFlags(fs *flag.FlagSet) {

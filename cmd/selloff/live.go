@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
@@ -121,18 +122,35 @@ func pollInterval(fs *flag.FlagSet, cfg *config.Config) (time.Duration, error) {
 }
 
 // recorderFor returns LiveOptions.Record for --record PATH and a func that
-// closes the file once the live source has stopped.
-func recorderFor(path string) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
+// closes the file once the live source has stopped. onFail, when set, is
+// called once if the file stops taking records (a full disk, a file-size
+// limit), so the caller can stop rather than record nothing.
+func recorderFor(path string, onFail func(error)) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
 	if path == "" {
 		return nil, func() error { return nil }
 	}
 	var w *snapshots.Writer
+	closed := make(chan struct{})
 	open := func(h snapshots.Header) (yahoo.Recorder, error) {
 		var err error
 		w, err = snapshots.Create(path, h, snapshots.WriteOptions{Gzip: strings.HasSuffix(path, ".gz")})
+		if err != nil && onFail != nil {
+			go onFail(err) // no file: the recording cannot start
+		}
+		if err == nil && onFail != nil {
+			go func(w *snapshots.Writer) {
+				select {
+				case <-w.Failed():
+					onFail(w.Err())
+				case <-closed:
+				}
+			}(w)
+		}
 		return w, err
 	}
+	var once sync.Once
 	closeFn := func() error {
+		once.Do(func() { close(closed) })
 		if w == nil {
 			return nil
 		}
@@ -143,6 +161,12 @@ func recorderFor(path string) (func(snapshots.Header) (yahoo.Recorder, error), f
 
 // newLive makes the one Yahoo poller.
 func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yahoo.Live, func() error, error) {
+	return a.newLiveRecording(fs, cfg, record, nil)
+}
+
+// newLiveRecording is newLive; onRecordFail is called once if the
+// recording file stops taking records (see recorderFor).
+func (a *app) newLiveRecording(fs *flag.FlagSet, cfg *config.Config, record string, onRecordFail func(error)) (*yahoo.Live, func() error, error) {
 	syms, err := watchSymbols(fs, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -156,7 +180,7 @@ func (a *app) newLive(fs *flag.FlagSet, cfg *config.Config, record string) (*yah
 			return nil, nil, fmt.Errorf("%s exists; selloff does not overwrite a recording (choose another name)", record)
 		}
 	}
-	rec, closeRec := recorderFor(record)
+	rec, closeRec := recorderFor(record, onRecordFail)
 	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
 	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
 	if err != nil {
@@ -217,12 +241,21 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 			return usagef("--until %s is already past", until.In(snapshots.Location()).Format("2006-01-02 15:04 MST"))
 		}
 	}
-	live, closeRec, err := a.newLive(fs, cfg, out)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// A write failure (disk full, file-size limit) stops the recording at
+	// once: running on to --until would record nothing.
+	failed := make(chan error, 1)
+	live, closeRec, err := a.newLiveRecording(fs, cfg, out, func(err error) {
+		select {
+		case failed <- err:
+		default:
+		}
+		cancel()
+	})
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	if !until.IsZero() {
 		var stop context.CancelFunc
 		ctx, stop = context.WithDeadline(ctx, until)
@@ -241,6 +274,11 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	}
 	runErr := <-done
 	cerr := closeRec()
+	select {
+	case err := <-failed:
+		return fmt.Errorf("recording to %s stopped: %w (the records before the failure are in the file)", out, err)
+	default:
+	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		return runErr
 	}

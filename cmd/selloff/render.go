@@ -67,7 +67,7 @@ func loadReplayData(nameOrPath, eventsPath string, strict bool) (*replayData, er
 // skipped-record count and a note when records of unknown kinds were
 // passed over, so the status bar says the data is incomplete.
 func (d *replayData) options() replay.Options {
-	opt := replay.Options{Skipped: len(d.snap.Problems)}
+	opt := replay.Options{Skipped: d.snap.ProblemCount()}
 	if n := d.snap.Unknown; n > 0 {
 		opt.Note = fmt.Sprintf("%d records of unknown kinds skipped (written by a newer selloff?)", n)
 	}

@@ -109,15 +109,18 @@ func runSnapshotValidate(_ context.Context, a *app, _ *flag.FlagSet, args []stri
 		return err
 	}
 	defer rc.Close()
-	problems, err := snapshots.Validate(rc, name)
+	problems, more, err := snapshots.Validate(rc, name)
 	for _, p := range problems {
 		fmt.Fprintln(a.stdout, p.Error())
+	}
+	if line := snapshots.MoreProblemsLine(more); line != "" {
+		fmt.Fprintln(a.stdout, line)
 	}
 	if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s: %d problem(s)", name, len(problems))
+	if n := len(problems) + more; n > 0 {
+		return fmt.Errorf("%s: %d problem(s)", name, n)
 	}
 	fmt.Fprintf(a.stdout, "%s: ok\n", name)
 	return nil

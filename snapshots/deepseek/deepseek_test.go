@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/snapshots/csvimport"
 )
 
 var updateSnapshot = flag.Bool("update-snapshot", false, "regenerate snapshots/data/"+FileName)
@@ -478,14 +479,14 @@ type realBar struct {
 }
 
 // readRealBars reads the recorded 5-minute file with the project's own
-// CSV importer (snapshots.ImportFiles), so this test holds no parser of
+// CSV importer (csvimport.ImportFiles), so this test holds no parser of
 // its own for it.
 func readRealBars(t *testing.T) map[string][]realBar {
 	t.Helper()
 	if _, err := os.Stat(realBarsPath); errors.Is(err, os.ErrNotExist) {
 		t.Skipf("real 5-minute bars not available (%s is absent); this comparison runs only beside the shared data", realBarsPath)
 	}
-	s, _, err := snapshots.ImportFiles(snapshots.ImportOptions{}, realBarsPath)
+	s, _, err := csvimport.ImportFiles(csvimport.Options{}, realBarsPath)
 	if err != nil {
 		t.Fatal(err)
 	}

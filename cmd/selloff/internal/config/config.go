@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -84,7 +85,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
 	if err != nil || v <= 0 {
-		return lineError{n.Line, fmt.Sprintf("interval %q: want a positive duration such as 5s or 1m", n.Value)}
+		return lineError{n.Line, fmt.Sprintf("interval %s: want a positive duration such as 5s or 1m", quote(n.Value))}
 	}
 	*d = Duration(v)
 	return nil
@@ -144,15 +145,27 @@ func Load(path string, explicit bool) (*Config, error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
 
+// MaxSize is the largest config file Parse reads (4 MiB; a config is a
+// few lines). A bigger file is refused, never read in part; so is one whose
+// aliases (*name) would repeat values past it.
+const MaxSize = 4 << 20
+
 // Parse reads a config from r; name is used in errors.
 func Parse(r io.Reader, name string) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
 		return nil, &Error{File: name, Reason: err.Error()}
+	}
+	if len(data) > MaxSize {
+		return nil, &Error{File: name, Reason: "larger than 4 MiB: not a selloff config (a config is a few lines of YAML)"}
 	}
 	c := &Config{}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, nil
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err == nil && expandsPast(&root, MaxSize) {
+		return nil, &Error{File: name, Reason: "aliases (*name) repeat values past 4 MiB of text; write the values out in full"}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -167,8 +180,6 @@ func Parse(r io.Reader, name string) (*Config, error) {
 	} else if err != nil && !errors.Is(err, io.EOF) {
 		return nil, toError(name, err)
 	}
-	var root yaml.Node
-	_ = yaml.Unmarshal(data, &root)
 	if err := c.validate(); err != nil {
 		var le lineError
 		if errors.As(err, &le) {
@@ -202,14 +213,52 @@ func toError(name string, err error) error {
 	return &Error{File: name, Reason: plainReason(msg)}
 }
 
-var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+var (
+	unknownField    = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `[^`]*`)? into (\\S+)$")
+	keyName         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+)
+
+// quote quotes a value from the file for a message, cut to its first 40
+// bytes (and its length) when longer.
+func quote(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
+}
+
+// keyLike reports whether k looks like a key someone meant to write.
+func keyLike(k string) bool { return keyName.MatchString(k) }
 
 // plainReason words the YAML decoder's reasons for a user: "field colour
 // not found in type config.Config" (a Go type name) becomes
 // "unknown key "colour"".
 func plainReason(r string) string {
 	if m := unknownField.FindStringSubmatch(r); m != nil {
+		if !keyLike(m[1]) {
+			// not a key anyone meant: a file given by mistake (a password
+			// file) must not have its text printed
+			return "not a selloff config: this line is not a key: value line (its text is not shown)"
+		}
 		return fmt.Sprintf("unknown key %q", m[1])
+	}
+	if m := cannotUnmarshal.FindStringSubmatch(r); m != nil {
+		if m[2] == "config.Config" {
+			return "not a selloff config: the file must be key: value lines (its text is not shown)"
+		}
+		// the decoder quotes 7 bytes of the value: leave them out
+		what := map[string]string{"!!str": "text", "!!int": "a number", "!!float": "a number", "!!bool": "true/false",
+			"!!map": "a mapping (key: value lines)", "!!seq": "a list", "!!null": "nothing"}[m[1]]
+		if what == "" {
+			what = m[1]
+		}
+		return fmt.Sprintf("%s where a %s is wanted", what, strings.TrimPrefix(m[2], "config."))
 	}
 	return r
 }
@@ -227,12 +276,12 @@ func (c *Config) validate() error {
 	switch c.Theme {
 	case "", "auto", "dark", "light":
 	default:
-		return keyedError{"theme", fmt.Sprintf("theme %q: want auto, dark or light", c.Theme), "", false}
+		return keyedError{"theme", fmt.Sprintf("theme %s: want auto, dark or light", quote(c.Theme)), "", false}
 	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
 	default:
-		return keyedError{"glyphs", fmt.Sprintf("glyphs %q: want braille, block or ascii", c.Glyphs), "", false}
+		return keyedError{"glyphs", fmt.Sprintf("glyphs %s: want braille, block or ascii", quote(c.Glyphs)), "", false}
 	}
 	if c.Interval != 0 && time.Duration(c.Interval) < time.Second {
 		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), "", false}
@@ -243,38 +292,62 @@ func (c *Config) validate() error {
 			return keyedError{"watchlists", fmt.Sprintf("watchlist %d has no name", i+1), "", false}
 		}
 		if names[w.Name] {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q is defined twice", w.Name), w.Name, true}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %s is defined twice", quote(w.Name)), w.Name, true}
 		}
 		names[w.Name] = true
 		if _, bad := snapshots.CleanText(w.Name); bad {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q: the name has a control character", w.Name), w.Name, false}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %s: the name has a control character", quote(w.Name)), w.Name, false}
 		}
 		for _, g := range w.Groups {
 			if _, bad := snapshots.CleanText(g.Name); bad {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: group %q has a control character", w.Name, g.Name), g.Name, false}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %s: group %s has a control character", quote(w.Name), quote(g.Name)), g.Name, false}
 			}
 		}
 		if len(w.AllSymbols()) == 0 {
-			return keyedError{"watchlists", fmt.Sprintf("watchlist %q has no symbols", w.Name), w.Name, false}
+			return keyedError{"watchlists", fmt.Sprintf("watchlist %s has no symbols", quote(w.Name)), w.Name, false}
 		}
 		for _, s := range w.AllSymbols() {
 			if !ValidSymbol(s) {
-				return keyedError{"watchlists", fmt.Sprintf("watchlist %q: bad symbol %q", w.Name, s), s, false}
+				return keyedError{"watchlists", fmt.Sprintf("watchlist %s: bad symbol %s", quote(w.Name), quote(s)), s, false}
 			}
 		}
 	}
 	if c.Watchlist != "" && !names[c.Watchlist] && c.Watchlist != DefaultWatchlistName {
-		return keyedError{"watchlist", fmt.Sprintf("watchlist %q is not defined", c.Watchlist), "", false}
+		return keyedError{"watchlist", fmt.Sprintf("watchlist %s is not defined", quote(c.Watchlist)), "", false}
 	}
 	for s, n := range c.Shares {
 		if !ValidSymbol(s) {
-			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %q", s), s, false}
+			return keyedError{"shares", fmt.Sprintf("shares: bad symbol %s", quote(s)), s, false}
 		}
 		if n <= 0 {
 			return keyedError{"shares", fmt.Sprintf("shares for %s must be positive", s), s, false}
 		}
 	}
 	return nil
+}
+
+// expandsPast reports whether n's text, counting every alias as the value
+// it names, passes limit bytes. Each node costs at least 8, so the walk
+// itself stops after limit/8 steps however the aliases nest.
+func expandsPast(n *yaml.Node, limit int) bool {
+	used := 0
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode {
+			return n.Alias != nil && walk(n.Alias)
+		}
+		used += len(n.Value) + 8
+		if used > limit {
+			return true
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }
 
 // emptyDoc reports whether a YAML document holds nothing (or null).

@@ -164,3 +164,56 @@ func TestAlerts(t *testing.T) {
 		}
 	}
 }
+
+// A config over MaxSize is refused, never read in part: a truncated file
+// could otherwise parse as something else.
+func TestParseRefusesHugeFile(t *testing.T) {
+	src := "watchlist: mag7\n# " + strings.Repeat("x", MaxSize) + "\n"
+	_, err := Parse(strings.NewReader(src), "big.yaml")
+	if err == nil || !strings.Contains(err.Error(), "big.yaml: larger than 4 MiB") {
+		t.Fatalf("err = %v", err)
+	}
+	// just under the bound is read
+	src = "theme: dark\n# " + strings.Repeat("x", MaxSize-40) + "\n"
+	if c, err := Parse(strings.NewReader(src), "ok.yaml"); err != nil || c.Theme != "dark" {
+		t.Fatalf("%v %+v", err, c)
+	}
+}
+
+// Aliases that repeat a big value past MaxSize are refused before the
+// config is decoded.
+func TestParseRefusesAliasExpansion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("theme: &b \"" + strings.Repeat("A", 1<<20) + "\"\nwatchlists:\n  - name: w\n    symbols: [")
+	for i := 0; i < 10; i++ {
+		b.WriteString("*b, ")
+	}
+	b.WriteString("NVDA]\n")
+	_, err := Parse(strings.NewReader(b.String()), "bomb.yaml")
+	if err == nil || !strings.Contains(err.Error(), "aliases (*name) repeat values past 4 MiB") {
+		t.Fatalf("err = %.300v", err)
+	}
+}
+
+// A file that is not a config (a password file given by mistake) is
+// refused without its text in the message.
+func TestParseErrorsDoNotPrintTheFile(t *testing.T) {
+	for _, doc := range []string{
+		"root:$6$secretsalt$hash:19000:0:99999:7:::\n",
+		"rootsecret$6$salthash\n",
+		"watchlist: [rootsecret$6$salthash]\n",
+	} {
+		_, err := Parse(strings.NewReader(doc), "/etc/shadow")
+		if err == nil || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "roots") {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+}
+
+// A value quoted back in an error is cut to a short prefix.
+func TestParseQuotesShortPrefix(t *testing.T) {
+	_, err := Parse(strings.NewReader("theme: "+strings.Repeat("d", 100_000)+"\n"), "c.yaml")
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "(100000 bytes)") {
+		t.Fatalf("err = %.300v", err)
+	}
+}
