@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/selloff/selloff/feeds/market"
 )
@@ -49,7 +50,7 @@ func (p Position) String() string {
 // Check reports what is wrong with p, naming the part, or nil.
 func (p Position) Check() error {
 	if !ValidSymbol(p.Symbol) {
-		return fmt.Errorf("symbol %q: want letters, digits and ^ . - = _ (at most 24)", p.Symbol)
+		return fmt.Errorf("symbol %s: want letters, digits and ^ . - = _ (at most 24)", short(p.Symbol))
 	}
 	if !(math.Abs(p.Shares) >= MinUnit) || math.Abs(p.Shares) > MaxShares {
 		return fmt.Errorf("shares %s: want a non-zero number of shares (at least 0.0001) within ±%.0f; negative for a short", fmtNum(p.Shares), float64(MaxShares))
@@ -59,10 +60,22 @@ func (p Position) Check() error {
 	}
 	if p.Lot != "" {
 		if _, err := time.Parse(time.DateOnly, p.Lot); err != nil {
-			return fmt.Errorf("lot date %q: want YYYY-MM-DD", p.Lot)
+			return fmt.Errorf("lot date %s: want YYYY-MM-DD", short(p.Lot))
 		}
 	}
 	return nil
+}
+
+// short quotes s for a message, cut to 40 bytes.
+func short(s string) string {
+	if len(s) <= 40 {
+		return strconv.Quote(s)
+	}
+	cut := 40
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
 
 func fmtNum(x float64) string {
@@ -108,7 +121,7 @@ func Parse(s string) (Position, error) {
 		return Position{}, errors.New("the symbol is empty: want SYM:SHARES@COST")
 	}
 	if !ValidSymbol(p.Symbol) {
-		return Position{}, fmt.Errorf("symbol %q: want letters, digits and ^ . - = _ (at most 24)", sym)
+		return Position{}, fmt.Errorf("symbol %s: want letters, digits and ^ . - = _ (at most 24)", short(sym))
 	}
 	var err error
 	if p.Shares, err = number(shares); err != nil {

@@ -129,19 +129,19 @@ positions:
 	bad := map[string]string{
 		"positions:\n  - symbol: NVDA\n    shares: lots\n    cost: 1\n":             `c.yaml:3: positions: shares "lots" is not a number`,
 		"positions:\n  - symbol: NVDA\n    cost: 1\n":                               "c.yaml:2: positions: the entry has no shares",
-		"positions:\n  - symbol: NVDA\n    shares: 0\n    cost: 1\n":                "c.yaml:2: positions: NVDA: shares 0",
-		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: -1\n":               "c.yaml:2: positions: NVDA: cost -1",
-		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    lot: soon\n": `c.yaml:2: positions: NVDA: lot date "soon"`,
+		"positions:\n  - symbol: NVDA\n    shares: 0\n    cost: 1\n":                `c.yaml:2: positions: "NVDA": shares 0`,
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: -1\n":               `c.yaml:2: positions: "NVDA": cost -1`,
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    lot: soon\n": `c.yaml:2: positions: "NVDA": lot date "soon"`,
 		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    price: 3\n":  `c.yaml:5: positions: unknown key "price"`,
-		"positions:\n  - symbol: \"N D\"\n    shares: 1\n    cost: 1\n":             `c.yaml:2: positions: N D: symbol "N D"`,
+		"positions:\n  - symbol: \"N D\"\n    shares: 1\n    cost: 1\n":             `c.yaml:2: positions: "N D": symbol "N D"`,
 		"positions:\n  - NVDA\n": "c.yaml:2: positions: each entry is a mapping",
 		"positions:\n  - symbol: [NVDA]\n    shares: 1\n    cost: 1\n":              "c.yaml:2: positions: symbol: want a single value",
 		"positions:\n  - symbol: NVDA\n    shares: 1\n    shares: 2\n    cost: 1\n": `c.yaml:4: positions: "shares" is given twice`,
 	}
 	for src, want := range bad {
 		_, err := Parse(strings.NewReader(src), "c.yaml")
-		if err == nil || !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("%q: got %v, want %s", src, err, want)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 300 {
+			t.Errorf("%.100q: got %.300v, want %s", src, err, want)
 		}
 	}
 }
@@ -155,12 +155,14 @@ func TestAlerts(t *testing.T) {
 		t.Fatalf("got %+v", c.Alerts)
 	}
 	for src, want := range map[string]string{
-		"alerts:\n  - NVDA < 120\n  - NVDA = 120\n": `c.yaml:3: alerts: "NVDA = 120": column 6: "=" is not an operator`,
-		"alerts:\n  - {NVDA: 120}\n":                "c.yaml:2: alerts: each entry is an expression",
+		"alerts:\n  - " + strings.Repeat("N", 100_000) + "\n":                                  `c.yaml:2: alerts: "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"… (100000 bytes): column 200: too long`,
+		"positions:\n  - {symbol: " + strings.Repeat("N", 100_000) + ", shares: 1, cost: 1}\n": `c.yaml:2: positions: "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"… (100000 bytes): symbol "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"…: want`,
+		"alerts:\n  - NVDA < 120\n  - NVDA = 120\n":                                            `c.yaml:3: alerts: "NVDA = 120": column 6: "=" is not an operator`,
+		"alerts:\n  - {NVDA: 120}\n":                                                           "c.yaml:2: alerts: each entry is an expression",
 	} {
 		_, err := Parse(strings.NewReader(src), "c.yaml")
-		if err == nil || !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("%q: got %v, want %s", src, err, want)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 300 {
+			t.Errorf("%.100q: got %.300v, want %s", src, err, want)
 		}
 	}
 }

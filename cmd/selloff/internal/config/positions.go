@@ -34,7 +34,7 @@ func (p *Position) UnmarshalYAML(n *yaml.Node) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if seen[k.Value] {
-			return lineError{k.Line, fmt.Sprintf("positions: %q is given twice in one entry", k.Value)}
+			return lineError{k.Line, fmt.Sprintf("positions: %s is given twice in one entry", quote(k.Value))}
 		}
 		seen[k.Value] = true
 		if v.Kind != yaml.ScalarNode {
@@ -47,7 +47,7 @@ func (p *Position) UnmarshalYAML(n *yaml.Node) error {
 		case "shares", "cost":
 			x, err := strconv.ParseFloat(strings.TrimPrefix(val, "$"), 64)
 			if err != nil {
-				return lineError{v.Line, fmt.Sprintf("positions: %s %q is not a number", k.Value, v.Value)}
+				return lineError{v.Line, fmt.Sprintf("positions: %s %s is not a number", k.Value, quote(v.Value))}
 			}
 			if k.Value == "shares" {
 				p.Shares = x
@@ -57,7 +57,7 @@ func (p *Position) UnmarshalYAML(n *yaml.Node) error {
 		case "lot":
 			p.Lot = val
 		default:
-			return lineError{k.Line, fmt.Sprintf("positions: unknown key %q (want symbol, shares, cost, lot)", k.Value)}
+			return lineError{k.Line, fmt.Sprintf("positions: unknown key %s (want symbol, shares, cost, lot)", quote(k.Value))}
 		}
 	}
 	for _, need := range []string{"symbol", "shares", "cost"} {
@@ -66,7 +66,7 @@ func (p *Position) UnmarshalYAML(n *yaml.Node) error {
 		}
 	}
 	if err := p.Check(); err != nil {
-		return lineError{n.Line, fmt.Sprintf("positions: %s: %v", p.Symbol, err)}
+		return lineError{n.Line, fmt.Sprintf("positions: %s: %v", quote(p.Symbol), err)}
 	}
 	return nil
 }
@@ -95,7 +95,7 @@ func (a *Alert) UnmarshalYAML(n *yaml.Node) error {
 	}
 	x, err := alert.Parse(n.Value)
 	if err != nil {
-		return lineError{n.Line, fmt.Sprintf("alerts: %q: %v", n.Value, err)}
+		return lineError{n.Line, fmt.Sprintf("alerts: %s: %v", quote(n.Value), err)}
 	}
 	a.Alert, a.Line = x, n.Line
 	return nil
