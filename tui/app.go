@@ -89,6 +89,7 @@ type Model struct {
 	strip  ticker.Model
 	status statusbar.Model
 	panes  panes // chart, timeline, capbars (or placeholders)
+	money  moneyState
 }
 
 // New builds the dashboard.
@@ -255,7 +256,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.now = msg.at
 		}
 		if m.apply(msg.u) {
-			cmds = append(cmds, m.armTick())
+			cmds = append(cmds, m.armTick(), m.bellCmd())
 		}
 	case feedEndedMsg:
 		m.ended = true
@@ -407,6 +408,7 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.watch.SetFrame(u.Frame)
 	m.strip.SetFrame(u.Frame)
 	m.panes.setFrame(u.Frame)
+	m.applyMoney(u.Frame, first)
 	if first || m.watch.Selected() != before {
 		m.syncSelection()
 	}

@@ -12,9 +12,5 @@ import (
 // reads no clock; colours follow r's profile (an Ascii renderer gives plain
 // text).
 func Render(u feeds.Update, width, height int, r *lipgloss.Renderer, g common.Glyphs) string {
-	m := newModel(Deps{Renderer: r, Width: width, Height: height, Glyphs: g})
-	m.apply(u)
-	m.refreshStatus()
-	m.relayout()
-	return m.View()
+	return RenderMoney(u, width, height, r, g, Money{})
 }

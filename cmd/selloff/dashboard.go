@@ -96,7 +96,7 @@ func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
 
 // runDashboard runs the interactive program until the user quits or ctx
 // ends (a signal).
-func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger) error {
+func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger, money money) error {
 	if !isTerminal(a.stdout) || !isTerminal(a.stdin) {
 		return errors.New("the dashboard needs a terminal; to print one frame use `selloff render`")
 	}
@@ -114,7 +114,7 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		Now:      time.Now,
 		Glyphs:   common.Glyphs(glyphs),
 		Logger:   logger,
-	})
+	}).WithMoney(money.tui(a.stdout))
 	defer m.Close()
 	p := tea.NewProgram(m,
 		tea.WithAltScreen(),
@@ -162,6 +162,9 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	if err != nil {
 		return err
 	}
+	if _, err := d.withAlerts(ds.money); err != nil {
+		return err
+	}
 	opt := d.options()
 	opt.Speed = get[float64](fs, "speed")
 	opt.Paused = get[bool](fs, "paused")
@@ -186,5 +189,5 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rp.Start(ctx)
-	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger)
+	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger, ds.money)
 }

@@ -207,7 +207,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	done := make(chan error, 1)
 	go func() { done <- live.Run(ctx) }()
 	updates := live.Subscribe(ctx)
-	uiErr := runDashboard(ctx, a, updates, nil, glyphs, cfg.Theme, logger)
+	uiErr := runDashboard(ctx, a, liveAlerts(ctx, updates, ds.money), nil, glyphs, cfg.Theme, logger, ds.money)
 	cancel()
 	runErr := <-done // the source writes out what it holds before returning
 	if err := closeRec(); err != nil && uiErr == nil {

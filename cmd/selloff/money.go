@@ -1,14 +1,22 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
+	"io"
 	"slices"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
+	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/alert"
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/portfolio"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui"
 )
 
 // listFlag is a repeatable string flag (--position A --position B).
@@ -87,3 +95,80 @@ func readMoney(fs *flag.FlagSet, cfg *config.Config) (money, error) {
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// withAlerts evaluates the alerts over the whole snapshot, minute by
+// minute (alert.Scan: what a replay would fire), and puts each firing on
+// the timeline as a user event at its time. It returns the firings.
+func (d *replayData) withAlerts(m money) ([]alert.Firing, error) {
+	if len(m.alerts) == 0 {
+		return nil, nil
+	}
+	start, end, ok := d.ds.Span()
+	if !ok {
+		return nil, nil
+	}
+	fired := alert.Scan(d.ds, m.alerts, m.positions, start, end, time.Minute)
+	if len(fired) == 0 {
+		return nil, nil
+	}
+	s := *d.snap
+	s.Events = append(append([]snapshots.Event(nil), d.snap.Events...), alert.Events(fired)...)
+	sort.SliceStable(s.Events, func(i, j int) bool { return s.Events[i].Time.Before(s.Events[j].Time) })
+	ds, err := market.NewDataset(&s)
+	if err != nil {
+		return nil, err
+	}
+	d.snap, d.ds = &s, ds
+	return fired, nil
+}
+
+// tui is what the dashboard takes; the bell rings on w (nil: no bell).
+func (m money) tui(w io.Writer) tui.Money {
+	tm := tui.Money{Positions: m.positions, Quiet: m.quiet}
+	if w != nil && !m.quiet {
+		tm.Bell = func() { _, _ = w.Write([]byte("\a")) }
+	}
+	return tm
+}
+
+// liveAlerts passes live updates on with the alerts evaluated on each
+// frame as it arrives (alert.Watcher): each firing joins the timeline as a
+// user event at the frame's time, on that frame and every later one. The
+// frame is copied, never changed in place (frames are shared). Without
+// alerts the channel is returned as it is.
+func liveAlerts(ctx context.Context, in <-chan feeds.Update, m money) <-chan feeds.Update {
+	if len(m.alerts) == 0 {
+		return in
+	}
+	out := make(chan feeds.Update)
+	w := alert.NewWatcher(m.alerts, m.positions)
+	go func() {
+		defer close(out)
+		var fired []snapshots.Event
+		for u := range in {
+			if u.Frame != nil {
+				if fs := w.Step(u.Frame); len(fs) > 0 {
+					fired = append(fired, alert.Events(fs)...)
+					if len(fired) > maxLiveFirings {
+						fired = fired[len(fired)-maxLiveFirings:]
+					}
+				}
+				if len(fired) > 0 {
+					f := *u.Frame
+					f.Events = append(append(make([]snapshots.Event, 0, len(f.Events)+len(fired)), f.Events...), fired...)
+					sort.SliceStable(f.Events, func(i, j int) bool { return f.Events[i].Time.Before(f.Events[j].Time) })
+					u.Frame = &f
+				}
+			}
+			select {
+			case out <- u:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// maxLiveFirings bounds the firings a live session keeps on its timeline.
+const maxLiveFirings = 500

@@ -57,3 +57,42 @@ func TestBadAlertExitsTwoNamingTheColumn(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderWithPositionAndAlert(t *testing.T) {
+	code, out, errs := runCLI(t, "render", "--config", emptyConfig(t), "--color", "never", "--at", "close",
+		"--position", "NVDA:100@140", "--alert", "NVDA < 120", "--alert", "basket < -1T")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"Your portfolio  today −$2,420.00 −16.97%  total −$2,158.00 −15.41%  value $11,842.00",
+		"your portfolio −$2,420.00",
+		"11:20     Alert: NVDA < 120: 119.50", // on the timeline at its time
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	// the status line names the latest firing up to the close
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "Alert: ") {
+		t.Errorf("status line %q names no alert", last)
+	}
+}
+
+func TestConfigPositionsAndAlertsReachTheFrame(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	src := "positions:\n  - {symbol: NVDA, shares: -100, cost: 140}\nalerts:\n  - NVDA < 120\n"
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "render", "--config", p, "--color", "never", "--at", "close")
+	if code != exitOK || !strings.Contains(out, "today +$2,420.00 +16.97%") || !strings.Contains(out, "Alert: NVDA < 120") {
+		t.Errorf("exit %d (%s):\n%s", code, errs, out)
+	}
+	// a flag replaces the config's list
+	_, out, _ = runCLI(t, "render", "--config", p, "--color", "never", "--at", "close", "--position", "NVDA:1@100")
+	if !strings.Contains(out, "total +$18.42") {
+		t.Errorf("--position did not replace the config's positions:\n%s", out)
+	}
+}

@@ -145,7 +145,8 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err := checkGlyphs(g); err != nil {
 		return err
 	}
-	if _, err := readMoney(fs, cfg); err != nil {
+	money, err := readMoney(fs, cfg)
+	if err != nil {
 		return err
 	}
 	r, err := newRenderer(a.stdout, fstr(fs, "color"))
@@ -156,10 +157,13 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
+	if _, err := d.withAlerts(money); err != nil {
+		return err
+	}
 	u, err := d.still(fstr(fs, "at"))
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, tui.Render(u, w, h, r, common.Glyphs(g)))
+	_, err = fmt.Fprintln(a.stdout, tui.RenderMoney(u, w, h, r, common.Glyphs(g), money.tui(nil)))
 	return err
 }

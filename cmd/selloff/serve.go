@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
@@ -28,7 +30,8 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
-	if _, err := readMoney(fs, cfg); err != nil {
+	money, err := readMoney(fs, cfg)
+	if err != nil {
 		return err
 	}
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "selloff"})
@@ -49,7 +52,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	}
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
 
-	sources, err := a.serveSources(ctx, fs, cfg)
+	sources, err := a.serveSources(ctx, fs, cfg, money)
 	if err != nil {
 		return err
 	}
@@ -65,9 +68,14 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
-		Render:         tui.Render,
-		Glyphs:         common.Glyphs(glyphs),
-		Version:        "selloff-" + version,
+		// every viewer sees the positions and alerts given to serve (no
+		// bell: a viewer's terminal is not this one)
+		Model: func(d server.SessionDeps) tea.Model { return tui.New(tui.Deps(d)).WithMoney(money.tui(nil)) },
+		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
+			return tui.RenderMoney(u, w, h, r, g, money.tui(nil))
+		},
+		Glyphs:  common.Glyphs(glyphs),
+		Version: "selloff-" + version,
 	})
 	if err != nil {
 		return err
@@ -110,7 +118,7 @@ func checkServeFlags(fs *flag.FlagSet) (perIP int, err error) {
 // serveSources builds the one data plane: one decoded snapshot shared by
 // every session's replay (or by the watch party's one replay), or one live
 // poller.
-func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (server.Sources, error) {
+func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Config, money money) (server.Sources, error) {
 	src := fstr(fs, "source")
 	events := pick(fs, "events", cfg.Events, "")
 	switch {
@@ -118,6 +126,9 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		name := strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":")
 		d, err := loadReplayData(name, events, false)
 		if err != nil {
+			return server.Sources{}, err
+		}
+		if _, err := d.withAlerts(money); err != nil {
 			return server.Sources{}, err
 		}
 		opt := d.options()

@@ -3,6 +3,7 @@ package alert
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/selloff/selloff/feeds/market"
@@ -142,10 +143,10 @@ func FormatValue(m Measure, v float64) string {
 func (f Firing) Event() snapshots.Event {
 	e := snapshots.Event{
 		Time:   f.Time,
-		ID:     fmt.Sprintf("alert-%d-%d", f.Index+1, f.Time.Unix()),
+		ID:     fmt.Sprintf("%s%d-%d", EventIDPrefix, f.Index+1, f.Time.Unix()),
 		Title:  "Alert: " + f.Describe(),
 		Detail: "your alert " + strconv.Quote(f.Alert.Text) + " fired (selloff --alert); figures from the frame at this time",
-		Outlet: "you",
+		Outlet: EventOutlet,
 	}
 	if f.Alert.Kind == Symbol {
 		e.Symbols = []string{f.Alert.Symbol}
@@ -232,4 +233,24 @@ func Scan(d *market.Dataset, alerts []Alert, positions []portfolio.Position, fro
 			return out
 		}
 	}
+}
+
+// Firing events are told apart from news by their outlet and ID prefix.
+const (
+	EventOutlet   = "you"
+	EventIDPrefix = "alert-"
+)
+
+// IsFiring reports whether e is an alert firing (Firing.Event).
+func IsFiring(e snapshots.Event) bool {
+	return e.Outlet == EventOutlet && strings.HasPrefix(e.ID, EventIDPrefix)
+}
+
+// Events turns firings into timeline events.
+func Events(fs []Firing) []snapshots.Event {
+	out := make([]snapshots.Event, len(fs))
+	for i, f := range fs {
+		out[i] = f.Event()
+	}
+	return out
 }
