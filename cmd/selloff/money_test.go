@@ -1,10 +1,17 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/alert"
+	"github.com/selloff/selloff/snapshots"
 )
 
 func TestBadPositionExitsTwoNamingThePart(t *testing.T) {
@@ -94,5 +101,48 @@ func TestConfigPositionsAndAlertsReachTheFrame(t *testing.T) {
 	_, out, _ = runCLI(t, "render", "--config", p, "--color", "never", "--at", "close", "--position", "NVDA:1@100")
 	if !strings.Contains(out, "total +$18.42") {
 		t.Errorf("--position did not replace the config's positions:\n%s", out)
+	}
+}
+
+func TestLiveAlertsJoinTheTimeline(t *testing.T) {
+	d, err := loadReplayData("", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := alert.Parse("NVDA < 120")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := make(chan feeds.Update)
+	out := liveAlerts(ctx, in, money{alerts: []alert.Alert{a}})
+	loc := snapshots.Location()
+	go func() {
+		defer close(in)
+		for _, hm := range [][2]int{{11, 0}, {11, 20}, {11, 30}, {12, 0}} {
+			f := d.ds.At(time.Date(2025, 1, 27, hm[0], hm[1], 0, 0, loc))
+			in <- feeds.Update{Source: "live", Mode: feeds.ModeLive, Frame: f}
+		}
+	}()
+	var counts []int
+	for u := range out {
+		n := 0
+		for _, e := range u.Frame.Events {
+			if alert.IsFiring(e) {
+				n++
+				if got := e.Time.In(loc).Format("15:04"); got != "11:20" {
+					t.Errorf("firing at %s, want 11:20", got)
+				}
+			}
+		}
+		counts = append(counts, n)
+	}
+	if fmt.Sprint(counts) != "[0 1 1 1]" {
+		t.Errorf("firings on the timeline per frame: %v, want [0 1 1 1] (once, kept)", counts)
+	}
+	// the source's frames are never changed in place
+	if f := d.ds.At(time.Date(2025, 1, 27, 12, 0, 0, 0, loc)); len(f.Events) != len(d.snap.Events) {
+		t.Errorf("the dataset's events changed: %d, was %d", len(f.Events), len(d.snap.Events))
 	}
 }
