@@ -146,3 +146,11 @@ func TestLiveAlertsJoinTheTimeline(t *testing.T) {
 		t.Errorf("the dataset's events changed: %d, was %d", len(f.Events), len(d.snap.Events))
 	}
 }
+
+func TestServeLiveRefusesAlertsRatherThanIgnoringThem(t *testing.T) {
+	code, _, errs := runCLI(t, "serve", "--config", emptyConfig(t), "--source", "live", "--alert", "NVDA < 120",
+		"--host-key", filepath.Join(t.TempDir(), "key"), "--listen", "127.0.0.1:0")
+	if code != exitUsage || !strings.Contains(errs, "--alert with --source live is not supported yet") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -145,6 +145,10 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		}
 		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 	case src == "live":
+		if len(money.alerts) > 0 {
+			// not silently ignored: the shared live feed does not carry them yet
+			return server.Sources{}, usagef("--alert with --source live is not supported yet (positions are; alerts work with --source replay and in selloff live)")
+		}
 		live, err := a.startLiveForServe(ctx, fs, cfg)
 		if err != nil {
 			return server.Sources{}, err
