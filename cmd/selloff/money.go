@@ -96,24 +96,20 @@ func readMoney(fs *flag.FlagSet, cfg *config.Config) (money, error) {
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
 
-// withAlerts evaluates the alerts over the whole snapshot, minute by
-// minute (alert.Scan: what a replay would fire), and puts each firing on
-// the timeline as a user event at its time. It returns the firings.
+// withAlerts evaluates the alerts over the snapshot's session days,
+// minute by minute (alert.ScanSessions: what a replay would fire), and
+// puts each firing on the timeline as a user event at its time. It
+// returns the firings.
 func (d *replayData) withAlerts(m money) ([]alert.Firing, error) {
 	if len(m.alerts) == 0 {
 		return nil, nil
 	}
-	start, end, ok := d.ds.Span()
-	if !ok {
-		return nil, nil
-	}
-	fired := alert.Scan(d.ds, m.alerts, m.positions, start, end, time.Minute)
+	fired := alert.ScanSessions(d.ds, m.alerts, m.positions, time.Minute)
 	if len(fired) == 0 {
 		return nil, nil
 	}
 	s := *d.snap
-	s.Events = append(append([]snapshots.Event(nil), d.snap.Events...), alert.Events(fired)...)
-	sort.SliceStable(s.Events, func(i, j int) bool { return s.Events[i].Time.Before(s.Events[j].Time) })
+	s.Events = append(append([]snapshots.Event(nil), d.snap.Events...), alert.Events(fired)...) // the dataset sorts them
 	ds, err := market.NewDataset(&s)
 	if err != nil {
 		return nil, err

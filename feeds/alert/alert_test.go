@@ -190,6 +190,16 @@ func TestNVDABelow120FiresOnceAtTheMinute(t *testing.T) {
 			t.Errorf("fired again at %s without clearing", fired[k].Time)
 		}
 	}
+	// ScanSessions (what a replay uses) finds the same firings on 27 Jan
+	var onDay []alert.Firing
+	for _, f := range alert.ScanSessions(d, []alert.Alert{mustParse(t, "NVDA < 120")}, nil, time.Minute) {
+		if f.Time.In(snapshots.Location()).Format(time.DateOnly) == "2025-01-27" {
+			onDay = append(onDay, f)
+		}
+	}
+	if len(onDay) != len(fired) || !onDay[0].Time.Equal(want) {
+		t.Errorf("ScanSessions: %v; step by step: %v", onDay, fired)
+	}
 	// Scan over the same span gives the same firings
 	got := alert.Scan(d, []alert.Alert{mustParse(t, "NVDA < 120")}, nil, open, closeT, time.Minute)
 	if len(got) != len(fired) || !got[0].Time.Equal(fired[0].Time) {

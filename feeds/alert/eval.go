@@ -208,22 +208,48 @@ func (w *Watcher) Step(f *market.Frame) []Firing {
 	return out
 }
 
-// MaxScanSteps bounds Scan: a year of minutes.
+// MaxScanSteps bounds one Scan window: a year of minutes.
 const MaxScanSteps = 366 * 24 * 60
 
 // Scan replays the alerts over d from `from` to `to` one step at a time
 // (frames at from, from+step, ... and at to) and returns every firing in
 // time order: what a replay of the dataset would fire, computed once.
 func Scan(d *market.Dataset, alerts []Alert, positions []portfolio.Position, from, to time.Time, step time.Duration) []Firing {
-	if len(alerts) == 0 || d == nil || !from.Before(to) || step <= 0 {
+	if len(alerts) == 0 || d == nil {
 		return nil
+	}
+	return scan(NewWatcher(alerts, positions), d, from, to, step, nil)
+}
+
+// ScanSessions is Scan over the days of d's sessions (the days a replay
+// plays), each from 04:00 to 20:00 exchange time (the pre-market to the
+// end of after hours), with one watcher across them: a condition that
+// still holds at the next day's first frame does not fire again.
+func ScanSessions(d *market.Dataset, alerts []Alert, positions []portfolio.Position, step time.Duration) []Firing {
+	if len(alerts) == 0 || d == nil {
+		return nil
+	}
+	w := NewWatcher(alerts, positions)
+	var out []Firing
+	loc := snapshots.Location()
+	for _, s := range d.Sessions() {
+		day, err := time.ParseInLocation(time.DateOnly, s.Date, loc)
+		if err != nil {
+			continue
+		}
+		out = scan(w, d, day.Add(4*time.Hour), day.Add(20*time.Hour), step, out)
+	}
+	return out
+}
+
+func scan(w *Watcher, d *market.Dataset, from, to time.Time, step time.Duration, out []Firing) []Firing {
+	if !from.Before(to) || step <= 0 {
+		return out
 	}
 	if n := to.Sub(from) / step; n > MaxScanSteps {
 		step = to.Sub(from) / MaxScanSteps
 	}
 	from = from.Truncate(step)
-	w := NewWatcher(alerts, positions)
-	var out []Firing
 	for t := from; ; t = t.Add(step) {
 		if t.After(to) {
 			t = to
