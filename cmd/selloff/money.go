@@ -39,8 +39,8 @@ const maxMoneyFlags = 200
 // moneyFlags are the flags of every dashboard command: the user's
 // positions and alerts.
 func moneyFlags(fs *flag.FlagSet) {
-	fs.Var(new(listFlag), "position", "a position SYM:SHARES@COST, e.g. NVDA:100@140 (repeatable; negative shares for a short; replaces the config's positions)")
-	fs.Var(new(listFlag), "alert", `an alert such as "NVDA < 120", "basket < -1T" or "portfolio pnl < -5000" (repeatable; replaces the config's alerts)`)
+	fs.Var(new(listFlag), "position", "a position `SYM:SHARES@COST`, e.g. NVDA:100@140 (repeatable; negative shares for a short; replaces the config's positions)")
+	fs.Var(new(listFlag), "alert", "an alert `EXPR` such as \"NVDA < 120\", \"basket < -1T\" or \"portfolio pnl < -5000\" (repeatable; replaces the config's alerts; grammar in README)")
 	fs.Bool("quiet", false, "no bell when an alert fires")
 }
 
