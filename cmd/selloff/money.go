@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
@@ -17,6 +21,7 @@ import (
 	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
+	"github.com/selloff/selloff/tui/common"
 )
 
 // listFlag is a repeatable string flag (--position A --position B).
@@ -168,3 +173,56 @@ func liveAlerts(ctx context.Context, in <-chan feeds.Update, m money) <-chan fee
 
 // maxLiveFirings bounds the firings a live session keeps on its timeline.
 const maxLiveFirings = 500
+
+// portfolioText is the plain-text portfolio for `ssh ... summary`: a line
+// per position and the totals ("" without positions).
+func portfolioText(u feeds.Update, positions []portfolio.Position) string {
+	if len(positions) == 0 || u.Frame == nil {
+		return ""
+	}
+	s := portfolio.Value(u.Frame, positions)
+	usd := func(v float64, signed bool) string {
+		out := "$" + common.Number(math.Abs(v), 2)
+		switch {
+		case v < 0 && out != "$0.00":
+			out = "-" + out
+		case signed && out != "$0.00":
+			out = "+" + out
+		}
+		return common.ASCII(out)
+	}
+	pct := func(v float64) string { return common.ASCII(common.Pct(v)) }
+	var b strings.Builder
+	b.WriteString("\nyour positions (last regular-session prices):\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, r := range s.Rows {
+		head := fmt.Sprintf("%s\t%s @ %s", r.Symbol, strconv.FormatFloat(r.Shares, 'f', -1, 64), common.ASCII(common.Number(r.Cost, 2)))
+		switch {
+		case r.NotYet:
+			fmt.Fprintf(tw, "%s\tnot held yet (lot %s)\n", head, r.Lot)
+		case r.Missing != "":
+			fmt.Fprintf(tw, "%s\tmissing: %s\n", head, r.Missing)
+		default:
+			today := "today unknown (no trade yet)"
+			if r.TodayOK {
+				today = "today " + usd(r.Today, true) + " " + pct(r.TodayPct)
+			}
+			fmt.Fprintf(tw, "%s\tvalue %s\t%s\ttotal %s %s\n", head, usd(r.Value, false), today, usd(r.Total, true), pct(r.TotalPct))
+		}
+	}
+	_ = tw.Flush()
+	if s.Valued == 0 {
+		b.WriteString("portfolio: no position priced\n")
+		return b.String()
+	}
+	today := "today unknown"
+	if s.TodayOK() {
+		today = "today " + usd(s.Today, true) + " " + pct(s.TodayPct)
+	}
+	fmt.Fprintf(&b, "portfolio: value %s, %s, total %s %s", usd(s.Value, false), today, usd(s.Total, true), pct(s.TotalPct))
+	if len(s.Missing) > 0 {
+		fmt.Fprintf(&b, " (partial: %s missing, not counted)", strings.Join(s.Missing, ", "))
+	}
+	b.WriteString("\n")
+	return b.String()
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/alert"
+	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -152,5 +153,36 @@ func TestServeLiveRefusesAlertsRatherThanIgnoringThem(t *testing.T) {
 		"--host-key", filepath.Join(t.TempDir(), "key"), "--listen", "127.0.0.1:0")
 	if code != exitUsage || !strings.Contains(errs, "--alert with --source live is not supported yet") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestPortfolioTextForSSHSummary(t *testing.T) {
+	d, err := loadReplayData("", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := d.still("close")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := portfolioText(u, []portfolio.Position{
+		{Symbol: "NVDA", Shares: 100, Cost: 140}, {Symbol: "NVDA", Shares: -10, Cost: 150}, {Symbol: "TSLA", Shares: 1, Cost: 400},
+	})
+	// compare with runs of spaces (the table's padding) as one
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(got, "\n", " | ")), " ")
+	for _, want := range []string{
+		"NVDA 100 @ 140.00 value $11,842.00 today -$2,420.00 -16.97% total -$2,158.00 -15.41% |",
+		"NVDA -10 @ 150.00 value -$1,184.20 today +$242.00 +16.97% total +$315.80 +21.05% |",
+		"TSLA 1 @ 400.00 missing: not in the snapshot |",
+		// today's % of the gross exposure at the previous close (110 x 142.62),
+		// total's of the gross cost (14,000 + 1,500)
+		"portfolio: value $10,657.80, today -$2,178.00 -13.88%, total -$1,842.20 -11.89% (partial: TSLA missing, not counted)",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("no %q in\n%s", want, got)
+		}
+	}
+	if portfolioText(u, nil) != "" {
+		t.Error("text without positions")
 	}
 }

@@ -74,8 +74,9 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
 			return tui.RenderMoney(u, w, h, r, g, money.tui(nil))
 		},
-		Glyphs:  common.Glyphs(glyphs),
-		Version: "selloff-" + version,
+		SummaryExtra: func(u feeds.Update) string { return portfolioText(u, money.positions) },
+		Glyphs:       common.Glyphs(glyphs),
+		Version:      "selloff-" + version,
 	})
 	if err != nil {
 		return err
