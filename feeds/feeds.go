@@ -44,6 +44,18 @@ type Health struct {
 	// poll intervals); 0 when the source does not say. Between updates
 	// (a long back-off) the UI measures ages against its own clock.
 	StaleAfter time.Duration
+	// Stream is the state of a push stream beside the polls (zero when
+	// the source has none).
+	Stream StreamHealth
+}
+
+// StreamHealth is the state of a source's price stream. While it is down
+// the source falls back to polling alone.
+type StreamHealth struct {
+	State   string    // "connecting", "streaming" or "down" ("" no stream)
+	RetryAt time.Time // down: the next reconnect
+	LastErr string    // why the last connection ended
+	Bad     int       // frames that were not a price (counted, not fatal)
 }
 
 // ClockStatus describes a replay clock (nil for live sources).

@@ -233,9 +233,13 @@ func (w *Writer) flushLocked() error {
 		return err
 	}
 	if w.gz != nil {
-		if err := w.gz.Flush(); err != nil {
+		// End the gzip member, not just a block: a file cut after this
+		// point (SIGKILL) is a whole multi-member gzip stream that reads
+		// and validates with no truncation.
+		if err := w.gz.Close(); err != nil {
 			return err
 		}
+		w.gz.Reset(w.dst)
 	}
 	w.dirty = false
 	return w.sync()

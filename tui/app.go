@@ -23,6 +23,8 @@ import (
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/errlog"
+	"github.com/selloff/selloff/tui/provenance"
 	"github.com/selloff/selloff/tui/statusbar"
 	"github.com/selloff/selloff/tui/theme"
 	"github.com/selloff/selloff/tui/ticker"
@@ -39,6 +41,15 @@ type Deps struct {
 	Height   int
 	Glyphs   common.Glyphs // braille|block|ascii
 	Logger   *log.Logger   // may be nil (discard)
+}
+
+// Option changes how the dashboard starts.
+type Option func(*Model)
+
+// WithSpoilers shows the text of events a replay has not reached yet
+// (--spoilers); by default a replay hides it. The v key toggles it.
+func WithSpoilers(on bool) Option {
+	return func(m *Model) { m.spoilers = on }
 }
 
 // pane ids, in focus order.
@@ -78,6 +89,8 @@ type Model struct {
 	wantFocus int // the pane the user focused last (focus while it is visible)
 	showHelp  bool
 	showCap   bool
+	spoilers  bool // show the text of events not reached yet
+	showProv  bool // the provenance view of the selected row is open (i)
 	gotoOpen  bool
 	gotoInput *textinput.Model
 	errText   string
@@ -88,16 +101,22 @@ type Model struct {
 	watch  watchlist.Model
 	strip  ticker.Model
 	status statusbar.Model
-	panes  panes // chart, timeline, capbars (or placeholders)
-	money  moneyState
+	// errs is the errors view (e); lastErr is the feed error taken last
+	// (text and time), so each failure counts once.
+	errs       errlog.Model
+	showErrors bool
+	lastErr    string
+	panes      panes // chart, timeline, capbars (or placeholders)
+	prov       provenance.Model
+	money      moneyState
 }
 
 // New builds the dashboard.
-func New(d Deps) Model {
-	return newModel(d)
+func New(d Deps, opts ...Option) Model {
+	return newModel(d, opts...)
 }
 
-func newModel(d Deps) Model {
+func newModel(d Deps, opts ...Option) Model {
 	r := d.Renderer
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
@@ -160,7 +179,12 @@ func newModel(d Deps) Model {
 		watch:     watchlist.New(c),
 		strip:     ticker.New(c),
 		status:    statusbar.New(c),
+		errs:      errlog.New(c),
 		panes:     newPanes(c),
+		prov:      provenance.New(c),
+	}
+	for _, o := range opts {
+		o(&m)
 	}
 	m.watch.Focus()
 	m.syncKeys()
@@ -287,6 +311,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.armTick())
 	case common.ControlMsg:
 		cmds = append(cmds, m.send(msg.Cmd))
+	case common.SeekEventMsg:
+		cmds = append(cmds, m.seekEvent(msg))
 	case tea.KeyMsg:
 		var cmd tea.Cmd
 		m, cmd = m.handleKey(msg)
@@ -309,7 +335,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // the clock).
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	l := m.lay
-	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly {
+	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly || m.showErrors {
+		return nil
+	}
+	if m.showProv {
+		// the sources view covers the panes: the wheel scrolls it, a click
+		// does not reach what is hidden under it
+		if msg.Action == tea.MouseActionPress && (msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown) {
+			k := tea.KeyMsg{Type: tea.KeyDown}
+			if msg.Button == tea.MouseButtonWheelUp {
+				k = tea.KeyMsg{Type: tea.KeyUp}
+			}
+			m.prov, _ = m.prov.Update(k)
+		}
 		return nil
 	}
 	pane := m.c.Styles.Pane
@@ -385,6 +423,34 @@ func (m *Model) seekDay(date string) tea.Cmd {
 	return nil
 }
 
+// seekEvent replays from an event's placement (the timeline's enter), or
+// says the event is outside the data rather than land on the data's edge
+// as if it were there.
+func (m *Model) seekEvent(msg common.SeekEventMsg) tea.Cmd {
+	if !m.replayable() {
+		return nil
+	}
+	if c := m.upd.Clock; c != nil && !c.Start.IsZero() && !c.End.IsZero() &&
+		(msg.At.Before(c.Start) || msg.At.After(c.End)) {
+		m.note = "that event (" + msg.When + ") is outside the data"
+		return nil
+	}
+	m.note = ""
+	return m.send(feeds.Command{Op: feeds.OpSeek, At: msg.At})
+}
+
+// hideFuture reports whether events not reached yet keep their text
+// hidden: in a replay without spoilers. A live feed has no future.
+func (m *Model) hideFuture() bool {
+	switch {
+	case m.spoilers:
+		return false
+	case !m.hasData:
+		return m.control != nil // a replay to come
+	}
+	return m.upd.Mode == feeds.ModeReplay // a watch-party viewer's too
+}
+
 // apply takes a feed update into the model. It reports whether it was
 // accepted (stale updates from an earlier Seq of the same source are
 // dropped).
@@ -396,6 +462,16 @@ func (m *Model) apply(u feeds.Update) bool {
 		return false
 	}
 	m.lastSeq[u.Source] = u.Seq
+	if h := u.Health; h.LastErr != "" {
+		at := h.ErrAt
+		if at.IsZero() {
+			at = m.now
+		}
+		if k := h.LastErr + "\x00" + at.String(); k != m.lastErr {
+			m.lastErr = k
+			m.errs.Add(h.LastErr, at)
+		}
+	}
 	first := !m.hasData
 	m.upd = u
 	m.hasData = true
@@ -409,6 +485,9 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.strip.SetFrame(u.Frame)
 	m.panes.setFrame(u.Frame)
 	m.applyMoney(u.Frame, first)
+	if m.showProv {
+		m.prov.SetFrame(u.Frame)
+	}
 	if first || m.watch.Selected() != before {
 		m.syncSelection()
 	}
@@ -467,6 +546,20 @@ func (m *Model) syncKeys() {
 	m.keys.Focus2.SetEnabled(m.lay.visible(paneChart))
 	m.keys.Focus3.SetEnabled(m.lay.visible(paneTimeline))
 	m.keys.FocusNext.SetEnabled(m.lay.visible(paneChart) || m.lay.visible(paneTimeline))
+	hide := m.hideFuture()
+	m.keys.Spoilers.SetEnabled(hide || m.spoilers)
+	if m.spoilers {
+		m.keys.Spoilers.SetHelp("v", "hide future events")
+	} else {
+		m.keys.Spoilers.SetHelp("v", "show future events (spoilers)")
+	}
+	m.panes.timeline.SetReplay(on, hide)
+	m.keys.Sources.SetEnabled(m.hasData && !m.gotoOpen)
+	if m.showProv {
+		m.keys.Sources.SetHelp("i", "close sources")
+	} else {
+		m.keys.Sources.SetHelp("i", "sources of the row's figures")
+	}
 }
 
 func (m *Model) send(c feeds.Command) tea.Cmd {
@@ -507,7 +600,30 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if m.watch.Filtering() {
 		return m.updateWatchlist(msg)
 	}
+	if m.showProv {
+		return m.handleProvKey(msg)
+	}
+	if m.showErrors {
+		switch {
+		case key.Matches(msg, m.errs.KeyMap.Close):
+			m.showErrors = false
+			m.syncKeys()
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help):
+			m.showHelp = !m.showHelp
+			m.help = cow(m.help, func(h *help.Model) { h.ShowAll = m.showHelp })
+			m.relayout()
+		default:
+			m.errs, _ = m.errs.Update(msg)
+		}
+		return m, nil
+	}
 	switch {
+	case key.Matches(msg, k.Errors):
+		m.showErrors = true
+		m.syncKeys()
+		return m, nil
 	case key.Matches(msg, k.Quit):
 		m.Close()
 		return m, tea.Quit
@@ -522,6 +638,16 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.CapBars):
 		m.showCap = !m.showCap
+		m.relayout()
+		return m, nil
+	case key.Matches(msg, k.Spoilers):
+		m.spoilers = !m.spoilers
+		m.syncKeys()
+		return m, nil
+	case key.Matches(msg, k.Sources):
+		m.prov.Show(m.upd.Frame, m.watch.Selected())
+		m.showProv = true
+		m.syncKeys()
 		m.relayout()
 		return m, nil
 	case key.Matches(msg, k.FocusNext):
@@ -576,6 +702,28 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.panes, cmd = m.panes.update(msg, m.focus)
 		return m, cmd
 	}
+}
+
+// handleProvKey: while the provenance view is open, keys scroll it; esc or
+// i close it; quit and help work as anywhere.
+func (m Model) handleProvKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := &m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.Close()
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+		m.help = cow(m.help, func(h *help.Model) { h.ShowAll = m.showHelp })
+		m.relayout()
+	case key.Matches(msg, m.prov.KeyMap.Close):
+		m.showProv = false
+		m.syncKeys()
+		m.relayout()
+	default:
+		m.prov, _ = m.prov.Update(msg)
+	}
+	return m, nil
 }
 
 // updateWatchlist hands msg to the watchlist and, when the selection moved,
@@ -694,6 +842,10 @@ func (m Model) FullHelp() [][]key.Binding {
 	switch {
 	case m.gotoOpen:
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
+	case m.showProv:
+		return append(m.prov.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
+	case m.showErrors:
+		return append(m.errs.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
 	case m.focus == paneWatchlist:
 		groups = append(groups, m.watch.FullHelp()...)
 	default:

@@ -15,7 +15,10 @@ type KeyMap struct {
 	Focus2    key.Binding
 	Focus3    key.Binding
 	CapBars   key.Binding
+	Errors    key.Binding // opens the errors view
 	Close     key.Binding // closes the value-change pane
+	Spoilers  key.Binding // shows or hides the text of events a replay has not reached
+	Sources   key.Binding // opens the provenance view of the selected row
 
 	Pause     key.Binding
 	Faster    key.Binding
@@ -48,7 +51,10 @@ func DefaultKeyMap() KeyMap {
 		Focus2:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "chart")),
 		Focus3:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "timeline")),
 		CapBars:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "value change pane")),
+		Errors:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "errors")),
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane"), key.WithDisabled()),
+		Spoilers:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "show future events (spoilers)"), key.WithDisabled()),
+		Sources:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "sources of the row's figures"), key.WithDisabled()),
 
 		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/play")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
@@ -85,6 +91,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.StepBack, k.StepFwd, k.Back30, k.Fwd30},
 		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent},
-		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Close, k.Help, k.Quit},
+		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Help, k.Quit},
 	}
 }

@@ -166,6 +166,8 @@ func (m *Model) relayout() {
 		m.applyFocus(paneWatchlist)
 	}
 	m.watch.SetSize(l.watch.w, l.watch.h)
+	m.prov.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
+	m.errs.SetSize(W, l.mainH)
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
 }
@@ -210,7 +212,14 @@ func (m Model) View() string {
 		return m.c.Styles.Warn.Render(tooSmallView(l.needW, l.needH, W, H))
 	}
 	var parts []string
-	if !l.helpOnly && l.mainH > 0 {
+	switch {
+	case l.helpOnly || l.mainH <= 0:
+	case m.showErrors:
+		parts = append(parts, m.errs.View()) // over the panes, W x mainH
+	case m.showProv:
+		// the provenance view takes the whole main area
+		parts = append(parts, strings.Join(m.framed(m.prov.View(), rect{W, l.mainH}, true), "\n"))
+	default:
 		parts = append(parts, m.mainView())
 	}
 	if m.gotoOpen {

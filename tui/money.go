@@ -5,14 +5,11 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
-	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/alert"
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/snapshots"
-	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/holdings"
 )
 
@@ -36,12 +33,12 @@ type moneyState struct {
 	ring  bool      // a firing was announced: ring once
 }
 
-// WithMoney returns the dashboard with the user's positions and alert
-// announcements.
-func (m Model) WithMoney(money Money) Model {
-	m.money = moneyState{hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell}
-	m.relayout()
-	return m
+// WithMoney gives the dashboard the user's positions and how to announce
+// alert firings.
+func WithMoney(money Money) Option {
+	return func(m *Model) {
+		m.money = moneyState{hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell}
+	}
 }
 
 // applyMoney values the positions in f and announces alert firings the
@@ -108,13 +105,4 @@ func (m *Model) layoutMoney(l *layout) {
 	l.watch.h -= h
 	l.hold = h
 	m.money.hold.SetSize(l.watch.w, h)
-}
-
-// RenderMoney is Render with the user's positions and alerts.
-func RenderMoney(u feeds.Update, width, height int, r *lipgloss.Renderer, g common.Glyphs, money Money) string {
-	m := newModel(Deps{Renderer: r, Width: width, Height: height, Glyphs: g}).WithMoney(money)
-	m.apply(u)
-	m.refreshStatus()
-	m.relayout()
-	return m.View()
 }

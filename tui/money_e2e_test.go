@@ -52,7 +52,7 @@ func TestEndToEndAlertFiresDuringAReplay(t *testing.T) {
 		Width:    160,
 		Height:   45,
 		Glyphs:   common.GlyphsBraille,
-	}).WithMoney(Money{Positions: nvda100, Bell: func() { rings.Add(1) }})
+	}, WithMoney(Money{Positions: nvda100, Bell: func() { rings.Add(1) }}))
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
 	r.Start(ctx)
 	waitText(t, tm, "11:15 ET")

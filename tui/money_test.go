@@ -16,7 +16,7 @@ var nvda100 = []portfolio.Position{{Symbol: "NVDA", Shares: 100, Cost: 140}}
 
 func TestRenderShowsThePortfolioAtTheClose(t *testing.T) {
 	u := replayUpdate(t, "2025-01-27 16:00", 1)
-	out := RenderMoney(u, 160, 45, asciiRenderer(), common.GlyphsBraille, Money{Positions: nvda100})
+	out := RenderWith(u, 160, 45, asciiRenderer(), common.GlyphsBraille, WithMoney(Money{Positions: nvda100}))
 	for _, want := range []string{
 		"Your portfolio  today −$2,420.00 −16.97%  total −$2,158.00 −15.41%  value $11,842.00",
 		"AI basket −$1.17T since Fri close · your portfolio −$2,420.00 │",
@@ -30,9 +30,9 @@ func TestRenderShowsThePortfolioAtTheClose(t *testing.T) {
 		t.Errorf("a render without positions mentions a portfolio:\n%s", plain)
 	}
 	// a short, a missing symbol
-	out = RenderMoney(u, 240, 45, asciiRenderer(), common.GlyphsASCII, Money{Positions: []portfolio.Position{
+	out = RenderWith(u, 240, 45, asciiRenderer(), common.GlyphsASCII, WithMoney(Money{Positions: []portfolio.Position{
 		{Symbol: "NVDA", Shares: -100, Cost: 140}, {Symbol: "TSLA", Shares: 1, Cost: 400},
-	}})
+	}}))
 	for _, want := range []string{
 		"Your portfolio  TSLA missing, not counted  today +$2,420.00 +16.97%  total +$2,158.00 +15.41%  value -$11,842.00",
 		"your portfolio +$2,420.00 (partial)",
@@ -43,7 +43,7 @@ func TestRenderShowsThePortfolioAtTheClose(t *testing.T) {
 	}
 	// every line of every size still fits
 	for _, sz := range [][2]int{{30, 10}, {80, 24}, {100, 30}, {200, 60}} {
-		out := RenderMoney(u, sz[0], sz[1], asciiRenderer(), common.GlyphsBraille, Money{Positions: nvda100})
+		out := RenderWith(u, sz[0], sz[1], asciiRenderer(), common.GlyphsBraille, WithMoney(Money{Positions: nvda100}))
 		lines := strings.Split(out, "\n")
 		if len(lines) > sz[1] {
 			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
@@ -69,7 +69,7 @@ func TestFiringAlertsAreAnnouncedOnceWithABell(t *testing.T) {
 	fire := alert.Firing{Alert: a, Time: et(t, "2025-01-27 11:20"), Value: 119.5}
 	rings := 0
 	for _, quiet := range []bool{false, true} {
-		m := newModel(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45}).WithMoney(Money{Quiet: quiet, Bell: func() { rings++ }})
+		m := newModel(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45}, WithMoney(Money{Quiet: quiet, Bell: func() { rings++ }}))
 		// apply as Update does for an updateMsg (whose Cmd also reads the
 		// next update from the channel)
 		mm := m
@@ -111,7 +111,7 @@ func TestFiringAlertsAreAnnouncedOnceWithABell(t *testing.T) {
 		t.Errorf("rang %d times, want 1 (once, not when quiet)", rings)
 	}
 	// a first frame after the firing (render --at close) names it, without a bell
-	m := newModel(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45}).WithMoney(Money{Bell: func() { rings++ }})
+	m := newModel(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45}, WithMoney(Money{Bell: func() { rings++ }}))
 	m.apply(withFirings(replayUpdate(t, "2025-01-27 16:00", 1), fire))
 	if m.note != "Alert: NVDA < 120: 119.50 at 11:20" || m.bellCmd() != nil {
 		t.Errorf("first frame: note %q", m.note)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,20 +111,28 @@ func TestMouseTimelineAndFocus(t *testing.T) {
 			t.Fatalf("%dx%d: no timeline", sz[0], sz[1])
 		}
 		ww := m.lay.watch.w
-		// the screen row showing "18 11:08" in the right-hand column
+		// the screen row of the 11:08 event (its number is its place in
+		// the timeline, which the data decides)
+		target := -1
+		for i, e := range m.upd.Frame.Events {
+			if e.Time.Equal(et(t, "2025-01-27 11:08")) {
+				target = i
+			}
+		}
+		row := strconv.Itoa(target+1) + " 11:08 "
 		y := -1
 		for i, ln := range strings.Split(m.View(), "\n") {
 			right := ansi.Strip(ansi.TruncateLeft(ln, ww, ""))
-			if strings.Contains(right, "18 11:08 ") {
+			if strings.Contains(right, row) {
 				y = i
 			}
 		}
-		if y < 0 {
-			t.Fatalf("%dx%d: event 18 not on screen:\n%s", sz[0], sz[1], ansi.Strip(m.View()))
+		if target < 0 || y < 0 {
+			t.Fatalf("%dx%d: event %q not on screen:\n%s", sz[0], sz[1], row, ansi.Strip(m.View()))
 		}
 		m, _ = step(t, m, click(ww+8, y))
-		if m.focus != paneTimeline || m.panes.timeline.Selected() != 17 || m.panes.timeline.Detail() {
-			t.Fatalf("%dx%d: click on event 18: focus %d selected %d detail %v", sz[0], sz[1], m.focus, m.panes.timeline.Selected()+1, m.panes.timeline.Detail())
+		if m.focus != paneTimeline || m.panes.timeline.Selected() != target || m.panes.timeline.Detail() {
+			t.Fatalf("%dx%d: click on event %d: focus %d selected %d detail %v", sz[0], sz[1], target+1, m.focus, m.panes.timeline.Selected()+1, m.panes.timeline.Detail())
 		}
 		m, _ = step(t, m, click(ww+8, y))
 		if !m.panes.timeline.Detail() || !strings.Contains(ansi.Strip(m.View()), "Bloomberg") {

@@ -12,5 +12,14 @@ import (
 // reads no clock; colours follow r's profile (an Ascii renderer gives plain
 // text).
 func Render(u feeds.Update, width, height int, r *lipgloss.Renderer, g common.Glyphs) string {
-	return RenderMoney(u, width, height, r, g, Money{})
+	return RenderWith(u, width, height, r, g)
+}
+
+// RenderWith is Render with options (WithSpoilers).
+func RenderWith(u feeds.Update, width, height int, r *lipgloss.Renderer, g common.Glyphs, opts ...Option) string {
+	m := newModel(Deps{Renderer: r, Width: width, Height: height, Glyphs: g}, opts...)
+	m.apply(u)
+	m.refreshStatus()
+	m.relayout()
+	return m.View()
 }

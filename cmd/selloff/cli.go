@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/charmbracelet/log"
 	"io"
 	"sort"
 	"strings"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/yahoo"
 )
 
 // Exit codes.
@@ -36,6 +39,12 @@ type app struct {
 	// clock drives live polling and Yahoo's time windows; tests set a
 	// fake one.
 	clock feeds.Clock
+	// doctorExtra are doctor steps after Yahoo's HTTP ones (the price
+	// stream's check plugs in here).
+	doctorExtra []func(context.Context) yahoo.Step
+	// feedLog, when set, gets the live feed's state changes and errors
+	// (--log-file).
+	feedLog *log.Logger
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {

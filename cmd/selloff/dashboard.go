@@ -96,7 +96,7 @@ func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
 
 // runDashboard runs the interactive program until the user quits or ctx
 // ends (a signal).
-func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger, money money) error {
+func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl feeds.Controller, glyphs, theme string, logger *log.Logger, money money, opts ...tui.Option) error {
 	if !isTerminal(a.stdout) || !isTerminal(a.stdin) {
 		return errors.New("the dashboard needs a terminal; to print one frame use `selloff render`")
 	}
@@ -114,7 +114,7 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		Now:      time.Now,
 		Glyphs:   common.Glyphs(glyphs),
 		Logger:   logger,
-	}).WithMoney(money.tui(a.stdout))
+	}, append(opts, tui.WithMoney(money.tui(a.stdout)))...)
 	defer m.Close()
 	p := tea.NewProgram(m,
 		tea.WithAltScreen(),
@@ -189,5 +189,5 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rp.Start(ctx)
-	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger, ds.money)
+	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, glyphs, cfg.Theme, logger, ds.money, tui.WithSpoilers(get[bool](fs, "spoilers")))
 }

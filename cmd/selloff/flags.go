@@ -20,6 +20,7 @@ func replayFlags(fs *flag.FlagSet) {
 	fs.Bool("loop", false, "start again at the end")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.Bool("strict", false, "stop at the first bad record instead of skipping it")
+	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
 	commonDashboardFlags(fs)
 }
 
@@ -29,10 +30,25 @@ func yahooFlags(fs *flag.FlagSet) {
 	fs.String("symbols", "", "comma-separated symbols (default: the watchlist)")
 	fs.String("watchlist", "", "a watchlist from the config (default: ai-basket)")
 	fs.String("yahoo-url", "", "one base URL for Yahoo's cookie, crumb and data hosts (also SELLOFF_YAHOO_URL)")
+	userAgentFlag(fs)
+}
+
+// userAgentFlag is --user-agent, on every command that talks to Yahoo.
+func userAgentFlag(fs *flag.FlagSet) {
+	fs.String("user-agent", "", "the User-Agent sent to Yahoo (also SELLOFF_USER_AGENT, config user_agent; default a current Chrome)")
+}
+
+// streamFlags are the flags of the commands that run a live source (live,
+// record): the provider and its price stream.
+func streamFlags(fs *flag.FlagSet) {
+	fs.String("provider", "", "yahoo or alpaca (default from config, else yahoo); alpaca needs APCA_API_KEY_ID and APCA_API_SECRET_KEY")
+	fs.String("yahoo-stream-url", "", "Yahoo's price streamer websocket URL (also SELLOFF_YAHOO_STREAM_URL; off: no stream)")
+	fs.Bool("no-stream", false, "poll only: no streamed prices between polls")
 }
 
 func liveFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
+	streamFlags(fs)
 	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
 	fs.String("record", "", "also record what arrives into this snapshot file")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
@@ -55,9 +71,13 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("symbols", "", "live: comma-separated symbols")
 	fs.Duration("interval", 0, "live: poll interval")
 	fs.String("yahoo-url", "", "live: Yahoo base URL")
+	userAgentFlag(fs)
+	fs.String("provider", "", "live: yahoo or alpaca")
+	fs.String("yahoo-stream-url", "", "live: Yahoo's price streamer URL (off: no stream)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.String("config", "", "config file")
 	fs.String("log-file", "", "write logs here instead of stderr")
+	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
 	moneyFlags(fs)
 }
 
@@ -69,6 +89,7 @@ func renderFlags(fs *flag.FlagSet) {
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline (default from config)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
+	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
 	moneyFlags(fs)
 }
 
@@ -82,6 +103,7 @@ func importFlags(fs *flag.FlagSet) {
 
 func recordFlags(fs *flag.FlagSet) {
 	yahooFlags(fs)
+	streamFlags(fs)
 	fs.String("o", "", "output snapshot file")
 	fs.Duration("interval", 0, "poll interval (default from config, else 5s)")
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
@@ -98,6 +120,9 @@ func fetchFlags(fs *flag.FlagSet) {
 func doctorFlags(fs *flag.FlagSet) {
 	fs.String("yahoo-url", "", "Yahoo base URL (also SELLOFF_YAHOO_URL)")
 	fs.String("symbol", "NVDA", "the symbol used for the quote and chart checks")
+	fs.String("config", "", "config file (for user_agent and yahoo_url)")
+	fs.String("yahoo-stream-url", "", "Yahoo's price streamer URL to check (off: skip the stream check)")
+	userAgentFlag(fs)
 }
 
 func fstr(fs *flag.FlagSet, name string) string {

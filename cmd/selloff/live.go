@@ -13,12 +13,17 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/yahoo"
+	"github.com/selloff/selloff/feeds/yahoo/stream"
 	"github.com/selloff/selloff/snapshots"
 )
 
-// yahooOptions builds the backend options: --yahoo-url, else
-// SELLOFF_YAHOO_URL, else the config file, else the real hosts.
-func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) yahoo.Options {
+// yahooOptions builds the backend options. The base URL: --yahoo-url, else
+// SELLOFF_YAHOO_URL, else the config file, else the real hosts; then
+// SELLOFF_YAHOO_COOKIE_URL, SELLOFF_YAHOO_CRUMB_URL and SELLOFF_YAHOO_API_URL
+// override one host each. The User-Agent: --user-agent, else
+// SELLOFF_USER_AGENT, else the config's user_agent, else a current Chrome.
+// Errors go to the log (logf; nil drops them).
+func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) (yahoo.Options, error) {
 	u := fstr(fs, "yahoo-url")
 	if u == "" {
 		u = a.getenv("SELLOFF_YAHOO_URL")
@@ -26,7 +31,41 @@ func (a *app) yahooOptions(fs *flag.FlagSet, cfg *config.Config) yahoo.Options {
 	if u == "" && cfg != nil {
 		u = cfg.YahooURL
 	}
-	return yahoo.Options{BaseURL: u, Clock: a.clock}
+	opt := yahoo.Options{BaseURL: u, Clock: a.clock,
+		CookieURL: a.getenv("SELLOFF_YAHOO_COOKIE_URL"),
+		CrumbURL:  a.getenv("SELLOFF_YAHOO_CRUMB_URL"),
+		APIURL:    a.getenv("SELLOFF_YAHOO_API_URL"),
+		CacheFile: a.yahooCacheFile(),
+	}
+	ua, from := fstr(fs, "user-agent"), "--user-agent"
+	if !isSet(fs, "user-agent") {
+		ua, from = a.getenv("SELLOFF_USER_AGENT"), "SELLOFF_USER_AGENT"
+	}
+	if ua == "" && cfg != nil {
+		ua, from = cfg.UserAgent, "user_agent"
+	}
+	if ua != "" && !config.ValidUserAgent(ua) {
+		return opt, usagef("%s: empty, over 512 characters, or with a control character (it goes into an HTTP header)", from)
+	}
+	opt.UserAgent = ua
+	return opt, nil
+}
+
+// yahooCacheFile is where the Yahoo cookie and crumb are cached:
+// SELLOFF_YAHOO_CACHE (a file, or "off"), else the user cache dir. With no
+// home in the environment (a service, a test) there is no cache.
+func (a *app) yahooCacheFile() string {
+	switch v := a.getenv("SELLOFF_YAHOO_CACHE"); v {
+	case "off", "none", "0":
+		return ""
+	case "":
+	default:
+		return v
+	}
+	if a.getenv("HOME") == "" && a.getenv("XDG_CACHE_HOME") == "" && a.getenv("LOCALAPPDATA") == "" {
+		return ""
+	}
+	return yahoo.DefaultCacheFile()
 }
 
 // watchSymbols resolves --symbols or the watchlist into snapshot symbols.
@@ -121,11 +160,18 @@ func pollInterval(fs *flag.FlagSet, cfg *config.Config) (time.Duration, error) {
 	return d, nil
 }
 
+// errNothingRecorded is what closing a recording says when no record
+// reached it: the file (header only, if it was created) is removed, so no
+// file is named that holds nothing.
+var errNothingRecorded = errors.New("nothing was recorded, so no file was written")
+
 // recorderFor returns LiveOptions.Record for --record PATH and a func that
-// closes the file once the live source has stopped. onFail, when set, is
-// called once if the file stops taking records (a full disk, a file-size
-// limit), so the caller can stop rather than record nothing.
-func recorderFor(path string, onFail func(error)) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
+// closes the file once the live source has stopped. recorded says how many
+// records reached the file; with none, close removes it and returns
+// errNothingRecorded. onFail, when set, is called once if the file stops
+// taking records (a full disk, a file-size limit), so the caller can stop
+// rather than record nothing.
+func recorderFor(path string, recorded func() int, onFail func(error)) (func(snapshots.Header) (yahoo.Recorder, error), func() error) {
 	if path == "" {
 		return nil, func() error { return nil }
 	}
@@ -151,10 +197,18 @@ func recorderFor(path string, onFail func(error)) (func(snapshots.Header) (yahoo
 	var once sync.Once
 	closeFn := func() error {
 		once.Do(func() { close(closed) })
-		if w == nil {
-			return nil
+		n := recorded()
+		var err error
+		if w != nil {
+			err = w.Close()
 		}
-		return w.Close()
+		if n == 0 {
+			if w != nil {
+				os.Remove(path)
+			}
+			return errNothingRecorded
+		}
+		return err
 	}
 	return open, closeFn
 }
@@ -180,9 +234,25 @@ func (a *app) newLiveRecording(fs *flag.FlagSet, cfg *config.Config, record stri
 			return nil, nil, fmt.Errorf("%s exists; selloff does not overwrite a recording (choose another name)", record)
 		}
 	}
-	rec, closeRec := recorderFor(record, onRecordFail)
-	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
-	live, err := yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec})
+	var live *yahoo.Live
+	rec, closeRec := recorderFor(record, func() int { return live.Stats().Recorded }, onRecordFail)
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var logf func(string, ...any)
+	if lg := a.feedLog; lg != nil {
+		logf = func(format string, args ...any) { lg.Info(fmt.Sprintf(format, args...)) }
+		u := yahoo.NewBackend(yopt).URLs()
+		lg.Info("yahoo", "user_agent", u.UserAgent, "cookie", strings.Join(u.Cookie, ", "), "crumb", u.Crumb, "api", u.API, "cache", u.CacheFile)
+	}
+	yopt.Logf = logf
+	client := yahoo.NewClient(yahoo.NewBackend(yopt))
+	st, err := a.yahooStream(fs, cfg, yopt, syms)
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Logf: logf, Stream: st})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -199,7 +269,8 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	}
 	defer ds.closeLog()
 	cfg, glyphs, logger := ds.cfg, ds.glyphs, ds.logger
-	live, closeRec, err := a.newLive(fs, cfg, fstr(fs, "record"))
+	a.feedLog = logger
+	live, closeRec, err := a.newSource(fs, cfg, fstr(fs, "record"), nil)
 	if err != nil {
 		return err
 	}
@@ -210,7 +281,9 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	uiErr := runDashboard(ctx, a, liveAlerts(ctx, updates, ds.money), nil, glyphs, cfg.Theme, logger, ds.money)
 	cancel()
 	runErr := <-done // the source writes out what it holds before returning
-	if err := closeRec(); err != nil && uiErr == nil {
+	if err := closeRec(); errors.Is(err, errNothingRecorded) && uiErr == nil {
+		uiErr = recordedNothing(fstr(fs, "record"), live.Health())
+	} else if err != nil && uiErr == nil {
 		uiErr = fmt.Errorf("closing the recording: %w", err)
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && uiErr == nil {
@@ -246,7 +319,7 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	// A write failure (disk full, file-size limit) stops the recording at
 	// once: running on to --until would record nothing.
 	failed := make(chan error, 1)
-	live, closeRec, err := a.newLiveRecording(fs, cfg, out, func(err error) {
+	live, closeRec, err := a.newSource(fs, cfg, out, func(err error) {
 		select {
 		case failed <- err:
 		default:
@@ -282,11 +355,27 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, context.DeadlineExceeded) {
 		return runErr
 	}
+	if errors.Is(cerr, errNothingRecorded) {
+		return recordedNothing(out, live.Health())
+	}
 	if cerr != nil {
 		return fmt.Errorf("closing %s: %w", out, cerr)
 	}
-	fmt.Fprintf(a.stderr, "recording closed: %s\n", out)
+	fmt.Fprintf(a.stderr, "recording closed: %s (%d records)\n", out, recordedBy(live))
 	return nil
+}
+
+// recordedNothing is the error of a recording that got no record: it says
+// so, and why when the feed said, and names no file.
+func recordedNothing(path string, h feeds.Health) error {
+	msg := "nothing was recorded, so no file was written"
+	if path != "" {
+		msg = "nothing was recorded, so " + path + " was not written"
+	}
+	if h.LastErr != "" {
+		msg += " (" + h.LastErr + ")"
+	}
+	return errors.New(msg)
 }
 
 // parseUntil reads --until: HH:MM (today, exchange time), close (16:00
@@ -328,7 +417,11 @@ func runSnapshotFetch(ctx context.Context, a *app, fs *flag.FlagSet, args []stri
 	if err != nil {
 		return err
 	}
-	client := yahoo.NewClient(yahoo.NewBackend(a.yahooOptions(fs, cfg)))
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return err
+	}
+	client := yahoo.NewClient(yahoo.NewBackend(yopt))
 	res, err := client.Fetch(ctx, yahoo.FetchOptions{Date: date, Symbols: syms, KeepShares: keptShares(cfg), Clock: a.clock})
 	if err != nil {
 		return err
@@ -349,7 +442,30 @@ func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 		return usagef("doctor takes no arguments")
 	}
 	sym := strings.ToUpper(fstr(fs, "symbol"))
-	steps := yahoo.Doctor(ctx, a.yahooOptions(fs, nil), sym)
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return err
+	}
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return err
+	}
+	u := yahoo.NewBackend(yopt).URLs()
+	fmt.Fprintf(a.stdout, "User-Agent: %s\ncookie:     %s\ncrumb:      %s\nAPI:        %s\n",
+		u.UserAgent, strings.Join(u.Cookie, ", then "), u.Crumb, u.API)
+	if u.CacheFile != "" {
+		fmt.Fprintf(a.stdout, "cache:      %s (doctor neither reads nor writes it)\n", u.CacheFile)
+	}
+	extra := a.doctorExtra
+	st, err := a.yahooStream(fs, cfg, yopt, []snapshots.Symbol{{Symbol: sym}})
+	if err != nil {
+		return err
+	}
+	if c, ok := st.(*stream.Client); ok {
+		fmt.Fprintf(a.stdout, "stream:     %s\n", c.URL())
+		extra = append([]func(context.Context) yahoo.Step{streamStep(c)}, extra...)
+	}
+	steps := yahoo.Doctor(ctx, yopt, sym, extra...)
 	for _, s := range steps {
 		mark := "ok  "
 		text := s.Detail
@@ -370,10 +486,21 @@ func runDoctor(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 
 // startLiveForServe starts the one poller every SSH session shares.
 func (a *app) startLiveForServe(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (feeds.Source, error) {
-	live, _, err := a.newLive(fs, cfg, "")
+	live, _, err := a.newSource(fs, cfg, "", nil)
 	if err != nil {
 		return nil, err
 	}
 	go live.Run(ctx)
 	return live, nil
+}
+
+// streamStep is doctor's check of the price stream: connect, subscribe and
+// get a ping answered, as the live source will.
+func streamStep(c *stream.Client) func(context.Context) yahoo.Step {
+	return func(ctx context.Context) yahoo.Step {
+		if err := stream.Probe(ctx, c.Options()); err != nil {
+			return yahoo.Step{Name: "stream", Err: err}
+		}
+		return yahoo.Step{Name: "stream", OK: true, Detail: "connected, subscribed, ping answered"}
+	}
 }

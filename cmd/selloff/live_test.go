@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,10 +57,21 @@ func TestDoctorHealthyAndBroken(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("doctor against a healthy fake: exit %d\n%s%s", code, out, errs)
 	}
-	for _, step := range []string{"cookie", "crumb", "quote", "chart"} {
+	for _, step := range []string{"cookie", "crumb", "quote", "chart", "stream"} {
 		if !strings.Contains(out, "ok   "+step) {
 			t.Errorf("doctor output lacks ok for %s:\n%s", step, out)
 		}
+	}
+	// A streamer that cannot be reached fails doctor though HTTP works.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "ws://" + ln.Addr().String() + "/"
+	ln.Close()
+	code, out, _ = runCLI(t, "doctor", "--yahoo-url", f.URL, "--yahoo-stream-url", dead)
+	if code != exitFail || !strings.Contains(out, "FAIL stream") || !strings.Contains(out, "ok   chart") {
+		t.Fatalf("doctor with the streamer down: exit %d\n%s", code, out)
 	}
 	f.ServerError(1000, 503)
 	code, out, _ = runCLI(t, "doctor", "--yahoo-url", f.URL)

@@ -283,3 +283,17 @@ func TestRenderTakesTheConfig(t *testing.T) {
 		t.Errorf("--glyphs braille did not win over the config")
 	}
 }
+
+// TestRenderSpoilers: render hides the text of events the instant has not
+// reached (the 28 Jan rebound before that day's close); --spoilers shows it.
+func TestRenderSpoilers(t *testing.T) {
+	args := []string{"render", "--at", "2025-01-28T10:02", "--color", "never", "--width", "120", "--height", "40"}
+	code, out, errs := runCLI(t, args...)
+	if code != 0 || strings.Contains(out, "128.99") || strings.Contains(out, "+8.9%") || !strings.Contains(out, "not yet") {
+		t.Fatalf("render without --spoilers: exit %d, stderr %q\n%s", code, errs, out)
+	}
+	code, out, errs = runCLI(t, append(args, "--spoilers")...)
+	if code != 0 || !strings.Contains(out, "128.99") {
+		t.Fatalf("render --spoilers: exit %d, stderr %q\n%s", code, errs, out)
+	}
+}

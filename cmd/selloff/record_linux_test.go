@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// recordChildEnv makes the test binary a `snapshot record` process under a
+// fsizeChildEnv makes the test binary a `snapshot record` process under a
 // small file-size limit (RLIMIT_FSIZE): see TestRecordStopsOnWriteFailure.
-const recordChildEnv = "SELLOFF_TEST_RECORD_FSIZE_CHILD"
+const fsizeChildEnv = "SELLOFF_TEST_RECORD_FSIZE_CHILD"
 
 // recordChild records from the fake market named in the environment; once
 // the header is on disk it caps the process's file size just past it, so
@@ -46,7 +46,7 @@ func recordChild() int {
 // taking writes (here the file-size limit; a full disk is the same error
 // path) rather than run on to --until recording nothing.
 func TestRecordStopsOnWriteFailure(t *testing.T) {
-	if os.Getenv(recordChildEnv) != "" {
+	if os.Getenv(fsizeChildEnv) != "" {
 		os.Exit(recordChild()) // the child: this test binary re-run below
 	}
 	f := fakeMarket(t)
@@ -54,7 +54,7 @@ func TestRecordStopsOnWriteFailure(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRecordStopsOnWriteFailure$")
-	cmd.Env = append(os.Environ(), recordChildEnv+"=1", "SELLOFF_TEST_OUT="+out, "SELLOFF_TEST_URL="+f.URL,
+	cmd.Env = append(os.Environ(), fsizeChildEnv+"=1", "SELLOFF_TEST_OUT="+out, "SELLOFF_TEST_URL="+f.URL,
 		"SELLOFF_TEST_CONFIG="+emptyConfig(t))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

@@ -44,6 +44,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		logger = l
 	}
 	log.SetDefault(logger) // wish logs through the default logger
+	a.feedLog = logger
 	hostKey := fstr(fs, "host-key")
 	if hostKey == "" {
 		if hostKey, err = server.DefaultHostKeyPath(); err != nil {
@@ -51,6 +52,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		}
 	}
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
+	spoilers := get[bool](fs, "spoilers")
 
 	sources, err := a.serveSources(ctx, fs, cfg, money)
 	if err != nil {
@@ -70,9 +72,11 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		Sources:        sources,
 		// every viewer sees the positions and alerts given to serve (no
 		// bell: a viewer's terminal is not this one)
-		Model: func(d server.SessionDeps) tea.Model { return tui.New(tui.Deps(d)).WithMoney(money.tui(nil)) },
 		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
-			return tui.RenderMoney(u, w, h, r, g, money.tui(nil))
+			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil)))
+		},
+		Model: func(d server.SessionDeps) tea.Model {
+			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil)))
 		},
 		SummaryExtra: func(u feeds.Update) string { return portfolioText(u, money.positions) },
 		Glyphs:       common.Glyphs(glyphs),

@@ -22,6 +22,7 @@ func (d *Dataset) At(t time.Time) *Frame {
 	f := &Frame{
 		Time:       t.In(snapshots.Location()),
 		Title:      st.title,
+		Source:     st.source,
 		Provenance: st.prov,
 		Sessions:   st.sessions,
 		Session:    st.sessionAtOrBefore(ns),

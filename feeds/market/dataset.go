@@ -60,6 +60,7 @@ const DefaultStaleAfter = 10 * time.Minute
 // state is one immutable version of the dataset.
 type state struct {
 	title    string
+	source   string // the header's source: how and from what the file was made
 	prov     snapshots.Provenance
 	mainDay  string
 	symbols  []snapshots.Symbol
@@ -146,6 +147,7 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 	h := s.Header
 	st := &state{
 		title:   h.Title,
+		source:  h.Source,
 		prov:    h.Provenance,
 		mainDay: h.MainDay,
 		symbols: slices.Clone(h.Symbols),
@@ -212,7 +214,7 @@ func NewDataset(s *snapshots.Snapshot, opts ...Option) (*Dataset, error) {
 		st.settleTail(st.series[i])
 	}
 	st.events = slices.Clone(s.Events)
-	sort.SliceStable(st.events, func(a, b int) bool { return st.events[a].Time.Before(st.events[b].Time) })
+	snapshots.SortEvents(st.events, st.sessions) // by placement: the one rule of chart, timeline and [ ]
 	d.st.Store(st)
 	return d, nil
 }
@@ -650,7 +652,8 @@ func (st *state) apply(rec snapshots.Record, owned []bool, pending *map[int]*mer
 		sym = rec.Quote.Symbol
 	case snapshots.RecEvent:
 		ev := rec.Event
-		i := sort.Search(len(st.events), func(i int) bool { return st.events[i].Time.After(ev.Time) })
+		at := snapshots.Placement(ev, st.sessions)
+		i := sort.Search(len(st.events), func(i int) bool { return st.placed(i).After(at) })
 		if i == len(st.events) {
 			st.events = append(st.events[:len(st.events):len(st.events)], ev)
 		} else {
@@ -895,6 +898,9 @@ func (st *state) addSessionLocked(s snapshots.Session) {
 		sessions = append(sessions, s)
 	}
 	st.setSessions(sessions)
+	// a session's close places date-only and afternoon events: sort again
+	st.events = slices.Clone(st.events)
+	snapshots.SortEvents(st.events, st.sessions)
 	ser := make([]*series, len(st.series))
 	for i, sr := range st.series {
 		ser[i] = st.buildSeries(sr.recorded(), slices.Clone(sr.daily), slices.Clone(sr.quotes))
@@ -908,8 +914,12 @@ func (d *Dataset) Symbols() []snapshots.Symbol { return d.st.Load().symbols }
 // Sessions returns the trading sessions sorted by date. Do not modify.
 func (d *Dataset) Sessions() []snapshots.Session { return d.st.Load().sessions }
 
-// Events returns the timeline sorted by time. Do not modify.
+// Events returns the timeline sorted by placement (snapshots.Placement).
+// Do not modify.
 func (d *Dataset) Events() []snapshots.Event { return d.st.Load().events }
+
+// placed is the instant event i is placed at.
+func (st *state) placed(i int) time.Time { return snapshots.Placement(st.events[i], st.sessions) }
 
 // Title is the snapshot's title.
 func (d *Dataset) Title() string { return d.st.Load().title }

@@ -42,6 +42,9 @@ type Quote struct {
 	// (its date): nothing has traded in this session yet, so there is no
 	// change to show. A 0.00 would claim the stock is flat; it is unknown.
 	Carried bool
+	// Note says why a live source has no price for the symbol ("no index
+	// quotes on Alpaca"); "" when it has one or gives no reason.
+	Note string
 }
 
 // Change is the move against the previous close. ok is false without a
@@ -79,6 +82,7 @@ func (q Quote) ExtChange() (abs, pct float64, ok bool) {
 type Frame struct {
 	Time       time.Time
 	Title      string
+	Source     string // the header's source (how and from what the file was made), for the provenance view
 	Provenance snapshots.Provenance
 	Sessions   []snapshots.Session
 	Session    int // index into Sessions of the session Time belongs to (-1: none)
@@ -86,7 +90,7 @@ type Frame struct {
 	Quotes     []Quote           // index-aligned with Symbols
 	Intraday   [][]snapshots.Bar // per symbol: the bars of the frame's session completed by Time (nil: none)
 	Daily      [][]snapshots.Bar // per symbol: every daily bar, later ones too (the chart dims bars after Time)
-	Events     []snapshots.Event // the whole timeline, sorted by time
+	Events     []snapshots.Event // the whole timeline, sorted by placement (snapshots.Placement)
 }
 
 // Index returns the position of sym in the frame, or -1.
@@ -336,4 +340,25 @@ func Covered(start, end time.Time, sessions []snapshots.Session) (lo, hi time.Ti
 		}
 	}
 	return lo.In(loc), hi.In(loc)
+}
+
+// Placed is the instant event i of the frame is placed at: the one
+// placement rule (snapshots.Placement) with the frame's sessions.
+func (f *Frame) Placed(i int) time.Time { return snapshots.Placement(f.Events[i], f.Sessions) }
+
+// CurrentEvent is the index in f.Events of the current event, the last one
+// placed at or before f.Time (Events are sorted by placement), or -1. The
+// chart, the timeline and `[` / `]` all mean this one.
+func CurrentEvent(f *Frame) int {
+	cur := -1
+	if f == nil {
+		return cur
+	}
+	for i := range f.Events {
+		if f.Placed(i).After(f.Time) {
+			break
+		}
+		cur = i
+	}
+	return cur
 }

@@ -60,20 +60,21 @@ func (d *Dataset) StepBar(t time.Time, n int) time.Time {
 	return time.Unix(0, ns).In(snapshots.Location())
 }
 
-// EventFrom returns the time of the first event after t (next) or the last
-// event before t (!next).
+// EventFrom returns the placement (snapshots.Placement) of the first event
+// placed after t (next) or of the last one placed before t (!next).
 func (d *Dataset) EventFrom(t time.Time, next bool) (time.Time, bool) {
-	evs := d.st.Load().events
+	st := d.st.Load()
+	n := len(st.events)
 	if next {
-		k := sort.Search(len(evs), func(i int) bool { return evs[i].Time.After(t) })
-		if k < len(evs) {
-			return evs[k].Time.In(snapshots.Location()), true
+		k := sort.Search(n, func(i int) bool { return st.placed(i).After(t) })
+		if k < n {
+			return st.placed(k).In(snapshots.Location()), true
 		}
 		return time.Time{}, false
 	}
-	k := sort.Search(len(evs), func(i int) bool { return !evs[i].Time.Before(t) }) - 1
+	k := sort.Search(n, func(i int) bool { return !st.placed(i).Before(t) }) - 1
 	if k >= 0 {
-		return evs[k].Time.In(snapshots.Location()), true
+		return st.placed(k).In(snapshots.Location()), true
 	}
 	return time.Time{}, false
 }
@@ -124,10 +125,10 @@ func (d *Dataset) NextObservation(t time.Time) (time.Time, bool) {
 		see(sr.dEnd)
 		see(sr.qt)
 	}
-	evs := st.events
-	k := sort.Search(len(evs), func(i int) bool { return evs[i].Time.UnixNano() > ns })
-	if k < len(evs) && (!ok || evs[k].Time.UnixNano() < best) {
-		best, ok = evs[k].Time.UnixNano(), true
+	n := len(st.events)
+	k := sort.Search(n, func(i int) bool { return st.placed(i).UnixNano() > ns })
+	if k < n && (!ok || st.placed(k).UnixNano() < best) {
+		best, ok = st.placed(k).UnixNano(), true
 	}
 	if !ok {
 		return time.Time{}, false

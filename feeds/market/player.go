@@ -246,6 +246,7 @@ func (p *Player) Frame() *Frame {
 	f := &Frame{
 		Time:       time.Unix(0, ns).In(snapshots.Location()),
 		Title:      st.title,
+		Source:     st.source,
 		Provenance: st.prov,
 		Sessions:   st.sessions,
 		Session:    st.sessionAtOrBefore(ns),

@@ -9,20 +9,17 @@
 package yahoo
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,9 +52,24 @@ const (
 type Options struct {
 	// BaseURL, when set, serves cookie ("/"), crumb and data for tests,
 	// proxies and mirrors (SELLOFF_YAHOO_URL / --yahoo-url). No trailing
-	// slash needed.
-	BaseURL   string
+	// slash needed. CookieURL, CrumbURL and APIURL, when set, override it
+	// one host at a time.
+	BaseURL string
+	// CookieURL is the first page asked for the session cookie (default
+	// fc.yahoo.com); PageURL is the second (default finance.yahoo.com),
+	// also tried once when getcrumb refuses the first one's cookie.
+	CookieURL string
+	PageURL   string
+	// CrumbURL is the full getcrumb URL (default on query1).
+	CrumbURL string
+	// APIURL is the base of the quote and chart endpoints (default query1).
+	APIURL    string
 	UserAgent string
+	// CacheFile, when set, keeps the session cookie and crumb on disk
+	// (0600) so a start does not ask getcrumb again; CacheTTL is how long
+	// a cached session is trusted (0: DefaultCacheTTL). Empty: no cache.
+	CacheFile string
+	CacheTTL  time.Duration
 	// Timeout bounds each HTTP request (not the whole call with retries).
 	Timeout time.Duration
 	// Transport is the HTTP round tripper (nil: http.DefaultTransport).
@@ -113,9 +125,13 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	switch e.Kind {
 	case KindRateLimited:
-		b.WriteString("rate limited by Yahoo (429 Too Many Requests)")
+		b.WriteString("rate limited by Yahoo (429")
+		if e.Path != "" {
+			b.WriteString(" on " + callName(e.Path))
+		}
+		b.WriteString(")")
 		if !e.RetryAt.IsZero() {
-			fmt.Fprintf(&b, "; next try at %s", e.RetryAt.Format("15:04:05"))
+			fmt.Fprintf(&b, "; next try at %s", e.RetryAt.In(snapshots.Location()).Format("15:04:05")+" ET")
 		}
 		return b.String()
 	case KindUnauthorized:
@@ -172,6 +188,12 @@ type Status struct {
 	Requests  int       // HTTP requests sent
 	Limited   int       // 429s in a row
 	HaveCrumb bool
+	// SessionRetryAt is when the cookie/crumb handshake may be tried again
+	// after a 429 from it (zero: not limited). Quotes need the crumb and
+	// fail fast until then; charts go on without one.
+	SessionRetryAt time.Time
+	SessionErr     error // why the last handshake failed (nil: it did not)
+	FromCache      bool  // the crumb came from the disk cache
 }
 
 // Backend implements finance.Backend with the Yahoo session handshake. It is
@@ -179,12 +201,14 @@ type Status struct {
 type Backend struct {
 	opt        Options
 	hc         *http.Client
-	jar        *cookiejar.Jar
+	jar        *resetJar
 	cookieURLs []string
 	crumbURL   string
 	apiURL     string
 	clock      feeds.Clock
 	rand       func() float64
+	sessLimit  int // 429s in a row from the cookie host or getcrumb
+	fromCache  bool
 
 	sessMu sync.Mutex // held during a handshake
 	mu     sync.Mutex // guards the fields below
@@ -231,22 +255,68 @@ func NewBackend(opt Options) *Backend {
 	if b.rand == nil {
 		b.rand = rand.Float64
 	}
-	b.jar, _ = cookiejar.New(nil) // no public-suffix list: .yahoo.com cookies still reach query1
+	b.jar = newResetJar()
 	tr := opt.Transport
 	if tr == nil {
 		tr = http.DefaultTransport
 	}
-	b.hc = &http.Client{Transport: tr, Jar: b.jar}
+	b.hc = &http.Client{Transport: tr, Jar: b.jar, CheckRedirect: b.checkRedirect}
+	cookie, page, api := DefaultCookieURL, DefaultPageURL, DefaultAPIURL
 	if base := strings.TrimRight(opt.BaseURL, "/"); base != "" {
-		b.cookieURLs = []string{base + "/"}
-		b.crumbURL = base + "/v1/test/getcrumb"
-		b.apiURL = base
-	} else {
-		b.cookieURLs = []string{DefaultCookieURL, DefaultPageURL}
-		b.crumbURL = DefaultAPIURL + "/v1/test/getcrumb"
-		b.apiURL = DefaultAPIURL
+		cookie, page, api = base+"/", base+"/", base
 	}
+	if opt.CookieURL != "" {
+		cookie = opt.CookieURL
+	}
+	if opt.PageURL != "" {
+		page = opt.PageURL
+	}
+	if opt.APIURL != "" {
+		api = strings.TrimRight(opt.APIURL, "/")
+	}
+	b.cookieURLs = []string{cookie}
+	if page != cookie {
+		b.cookieURLs = append(b.cookieURLs, page)
+	}
+	b.apiURL = api
+	b.crumbURL = api + "/v1/test/getcrumb"
+	if opt.CrumbURL != "" {
+		b.crumbURL = opt.CrumbURL
+	} else if opt.BaseURL != "" && opt.APIURL == "" {
+		b.crumbURL = strings.TrimRight(opt.BaseURL, "/") + "/v1/test/getcrumb"
+	}
+	b.loadCache()
 	return b
+}
+
+// URLs is what the backend talks to, for doctor and logs.
+type URLs struct {
+	Cookie    []string // tried in order for the session cookie
+	Crumb     string
+	API       string
+	UserAgent string
+	CacheFile string // "" when there is no cache
+}
+
+// URLs returns the hosts and User-Agent in use.
+func (b *Backend) URLs() URLs {
+	return URLs{Cookie: slices.Clone(b.cookieURLs), Crumb: b.crumbURL, API: b.apiURL, UserAgent: b.opt.UserAgent, CacheFile: b.opt.CacheFile}
+}
+
+var errRedirectLoop = errors.New("redirect loop without a session cookie")
+
+// checkRedirect stops following redirects once the jar holds Yahoo's
+// session cookie: the 2026 EU consent host answers with 302s that carry
+// A1/A3 and lead back to themselves, without a form. Without a cookie it
+// follows at most 10, then says so.
+func (b *Backend) checkRedirect(req *http.Request, via []*http.Request) error {
+	if b.hasCookie() {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return errRedirectLoop
+	}
+	return nil
 }
 
 // APIURL is the base URL data calls go to.
@@ -258,6 +328,7 @@ func (b *Backend) Status() Status {
 	defer b.mu.Unlock()
 	st := b.st
 	st.HaveCrumb = b.crumb != ""
+	st.FromCache = b.fromCache
 	return st
 }
 
@@ -286,12 +357,14 @@ func (b *Backend) logf(format string, args ...any) {
 	}
 }
 
-// Invalidate drops the crumb so the next call does a fresh handshake.
+// Invalidate drops the crumb (and the cached one) so the next call does a
+// fresh handshake.
 func (b *Backend) Invalidate() {
 	b.mu.Lock()
 	b.crumb = ""
 	b.gen++
 	b.mu.Unlock()
+	b.dropCache()
 }
 
 // slot is the per-call side channel carried in the context, so a Client
@@ -299,6 +372,8 @@ func (b *Backend) Invalidate() {
 type slot struct {
 	err  error
 	code int
+	bad  []string // quote fields left out ("NVDA marketCap")
+	body []byte   // a chart's 200 body, for the meta finance-go does not decode
 }
 
 type slotKey struct{}
@@ -347,18 +422,28 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 	if err := b.limited(path); err != nil {
 		return 0, err
 	}
-	crumb, gen, err := b.session(ctx, -1)
-	if err != nil {
+	var crumb string
+	var gen int
+	var err error
+	if strings.HasPrefix(path, "v8/finance/chart") {
+		// The v8 chart needs no crumb: send one when there is one, never
+		// wait for a handshake (a refused getcrumb must not stop charts).
+		b.mu.Lock()
+		crumb, gen = b.crumb, b.gen
+		b.mu.Unlock()
+	} else if crumb, gen, err = b.session(ctx, -1); err != nil {
 		return 0, err
 	}
 	refreshed := false
 	attempt := 0
 	for {
-		u := b.apiURL + "/" + path + "?"
-		if query != "" {
-			u += query + "&"
+		u := b.apiURL + "/" + path + "?" + query
+		if crumb != "" {
+			if query != "" {
+				u += "&"
+			}
+			u += "crumb=" + url.QueryEscape(crumb)
 		}
-		u += "crumb=" + url.QueryEscape(crumb)
 		body, code, _, err := b.do(ctx, http.MethodGet, u, "*/*", nil)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -376,8 +461,18 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 		switch {
 		case code >= 200 && code < 300:
 			b.ok()
-			if err := decode(path, body, v); err != nil {
+			if s, ok := ctx.Value(slotKey{}).(*slot); ok && strings.HasPrefix(path, "v8/") {
+				s.body = body
+			}
+			bad, err := decodeBad(path, body, v)
+			if err != nil {
 				return code, err
+			}
+			if len(bad) > 0 {
+				if s, ok := ctx.Value(slotKey{}).(*slot); ok {
+					s.bad = bad
+				}
+				b.logf("yahoo: left out fields Yahoo sent in an unexpected shape: %s", strings.Join(bad, ", "))
 			}
 			return code, nil
 		case code == http.StatusUnauthorized || code == http.StatusForbidden:
@@ -386,6 +481,7 @@ func (b *Backend) call(ctx context.Context, path, query string, v any) (int, err
 			}
 			refreshed = true
 			b.logf("yahoo: %d on %s (%s); refreshing cookie and crumb", code, path, describe(body))
+			b.dropCache() // a cached session Yahoo refuses is no good on the next start either
 			crumb, gen, err = b.session(ctx, gen)
 			if err != nil {
 				return code, err
@@ -495,12 +591,7 @@ func (b *Backend) limited(path string) error {
 func (b *Backend) rateLimited(path string) error {
 	b.mu.Lock()
 	b.st.Limited++
-	d := b.opt.BackoffBase
-	for i := 1; i < b.st.Limited && d < b.opt.BackoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, b.opt.BackoffMax)
-	d = time.Duration(float64(d) * (0.75 + 0.5*b.rand()))
+	d := b.backoffLocked(b.st.Limited)
 	b.st.RetryAt = b.clock.Now().Add(d)
 	at := b.st.RetryAt
 	b.mu.Unlock()
@@ -584,223 +675,4 @@ func describeRaw(body []byte) string {
 		s = s[:i]
 	}
 	return s
-}
-
-// session returns the current crumb, doing the handshake when there is none
-// or when the caller's crumb (generation stale) was rejected. stale < 0
-// means "any valid session will do".
-func (b *Backend) session(ctx context.Context, stale int) (string, int, error) {
-	b.mu.Lock()
-	if b.crumb != "" && (stale < 0 || b.gen != stale) {
-		c, g := b.crumb, b.gen
-		b.mu.Unlock()
-		return c, g, nil
-	}
-	b.mu.Unlock()
-
-	b.sessMu.Lock()
-	defer b.sessMu.Unlock()
-	b.mu.Lock()
-	if b.crumb != "" && (stale < 0 || b.gen != stale) { // someone else refreshed
-		c, g := b.crumb, b.gen
-		b.mu.Unlock()
-		return c, g, nil
-	}
-	b.crumb = ""
-	b.st.Reauth = true
-	b.mu.Unlock()
-	b.fire()
-
-	crumb, err := b.handshake(ctx)
-
-	b.mu.Lock()
-	b.st.Reauth = false
-	b.st.Reauths++
-	if err == nil {
-		b.crumb = crumb
-		b.gen++
-	}
-	c, g := b.crumb, b.gen
-	b.mu.Unlock()
-	b.fire()
-	return c, g, err
-}
-
-// handshake gets the cookie (following the EU consent flow when Yahoo
-// redirects there) and then the crumb.
-func (b *Backend) handshake(ctx context.Context) (string, error) {
-	if err := b.Cookie(ctx); err != nil {
-		return "", err
-	}
-	return b.Crumb(ctx)
-}
-
-// Cookie fills the jar with Yahoo's session cookie (A1 or A3). It is one of
-// Doctor's steps.
-func (b *Backend) Cookie(ctx context.Context) error {
-	var last error
-	for _, cu := range b.cookieURLs {
-		err := b.cookieFrom(ctx, cu)
-		if err == nil {
-			return nil
-		}
-		last = err
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return last
-}
-
-func (b *Backend) cookieFrom(ctx context.Context, cu string) error {
-	const page = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-	body, code, final, err := b.do(ctx, http.MethodGet, cu, page, nil)
-	if err != nil {
-		if ctx.Err() != nil {
-			return &Error{Kind: KindCanceled, Err: ctx.Err()}
-		}
-		return classifyNetErr("cookie", err)
-	}
-	if code == http.StatusTooManyRequests {
-		return b.rateLimited("cookie")
-	}
-	// The EU consent page: a form to post back with agree=agree.
-	if final != nil && (strings.Contains(final.Path, "collectConsent") || bytes.Contains(body, []byte(`name="csrfToken"`))) {
-		if err := b.consent(ctx, final, body); err != nil {
-			return err
-		}
-	}
-	if b.hasCookie() {
-		return nil
-	}
-	return &Error{Kind: KindNoCookie, Status: code, Path: cu, Detail: fmt.Sprintf("%s answered %d without an A1 or A3 cookie", hostOf(cu), code)}
-}
-
-func hostOf(u string) string {
-	if p, err := url.Parse(u); err == nil && p.Host != "" {
-		return p.Host
-	}
-	return u
-}
-
-var (
-	inputRE = regexp.MustCompile(`(?is)<input\b[^>]*>`)
-	attrRE  = regexp.MustCompile(`(?is)\b(name|value|type)\s*=\s*(?:"([^"]*)"|'([^']*)')`)
-	formRE  = regexp.MustCompile(`(?is)<form\b[^>]*\baction\s*=\s*(?:"([^"]*)"|'([^']*)')`)
-)
-
-// consentForm extracts the hidden inputs and the action of the consent page.
-func consentForm(body []byte) (action string, vals url.Values) {
-	vals = url.Values{}
-	for _, in := range inputRE.FindAll(body, -1) {
-		var name, value, typ string
-		for _, m := range attrRE.FindAllSubmatch(in, -1) {
-			v := html.UnescapeString(string(m[2]) + string(m[3]))
-			switch strings.ToLower(string(m[1])) {
-			case "name":
-				name = v
-			case "value":
-				value = v
-			case "type":
-				typ = strings.ToLower(v)
-			}
-		}
-		if name != "" && typ == "hidden" {
-			vals.Add(name, value)
-		}
-	}
-	if m := formRE.FindSubmatch(body); m != nil {
-		action = html.UnescapeString(string(m[1]) + string(m[2]))
-	}
-	return action, vals
-}
-
-func (b *Backend) consent(ctx context.Context, page *url.URL, body []byte) error {
-	action, vals := consentForm(body)
-	if vals.Get("csrfToken") == "" && vals.Get("sessionId") == "" {
-		return &Error{Kind: KindNoCookie, Path: page.Path, Detail: "Yahoo's consent page has no form to accept"}
-	}
-	target := page
-	if action != "" {
-		if u, err := page.Parse(action); err == nil {
-			target = u
-		}
-	}
-	vals.Add("agree", "agree")
-	vals.Add("agree", "agree")
-	vals.Set("consentUUID", "default")
-	_, code, _, err := b.do(ctx, http.MethodPost, target.String(), "text/html,*/*", vals)
-	if err != nil {
-		if ctx.Err() != nil {
-			return &Error{Kind: KindCanceled, Err: ctx.Err()}
-		}
-		return classifyNetErr("consent", err)
-	}
-	if code >= 400 && code != http.StatusNotFound {
-		return &Error{Kind: KindNoCookie, Status: code, Path: target.Path, Detail: fmt.Sprintf("accepting Yahoo's consent form failed (%d)", code)}
-	}
-	return nil
-}
-
-func (b *Backend) hasCookie() bool {
-	for _, raw := range []string{b.apiURL, b.crumbURL} {
-		u, err := url.Parse(raw)
-		if err != nil {
-			continue
-		}
-		for _, c := range b.jar.Cookies(u) {
-			if (c.Name == "A3" || c.Name == "A1") && c.Value != "" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// Crumb fetches and validates a crumb (the cookie must be in the jar). It
-// is one of Doctor's steps; it does not install the crumb.
-func (b *Backend) Crumb(ctx context.Context) (string, error) {
-	body, code, _, err := b.do(ctx, http.MethodGet, b.crumbURL, "*/*", nil)
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", &Error{Kind: KindCanceled, Err: ctx.Err()}
-		}
-		return "", classifyNetErr("getcrumb", err)
-	}
-	switch {
-	case code == http.StatusTooManyRequests:
-		return "", b.rateLimited("getcrumb")
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return "", &Error{Kind: KindUnauthorized, Status: code, Path: "getcrumb", Detail: describe(body)}
-	case code != http.StatusOK:
-		return "", &Error{Kind: KindBadCrumb, Status: code, Path: "getcrumb", Detail: fmt.Sprintf("getcrumb answered %d: %s", code, describe(body))}
-	}
-	crumb := strings.TrimSpace(string(body))
-	if reason := badCrumb(crumb); reason != "" {
-		return "", &Error{Kind: KindBadCrumb, Status: code, Path: "getcrumb", Detail: reason}
-	}
-	return crumb, nil
-}
-
-// badCrumb says why s is not a crumb ("" when it is one). A 429 text, an
-// HTML page or a JSON error stored as a crumb is the classic trap.
-func badCrumb(s string) string {
-	switch {
-	case s == "":
-		return "empty crumb"
-	case strings.Contains(strings.ToLower(s), "too many requests"):
-		return `the crumb was "Too Many Requests" (rate limited)`
-	case strings.ContainsAny(s, "<>{}\" \t\r\n"):
-		return "the crumb endpoint answered with a page, not a crumb"
-	case len(s) > 64:
-		return "the crumb is implausibly long"
-	}
-	return ""
-}
-
-// SessionCrumb returns the installed crumb ("" when there is none).
-func (b *Backend) SessionCrumb() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.crumb
 }

@@ -2,8 +2,10 @@ package yahoo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -77,6 +79,10 @@ type QuoteSet struct {
 	Quotes   map[string]Quote // by symbol; missing symbols are absent
 	Missing  []string         // asked for but not answered (unknown, delisted, partial)
 	Requests int              // quote requests sent (one per chunk)
+	// BadFields names the fields left out because Yahoo sent them in a
+	// shape that does not decode ("NVDA marketCap"): missing values for
+	// those symbols, the rest of the answer kept.
+	BadFields []string
 }
 
 // kindOf maps Yahoo's quoteType.
@@ -182,6 +188,12 @@ func convert(e *finance.Equity) (Quote, bool) {
 // call runs f with a side-channel slot and returns the typed backend error
 // when there was one (finance-go only passes strings on).
 func (c *Client) call(ctx context.Context, f func(ctx *context.Context) error) (err error) {
+	_, err = c.callSlot(ctx, f)
+	return err
+}
+
+// callSlot is call that also returns the side channel.
+func (c *Client) callSlot(ctx context.Context, f func(ctx *context.Context) error) (s *slot, err error) {
 	cctx, s := withSlot(ctx)
 	defer func() {
 		if r := recover(); r != nil { // finance-go indexes arrays it never checked
@@ -190,12 +202,12 @@ func (c *Client) call(ctx context.Context, f func(ctx *context.Context) error) (
 	}()
 	ferr := f(&cctx)
 	if s.err != nil {
-		return s.err
+		return s, s.err
 	}
 	if ferr != nil {
-		return &Error{Kind: KindRemote, Detail: strings.TrimPrefix(ferr.Error(), "code: remote-error, detail: ")}
+		return s, &Error{Kind: KindRemote, Detail: strings.TrimPrefix(ferr.Error(), "code: remote-error, detail: ")}
 	}
-	return nil
+	return s, nil
 }
 
 // Quotes asks for all symbols in as few requests as possible (one per
@@ -208,7 +220,7 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 		part := symbols[i:min(i+c.chunk, len(symbols))]
 		set.Requests++
 		var got []Quote
-		err := c.call(ctx, func(pctx *context.Context) error {
+		s, err := c.callSlot(ctx, func(pctx *context.Context) error {
 			it := equity.Client{B: c.b}.ListP(&equity.Params{Params: finance.Params{Context: pctx}, Symbols: part})
 			for it.Next() {
 				if q, ok := convert(it.Equity()); ok {
@@ -219,6 +231,9 @@ func (c *Client) Quotes(ctx context.Context, symbols []string) (QuoteSet, error)
 		})
 		if err != nil && firstErr == nil {
 			firstErr = err
+		}
+		if s != nil {
+			set.BadFields = append(set.BadFields, s.bad...)
 		}
 		if err == nil { // a failed answer may be half decoded: take nothing from it
 			for _, q := range got {
@@ -258,6 +273,58 @@ type ChartMeta struct {
 	Pre       [2]time.Time
 	Regular   [2]time.Time // the current trading period's regular open and close
 	Post      [2]time.Time
+	// What newer answers add and finance-go does not decode: the last
+	// regular price and its time (HasPrice false when absent or not
+	// positive), the day's range and volume, and the names.
+	Price    float64
+	HasPrice bool
+	Time     time.Time
+	High     float64
+	Low      float64
+	Volume   int64
+	Name     string
+}
+
+// extraMeta reads the newer chart meta fields from the body.
+func extraMeta(body []byte, m *ChartMeta) {
+	var env struct {
+		Chart struct {
+			Result []struct {
+				Meta struct {
+					Price     *float64 `json:"regularMarketPrice"`
+					Time      *int64   `json:"regularMarketTime"`
+					High      *float64 `json:"regularMarketDayHigh"`
+					Low       *float64 `json:"regularMarketDayLow"`
+					Volume    *float64 `json:"regularMarketVolume"`
+					LongName  string   `json:"longName"`
+					ShortName string   `json:"shortName"`
+				} `json:"meta"`
+			} `json:"result"`
+		} `json:"chart"`
+	}
+	if len(body) == 0 || json.Unmarshal(body, &env) != nil || len(env.Chart.Result) == 0 {
+		return // a bad field costs only these extras: the bars are decoded already
+	}
+	x := env.Chart.Result[0].Meta
+	if x.Price != nil && *x.Price > 0 && !math.IsInf(*x.Price, 0) {
+		m.Price, m.HasPrice = *x.Price, true
+	}
+	if x.Time != nil && *x.Time > 0 && *x.Time < 1<<40 {
+		m.Time = unix(int(*x.Time))
+	}
+	if x.High != nil {
+		m.High = pos(*x.High)
+	}
+	if x.Low != nil {
+		m.Low = pos(*x.Low)
+	}
+	if x.Volume != nil && *x.Volume > 0 && *x.Volume < 1e18 {
+		m.Volume = int64(*x.Volume)
+	}
+	m.Name = cleanText(x.ShortName)
+	if x.LongName != "" {
+		m.Name = cleanText(x.LongName)
+	}
 }
 
 // Chart is a chart answer: bars with null or non-positive prices dropped.
@@ -284,7 +351,7 @@ func (c *Client) Chart(ctx context.Context, p ChartParams) (Chart, error) {
 		return Chart{}, errors.New("chart: start and end must be set, start before end")
 	}
 	var out Chart
-	err := c.call(ctx, func(pctx *context.Context) error {
+	s, err := c.callSlot(ctx, func(pctx *context.Context) error {
 		start, end := p.Start, p.End
 		it := chart.Client{B: c.b}.Get(&chart.Params{
 			Params:     finance.Params{Context: pctx},
@@ -319,6 +386,7 @@ func (c *Client) Chart(ctx context.Context, p ChartParams) (Chart, error) {
 	if err != nil {
 		return Chart{}, err
 	}
+	extraMeta(s.body, &out.Meta)
 	return out, nil
 }
 
@@ -343,4 +411,34 @@ func barOf(sym, interval string, b *finance.ChartBar) (snapshots.Bar, bool) {
 		Open:     o, High: h, Low: l, Close: c,
 		Volume: int64(max(b.Volume, 0)),
 	}, true
+}
+
+// chartQuote turns a chart answer's meta into a quote: the crumb-free path
+// when getcrumb is refused. A chart has no market state, bid, ask or share
+// count: State is worked out from the trading periods at now, and the
+// previous close is taken only when the window began at the start of the
+// day of the last trade (windowDay, YYYY-MM-DD), where chartPreviousClose is the
+// previous session's close.
+func chartQuote(sym string, ch Chart, now time.Time, windowDay string) (Quote, bool) {
+	m := ch.Meta
+	if !m.HasPrice {
+		return Quote{}, false
+	}
+	q := Quote{Symbol: sym, Name: m.Name, Kind: m.Kind, Currency: m.Currency, Price: m.Price, HasPrice: true,
+		High: m.High, Low: m.Low, Volume: m.Volume, Time: m.Time}
+	in := func(p [2]time.Time) bool { return !p[0].IsZero() && !now.Before(p[0]) && now.Before(p[1]) }
+	switch {
+	case in(m.Regular):
+		q.State = snapshots.StateRegular
+	case in(m.Pre):
+		q.State = snapshots.StatePre
+	case in(m.Post):
+		q.State = snapshots.StatePost
+	case !m.Regular[0].IsZero():
+		q.State = snapshots.StateClosed
+	}
+	if windowDay != "" && !q.Time.IsZero() && q.Time.In(snapshots.Location()).Format(time.DateOnly) == windowDay {
+		q.PrevClose = m.PrevClose
+	}
+	return q, true
 }

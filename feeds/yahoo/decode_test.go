@@ -2,6 +2,7 @@ package yahoo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -287,4 +288,45 @@ func TestSharesSourceLabel(t *testing.T) {
 	if sh := sharesOf(q, "2025-01-27"); sh == nil || !sh.Approximate || sh.Count != 24_490_000_000 {
 		t.Errorf("from the cap: %+v", sh)
 	}
+}
+
+// FuzzDecodeFields: the field-by-field decoder never panics, keeps every
+// row of a batch where one row's field is bad, and names at most
+// maxBadNames fields.
+func FuzzDecodeFields(f *testing.F) {
+	f.Add([]byte(`1.5`), []byte(`"x"`))
+	f.Add([]byte(`{"raw":1}`), []byte(`[1,2]`))
+	f.Add([]byte(`null`), []byte(`2870000000000.5`))
+	f.Add([]byte(`"\u001b[2J"`), []byte(`true`))
+	f.Fuzz(func(t *testing.T, capVal, volVal []byte) {
+		if len(capVal) > 1<<12 || len(volVal) > 1<<12 || !json.Valid(capVal) || !json.Valid(volVal) {
+			return
+		}
+		body := []byte(`{"quoteResponse":{"result":[` +
+			`{"symbol":"A","regularMarketPrice":10,"marketCap":` + string(capVal) + `,"regularMarketVolume":` + string(volVal) + `},` +
+			`{"symbol":"B","regularMarketPrice":20,"marketCap":100}],"error":null}}`)
+		it := equity.Client{B: canned{body}}.ListP(&equity.Params{Symbols: []string{"A", "B"}})
+		got := map[string]bool{}
+		for it.Next() {
+			if q, ok := convert(it.Equity()); ok && q.HasPrice {
+				got[q.Symbol] = true
+			}
+		}
+		if err := it.Err(); err != nil {
+			t.Fatalf("one bad field failed the batch: %v", err)
+		}
+		if !got["A"] || !got["B"] {
+			t.Fatalf("rows lost: %v", got)
+		}
+		var v struct {
+			Inner struct {
+				Result []*finance.Equity  `json:"result"`
+				Error  *finance.YfinError `json:"error"`
+			} `json:"quoteResponse"`
+		}
+		bad, err := decodeBad("v7/finance/quote", body, &v)
+		if err != nil || len(bad) > maxBadNames {
+			t.Fatalf("bad %v err %v", bad, err)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/selloff/selloff/feeds"
@@ -86,6 +87,7 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 	syms := slices.Clone(opt.Symbols)
 	sess := snapshots.Session{Date: opt.Date, Open: open, Close: cls, PrevClose: map[string]float64{}}
 	var bars []snapshots.Bar
+	failed := 0
 	for i := range syms {
 		s := &syms[i]
 		res.Requests++
@@ -94,6 +96,12 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 			if IsKind(err, KindRateLimited) || IsKind(err, KindCanceled) {
 				return res, fmt.Errorf("fetch %s: %w", s.Symbol, err)
 			}
+			if (IsKind(err, KindNetwork) || IsKind(err, KindTimeout)) && len(bars) == 0 {
+				// the first symbol could not reach Yahoo: the others would
+				// only say the same, once each
+				return res, fmt.Errorf("fetch: %w", err)
+			}
+			failed++
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %v", s.Symbol, err))
 			continue
 		}
@@ -122,7 +130,10 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 		}
 	}
 	if len(bars) == 0 {
-		return res, fmt.Errorf("fetch: Yahoo has no 1-minute bars for %s (a market holiday?): %v", opt.Date, res.Warnings)
+		if failed > 0 {
+			return res, fmt.Errorf("fetch: no chart for %s could be fetched: %s", opt.Date, strings.Join(dedupe(res.Warnings), "; "))
+		}
+		return res, fmt.Errorf("fetch: Yahoo answered with no 1-minute bars for %s for any symbol (a market holiday?)", opt.Date)
 	}
 	if !opt.NoShares {
 		res.Requests++
@@ -184,4 +195,32 @@ func (c *Client) Fetch(ctx context.Context, opt FetchOptions) (FetchResult, erro
 		Bars: bars,
 	}
 	return res, nil
+}
+
+// dedupe drops repeated messages, keeping the first of each, and says how
+// many times one came: "NVDA: 404 (x3)".
+func dedupe(msgs []string) []string {
+	var out []string
+	n := map[string]int{}
+	for _, m := range msgs {
+		// the same error for another symbol is the same error
+		key := m
+		if _, rest, ok := strings.Cut(m, ": "); ok {
+			key = rest
+		}
+		if n[key] == 0 {
+			out = append(out, m)
+		}
+		n[key]++
+	}
+	for i, m := range out {
+		key := m
+		if _, rest, ok := strings.Cut(m, ": "); ok {
+			key = rest
+		}
+		if c := n[key]; c > 1 {
+			out[i] = fmt.Sprintf("%s (and %d more symbols)", m, c-1)
+		}
+	}
+	return out
 }

@@ -30,6 +30,10 @@ const (
 	// StaleIntervals is how many poll intervals a quote may age before it
 	// is marked stale.
 	StaleIntervals = 3
+	// LimitedInterval is the shortest poll interval while quotes are
+	// limited (Yahoo refused the crumb) and prices come from one chart
+	// request per symbol.
+	LimitedInterval = 15 * time.Second
 )
 
 // minInterval is MinInterval; tests that run against the local fake lower it.
@@ -58,15 +62,26 @@ type LiveOptions struct {
 	ClosedInterval time.Duration // poll interval while closed (default 1m)
 	NoBackfill     bool          // skip the v8 1-minute backfill on start
 	OfflineAfter   int           // failed polls in a row before "offline" (default 3)
-	// Record, when set, is called once the session is known (after the
-	// first good poll and the backfill) with the header of a recording
-	// (provenance recorded). The returned Recorder then gets the backfilled
+	// Record, when set, is called once, when the first poll ends, with the
+	// header of a recording (provenance recorded). The returned Recorder
+	// then gets, once the backfill is in, the backfilled
 	// chart bars and the first poll's quotes, in time order, and after that
 	// each poll's new quotes as the poll ends: only observed data, nothing
 	// held back (readers derive the 1-minute bars after the backfill from
 	// the quotes, as the live dataset does). The caller owns and closes it
 	// after Run returns.
+	//
+	// The header is written when the first poll ends (answered or not):
+	// with the session when Yahoo answered, without one when it did not.
 	Record func(snapshots.Header) (Recorder, error)
+	// Logf, when set, gets every change of the feed's state and every
+	// error, one line each (for --log-file). Never the terminal.
+	Logf func(format string, args ...any)
+	// Stream, when set, pushes prices between polls (livestream.go).
+	// While it is healthy the poll slows to StreamPollInterval (default
+	// 30s); when it drops, polling alone carries on at Interval.
+	Stream             Streamer
+	StreamPollInterval time.Duration
 }
 
 // Live is the live Yahoo feeds.Source: it polls all symbols in one batched
@@ -105,6 +120,11 @@ type Live struct {
 	backRetry  time.Time
 	seq        uint64
 	stats      LiveStats
+	// prefetched holds the full-day charts a limited poll fetched for the
+	// session day, so the backfill does not ask again.
+	prefetched    map[string]Chart
+	prefetchedDay string
+	stream        liveStream
 }
 
 // LiveStats counts what a live source did.
@@ -112,10 +132,15 @@ type LiveStats struct {
 	Polls    int // polls attempted
 	Failed   int // polls that ended with an error
 	Requests int // quote requests sent by polls
-	Charts   int // chart requests (backfill)
+	Charts   int // chart requests (backfill, and polls while quotes are limited)
+	Limited  int // polls that took prices from the chart because Yahoo refused the crumb
 	Appended int // records appended to the dataset
 	Recorded int // records written to the recorder
 	Late     int // records too late for the file's time order (kept live only; a clock stepping back)
+	// BadFields counts quote fields left out because Yahoo sent them in a
+	// shape that does not decode (each a missing value for one symbol).
+	BadFields int
+	Streamed  int // streamed prices taken (Stream)
 }
 
 // NewLive returns a live source for c. It publishes an empty frame at once
@@ -141,6 +166,9 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 		opt.ClosedInterval = DefaultClosedInterval
 	}
 	opt.ClosedInterval = max(opt.ClosedInterval, opt.Interval)
+	if opt.StreamPollInterval <= 0 {
+		opt.StreamPollInterval = DefaultStreamPollInterval
+	}
 	if opt.OfflineAfter <= 0 {
 		opt.OfflineAfter = DefaultOfflineAfter
 	}
@@ -151,6 +179,7 @@ func NewLive(c *Client, clock feeds.Clock, opt LiveOptions) (*Live, error) {
 		lastApp:   map[string]snapshots.Quote{},
 		closeDone: map[string]bool{},
 		interval:  opt.Interval,
+		stream:    liveStream{wake: make(chan struct{}, 1)},
 	}
 	seen := map[string]bool{}
 	for _, s := range l.symbols {
@@ -186,6 +215,9 @@ func (l *Live) headerLocked(created time.Time) snapshots.Header {
 		Created:    created,
 		Symbols:    slices.Clone(l.symbols),
 	}
+	if l.opt.Stream != nil {
+		h.Source += fmt.Sprintf("; between polls (every %s while it is up) prices streamed by Yahoo's websocket are recorded as quotes too", l.opt.StreamPollInterval)
+	}
 	if l.session.Date != "" {
 		h.MainDay = l.session.Date
 		h.Sessions = []snapshots.Session{l.session}
@@ -211,7 +243,9 @@ func (l *Live) Dataset() *market.Dataset {
 func (l *Live) Stats() LiveStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.stats
+	st := l.stats
+	st.Streamed = l.stream.ticks
+	return st
 }
 
 // Health returns the current health.
@@ -244,19 +278,40 @@ func (l *Live) Run(ctx context.Context) error {
 	defer l.hub.Close()
 	defer func() {
 		l.mu.Lock()
-		l.health.State = feeds.HealthStopped
+		if l.rec != nil && !l.recording && l.recErr == nil {
+			// stopped before the backfill was in: what was observed is
+			// still written (without the backfill's bars)
+			l.recording = true
+			early := l.early
+			l.early = nil
+			l.recordLocked(early)
+		}
+		h := l.health
+		h.State = feeds.HealthStopped
+		l.logHealthLocked(l.health, h)
+		l.health = h
 		l.publishLocked()
 		l.mu.Unlock()
 	}()
+	if l.opt.Stream != nil {
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); l.runStream(sctx) }()
+		defer func() { stop(); <-done }()
+	}
 	for {
 		wait := l.Poll(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		l.mu.Lock()
+		wait = l.pollWaitLocked(wait)
+		l.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-l.clock.After(wait):
+		case <-l.stream.wake: // the stream dropped: poll now
 		}
 	}
 }
@@ -268,9 +323,12 @@ func (l *Live) onBackend(st Status) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.health.State = feeds.HealthReauth
-	l.health.RetryAt = time.Time{}
-	l.health.Detail = "re-authenticating with Yahoo (cookie and crumb)"
+	h := l.health
+	h.State = feeds.HealthReauth
+	h.RetryAt = time.Time{}
+	h.Detail = "re-authenticating with Yahoo (cookie and crumb)"
+	l.logHealthLocked(l.health, h)
+	l.health = h
 	l.publishLocked()
 }
 
@@ -282,6 +340,15 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 	set, err := l.c.Quotes(ctx, l.syms)
 	if ctx.Err() != nil {
 		return 0
+	}
+	limited := false
+	if err != nil && len(set.Quotes) == 0 && SessionRefused(err) {
+		// Yahoo refused the cookie or the crumb: the quote endpoint is out
+		// of reach until the handshake's back-off ends, the v8 chart is not.
+		set, limited = l.chartPoll(ctx), true
+		if ctx.Err() != nil {
+			return 0
+		}
 	}
 	now := l.clock.Now()
 	l.mu.Lock()
@@ -295,6 +362,10 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 			l.openRecorderLocked(now)
 		}
 	}
+	// The file and its header exist from the end of the first poll,
+	// answered or not (with the session when Yahoo answered); records
+	// follow once the backfill is in, so they stay in time order.
+	l.openFileLocked(now)
 	if len(set.Quotes) > 0 {
 		l.applyLocked(set, now)
 	}
@@ -314,13 +385,21 @@ func (l *Live) Poll(ctx context.Context) time.Duration {
 			l.interval = l.opt.ClosedInterval
 		}
 	}
-	if err != nil {
+	if err != nil && !limited {
 		l.stats.Failed++
 		l.fails++
-	} else {
+	} else if err == nil {
 		l.fails = 0
 	}
-	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, at: now}
+	if limited {
+		l.stats.Limited++
+		if len(set.Quotes) > 0 {
+			l.fails = 0
+			l.interval = max(l.interval, LimitedInterval)
+		}
+	}
+	l.stats.BadFields += len(set.BadFields)
+	l.last = pollResult{err: err, got: len(set.Quotes), missing: set.Missing, bad: set.BadFields, at: now, limited: limited && len(set.Quotes) > 0}
 	var retry []string
 	if !backfill && err == nil {
 		retry = l.backfillRetryLocked(now)
@@ -355,6 +434,8 @@ type pollResult struct {
 	got     int
 	missing []string
 	at      time.Time
+	limited bool // prices from the chart: Yahoo refused the crumb (err says why)
+	bad     []string
 }
 
 // setHealthLocked sets the health from the last poll and returns the wait
@@ -363,7 +444,17 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 	p := l.last
 	wait := l.interval
 	h := feeds.Health{State: feeds.HealthOK, Skipped: l.health.Skipped}
-	if err := p.err; err != nil {
+	if p.limited {
+		h.State = feeds.HealthDegraded
+		h.LastErr, h.ErrAt = p.err.Error(), p.at
+		h.Detail = "quotes limited: prices from the chart (no crumb)"
+		if len(p.missing) > 0 {
+			h.Detail += fmt.Sprintf("; no price for %s", strings.Join(p.missing, ", "))
+		}
+		if loading {
+			h.Detail += "; loading today's 1-minute charts"
+		}
+	} else if err := p.err; err != nil {
 		h.LastErr, h.ErrAt = err.Error(), p.at
 		h.State = feeds.HealthRetrying
 		var e *Error
@@ -394,6 +485,14 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 			h.State = feeds.HealthDegraded
 			parts = append(parts, fmt.Sprintf("no quote for %s", strings.Join(p.missing, ", ")))
 		}
+		if n := len(p.bad); n > 0 {
+			h.State = feeds.HealthDegraded
+			what := "field"
+			if n > 1 {
+				what = "fields"
+			}
+			parts = append(parts, fmt.Sprintf("%d bad %s left out: %s", n, what, strings.Join(p.bad, ", ")))
+		}
 		if len(l.backErrs) > 0 {
 			h.State = feeds.HealthDegraded
 			parts = append(parts, "backfill: "+strings.Join(l.backErrs, "; "))
@@ -407,6 +506,7 @@ func (l *Live) setHealthLocked(loading bool) time.Duration {
 		h.State = feeds.HealthDegraded
 		h.LastErr = "recording stopped: " + l.recErr.Error()
 	}
+	l.logHealthLocked(l.health, h)
 	l.health = h
 	return wait
 }
@@ -496,22 +596,6 @@ func (l *Live) setupLocked(set QuoteSet, now time.Time) {
 	l.appendLocked(recs)
 }
 
-// openRecorderLocked starts the recording (once the session is final).
-func (l *Live) openRecorderLocked(now time.Time) {
-	if l.opt.Record == nil || l.recording || l.recErr != nil {
-		return
-	}
-	rec, err := l.opt.Record(l.headerLocked(now))
-	if err != nil {
-		l.recErr = err
-		return
-	}
-	l.rec, l.recording = rec, true
-	early := l.early
-	l.early = nil
-	l.recordLocked(early)
-}
-
 // backfill loads each symbol's 1-minute bars of the session from the v8
 // chart (network calls without the lock), then appends them, opens the
 // recorder and publishes.
@@ -531,6 +615,13 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 	var recs []snapshots.Record
 	var errs, failed []string
 	changed := false
+	l.mu.Lock()
+	pre := l.prefetched
+	if l.prefetchedDay != sess.Date {
+		pre = nil // another day's window
+	}
+	l.prefetched = nil
+	l.mu.Unlock()
 	for i, sym := range syms {
 		q, ok := set.Quotes[sym]
 		if !end.After(start) {
@@ -540,10 +631,13 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 			failed = append(failed, sym) // no quote this poll: keep it for the next try
 			continue
 		}
-		l.mu.Lock()
-		l.stats.Charts++
-		l.mu.Unlock()
-		ch, err := l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
+		ch, err := pre[sym], error(nil)
+		if _, had := pre[sym]; !had {
+			l.mu.Lock()
+			l.stats.Charts++
+			l.mu.Unlock()
+			ch, err = l.c.Chart(ctx, ChartParams{Symbol: sym, Start: start, End: end, IncludeExt: q.Kind != snapshots.KindIndex})
+		}
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", sym, err))
 			failed = append(failed, sym)
@@ -586,62 +680,6 @@ func (l *Live) backfill(ctx context.Context, set QuoteSet, now time.Time, syms [
 	l.openRecorderLocked(now)
 	l.setHealthLocked(false)
 	l.publishLocked()
-}
-
-// fillSymbolsLocked completes the configured symbols with what Yahoo says.
-func (l *Live) fillSymbolsLocked(set QuoteSet, now time.Time) {
-	asOf := now.In(snapshots.Location()).Format(time.DateOnly)
-	for i := range l.symbols {
-		s := &l.symbols[i]
-		q, ok := set.Quotes[s.Symbol]
-		if !ok {
-			continue
-		}
-		if s.Kind == "" && q.Kind == "" {
-			s.Kind = snapshots.KindEquity
-		}
-		if s.Currency == "" {
-			s.Currency = q.Currency
-		}
-		if s.PriceBasis == "" {
-			s.PriceBasis = snapshots.BasisPrinted
-		}
-		if !fillFromQuote(s, q, l.opt.KeepShares) {
-			continue
-		}
-		if sh := sharesOf(q, asOf); sh != nil {
-			s.Shares = sh
-		}
-	}
-}
-
-// fillFromQuote completes s's kind and name from Yahoo's quote and
-// reports whether Yahoo's share count may be taken for it: an equity, not
-// a share class whose company count is carried by another symbol, and not
-// a symbol whose count is the user's (keep).
-func fillFromQuote(s *snapshots.Symbol, q Quote, keep map[string]bool) bool {
-	if s.Kind == "" {
-		s.Kind = q.Kind
-	}
-	if s.Name == "" {
-		s.Name = q.Name
-	}
-	return s.Kind == snapshots.KindEquity && (s.Company == "" || s.Shares != nil) && !keep[s.Symbol]
-}
-
-// sharesOf turns a quote's share count into snapshot shares (nil: none).
-func sharesOf(q Quote, asOf string) *snapshots.Shares {
-	if q.Shares <= 0 {
-		return nil
-	}
-	sh := &snapshots.Shares{Count: q.Shares, AsOf: asOf, Source: "Yahoo quote sharesOutstanding"}
-	if q.SharesFromCap {
-		// said by the decoder, not guessed from marketCap == price x shares,
-		// which holds for most real sharesOutstanding answers too
-		sh.Source = "Yahoo quote marketCap / price"
-		sh.Approximate = true
-	}
-	return sh
 }
 
 // quoteRecordsLocked returns the records a polled quote adds, if it says
@@ -715,26 +753,6 @@ func (l *Live) appendLocked(recs []snapshots.Record) {
 	}
 }
 
-// recordLocked writes records to the recorder in time order. A record
-// earlier than one already written (only a clock stepping back makes one)
-// is kept live but not recorded.
-func (l *Live) recordLocked(recs []snapshots.Record) {
-	sortRecords(recs)
-	for _, r := range recs {
-		if r.Time().Before(l.written) {
-			l.stats.Late++
-			continue
-		}
-		if err := l.rec.Write(r); err != nil {
-			l.recErr = err
-			l.recording = false
-			return
-		}
-		l.written = r.Time()
-		l.stats.Recorded++
-	}
-}
-
 // maybeRollLocked starts a new session when the quotes moved to a later
 // date (a source left running overnight).
 func (l *Live) maybeRollLocked(set QuoteSet, now time.Time) {
@@ -768,7 +786,7 @@ func sortRecords(recs []snapshots.Record) {
 func (l *Live) publishLocked() {
 	now := l.clock.Now()
 	f := l.ds.At(now)
-	staleAfter := time.Duration(StaleIntervals) * l.interval
+	staleAfter := time.Duration(StaleIntervals) * l.freshnessLocked()
 	for i := range f.Quotes {
 		q := &f.Quotes[i]
 		q.Source = "yahoo"
@@ -780,10 +798,11 @@ func (l *Live) publishLocked() {
 		}
 	}
 	l.health.StaleAfter = staleAfter
+	l.health.Stream = l.streamHealthLocked()
 	l.seq++
 	mode := feeds.ModeLive
-	if l.recording {
-		mode = feeds.ModeRecording
+	if l.opt.Record != nil && l.recErr == nil {
+		mode = feeds.ModeRecording // from the start: the file opens at the first poll's end
 	}
 	l.hub.Publish(feeds.Update{Source: l.opt.ID, Seq: l.seq, Mode: mode, Frame: f, Health: l.health})
 }

@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
 )
@@ -209,8 +211,9 @@ func BenchmarkView(b *testing.B) {
 
 // TestEventMarksQuiet: at 14:50 the events the clock has passed have a
 // column (the open, Janus-Pro, the low: three), the close at 16:00 has only
-// its number, approximate events keep "~N", the date-only one sits over the
-// axis, and the marker row has numbers only (no dashed band).
+// its number, events placed at the close (the date-only one, the afternoon
+// statement: snapshots.Placement) share its label as "~10-12", inside the
+// plot, and the marker row has numbers only (no dashed band), in order.
 func TestEventMarksQuiet(t *testing.T) {
 	for _, g := range []common.Glyphs{common.GlyphsASCII, common.GlyphsBraille} {
 		v := newChart(g, 100, 26, panetest.Frame(panetest.Low), ModeLine, RangeDay).View()
@@ -222,14 +225,12 @@ func TestEventMarksQuiet(t *testing.T) {
 			}
 		}
 		fields := strings.Fields(marks)
-		for _, want := range []string{"8", "9", "~10", "11", "12", "~6"} {
+		for _, want := range []string{"7", "8", "9", "~10-12"} {
 			if !slices.Contains(fields, want) {
 				t.Errorf("%s: marker row %q lacks %q", g, marks, want)
 			}
 		}
-		if last := fields[len(fields)-1]; last != "~6" {
-			t.Errorf("%s: the date-only event should sit right, over the axis: %q", g, marks)
-		}
+		checkMarksInPlot(t, string(g), lines)
 		col := '┊'
 		if g == common.GlyphsASCII {
 			col = ':'
@@ -341,4 +342,125 @@ func TestDayAtSplitsTheWeek(t *testing.T) {
 	if _, ok := newChart(common.GlyphsBraille, 100, 26, low, ModeLine, RangeDay).DayAt(10, 10); ok {
 		t.Error("the day view gave a day")
 	}
+}
+
+// markNums expands a marker row's labels ("7 ~10-12 13,15") to numbers in
+// the order drawn.
+func markNums(row string) []int {
+	var out []int
+	for _, tok := range strings.Fields(row) {
+		for _, part := range strings.Split(strings.TrimPrefix(tok, "~"), ",") {
+			a, b, ok := strings.Cut(part, "-")
+			lo, _ := strconv.Atoi(a)
+			hi := lo
+			if ok {
+				hi, _ = strconv.Atoi(b)
+			}
+			for n := lo; n <= hi; n++ {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// checkMarksInPlot: the marker row lists events in time order and no label
+// reaches past the plot into the price axis' gutter.
+func checkMarksInPlot(t *testing.T, name string, lines []string) {
+	t.Helper()
+	marks := []rune(lines[1])
+	nums := markNums(lines[1])
+	if !slices.IsSorted(nums) {
+		t.Errorf("%s: marker row %q is not in time order", name, lines[1])
+	}
+	axis := -1
+	for _, ln := range lines[2:] {
+		for x, r := range []rune(ln) {
+			if r == '┤' || r == '│' || r == '+' || r == '|' {
+				axis = x
+				break
+			}
+		}
+		if axis >= 0 {
+			break
+		}
+	}
+	if axis < 0 {
+		return
+	}
+	for x := axis; x < len(marks); x++ {
+		if marks[x] != ' ' {
+			t.Errorf("%s: a marker label reaches the axis gutter (column %d of %q)", name, x, lines[1])
+			break
+		}
+	}
+}
+
+// TestEventMarksOrderWithUserEvent: a user event at 13:15 (an events file)
+// is numbered and drawn in time order with the rest; the issue saw
+// "17 19 ~18 20-21". Every placement of a date-only or approximate event is
+// inside the plot, at every width.
+func TestEventMarksOrderWithUserEvent(t *testing.T) {
+	f := panetest.Frame(panetest.Close)
+	f.Events = append(slices.Clone(f.Events), snapshots.Event{Time: panetest.ET(27, 13, 15), ID: "mine", Title: "my note"})
+	snapshots.SortEvents(f.Events, f.Sessions)
+	for _, w := range []int{40, 60, 80, 100, 160} {
+		for _, g := range []common.Glyphs{common.GlyphsASCII, common.GlyphsBraille} {
+			v := newChart(g, w, 20, f, ModeLine, RangeDay).View()
+			checkMarksInPlot(t, fmt.Sprintf("%s/%d", g, w), strings.Split(v, "\n"))
+		}
+	}
+}
+
+// TestPreMarketReports: a pre-market figure an event reports (NVDA −6.9% at
+// 04:06) is drawn once reached as one reported point with its value in a
+// narrow area left of the open, labelled "pre" on the axis, never joined by
+// a line; before its time it is not drawn (no spoilers).
+func TestPreMarketReports(t *testing.T) {
+	pct := -6.9
+	withPre := func(at time.Time) *market.Frame {
+		f := panetest.Frame(at)
+		g := *f
+		g.Events = append(slices.Clone(f.Events), snapshots.Event{Time: panetest.ET(27, 4, 6), ID: "pre-report",
+			Title: "NVDA −6.9% pre-market", Quotes: []snapshots.EventQuote{
+				{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}}})
+		snapshots.SortEvents(g.Events, g.Sessions)
+		return &g
+	}
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		for _, mode := range []Mode{ModeLine, ModeCandles} {
+			v := newChart(g, 100, 26, withPre(panetest.Low), mode, RangeDay).View()
+			lines := strings.Split(v, "\n")
+			if !strings.Contains(v, "04:06 "+map[common.Glyphs]string{common.GlyphsASCII: "-6.9%"}[g]) && !strings.Contains(v, "04:06 −6.9%") {
+				t.Errorf("%s/%d: no reported point labelled 04:06 −6.9%%:\n%s", g, mode, v)
+			}
+			axis := lines[len(lines)-1]
+			if !strings.HasPrefix(axis, "pre") || !strings.Contains(axis, "09:30") {
+				t.Errorf("%s/%d: x axis %q, want the pre-market area then the open", g, mode, axis)
+			}
+			point := "◆"
+			if g == common.GlyphsASCII {
+				point = "*"
+			}
+			if n := strings.Count(v, point); n < 1 {
+				t.Errorf("%s/%d: %d points drawn", g, mode, n)
+			}
+		}
+		// at 04:00 the report has not been made: nothing drawn, no pre area
+		v := newChart(g, 100, 26, withPre(panetest.ET(27, 4, 0)), ModeLine, RangeDay).View()
+		if strings.Contains(v, "6.9%") {
+			t.Errorf("%s: the 04:06 report drawn at 04:00:\n%s", g, v)
+		}
+	}
+}
+
+func TestPreMarketGolden(t *testing.T) {
+	pct := -6.9
+	f := panetest.Frame(panetest.Low)
+	g := *f
+	g.Events = append(slices.Clone(f.Events), snapshots.Event{Time: panetest.ET(27, 4, 6), ID: "pre-report",
+		Title: "NVDA −6.9% pre-market", Quotes: []snapshots.EventQuote{
+			{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}}})
+	snapshots.SortEvents(g.Events, g.Sessions)
+	golden.RequireEqual(t, []byte(newChart(common.GlyphsBraille, 100, 26, &g, ModeLine, RangeDay).View()))
 }

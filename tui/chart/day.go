@@ -82,12 +82,30 @@ func (d *drawer) day(top int) {
 	if lastDot {
 		lo, hi = math.Min(lo, q.Price), math.Max(hi, q.Price)
 	}
-	ticks, labels := d.axis(&p, lo, hi, base, hasBase)
+	pre := d.prePoints(sym, t0, base)
+	ylo, yhi := lo, hi // the price axis holds the reported points too; H and L stay the session's
+	for _, pt := range pre {
+		ylo, yhi = math.Min(ylo, pt.price), math.Max(yhi, pt.price)
+	}
+	ticks, labels := d.axis(&p, ylo, yhi, base, hasBase)
+	preK := 0
+	if len(pre) > 0 {
+		preK = preCols(p.w)
+	}
+	if preK > 0 {
+		// a narrow pre-market area left of the open: the session keeps
+		// its own time scale from column preK
+		p.open = t0
+		p.t0 = t0.Add(-t1.Sub(t0) * time.Duration(preK) / time.Duration(p.w-preK))
+	}
 	d.setHit(&p) // p.w is known once the axis is
 	if hasBase {
 		d.baseline(&p, base)
 	}
 	d.dayEvents(&p)
+	if preK > 0 {
+		d.drawPre(&p, pre, preK)
+	}
 	if abs, _, ok := q.Change(); ok {
 		d.lineID, d.lineStyle = d.moveStyle(abs)
 	}
@@ -153,18 +171,22 @@ func candleMinutes(session time.Duration, cols int) int {
 }
 
 func (d *drawer) dayCandles(p *plot, bars []snapshots.Bar) {
-	k := candleMinutes(p.t1.Sub(p.t0), p.w)
+	t0 := p.t0
+	if !p.open.IsZero() {
+		t0 = p.open // candles of the session, right of the pre-market area
+	}
+	k := candleMinutes(p.t1.Sub(t0), p.col(p.t1)-p.col(t0)+1)
 	d.tagMode = itoa(k) + "m candles"
 	step := time.Duration(k) * time.Minute
 	var cs []candle
 	cur := -1
 	for _, b := range bars {
-		if b.Time.Before(p.t0) || !b.Time.Before(p.t1) {
+		if b.Time.Before(t0) || !b.Time.Before(p.t1) {
 			continue
 		}
-		n := int(b.Time.Sub(p.t0) / step)
+		n := int(b.Time.Sub(t0) / step)
 		if n != cur {
-			mid := p.t0.Add(time.Duration(n)*step + step/2)
+			mid := t0.Add(time.Duration(n)*step + step/2)
 			cs = append(cs, candle{col: p.col(mid), o: b.Open, h: b.High, l: b.Low, c: b.Close})
 			cur = n
 			continue
@@ -295,9 +317,16 @@ func (d *drawer) dayXLabels(p *plot) {
 	loc := snapshots.Location()
 	var cols []int
 	var labels []string
-	cols = append(cols, 0)
-	labels = append(labels, p.t0.In(loc).Format("15:04"))
-	t := p.t0.In(loc).Truncate(time.Hour).Add(time.Hour)
+	start := p.t0
+	if !p.open.IsZero() {
+		// the pre-market area: its label, then the open
+		cols = append(cols, 0)
+		labels = append(labels, "pre")
+		start = p.open
+	}
+	cols = append(cols, p.col(start))
+	labels = append(labels, start.In(loc).Format("15:04"))
+	t := start.In(loc).Truncate(time.Hour).Add(time.Hour)
 	for ; !t.After(p.t1); t = t.Add(time.Hour) {
 		cols = append(cols, p.col(t))
 		labels = append(labels, t.Format("15:04"))

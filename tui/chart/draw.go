@@ -38,7 +38,8 @@ type plot struct {
 	lo, hi   float64
 	sx, sy   int
 	t0, t1   time.Time
-	pct      bool // values are percentages
+	open     time.Time // the session's open when a pre-market area is left of it (else zero: t0)
+	pct      bool      // values are percentages
 	tickStep float64
 }
 
@@ -443,29 +444,12 @@ func (d *drawer) eventColumn(p *plot, c int, st uint8) {
 	}
 }
 
-// span is the part of the day an approximate event may have happened in.
-func span(e snapshots.Event) (time.Time, time.Time) {
-	t := e.Time.In(snapshots.Location())
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, snapshots.Location())
-	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
-	switch e.Precision {
-	case snapshots.PrecisionMorning:
-		return day, at(12, 0)
-	case snapshots.PrecisionAfternoon:
-		return at(12, 0), at(17, 0)
-	case snapshots.PrecisionEvening:
-		return at(17, 0), day.AddDate(0, 0, 1)
-	case snapshots.PrecisionExact:
-		return t, t
-	}
-	return day, day.AddDate(0, 0, 1)
-}
-
 // evMark is one label of the marker row: one event, or a run of events
 // whose labels would overlap ("14-16").
 type evMark struct {
 	col     int
 	nums    []int
+	approx  bool // holds an event whose time is only partly known ("~18")
 	current bool // holds the current event (the timeline's highlight)
 	future  bool // every event is after the frame's time
 }
@@ -480,104 +464,109 @@ func (e evMark) style() uint8 {
 	return stLabel
 }
 
-// dayEvents marks the events of the session, quietly. Exact events the
-// clock has passed get a faint column at their time (the current one, as
-// highlighted in the timeline, in the event colour); every exact event gets
-// its number in the marker row, future ones dim and without a column.
-// Labels that would overlap merge into a range ("14-16"). Approximate
-// events get "~N" over their span (afternoon: 12:00-close); events known
-// only by date sit in the marker row right of the plot, under no time.
+func (e evMark) label() string {
+	s := compress(e.nums)
+	if e.approx {
+		s = "~" + s
+	}
+	return s
+}
+
+func (e *evMark) merge(o evMark) {
+	e.nums = append(e.nums, o.nums...)
+	e.approx = e.approx || o.approx
+	e.current = e.current || o.current
+	e.future = e.future && o.future
+}
+
+// dayEvents marks the events of the session, quietly, each at its
+// placement (snapshots.Placement: the instant the timeline and `[` / `]`
+// use too). Events the clock has passed get a faint column there (the
+// current one in the event colour); every event gets its number in the
+// marker row, future ones dim and without a column, "~N" when its time is
+// only partly known (an afternoon or a date-only event sits at the close).
+// Labels stay inside the plot and in time order; labels that would overlap
+// merge into a range ("14-16").
 func (d *drawer) dayEvents(p *plot) {
 	f := d.frame()
-	current := -1
-	for i, e := range f.Events {
-		if e.Time.After(f.Time) {
-			break
-		}
-		current = i
-	}
+	current := market.CurrentEvent(f)
 	var marks []evMark
-	var approx []evMark
-	var dated []int
 	for i, e := range f.Events {
-		if !e.Approximate() {
-			if e.Time.Before(p.t0) || e.Time.After(p.t1) {
+		at := f.Placed(i)
+		if at.Before(p.t0) || at.After(p.t1) {
+			continue // another day, or outside the session (after hours)
+		}
+		c := p.col(at)
+		fut := at.After(f.Time)
+		if !fut {
+			st := stEventCol
+			if i == current {
+				st = stEvent
+			}
+			d.eventColumn(p, c, st)
+		}
+		mk := evMark{col: c, nums: []int{i + 1}, approx: e.Approximate(), current: i == current, future: fut}
+		if n := len(marks); n > 0 {
+			last := &marks[n-1]
+			if c <= last.col+len(last.label()) && last.future == fut {
+				last.merge(mk)
 				continue
 			}
-			c := p.col(e.Time)
-			fut := e.Time.After(f.Time)
-			if !fut {
-				st := stEventCol
-				if i == current {
-					st = stEvent
-				}
-				d.eventColumn(p, c, st)
-			}
-			if n := len(marks); n > 0 {
-				last := &marks[n-1]
-				if c <= last.col+len(compress(last.nums)) && last.future == fut {
-					last.nums = append(last.nums, i+1)
-					last.current = last.current || i == current
-					last.future = last.future && fut
-					continue
-				}
-			}
-			marks = append(marks, evMark{col: c, nums: []int{i + 1}, current: i == current, future: fut})
-			continue
 		}
-		a, b := span(e)
-		if !a.Before(p.t1) || !b.After(p.t0) {
-			continue // another day
-		}
-		if !a.After(p.t0) && !b.Before(p.t1) {
-			dated = append(dated, i) // the whole session: no time to show
-			continue
-		}
-		a, b = later(a, p.t0), earlier(b, p.t1)
-		approx = append(approx, evMark{col: (p.col(a) + p.col(b)) / 2, nums: []int{i + 1},
-			current: i == current, future: a.After(f.Time)})
+		marks = append(marks, mk)
 	}
-	if p.marker < 0 {
+	if p.marker < 0 || len(marks) == 0 {
 		return
 	}
-	for _, mk := range marks {
-		d.marker(p, mk.col, compress(mk.nums), mk.style())
+	xs := layoutMarks(marks, p.w)
+	for len(xs) == 0 && len(marks) > 1 {
+		// too many labels for the width: merge the last two and try again
+		marks[len(marks)-2].merge(marks[len(marks)-1])
+		marks = marks[:len(marks)-1]
+		xs = layoutMarks(marks, p.w)
 	}
-	for _, mk := range approx {
-		s := "~" + strconv.Itoa(mk.nums[0])
-		d.marker(p, mk.col-len(s)/2, s, mk.style())
+	for k, mk := range marks {
+		s := mk.label()
+		if xs == nil {
+			s = ansiCut(s, p.w) // one label wider than the plot
+			d.g.text(0, p.marker, s, mk.style())
+			break
+		}
+		d.g.text(xs[k], p.marker, s, mk.style())
 	}
-	if len(dated) == 0 {
-		return
-	}
-	var nums []int
-	cur, fut := false, true
-	for _, i := range dated {
-		nums = append(nums, i+1)
-		cur = cur || i == current
-		fut = fut && f.Events[i].Time.After(f.Time)
-	}
-	mk := evMark{nums: nums, current: cur, future: fut}
-	s := "~" + compress(nums)
-	if x := d.g.w - len(s); x >= p.w+2 {
-		d.g.text(x, p.marker, s, mk.style()) // over the price axis: under no time
-		return
-	}
-	d.marker(p, p.w/2-len(s)/2, s, mk.style())
 }
 
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
+// layoutMarks places the labels left to right, each at its column or just
+// after the one before, then pulls them left where the last would leave the
+// plot. nil when they do not fit in w columns.
+func layoutMarks(marks []evMark, w int) []int {
+	xs := make([]int, len(marks))
+	end := -1 // the column after the last label, plus a gap
+	for k, mk := range marks {
+		x := max(mk.col, end)
+		xs[k] = x
+		end = x + len(mk.label()) + 1
 	}
-	return b
+	limit := w
+	for k := len(marks) - 1; k >= 0; k-- {
+		n := len(marks[k].label())
+		if xs[k]+n > limit {
+			xs[k] = limit - n
+		}
+		if xs[k] < 0 {
+			return nil
+		}
+		limit = xs[k] - 1
+	}
+	return xs
 }
 
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
+// ansiCut cuts an ASCII label to w cells.
+func ansiCut(s string, w int) string {
+	if len(s) > w {
+		return s[:max(0, w)]
 	}
-	return b
+	return s
 }
 
 // volume draws per-column volume bars in the volume rows.

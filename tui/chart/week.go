@@ -333,8 +333,7 @@ func (d *drawer) weekEvents(p *plot, days []dayBar, colAt func(float64) int) {
 			continue
 		}
 		c := colAt(fr)
-		a, _ := span(e)
-		fut := a.After(f.Time)
+		fut := f.Placed(i).After(f.Time)
 		if len(groups) > 0 && groups[len(groups)-1].col == c {
 			g := &groups[len(groups)-1]
 			g.nums = append(g.nums, i+1)

@@ -30,3 +30,11 @@ type Common struct {
 // ControlMsg asks the root to send a command to the replay controller (for
 // example the timeline's "jump to next event").
 type ControlMsg struct{ Cmd feeds.Command }
+
+// SeekEventMsg asks the root to replay from an event's placement (the
+// timeline's enter). When is the event's time as the timeline shows it, for
+// the note when the event is outside the data.
+type SeekEventMsg struct {
+	At   time.Time
+	When string
+}

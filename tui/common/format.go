@@ -232,3 +232,21 @@ func Clamp(v, lo, hi int) int {
 	}
 	return v
 }
+
+// ReportedPct is a move as a source reported it: signed, with the digits
+// it was given and no more than two decimals ("−6.9%", "−11.5%", "−13%"),
+// never rounded to a figure the source did not give.
+func ReportedPct(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "?"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 > 2 {
+		s = strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	}
+	sg := "+"
+	if v < 0 {
+		sg = "−"
+	}
+	return sg + s + "%"
+}

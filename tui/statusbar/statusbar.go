@@ -136,8 +136,15 @@ func HealthText(h feeds.Health, now time.Time) string {
 	default:
 		s = string(h.State)
 	}
-	if h.Detail != "" {
-		s += ": " + h.Detail
+	detail := h.Detail
+	if st := StreamText(h.Stream, now); st != "" {
+		if detail != "" {
+			st += "; "
+		}
+		detail = st + detail
+	}
+	if detail != "" {
+		s += ": " + detail
 	}
 	if h.Skipped > 0 && !strings.Contains(h.Detail, "skipped") {
 		n := strconv.Itoa(h.Skipped) + " bad records skipped"
@@ -145,6 +152,36 @@ func HealthText(h feeds.Health, now time.Time) string {
 			n = "1 bad record skipped"
 		}
 		s += ", " + n
+	}
+	return s
+}
+
+// StreamText describes a price stream beside the polls: "streaming",
+// "stream connecting", "stream down, polling; retry in 8s" ("" none).
+func StreamText(h feeds.StreamHealth, now time.Time) string {
+	var s string
+	switch h.State {
+	case "":
+		return ""
+	case "streaming":
+		s = "streaming"
+	case "down":
+		s = "stream down, polling"
+		if !h.RetryAt.IsZero() && !now.IsZero() {
+			if d := h.RetryAt.Sub(now); d > 0 {
+				s += "; retry in " + strconv.Itoa(int(math.Ceil(d.Seconds()))) + "s"
+			} else {
+				s += "; retrying"
+			}
+		}
+	default:
+		s = "stream " + h.State
+	}
+	switch {
+	case h.Bad == 1:
+		s += ", 1 bad frame"
+	case h.Bad > 1:
+		s += ", " + strconv.Itoa(h.Bad) + " bad frames"
 	}
 	return s
 }
@@ -270,10 +307,14 @@ func (m Model) segments() []segment {
 		// A long error (a URL, a wrapped chain) must not push the health
 		// and the time off the bar: it gets at most two fifths of the width.
 		errText = common.Text("error: "+errText, g)
+		short := ShortError(errText, 0) // the kind alone, if it comes to that
 		if limit := max(24, m.width*2/5); theme.Width(errText) > limit {
-			errText = ansi.Truncate(errText, limit, "…")
+			errText = ansi.Truncate(ShortError(errText, limit), limit, "…")
 		}
 		add(st.Err.Render(errText), 5, true)
+		if short != errText {
+			segs[len(segs)-1].short = st.Err.Render(short)
+		}
 	}
 	if s.Note != "" {
 		add(st.Warn.Render(common.Text(s.Note, g)), 5, true)
@@ -393,7 +434,59 @@ func fitMessages(segs []segment, w int, width func([]segment) int) []segment {
 		if keep < minCells {
 			continue
 		}
+		if sh := out[i].short; sh != "" && theme.Width(sh) <= keep {
+			out[i].text = sh // a whole short form rather than a cut one
+			continue
+		}
 		out[i].text = ansi.Truncate(out[i].text, keep, "…")
 	}
 	return out
+}
+
+// ShortError fits an error into limit cells by its structure rather than
+// by cutting it anywhere ("…finance.yahoo.com (no…"): the text up to its
+// first "; ", else up to its second ": " (the kind, "error: cannot reach
+// Yahoo"), else without its last parenthesis, with a pointer to the
+// errors view where the whole text is. A limit <= 0 asks for the shortest
+// of these forms.
+func ShortError(text string, limit int) string {
+	const more = " (e: details)"
+	if limit > 0 && theme.Width(text) <= limit {
+		return text
+	}
+	var cands []string
+	head, _, ok := strings.Cut(text, "; ")
+	if ok {
+		cands = append(cands, head)
+	}
+	if i := strings.Index(head, ": "); i >= 0 {
+		if j := strings.Index(head[i+2:], ": "); j >= 0 {
+			cands = append(cands, head[:i+2+j])
+		}
+	}
+	if i := strings.LastIndex(cands0(cands, head), " ("); i > 0 {
+		cands = append(cands, cands0(cands, head)[:i]) // "rate limited by Yahoo (429 on ...)" without the parenthesis
+	}
+	for _, c := range cands {
+		if theme.Width(c+more) <= limit {
+			return c + more
+		}
+	}
+	for _, c := range cands {
+		if theme.Width(c) <= limit {
+			return c
+		}
+	}
+	if limit <= 0 && len(cands) > 0 {
+		return cands[len(cands)-1] // the shortest form
+	}
+	return text
+}
+
+// cands0 is the last candidate so far, or head.
+func cands0(cands []string, head string) string {
+	if len(cands) > 0 {
+		return cands[len(cands)-1]
+	}
+	return head
 }

@@ -118,7 +118,8 @@ func TestLongErrorKeepsHealthAndTime(t *testing.T) {
 	for _, w := range []int{100, 140, 200} {
 		v := view(s, w, common.GlyphsBraille)
 		// live: the wall clock (07:00 ET), not the last frame's 11:00
-		for _, want := range []string{"LIVE", "07:00 ET", "retrying in 30s", "error: cannot reach Yahoo", "…"} {
+		// the error's kind, and where the rest is: not a cut mid-word
+		for _, want := range []string{"LIVE", "07:00 ET", "retrying in 30s", "error: cannot reach Yahoo (e: details)"} {
 			if !strings.Contains(v, want) {
 				t.Errorf("width %d: %q lacks %q", w, v, want)
 			}
@@ -206,5 +207,48 @@ func TestSkippedCountIsTrimmed(t *testing.T) {
 	}
 	if v := view(s, 160, common.GlyphsBraille); !strings.Contains(v, "12 bad records skipped") {
 		t.Errorf("160: %q", v)
+	}
+}
+
+// A long error is shortened at its structure ("kind: cause; more"), never
+// cut into "…finance.yahoo.com (no…".
+func TestShortError(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		limit int
+		want  string
+	}{
+		{"error: cannot reach Yahoo: cannot resolve query1.finance.yahoo.com (no network or no DNS?)", 40, "error: cannot reach Yahoo (e: details)"},
+		{"error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05", 60, "error: rate limited by Yahoo (e: details)"},
+		{"error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05", 80, "error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05"},
+		{"error: rate limited by Yahoo (429 on the crumb request); next try at 15:04:05", 0, "error: rate limited by Yahoo"},
+		{"error: short", 40, "error: short"},
+	} {
+		if got := ShortError(tc.text, tc.limit); got != tc.want {
+			t.Errorf("ShortError(%q, %d) = %q, want %q", tc.text, tc.limit, got, tc.want)
+		}
+	}
+}
+
+func TestHealthTextCarriesTheStream(t *testing.T) {
+	now := time.Date(2025, 1, 27, 15, 30, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		h    feeds.Health
+		want string
+	}{
+		"no_stream":  {feeds.Health{State: feeds.HealthOK}, "feed ok"},
+		"streaming":  {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming"}}, "feed ok: streaming"},
+		"connecting": {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "connecting"}}, "feed ok: stream connecting"},
+		"down": {feeds.Health{State: feeds.HealthOK, Detail: "market closed; polling every 1m",
+			Stream: feeds.StreamHealth{State: "down", RetryAt: now.Add(7200 * time.Millisecond), LastErr: "x"}},
+			"feed ok: stream down, polling; retry in 8s; market closed; polling every 1m"},
+		"bad_frames":    {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 3}}, "feed ok: streaming, 3 bad frames"},
+		"one_bad_frame": {feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming", Bad: 1}}, "feed ok: streaming, 1 bad frame"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := HealthText(tc.h, now); got != tc.want {
+				t.Fatalf("got %q\nwant %q", got, tc.want)
+			}
+		})
 	}
 }

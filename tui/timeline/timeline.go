@@ -1,12 +1,16 @@
-// Package timeline is the events pane: the snapshot's timeline in time
-// order, numbered as on the chart, the current event (the last one at or
-// before the frame's time) highlighted as the replay clock passes it, a
-// detail view with outlet and link, and `[` / `]` to jump the replay.
+// Package timeline is the events pane: the snapshot's timeline in the order
+// of snapshots.Placement, numbered as on the chart, the current event (the
+// last one placed at or before the frame's time) highlighted as the replay
+// clock passes it, a detail view with outlet and link, `enter` to replay
+// from the selected event and `[` / `]` to jump the replay. In a replay an
+// event not reached yet shows its time and kind only, never its text,
+// unless spoilers are on.
 package timeline
 
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -26,7 +30,7 @@ type KeyMap struct {
 	Down     key.Binding
 	PageUp   key.Binding // a page of the list, or of a long detail
 	PageDown key.Binding
-	Detail   key.Binding // enter: toggle the detail of the selected event
+	Detail   key.Binding // enter: replay from the selected event and open its detail (or close it)
 	Back     key.Binding // esc: close the detail
 	Prev     key.Binding // [: replay to the previous event
 	Next     key.Binding // ]: replay to the next event
@@ -39,7 +43,7 @@ func DefaultKeyMap() KeyMap {
 		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "next event")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "replay from event + detail")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close detail"), key.WithDisabled()),
 		Prev:     key.NewBinding(key.WithKeys("["), key.WithHelp("[", "replay to previous event")),
 		Next:     key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "replay to next event")),
@@ -56,9 +60,18 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Detail, k.Back}, {k.Prev, k.Next}}
 }
 
-// setDetail opens or closes the detail view; help describes what j/k do.
-func (k *KeyMap) setDetail(on bool) {
+// setDetail opens or closes the detail view; help describes what j/k and
+// enter do.
+func (k *KeyMap) setDetail(on, seek bool) {
 	k.Back.SetEnabled(on)
+	switch {
+	case on:
+		k.Detail.SetHelp("enter", "close detail")
+	case seek:
+		k.Detail.SetHelp("enter", "replay from event + detail")
+	default:
+		k.Detail.SetHelp("enter", "detail")
+	}
 	if on {
 		k.Up.SetHelp("↑/k", "scroll up, then previous event")
 		k.Down.SetHelp("↓/j", "scroll down, then next event")
@@ -84,6 +97,13 @@ type Model struct {
 	scroll  int // first line of the detail shown
 	focused bool
 
+	// seek: enter replays from the selected event (a replay that can be
+	// moved). hide: the text of events not reached yet is hidden (a replay
+	// without spoilers); a live feed has no future to hide.
+	seek, hide bool
+	placed     []time.Time // snapshots.Placement of each event
+	placedKey  placedKey
+
 	view   string
 	lineEv []int    // the event drawn on each line of the list (-1: none); nil in the detail
 	memo   listMemo // the list as last rendered, and what it was rendered from
@@ -105,7 +125,15 @@ type listKey struct {
 	w, h, n                      int
 	events                       *snapshots.Event
 	current, sel, offset, scroll int
-	focused, hasFrame            bool
+	focused, hasFrame, hide      bool
+}
+
+// placedKey is what the placements were computed from.
+type placedKey struct {
+	events   *snapshots.Event
+	n        int
+	sessions *snapshots.Session
+	ns       int
 }
 
 // New returns an empty timeline.
@@ -131,14 +159,10 @@ func (m *Model) SetFrame(f *market.Frame) {
 	if f != nil {
 		m.events = f.Events
 	}
+	m.place()
 	m.current = -1
 	if f != nil {
-		for i, e := range m.events {
-			if e.Time.After(f.Time) {
-				break
-			}
-			m.current = i
-		}
+		m.current = market.CurrentEvent(f)
 	}
 	before := m.sel
 	defer func() {
@@ -154,6 +178,46 @@ func (m *Model) SetFrame(f *market.Frame) {
 	}
 	m.render()
 }
+
+// place computes each event's placement when the events or the sessions
+// changed (the same slices come with every frame of a replay).
+func (m *Model) place() {
+	var k placedKey
+	if len(m.events) > 0 {
+		k.events, k.n = &m.events[0], len(m.events)
+	}
+	var sess []snapshots.Session
+	if m.frame != nil {
+		sess = m.frame.Sessions
+	}
+	if len(sess) > 0 {
+		k.sessions, k.ns = &sess[0], len(sess)
+	}
+	if k == m.placedKey && len(m.placed) == len(m.events) {
+		return
+	}
+	m.placedKey = k
+	m.placed = make([]time.Time, len(m.events))
+	for i, e := range m.events {
+		m.placed[i] = snapshots.Placement(e, sess)
+	}
+}
+
+// SetReplay says what the pane is showing: seek, a replay that enter can
+// move to the selected event; hide, a replay whose events not reached yet
+// keep their text hidden (no spoilers). A live feed sets neither.
+func (m *Model) SetReplay(seek, hide bool) {
+	if m.seek == seek && m.hide == hide {
+		return
+	}
+	m.seek, m.hide = seek, hide
+	m.KeyMap.setDetail(m.detail, m.seek)
+	m.render()
+}
+
+// Hidden reports whether event i's text is hidden: a replay without
+// spoilers that has not reached the event's placement.
+func (m Model) Hidden(i int) bool { return m.hide && m.isFuture(i) }
 
 // Current returns the index in Frame.Events of the current event (-1: none).
 func (m Model) Current() int { return m.current }
@@ -241,6 +305,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(km, m.KeyMap.Detail):
 		m.detail = !m.detail && m.sel >= 0
 		m.scroll = 0
+		if m.detail && m.seek {
+			// read about it, then watch it happen: the replay goes to the
+			// event's placement; the selection stays on it
+			m.follow = false
+			sel := m.sel
+			e, at := m.events[sel], m.placed[sel]
+			cmd = func() tea.Msg { return common.SeekEventMsg{At: at, When: When(e)} }
+		}
 	case key.Matches(km, m.KeyMap.Back):
 		m.detail = false
 	case key.Matches(km, m.KeyMap.Prev):
@@ -252,7 +324,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	default:
 		return m, nil
 	}
-	m.KeyMap.setDetail(m.detail)
+	m.KeyMap.setDetail(m.detail, m.seek)
 	m.render()
 	return m, cmd
 }
@@ -294,7 +366,7 @@ func (m Model) handleMouse(msg tea.MouseMsg) Model {
 	default:
 		return m
 	}
-	m.KeyMap.setDetail(m.detail)
+	m.KeyMap.setDetail(m.detail, m.seek)
 	m.render()
 	return m
 }
@@ -368,7 +440,7 @@ func (m *Model) render() {
 		}
 		key = listKey{w: m.w, h: m.h, n: len(m.events), events: first,
 			current: m.current, sel: m.sel, offset: m.offset, scroll: m.scroll,
-			focused: m.focused, hasFrame: m.frame != nil}
+			focused: m.focused, hasFrame: m.frame != nil, hide: m.hide}
 		if m.memo.ok && m.memo.key == key && m.sameFuture(m.memo.future) {
 			m.view, m.offset, m.lineEv = m.memo.view, m.memo.offset, m.memo.lineEv
 			return
@@ -398,9 +470,22 @@ func (m *Model) render() {
 	}
 }
 
-// isFuture reports whether event i is after the frame's time (drawn faint).
+// isFuture reports whether event i is placed after the frame's time (drawn
+// faint).
 func (m *Model) isFuture(i int) bool {
-	return m.frame != nil && m.events[i].Time.After(m.frame.Time)
+	return m.frame != nil && i < len(m.placed) && m.placed[i].After(m.frame.Time)
+}
+
+// Kind is what a hidden event may show besides its time: the outlet that
+// reported it, "price report" for an event that quotes prices, or "event".
+func Kind(e snapshots.Event) string {
+	switch {
+	case e.Outlet != "":
+		return e.Outlet
+	case len(e.Quotes) > 0:
+		return "price report"
+	}
+	return "event"
 }
 
 // sameFuture reports whether every event is on the same side of the
@@ -515,6 +600,9 @@ func (m *Model) listLines() []string {
 		prefix := selMark + curMark + num + " " + when + " "
 		rest := max(0, m.w-theme.StringWidth(prefix))
 		ttl := truncWords(m.txt(e.Title), rest, m.txt("…"))
+		if m.Hidden(r.ev) {
+			ttl = truncWords(m.txt("· not yet · "+Kind(e)), rest, m.txt("…"))
+		}
 		st := s.Base
 		switch {
 		case r.ev == m.current:
@@ -603,24 +691,38 @@ func (m *Model) detailBody() []string {
 	loc := snapshots.Location()
 	t := e.Time.In(loc)
 	var when string
+	placed := ""
+	if m.sel < len(m.placed) {
+		placed = m.placed[m.sel].In(loc).Format("15:04")
+		if !sameDay(m.placed[m.sel].In(loc), t) {
+			placed = m.placed[m.sel].In(loc).Format("Mon 2 Jan 15:04")
+		}
+	}
 	switch e.Precision {
 	case snapshots.PrecisionExact:
 		when = t.Format("Mon 2 Jan 2006 15:04") + " ET"
 	case snapshots.PrecisionDate:
-		when = t.Format("Mon 2 Jan 2006") + " (time of day not known)"
+		when = t.Format("Mon 2 Jan 2006") + " (time of day not known; placed at the close, " + placed + ")"
 	default:
-		when = t.Format("Mon 2 Jan 2006") + ", " + e.Precision + " ET (exact time not known)"
+		when = t.Format("Mon 2 Jan 2006") + ", " + e.Precision + " ET (exact time not known; placed at " + placed + ", by when it had happened)"
 	}
 	add(header, "#"+strconv.Itoa(m.sel+1)+"  "+when)
+	if m.Hidden(m.sel) {
+		add(muted, m.txt("Not reached yet · "+Kind(e)))
+		lines = append(lines, "")
+		hint := "Its text shows when the replay gets there (no spoilers)."
+		if m.seek {
+			hint += " enter on the list replays from it."
+		}
+		add(faint, m.txt(hint+" v shows every event's text."))
+		return lines
+	}
 	add(title, m.txt(e.Title))
 	if e.Outlet != "" {
 		add(muted, "Outlet: "+m.txt(e.Outlet))
 	}
 	if e.Link != "" {
-		// links are not wrapped at word boundaries: hard-wrap them
-		for _, l := range strings.Split(ansi.Hardwrap("Link: "+e.Link, max(1, w), false), "\n") {
-			lines = append(lines, muted.Render(l))
-		}
+		lines = append(lines, common.LinkLines(m.c.Styles, "Link:", e.Link, m.w)...)
 	}
 	if e.Detail != "" {
 		lines = append(lines, "")
@@ -630,10 +732,51 @@ func (m *Model) detailBody() []string {
 		lines = append(lines, "")
 		add(muted, "Symbols: "+strings.Join(e.Symbols, ", "))
 	}
-	if m.frame != nil && e.Time.After(m.frame.Time) {
+	if len(e.Quotes) > 0 {
+		lines = append(lines, "")
+		for _, q := range e.Quotes {
+			add(muted, m.txt("Quoted: "+QuoteText(q)))
+		}
+	}
+	if m.isFuture(m.sel) {
 		add(faint, "(after the replay's time: not reached yet)")
 	}
 	return lines
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// QuoteText is an event's quoted figure in words: "NVDA 199.60 (−18.4%)
+// low so far, pre-market".
+func QuoteText(q snapshots.EventQuote) string {
+	s := q.Symbol
+	if q.Price != nil {
+		s += " " + common.Price(*q.Price)
+	}
+	if q.ChangePct != nil {
+		pct := common.ReportedPct(*q.ChangePct)
+		if q.Price != nil {
+			pct = "(" + pct + ")"
+		}
+		s += " " + pct
+	}
+	switch q.Extent {
+	case snapshots.ExtentLow:
+		s += ", the low so far"
+	case snapshots.ExtentHigh:
+		s += ", the high so far"
+	case snapshots.ExtentReport:
+		s += ", as reported"
+	}
+	switch q.Session {
+	case snapshots.StatePre:
+		s += ", pre-market"
+	case snapshots.StatePost:
+		s += ", after hours"
+	}
+	return s
 }
 
 // truncWords cuts s to w cells with tail, at a space when one is near the

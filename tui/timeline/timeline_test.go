@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
 )
@@ -42,8 +43,10 @@ func TestGolden(t *testing.T) {
 	})
 	for _, size := range [][2]int{{70, 14}, {36, 12}} {
 		t.Run(fmt.Sprintf("detail_%dx%d", size[0], size[1]), func(t *testing.T) {
-			m := newTL(common.GlyphsBraille, size[0], size[1], panetest.Low)
-			m, _ = m.Update(keyMsg("k")) // the afternoon statement: precision word, detail text
+			// at the close, one above the close: the afternoon statement
+			// (placed at the close), precision word, detail text
+			m := newTL(common.GlyphsBraille, size[0], size[1], panetest.Close)
+			m, _ = m.Update(keyMsg("k"))
 			m, _ = m.Update(keyMsg("enter"))
 			golden.RequireEqual(t, []byte(m.View()))
 		})
@@ -87,7 +90,7 @@ func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 func TestKeys(t *testing.T) {
 	m := newTL(common.GlyphsBraille, 70, 14, panetest.Low)
 	cur := m.Current()
-	if cur < 0 || panetest.Events()[cur].ID != "low" || m.Selected() != cur {
+	if cur < 0 || panetest.Frame(panetest.Low).Events[cur].ID != "low" || m.Selected() != cur {
 		t.Fatalf("current %d selected %d", cur, m.Selected())
 	}
 	// [ and ] ask the replay to jump
@@ -184,7 +187,7 @@ func TestSizes(t *testing.T) {
 // TestDetailScroll: a detail longer than a small pane scrolls with j/k and
 // pgup/pgdn, says how much is left, and j at the end goes to the next event.
 func TestDetailScroll(t *testing.T) {
-	m := newTL(common.GlyphsBraille, 36, 8, panetest.Low)
+	m := newTL(common.GlyphsBraille, 36, 8, panetest.Close)
 	m, _ = m.Update(keyMsg("k")) // the afternoon statement: a long detail
 	sel := m.Selected()
 	m, _ = m.Update(keyMsg("enter"))
@@ -372,5 +375,26 @@ func TestMouse(t *testing.T) {
 	clickAt(yOf(sel + 1))
 	if m.Selected() != sel+1 || m.Detail() {
 		t.Fatalf("unfocused clicks: selected %d detail %v", m.Selected(), m.Detail())
+	}
+}
+
+// TestQuoteText: a quoted figure reads as it was reported, with what it
+// claims (the low so far, pre-market): never rounded ("over 11%", stored
+// as −11.5 ± 0.5, is not "−12%").
+func TestQuoteText(t *testing.T) {
+	p, pct, low, over := 199.60, -18.4, -13.0, -11.5
+	cases := []struct {
+		q    snapshots.EventQuote
+		want string
+	}{
+		{snapshots.EventQuote{Symbol: "AVGO", Price: &p, ChangePct: &pct, Tolerance: 0.005, TolerancePct: 0.05}, "AVGO 199.60 (−18.4%)"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &low, TolerancePct: 0.5, Extent: snapshots.ExtentLow}, "NVDA −13%, the low so far"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}, "NVDA −18.4%, pre-market"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Session: snapshots.StatePre}, "NVDA −11.5%, as reported, pre-market"},
+	}
+	for _, c := range cases {
+		if got := QuoteText(c.q); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
 	}
 }

@@ -264,10 +264,44 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 	missing := common.Text(common.Missing, gl)
 	var lb lineBuilder
 	lb.b.Grow(max(m.innerWidth(), 0) * 4)
+	if !q.HasPrice && q.Note != "" {
+		// no price, and the source says why: the reason across the figures'
+		// columns, not a row of bare dashes
+		rest := -1
+		for ci, c := range m.cols {
+			if c.kind != colSym && c.kind != colName {
+				rest += c.width + 1
+				continue
+			}
+			if ci > 0 {
+				lb.b.WriteByte(' ')
+				lb.w++
+			}
+			if c.kind == colSym {
+				lb.cell(st.P.Bold, s.Symbol, c)
+			} else {
+				lb.cell(st.P.Muted, common.ShortName(common.Text(s.Name, gl), c.width, "."), c)
+			}
+		}
+		if rest > 0 {
+			lb.b.WriteByte(' ')
+			lb.w++
+			lb.cell(st.P.Warn, common.Text(q.Note, gl), column{width: rest})
+		}
+		return lb.b.String(), lb.w, false
+	}
+	mrows, vol := m.symbolMarks(), m.volumeModelled()
 	for ci, c := range m.cols {
 		if ci > 0 {
 			lb.b.WriteByte(' ')
 			lb.w++
+		}
+		// a column with a provenance mark on some row keeps its last cell
+		// for the mark (marks.go)
+		marked, mk := m.markCols[c.kind] && c.width > 1, -1
+		if marked {
+			mk = m.markOf(mrows, i, c.kind, vol)
+			c.width--
 		}
 		switch c.kind {
 		case colSym:
@@ -346,6 +380,9 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			default:
 				lb.cell(st.P.Faint, common.Age(age), c)
 			}
+		}
+		if marked {
+			lb.markCell(&m, mk)
 		}
 	}
 	return lb.b.String(), lb.w, stale

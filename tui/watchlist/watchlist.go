@@ -88,6 +88,13 @@ type Model struct {
 
 	cols []column
 
+	// provenance marks (marks.go): the memo of each symbol's marks, the
+	// columns that keep a cell for one, and the kinds the frame shows
+	marks     *marksMemo
+	markCols  markCols
+	markKinds markKinds
+	legend    []string // the legend's forms (legends), longest first
+
 	hFrame int // the pane's horizontal frame size (Pane's border), taken once
 }
 
@@ -425,6 +432,10 @@ func (m *Model) rebuild() {
 	}
 	iw := m.innerWidth()
 	m.cols = layoutColumns(iw, m.live, m.hasExt())
+	if cols, kinds := m.markedColumns(); cols != m.markCols || kinds != m.markKinds || m.legend == nil {
+		m.markCols, m.markKinds = cols, kinds
+		m.legend = m.legends()
+	}
 	needle := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 
 	var groups []string
@@ -613,7 +624,13 @@ func (m Model) titleLine(w int) string {
 	if v := m.filter.Value(); v != "" {
 		extra += "  filter: " + v
 	}
-	return fit(t+st.P.Muted.Render(extra), w)
+	line := t + st.P.Muted.Render(extra)
+	if lw := theme.Width(line); w-lw > 3 {
+		if leg := m.legendLine(w - lw - 2); leg != "" {
+			line += strings.Repeat(" ", w-lw-theme.StringWidth(leg)) + st.P.Faint.Render(leg)
+		}
+	}
+	return fit(line, w)
 }
 
 // fitW is fit for s already known to be sw cells wide.

@@ -345,3 +345,27 @@ func TestExtColumnInReplay(t *testing.T) {
 		t.Fatalf("PRE/POST not shown for a recorded post-market quote:\n%s", v)
 	}
 }
+
+func TestMissingPriceShowsTheSourcesReason(t *testing.T) {
+	f := testFrame()
+	f.Quotes[1].Note = "no index quotes on Alpaca"
+	m := New(testCommon(common.GlyphsBraille))
+	for _, w := range []int{140, 90, 60} { // with and without the name column
+		m.SetSize(w, 20)
+		m.SetFrame(f)
+		v := m.View()
+		row := rowOf(v, "NEWCO")
+		if !strings.Contains(row, "no index quotes") || strings.Contains(row, "—") {
+			t.Fatalf("width %d: the row does not give the reason: %q", w, row)
+		}
+		panetest.CheckSize(t, v, w, 20)
+	}
+	// a priced row keeps its name whatever the note
+	f = testFrame()
+	f.Quotes[0].Note = "stale note"
+	m.SetSize(140, 20)
+	m.SetFrame(f)
+	if row := rowOf(m.View(), "NVDA"); !strings.Contains(row, "NVIDIA") || strings.Contains(row, "stale note") {
+		t.Fatalf("priced row %q", row)
+	}
+}

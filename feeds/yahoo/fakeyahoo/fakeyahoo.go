@@ -3,7 +3,8 @@
 // endpoint (and the dead v6 one) and the v8 chart endpoint, with switches for
 // the failures a live client meets (crumb rotation, 401, 429, 5xx, latency,
 // malformed JSON, partial results, chart nulls, empty charts, the EU consent
-// redirect chain) and a request log for assertions.
+// flows: the older form and the 2026 302 loop, a getcrumb that refuses the
+// cookie host's cookie) and a request log for assertions.
 //
 // It follows the "minimum fake server" of the project's Yahoo protocol notes.
 // Cookies are host-only and not Secure so a cookie jar sends them back over
@@ -153,6 +154,11 @@ type Server struct {
 	chartFault  Fault
 	chartFaultN counter
 	consentTok  string
+	consentLoop bool
+	refuseHost  bool
+	hostCookies map[string]bool // cookies issued by "/" (the cookie host)
+	crumb429    counter
+	floatCap    bool
 	log         []*Request
 }
 
@@ -160,13 +166,14 @@ type Server struct {
 // the consent flow off.
 func New() *Server {
 	return &Server{
-		quotes:  map[string]Quote{},
-		charts:  map[string]Chart{},
-		crumb:   DefaultCrumb,
-		cookies: map[string]bool{},
-		uaCheck: true,
-		omit:    map[string]bool{},
-		code5xx: http.StatusServiceUnavailable,
+		quotes:      map[string]Quote{},
+		charts:      map[string]Chart{},
+		crumb:       DefaultCrumb,
+		cookies:     map[string]bool{},
+		hostCookies: map[string]bool{},
+		uaCheck:     true,
+		omit:        map[string]bool{},
+		code5xx:     http.StatusServiceUnavailable,
 	}
 }
 
@@ -265,6 +272,25 @@ func (s *Server) ExpireSession() {
 
 // SetConsent turns the EU consent redirect chain on the cookie host on/off.
 func (s *Server) SetConsent(on bool) { s.mu.Lock(); s.consent = on; s.mu.Unlock() }
+
+// SetConsentLoop turns on the 2026 EU consent answer: the cookie host
+// redirects to a consent URL that sets A1/A3 and redirects to itself again
+// and again, with no form. A client that follows every redirect never gets
+// out; one that stops once it holds A1/A3 does.
+func (s *Server) SetConsentLoop(on bool) { s.mu.Lock(); s.consentLoop = on; s.mu.Unlock() }
+
+// SetRefuseHostCookie makes getcrumb refuse (401 Invalid Cookie) the
+// cookies issued by the cookie host ("/"), and accept those of the page
+// (PathPage), as Yahoo does in some regions.
+func (s *Server) SetRefuseHostCookie(on bool) { s.mu.Lock(); s.refuseHost = on; s.mu.Unlock() }
+
+// RateLimitCrumb makes the next n getcrumb requests (only those) answer
+// 429; n < 0 means until RateLimitCrumb(0).
+func (s *Server) RateLimitCrumb(n int) { s.mu.Lock(); s.crumb429.n = n; s.mu.Unlock() }
+
+// SetFloatMarketCap sends marketCap as a number with a fraction (as Yahoo
+// has), which does not fit finance-go's integer field.
+func (s *Server) SetFloatMarketCap(on bool) { s.mu.Lock(); s.floatCap = on; s.mu.Unlock() }
 
 // SetNoCookie makes the cookie host answer without setting a cookie.
 func (s *Server) SetNoCookie(on bool) { s.mu.Lock(); s.noCookie = on; s.mu.Unlock() }
@@ -369,6 +395,11 @@ const (
 	PathQuote   = "/v7/finance/quote"
 	PathQuoteV6 = "/v6/finance/quote"
 	PathChart   = "/v8/finance/chart/"
+	// PathPage stands in for finance.yahoo.com: 200 with the session
+	// cookies.
+	PathPage = "/page"
+	// PathConsentLoop is the 2026 consent URL that redirects to itself.
+	PathConsentLoop = "/consent-loop"
 )
 
 type statusWriter struct {
@@ -422,6 +453,19 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, has bool) {
 		s.root(w, r, has)
 	case p == "/consent":
 		s.consentStart(w, r)
+	case p == PathConsentLoop:
+		s.mu.Lock()
+		s.setSessionCookie(w)
+		s.mu.Unlock()
+		http.Redirect(w, r, PathConsentLoop+"?brandType=eu&done=%2F", http.StatusFound)
+	case p == PathPage:
+		s.mu.Lock()
+		if !s.noCookie {
+			s.setSessionCookie(w)
+		}
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body>Yahoo Finance</body></html>"))
 	case p == "/v2/collectConsent":
 		s.collectConsent(w, r)
 	case p == "/copyConsent":
@@ -430,7 +474,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, has bool) {
 		if !s.gate(w, r, false) {
 			return
 		}
-		s.getCrumb(w, has)
+		s.getCrumb(w, r, has)
 	case p == PathQuoteV6:
 		writeJSON(w, http.StatusNotFound, `{"finance":{"result":null,"error":{"code":"Not Found","description":"HTTP 404 Not Found"}}}`)
 	case p == PathQuote:
@@ -474,7 +518,7 @@ func (s *Server) gate(w http.ResponseWriter, r *http.Request, data bool) bool {
 		tooMany(w)
 		return false
 	}
-	if s.f429.take() {
+	if s.f429.take() || (!data && s.crumb429.take()) {
 		tooMany(w)
 		return false
 	}
@@ -510,19 +554,24 @@ func writeJSON(w http.ResponseWriter, code int, body string) {
 	w.Write([]byte(body))
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter) {
+func (s *Server) setSessionCookie(w http.ResponseWriter) string {
 	s.cookieN++
 	v := fmt.Sprintf("d=AQABBfake%d&S=AQAAAfake", s.cookieN)
 	s.cookies[v] = true
 	for _, name := range []string{"A1", "A3"} {
 		http.SetCookie(w, &http.Cookie{Name: name, Value: v, Path: "/", MaxAge: 31557600, HttpOnly: true})
 	}
+	return v
 }
 
 // root stands in for fc.yahoo.com: 404 with the session cookies.
 func (s *Server) root(w http.ResponseWriter, r *http.Request, has bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.consentLoop && !has {
+		http.Redirect(w, r, PathConsentLoop+"?brandType=eu&done=%2F", http.StatusFound)
+		return
+	}
 	if s.consent && !has {
 		s.consentTok = fmt.Sprintf("csrf%d", s.cookieN+1)
 		http.SetCookie(w, &http.Cookie{Name: "GUCS", Value: "consent", Path: "/", MaxAge: 900})
@@ -530,7 +579,7 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request, has bool) {
 		return
 	}
 	if !s.noCookie {
-		s.setSessionCookie(w)
+		s.hostCookies[s.setSessionCookie(w)] = true
 	}
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(http.StatusNotFound)
@@ -573,9 +622,14 @@ func (s *Server) copyConsent(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusFound)
 }
 
-func (s *Server) getCrumb(w http.ResponseWriter, has bool) {
+func (s *Server) getCrumb(w http.ResponseWriter, r *http.Request, has bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if has && s.refuseHost {
+		if c, err := r.Cookie("A3"); err == nil && s.hostCookies[c.Value] {
+			has = false
+		}
+	}
 	if !has {
 		unauthorized(w, "Invalid Cookie")
 		return
@@ -695,6 +749,9 @@ func (s *Server) quoteRow(q Quote) map[string]any {
 		row["sharesOutstanding"] = q.Shares
 		if q.Price > 0 {
 			row["marketCap"] = int64(q.Price * float64(q.Shares))
+			if s.floatCap {
+				row["marketCap"] = q.Price*float64(q.Shares) + 0.5
+			}
 		}
 	}
 	return row
@@ -837,6 +894,20 @@ func (s *Server) chart(w http.ResponseWriter, r *http.Request, sym string) {
 	}
 	if q.Price > 0 {
 		meta["regularMarketPrice"] = q.Price
+	}
+	if !q.Time.IsZero() {
+		meta["regularMarketTime"] = q.Time.Unix()
+	}
+	for k, v := range map[string]float64{"regularMarketDayHigh": q.High, "regularMarketDayLow": q.Low} {
+		if v > 0 {
+			meta[k] = v
+		}
+	}
+	if q.Volume > 0 {
+		meta["regularMarketVolume"] = q.Volume
+	}
+	if q.Name != "" {
+		meta["longName"], meta["shortName"] = q.Name, q.Name
 	}
 	res := map[string]any{"meta": meta}
 	if len(bars) == 0 {

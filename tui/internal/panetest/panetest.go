@@ -196,6 +196,7 @@ func Frame(t time.Time) *market.Frame {
 		Session:    -1,
 		Events:     Events(),
 	}
+	snapshots.SortEvents(f.Events, f.Sessions) // as the dataset gives them: by placement
 	for i, s := range sess {
 		if !t.Before(time.Date(s.Open.Year(), s.Open.Month(), s.Open.Day(), 0, 0, 0, 0, snapshots.Location())) {
 			f.Session = i

@@ -35,6 +35,17 @@ type Config struct {
 	Events   string           `yaml:"events"` // a YAML or JSON events file merged into the timeline
 	YahooURL string           `yaml:"yahoo_url"`
 	LogFile  string           `yaml:"log_file"`
+	// UserAgent is the User-Agent sent to Yahoo (--user-agent and
+	// SELLOFF_USER_AGENT override it).
+	UserAgent string `yaml:"user_agent"`
+	// Provider is the live data provider: yahoo (default) or alpaca.
+	Provider string `yaml:"provider"`
+	// YahooStreamURL is Yahoo's price streamer ("off": poll only).
+	YahooStreamURL string `yaml:"yahoo_stream_url"`
+	// AlpacaKeyID and AlpacaSecretKey are the Alpaca key pair, when not in
+	// APCA_API_KEY_ID and APCA_API_SECRET_KEY. Keep such a file private.
+	AlpacaKeyID     string `yaml:"alpaca_key_id"`
+	AlpacaSecretKey string `yaml:"alpaca_secret_key"`
 	// Positions are the user's lots, valued in every frame.
 	Positions []Position `yaml:"positions"`
 	// Alerts fire on the timeline when their condition becomes true.
@@ -278,6 +289,11 @@ func (c *Config) validate() error {
 	default:
 		return keyedError{"theme", fmt.Sprintf("theme %s: want auto, dark or light", quote(c.Theme)), "", false}
 	}
+	switch c.Provider {
+	case "", "yahoo", "alpaca":
+	default:
+		return keyedError{"provider", fmt.Sprintf("provider %q: want yahoo or alpaca", c.Provider), "", false}
+	}
 	switch c.Glyphs {
 	case "", "braille", "block", "ascii":
 	default:
@@ -285,6 +301,9 @@ func (c *Config) validate() error {
 	}
 	if c.Interval != 0 && time.Duration(c.Interval) < time.Second {
 		return keyedError{"interval", fmt.Sprintf("interval %v: at least 1s (Yahoo rate-limits eager clients)", time.Duration(c.Interval)), "", false}
+	}
+	if c.UserAgent != "" && !validUserAgent(c.UserAgent) {
+		return keyedError{"user_agent", "user_agent: empty, over 512 characters, or with a control character (it goes into an HTTP header)", "", false}
 	}
 	names := map[string]bool{}
 	for i, w := range c.Watchlists {
@@ -454,3 +473,20 @@ func (c *Config) Find(name string) (Watchlist, error) {
 	have = append(have, DefaultWatchlistName)
 	return Watchlist{}, fmt.Errorf("no watchlist %q (have: %s)", name, strings.Join(have, ", "))
 }
+
+// validUserAgent reports whether s can be sent as a User-Agent header:
+// printable, at most 512 bytes, not blank.
+func validUserAgent(s string) bool {
+	if strings.TrimSpace(s) == "" || len(s) > 512 {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidUserAgent is validUserAgent for flags and the environment.
+func ValidUserAgent(s string) bool { return validUserAgent(s) }

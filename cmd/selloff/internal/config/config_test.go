@@ -219,3 +219,14 @@ func TestParseQuotesShortPrefix(t *testing.T) {
 		t.Fatalf("err = %.300v", err)
 	}
 }
+
+func TestUserAgent(t *testing.T) {
+	c, err := Parse(strings.NewReader("user_agent: \"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0\"\n"), "c.yaml")
+	if err != nil || c.UserAgent != "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	_, err = Parse(strings.NewReader("user_agent: \"a\\nb\"\n"), "c.yaml")
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:1") || !strings.Contains(err.Error(), "user_agent") {
+		t.Fatalf("a User-Agent with a newline: %v", err)
+	}
+}

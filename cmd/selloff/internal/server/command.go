@@ -83,7 +83,7 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			_, _ = fmt.Fprintln(stderr, "selloff: render: internal error")
 			return 1
 		}
-		_, _ = io.WriteString(stdout, strings.TrimRight(out, "\n")+"\n")
+		_, _ = io.WriteString(stdout, strings.TrimRight(out, "\n")+"\n"+FeedLine(u))
 		return 0
 	case "summary":
 		fs := newFlags("summary", stderr)
@@ -248,6 +248,7 @@ func Summary(u feeds.Update) string {
 		fmt.Fprintf(&b, ", %s", f.Provenance)
 	}
 	b.WriteString(")\n")
+	b.WriteString(FeedLine(u))
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "SYMBOL\tLAST\tCHG\t%CHG\tΔ$B\t\n")
 	for i, sym := range f.Symbols {
@@ -284,6 +285,32 @@ func Summary(u feeds.Update) string {
 		b.WriteString("* stale quote\n")
 	}
 	return b.String()
+}
+
+// FeedLine says why a live frame may be empty or old: the feed's state,
+// detail and last error in full, one line ("" when a replay is healthy).
+func FeedLine(u feeds.Update) string {
+	h := u.Health
+	live := u.Mode == feeds.ModeLive || u.Mode == feeds.ModeRecording
+	if !live && (h.State == feeds.HealthOK || h.State == "") && h.LastErr == "" {
+		return ""
+	}
+	state := string(h.State)
+	if state == "" {
+		state = string(feeds.HealthOK)
+	}
+	line := "feed: " + state
+	if h.Detail != "" {
+		line += " (" + h.Detail + ")"
+	}
+	if h.LastErr != "" {
+		line += "; error"
+		if !h.ErrAt.IsZero() {
+			line += " at " + h.ErrAt.In(snapshots.Location()).Format("15:04:05")
+		}
+		line += ": " + h.LastErr
+	}
+	return common.ASCII(line) + "\n"
 }
 
 func hasStale(f *market.Frame) bool {

@@ -1,0 +1,60 @@
+package provenance
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/internal/panetest"
+)
+
+// TestSizes: the view is exactly its size at every size, down to nothing,
+// scrolled anywhere, and never panics on a symbol the frame lacks.
+func TestSizes(t *testing.T) {
+	f := panetest.Frame(panetest.Low)
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		for _, sz := range [][2]int{{0, 0}, {10, 4}, {1, 1}, {30, 6}, {60, 18}, {78, 20}, {158, 41}} {
+			m := New(panetest.Common(g))
+			m.SetSize(sz[0], sz[1])
+			m.Show(f, "NVDA")
+			panetest.CheckSize(t, m.View(), sz[0], sz[1])
+			for range 100 {
+				m, _ = m.Update(keyDown())
+			}
+			panetest.CheckSize(t, m.View(), sz[0], sz[1])
+			m.Show(f, "NOPE")
+			panetest.CheckSize(t, m.View(), sz[0], sz[1])
+		}
+	}
+}
+
+// TestFigures: every figure of a row with its basis and source; a note's
+// donor series and link show; the marks are explained.
+func TestFigures(t *testing.T) {
+	f := panetest.Frame(panetest.Low)
+	g := *f
+	g.Symbols = append([]snapshots.Symbol(nil), f.Symbols...)
+	for i := range g.Symbols {
+		if g.Symbols[i].Symbol == "TSM" {
+			g.Symbols[i].Notes = []snapshots.FigureNote{{Figure: snapshots.FigureIntraday, Basis: snapshots.BasisBorrowed,
+				From: "^SOX (27 Jan)", Source: "checkpoint sheet", Link: "https://example.org/sox", Detail: "only the daily OHLC is real"}}
+		}
+	}
+	g.Provenance = snapshots.Reconstructed
+	m := New(panetest.Common(common.GlyphsBraille))
+	m.SetSize(100, 60)
+	m.Show(&g, "TSM")
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"Sources · TSM", "Price (LAST, CHG)", "Shares (VALUE, ΔVALUE)", "Volume (VOLUME)",
+		"Intraday path", "ᵇ borrowed shape from ^SOX (27 Jan)", "https://example.org/sox", "only the daily OHLC is real", "Marks on the row"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func keyDown() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyDown} }
