@@ -22,22 +22,27 @@ type Money struct {
 	Positions []portfolio.Position
 	Quiet     bool   // no bell
 	Bell      func() // rings the terminal's bell (called in a Cmd); nil: no bell
+	// Notify shows a desktop notification through the terminal (called in
+	// a Cmd with the status line's text, also when Quiet); nil: none.
+	Notify func(text string)
 }
 
 // moneyState is the model's part for Money.
 type moneyState struct {
-	hold  holdings.Model
-	quiet bool
-	bell  func()
-	last  time.Time // the time of the last frame applied
-	ring  bool      // a firing was announced: ring once
+	hold   holdings.Model
+	quiet  bool
+	bell   func()
+	notify func(string)
+	last   time.Time // the time of the last frame applied
+	ring   bool      // a firing was announced: ring once
+	news   string    // ... and notify this once
 }
 
 // WithMoney gives the dashboard the user's positions and how to announce
 // alert firings.
 func WithMoney(money Money) Option {
 	return func(m *Model) {
-		m.money = moneyState{hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell}
+		m.money = moneyState{hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell, notify: money.Notify}
 	}
 }
 
@@ -68,6 +73,7 @@ func (m *Model) applyMoney(f *market.Frame, first bool) {
 	case len(fresh) > 0:
 		m.note = announce(fresh[len(fresh)-1], len(fresh)-1)
 		ms.ring = ms.ring || !ms.quiet
+		ms.news = m.note
 	case first && latest != nil:
 		m.note = announce(*latest, 0)
 	}
@@ -82,17 +88,30 @@ func announce(e snapshots.Event, more int) string {
 	return s
 }
 
-// bellCmd rings the bell once for the firings just announced.
+// bellCmd rings the bell and shows a notification once for the firings
+// just announced.
 func (m *Model) bellCmd() tea.Cmd {
-	if !m.money.ring {
+	ms := &m.money
+	bell, notify, news := ms.bell, ms.notify, ms.news
+	if !ms.ring {
+		bell = nil
+	}
+	if news == "" {
+		notify = nil
+	}
+	ms.ring, ms.news = false, ""
+	if bell == nil && notify == nil {
 		return nil
 	}
-	m.money.ring = false
-	bell := m.money.bell
-	if bell == nil {
+	return func() tea.Msg {
+		if bell != nil {
+			bell()
+		}
+		if notify != nil {
+			notify(news)
+		}
 		return nil
 	}
-	return func() tea.Msg { bell(); return nil }
 }
 
 // layoutMoney takes the portfolio row's line from the bottom of the

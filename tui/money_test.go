@@ -110,6 +110,19 @@ func TestFiringAlertsAreAnnouncedOnceWithABell(t *testing.T) {
 	if rings != 1 {
 		t.Errorf("rang %d times, want 1 (once, not when quiet)", rings)
 	}
+	// a notification goes out with the status line's text, quiet or not
+	var notes []string
+	m0 := newModel(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45}, WithMoney(Money{Quiet: true, Notify: func(s string) { notes = append(notes, s) }}))
+	m0.apply(withFirings(replayUpdate(t, "2025-01-27 11:00", 1), fire))
+	m0.apply(withFirings(replayUpdate(t, "2025-01-27 11:30", 2), fire))
+	if cmd := m0.bellCmd(); cmd == nil {
+		t.Error("no notification")
+	} else {
+		cmd()
+	}
+	if m0.bellCmd() != nil || len(notes) != 1 || notes[0] != "Alert: NVDA < 120: 119.50 at 11:20" {
+		t.Errorf("notifications %q", notes)
+	}
 	// a first frame after the firing (render --at close) names it, without a bell
 	m := newModel(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45}, WithMoney(Money{Bell: func() { rings++ }}))
 	m.apply(withFirings(replayUpdate(t, "2025-01-27 16:00", 1), fire))

@@ -114,7 +114,7 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		Now:      time.Now,
 		Glyphs:   common.Glyphs(glyphs),
 		Logger:   logger,
-	}, append(opts, tui.WithMoney(money.tui(a.stdout)))...)
+	}, append(opts, tui.WithMoney(money.tui(a.stdout, a.getenv)))...)
 	defer m.Close()
 	p := tea.NewProgram(m,
 		tea.WithAltScreen(),

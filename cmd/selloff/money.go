@@ -123,11 +123,16 @@ func (d *replayData) withAlerts(m money) ([]alert.Firing, error) {
 	return fired, nil
 }
 
-// tui is what the dashboard takes; the bell rings on w (nil: no bell).
-func (m money) tui(w io.Writer) tui.Money {
+// tui is what the dashboard takes; the bell rings on w (nil: no bell),
+// and a desktop notification goes to w when the terminal takes one
+// (notifier; getenv nil: none).
+func (m money) tui(w io.Writer, getenv func(string) string) tui.Money {
 	tm := tui.Money{Positions: m.positions, Quiet: m.quiet}
 	if w != nil && !m.quiet {
 		tm.Bell = func() { _, _ = w.Write([]byte("\a")) }
+	}
+	if len(m.alerts) > 0 {
+		tm.Notify = notifier(w, getenv)
 	}
 	return tm
 }

@@ -164,6 +164,6 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil))))
+	_, err = fmt.Fprintln(a.stdout, tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil, nil))))
 	return err
 }

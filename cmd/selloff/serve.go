@@ -73,10 +73,10 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		// every viewer sees the positions and alerts given to serve (no
 		// bell: a viewer's terminal is not this one)
 		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
-			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil)))
+			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil, nil)))
 		},
 		Model: func(d server.SessionDeps) tea.Model {
-			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil)))
+			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil, nil)))
 		},
 		SummaryExtra: func(u feeds.Update) string { return portfolioText(u, money.positions) },
 		Glyphs:       common.Glyphs(glyphs),
