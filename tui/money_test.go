@@ -34,7 +34,7 @@ func TestRenderShowsThePortfolioAtTheClose(t *testing.T) {
 		{Symbol: "NVDA", Shares: -100, Cost: 140}, {Symbol: "TSLA", Shares: 1, Cost: 400},
 	}}))
 	for _, want := range []string{
-		"Your portfolio  TSLA missing, not counted  today +$2,420.00 +16.97%  total +$2,158.00 +15.41%  value -$11,842.00",
+		"Your portfolio (partial)  today +$2,420.00 +16.97%  total +$2,158.00 +15.41%  value -$11,842.00  TSLA missing, not counted",
 		"your portfolio +$2,420.00 (partial)",
 	} {
 		if !strings.Contains(out, want) {

@@ -85,10 +85,6 @@ func (m Model) parts() []string {
 		return []string{st.Warn.Render(t("no position priced: " + strings.Join(s.Missing, ", ") + " missing"))}
 	}
 	var out []string
-	if len(s.Missing) > 0 {
-		// before the figures: they leave these out
-		out = append(out, st.Warn.Render(t(strings.Join(s.Missing, ", ")+" missing, not counted")))
-	}
 	if s.TodayOK() {
 		today := t(money(s.Today, true) + " " + common.Pct(s.TodayPct))
 		out = append(out, st.P.Muted.Render("today ")+st.Move(s.TodayPct, math.Inf(1)).Bold(true).Render(today))
@@ -98,6 +94,10 @@ func (m Model) parts() []string {
 	total := t(money(s.Total, true) + " " + common.Pct(s.TotalPct))
 	out = append(out, st.P.Muted.Render("total ")+st.Move(s.TotalPct, math.Inf(1)).Render(total))
 	out = append(out, st.P.Muted.Render("value ")+st.Base.Render(t(money(s.Value, false))))
+	if len(s.Missing) > 0 {
+		// the label says "(partial)" where this does not fit
+		out = append(out, st.Warn.Render(t(strings.Join(s.Missing, ", ")+" missing, not counted")))
+	}
 	if len(s.TodayUnknown) > 0 && s.TodayOK() {
 		out = append(out, st.Muted.Render(t("today without "+strings.Join(s.TodayUnknown, ", "))))
 	}
@@ -109,8 +109,22 @@ func (m Model) View() string {
 	if !m.Enabled() || m.width <= 0 {
 		return ""
 	}
-	line := m.c.Styles.P.StripLabel.Render(Label)
-	for _, p := range m.parts() {
+	st := m.c.Styles
+	parts := m.parts()
+	// the label, shorter when the first figure would not fit beside it;
+	// "(partial)" when a position is missing from the totals
+	partial := ""
+	if m.valued && m.sum.Valued > 0 && len(m.sum.Missing) > 0 {
+		partial = " " + st.Warn.Render("(partial)")
+	}
+	line := st.P.StripLabel.Render(Label) + partial
+	for _, l := range []string{Label, "Portfolio", "P&L"} {
+		line = st.P.StripLabel.Render(l) + partial
+		if theme.Width(line+"  "+parts[0]) <= m.width {
+			break
+		}
+	}
+	for _, p := range parts {
 		next := line + "  " + p
 		if theme.Width(next) > m.width {
 			break

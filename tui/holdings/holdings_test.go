@@ -38,6 +38,19 @@ func TestRow(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "no position priced: ZZZZ missing") || !strings.Contains(m.StripItem(), "your portfolio —") {
 		t.Errorf("nothing priced: %q / %q", v, m.StripItem())
 	}
+	// a missing position: the label says the totals are partial, even narrow
+	m = New(c, []portfolio.Position{{Symbol: "NVDA", Shares: 10, Cost: 100}, {Symbol: "ZZZZ", Shares: 10, Cost: 100}})
+	m.SetFrame(panetest.Frame(panetest.ET(27, 12, 0)))
+	for _, w := range []int{44, 60, 200} {
+		m.SetSize(w, 1)
+		if v := m.View(); !strings.Contains(v, "(partial)  today ") {
+			t.Errorf("width %d: %q", w, v)
+		}
+	}
+	m.SetSize(200, 1)
+	if v := m.View(); !strings.Contains(v, "ZZZZ missing, not counted") {
+		t.Errorf("wide: %q", v)
+	}
 	for w := 0; w < 120; w++ {
 		m.SetSize(w, 1)
 		if got := theme.Width(m.View()); got != w {
