@@ -109,6 +109,7 @@ type Model struct {
 	lastErr    string
 	panes      panes // chart, timeline, capbars (or placeholders)
 	prov       provenance.Model
+	money      moneyState
 }
 
 // New builds the dashboard.
@@ -280,7 +281,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.now = msg.at
 		}
 		if m.apply(msg.u) {
-			cmds = append(cmds, m.armTick())
+			cmds = append(cmds, m.armTick(), m.bellCmd())
 		}
 	case feedEndedMsg:
 		m.ended = true
@@ -489,6 +490,7 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.watch.SetFrame(u.Frame)
 	m.strip.SetFrame(u.Frame)
 	m.panes.setFrame(u.Frame)
+	m.applyMoney(u.Frame, first)
 	if m.showProv {
 		m.prov.SetFrame(u.Frame)
 	}

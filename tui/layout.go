@@ -46,6 +46,7 @@ type layout struct {
 	chart        rect // chart or, when open, the value-change pane
 	timeline     rect
 	summary      rect // value-change bars under the watchlist
+	hold         int  // lines of the portfolio row under the watchlist (0: none)
 	showChart    bool
 	showTimeline bool
 	showSummary  bool
@@ -149,6 +150,7 @@ func (m *Model) relayout() {
 	case kindCompact:
 		l.watch = rect{W, avail}
 	}
+	m.layoutMoney(&l)
 	// Rows the watchlist does not need go to the value-change bars (unless
 	// they are open in the chart's place already).
 	if nh := m.watch.NaturalHeight(); nh > 0 && !m.showCap && !m.hideSum && !l.helpOnly && l.watch.h-nh >= summaryMinH {
@@ -262,6 +264,9 @@ func (m Model) View() string {
 func (m Model) mainView() string {
 	l := m.lay
 	left := strings.Split(m.watch.View(), "\n")
+	if l.hold > 0 {
+		left = append(left, strings.Split(m.money.hold.View(), "\n")...)
+	}
 	if l.showSummary {
 		left = append(left, m.framed(m.panes.summaryView(), l.summary, false)...)
 	}

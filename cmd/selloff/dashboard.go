@@ -81,6 +81,7 @@ type dashboardSetup struct {
 	color    string // --color: auto, always or never
 	logger   *log.Logger
 	closeLog func()
+	money    money
 }
 
 func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
@@ -92,11 +93,15 @@ func openDashboard(fs *flag.FlagSet) (*dashboardSetup, error) {
 	if err := checkGlyphs(glyphs); err != nil {
 		return nil, err
 	}
+	m, err := readMoney(fs, cfg)
+	if err != nil {
+		return nil, err
+	}
 	logger, closeLog, err := openLog(pick(fs, "log-file", cfg.LogFile, ""))
 	if err != nil {
 		return nil, err
 	}
-	return &dashboardSetup{cfg: cfg, glyphs: glyphs, color: fstr(fs, "color"), logger: logger, closeLog: closeLog}, nil
+	return &dashboardSetup{cfg: cfg, glyphs: glyphs, color: fstr(fs, "color"), logger: logger, closeLog: closeLog, money: m}, nil
 }
 
 // runDashboard runs the interactive program until the user quits or ctx
@@ -123,7 +128,7 @@ func runDashboard(ctx context.Context, a *app, updates <-chan feeds.Update, ctl 
 		Now:      time.Now,
 		Glyphs:   common.Glyphs(glyphs),
 		Logger:   logger,
-	}, opts...)
+	}, append(opts, tui.WithMoney(ds.money.tui(a.stdout, a.getenv)))...)
 	defer m.Close()
 	p := tea.NewProgram(m,
 		tea.WithAltScreen(),
@@ -166,6 +171,9 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	cfg, logger := ds.cfg, ds.logger
 	d, err := loadReplayData(name, pick(fs, "events", cfg.Events, ""), get[bool](fs, "strict"))
 	if err != nil {
+		return err
+	}
+	if _, err := d.withAlerts(ds.money); err != nil {
 		return err
 	}
 	opt := d.options()

@@ -110,6 +110,7 @@ func commonDashboardFlags(fs *flag.FlagSet) {
 	fs.String("glyphs", "", "chart glyphs: braille, block or ascii (default from config, else braille)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
 	fs.String("log-file", "", "write logs to this file (default: no logs)")
+	moneyFlags(fs)
 }
 
 func replayFlags(fs *flag.FlagSet) {
@@ -177,6 +178,7 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("config", "", "config file")
 	fs.String("log-file", "", "write logs here instead of stderr")
 	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
+	moneyFlags(fs)
 }
 
 func renderFlags(fs *flag.FlagSet) {
@@ -188,6 +190,7 @@ func renderFlags(fs *flag.FlagSet) {
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline (default from config)")
 	fs.String("config", "", "config file (default $XDG_CONFIG_HOME/selloff/config.yaml)")
 	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
+	moneyFlags(fs)
 }
 
 func importFlags(fs *flag.FlagSet) {

@@ -285,7 +285,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	done := make(chan error, 1)
 	go func() { done <- live.Run(ctx) }()
 	updates := live.Subscribe(ctx)
-	uiErr := runDashboard(ctx, a, updates, nil, ds)
+	uiErr := runDashboard(ctx, a, liveAlerts(ctx, updates, ds.money), nil, ds)
 	cancel()
 	runErr := <-done // the source writes out what it holds before returning
 	if err := closeRec(); errors.Is(err, errNothingRecorded) && uiErr == nil {

@@ -172,6 +172,10 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err := checkGlyphs(g); err != nil {
 		return err
 	}
+	money, err := readMoney(fs, cfg)
+	if err != nil {
+		return err
+	}
 	r, err := newRenderer(a.stdout, fstr(fs, "color"))
 	if err != nil {
 		return err
@@ -180,10 +184,13 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
+	if _, err := d.withAlerts(money); err != nil {
+		return err
+	}
 	u, err := d.still(fstr(fs, "at"))
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers"))))
+	_, err = fmt.Fprintln(a.stdout, tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil, nil))))
 	return err
 }

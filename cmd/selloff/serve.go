@@ -30,6 +30,10 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
+	money, err := readMoney(fs, cfg)
+	if err != nil {
+		return err
+	}
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "selloff"})
 	if p := pick(fs, "log-file", "", ""); p != "" {
 		l, closeLog, err := openLog(p)
@@ -50,7 +54,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
 	spoilers := get[bool](fs, "spoilers")
 
-	sources, err := a.serveSources(ctx, fs, cfg)
+	sources, err := a.serveSources(ctx, fs, cfg, money)
 	if err != nil {
 		return err
 	}
@@ -66,14 +70,17 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
+		// every viewer sees the positions and alerts given to serve (no
+		// bell: a viewer's terminal is not this one)
 		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
-			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers))
+			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil, nil)))
 		},
 		Model: func(d server.SessionDeps) tea.Model {
-			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers))
+			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil, nil)))
 		},
-		Glyphs:  common.Glyphs(glyphs),
-		Version: "selloff-" + version,
+		SummaryExtra: func(u feeds.Update) string { return portfolioText(u, money.positions) },
+		Glyphs:       common.Glyphs(glyphs),
+		Version:      "selloff-" + version,
 	})
 	if err != nil {
 		return err
@@ -116,7 +123,7 @@ func checkServeFlags(fs *flag.FlagSet) (perIP int, err error) {
 // serveSources builds the one data plane: one decoded snapshot shared by
 // every session's replay (or by the watch party's one replay), or one live
 // poller.
-func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Config) (server.Sources, error) {
+func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Config, money money) (server.Sources, error) {
 	src := fstr(fs, "source")
 	events := pick(fs, "events", cfg.Events, "")
 	switch {
@@ -124,6 +131,9 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		name := strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":")
 		d, err := loadReplayData(name, events, false)
 		if err != nil {
+			return server.Sources{}, err
+		}
+		if _, err := d.withAlerts(money); err != nil {
 			return server.Sources{}, err
 		}
 		opt := d.options()
@@ -139,6 +149,10 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		}
 		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 	case src == "live":
+		if len(money.alerts) > 0 {
+			// not silently ignored: the shared live feed does not carry them yet
+			return server.Sources{}, usagef("--alert with --source live is not supported yet (positions are; alerts work with --source replay and in selloff live)")
+		}
 		live, err := a.startLiveForServe(ctx, fs, cfg)
 		if err != nil {
 			return server.Sources{}, err

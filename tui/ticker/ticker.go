@@ -66,6 +66,16 @@ type Model struct {
 	content string // rendered items, one cycle (ends with wrapGap)
 	cw      int    // width of content
 	ends    []int  // cell offset in content where each item ends
+	extra   string // a rendered item pinned after the total ("your portfolio ...")
+}
+
+// SetExtra pins a rendered item after the basket's total (the user's
+// portfolio); "" removes it.
+func (m *Model) SetExtra(s string) {
+	if s != m.extra {
+		m.extra = s
+		m.build()
+	}
 }
 
 // New returns an empty strip scrolling at DefaultEvery.
@@ -195,6 +205,14 @@ func (m *Model) build() {
 	}
 	m.pinnedS = st.P.StripLabel.Render(Label+" ") + tstyle.Render(total)
 	m.pinned = m.pinnedS + st.P.Muted.Render(" "+since)
+	if m.extra != "" {
+		sep := st.P.Faint.Render(" · ")
+		if g == common.GlyphsASCII {
+			sep = st.P.Faint.Render(" - ")
+		}
+		m.pinned += sep + m.extra
+		m.pinnedS += sep + m.extra
+	}
 
 	items := m.passOrder(b.Items)
 	var sb strings.Builder

@@ -46,6 +46,10 @@ type Config struct {
 	// APCA_API_KEY_ID and APCA_API_SECRET_KEY. Keep such a file private.
 	AlpacaKeyID     string `yaml:"alpaca_key_id"`
 	AlpacaSecretKey string `yaml:"alpaca_secret_key"`
+	// Positions are the user's lots, valued in every frame.
+	Positions []Position `yaml:"positions"`
+	// Alerts fire on the timeline when their condition becomes true.
+	Alerts []Alert `yaml:"alerts"`
 
 	// Path is where the config was read from ("" when none was found).
 	Path string `yaml:"-"`

@@ -110,6 +110,64 @@ func TestDefaultPathHonoursXDG(t *testing.T) {
 	}
 }
 
+func TestPositions(t *testing.T) {
+	src := `theme: dark
+positions:
+  - symbol: nvda
+    shares: 100
+    cost: 140.00
+  - {symbol: AVGO, shares: -20, cost: "$230.5", lot: 2025-01-27}
+`
+	c, err := Parse(strings.NewReader(src), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Portfolio()
+	if len(got) != 2 || got[0].Symbol != "NVDA" || got[0].Shares != 100 || got[0].Cost != 140 ||
+		got[1].Shares != -20 || got[1].Cost != 230.5 || got[1].Lot != "2025-01-27" || c.Positions[1].Line != 6 {
+		t.Fatalf("got %+v %+v", got, c.Positions)
+	}
+	bad := map[string]string{
+		"positions:\n  - symbol: NVDA\n    shares: lots\n    cost: 1\n":             `c.yaml:3: positions: shares "lots" is not a number`,
+		"positions:\n  - symbol: NVDA\n    cost: 1\n":                               "c.yaml:2: positions: the entry has no shares",
+		"positions:\n  - symbol: NVDA\n    shares: 0\n    cost: 1\n":                `c.yaml:2: positions: "NVDA": shares 0`,
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: -1\n":               `c.yaml:2: positions: "NVDA": cost -1`,
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    lot: soon\n": `c.yaml:2: positions: "NVDA": lot date "soon"`,
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    cost: 1\n    price: 3\n":  `c.yaml:5: positions: unknown key "price"`,
+		"positions:\n  - symbol: \"N D\"\n    shares: 1\n    cost: 1\n":             `c.yaml:2: positions: "N D": symbol "N D"`,
+		"positions:\n  - NVDA\n": "c.yaml:2: positions: each entry is a mapping",
+		"positions:\n  - symbol: [NVDA]\n    shares: 1\n    cost: 1\n":              "c.yaml:2: positions: symbol: want a single value",
+		"positions:\n  - symbol: NVDA\n    shares: 1\n    shares: 2\n    cost: 1\n": `c.yaml:4: positions: "shares" is given twice`,
+	}
+	for src, want := range bad {
+		_, err := Parse(strings.NewReader(src), "c.yaml")
+		if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 300 {
+			t.Errorf("%.100q: got %.300v, want %s", src, err, want)
+		}
+	}
+}
+
+func TestAlerts(t *testing.T) {
+	c, err := Parse(strings.NewReader("alerts:\n  - NVDA < 120\n  - \"basket < -1T\"\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.AlertList(); len(got) != 2 || got[0].Symbol != "NVDA" || got[1].Threshold != -1e12 || c.Alerts[1].Line != 3 {
+		t.Fatalf("got %+v", c.Alerts)
+	}
+	for src, want := range map[string]string{
+		"alerts:\n  - " + strings.Repeat("N", 100_000) + "\n":                                  `c.yaml:2: alerts: "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"… (100000 bytes): column 200: too long`,
+		"positions:\n  - {symbol: " + strings.Repeat("N", 100_000) + ", shares: 1, cost: 1}\n": `c.yaml:2: positions: "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"… (100000 bytes): symbol "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"…: want`,
+		"alerts:\n  - NVDA < 120\n  - NVDA = 120\n":                                            `c.yaml:3: alerts: "NVDA = 120": column 6: "=" is not an operator`,
+		"alerts:\n  - {NVDA: 120}\n":                                                           "c.yaml:2: alerts: each entry is an expression",
+	} {
+		_, err := Parse(strings.NewReader(src), "c.yaml")
+		if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 300 {
+			t.Errorf("%.100q: got %.300v, want %s", src, err, want)
+		}
+	}
+}
+
 // A config over MaxSize is refused, never read in part: a truncated file
 // could otherwise parse as something else.
 func TestParseRefusesHugeFile(t *testing.T) {

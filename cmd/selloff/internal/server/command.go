@@ -106,6 +106,9 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			return 1
 		}
 		_, _ = io.WriteString(stdout, Summary(u))
+		if s.cfg.SummaryExtra != nil {
+			_, _ = io.WriteString(stdout, s.cfg.SummaryExtra(u))
+		}
 		return 0
 	}
 	_, _ = fmt.Fprintf(stderr, "selloff: unknown command %q\n\n%s", clip(args[0], 40), usage)

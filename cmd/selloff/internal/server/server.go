@@ -108,6 +108,9 @@ type Config struct {
 	Sources      Sources     // the one data plane
 	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
 	Render       RenderFunc  // one frame as text for `render`; default tui.Render
+	// SummaryExtra, when set, adds lines to the `summary` command's output
+	// for its frame (the positions serve was started with).
+	SummaryExtra func(u feeds.Update) string
 	Glyphs       common.Glyphs
 	Now          func() time.Time // wall clock given to sessions and checked against expiry-time= keys; default time.Now
 	// ShutdownGrace bounds how long Shutdown waits for sessions to end

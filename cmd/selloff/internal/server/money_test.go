@@ -1,0 +1,18 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/selloff/selloff/feeds"
+)
+
+func TestSummaryExtraFollowsTheTable(t *testing.T) {
+	ts := startRealServer(t, false, func(c *Config) {
+		c.SummaryExtra = func(u feeds.Update) string { return "portfolio at " + u.Frame.Time.Format("15:04") + "\n" }
+	})
+	out, errOut, code := run(t, mustDial(t, ts.addr), "summary --at close")
+	if code != 0 || !strings.HasSuffix(out, "portfolio at 16:00\n") || !strings.Contains(out, "NVDA") {
+		t.Errorf("summary: %d %q\n%s", code, errOut, out)
+	}
+}
