@@ -43,7 +43,7 @@ func TestFramesReconstructExactly(t *testing.T) {
 			r := lipgloss.NewRenderer(io.Discard)
 			r.SetColorProfile(p)
 			w, h := 60, 16
-			cw := celldiff.New(w, h, celldiff.Options{Term: "xterm-256color", AltScreen: true, Mouse: celldiff.MouseCellMotion, BracketedPaste: true})
+			cw := celldiff.New(w, h, celldiff.Options{AltScreen: true, Mouse: celldiff.MouseCellMotion, BracketedPaste: true})
 			tm := celldifftest.NewTerm(w, h)
 			defer tm.Close()
 			ref := celldifftest.NewReference(w, h)

@@ -62,7 +62,10 @@ func Paint(w, h int, frame string) *vt.Emulator {
 }
 
 // Diff says where the terminal's screen differs from frame ("" when they
-// are equal): the first few differing cells, by position.
+// look the same): the first few differing cells, by position. Cells
+// compare by text, width and style, except that a plain space compares by
+// what shows on it (its background): a foreground colour, bold, faint,
+// italic or blink on a space cannot be seen.
 func (t *Term) Diff(frame string) string {
 	want := Paint(t.w, t.h, frame)
 	defer want.Close()
@@ -97,7 +100,15 @@ func cellsEqual(a, b *uv.Cell) bool {
 	if bc.Content == "" {
 		bc.Content = " "
 	}
+	if ac.Content == " " && bc.Content == " " && blankOnly(ac.Style) && blankOnly(bc.Style) {
+		ac.Style, bc.Style = uv.Style{Bg: ac.Style.Bg}, uv.Style{Bg: bc.Style.Bg}
+	}
 	return ac.Equal(&bc)
+}
+
+// blankOnly: on a space, style s shows only its background.
+func blankOnly(s uv.Style) bool {
+	return s.Underline == uv.UnderlineNone && s.Attrs&(uv.AttrReverse|uv.AttrStrikethrough) == 0
 }
 
 func show(c *uv.Cell) string {

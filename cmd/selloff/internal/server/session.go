@@ -69,7 +69,8 @@ type session struct {
 	dropReplies atomic.Bool
 	presenter   bool // holds the watch-party controller (first-come mode)
 	program     atomic.Pointer[tea.Program]
-	closeFn     atomic.Pointer[func()] // the model's Close (tui: its mouse-zone worker), after the program
+	out         atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
+	closeFn     atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
@@ -325,6 +326,9 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		if f := ss.closeFn.Load(); f != nil {
 			(*f)()
 		}
+		if o := ss.out.Load(); o != nil {
+			s.closeScreen(ss, o)
+		}
 		stopWatch()
 		ss.stopTimers()
 		ss.cancel()
@@ -452,12 +456,13 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 	ss.log.Info("dashboard", "term", pty.Term, "width", ss.window.Width, "height", ss.window.Height,
 		"profile", profileName(r.ColorProfile()), "dark", r.HasDarkBackground(),
 		"control", control != nil)
+	// The program renders nothing itself: safeModel hands each frame to
+	// the session's screen, which sends the client only the cells that
+	// changed (bubbletea v1's renderer repaints every changed line whole)
+	// and never lets a slow client hold the program up.
+	ss.out.Store(s.newScreen(ss))
 	opts := append(bm.MakeOptions(sess),
-		tea.WithAltScreen(),
-		tea.WithFPS(s.cfg.FPS),
-		// As in the local dashboard: clicks select and focus, the wheel
-		// scrolls (shift+drag still selects text in most terminals).
-		tea.WithMouseCellMotion(),
+		tea.WithoutRenderer(),
 		tea.WithContext(ss.progCtx),
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
@@ -618,6 +623,9 @@ func (m safeModel) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
 		w := m.ss.srv.clampWindow(ssh.Window{Width: ws.Width, Height: ws.Height})
 		msg = tea.WindowSizeMsg{Width: w.Width, Height: w.Height}
+		if o := m.ss.out.Load(); o != nil {
+			o.resize(w.Width, w.Height)
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -634,6 +642,9 @@ func (m safeModel) View() (v string) {
 		if r := recover(); r != nil {
 			m.crashed("View", r)
 			v = ""
+		}
+		if o := m.ss.out.Load(); o != nil {
+			o.setFrame(v)
 		}
 	}()
 	return m.inner.View()
