@@ -37,6 +37,9 @@ func (t *Term) Write(p []byte) (int, error) { return t.em.Write(p) }
 // Resize resizes the terminal, as a window change does.
 func (t *Term) Resize(w, h int) { t.w, t.h = w, h; t.em.Resize(w, h) }
 
+// Size is the terminal's size.
+func (t *Term) Size() (w, h int) { return t.w, t.h }
+
 // Close stops the emulator.
 func (t *Term) Close() error { return t.em.Close() }
 

@@ -41,6 +41,7 @@ type screenOut struct {
 	skipped atomic.Int64 // frames replaced by newer ones before the pump took them
 	started time.Time
 	room    *roomStats // the server's totals (nil: none)
+	onFrame func(view string, w, h int, out []byte)
 }
 
 func newScreenOut(w io.Writer, width, height int, o celldiff.Options, fps int) *screenOut {
@@ -121,6 +122,9 @@ func (so *screenOut) pump() {
 			so.cd.Resize(w, h)
 		}
 		b := so.cd.Frame(frame)
+		if so.onFrame != nil {
+			so.onFrame(frame, w, h, b)
+		}
 		if len(b) == 0 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"time"
 
 	"github.com/selloff/selloff/tui/celldiff"
@@ -11,7 +12,11 @@ import (
 // and focus, the wheel scrolls; shift+drag still selects text in most
 // terminals) and bracketed paste, as bubbletea set them.
 func (s *Server) newScreen(ss *session) *screenOut {
-	o := newScreenOut(ss.sess, ss.window.Width, ss.window.Height, celldiff.Options{
+	var w io.Writer = ss.sess
+	if wrap := s.cfg.screenTest.wrap; wrap != nil {
+		w = wrap(ss.id, w)
+	}
+	o := newScreenOut(w, ss.window.Width, ss.window.Height, celldiff.Options{
 		AltScreen:      true,
 		Mouse:          celldiff.MouseCellMotion,
 		BracketedPaste: true,
@@ -19,6 +24,7 @@ func (s *Server) newScreen(ss *session) *screenOut {
 		MapNL: true,
 	}, s.cfg.FPS)
 	o.room = &s.room
+	o.onFrame = s.cfg.screenTest.onFrame
 	return o
 }
 
@@ -34,4 +40,13 @@ func (s *Server) closeScreen(ss *session, o *screenOut) {
 	d := time.Since(o.started)
 	ss.log.Info("screen", "bytes", o.bytes.Load(), "bytes/s", int64(o.rate()),
 		"frames", o.frames.Load(), "coalesced", o.skipped.Load(), "duration", d.Round(time.Millisecond))
+}
+
+// screenHooks let tests see and hold what a session's screen writes.
+type screenHooks struct {
+	// wrap wraps a session's channel writer (a test's slow link).
+	wrap func(session uint64, w io.Writer) io.Writer
+	// onFrame sees every frame the pump renders and the bytes it made
+	// (the pump's goroutine; out is valid during the call only).
+	onFrame func(view string, w, h int, out []byte)
 }

@@ -128,6 +128,7 @@ type Config struct {
 	RoomLogEvery time.Duration
 
 	roomTicker tickerFunc // tests: the summary's ticker
+	screenTest screenHooks
 }
 
 func (c *Config) setDefaults() {
