@@ -19,7 +19,9 @@ import (
 // fewer, newer frames and the server holds one frame and two cell buffers
 // per session, however long the client stalls. The pump paces itself: at
 // most one frame per minInterval, and never sooner after a write than that
-// write took (a link at its limit gets frames as fast as it drains them).
+// write took, up to maxPace (a link at its limit gets frames as fast as it
+// drains them; one that stalled for a minute gets the newest frame as soon
+// as it reads again, at most maxPace later).
 type screenOut struct {
 	w           io.Writer
 	cd          *celldiff.Writer // the pump's alone
@@ -43,6 +45,9 @@ type screenOut struct {
 	room    *roomStats // the server's totals (nil: none)
 	onFrame func(view string, w, h int, out []byte)
 }
+
+// maxPace bounds the wait between frames that a slow write imposes.
+const maxPace = time.Second
 
 func newScreenOut(w io.Writer, width, height int, o celldiff.Options, fps int) *screenOut {
 	so := &screenOut{
@@ -101,7 +106,7 @@ func (so *screenOut) pump() {
 			return
 		}
 		// Pace: coalesce what comes meanwhile into the one pending frame.
-		if wait := max(so.minInterval, lastTook) - time.Since(last); wait > 0 {
+		if wait := min(max(so.minInterval, lastTook), maxPace) - time.Since(last); wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:

@@ -183,6 +183,13 @@ type term struct {
 // screenText is what the emulated terminal shows. Called with mu held.
 func (tm *term) screenText() string { return tm.screen.String() }
 
+// screenTextLocked is screenText for callers not holding mu.
+func (tm *term) screenTextLocked() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.screen.String()
+}
+
 // terminalQueries are what a real terminal answers: foreground and
 // background colour (OSC 10/11), cursor position (CPR) and device
 // attributes (DA1). This one is white on black.
