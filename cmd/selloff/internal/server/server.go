@@ -203,6 +203,7 @@ type Server struct {
 	// presenterTaken is true while some session holds the watch-party
 	// controller (first-come mode).
 	presenterTaken bool
+	partyWake      chan struct{}  // closed at the next change of the party (party.go)
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
 	// then (tests shorten it; guarded by mu).

@@ -981,9 +981,11 @@ func TestWatchParty(t *testing.T) {
 			c.PresenterKey = gossh.FingerprintSHA256(boss.PublicKey())
 		})
 		v := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
-		v.waitText(t, "follows=true")
+		v.waitText(t, "follows=false") // nobody presents yet
+		m := v.mark()
 		b := openTerm(t, mustDial(t, ts.addr, gossh.PublicKeys(boss)), 80, 24, env)
 		b.waitText(t, "follows=false control=true")
+		v.waitTextAfter(t, m, "follows=true") // the presenter came: no key pressed
 		// with a presenter key nobody else takes over, even with the seat empty
 		cannotDrive(t, v, shared, "a viewer of a presenter-key party")
 	})

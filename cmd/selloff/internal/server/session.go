@@ -67,7 +67,8 @@ type session struct {
 	// dropReplies is set once the background query is over: terminal
 	// replies that come after it are dropped from the input.
 	dropReplies atomic.Bool
-	presenter   bool // holds the watch-party controller (first-come mode)
+	presenter   bool // holds the watch-party controller (guarded by Server.mu)
+	party       bool // a dashboard viewer of the watch party (guarded by Server.mu)
 	program     atomic.Pointer[tea.Program]
 	out         atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
 	closeFn     atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
@@ -249,6 +250,9 @@ func (s *Server) release(ss *session) {
 	}
 	if ss.presenter {
 		s.presenterTaken = false
+	}
+	if ss.party {
+		s.partyChangedLocked() // the others' status says who presents now
 	}
 	s.mu.Unlock()
 	s.wg.Done()
@@ -498,15 +502,17 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 	src := s.cfg.Sources
 	switch {
 	case s.cfg.WatchParty:
-		if s.isPresenter(ss) {
+		presents := s.isPresenter(ss)
+		s.joinParty(ss)
+		feed := s.partyFeed(ss.ctx, ss, src.Shared.Subscribe(ss.ctx))
+		if presents {
 			ss.log.Info("presenter")
-			return src.Shared.Subscribe(ss.ctx), src.SharedControl, nil
+			return feed, src.SharedControl, nil
 		}
 		// A follower gets a controller that refuses while someone else
 		// presents, and takes the party over when nobody does (the
 		// presenter left): viewers already in the room need not reconnect.
-		ctl := &partyControl{s: s, ss: ss, next: src.SharedControl}
-		return follow(ss.ctx, src.Shared.Subscribe(ss.ctx), func() bool { return s.presents(ss) }), ctl, nil
+		return feed, &partyControl{s: s, ss: ss, next: src.SharedControl}, nil
 	case src.PerSession != nil:
 		rs, ctl, err := src.PerSession(ss.ctx)
 		if err != nil {
@@ -520,7 +526,11 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 
 func (s *Server) isPresenter(ss *session) bool {
 	if s.presenter != nil {
-		return s.presenter.matches(ss.sess.PublicKey())
+		ok := s.presenter.matches(ss.sess.PublicKey())
+		s.mu.Lock()
+		ss.presenter = ok
+		s.mu.Unlock()
+		return ok
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -530,13 +540,6 @@ func (s *Server) isPresenter(ss *session) bool {
 	s.presenterTaken = true
 	ss.presenter = true
 	return true
-}
-
-// presents reports whether ss holds the watch-party controller now.
-func (s *Server) presents(ss *session) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return ss.presenter
 }
 
 // errFollower answers a follower's command while someone presents.
@@ -560,6 +563,7 @@ func (c *partyControl) Control(cmd feeds.Command) error {
 	took := false
 	if !c.ss.presenter && !s.presenterTaken {
 		s.presenterTaken, c.ss.presenter, took = true, true, true
+		s.partyChangedLocked() // every status says who presents now
 	}
 	mine := c.ss.presenter
 	s.mu.Unlock()
