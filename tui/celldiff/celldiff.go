@@ -262,6 +262,14 @@ func (cw *Writer) parseRow(y int, line string) {
 	x := 0
 	var state byte
 	for len(line) > 0 && x < cw.w {
+		// Fast path: a printable ASCII byte not followed by a byte that
+		// could join its grapheme (most of a dashboard).
+		if c := line[0]; c >= 0x20 && c < 0x7f && state == ansi.NormalState && (len(line) == 1 || line[1] < 0x80) {
+			row[x] = cell{r: rune(c), st: st, w: 1}
+			x++
+			line = line[1:]
+			continue
+		}
 		seq, width, n, newState := ansi.DecodeSequence(line, state, p)
 		state = newState
 		line = line[n:]
