@@ -76,4 +76,3 @@ func BenchmarkAgainstReference(b *testing.B) {
 		b.ReportMetric(float64(ref.Bytes())/float64(len(frames)), "ref-bytes/frame")
 	}
 }
-
