@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -60,22 +61,24 @@ const maxStyles = 4096
 // cell is one screen cell: a rune (0 for the right half of a wide cell),
 // its style's index in the Writer's table, and its width.
 type cell struct {
-	r  rune
-	st uint16
-	w  uint8
+	r     rune
+	st    uint16
+	w     uint8
+	multi bool // a grapheme of several runes: its text is in the grid's map
 }
 
 var blank = cell{r: ' ', w: 1}
 
 // Writer turns frames into terminal bytes. Make it with New.
 type Writer struct {
-	opts Options
-	out  bytes.Buffer
-	w, h int
-	cur  []cell         // what the terminal shows
-	next []cell         // what the frame wants
-	comb map[int]string // multi-rune graphemes of next, by index
-	have map[int]string // multi-rune graphemes of cur, by index
+	opts  Options
+	out   bytes.Buffer
+	w, h  int
+	cur   []cell         // what the terminal shows
+	next  []cell         // what the frame wants
+	dirty []bool         // rows of next set since they were last rendered
+	comb  map[int]string // multi-rune graphemes of next, by index
+	have  map[int]string // multi-rune graphemes of cur, by index
 
 	styles []cellbuf.Style
 	index  map[cellbuf.Style]uint16
@@ -109,6 +112,7 @@ func (cw *Writer) setSize(width, height int) {
 	n := cw.w * cw.h
 	cw.cur = make([]cell, n)
 	cw.next = make([]cell, n)
+	cw.dirty = make([]bool, cw.h)
 	clear(cw.comb)
 	clear(cw.have)
 	cw.lines = nil
@@ -174,6 +178,9 @@ func (cw *Writer) Frame(view string) []byte {
 			cw.cur[i] = blank
 		}
 		clear(cw.have)
+		for y := range cw.dirty {
+			cw.dirty[y] = true
+		}
 	}
 	for y := 0; y < cw.h; y++ {
 		cw.renderRow(y)
@@ -251,9 +258,12 @@ func (cw *Writer) parseRows(lines []string) {
 // parseRow sets row y of the next grid from one line of the frame.
 func (cw *Writer) parseRow(y int, line string) {
 	row := cw.next[y*cw.w : (y+1)*cw.w]
+	cw.dirty[y] = true
 	for x := range row {
+		if row[x].multi {
+			delete(cw.comb, y*cw.w+x)
+		}
 		row[x] = blank
-		delete(cw.comb, y*cw.w+x)
 	}
 	p := ansi.GetParser()
 	defer ansi.PutParser(p)
@@ -284,8 +294,8 @@ func (cw *Writer) parseRow(y int, line string) {
 				x = cw.w
 				continue
 			}
-			row[x] = cell{r: r, st: st, w: uint8(width)}
-			if size < len(seq) {
+			row[x] = cell{r: r, st: st, w: uint8(width), multi: size < len(seq)}
+			if row[x].multi {
 				cw.comb[y*cw.w+x] = seq
 			}
 			for i := 1; i < width; i++ {
@@ -295,8 +305,29 @@ func (cw *Writer) parseRow(y int, line string) {
 		case ansi.HasCsiPrefix(seq) && p.Command() == 'm':
 			cellbuf.ReadStyle(p.Params(), &style)
 			st = cw.styleIndex(style)
+		case x > 0 && joins(seq):
+			// a zero-width rune (a combining mark) the decoder gave
+			// apart from its base: it belongs to the cell before
+			lead := x - 1
+			for lead > 0 && row[lead].w == 0 {
+				lead--
+			}
+			i := y*cw.w + lead
+			base := cw.comb[i]
+			if !row[lead].multi {
+				base = string(row[lead].r)
+			}
+			row[lead].multi = true
+			cw.comb[i] = base + seq
 		}
 	}
+}
+
+// joins reports whether a zero-width sequence is text that joins the
+// grapheme before it (not a control or an escape).
+func joins(seq string) bool {
+	r, _ := utf8.DecodeRuneInString(seq)
+	return r != utf8.RuneError && r >= 0x20 && !unicode.IsControl(r)
 }
 
 func (cw *Writer) styleIndex(s cellbuf.Style) uint16 {
@@ -319,8 +350,8 @@ func (cw *Writer) styleIndex(s cellbuf.Style) uint16 {
 }
 
 // plainBlank: a space whose style shows nothing but its background.
-func (cw *Writer) plainBlank(c cell, comb bool) bool {
-	return c.r == ' ' && c.w == 1 && !comb && blankInvisible(&cw.styles[c.st])
+func (cw *Writer) plainBlank(c cell) bool {
+	return c.r == ' ' && c.w == 1 && !c.multi && blankInvisible(&cw.styles[c.st])
 }
 
 func blankInvisible(s *cellbuf.Style) bool {
@@ -332,27 +363,23 @@ func blankInvisible(s *cellbuf.Style) bool {
 // frame's.
 func (cw *Writer) same(i int) bool {
 	a, b := cw.cur[i], cw.next[i]
-	ca, aok := cw.have[i]
-	cb, bok := cw.next2comb(i)
-	if a.r != b.r || a.w != b.w || aok != bok || ca != cb {
+	if a == b {
+		return !a.multi || cw.have[i] == cw.comb[i]
+	}
+	if a.r != b.r || a.w != b.w || a.multi != b.multi || a.multi && cw.have[i] != cw.comb[i] {
 		return false
 	}
-	if a.st == b.st {
-		return true
-	}
-	if a.r == ' ' && !aok && blankInvisible(&cw.styles[a.st]) && blankInvisible(&cw.styles[b.st]) {
-		return colorEqual(cw.styles[a.st].Bg, cw.styles[b.st].Bg)
-	}
-	return false
-}
-
-func (cw *Writer) next2comb(i int) (string, bool) {
-	s, ok := cw.comb[i]
-	return s, ok
+	// the styles differ: two plain spaces on the same background look alike
+	sa, sb := &cw.styles[a.st], &cw.styles[b.st]
+	return a.r == ' ' && blankInvisible(sa) && blankInvisible(sb) && colorEqual(sa.Bg, sb.Bg)
 }
 
 // renderRow sends what changed on row y.
 func (cw *Writer) renderRow(y int) {
+	if !cw.dirty[y] {
+		return
+	}
+	cw.dirty[y] = false
 	base := y * cw.w
 	first := -1
 	last := -1
@@ -375,10 +402,7 @@ func (cw *Writer) renderRow(y int) {
 	tail := cw.w
 	for tail > 0 {
 		c := cw.next[base+tail-1]
-		if c.r != ' ' || c.w != 1 || c.st != 0 {
-			break
-		}
-		if _, ok := cw.comb[base+tail-1]; ok {
+		if c.r != ' ' || c.w != 1 || c.st != 0 || c.multi {
 			break
 		}
 		tail--
@@ -424,8 +448,10 @@ func (cw *Writer) renderRow(y int) {
 		}
 		cw.out.WriteString(ansi.EraseLineRight)
 		for xx := tail; xx < cw.w; xx++ {
+			if cw.cur[base+xx].multi {
+				delete(cw.have, base+xx)
+			}
 			cw.cur[base+xx] = blank
-			delete(cw.have, base+xx)
 		}
 	}
 }
@@ -442,8 +468,8 @@ func (cw *Writer) gapCost(base, x, nx int) int {
 		if c.st != cw.pen && !cw.blankFits(c, base+i) {
 			return 1 << 20
 		}
-		if s, ok := cw.comb[base+i]; ok {
-			n += len(s)
+		if c.multi {
+			n += len(cw.comb[base+i])
 		} else {
 			n += utf8.RuneLen(c.r)
 		}
@@ -456,8 +482,7 @@ func (cw *Writer) gapCost(base, x, nx int) int {
 
 // blankFits: a plain space the current pen can draw as it is.
 func (cw *Writer) blankFits(c cell, i int) bool {
-	_, comb := cw.comb[i]
-	if !cw.plainBlank(c, comb) {
+	if !cw.plainBlank(c) {
 		return false
 	}
 	pen := &cw.styles[cw.pen]
@@ -477,13 +502,16 @@ func (cw *Writer) put(base, x, y int) int {
 	if c.st != cw.pen && !cw.blankFits(c, i) {
 		cw.setPen(c.st)
 	}
-	if s, ok := cw.comb[i]; ok {
+	if c.multi {
+		s := cw.comb[i]
 		cw.out.WriteString(s)
 		cw.have[i] = s
 	} else {
 		var b [utf8.UTFMax]byte
 		cw.out.Write(b[:utf8.EncodeRune(b[:], c.r)])
-		delete(cw.have, i)
+		if cw.cur[i].multi {
+			delete(cw.have, i)
+		}
 	}
 	w := int(c.w)
 	for k := 0; k < w && x+k < cw.w; k++ {

@@ -29,7 +29,7 @@ func frame(r *lipgloss.Renderer, w, h, step int) string {
 			st = down
 		}
 		bar := strings.Repeat("█", (i+step)%20) + strings.Repeat("░", 20-(i+step)%20)
-		lines = append(lines, fmt.Sprintf("%-6s %s %s %s", fmt.Sprintf("SYM%d", i), st.Render(fmt.Sprintf("%7.2f", v)), dim.Render(bar), "日本"))
+		lines = append(lines, fmt.Sprintf("%-6s %s %s %s", fmt.Sprintf("SYM%d", i), st.Render(fmt.Sprintf("%7.2f", v)), dim.Render(bar), [...]string{"日本", "e\u0301e", "👍🏽x"}[(i+step)%3]))
 	}
 	lines = append(lines, "")
 	lines = append(lines, r.NewStyle().Reverse(true).Render(fmt.Sprintf(" step %d ", step))+strings.Repeat("-", w))
