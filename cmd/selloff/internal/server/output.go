@@ -17,11 +17,12 @@ import (
 // A client that reads slowly blocks only the pump: frames that come while
 // it writes replace each other in the one pending slot, so the client gets
 // fewer, newer frames and the server holds one frame and two cell buffers
-// per session, however long the client stalls. The pump paces itself: at
-// most one frame per minInterval, and never sooner after a write than that
-// write took, up to maxPace (a link at its limit gets frames as fast as it
-// drains them; one that stalled for a minute gets the newest frame as soon
-// as it reads again, at most maxPace later).
+// per session, however long the client stalls. The frame rate follows the
+// session's output: a frame goes out when the program renders a new one,
+// at most one per minInterval, and no faster than the link takes them (a
+// write that blocks holds the next frame back, and every frame rendered
+// meanwhile folds into it); a client that stalled for a minute gets the
+// newest frame as soon as it reads again.
 type screenOut struct {
 	w           io.Writer
 	cd          *celldiff.Writer // the pump's alone
@@ -45,9 +46,6 @@ type screenOut struct {
 	room    *roomStats // the server's totals (nil: none)
 	onFrame func(view string, w, h int, out []byte)
 }
-
-// maxPace bounds the wait between frames that a slow write imposes.
-const maxPace = time.Second
 
 func newScreenOut(w io.Writer, width, height int, o celldiff.Options, fps int) *screenOut {
 	so := &screenOut{
@@ -95,7 +93,6 @@ func (so *screenOut) setFrame(view string) {
 func (so *screenOut) pump() {
 	defer close(so.done)
 	var last time.Time // end of the last write
-	var lastTook time.Duration
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -106,7 +103,7 @@ func (so *screenOut) pump() {
 			return
 		}
 		// Pace: coalesce what comes meanwhile into the one pending frame.
-		if wait := min(max(so.minInterval, lastTook), maxPace) - time.Since(last); wait > 0 {
+		if wait := so.minInterval - time.Since(last); wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
@@ -133,10 +130,8 @@ func (so *screenOut) pump() {
 		if len(b) == 0 {
 			continue
 		}
-		start := time.Now()
 		n, err := so.w.Write(b)
 		last = time.Now()
-		lastTook = last.Sub(start)
 		so.count(n)
 		so.frames.Add(1)
 		if err != nil {
