@@ -20,6 +20,7 @@ package celldiff
 
 import (
 	"bytes"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"unicode"
@@ -82,7 +83,11 @@ type Writer struct {
 
 	styles []cellbuf.Style
 	index  map[cellbuf.Style]uint16
-	lines  []string // the last frame, line by line (rows not to parse again)
+	// rows holds a hash of each row's line in the last frame (rows not to
+	// parse again); hashes, not the lines, so the frame is not kept.
+	rows  []uint64
+	rowOK bool // rows is valid
+	seed  maphash.Seed
 
 	cx, cy int    // the cursor; cx -1: unknown column (after the last column)
 	pen    uint16 // the terminal's current style
@@ -96,7 +101,7 @@ type Writer struct {
 // New makes a Writer for a width x height terminal. Nothing is written
 // until the first Frame, which clears the screen and paints it all.
 func New(width, height int, o Options) *Writer {
-	cw := &Writer{opts: o, comb: map[int]string{}, have: map[int]string{}}
+	cw := &Writer{opts: o, comb: map[int]string{}, have: map[int]string{}, seed: maphash.MakeSeed()}
 	cw.resetStyles()
 	cw.setSize(width, height)
 	return cw
@@ -115,7 +120,8 @@ func (cw *Writer) setSize(width, height int) {
 	cw.dirty = make([]bool, cw.h)
 	clear(cw.comb)
 	clear(cw.have)
-	cw.lines = nil
+	cw.rows = make([]uint64, cw.h)
+	cw.rowOK = false
 	cw.clear = true
 }
 
@@ -135,7 +141,7 @@ func (cw *Writer) Resize(width, height int) {
 // Redraw makes the next frame a full paint (the terminal's screen is not
 // known, e.g. after the client cleared it).
 func (cw *Writer) Redraw() {
-	cw.lines = nil
+	cw.rowOK = false
 	cw.clear = true
 }
 
@@ -148,6 +154,9 @@ func (cw *Writer) Frame(view string) []byte {
 	if cw.closed {
 		return nil
 	}
+	if cw.out.Cap() > 64<<10 {
+		cw.out = bytes.Buffer{} // do not keep a first paint's buffer for good
+	}
 	cw.out.Reset()
 	if !cw.opened {
 		cw.opened = true
@@ -158,17 +167,14 @@ func (cw *Writer) Frame(view string) []byte {
 	if cw.restyled {
 		// The old indices mean nothing now: parse everything against the
 		// new table and repaint from a cleared screen.
-		cw.lines = nil
+		cw.rowOK = false
 		cw.parseRows(lines)
 		cw.restyled = false
 		cw.out.WriteString(ansi.ResetStyle)
 		cw.pen = 0
 		cw.clear = true
 	}
-	cw.lines = append(cw.lines[:0], lines...)
-	for len(cw.lines) < cw.h {
-		cw.lines = append(cw.lines, "")
-	}
+	cw.rowOK = true
 	if cw.clear {
 		cw.clear = false
 		cw.setPen(0)
@@ -248,9 +254,11 @@ func (cw *Writer) parseRows(lines []string) {
 		if y < len(lines) {
 			line = lines[y]
 		}
-		if y < len(cw.lines) && cw.lines[y] == line {
+		h := maphash.String(cw.seed, line)
+		if cw.rowOK && cw.rows[y] == h {
 			continue // the row is already set
 		}
+		cw.rows[y] = h
 		cw.parseRow(y, line)
 	}
 }

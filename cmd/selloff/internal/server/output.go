@@ -80,7 +80,7 @@ func (so *screenOut) setFrame(view string) {
 		return
 	}
 	if so.pending && so.frame != view {
-		so.skipped.Add(1)
+		so.skipped.Add(1) // a frame the pump never took
 	}
 	so.frame, so.pending = view, true
 	so.mu.Unlock()
@@ -115,7 +115,7 @@ func (so *screenOut) pump() {
 		}
 		so.mu.Lock()
 		frame, w, h, ok := so.frame, so.width, so.height, so.pending
-		so.pending = false
+		so.frame, so.pending = "", false // the frame is not kept once taken
 		so.mu.Unlock()
 		if !ok {
 			continue
