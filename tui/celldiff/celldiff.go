@@ -473,7 +473,7 @@ func (cw *Writer) gapCost(base, x, nx int) int {
 		if c.w == 0 {
 			continue
 		}
-		if c.st != cw.pen && !cw.blankFits(c, base+i) {
+		if c.st != cw.pen && !cw.blankFits(c) {
 			return 1 << 20
 		}
 		if c.multi {
@@ -489,7 +489,7 @@ func (cw *Writer) gapCost(base, x, nx int) int {
 }
 
 // blankFits: a plain space the current pen can draw as it is.
-func (cw *Writer) blankFits(c cell, i int) bool {
+func (cw *Writer) blankFits(c cell) bool {
 	if !cw.plainBlank(c) {
 		return false
 	}
@@ -507,7 +507,7 @@ func (cw *Writer) put(base, x, y int) int {
 	if c.w == 0 { // the right half of a wide cell: nothing to write
 		return 1
 	}
-	if c.st != cw.pen && !cw.blankFits(c, i) {
+	if c.st != cw.pen && !cw.blankFits(c) {
 		cw.setPen(c.st)
 	}
 	if c.multi {

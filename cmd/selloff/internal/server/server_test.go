@@ -182,13 +182,18 @@ type term struct {
 }
 
 // screenText is what the emulated terminal shows. Called with mu held.
-func (tm *term) screenText() string { return tm.screen.String() }
+func (tm *term) screenText() string {
+	if tm.screen == nil {
+		return ""
+	}
+	return tm.screen.String()
+}
 
 // screenTextLocked is screenText for callers not holding mu.
 func (tm *term) screenTextLocked() string {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
-	return tm.screen.String()
+	return tm.screenText()
 }
 
 // terminalQueries are what a real terminal answers: foreground and
@@ -264,9 +269,6 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 	t.Helper()
 	tm := &term{sess: s, ended: make(chan struct{}), marks: map[int]string{}}
 	tm.cond = sync.NewCond(&tm.mu)
-	// Larger than any window the tests ask for: the server positions
-	// everything absolutely, so a bigger screen shows the same text.
-	tm.screen = celldifftest.NewEmulator(300, 120)
 	in, err := s.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -297,6 +299,14 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 			if n > 0 {
 				tm.mu.Lock()
 				tm.out = append(tm.out, buf[:n]...)
+				if tm.screen == nil {
+					// Made on the first output, not before the shell is
+					// asked for (tests with a 100 ms handshake budget).
+					// Larger than any window the tests ask for: the
+					// server positions everything absolutely, so a bigger
+					// screen shows the same text.
+					tm.screen = celldifftest.NewEmulator(300, 120)
+				}
 				_, _ = tm.screen.Write(buf[:n])
 				if ans := tm.answers(); ans != "" {
 					select {
@@ -330,7 +340,11 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 	}()
 	tm.wait = func() {
 		wg.Wait()
-		celldifftest.StopEmulator(tm.screen) // its reply reader ends
+		tm.mu.Lock()
+		if tm.screen != nil {
+			celldifftest.StopEmulator(tm.screen) // its reply reader ends
+		}
+		tm.mu.Unlock()
 		err := s.Wait()
 		tm.mu.Lock()
 		tm.done, tm.exit = true, err
@@ -963,11 +977,11 @@ func TestWatchParty(t *testing.T) {
 	p.send(t, "q")
 	p.waitDone(t)
 	waitUntil(t, "presenter gone", func() bool { return ts.Sessions() == 1 })
-	m = f.mark()
+	f.waitText(t, "follows=false") // nobody presents: its status says so, no key pressed
 	f.send(t, " ")
 	waitUntil(t, "the follower's command reached the source", func() bool { return len(shared.commands()) > n })
 	shared.Publish(func(*feedsUpdate) {})
-	f.waitTextAfter(t, m, "follows=false")
+	f.waitText(t, "follows=false")
 	// and a new session follows it
 	q := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
 	q.waitText(t, "follows=true")
