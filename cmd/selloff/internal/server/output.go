@@ -30,7 +30,8 @@ type screenOut struct {
 
 	mu      sync.Mutex
 	frame   string
-	width   int
+	fw, fh  int // the size frame was rendered for
+	width   int // the client's size now
 	height  int
 	pending bool // a frame the pump has not taken
 	closing bool
@@ -82,7 +83,7 @@ func (so *screenOut) setFrame(view string) {
 	if so.pending && so.frame != view {
 		so.skipped.Add(1) // a frame the pump never took
 	}
-	so.frame, so.pending = view, true
+	so.frame, so.fw, so.fh, so.pending = view, so.width, so.height, true
 	so.mu.Unlock()
 	select {
 	case so.wake <- struct{}{}:
@@ -114,7 +115,7 @@ func (so *screenOut) pump() {
 			}
 		}
 		so.mu.Lock()
-		frame, w, h, ok := so.frame, so.width, so.height, so.pending
+		frame, w, h, ok := so.frame, so.fw, so.fh, so.pending
 		so.frame, so.pending = "", false // the frame is not kept once taken
 		so.mu.Unlock()
 		if !ok {
@@ -144,7 +145,7 @@ func (so *screenOut) pump() {
 // finish draws the last frame and restores the client's terminal.
 func (so *screenOut) finish() {
 	so.mu.Lock()
-	frame, w, h, ok := so.frame, so.width, so.height, so.pending
+	frame, w, h, ok := so.frame, so.fw, so.fh, so.pending
 	so.mu.Unlock()
 	var out []byte
 	if ok {
