@@ -136,3 +136,36 @@ func TestScreenBytesAgainstReference(t *testing.T) {
 		})
 	}
 }
+
+// A viewer that leaves and comes back gets the whole screen on its first
+// frame (cleared, then every cell), not a diff against its last session;
+// leaving gives the terminal back: main screen, cursor shown, mouse off.
+func TestReconnectGetsAFullPaint(t *testing.T) {
+	fl := &frameLog{}
+	ts := startServer(t, func(c *Config) { c.screenTest.onFrame = fl.add })
+	c := mustDial(t, ts.addr)
+	for round := 0; round < 2; round++ {
+		fl.mu.Lock()
+		fl.frames = nil
+		fl.mu.Unlock()
+		tm := openTerm(t, c, 80, 24, nil)
+		tm.waitText(t, "SELLOFF 80x24")
+		first := fl.snapshot()[0]
+		if !bytes.Contains(first.out, []byte("\x1b[H\x1b[2J")) {
+			t.Errorf("round %d: the first frame does not clear the screen: %q", round, first.out)
+		}
+		em := celldifftest.NewTerm(80, 24)
+		_, _ = em.Write(first.out)
+		if d := em.Diff(first.view); d != "" {
+			t.Errorf("round %d: the first frame alone does not paint the screen: %s", round, d)
+		}
+		em.Close()
+		tm.send(t, "q")
+		out, _, _ := tm.waitDone(t)
+		for _, restore := range []string{"\x1b[?1049l", "\x1b[?25h", "\x1b[?1002l", "\x1b[?1006l", "\x1b[?2004l"} {
+			if !strings.Contains(out, restore) {
+				t.Errorf("round %d: the terminal was not given back (%q missing)", round, restore)
+			}
+		}
+	}
+}
