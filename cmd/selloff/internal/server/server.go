@@ -123,10 +123,18 @@ type Config struct {
 	CommandTimeout time.Duration
 	// Version is the SSH server version string suffix; default "selloff".
 	Version string
-	// FPS caps each session's renderer; default 20 (a replay publishes at
-	// most 4 frames a second, and bubbletea's default 60 fps flush ticker
-	// costs CPU per session even when nothing changes).
+	// FPS caps the frames a session's screen sends per second; default 20
+	// (a replay publishes at most 4 frames a second; keys and the mouse
+	// can make more). Nothing is sent, and no timer runs, while the frame
+	// does not change; a slow link gets fewer frames (output.go).
 	FPS int
+	// RoomLogEvery is how often the log gets a one-line summary of the
+	// room (viewers, bytes per second sent); default DefaultRoomLogEvery,
+	// negative: never.
+	RoomLogEvery time.Duration
+
+	roomTicker tickerFunc // tests: the summary's ticker
+	screenTest screenHooks
 }
 
 // validate refuses values no default can stand for (zero is the default).
@@ -190,6 +198,9 @@ func (c *Config) setDefaults() {
 	if c.FPS <= 0 {
 		c.FPS = 20
 	}
+	if c.RoomLogEvery == 0 {
+		c.RoomLogEvery = DefaultRoomLogEvery
+	}
 	if c.Version == "" {
 		c.Version = "selloff"
 	}
@@ -217,6 +228,7 @@ type Server struct {
 	// presenterTaken is true while some session holds the watch-party
 	// controller (first-come mode).
 	presenterTaken bool
+	partyWake      chan struct{}  // closed at the next change of the party (party.go)
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
 	// then, busyHandshakeTimeout when the pre-auth budget is over half
@@ -225,6 +237,7 @@ type Server struct {
 	busyHandshakeTimeout time.Duration
 	refusals             *refusalLog
 	nextID               atomic.Uint64
+	room                 roomStats // bytes sent to every session's screen
 
 	lnMu sync.Mutex
 	ln   net.Listener
@@ -348,6 +361,8 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.lnMu.Unlock()
 	s.log.Info("listening", "addr", ln.Addr().String(), "max-sessions", s.cfg.MaxSessions, "per-ip", s.cfg.PerIP,
 		"watch-party", s.cfg.WatchParty, "authorized-keys", s.authKeys != nil)
+	stopRoom := s.startRoomLog()
+	defer stopRoom()
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil

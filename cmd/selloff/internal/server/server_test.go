@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/log"
+	"github.com/charmbracelet/x/vt"
+	"github.com/selloff/selloff/tui/celldiff/celldifftest"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -173,6 +175,25 @@ type term struct {
 	scan  int  // output scanned for terminal queries
 	mute  bool // answer no terminal query (a script, a serial console)
 	wait  func()
+	// screen is a terminal emulator fed the output: the server sends only
+	// the cells that changed, so text is looked for on the screen too.
+	screen *vt.Emulator
+	marks  map[int]string // the screen's text at each mark
+}
+
+// screenText is what the emulated terminal shows. Called with mu held.
+func (tm *term) screenText() string {
+	if tm.screen == nil {
+		return ""
+	}
+	return tm.screen.String()
+}
+
+// screenTextLocked is screenText for callers not holding mu.
+func (tm *term) screenTextLocked() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.screenText()
 }
 
 // terminalQueries are what a real terminal answers: foreground and
@@ -246,7 +267,7 @@ func openTerm(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *t
 
 func newTerm(t *testing.T, s *gossh.Session) *term {
 	t.Helper()
-	tm := &term{sess: s, ended: make(chan struct{})}
+	tm := &term{sess: s, ended: make(chan struct{}), marks: map[int]string{}}
 	tm.cond = sync.NewCond(&tm.mu)
 	in, err := s.StdinPipe()
 	if err != nil {
@@ -278,6 +299,15 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 			if n > 0 {
 				tm.mu.Lock()
 				tm.out = append(tm.out, buf[:n]...)
+				if tm.screen == nil {
+					// Made on the first output, not before the shell is
+					// asked for (tests with a 100 ms handshake budget).
+					// Larger than any window the tests ask for: the
+					// server positions everything absolutely, so a bigger
+					// screen shows the same text.
+					tm.screen = celldifftest.NewEmulator(300, 120)
+				}
+				_, _ = tm.screen.Write(buf[:n])
 				if ans := tm.answers(); ans != "" {
 					select {
 					case replies <- ans:
@@ -310,6 +340,11 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 	}()
 	tm.wait = func() {
 		wg.Wait()
+		tm.mu.Lock()
+		if tm.screen != nil {
+			celldifftest.StopEmulator(tm.screen) // its reply reader ends
+		}
+		tm.mu.Unlock()
 		err := s.Wait()
 		tm.mu.Lock()
 		tm.done, tm.exit = true, err
@@ -343,19 +378,25 @@ func (tm *term) waitFor(t *testing.T, what string, pred func(out, errOut string,
 
 func (tm *term) waitText(t *testing.T, token string) {
 	t.Helper()
-	tm.waitFor(t, token, func(out, _ string, _ bool) bool { return strings.Contains(out, token) })
+	tm.waitFor(t, token, func(out, _ string, _ bool) bool {
+		return strings.Contains(out, token) || strings.Contains(tm.screenText(), token)
+	})
 }
 
 // waitNew waits for token in output produced after mark.
 func (tm *term) mark() int {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
+	tm.marks[len(tm.out)] = tm.screenText()
 	return len(tm.out)
 }
 
 func (tm *term) waitTextAfter(t *testing.T, mark int, token string) {
 	t.Helper()
-	tm.waitFor(t, token, func(out, _ string, _ bool) bool { return strings.Contains(out[mark:], token) })
+	before := strings.Count(tm.marks[mark], token)
+	tm.waitFor(t, token, func(out, _ string, _ bool) bool {
+		return strings.Contains(out[mark:], token) || strings.Count(tm.screenText(), token) > before
+	})
 }
 
 func (tm *term) waitDone(t *testing.T) (stdout, stderr string, exit error) {
@@ -936,11 +977,11 @@ func TestWatchParty(t *testing.T) {
 	p.send(t, "q")
 	p.waitDone(t)
 	waitUntil(t, "presenter gone", func() bool { return ts.Sessions() == 1 })
-	m = f.mark()
+	f.waitText(t, "follows=false") // nobody presents: its status says so, no key pressed
 	f.send(t, " ")
 	waitUntil(t, "the follower's command reached the source", func() bool { return len(shared.commands()) > n })
 	shared.Publish(func(*feedsUpdate) {})
-	f.waitTextAfter(t, m, "follows=false")
+	f.waitText(t, "follows=false")
 	// and a new session follows it
 	q := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
 	q.waitText(t, "follows=true")
@@ -954,9 +995,11 @@ func TestWatchParty(t *testing.T) {
 			c.PresenterKey = gossh.FingerprintSHA256(boss.PublicKey())
 		})
 		v := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
-		v.waitText(t, "follows=true")
+		v.waitText(t, "follows=false") // nobody presents yet
+		m := v.mark()
 		b := openTerm(t, mustDial(t, ts.addr, gossh.PublicKeys(boss)), 80, 24, env)
 		b.waitText(t, "follows=false control=true")
+		v.waitTextAfter(t, m, "follows=true") // the presenter came: no key pressed
 		// with a presenter key nobody else takes over, even with the seat empty
 		cannotDrive(t, v, shared, "a viewer of a presenter-key party")
 	})
