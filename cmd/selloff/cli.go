@@ -73,8 +73,8 @@ func (a *app) root() *command {
 				example: "selloff serve --listen 127.0.0.1:2222\nssh -p 2222 localhost",
 				flags:   serveFlags, run: runServe},
 			{name: "render", args: "[FILE|NAME]", summary: "print one frame of the dashboard and exit",
-				example: "selloff render --at close --width 160 --height 45 --color never",
-				flags:   renderFlags, run: runRender},
+				example: "selloff render --at close --width 160 --height 45 --color never\nselloff render --at 14:50 --format svg > dashboard.svg\nselloff render --at close --format json | jq '.symbols[0]'",
+				flags:   renderCmdFlags, run: runRender},
 			{name: "snapshot", summary: "list, inspect, validate, import, record and fetch snapshots",
 				subs: []*command{
 					{name: "list", summary: "name the embedded snapshots", example: "selloff snapshot list", run: runSnapshotList},

@@ -145,6 +145,9 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err := checkGlyphs(g); err != nil {
 		return err
 	}
+	if err := checkFormat(fstr(fs, "format")); err != nil {
+		return err
+	}
 	r, err := newRenderer(a.stdout, fstr(fs, "color"))
 	if err != nil {
 		return err
@@ -157,6 +160,6 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, tui.Render(u, w, h, r, common.Glyphs(g)))
-	return err
+	draw := func(r *lipgloss.Renderer) string { return tui.Render(u, w, h, r, common.Glyphs(g)) }
+	return writeFrame(a.stdout, fstr(fs, "format"), u, w, h, frameTitle(u), get[bool](fs, "spoilers"), r, draw)
 }
