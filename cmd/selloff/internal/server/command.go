@@ -25,7 +25,9 @@ const usage = `usage: ssh -p PORT HOST [command]
   (no command, with a terminal)   the dashboard (replay or live, as served)
   render [--at WHEN] [--width W] [--height H]
                                   print one frame of the dashboard and exit
-  summary [--at WHEN]             print the watchlist as a plain table and exit
+  summary [--at WHEN] [--format text|json|csv]
+                                  print the watchlist as a plain table (or the
+                                  frame's data as JSON, the watchlist as CSV)
   help                            this text
 
 WHEN (replay only): now (default), open, close, HH:MM (market time, the
@@ -88,7 +90,8 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 	case "summary":
 		fs := newFlags("summary", stderr)
 		at := fs.String("at", "now", "when")
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		format := fs.String("format", "text", "text, json or csv")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 || !summaryFormatOK(*format) {
 			_, _ = io.WriteString(stderr, usage)
 			return 2
 		}
@@ -97,7 +100,7 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			_, _ = fmt.Fprintf(stderr, "selloff: summary: %v\n", err)
 			return 1
 		}
-		_, _ = io.WriteString(stdout, Summary(u))
+		_ = writeSummary(stdout, *format, u)
 		return 0
 	}
 	_, _ = fmt.Fprintf(stderr, "selloff: unknown command %q\n\n%s", clip(args[0], 40), usage)
