@@ -55,6 +55,14 @@ type ClockStatus struct {
 	End     time.Time // last instant of the data
 	AtEnd   bool      // reached End and stopped
 	Follows bool      // this viewer follows someone else's clock (watch party)
+	// Watch party (SSH): the seat as this viewer sees it. Party is set in a
+	// watch party; Presenter names who drives the shared clock ("": nobody
+	// now); Presenting is set for the viewer who drives it, with Watchers
+	// the number of others watching.
+	Party      bool
+	Presenter  string
+	Presenting bool
+	Watchers   int
 }
 
 // Update is one message from a source. Frame is never nil.

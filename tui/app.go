@@ -387,12 +387,40 @@ func (m *Model) seekDay(date string) tea.Cmd {
 // apply takes a feed update into the model. It reports whether it was
 // accepted (stale updates from an earlier Seq of the same source are
 // dropped).
+// seatChanged reports whether two clocks differ in a watch party's seat:
+// who presents, whether this viewer follows or presents, how many watch.
+func seatChanged(a, b *feeds.ClockStatus) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	return a.Party != b.Party || a.Presenter != b.Presenter || a.Presenting != b.Presenting ||
+		a.Watchers != b.Watchers || a.Follows != b.Follows
+}
+
+// presenterChanged: who presents, or whether this viewer does, changed.
+func presenterChanged(a, b *feeds.ClockStatus) bool {
+	return a != nil && b != nil &&
+		(a.Presenter != b.Presenter || a.Presenting != b.Presenting || a.Follows != b.Follows)
+}
+
 func (m *Model) apply(u feeds.Update) bool {
 	if u.Frame == nil {
 		return false
 	}
+	seat := seatChanged(m.upd.Clock, u.Clock)
 	if last, ok := m.lastSeq[u.Source]; ok && u.Seq <= last {
+		if u.Seq == last && seat {
+			// A watch party's seat changed (the presenter left, another
+			// took over, a viewer came): the same update, told again.
+			if presenterChanged(m.upd.Clock, u.Clock) {
+				m.note = "" // a refusal from the old seat no longer holds
+			}
+			m.upd.Clock = u.Clock
+		}
 		return false
+	}
+	if presenterChanged(m.upd.Clock, u.Clock) {
+		m.note = ""
 	}
 	m.lastSeq[u.Source] = u.Seq
 	first := !m.hasData

@@ -149,6 +149,17 @@ func HealthText(h feeds.Health, now time.Time) string {
 	return s
 }
 
+// Watching says how many others watch a watch party's presenter.
+func Watching(n int) string {
+	switch n {
+	case 0:
+		return "nobody watching yet"
+	case 1:
+		return "1 watching"
+	}
+	return strconv.Itoa(n) + " watching"
+}
+
 func (m Model) segments() []segment {
 	st := &m.c.Styles.P // painters: the bar is drawn on every View
 	g := m.c.Glyphs
@@ -213,8 +224,14 @@ func (m Model) segments() []segment {
 				cs = "> " + Speed(c.Speed, g)
 			}
 		}
-		if c.Follows {
+		switch {
+		case c.Presenting:
+		case c.Follows && c.Presenter != "":
+			cs += " (following " + c.Presenter + ")"
+		case c.Follows:
 			cs += " (following)"
+		case c.Party:
+			cs += " (nobody presents)"
 		}
 		sty := st.Accent
 		if c.Paused {
@@ -229,6 +246,11 @@ func (m Model) segments() []segment {
 			segs[len(segs)-1].short = sty.Render(short)
 			// the speed play will resume at: + and - change it while paused
 			add(st.Muted.Render(Speed(c.Speed, g)), 2, false)
+		}
+		if c.Presenting {
+			// a watch party's presenter: the room follows this clock
+			add(st.Badge.Render("PRESENTING"), 0, false)
+			add(st.Muted.Render(Watching(c.Watchers)), 2, false)
 		}
 	}
 	h := HealthText(s.Health, s.Now)

@@ -66,6 +66,15 @@ func TestStatusBar(t *testing.T) {
 		{"ended", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(10, 0), Ended: true},
 			common.GlyphsBraille, []string{"feed ended"}},
 		{"waiting", State{}, common.GlyphsBraille, []string{"waiting for data"}},
+		{"party_following", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50),
+			Clock: &feeds.ClockStatus{Speed: 120, Party: true, Follows: true, Presenter: "alice"}},
+			common.GlyphsBraille, []string{"▶ 120× (following alice)"}},
+		{"party_nobody", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50),
+			Clock: &feeds.ClockStatus{Speed: 120, Paused: true, Party: true}},
+			common.GlyphsBraille, []string{"⏸ paused (nobody presents)"}},
+		{"party_presenting", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50),
+			Clock: &feeds.ClockStatus{Speed: 120, Party: true, Presenting: true, Presenter: "alice", Watchers: 3}},
+			common.GlyphsBraille, []string{"PRESENTING", "3 watching"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -132,12 +132,18 @@ func (s *Server) safeRender(u feeds.Update, w, h int, r *lipgloss.Renderer) (out
 }
 
 // updateAt returns the update a one-shot command prints: the source's
-// current state, or (replay) the state at a given time, on a private replay
-// so no viewer's clock moves.
+// current state (in a watch party, the party's clock), or (replay) the
+// state at a given time, on a private replay so no viewer's clock moves.
 func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) {
 	src := s.cfg.Sources
 	var rs feeds.Source
 	var ctl feeds.Controller
+	at = strings.TrimSpace(at)
+	now := at == "" || strings.EqualFold(at, "now")
+	if s.cfg.WatchParty && now {
+		// the party's clock: where the presenter has it, paused or not
+		return s.partyNow(ctx)
+	}
 	if src.PerSession != nil {
 		var err error
 		if rs, ctl, err = src.PerSession(ctx); err != nil {
@@ -151,8 +157,7 @@ func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) 
 	if err != nil {
 		return u, err
 	}
-	at = strings.TrimSpace(at)
-	if at == "" || strings.EqualFold(at, "now") {
+	if now {
 		return u, nil
 	}
 	if ctl == nil {
@@ -189,6 +194,24 @@ func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) 
 		if u, err = next(ctx, ch); err != nil {
 			return u, err
 		}
+	}
+	return u, nil
+}
+
+// partyNow is the watch party's current update: the shared replay's
+// state, with the seat (who presents) as a viewer that does not present
+// sees it.
+func (s *Server) partyNow(ctx context.Context) (feeds.Update, error) {
+	u, err := next(ctx, s.cfg.Sources.Shared.Subscribe(ctx))
+	if err != nil {
+		return u, err
+	}
+	if u.Clock != nil {
+		c := *u.Clock
+		c.Party = true
+		_, c.Presenter, _ = s.seat(nil)
+		c.Follows = c.Presenter != ""
+		u.Clock = &c
 	}
 	return u, nil
 }

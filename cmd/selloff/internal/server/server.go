@@ -122,6 +122,13 @@ type Config struct {
 	// most 4 frames a second, and bubbletea's default 60 fps flush ticker
 	// costs CPU per session even when nothing changes).
 	FPS int
+	// RoomLogEvery is how often the log gets a one-line summary of the
+	// room (viewers, bytes per second sent); default DefaultRoomLogEvery,
+	// negative: never.
+	RoomLogEvery time.Duration
+
+	roomTicker tickerFunc // tests: the summary's ticker
+	screenTest screenHooks
 }
 
 func (c *Config) setDefaults() {
@@ -170,6 +177,9 @@ func (c *Config) setDefaults() {
 	if c.FPS <= 0 {
 		c.FPS = 20
 	}
+	if c.RoomLogEvery == 0 {
+		c.RoomLogEvery = DefaultRoomLogEvery
+	}
 	if c.Version == "" {
 		c.Version = "selloff"
 	}
@@ -193,11 +203,13 @@ type Server struct {
 	// presenterTaken is true while some session holds the watch-party
 	// controller (first-come mode).
 	presenterTaken bool
+	partyWake      chan struct{}  // closed at the next change of the party (party.go)
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
 	// then (tests shorten it; guarded by mu).
 	handshakeTimeout time.Duration
 	nextID           atomic.Uint64
+	room             roomStats // bytes sent to every session's screen
 
 	lnMu sync.Mutex
 	ln   net.Listener
@@ -306,6 +318,8 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.lnMu.Unlock()
 	s.log.Info("listening", "addr", ln.Addr().String(), "max-sessions", s.cfg.MaxSessions, "per-ip", s.cfg.PerIP,
 		"watch-party", s.cfg.WatchParty, "authorized-keys", s.authKeys != nil)
+	stopRoom := s.startRoomLog()
+	defer stopRoom()
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil

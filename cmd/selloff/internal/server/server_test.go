@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/log"
+	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -173,6 +174,20 @@ type term struct {
 	scan  int  // output scanned for terminal queries
 	mute  bool // answer no terminal query (a script, a serial console)
 	wait  func()
+	// screen is a terminal emulator fed the output: the server sends only
+	// the cells that changed, so text is looked for on the screen too.
+	screen *vt.Emulator
+	marks  map[int]string // the screen's text at each mark
+}
+
+// screenText is what the emulated terminal shows. Called with mu held.
+func (tm *term) screenText() string { return tm.screen.String() }
+
+// screenTextLocked is screenText for callers not holding mu.
+func (tm *term) screenTextLocked() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.screen.String()
 }
 
 // terminalQueries are what a real terminal answers: foreground and
@@ -246,8 +261,12 @@ func openTerm(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *t
 
 func newTerm(t *testing.T, s *gossh.Session) *term {
 	t.Helper()
-	tm := &term{sess: s, ended: make(chan struct{})}
+	tm := &term{sess: s, ended: make(chan struct{}), marks: map[int]string{}}
 	tm.cond = sync.NewCond(&tm.mu)
+	// Larger than any window the tests ask for: the server positions
+	// everything absolutely, so a bigger screen shows the same text.
+	tm.screen = vt.NewEmulator(300, 120)
+	go func() { _, _ = io.Copy(io.Discard, tm.screen) }() // its replies
 	in, err := s.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -278,6 +297,7 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 			if n > 0 {
 				tm.mu.Lock()
 				tm.out = append(tm.out, buf[:n]...)
+				_, _ = tm.screen.Write(buf[:n])
 				if ans := tm.answers(); ans != "" {
 					select {
 					case replies <- ans:
@@ -310,6 +330,7 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 	}()
 	tm.wait = func() {
 		wg.Wait()
+		_ = tm.screen.Close() // its reply reader ends with it
 		err := s.Wait()
 		tm.mu.Lock()
 		tm.done, tm.exit = true, err
@@ -343,19 +364,25 @@ func (tm *term) waitFor(t *testing.T, what string, pred func(out, errOut string,
 
 func (tm *term) waitText(t *testing.T, token string) {
 	t.Helper()
-	tm.waitFor(t, token, func(out, _ string, _ bool) bool { return strings.Contains(out, token) })
+	tm.waitFor(t, token, func(out, _ string, _ bool) bool {
+		return strings.Contains(out, token) || strings.Contains(tm.screenText(), token)
+	})
 }
 
 // waitNew waits for token in output produced after mark.
 func (tm *term) mark() int {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
+	tm.marks[len(tm.out)] = tm.screenText()
 	return len(tm.out)
 }
 
 func (tm *term) waitTextAfter(t *testing.T, mark int, token string) {
 	t.Helper()
-	tm.waitFor(t, token, func(out, _ string, _ bool) bool { return strings.Contains(out[mark:], token) })
+	before := strings.Count(tm.marks[mark], token)
+	tm.waitFor(t, token, func(out, _ string, _ bool) bool {
+		return strings.Contains(out[mark:], token) || strings.Count(tm.screenText(), token) > before
+	})
 }
 
 func (tm *term) waitDone(t *testing.T) (stdout, stderr string, exit error) {
@@ -954,9 +981,11 @@ func TestWatchParty(t *testing.T) {
 			c.PresenterKey = gossh.FingerprintSHA256(boss.PublicKey())
 		})
 		v := openTerm(t, mustDial(t, ts.addr), 80, 24, env)
-		v.waitText(t, "follows=true")
+		v.waitText(t, "follows=false") // nobody presents yet
+		m := v.mark()
 		b := openTerm(t, mustDial(t, ts.addr, gossh.PublicKeys(boss)), 80, 24, env)
 		b.waitText(t, "follows=false control=true")
+		v.waitTextAfter(t, m, "follows=true") // the presenter came: no key pressed
 		// with a presenter key nobody else takes over, even with the seat empty
 		cannotDrive(t, v, shared, "a viewer of a presenter-key party")
 	})

@@ -67,9 +67,11 @@ type session struct {
 	// dropReplies is set once the background query is over: terminal
 	// replies that come after it are dropped from the input.
 	dropReplies atomic.Bool
-	presenter   bool // holds the watch-party controller (first-come mode)
+	presenter   bool // holds the watch-party controller (guarded by Server.mu)
+	party       bool // a dashboard viewer of the watch party (guarded by Server.mu)
 	program     atomic.Pointer[tea.Program]
-	closeFn     atomic.Pointer[func()] // the model's Close (tui: its mouse-zone worker), after the program
+	out         atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
+	closeFn     atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
@@ -249,6 +251,9 @@ func (s *Server) release(ss *session) {
 	if ss.presenter {
 		s.presenterTaken = false
 	}
+	if ss.party {
+		s.partyChangedLocked() // the others' status says who presents now
+	}
 	s.mu.Unlock()
 	s.wg.Done()
 }
@@ -324,6 +329,9 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		next(inner)
 		if f := ss.closeFn.Load(); f != nil {
 			(*f)()
+		}
+		if o := ss.out.Load(); o != nil {
+			s.closeScreen(ss, o)
 		}
 		stopWatch()
 		ss.stopTimers()
@@ -452,12 +460,13 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 	ss.log.Info("dashboard", "term", pty.Term, "width", ss.window.Width, "height", ss.window.Height,
 		"profile", profileName(r.ColorProfile()), "dark", r.HasDarkBackground(),
 		"control", control != nil)
+	// The program renders nothing itself: safeModel hands each frame to
+	// the session's screen, which sends the client only the cells that
+	// changed (bubbletea v1's renderer repaints every changed line whole)
+	// and never lets a slow client hold the program up.
+	ss.out.Store(s.newScreen(ss))
 	opts := append(bm.MakeOptions(sess),
-		tea.WithAltScreen(),
-		tea.WithFPS(s.cfg.FPS),
-		// As in the local dashboard: clicks select and focus, the wheel
-		// scrolls (shift+drag still selects text in most terminals).
-		tea.WithMouseCellMotion(),
+		tea.WithoutRenderer(),
 		tea.WithContext(ss.progCtx),
 		// The server, not each program, handles SIGINT and SIGTERM.
 		tea.WithoutSignalHandler(),
@@ -493,15 +502,17 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 	src := s.cfg.Sources
 	switch {
 	case s.cfg.WatchParty:
-		if s.isPresenter(ss) {
+		presents := s.isPresenter(ss)
+		s.joinParty(ss)
+		feed := s.partyFeed(ss.ctx, ss, src.Shared.Subscribe(ss.ctx))
+		if presents {
 			ss.log.Info("presenter")
-			return src.Shared.Subscribe(ss.ctx), src.SharedControl, nil
+			return feed, src.SharedControl, nil
 		}
 		// A follower gets a controller that refuses while someone else
 		// presents, and takes the party over when nobody does (the
 		// presenter left): viewers already in the room need not reconnect.
-		ctl := &partyControl{s: s, ss: ss, next: src.SharedControl}
-		return follow(ss.ctx, src.Shared.Subscribe(ss.ctx), func() bool { return s.presents(ss) }), ctl, nil
+		return feed, &partyControl{s: s, ss: ss, next: src.SharedControl}, nil
 	case src.PerSession != nil:
 		rs, ctl, err := src.PerSession(ss.ctx)
 		if err != nil {
@@ -515,7 +526,11 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 
 func (s *Server) isPresenter(ss *session) bool {
 	if s.presenter != nil {
-		return s.presenter.matches(ss.sess.PublicKey())
+		ok := s.presenter.matches(ss.sess.PublicKey())
+		s.mu.Lock()
+		ss.presenter = ok
+		s.mu.Unlock()
+		return ok
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -525,13 +540,6 @@ func (s *Server) isPresenter(ss *session) bool {
 	s.presenterTaken = true
 	ss.presenter = true
 	return true
-}
-
-// presents reports whether ss holds the watch-party controller now.
-func (s *Server) presents(ss *session) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return ss.presenter
 }
 
 // errFollower answers a follower's command while someone presents.
@@ -555,6 +563,7 @@ func (c *partyControl) Control(cmd feeds.Command) error {
 	took := false
 	if !c.ss.presenter && !s.presenterTaken {
 		s.presenterTaken, c.ss.presenter, took = true, true, true
+		s.partyChangedLocked() // every status says who presents now
 	}
 	mine := c.ss.presenter
 	s.mu.Unlock()
@@ -618,6 +627,9 @@ func (m safeModel) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
 		w := m.ss.srv.clampWindow(ssh.Window{Width: ws.Width, Height: ws.Height})
 		msg = tea.WindowSizeMsg{Width: w.Width, Height: w.Height}
+		if o := m.ss.out.Load(); o != nil {
+			o.resize(w.Width, w.Height)
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -634,6 +646,9 @@ func (m safeModel) View() (v string) {
 		if r := recover(); r != nil {
 			m.crashed("View", r)
 			v = ""
+		}
+		if o := m.ss.out.Load(); o != nil {
+			o.setFrame(v)
 		}
 	}()
 	return m.inner.View()

@@ -18,9 +18,10 @@ import (
 //   - Replay: PerSession makes a new replay (own clock) over the one decoded
 //     dataset for each session; it must stop when ctx ends.
 //   - Watch party (Config.WatchParty): Shared is the one shared replay and
-//     SharedControl its controller, given to the presenter only. PerSession,
-//     when set, is still used by the one-shot commands (render, summary), so
-//     that they never move the party's clock.
+//     SharedControl its controller, given to the presenter only. One-shot
+//     commands (render, summary) read the party's clock for "now"; for
+//     another time (--at) they use PerSession, when set, so that they never
+//     move the party's clock.
 type Sources struct {
 	Shared        feeds.Source
 	SharedControl feeds.Controller
@@ -35,50 +36,6 @@ func (s Sources) validate(watchParty bool) error {
 		return errors.New("server: no source (set Sources.Shared or Sources.PerSession)")
 	}
 	return nil
-}
-
-// follow re-publishes a shared replay's updates with Clock.Follows set
-// while the session does not present, so a watch-party follower's status
-// line says whose clock it shows. The
-// returned channel keeps the Source contract: latest update wins, closed
-// when ctx ends or in closes.
-func follow(ctx context.Context, in <-chan feeds.Update, presents func() bool) <-chan feeds.Update {
-	out := make(chan feeds.Update, 1)
-	go func() {
-		defer close(out)
-		for {
-			var u feeds.Update
-			var ok bool
-			select {
-			case <-ctx.Done():
-				return
-			case u, ok = <-in:
-				if !ok {
-					return
-				}
-			}
-			if u.Clock != nil {
-				c := *u.Clock
-				c.Follows = presents == nil || !presents()
-				u.Clock = &c
-			}
-			// Latest wins: replace an unread update rather than queue.
-			select {
-			case out <- u:
-			default:
-				select {
-				case <-out:
-				default:
-				}
-				select {
-				case out <- u:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out
 }
 
 // ReplaySources builds the data plane for replay mode over one decoded
