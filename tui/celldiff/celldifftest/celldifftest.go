@@ -26,9 +26,24 @@ type Term struct {
 
 // NewTerm is a width x height terminal.
 func NewTerm(w, h int) *Term {
+	return &Term{em: NewEmulator(w, h), w: w, h: h}
+}
+
+// NewEmulator is an x/vt emulator whose replies (to the queries in what it
+// is fed) are read and dropped. Stop it with StopEmulator, not its Close:
+// x/vt's Close races with a reader.
+func NewEmulator(w, h int) *vt.Emulator {
 	em := vt.NewEmulator(w, h)
-	go func() { _, _ = io.Copy(io.Discard, em) }() // replies the emulator writes back
-	return &Term{em: em, w: w, h: h}
+	go func() { _, _ = io.Copy(io.Discard, em) }()
+	return em
+}
+
+// StopEmulator ends the reader of an emulator's replies. The emulator can
+// still be read (String, CellAt) but must not be fed.
+func StopEmulator(em *vt.Emulator) {
+	if pw, ok := em.InputPipe().(*io.PipeWriter); ok {
+		_ = pw.CloseWithError(io.EOF)
+	}
 }
 
 // Write feeds the terminal.
@@ -41,7 +56,7 @@ func (t *Term) Resize(w, h int) { t.w, t.h = w, h; t.em.Resize(w, h) }
 func (t *Term) Size() (w, h int) { return t.w, t.h }
 
 // Close stops the emulator.
-func (t *Term) Close() error { return t.em.Close() }
+func (t *Term) Close() error { StopEmulator(t.em); return nil }
 
 // CursorHidden reports whether the program hid the cursor.
 func (t *Term) CursorHidden() bool { return t.em.CursorHidden() }
@@ -49,8 +64,7 @@ func (t *Term) CursorHidden() bool { return t.em.CursorHidden() }
 // Paint is the screen a fresh terminal shows for frame: each line from
 // column 0, cut at the width, the last h lines when there are more.
 func Paint(w, h int, frame string) *vt.Emulator {
-	em := vt.NewEmulator(w, h)
-	go func() { _, _ = io.Copy(io.Discard, em) }()
+	em := NewEmulator(w, h)
 	lines := strings.Split(strings.TrimSuffix(frame, "\n"), "\n")
 	if len(lines) > h {
 		lines = lines[len(lines)-h:]
@@ -71,7 +85,7 @@ func Paint(w, h int, frame string) *vt.Emulator {
 // italic or blink on a space cannot be seen.
 func (t *Term) Diff(frame string) string {
 	want := Paint(t.w, t.h, frame)
-	defer want.Close()
+	defer StopEmulator(want)
 	var b strings.Builder
 	n := 0
 	for y := 0; y < t.h; y++ {
@@ -153,7 +167,7 @@ func (r *Reference) Resize(w, h int) {
 // Frame renders frame and returns the bytes it took.
 func (r *Reference) Frame(frame string) int64 {
 	em := Paint(r.w, r.h, frame)
-	defer em.Close()
+	defer StopEmulator(em)
 	buf := uv.NewRenderBuffer(r.w, r.h)
 	for y := 0; y < r.h; y++ {
 		for x := 0; x < r.w; x++ {

@@ -118,9 +118,10 @@ type Config struct {
 	CommandTimeout time.Duration
 	// Version is the SSH server version string suffix; default "selloff".
 	Version string
-	// FPS caps each session's renderer; default 20 (a replay publishes at
-	// most 4 frames a second, and bubbletea's default 60 fps flush ticker
-	// costs CPU per session even when nothing changes).
+	// FPS caps the frames a session's screen sends per second; default 20
+	// (a replay publishes at most 4 frames a second; keys and the mouse
+	// can make more). Nothing is sent, and no timer runs, while the frame
+	// does not change; a slow link gets fewer frames (output.go).
 	FPS int
 	// RoomLogEvery is how often the log gets a one-line summary of the
 	// room (viewers, bytes per second sent); default DefaultRoomLogEvery,

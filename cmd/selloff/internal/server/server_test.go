@@ -18,6 +18,7 @@ import (
 
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/x/vt"
+	"github.com/selloff/selloff/tui/celldiff/celldifftest"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -265,8 +266,7 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 	tm.cond = sync.NewCond(&tm.mu)
 	// Larger than any window the tests ask for: the server positions
 	// everything absolutely, so a bigger screen shows the same text.
-	tm.screen = vt.NewEmulator(300, 120)
-	go func() { _, _ = io.Copy(io.Discard, tm.screen) }() // its replies
+	tm.screen = celldifftest.NewEmulator(300, 120)
 	in, err := s.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +330,7 @@ func newTerm(t *testing.T, s *gossh.Session) *term {
 	}()
 	tm.wait = func() {
 		wg.Wait()
-		_ = tm.screen.Close() // its reply reader ends with it
+		celldifftest.StopEmulator(tm.screen) // its reply reader ends
 		err := s.Wait()
 		tm.mu.Lock()
 		tm.done, tm.exit = true, err
