@@ -112,7 +112,7 @@ func runExportCast(_ context.Context, a *app, fs *flag.FlagSet, args []string) e
 		w = f
 	}
 	var progress func(done, total int)
-	if isTerminal(a.stderr) {
+	if isTerminal(a.stderr) && (out != "-" || !isTerminal(a.stdout)) { // not across a cast on the same screen
 		progress = progressBar(a.stderr)
 	}
 	if _, err := writeCast(w, d, spec, progress); err != nil {
