@@ -251,24 +251,33 @@ func CSV(w io.Writer, u feeds.Update) error {
 // Placement is the instant a replay shows an event at: its time when
 // exact, else the earliest moment it is known to have happened (a date or
 // an outcome at its session's close, morning news by noon, afternoon news
-// by the close, evening news at the end of its day). It is the placement
-// rule of snapshots/FORMAT.md.
+// by the close, evening news at the end of its day, a pre-market report
+// at the open). It is the placement rule of snapshots/FORMAT.md (the same
+// as snapshots.Placement where that exists).
 func Placement(e snapshots.Event, sessions []snapshots.Session) time.Time {
 	loc := snapshots.Location()
 	t := e.Time.In(loc)
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-	closeOf := func() time.Time {
+	session := func(close bool) time.Time {
 		d := t.Format(time.DateOnly)
 		for _, s := range sessions {
 			if s.Date == d && !s.Close.IsZero() {
-				return s.Close
+				if close {
+					return s.Close
+				}
+				return s.Open
 			}
 		}
-		return day.Add(16 * time.Hour)
+		if close {
+			return day.Add(16 * time.Hour)
+		}
+		return day.Add(9*time.Hour + 30*time.Minute)
 	}
 	switch {
-	case e.Outcome, e.Precision == snapshots.PrecisionDate, e.Precision == snapshots.PrecisionAfternoon:
-		return closeOf()
+	case e.Outcome, e.Precision == snapshots.PrecisionDate, e.Precision == snapshots.PrecisionAfternoon, e.Precision == "close":
+		return session(true)
+	case e.Precision == "premarket": // a report from some time before the open
+		return session(false)
 	case e.Precision == snapshots.PrecisionMorning:
 		return day.Add(12 * time.Hour)
 	case e.Precision == snapshots.PrecisionEvening:

@@ -243,3 +243,48 @@ func TestCSVHeaderAndARowPerSymbol(t *testing.T) {
 		}
 	}
 }
+
+func TestPlacement(t *testing.T) {
+	loc := snapshots.Location()
+	day := time.Date(2025, 1, 27, 0, 0, 0, 0, loc)
+	half := []snapshots.Session{{Date: "2025-01-27", Open: day.Add(9*time.Hour + 30*time.Minute), Close: day.Add(13 * time.Hour)}}
+	for _, c := range []struct {
+		e    snapshots.Event
+		s    []snapshots.Session
+		want time.Time
+	}{
+		{snapshots.Event{Time: day.Add(10 * time.Hour)}, nil, day.Add(10 * time.Hour)},
+		{snapshots.Event{Time: day, Precision: snapshots.PrecisionDate}, nil, day.Add(16 * time.Hour)},
+		{snapshots.Event{Time: day, Precision: snapshots.PrecisionDate}, half, day.Add(13 * time.Hour)},
+		{snapshots.Event{Time: day.Add(9 * time.Hour), Precision: snapshots.PrecisionMorning}, nil, day.Add(12 * time.Hour)},
+		{snapshots.Event{Time: day.Add(12 * time.Hour), Precision: snapshots.PrecisionAfternoon}, nil, day.Add(16 * time.Hour)},
+		{snapshots.Event{Time: day.Add(18 * time.Hour), Precision: snapshots.PrecisionEvening}, nil, day.AddDate(0, 0, 1)},
+		{snapshots.Event{Time: day.Add(5 * time.Hour), Precision: "premarket"}, half, half[0].Open},
+		{snapshots.Event{Time: day.Add(20 * time.Hour), Outcome: true, Precision: snapshots.PrecisionDate}, nil, day.Add(16 * time.Hour)},
+	} {
+		if got := frameout.Placement(c.e, c.s); !got.Equal(c.want) {
+			t.Errorf("%+v: placed %v, want %v", c.e, got, c.want)
+		}
+	}
+}
+
+func TestCastRefusesTimeGoingBack(t *testing.T) {
+	var buf bytes.Buffer
+	c, err := frameout.NewCast(&buf, frameout.CastHeader{Width: 80, Height: 24, Title: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Output(1.5, []byte("a\x1b[mb")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Marker(1.5, "x <y>"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Output(1.25, []byte("c")); err == nil {
+		t.Error("an event back in time was written")
+	}
+	want := "{\"version\":2,\"width\":80,\"height\":24,\"title\":\"t\"}\n[1.5,\"o\",\"a\\u001b[mb\"]\n[1.5,\"m\",\"x <y>\"]\n"
+	if buf.String() != want || c.Events() != 2 {
+		t.Errorf("cast:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
