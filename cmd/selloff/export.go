@@ -233,6 +233,12 @@ func writeCast(w io.Writer, d *replayData, spec castSpec, progress func(done, to
 			progress(k+1, total)
 		}
 	}
+	// the pen reset and the cursor shown again, as a program leaves a terminal
+	if b := cw.Close(); len(b) > 0 {
+		if err := cast.Output(spec.castTime(spec.to), b); err != nil {
+			return total, err
+		}
+	}
 	return total, nil
 }
 

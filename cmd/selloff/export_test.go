@@ -252,3 +252,22 @@ func TestRenderFormats(t *testing.T) {
 		t.Errorf("csv: exit %d\n%s", code, csv)
 	}
 }
+
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	p := progressBar(&b)
+	for i := 1; i <= 400; i++ {
+		p(i, 400)
+	}
+	out := b.String()
+	if strings.Count(out, "\r") != 101 || !strings.HasSuffix(out, "100% 400/400 frames\n") || !strings.Contains(out, " 50% 200/400") {
+		t.Errorf("progress: %d redraws, ends %q", strings.Count(out, "\r"), out[len(out)-40:])
+	}
+	// not a terminal (a test's buffer): no bar
+	dir := t.TempDir()
+	var errb bytes.Buffer
+	a := newApp(strings.NewReader(""), io.Discard, &errb, func(string) string { return "" })
+	if code := a.run(t.Context(), []string{"export", "cast", "-o", filepath.Join(dir, "x.cast"), "--from", "15:50", "--to", "close", "--fps", "1"}); code != 0 || errb.Len() != 0 {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
