@@ -10,7 +10,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 # a longer local run.
 FUZZTIME ?= 30000x
 
-.PHONY: all build run test unit fuzz bench lint golden snapshot loadtest clean
+.PHONY: all build run test unit fuzz bench lint golden snapshot loadtest docs clean
 
 all: build
 
@@ -52,6 +52,11 @@ LOAD_SECONDS  ?= 60
 loadtest:
 	SELLOFF_LOADTEST=1 SELLOFF_LOAD_SESSIONS=$(LOAD_SESSIONS) SELLOFF_LOAD_SECONDS=$(LOAD_SECONDS) \
 	  $(GO) test -run '^TestLoad$$' -v -count=1 -timeout 15m ./cmd/selloff/internal/server/
+
+# The README's picture: the dashboard at 14:50 ET on 27 Jan 2025 drawn as SVG
+# by selloff itself (no config: --events '' and explicit glyphs).
+docs: build
+	./$(BIN) render deepseek-week --at 14:50 --width 160 --height 45 --glyphs block --events '' --format svg > docs/dashboard.svg
 
 snapshot:
 	$(GO) test ./snapshots/deepseek -run TestEmbeddedSnapshotUpToDate -count=1 -update-snapshot

@@ -82,8 +82,14 @@ func (a *app) root() *command {
 				example: "selloff serve --listen 127.0.0.1:2222\nssh -p 2222 localhost",
 				flags:   serveFlags, run: runServe},
 			{name: "render", args: "[FILE|NAME]", summary: "print one frame of the dashboard and exit",
-				example: "selloff render --at close --width 160 --height 45 --color never",
-				flags:   renderFlags, run: runRender},
+				example: "selloff render --at close --width 160 --height 45 --color never\nselloff render --at 14:50 --format svg > dashboard.svg\nselloff render --at close --format json | jq '.symbols[0]'",
+				flags:   renderCmdFlags, run: runRender},
+			{name: "export", summary: "export a replay: an asciicast with a chapter per event",
+				subs: []*command{
+					{name: "cast", args: "[FILE|NAME]", summary: "write the replay from --from to --to as an asciicast v2 file (asciinema)",
+						example: "selloff export cast -o selloff.cast\nselloff export cast -o low.cast --from 14:00 --to 15:00 --speed 120\nasciinema play selloff.cast",
+						flags:   exportCastFlags, run: runExportCast},
+				}},
 			{name: "snapshot", summary: "list, inspect, validate, import, record and fetch snapshots",
 				subs: []*command{
 					{name: "list", summary: "name the embedded snapshots", example: "selloff snapshot list", run: runSnapshotList},

@@ -47,7 +47,12 @@ func speedOK(x float64) error {
 }
 
 func speedFlag(fs *flag.FlagSet, usage string) {
-	v := speedValue(120)
+	speedFlagDefault(fs, 120, usage)
+}
+
+// speedFlagDefault is speedFlag with another default (export's 600).
+func speedFlagDefault(fs *flag.FlagSet, def float64, usage string) {
+	v := speedValue(def)
 	fs.Var(&v, "speed", usage)
 }
 

@@ -172,6 +172,9 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err := checkGlyphs(g); err != nil {
 		return err
 	}
+	if err := checkFormat(fstr(fs, "format")); err != nil {
+		return err
+	}
 	money, err := readMoney(fs, cfg)
 	if err != nil {
 		return err
@@ -191,6 +194,8 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil, nil))))
-	return err
+	draw := func(r *lipgloss.Renderer) string {
+		return tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil, nil)))
+	}
+	return writeFrame(a.stdout, fstr(fs, "format"), u, w, h, frameTitle(u), get[bool](fs, "spoilers"), r, draw)
 }

@@ -539,9 +539,13 @@ func (cw *Writer) setPen(st uint16) {
 	}
 	to, from := cw.styles[st], cw.styles[cw.pen]
 	seq := to.DiffSequence(from)
+	const intensity = cellbuf.BoldAttr | cellbuf.FaintAttr
 	if full := ansi.ResetStyle + to.Sequence(); to.Empty() {
 		seq = ansi.ResetStyle
-	} else if len(full) < len(seq) {
+	} else if len(full) < len(seq) || from.Attrs&intensity&^to.Attrs != 0 && to.Attrs&intensity != 0 {
+		// x/cellbuf's diff turns bold on and then faint off with SGR 22,
+		// which ends bold too (faint to bold drew plain): when one
+		// intensity goes and another stays or comes, set the style whole.
 		seq = full
 	}
 	cw.out.WriteString(seq)

@@ -27,7 +27,9 @@ const usage = `usage: ssh -p PORT HOST [command]
   render [--at WHEN] [--width W] [--height H] [--color auto|always|never]
                                   print one frame of the dashboard and exit
                                   (auto: colour with a terminal, ssh -t)
-  summary [--at WHEN]             print the watchlist as a plain table and exit
+  summary [--at WHEN] [--format text|json|csv]
+                                  print the watchlist as a plain table (or the
+                                  frame's data as JSON, the watchlist as CSV)
   help                            this text
 
 WHEN (replay only): now (default), open, close, HH:MM (market time, the
@@ -96,7 +98,8 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 	case "summary":
 		fs := newFlags("summary", stderr)
 		at := fs.String("at", "now", "when")
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		format := fs.String("format", "text", "text, json or csv")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 || !summaryFormatOK(*format) {
 			_, _ = io.WriteString(stderr, usage)
 			return 2
 		}
@@ -105,8 +108,8 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			_, _ = fmt.Fprintf(stderr, "selloff: summary: %v\n", err)
 			return 1
 		}
-		_, _ = io.WriteString(stdout, Summary(u))
-		if s.cfg.SummaryExtra != nil {
+		_ = writeSummary(stdout, *format, u)
+		if *format == "text" && s.cfg.SummaryExtra != nil {
 			_, _ = io.WriteString(stdout, s.cfg.SummaryExtra(u))
 		}
 		return 0
