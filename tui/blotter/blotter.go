@@ -253,7 +253,7 @@ func (m Model) View() string {
 		body = append(body, st.Faint.Render("no orders yet: b on a row opens a ticket"))
 	} else {
 		body = append(body, st.Header.Render(row("TIME", "SIDE", "QTY", "SYMBOL", "PRICE", "VALUE")))
-		rows := max(1, m.h-len(head)-len(sum)-1)
+		rows := max(1, m.h-len(head)-len(sum)-3) // the header, a blank line, the footer
 		end := len(fills) - min(m.scroll, len(fills)-1)
 		start := max(0, end-rows)
 		if start > 0 {
@@ -270,11 +270,14 @@ func (m Model) View() string {
 		}
 	}
 	lines := append(head, body...)
-	free := m.h - len(lines) - len(sum)
-	for i := 0; i < free; i++ {
-		lines = append(lines, "")
-	}
+	lines = append(lines, "")
 	lines = append(lines, sum...)
+	if len(lines) < m.h {
+		for len(lines) < m.h-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, st.Faint.Render("b order · k/j earlier/later fills · esc/B close"))
+	}
 	if len(lines) > m.h {
 		// a short pane keeps the title and the summary's figures
 		keep := append([]string{lines[0]}, sum...)
