@@ -313,7 +313,7 @@ func (m Model) summary() []string {
 	var open []string
 	for _, pos := range p.Positions {
 		if pos.Shares != 0 {
-			open = append(open, pos.Symbol+" "+strconv.FormatInt(pos.Shares, 10)+" @ "+px2(pos.AvgCost))
+			open = append(open, pos.Symbol+" "+strings.Replace(strconv.FormatInt(pos.Shares, 10), "-", common.Minus, 1)+" @ "+px2(pos.AvgCost))
 		}
 	}
 	holding := "flat"
