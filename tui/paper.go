@@ -65,7 +65,7 @@ func (m *Model) applyPaper(u feeds.Update) {
 	if n := len(b.After(u.Frame.Time)); n > 0 {
 		ps.blot.SetBook(b.DiscardAfter(u.Frame.Time))
 		m.note = "the replay went back to " + u.Frame.Time.In(snapshots.Location()).Format("15:04") +
-			": discarded " + strconv.Itoa(n) + " paper fills after it"
+			": discarded " + fills(n) + " after it"
 	}
 	end := u.Clock != nil && u.Clock.AtEnd
 	if end && !ps.atEnd && ps.blot.Book().Len() > 0 {
@@ -146,10 +146,7 @@ func (m Model) paperKey(msg tea.KeyMsg) (Model, tea.Cmd, bool) {
 			n := len(b.After(ps.pendAt))
 			ps.blot.SetBook(b.DiscardAfter(ps.pendAt))
 			ps.pending = nil
-			note := "discarded " + strconv.Itoa(n) + " paper fill"
-			if n != 1 {
-				note += "s"
-			}
+			note := "discarded " + fills(n)
 			m.note = note
 			m.relayout()
 			ctl, now := m.control, m.nowFn
@@ -211,4 +208,12 @@ func (m Model) paperKey(msg tea.KeyMsg) (Model, tea.Cmd, bool) {
 // for an answer (mouse clicks do not reach the panes then).
 func (m *Model) paperBusy() bool {
 	return m.paper.show || m.paper.pending != nil || m.paper.blot.TicketOpen()
+}
+
+// fills is "1 paper fill", "2 paper fills".
+func fills(n int) string {
+	if n == 1 {
+		return "1 paper fill"
+	}
+	return strconv.Itoa(n) + " paper fills"
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -199,4 +200,101 @@ func mustPrice(t *testing.T, sym, s string) float64 {
 		t.Fatalf("no %s price at %s", sym, s)
 	}
 	return px
+}
+
+// A click on the chart that would replay from before a fill is held too.
+func TestPaperMouseSeekHeld(t *testing.T) {
+	ctrl := &fakeController{}
+	m := newTestModel(t, 160, 45, ctrl, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:50", 1))
+	b, _, _ := paper.Book{}.Fill("NVDA", paper.Buy, 100, nvdaAt(t, "2025-01-27 14:45"), et(t, "2025-01-27 14:45"))
+	m.paper.blot.SetBook(b)
+	y := -1
+	for yy := m.lay.chart.h - 3; yy >= 0 && y < 0; yy-- {
+		if _, ok := m.panes.chart.TimeAt(0, yy); ok {
+			y = yy
+		}
+	}
+	if y < 0 {
+		t.Fatal("no plot")
+	}
+	sx, sy := m.lay.watch.w+1+2, 1+y // early in the session
+	m, cmd := step(t, m, click(sx, sy))
+	m = runCmd(t, m, cmd)
+	m, cmd = step(t, m, click(sx, sy))
+	m = runCmd(t, m, cmd)
+	if _, n := ctrl.last(); n != 0 || m.paper.pending == nil {
+		t.Fatalf("a click back past a fill: %d commands sent, held %v", n, m.paper.pending != nil)
+	}
+	if !strings.Contains(m.View(), "discard 1 fill after") {
+		t.Errorf("the question is not on screen")
+	}
+	m, cmd = step(t, m, keys("y"))
+	runCmd(t, m, cmd)
+	if c, n := ctrl.last(); n != 1 || c.Op != feeds.OpSeek {
+		t.Errorf("y sent %+v (%d)", c, n)
+	}
+}
+
+// The clock going back without this viewer's seek (a loop, a watch
+// party's presenter) discards the fills after it: no hindsight either way.
+func TestPaperClockBackDiscards(t *testing.T) {
+	m := newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:45", 1))
+	b, _, _ := paper.Book{}.Fill("NVDA", paper.Buy, 100, nvdaAt(t, "2025-01-27 10:00"), et(t, "2025-01-27 10:00"))
+	b, _, _ = b.Fill("NVDA", paper.Sell, 100, nvdaAt(t, "2025-01-27 14:45"), et(t, "2025-01-27 14:45"))
+	m.paper.blot.SetBook(b)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 11:00", 2))
+	if n := m.paper.blot.Book().Len(); n != 1 || !strings.Contains(m.note, "discarded 1 paper fill after") {
+		t.Errorf("after the clock went back: %d fills, note %q", n, m.note)
+	}
+}
+
+// At the end of the replay the blotter opens once with its summary; B
+// closes it and it stays closed.
+func TestPaperSummaryAtTheEnd(t *testing.T) {
+	m := newTestModel(t, 120, 40, &fakeController{}, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:45", 1))
+	b, _, _ := paper.Book{}.Fill("NVDA", paper.Buy, 100, nvdaAt(t, "2025-01-27 14:45"), et(t, "2025-01-27 14:45"))
+	m.paper.blot.SetBook(b)
+	u := replayUpdate(t, "2025-01-28 16:00", 2)
+	u.Clock.AtEnd = true
+	m = withUpdate(t, m, u)
+	v := m.View()
+	if !m.paper.show || !strings.Contains(v, "Holding the first trade to the close") || !strings.Contains(v, "Trades 1") {
+		t.Fatalf("no summary at the end:\n%s", v)
+	}
+	m, _ = step(t, m, keys("B"))
+	u = replayUpdate(t, "2025-01-28 16:00", 3)
+	u.Clock.AtEnd = true
+	m = withUpdate(t, m, u)
+	if m.paper.show {
+		t.Error("the summary opened again at the same end")
+	}
+}
+
+// The ticket and the question in terminals too small for them: no panic,
+// nothing wider than the terminal.
+func TestPaperSmallTerminals(t *testing.T) {
+	for _, sz := range [][2]int{{10, 4}, {20, 5}, {80, 24}} {
+		m := newTestModel(t, sz[0], sz[1], &fakeController{}, common.GlyphsASCII)
+		m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:45", 1))
+		for _, k := range []tea.Msg{keys("b"), keys("123456789"), tea.KeyMsg{Type: tea.KeyBackspace}, tea.KeyMsg{Type: tea.KeyTab}, tea.KeyMsg{Type: tea.KeyEnter},
+			keys("B"), tea.KeyMsg{Type: tea.KeyHome}} {
+			m, _ = step(t, m, k)
+			for i, line := range strings.Split(m.View(), "\n") {
+				if w := ansi.StringWidth(line); w > sz[0] {
+					t.Fatalf("%dx%d: line %d is %d wide", sz[0], sz[1], i, w)
+				}
+			}
+		}
+		if sz[0] == 80 && m.paper.pending == nil {
+			t.Errorf("80x24: home after a fill did not ask")
+		}
+		if sz[0] == 80 {
+			if f := m.paper.blot.Book().Fills(); len(f) != 1 || f[0].Qty != 1234567 || f[0].Side != paper.Sell {
+				t.Errorf("80x24: fills %+v, want a sell of 1234567 (8 digits at most, one deleted)", f)
+			}
+		}
+	}
 }

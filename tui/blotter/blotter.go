@@ -211,7 +211,12 @@ func (m Model) TicketView(w int) string {
 			s += " = " + money(float64(n)*px)
 		}
 	}
-	s += st.Faint.Render("  tab buy/sell · 0-9 qty · enter fill · esc cancel")
+	for _, hint := range []string{"  tab buy/sell · 0-9 qty · enter fill · esc cancel", "  tab · 0-9 · enter · esc"} {
+		if theme.StringWidth(s+hint) <= w {
+			s += st.Faint.Render(hint)
+			break
+		}
+	}
 	return fit(common.Text(s, m.c.Glyphs), w)
 }
 
