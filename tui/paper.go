@@ -141,13 +141,16 @@ func (m Model) paperKey(msg tea.KeyMsg) (Model, tea.Cmd, bool) {
 	case ps.pending != nil:
 		switch {
 		case key.Matches(msg, k.PaperYes):
+			// The fills go when the replay's frame comes back from before
+			// them (applyPaper), so a refused seek (a watch-party viewer,
+			// the data's edge) loses nothing.
 			c := *ps.pending
-			b := ps.blot.Book()
-			n := len(b.After(ps.pendAt))
-			ps.blot.SetBook(b.DiscardAfter(ps.pendAt))
+			note := "discarded " + fills(ps.pendN)
+			if ps.pendAt.IsZero() {
+				note = "seeking back: the fills after the new time are discarded"
+			}
 			ps.pending = nil
-			note := "discarded " + fills(n)
-			m.note = note
+			m.note = ""
 			m.relayout()
 			ctl, now := m.control, m.nowFn
 			return m, func() tea.Msg {

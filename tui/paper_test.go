@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -296,5 +297,31 @@ func TestPaperSmallTerminals(t *testing.T) {
 				t.Errorf("80x24: fills %+v, want a sell of 1234567 (8 digits at most, one deleted)", f)
 			}
 		}
+	}
+}
+
+// y on a seek the replay then refuses (a watch-party viewer, the data's
+// edge) loses no fill: they go only when the replay comes back from before
+// them.
+func TestPaperRefusedSeekKeepsFills(t *testing.T) {
+	ctrl := &fakeController{err: errors.New("replay: only the presenter can move the clock")}
+	m := newTestModel(t, 120, 40, ctrl, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 14:45", 1))
+	b, _, _ := paper.Book{}.Fill("NVDA", paper.Buy, 100, nvdaAt(t, "2025-01-27 14:45"), et(t, "2025-01-27 14:45"))
+	m.paper.blot.SetBook(b)
+	m, _ = step(t, m, keys("g"))
+	for _, k := range []tea.Msg{keys("11:00"), tea.KeyMsg{Type: tea.KeyEnter}} {
+		m, _ = step(t, m, k)
+	}
+	if m.paper.pending == nil {
+		t.Fatal("go to 11:00 past a fill did not ask")
+	}
+	m, cmd := step(t, m, keys("y"))
+	m = runCmd(t, m, cmd)
+	if _, n := ctrl.last(); n != 1 {
+		t.Fatalf("y sent %d commands", n)
+	}
+	if m.paper.blot.Book().Len() != 1 || !strings.Contains(m.note, "presenter") {
+		t.Errorf("refused seek: %d fills, note %q", m.paper.blot.Book().Len(), m.note)
 	}
 }
