@@ -117,7 +117,7 @@ func (m *Model) OpenTicket(sym string) error {
 		return errNote("no symbol selected")
 	}
 	if _, ok := Price(m.frame, sym); !ok {
-		return errNote("no " + sym + " trade in this session yet: nothing to fill at")
+		return errNote("no " + sym + " trade yet this session: nothing to fill at")
 	}
 	m.ticket, m.sym, m.side, m.qty, m.typed = true, sym, paper.Buy, strconv.Itoa(RoundLot), false
 	return nil
@@ -179,7 +179,7 @@ func (m Model) fill() (Model, tea.Cmd) {
 	qty, _ := strconv.ParseInt(m.qty, 10, 64)
 	px, ok := Price(m.frame, m.sym)
 	if !ok {
-		return m, note("no " + m.sym + " trade in this session yet: order not filled")
+		return m, note("no " + m.sym + " trade yet this session: order not filled")
 	}
 	b, f, err := m.book.Fill(m.sym, m.side, qty, px, m.frame.Time)
 	if err != nil {
