@@ -333,7 +333,11 @@ func (m Model) summary() []string {
 		out[1] += st.Warn.Render(" (no price: " + strings.Join(p.Unpriced, ", ") + ", left out)")
 	}
 	if p.Trades > 0 {
-		s := "Holding the first trade to " + at + ": " + signed(hold.PnL)
+		first := "the first trade"
+		if len(p.Positions) > 1 {
+			first = "each symbol's first trade"
+		}
+		s := "Holding " + first + " to " + at + ": " + signed(hold.PnL)
 		if len(hold.Unpriced) == 0 {
 			d := p.Total - hold.PnL
 			switch {
