@@ -132,6 +132,14 @@ type Controller interface {
 	Control(Command) error
 }
 
+// Targeter is implemented by controllers that can say, without moving the
+// clock, the time a command would move it to (ok false: the command does
+// not move it, or would be refused). The dashboard asks before a seek that
+// would go back past a paper trade.
+type Targeter interface {
+	Target(Command) (t time.Time, ok bool)
+}
+
 // Clock is the time source injected into feeds: the real clock in the
 // program, a fake one in tests.
 type Clock interface {

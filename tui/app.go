@@ -22,6 +22,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui/blotter"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/errlog"
 	"github.com/selloff/selloff/tui/provenance"
@@ -116,6 +117,7 @@ type Model struct {
 	panes      panes // chart, timeline, capbars (or placeholders)
 	prov       provenance.Model
 	money      moneyState
+	paper      paperState
 }
 
 // New builds the dashboard.
@@ -189,6 +191,7 @@ func newModel(d Deps, opts ...Option) Model {
 		errs:      errlog.New(c),
 		panes:     newPanes(c),
 		prov:      provenance.New(c),
+		paper:     paperState{blot: blotter.New(c)},
 	}
 	for _, o := range opts {
 		o(&m)
@@ -219,9 +222,10 @@ type feedEndedMsg struct{ at time.Time }
 
 // controlDoneMsg is the result of one replay command.
 type controlDoneMsg struct {
-	cmd feeds.Command
-	err error
-	at  time.Time
+	cmd  feeds.Command
+	err  error
+	at   time.Time
+	note string // the status line's note after it succeeded
 }
 
 // clockTickMsg is the wall-clock tick of live mode (never armed in replay).
@@ -306,7 +310,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.note = strings.TrimPrefix(msg.err.Error(), "replay: ")
 			m.logger.Warn("replay command refused", "op", msg.cmd.Op, "err", msg.err)
 		} else {
-			m.note = ""
+			m.note = msg.note
 		}
 	case clockTickMsg:
 		if msg.tag != m.tickTag {
@@ -324,6 +328,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.send(msg.Cmd))
 	case common.SeekEventMsg:
 		cmds = append(cmds, m.seekEvent(msg))
+	case blotter.NoteMsg:
+		m.note = msg.Text
 	case tea.KeyMsg:
 		var cmd tea.Cmd
 		m, cmd = m.handleKey(msg)
@@ -347,7 +353,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // the clock).
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	l := m.lay
-	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly || m.showErrors {
+	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly || m.showErrors || m.paperBusy() {
 		return nil
 	}
 	if m.showProv {
@@ -525,6 +531,7 @@ func (m *Model) apply(u feeds.Update) bool {
 	m.strip.SetFrame(u.Frame)
 	m.panes.setFrame(u.Frame)
 	m.applyMoney(u.Frame, first)
+	m.applyPaper(u)
 	if m.showProv {
 		m.prov.SetFrame(u.Frame)
 	}
@@ -604,6 +611,9 @@ func (m *Model) send(c feeds.Command) tea.Cmd {
 		m.note = "live data cannot be paused or moved"
 		return nil
 	}
+	if m.holdSeek(c) {
+		return nil // asked first: no trading with hindsight
+	}
 	return controlCmd(m.control, c, m.nowFn)
 }
 
@@ -613,6 +623,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if key.Matches(msg, k.Interrupt) {
 		m.Close()
 		return m, tea.Quit
+	}
+	if m.paper.pending != nil {
+		m, cmd, _ := m.paperKey(msg)
+		return m, cmd
 	}
 	if m.gotoOpen {
 		switch {
@@ -655,6 +669,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.errs, _ = m.errs.Update(msg)
 		}
 		return m, nil
+	}
+	if m, cmd, ok := m.paperKey(msg); ok {
+		return m, cmd
 	}
 	switch {
 	case key.Matches(msg, k.Errors):
@@ -876,6 +893,12 @@ func (m Model) ShortHelp() []key.Binding {
 func (m Model) FullHelp() [][]key.Binding {
 	groups := m.keys.FullHelp()
 	switch {
+	case m.paper.pending != nil:
+		return [][]key.Binding{{m.keys.PaperYes, m.keys.PaperNo}}
+	case m.paper.blot.TicketOpen():
+		return m.paper.blot.FullHelp()
+	case m.paper.show:
+		return append(m.paper.blot.FullHelp(), groups...)
 	case m.gotoOpen:
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
 	case m.showProv:

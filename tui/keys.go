@@ -19,6 +19,10 @@ type KeyMap struct {
 	Close     key.Binding // closes the value-change pane
 	Spoilers  key.Binding // shows or hides the text of events a replay has not reached
 	Sources   key.Binding // opens the provenance view of the selected row
+	Ticket    key.Binding // paper trading: the order ticket for the selected row
+	Blotter   key.Binding // paper trading: the blotter and its summary
+	PaperYes  key.Binding // discard the fills a seek goes back past
+	PaperNo   key.Binding // keep them: no seek
 
 	Pause     key.Binding
 	Faster    key.Binding
@@ -55,6 +59,10 @@ func DefaultKeyMap() KeyMap {
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane"), key.WithDisabled()),
 		Spoilers:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "show future events (spoilers)"), key.WithDisabled()),
 		Sources:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "sources of the row's figures"), key.WithDisabled()),
+		Ticket:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "paper order (buy/sell)")),
+		Blotter:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "paper blotter, P&L")),
+		PaperYes:  key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard the later fills")),
+		PaperNo:   key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep them, no seek")),
 
 		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/play")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
@@ -90,7 +98,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.StepBack, k.StepFwd, k.Back30, k.Fwd30},
-		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent},
+		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent, k.Ticket, k.Blotter},
 		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Help, k.Quit},
 	}
 }

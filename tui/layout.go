@@ -91,6 +91,9 @@ func (m *Model) relayout() {
 	if m.gotoOpen {
 		gotoH = lipgloss.Height(m.gotoView())
 	}
+	if m.paperLine() != "" {
+		gotoH++
+	}
 	minPane := m.minPaneHeight()
 	l.needH = stripH + statusH + minPane
 	if W < l.needW || H < l.needH {
@@ -168,6 +171,7 @@ func (m *Model) relayout() {
 	m.watch.SetSize(l.watch.w, l.watch.h)
 	m.prov.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
 	m.errs.SetSize(W, l.mainH)
+	m.paper.blot.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
 }
@@ -238,6 +242,8 @@ func (m Model) View() string {
 	case l.helpOnly || l.mainH <= 0:
 	case m.showErrors:
 		parts = append(parts, m.errs.View()) // over the panes, W x mainH
+	case m.paper.show:
+		parts = append(parts, strings.Join(m.framed(m.paper.blot.View(), rect{W, l.mainH}, true), "\n"))
 	case m.showProv:
 		// the provenance view takes the whole main area
 		parts = append(parts, strings.Join(m.framed(m.prov.View(), rect{W, l.mainH}, true), "\n"))
@@ -246,6 +252,9 @@ func (m Model) View() string {
 	}
 	if m.gotoOpen {
 		parts = append(parts, clipLines(m.gotoView(), W, 1))
+	}
+	if line := m.paperLine(); line != "" {
+		parts = append(parts, clipLines(line, W, 1))
 	}
 	if m.showHelp && l.helpH > 0 {
 		parts = append(parts, clipLines(m.helpView(), W, l.helpH))

@@ -330,6 +330,55 @@ func (r *Replay) Control(c feeds.Command) error {
 	return err
 }
 
+// Target implements feeds.Targeter: where c would move the clock now, by
+// the same rules as Control, without moving it.
+func (r *Replay) Target(c feeds.Command) (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.nowLocked()
+	switch c.Op {
+	case feeds.OpTogglePause, feeds.OpResume:
+		if c.Op == feeds.OpResume || r.paused || r.atEnd {
+			if r.atEnd || !r.base.Before(r.end) {
+				return r.loopFrom, true // resuming at the end restarts
+			}
+		}
+		return time.Time{}, false
+	case feeds.OpStep:
+		n := c.N
+		if n == 0 {
+			n = 1
+		}
+		return r.clamp(r.ds.StepBar(now, n)), true
+	case feeds.OpSeek:
+		return r.clamp(c.At), true
+	case feeds.OpSeekBy:
+		return r.clamp(now.Add(c.By)), true
+	case feeds.OpNextEvent, feeds.OpPrevEvent:
+		t, ok := r.ds.EventFrom(now, c.Op == feeds.OpNextEvent)
+		if !ok || !r.clamp(t).Equal(t) {
+			return time.Time{}, false
+		}
+		return t, true
+	case feeds.OpOpen, feeds.OpClose:
+		open, cls, ok := r.ds.SessionTimes(r.ds.SessionIndex(now))
+		if !ok {
+			return time.Time{}, false
+		}
+		if c.Op == feeds.OpOpen {
+			return r.clamp(open), true
+		}
+		return r.clamp(cls), true
+	case feeds.OpNextDay, feeds.OpPrevDay:
+		t, ok := r.ds.DayFrom(now, c.Op == feeds.OpNextDay)
+		if !ok {
+			return time.Time{}, false
+		}
+		return r.clamp(t), true
+	}
+	return time.Time{}, false
+}
+
 func (r *Replay) controlLocked(c feeds.Command) error {
 	now := r.nowLocked()
 	seek := func(t time.Time) {
