@@ -43,6 +43,7 @@ type moneyState struct {
 func WithMoney(money Money) Option {
 	return func(m *Model) {
 		m.money = moneyState{hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell, notify: money.Notify}
+		m.watch.SetPositions(money.Positions)
 	}
 }
 
