@@ -600,6 +600,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.money.prompt.open {
+		return m.handlePositionKey(msg)
+	}
 	if m.watch.Filtering() {
 		return m.updateWatchlist(msg)
 	}
@@ -664,6 +667,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Focus3):
 		m.setFocus(paneTimeline)
 		return m, nil
+	case key.Matches(msg, k.Position):
+		return m.openPositionPrompt()
 	case key.Matches(msg, k.Goto):
 		m.gotoOpen = true
 		m.gotoInput = cow(m.gotoInput, func(ti *textinput.Model) {
@@ -844,6 +849,8 @@ func (m Model) FullHelp() [][]key.Binding {
 	switch {
 	case m.gotoOpen:
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
+	case m.money.prompt.open:
+		return m.positionPromptHelp()
 	case m.showProv:
 		return append(m.prov.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
 	case m.showErrors:

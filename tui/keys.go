@@ -19,6 +19,7 @@ type KeyMap struct {
 	Close     key.Binding // closes the value-change pane
 	Spoilers  key.Binding // shows or hides the text of events a replay has not reached
 	Sources   key.Binding // opens the provenance view of the selected row
+	Position  key.Binding // opens the add-a-position prompt
 
 	Pause     key.Binding
 	Faster    key.Binding
@@ -55,6 +56,7 @@ func DefaultKeyMap() KeyMap {
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close pane"), key.WithDisabled()),
 		Spoilers:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "show future events (spoilers)"), key.WithDisabled()),
 		Sources:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "sources of the row's figures"), key.WithDisabled()),
+		Position:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "add a position")),
 
 		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/play")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
@@ -91,6 +93,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.StepBack, k.StepFwd, k.Back30, k.Fwd30},
 		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent},
-		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Help, k.Quit},
+		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Position, k.Help, k.Quit},
 	}
 }

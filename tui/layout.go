@@ -91,6 +91,9 @@ func (m *Model) relayout() {
 	if m.gotoOpen {
 		gotoH = lipgloss.Height(m.gotoView())
 	}
+	if m.money.prompt.open {
+		gotoH++ // the add-a-position prompt's line
+	}
 	minPane := m.minPaneHeight()
 	l.needH = stripH + statusH + minPane
 	if W < l.needW || H < l.needH {
@@ -246,6 +249,9 @@ func (m Model) View() string {
 	}
 	if m.gotoOpen {
 		parts = append(parts, clipLines(m.gotoView(), W, 1))
+	}
+	if m.money.prompt.open {
+		parts = append(parts, clipLines(m.positionPromptView(), W, 1))
 	}
 	if m.showHelp && l.helpH > 0 {
 		parts = append(parts, clipLines(m.helpView(), W, l.helpH))
