@@ -41,6 +41,10 @@ type Deps struct {
 	Height   int
 	Glyphs   common.Glyphs // braille|block|ascii
 	Logger   *log.Logger   // may be nil (discard)
+	// Env is the terminal's environment (over SSH: the viewer's, with its
+	// TERM), for what the caller writes to the terminal beside the
+	// dashboard (an alert's notification); nil: the process's own.
+	Env func(string) string
 }
 
 // Option changes how the dashboard starts.
