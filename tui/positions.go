@@ -30,7 +30,7 @@ type positionPrompt struct {
 func newPositionInput(c common.Common) *textinput.Model {
 	st := c.Styles
 	ti := textinput.New()
-	ti.Prompt = "add position SYM:SHARES@COST (negative shares: a short; esc cancels): "
+	ti.Prompt = "add position SYM:SHARES@COST: "
 	ti.PromptStyle = st.Prompt
 	ti.TextStyle = st.Base
 	ti.PlaceholderStyle = st.Faint

@@ -31,10 +31,10 @@ const usage = `usage: ssh -p PORT HOST [command]
                                   (auto: colour with a terminal, ssh -t)
   summary [--at WHEN] [--position SYM:SHARES@COST ...]
                                   print the watchlist as a plain table and exit
+  help                            this text
 
 --position (repeatable) adds a position of yours to this command's frame
 only; in the dashboard, P adds one for your session.
-  help                            this text
 
 WHEN (replay only): now (default), open, close, HH:MM (market time, the
 frame's day), or YYYY-MM-DDTHH:MM (market time).
