@@ -154,7 +154,7 @@ func TestWatchlistPositionColumns(t *testing.T) {
 		"HOLDING    DAY P&L DAY P&L%  TOTAL P&L",
 		"   $11,842    −$2,420  −16.97%    −$2,158",
 		"  −$10,106    +$2,128  +17.40%      +$894",
-		"TSLA   — held, not in the snapshot: not priced",
+		"TSLA   — held, not in the snapshot",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/tui/common"
 )
 
@@ -55,5 +56,22 @@ func TestAddAPositionWithP(t *testing.T) {
 	m, _ = step(t, m, keyMsg("q"))
 	if !m.money.prompt.open {
 		t.Error("q in the prompt closed it")
+	}
+}
+
+// A held symbol the snapshot does not have is listed under the table, and
+// comes into view when the cursor reaches the last symbol.
+func TestMissingHeldSymbolScrollsIntoView(t *testing.T) {
+	m := newModel(Deps{Renderer: asciiRenderer(), Width: 80, Height: 24}, WithMoney(Money{Positions: []portfolio.Position{{Symbol: "XYZ", Shares: 5, Cost: 3}}}))
+	m = withUpdate(t, m, replayUpdate(t, "2025-01-27 16:00", 1))
+	if strings.Contains(m.View(), "held, not in the snapshot") {
+		t.Fatal("the list is longer than the pane: XYZ should be below")
+	}
+	for range 40 {
+		m, _ = step(t, m, keyMsg("j"))
+	}
+	v := m.View()
+	if !strings.Contains(v, "XYZ    — held, not in the snapshot") || strings.Contains(v, "$0 ") {
+		t.Errorf("XYZ not listed as missing at the bottom:\n%s", v)
 	}
 }

@@ -43,7 +43,7 @@ func (m Model) absentLines(needle string, iw int) []row {
 			continue
 		}
 		line := " " + st.P.Bold.Render(cell(sym, 6, false)) + " " +
-			st.P.Warn.Render(common.Text(common.Missing+" held, not in the snapshot: not priced", m.c.Glyphs))
+			st.P.Warn.Render(common.Text(common.Missing+" held, not in the snapshot", m.c.Glyphs))
 		out = append(out, row{header: true, line: fit(line, iw)})
 	}
 	return out
@@ -94,4 +94,14 @@ func wholeDollars(v float64, signed bool) string {
 		s = "+" + s
 	}
 	return s
+}
+
+// lastSymbolRow is the index of the last symbol row (-1: none).
+func (m Model) lastSymbolRow() int {
+	for i := len(m.rows) - 1; i >= 0; i-- {
+		if !m.rows[i].header {
+			return i
+		}
+	}
+	return -1
 }

@@ -391,6 +391,11 @@ func (m *Model) scrollTo() {
 	if m.cursor >= m.offset+h {
 		m.offset = m.cursor - h + 1
 	}
+	if m.lastSymbolRow() == m.cursor && len(m.rows)-h <= m.cursor {
+		// the last symbol: the lines under it (held symbols the snapshot
+		// does not have) come into view with it
+		m.offset = len(m.rows) - h
+	}
 	m.offset = max(0, min(m.offset, len(m.rows)-h))
 }
 
