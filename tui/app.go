@@ -42,6 +42,10 @@ type Deps struct {
 	Height   int
 	Glyphs   common.Glyphs // braille|block|ascii
 	Logger   *log.Logger   // may be nil (discard)
+	// Env is the terminal's environment (over SSH: the viewer's, with its
+	// TERM), for what the caller writes to the terminal beside the
+	// dashboard (an alert's notification); nil: the process's own.
+	Env func(string) string
 }
 
 // Option changes how the dashboard starts.
@@ -648,6 +652,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.money.prompt.open {
+		return m.handlePositionKey(msg)
+	}
 	if m.watch.Filtering() {
 		return m.updateWatchlist(msg)
 	}
@@ -715,6 +722,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Focus3):
 		m.setFocus(paneTimeline)
 		return m, nil
+	case key.Matches(msg, k.Position):
+		return m.openPositionPrompt()
 	case key.Matches(msg, k.Goto):
 		m.gotoOpen = true
 		m.gotoInput = cow(m.gotoInput, func(ti *textinput.Model) {
@@ -901,6 +910,8 @@ func (m Model) FullHelp() [][]key.Binding {
 		return append(m.paper.blot.FullHelp(), groups...)
 	case m.gotoOpen:
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
+	case m.money.prompt.open:
+		return m.positionPromptHelp()
 	case m.showProv:
 		return append(m.prov.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
 	case m.showErrors:

@@ -23,6 +23,7 @@ type KeyMap struct {
 	Blotter   key.Binding // paper trading: the blotter and its summary
 	PaperYes  key.Binding // discard the fills a seek goes back past
 	PaperNo   key.Binding // keep them: no seek
+	Position  key.Binding // opens the add-a-position prompt
 
 	Pause     key.Binding
 	Faster    key.Binding
@@ -63,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 		Blotter:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "paper blotter, P&L")),
 		PaperYes:  key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard the later fills")),
 		PaperNo:   key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep them, no seek")),
+		Position:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "add a position")),
 
 		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/play")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
@@ -99,6 +101,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.StepBack, k.StepFwd, k.Back30, k.Fwd30},
 		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent, k.Ticket, k.Blotter},
-		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Help, k.Quit},
+		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Position, k.Help, k.Quit},
 	}
 }

@@ -91,8 +91,8 @@ func (m *Model) relayout() {
 	if m.gotoOpen {
 		gotoH = lipgloss.Height(m.gotoView())
 	}
-	if m.paperLine() != "" {
-		gotoH++
+	if m.paperLine() != "" || m.money.prompt.open {
+		gotoH++ // the paper ticket's or the add-a-position prompt's line
 	}
 	minPane := m.minPaneHeight()
 	l.needH = stripH + statusH + minPane
@@ -255,6 +255,8 @@ func (m Model) View() string {
 	}
 	if line := m.paperLine(); line != "" {
 		parts = append(parts, clipLines(line, W, 1))
+	} else if m.money.prompt.open {
+		parts = append(parts, clipLines(m.positionPromptView(), W, 1))
 	}
 	if m.showHelp && l.helpH > 0 {
 		parts = append(parts, clipLines(m.helpView(), W, l.helpH))

@@ -29,20 +29,23 @@ type Money struct {
 
 // moneyState is the model's part for Money.
 type moneyState struct {
-	hold   holdings.Model
-	quiet  bool
-	bell   func()
-	notify func(string)
-	last   time.Time // the time of the last frame applied
-	ring   bool      // a firing was announced: ring once
-	news   string    // ... and notify this once
+	positions []portfolio.Position
+	prompt    positionPrompt // P: add a position
+	hold      holdings.Model
+	quiet     bool
+	bell      func()
+	notify    func(string)
+	last      time.Time // the time of the last frame applied
+	ring      bool      // a firing was announced: ring once
+	news      string    // ... and notify this once
 }
 
 // WithMoney gives the dashboard the user's positions and how to announce
 // alert firings.
 func WithMoney(money Money) Option {
 	return func(m *Model) {
-		m.money = moneyState{hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell, notify: money.Notify}
+		m.money = moneyState{positions: money.Positions, hold: holdings.New(m.c, money.Positions), quiet: money.Quiet, bell: money.Bell, notify: money.Notify}
+		m.watch.SetPositions(money.Positions)
 	}
 }
 

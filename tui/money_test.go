@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+
+	"github.com/charmbracelet/x/exp/golden"
 	"strings"
 	"testing"
 
@@ -128,5 +131,40 @@ func TestFiringAlertsAreAnnouncedOnceWithABell(t *testing.T) {
 	m.apply(withFirings(replayUpdate(t, "2025-01-27 16:00", 1), fire))
 	if m.note != "Alert: NVDA < 120: 119.50 at 11:20" || m.bellCmd() != nil {
 		t.Errorf("first frame: note %q", m.note)
+	}
+}
+
+// The watchlist's position columns: --position NVDA:100@140
+// --position AVGO:-50@220 at the close, at two sizes.
+func TestGoldenPositions(t *testing.T) {
+	ps := []portfolio.Position{{Symbol: "NVDA", Shares: 100, Cost: 140}, {Symbol: "AVGO", Shares: -50, Cost: 220}}
+	for _, sz := range [][2]int{{160, 45}, {100, 30}} {
+		t.Run(fmt.Sprintf("close_%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			u := replayUpdate(t, "2025-01-27 16:00", 1)
+			golden.RequireEqual(t, []byte(RenderWith(u, sz[0], sz[1], asciiRenderer(), common.GlyphsBraille, WithMoney(Money{Positions: ps}))))
+		})
+	}
+}
+
+func TestWatchlistPositionColumns(t *testing.T) {
+	u := replayUpdate(t, "2025-01-27 16:00", 1)
+	ps := []portfolio.Position{{Symbol: "NVDA", Shares: 100, Cost: 140}, {Symbol: "AVGO", Shares: -50, Cost: 220}, {Symbol: "TSLA", Shares: 1, Cost: 400}}
+	out := RenderWith(u, 240, 45, asciiRenderer(), common.GlyphsBraille, WithMoney(Money{Positions: ps}))
+	for _, want := range []string{
+		"HOLDING    DAY P&L DAY P&L%  TOTAL P&L",
+		"   $11,842    −$2,420  −16.97%    −$2,158",
+		"  −$10,106    +$2,128  +17.40%      +$894",
+		"TSLA   — held, not in the snapshot",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "TSLA") && strings.Contains(out, "$0 ") {
+		t.Errorf("a missing symbol priced at zero:\n%s", out)
+	}
+	// without positions: no position column
+	if plain := Render(u, 240, 45, asciiRenderer(), common.GlyphsBraille); strings.Contains(plain, "P&L") || strings.Contains(plain, "HOLDING") {
+		t.Errorf("position columns without positions:\n%s", plain)
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/yahoo"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Exit codes.
@@ -45,6 +47,10 @@ type app struct {
 	// feedLog, when set, gets the live feed's state changes and errors
 	// (--log-file).
 	feedLog *log.Logger
+	// annotate, when set, gives a Yahoo recording the events it writes
+	// beside the quotes (fired alerts, the basket's new lows and highs):
+	// live --record and snapshot record set it.
+	annotate func(*market.Frame) []snapshots.Event
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *app {

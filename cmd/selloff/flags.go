@@ -213,6 +213,7 @@ func recordFlags(fs *flag.FlagSet) {
 	intervalFlag(fs, "poll every `DURATION`, at least 1s (default from config, else 5s)")
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
 	fs.String("config", "", "config file")
+	moneyFlags(fs) // alerts that fire are written into the file as events
 }
 
 func fetchFlags(fs *flag.FlagSet) {

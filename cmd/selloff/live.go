@@ -12,6 +12,7 @@ import (
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/alert"
 	"github.com/selloff/selloff/feeds/yahoo"
 	"github.com/selloff/selloff/feeds/yahoo/stream"
 	"github.com/selloff/selloff/snapshots"
@@ -254,7 +255,7 @@ func (a *app) newLiveRecording(fs *flag.FlagSet, cfg *config.Config, record stri
 	if err != nil {
 		return nil, nil, err
 	}
-	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Logf: logf, Stream: st})
+	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Annotate: a.annotate, Logf: logf, Stream: st})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -271,6 +272,7 @@ func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 	}
 	defer ds.closeLog()
 	a.feedLog = ds.logger
+	a.annotate = alert.NewAnnotator(ds.money.alerts, ds.money.positions).Step
 	live, closeRec, err := a.newSource(fs, ds.cfg, fstr(fs, "record"), nil)
 	if err != nil {
 		return err
@@ -311,6 +313,13 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	if err != nil {
 		return err
 	}
+	m, err := readMoney(fs, cfg)
+	if err != nil {
+		return err
+	}
+	// the alerts that fire, and the basket's new lows and highs, are
+	// written into the file as events
+	a.annotate = alert.NewAnnotator(m.alerts, m.positions).Step
 	var until time.Time
 	if u := fstr(fs, "until"); u != "" {
 		until, err = parseUntil(u, a.clock.Now())

@@ -214,3 +214,51 @@ func TestLiveLogFileGetsFeedErrors(t *testing.T) {
 		}
 	}
 }
+
+// snapshot record --alert: an alert that fires is written into the file
+// as an event (outlet selloff), so the recorded day replays annotated.
+func TestRecordWritesFiredAlertsAsEvents(t *testing.T) {
+	f := fakeMarket(t) // NVDA at 118.42
+	out := filepath.Join(t.TempDir(), "rec.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	var code int
+	var text string
+	go func() {
+		defer close(done)
+		code, text = recordCLI(ctx, t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA,AVGO", "--alert", "NVDA < 120", "--no-stream")
+	}()
+	waitFile(t, out)
+	var ev *snapshots.Event
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && ev == nil; time.Sleep(20 * time.Millisecond) {
+		s, _ := snapshots.ReadFile(out, snapshots.ReadOptions{})
+		if s == nil {
+			continue
+		}
+		for i, e := range s.Events {
+			if e.Outlet == "selloff" && strings.HasPrefix(e.ID, "selloff-alert-") {
+				ev = &s.Events[i]
+			}
+		}
+	}
+	cancel()
+	<-done
+	if ev == nil {
+		t.Fatalf("no fired alert in the file (exit %d):\n%s", code, text)
+	}
+	if ev.Title != "Alert: NVDA < 120: 118.42" || !ev.Time.Equal(tradingNow) {
+		t.Errorf("event %+v", ev)
+	}
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, text)
+	}
+	if c, o, e := runCLI(t, "snapshot", "validate", out); c != exitOK {
+		t.Fatalf("validate: %d %s %s", c, o, e)
+	}
+	// a bad alert is refused before anything is recorded
+	code, text = recordCLI(context.Background(), t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out+"2", "--alert", "NVDA <")
+	if code != exitUsage || !strings.Contains(text, "--alert") {
+		t.Errorf("bad alert: exit %d:\n%s", code, text)
+	}
+}

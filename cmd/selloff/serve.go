@@ -14,6 +14,7 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -70,17 +71,24 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
-		// every viewer sees the positions and alerts given to serve (no
-		// bell: a viewer's terminal is not this one)
+		// every viewer sees the positions and alerts given to serve, and
+		// may add their own (P in the dashboard, --position on render and
+		// summary) for their session only; a firing rings that viewer's
+		// bell and notifies their terminal, on their channel
 		Render: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs) string {
 			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil, nil)))
 		},
-		Model: func(d server.SessionDeps) tea.Model {
-			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers), tui.WithMoney(money.tui(nil, nil)))
+		RenderPositions: func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs, added []portfolio.Position) string {
+			return tui.RenderWith(u, w, h, r, g, tui.WithSpoilers(spoilers), tui.WithMoney(money.adding(added).tui(nil, nil)))
 		},
-		SummaryExtra: func(u feeds.Update) string { return portfolioText(u, money.positions) },
-		Glyphs:       common.Glyphs(glyphs),
-		Version:      "selloff-" + version,
+		Model: func(d server.SessionDeps) tea.Model {
+			return tui.New(tui.Deps(d), tui.WithSpoilers(spoilers), tui.WithMoney(money.viewer(d)))
+		},
+		SummaryExtra: func(u feeds.Update, added []portfolio.Position) string {
+			return portfolioText(u, money.adding(added).positions)
+		},
+		Glyphs:  common.Glyphs(glyphs),
+		Version: "selloff-" + version,
 	})
 	if err != nil {
 		return err
@@ -160,4 +168,21 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		return server.LiveSources(live), nil
 	}
 	return server.Sources{}, usagef("--source %q: want replay, replay:FILE|NAME or live", src)
+}
+
+// adding is m with a viewer's own positions after serve's.
+func (m money) adding(added []portfolio.Position) money {
+	m.positions = append(append([]portfolio.Position(nil), m.positions...), added...)
+	return m
+}
+
+// viewer is what one SSH viewer's dashboard takes: the bell and the
+// desktop notification go to that viewer's terminal (the session's
+// renderer writes to their channel, and their TERM and environment say
+// which notification it takes), never to the server's or another's.
+func (m money) viewer(d server.SessionDeps) tui.Money {
+	if d.Renderer == nil {
+		return m.tui(nil, nil)
+	}
+	return m.tui(d.Renderer.Output(), d.Env)
 }

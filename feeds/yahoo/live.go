@@ -74,6 +74,12 @@ type LiveOptions struct {
 	// The header is written when the first poll ends (answered or not):
 	// with the session when Yahoo answered, without one when it did not.
 	Record func(snapshots.Header) (Recorder, error)
+	// Annotate, when set with Record, is called with each frame the
+	// source publishes; the events it returns (fired alerts, the basket's
+	// new lows and highs: alert.Annotator) are written into the recording
+	// with the records, so a recorded day replays already annotated. They
+	// go to the file only: the live frames are not changed.
+	Annotate func(*market.Frame) []snapshots.Event
 	// Logf, when set, gets every change of the feed's state and every
 	// error, one line each (for --log-file). Never the terminal.
 	Logf func(format string, args ...any)
@@ -797,6 +803,7 @@ func (l *Live) publishLocked() {
 			q.Stale = true // only backfilled: not confirmed by a poll
 		}
 	}
+	l.annotateLocked(f)
 	l.health.StaleAfter = staleAfter
 	l.health.Stream = l.streamHealthLocked()
 	l.seq++

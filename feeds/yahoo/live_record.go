@@ -6,6 +6,7 @@ package yahoo
 import (
 	"time"
 
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -53,4 +54,26 @@ func (l *Live) recordLocked(recs []snapshots.Record) {
 		l.written = r.Time()
 		l.stats.Recorded++
 	}
+}
+
+// annotateLocked writes the events Annotate finds in f into the
+// recording (before the recorder opens: when it opens), not into the
+// dataset.
+func (l *Live) annotateLocked(f *market.Frame) {
+	if l.opt.Annotate == nil || l.opt.Record == nil || l.recErr != nil {
+		return
+	}
+	evs := l.opt.Annotate(f)
+	if len(evs) == 0 {
+		return
+	}
+	recs := make([]snapshots.Record, len(evs))
+	for i, e := range evs {
+		recs[i] = snapshots.EventRecord(e)
+	}
+	if l.recording {
+		l.recordLocked(recs)
+		return
+	}
+	l.early = append(l.early, recs...)
 }

@@ -28,6 +28,12 @@ const (
 	colVol
 	colAge
 	colExt
+	// the user's position in the symbol (positions.go): only when
+	// positions are given
+	colPosVal
+	colPosDay
+	colPosDayPct
+	colPosTot
 )
 
 type column struct {
@@ -46,22 +52,32 @@ var columnSpecs = []struct {
 	column
 	drop int
 	live bool
+	pos  bool // a position column: only with positions
 }{
-	{column{colSym, "SYM", 6, false}, 0, false},
-	{column{colName, "NAME", nameMin, false}, 2, false},
-	{column{colLast, "LAST", 9, true}, 0, false},
-	{column{colChg, "CHG", 8, true}, 7, false},
-	{column{colPct, "%CHG", 8, true}, 0, false},
-	{column{colDVal, "ΔVALUE", 9, true}, 8, false},
-	{column{colMVal, "VALUE", 8, true}, 3, false},
-	{column{colRange, "DAY RANGE", 11, false}, 1, false},
-	{column{colSpark, "SESSION", 12, false}, 5, false}, // one name at every width (it was INTRADAY when wide)
-	{column{colVol, "VOLUME", 7, true}, 4, false},
-	{column{colAge, "AGE", 5, true}, 6, true},
+	{column{colSym, "SYM", 6, false}, 0, false, false},
+	{column{colName, "NAME", nameMin, false}, 2, false, false},
+	{column{colLast, "LAST", 9, true}, 0, false, false},
+	{column{colChg, "CHG", 8, true}, 9, false, false},
+	{column{colPct, "%CHG", 8, true}, 0, false, false},
+	{column{colDVal, "ΔVALUE", 9, true}, 11, false, false},
+	{column{colMVal, "VALUE", 8, true}, 3, false, false},
+	{column{colRange, "DAY RANGE", 11, false}, 1, false, false},
+	{column{colSpark, "SESSION", 12, false}, 6, false, false}, // one name at every width (it was INTRADAY when wide)
+	{column{colVol, "VOLUME", 7, true}, 4, false, false},
+	{column{colAge, "AGE", 5, true}, 7, true, false},
 	// Pre- and post-market prices, marked as such, next to the regular
 	// session's last (live sources, and replays whose frame has some).
-	{column{colExt, "PRE/POST", 14, true}, 6, true},
+	{column{colExt, "PRE/POST", 14, true}, 7, true, false},
+	// The position: its value, today's P&L ($ and %), total P&L against
+	// cost. Today's P&L in dollars is the last to go.
+	{column{colPosVal, "HOLDING", 10, true}, 5, false, true},
+	{column{colPosDay, "DAY P&L", 10, true}, 12, false, true},
+	{column{colPosDayPct, "DAY P&L%", 8, true}, 8, false, true},
+	{column{colPosTot, "TOTAL P&L", 10, true}, 10, false, true},
 }
+
+// maxDrop is the highest drop level in columnSpecs.
+const maxDrop = 12
 
 const (
 	nameMin   = 12 // "Taiwan Semi…"
@@ -78,7 +94,7 @@ const (
 // Columns are dropped by level (drop 1 first), the sparkline counted at
 // its narrowest; afterwards the dropped ones are tried again, most
 // important first, so room left by a dropped level is not wasted.
-func layoutColumns(w int, live, ext bool) []column {
+func layoutColumns(w int, live, ext, pos bool) []column {
 	w -= 2 // the cursor marker, and a cell before the right border
 	drop := map[colKind]bool{}
 	width := map[colKind]int{}
@@ -88,7 +104,7 @@ func layoutColumns(w int, live, ext bool) []column {
 				if k == colExt && ext {
 					return !drop[k] // a replay of recorded pre/post quotes shows them too
 				}
-				return !drop[k] && (!c.live || live)
+				return !drop[k] && (!c.live || live) && (!c.pos || pos)
 			}
 		}
 		return false
@@ -109,7 +125,7 @@ func layoutColumns(w int, live, ext bool) []column {
 	}
 	width[colSpark] = sparkMin
 	maxLevel := 0
-	for level := 1; total() > w && level <= 8; level++ {
+	for level := 1; total() > w && level <= maxDrop; level++ {
 		for _, c := range columnSpecs {
 			if c.drop == level {
 				drop[c.kind] = true
@@ -119,7 +135,7 @@ func layoutColumns(w int, live, ext bool) []column {
 	}
 	for level := maxLevel; level >= 1; level-- {
 		for _, c := range columnSpecs {
-			if c.drop != level || (c.live && !live) || !drop[c.kind] {
+			if c.drop != level || (c.live && !live) || (c.pos && !pos) || !drop[c.kind] {
 				continue
 			}
 			if spare := w - total(); spare >= width[c.kind]+1 {
@@ -372,6 +388,8 @@ func (m Model) symbolLine(i int) (string, int, bool) {
 			} else {
 				lb.styled("", 0, c)
 			}
+		case colPosVal, colPosDay, colPosDayPct, colPosTot:
+			m.positionCell(&lb, s.Symbol, c)
 		case colAge:
 			switch {
 			case q.Updated.IsZero() || m.now.IsZero():

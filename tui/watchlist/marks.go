@@ -172,7 +172,7 @@ func (m *Model) figureShown(i int, c colKind) bool {
 // markCols says which columns keep a cell for a mark; markKinds which
 // kinds of mark the frame shows.
 type (
-	markCols  [colExt + 1]bool
+	markCols  [colPosTot + 1]bool
 	markKinds [numMarks]bool
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/theme"
 )
@@ -96,6 +97,11 @@ type Model struct {
 	legend    []string // the legend's forms (legends), longest first
 
 	hFrame int // the pane's horizontal frame size (Pane's border), taken once
+
+	// the user's positions (positions.go) and their valuation in the frame
+	positions []portfolio.Position
+	held      map[string]portfolio.Row
+	absent    []string // held symbols that are not in the frame
 }
 
 // New returns an empty watchlist.
@@ -385,6 +391,11 @@ func (m *Model) scrollTo() {
 	if m.cursor >= m.offset+h {
 		m.offset = m.cursor - h + 1
 	}
+	if m.lastSymbolRow() == m.cursor && len(m.rows)-h <= m.cursor {
+		// the last symbol: the lines under it (held symbols the snapshot
+		// does not have) come into view with it
+		m.offset = len(m.rows) - h
+	}
 	m.offset = max(0, min(m.offset, len(m.rows)-h))
 }
 
@@ -407,7 +418,7 @@ func (m Model) NaturalHeight() int {
 	for _, s := range m.frame.Symbols {
 		groups[groupOf(s.Groups)] = true
 	}
-	return len(m.frame.Symbols) + len(groups) + 2 + m.c.Styles.Pane.GetVerticalFrameSize()
+	return len(m.frame.Symbols) + len(groups) + len(m.absent) + 2 + m.c.Styles.Pane.GetVerticalFrameSize()
 }
 
 func (m Model) innerWidth() int {
@@ -431,7 +442,8 @@ func (m *Model) rebuild() {
 		return
 	}
 	iw := m.innerWidth()
-	m.cols = layoutColumns(iw, m.live, m.hasExt())
+	m.cols = layoutColumns(iw, m.live, m.hasExt(), len(m.positions) > 0)
+	m.valuePositions()
 	if cols, kinds := m.markedColumns(); cols != m.markCols || kinds != m.markKinds || m.legend == nil {
 		m.markCols, m.markKinds = cols, kinds
 		m.legend = m.legends()
@@ -464,6 +476,7 @@ func (m *Model) rebuild() {
 			m.rows = append(m.rows, row{group: g, sym: i, line: fitW(line, w, iw-1), stale: stale})
 		}
 	}
+	m.rows = append(m.rows, m.absentLines(needle, iw)...)
 	// Restore the selection.
 	m.cursor = -1
 	for i, r := range m.rows {

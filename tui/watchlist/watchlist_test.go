@@ -244,7 +244,7 @@ func TestRowAtMatchesView(t *testing.T) {
 func TestColumnLayout(t *testing.T) {
 	minW := map[colKind]int{colLast: 9, colChg: 8, colPct: 8, colDVal: 9, colMVal: 8, colVol: 7, colName: nameMin, colSpark: sparkMin}
 	for w := 1; w <= 300; w++ {
-		cols := layoutColumns(w, w%2 == 0, w%3 == 0)
+		cols := layoutColumns(w, w%2 == 0, w%3 == 0, w%5 == 0)
 		n := -1
 		for _, c := range cols {
 			n += c.width + 1
@@ -267,7 +267,7 @@ func TestColumnLayout(t *testing.T) {
 		}
 	}
 	var names bool
-	for _, c := range layoutColumns(88, false, false) {
+	for _, c := range layoutColumns(88, false, false, false) {
 		names = names || c.kind == colName
 	}
 	if !names {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -25,12 +26,16 @@ const usage = `usage: ssh -p PORT HOST [command]
 
   (no command, with a terminal)   the dashboard (replay or live, as served)
   render [--at WHEN] [--width W] [--height H] [--color auto|always|never]
+         [--position SYM:SHARES@COST ...]
                                   print one frame of the dashboard and exit
                                   (auto: colour with a terminal, ssh -t)
-  summary [--at WHEN] [--format text|json|csv]
+  summary [--at WHEN] [--format text|json|csv] [--position SYM:SHARES@COST ...]
                                   print the watchlist as a plain table (or the
                                   frame's data as JSON, the watchlist as CSV)
   help                            this text
+
+--position (repeatable) adds a position of yours to this command's frame
+only; in the dashboard, P adds one for your session.
 
 WHEN (replay only): now (default), open, close, HH:MM (market time, the
 frame's day), or YYYY-MM-DDTHH:MM (market time).
@@ -57,8 +62,14 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 		w := fs.Int("width", 0, "width")
 		h := fs.Int("height", 0, "height")
 		color := fs.String("color", "auto", "auto, always or never")
+		var ps []portfolio.Position
+		positionFlag(fs, &ps)
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 			_, _ = io.WriteString(stderr, usage)
+			return 2
+		}
+		if len(ps) > 0 && s.cfg.RenderPositions == nil {
+			_, _ = io.WriteString(stderr, "selloff: render: --position is not supported by this server\n")
 			return 2
 		}
 		r, ok := commandRenderer(sess, *color)
@@ -87,7 +98,7 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 			_, _ = fmt.Fprintf(stderr, "selloff: render: %v\n", err)
 			return 1
 		}
-		out, err := s.safeRender(u, win.Width, win.Height, r)
+		out, err := s.safeRender(u, win.Width, win.Height, r, ps)
 		if err != nil {
 			ss.log.Error("render", "err", err)
 			_, _ = fmt.Fprintln(stderr, "selloff: render: internal error")
@@ -99,8 +110,14 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 		fs := newFlags("summary", stderr)
 		at := fs.String("at", "now", "when")
 		format := fs.String("format", "text", "text, json or csv")
+		var ps []portfolio.Position
+		positionFlag(fs, &ps)
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 || !summaryFormatOK(*format) {
 			_, _ = io.WriteString(stderr, usage)
+			return 2
+		}
+		if len(ps) > 0 && s.cfg.SummaryExtra == nil {
+			_, _ = io.WriteString(stderr, "selloff: summary: --position is not supported by this server\n")
 			return 2
 		}
 		u, err := s.updateAt(ctx, *at)
@@ -110,7 +127,7 @@ func (s *Server) runCommand(ss *session, sess ssh.Session, args []string) int {
 		}
 		_ = writeSummary(stdout, *format, u)
 		if *format == "text" && s.cfg.SummaryExtra != nil {
-			_, _ = io.WriteString(stdout, s.cfg.SummaryExtra(u))
+			_, _ = io.WriteString(stdout, s.cfg.SummaryExtra(u, ps))
 		}
 		return 0
 	}
@@ -136,6 +153,25 @@ func commandRenderer(sess ssh.Session, mode string) (*lipgloss.Renderer, bool) {
 	return nil, false
 }
 
+// maxCommandPositions bounds --position on one command.
+const maxCommandPositions = 200
+
+// positionFlag adds the repeatable --position SYM:SHARES@COST to fs,
+// read by portfolio.Parse (a bad one fails the parse, naming its part).
+func positionFlag(fs *flag.FlagSet, ps *[]portfolio.Position) {
+	fs.Func("position", "a position SYM:SHARES@COST (repeatable)", func(v string) error {
+		if len(*ps) >= maxCommandPositions {
+			return fmt.Errorf("at most %d positions", maxCommandPositions)
+		}
+		p, err := portfolio.Parse(v)
+		if err != nil {
+			return err
+		}
+		*ps = append(*ps, p)
+		return nil
+	})
+}
+
 func newFlags(name string, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -151,12 +187,15 @@ func clip(s string, n int) string {
 	return s
 }
 
-func (s *Server) safeRender(u feeds.Update, w, h int, r *lipgloss.Renderer) (out string, err error) {
+func (s *Server) safeRender(u feeds.Update, w, h int, r *lipgloss.Renderer, ps []portfolio.Position) (out string, err error) {
 	defer func() {
 		if rec := recover(); rec != nil {
 			err = fmt.Errorf("panic in Render: %v", rec)
 		}
 	}()
+	if len(ps) > 0 && s.cfg.RenderPositions != nil {
+		return s.cfg.RenderPositions(u, w, h, r, s.cfg.Glyphs, ps), nil
+	}
 	return s.cfg.Render(u, w, h, r, s.cfg.Glyphs), nil
 }
 

@@ -24,6 +24,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -53,7 +54,8 @@ type SessionDeps struct {
 	Width    int
 	Height   int
 	Glyphs   common.Glyphs
-	Logger   *log.Logger // carries session=<id>
+	Logger   *log.Logger         // carries session=<id>
+	Env      func(string) string // the viewer's environment and TERM (what a desktop notification needs)
 }
 
 // SessionDeps converts to tui.Deps (cmd relies on tui.Deps(d)); this
@@ -108,9 +110,14 @@ type Config struct {
 	Sources      Sources     // the one data plane
 	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
 	Render       RenderFunc  // one frame as text for `render`; default tui.Render
+	// RenderPositions, when set, is how `render --position ...` draws: the
+	// frame with the command's own positions added (nil: Render, without
+	// them).
+	RenderPositions func(u feeds.Update, w, h int, r *lipgloss.Renderer, g common.Glyphs, added []portfolio.Position) string
 	// SummaryExtra, when set, adds lines to the `summary` command's output
-	// for its frame (the positions serve was started with).
-	SummaryExtra func(u feeds.Update) string
+	// for its frame (the positions serve was started with, and the
+	// command's own --position ones).
+	SummaryExtra func(u feeds.Update, added []portfolio.Position) string
 	Glyphs       common.Glyphs
 	Now          func() time.Time // wall clock given to sessions and checked against expiry-time= keys; default time.Now
 	// ShutdownGrace bounds how long Shutdown waits for sessions to end

@@ -443,6 +443,7 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	deps := SessionDeps{
+		Env:      sessionEnv(sess),
 		Renderer: r,
 		Updates:  updates,
 		Control:  control,
