@@ -67,7 +67,7 @@ func loadEvents(r io.Reader, name string, maxText int) ([]Event, error) {
 			case e.ID == "":
 				p = Problem{File: name, Line: re.line, Reason: "event id is only control characters"}
 			case e.Title == "":
-				p = Problem{File: name, Line: re.line, Reason: fmt.Sprintf("event %s: title is only control characters", clip(e.ID))}
+				p = Problem{File: name, Line: re.line, Reason: fmt.Sprintf("event %s: title is only control characters", QuoteShort(e.ID))}
 			}
 		}
 		if p != nil {
@@ -78,7 +78,7 @@ func loadEvents(r io.Reader, name string, maxText int) ([]Event, error) {
 			continue
 		}
 		if first, dup := seen[e.ID]; dup {
-			problems = append(problems, Problem{File: name, Line: re.line, Reason: fmt.Sprintf("duplicate id %s (first at line %d)", clip(e.ID), first)})
+			problems = append(problems, Problem{File: name, Line: re.line, Reason: fmt.Sprintf("duplicate id %s (first at line %d)", QuoteShort(e.ID), first)})
 			continue
 		}
 		seen[e.ID] = re.line
@@ -171,7 +171,7 @@ func (re rawEvent) event(name string) (Event, error) {
 			}
 			continue
 		default:
-			if !keyLike(f.key) {
+			if !KeyLike(f.key) {
 				return e, prob(f.line, "unknown field (its text is not shown: not a field name; want %s)", eventFields)
 			}
 			return e, prob(f.line, "unknown field %q (want %s)", f.key, eventFields)
@@ -185,21 +185,21 @@ func (re rawEvent) event(name string) (Event, error) {
 	case e.ID == "":
 		return e, prob(re.line, `event needs an "id"`)
 	case e.Title == "":
-		return e, prob(re.line, "event %s needs a \"title\"", clip(e.ID))
+		return e, prob(re.line, "event %s needs a \"title\"", QuoteShort(e.ID))
 	case timeText == "":
-		return e, prob(re.line, "event %s needs a \"time\"", clip(e.ID))
+		return e, prob(re.line, "event %s needs a \"time\"", QuoteShort(e.ID))
 	}
 	for _, s := range e.Symbols {
 		if s == "" {
-			return e, prob(re.line, "event %s: empty symbol in \"symbols\"", clip(e.ID))
+			return e, prob(re.line, "event %s: empty symbol in \"symbols\"", QuoteShort(e.ID))
 		}
 	}
 	t, precision, err := parseEventTime(timeText, e.Precision)
 	if err != nil {
-		return e, prob(timeLine, "event %s: %v", clip(e.ID), err)
+		return e, prob(timeLine, "event %s: %v", QuoteShort(e.ID), err)
 	}
 	if y := t.Year(); y < MinYear || y > MaxYear {
-		return e, prob(timeLine, "event %s: time %s is outside the years %d-%d", clip(e.ID), clip(timeText), MinYear, MaxYear)
+		return e, prob(timeLine, "event %s: time %s is outside the years %d-%d", QuoteShort(e.ID), QuoteShort(timeText), MinYear, MaxYear)
 	}
 	e.Time, e.Precision = t, precision
 	return e, nil
@@ -210,7 +210,7 @@ func parseEventTime(s, precision string) (time.Time, string, error) {
 	s = strings.TrimSpace(s)
 	if precision != PrecisionExact {
 		if _, ok := precisionClock(precision); !ok {
-			return time.Time{}, "", fmt.Errorf("bad precision %s (want date, morning, afternoon, evening or none)", clip(precision))
+			return time.Time{}, "", fmt.Errorf("bad precision %s (want date, morning, afternoon, evening or none)", QuoteShort(precision))
 		}
 	}
 	if d, err := time.ParseInLocation(time.DateOnly, s, Location()); err == nil && len(s) == len(time.DateOnly) {
@@ -239,7 +239,7 @@ func parseEventTime(s, precision string) (time.Time, string, error) {
 			}
 		}
 		if !ok {
-			return time.Time{}, "", fmt.Errorf("bad time %s (want RFC 3339, \"YYYY-MM-DD HH:MM\" exchange time, or \"YYYY-MM-DD\")", clip(s))
+			return time.Time{}, "", fmt.Errorf("bad time %s (want RFC 3339, \"YYYY-MM-DD HH:MM\" exchange time, or \"YYYY-MM-DD\")", QuoteShort(s))
 		}
 	}
 	if reason := checkPrecision(t, precision); reason != "" {
@@ -255,13 +255,15 @@ const notEventsFile = "not an events file: want a list of events or events: [...
 
 var keyName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 
-// keyLike reports whether k looks like a key someone meant to write, and
-// so may be quoted back.
-func keyLike(k string) bool { return keyName.MatchString(k) }
+// KeyLike reports whether k looks like a key someone meant to write in a
+// YAML file (events, config), and so may be quoted back in a message: a
+// file that is not YAML at all (a password file given by mistake) has
+// none, and its text is never echoed.
+func KeyLike(k string) bool { return keyName.MatchString(k) }
 
-// clip quotes a value for a message, cut to its first 40 bytes (and its
-// length) when longer.
-func clip(s string) string {
+// QuoteShort quotes a value from a file for a message, cut to its first
+// 40 bytes (and its length) when longer.
+func QuoteShort(s string) string {
 	const max = 40
 	if len(s) <= max {
 		return strconv.Quote(s)
@@ -312,7 +314,7 @@ func jsonEvents(data []byte, name string) ([]rawEvent, error) {
 			return nil, bad(dec.InputOffset(), err)
 		}
 		if k != "events" {
-			if ks, _ := k.(string); !keyLike(ks) {
+			if ks, _ := k.(string); !KeyLike(ks) {
 				return nil, Problem{File: name, Line: lineAt(off), Reason: notEventsFile}
 			}
 			return nil, Problem{File: name, Line: lineAt(off), Reason: fmt.Sprintf("unknown key %v (want \"events\": [...])", k)}
@@ -421,7 +423,7 @@ func yamlEvents(data []byte, name string, maxText int) ([]rawEvent, error) {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			k := root.Content[i]
 			if k.Value != "events" {
-				if !keyLike(k.Value) {
+				if !KeyLike(k.Value) {
 					return nil, Problem{File: name, Line: k.Line, Reason: notEventsFile}
 				}
 				return nil, Problem{File: name, Line: k.Line, Reason: fmt.Sprintf("unknown key %q (want events: [...])", k.Value)}

@@ -122,6 +122,24 @@ func cleanHeader(h *Header) bool {
 	return changed
 }
 
+// TickerLike reports whether s looks like a ticker a person types (a
+// watchlist, a position, an alert): letters, digits and ^ . - = _, at most
+// 24 of them. A file's header may hold any printable symbol (symbolOK).
+func TickerLike(s string) bool {
+	if s == "" || len(s) > 24 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case r == '^' || r == '.' || r == '-' || r == '=' || r == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // symbolOK reports whether s can be a symbol: printable, no spaces.
 func symbolOK(s string) bool {
 	for _, r := range s {

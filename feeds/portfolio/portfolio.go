@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Bounds on what a position may hold: far beyond any real holding, small
@@ -85,21 +86,8 @@ func fmtNum(x float64) string {
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
-// ValidSymbol accepts ticker-like symbols: letters, digits and ^ . - = _.
-func ValidSymbol(s string) bool {
-	if s == "" || len(s) > 24 {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		case r == '^' || r == '.' || r == '-' || r == '=' || r == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
+// ValidSymbol accepts ticker-like symbols (snapshots.TickerLike).
+func ValidSymbol(s string) bool { return snapshots.TickerLike(s) }
 
 // Parse reads the flag form SYM:SHARES@COST ("NVDA:100@140", a short
 // "NVDA:-50@142.50", "$" before the cost allowed). The symbol is

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -230,25 +229,14 @@ func toError(name string, err error) error {
 var (
 	unknownField    = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
 	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `[^`]*`)? into (\\S+)$")
-	keyName         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 )
 
-// quote quotes a value from the file for a message, cut to its first 40
-// bytes (and its length) when longer.
-func quote(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return strconv.Quote(s)
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
-}
+// quote quotes a value from the file for a message, cut short (see
+// snapshots.QuoteShort).
+func quote(s string) string { return snapshots.QuoteShort(s) }
 
 // keyLike reports whether k looks like a key someone meant to write.
-func keyLike(k string) bool { return keyName.MatchString(k) }
+func keyLike(k string) bool { return snapshots.KeyLike(k) }
 
 // plainReason words the YAML decoder's reasons for a user: "field colour
 // not found in type config.Config" (a Go type name) becomes
@@ -422,21 +410,8 @@ func findScalars(n *yaml.Node, v string, lines []int) []int {
 	return lines
 }
 
-// ValidSymbol accepts ticker-like symbols: letters, digits and ^ . - = _.
-func ValidSymbol(s string) bool {
-	if s == "" || len(s) > 24 {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		case r == '^' || r == '.' || r == '-' || r == '=' || r == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
+// ValidSymbol accepts ticker-like symbols (snapshots.TickerLike).
+func ValidSymbol(s string) bool { return snapshots.TickerLike(s) }
 
 // DefaultWatchlistName is the built-in AI basket.
 const DefaultWatchlistName = "ai-basket"
