@@ -133,6 +133,9 @@ func (d *drawer) day(top int) {
 	} else if f.Time.Before(t0) {
 		d.message(p.top, p.top+p.h, "waiting for the open")
 	}
+	if preK > 0 {
+		d.labelPre(&p, pre, preK)
+	}
 	d.drawAxis(&p, ticks, labels, base, hasBase)
 	if p.vh > 0 {
 		cols := make([]float64, p.w)
