@@ -684,7 +684,7 @@ func (m *Model) detailBody() []string {
 	w := m.w
 	var lines []string
 	add := func(st lipgloss.Style, s string) {
-		for _, l := range strings.Split(ansi.Wordwrap(s, max(1, w), " -/"), "\n") {
+		for _, l := range strings.Split(common.Wordwrap(s, w), "\n") {
 			lines = append(lines, st.Render(l))
 		}
 	}
