@@ -475,9 +475,10 @@ func (m *Model) apply(u feeds.Update) bool {
 			m.errs.Add(h.LastErr, at)
 		}
 	}
-	if st := u.Health.Stream; st.LastErr != "" {
+	if st := u.Health.Stream; st.LastErr != "" && !st.RetryAt.IsZero() {
 		// the stream's own failures (refused, dropped) reach the errors
-		// view too: the status bar only says "stream down"
+		// view too: the status bar only says "stream down". Taken while
+		// down (the error stays set while it connects again)
 		if k := st.LastErr + "\x00" + st.RetryAt.String(); k != m.lastStreamErr {
 			m.lastStreamErr = k
 			text := st.LastErr

@@ -57,17 +57,18 @@ func TestErrorsViewHasStreamFailures(t *testing.T) {
 	m := newTestModel(t, 120, 30, nil, common.GlyphsBraille)
 	base := et(t, "2025-01-27 14:50")
 	seq := uint64(0)
-	push := func(retry time.Time) {
+	push := func(state string, retry time.Time) {
 		seq++
 		u := replayUpdate(t, "2025-01-27 14:50", seq)
 		u.Source, u.Mode, u.Clock = "yahoo", feeds.ModeLive, nil
-		u.Health = feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "down", RetryAt: retry,
+		u.Health = feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: state, RetryAt: retry,
 			LastErr: "stream: connect: connection refused"}}
 		m = withUpdate(t, m, u)
 	}
-	push(base.Add(2 * time.Second))
-	push(base.Add(2 * time.Second)) // the same failure published again
-	push(base.Add(9 * time.Second)) // the retry failed too
+	push("down", base.Add(2*time.Second))
+	push("down", base.Add(2*time.Second)) // the same failure published again
+	push("connecting", time.Time{})       // trying again: the last error is still set
+	push("down", base.Add(9*time.Second)) // the retry failed too
 	m, _ = step(t, m, keyMsg("e"))
 	v := m.View()
 	for _, want := range []string{"stream: connect: connection refused", "2 times"} {
