@@ -799,3 +799,18 @@ func TestNoEventQuotesItsFuture(t *testing.T) {
 		}
 	}
 }
+
+// The figure notes are read on screen (the sources view, inspect): they
+// name no test or other code identifier.
+func TestNotesNameNoTests(t *testing.T) {
+	s := decoded(t)
+	for _, sym := range s.Header.Symbols {
+		for _, n := range sym.Notes {
+			for _, text := range []string{n.Source, n.Detail, n.From} {
+				if regexp.MustCompile(`\bTest[A-Z]\w+`).MatchString(text) {
+					t.Errorf("%s %s note names a test: %q", sym.Symbol, n.Figure, text)
+				}
+			}
+		}
+	}
+}
