@@ -122,6 +122,10 @@ type Model struct {
 	prov       provenance.Model
 	money      moneyState
 	paper      paperState
+
+	// lastStreamErr is the price stream's failure taken last (its text and
+	// retry time: each failed connection sets a new retry)
+	lastStreamErr string
 }
 
 // New builds the dashboard.
@@ -520,6 +524,19 @@ func (m *Model) apply(u feeds.Update) bool {
 		if k := h.LastErr + "\x00" + at.String(); k != m.lastErr {
 			m.lastErr = k
 			m.errs.Add(h.LastErr, at)
+		}
+	}
+	if st := u.Health.Stream; st.LastErr != "" && !st.RetryAt.IsZero() {
+		// the stream's own failures (refused, dropped) reach the errors
+		// view too: the status bar only says "stream down". Taken while
+		// down (the error stays set while it connects again)
+		if k := st.LastErr + "\x00" + st.RetryAt.String(); k != m.lastStreamErr {
+			m.lastStreamErr = k
+			text := st.LastErr
+			if !strings.HasPrefix(text, "stream") {
+				text = "stream: " + text
+			}
+			m.errs.Add(text, m.now)
 		}
 	}
 	first := !m.hasData

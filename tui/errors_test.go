@@ -50,3 +50,30 @@ func TestErrorsViewShowsErrorsInFull(t *testing.T) {
 		t.Fatal("help does not list the errors key")
 	}
 }
+
+// The price stream's failures reach the errors view as well (the status
+// bar only says "stream down, polling"), once per failed connection.
+func TestErrorsViewHasStreamFailures(t *testing.T) {
+	m := newTestModel(t, 120, 30, nil, common.GlyphsBraille)
+	base := et(t, "2025-01-27 14:50")
+	seq := uint64(0)
+	push := func(state string, retry time.Time) {
+		seq++
+		u := replayUpdate(t, "2025-01-27 14:50", seq)
+		u.Source, u.Mode, u.Clock = "yahoo", feeds.ModeLive, nil
+		u.Health = feeds.Health{State: feeds.HealthOK, Stream: feeds.StreamHealth{State: state, RetryAt: retry,
+			LastErr: "stream: connect: connection refused"}}
+		m = withUpdate(t, m, u)
+	}
+	push("down", base.Add(2*time.Second))
+	push("down", base.Add(2*time.Second)) // the same failure published again
+	push("connecting", time.Time{})       // trying again: the last error is still set
+	push("down", base.Add(9*time.Second)) // the retry failed too
+	m, _ = step(t, m, keyMsg("e"))
+	v := m.View()
+	for _, want := range []string{"stream: connect: connection refused", "2 times"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("errors view lacks %q:\n%s", want, v)
+		}
+	}
+}

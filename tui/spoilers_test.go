@@ -213,7 +213,7 @@ func TestEnterSeeksToEvent(t *testing.T) {
 	}
 	m, cmd = step(t, m, keyMsg("enter"))
 	m = runSeek(t, m, cmd)
-	if _, n := ctl2.last(); n != 0 || !strings.Contains(ansi.Strip(m.View()), "outside the data") {
+	if _, n := ctl2.last(); n != 0 || !strings.Contains(ansi.Strip(m.View()), "(Thu 26 Dec 06:01) is outside the data") {
 		t.Fatalf("enter on an event before the data: %d commands, view:\n%s", n, ansi.Strip(m.View()))
 	}
 }

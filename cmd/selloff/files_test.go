@@ -114,3 +114,19 @@ func TestHugePriceIsAProblem(t *testing.T) {
 		t.Fatalf("render: exit %d %q\n%s", code, errs, out)
 	}
 }
+
+// A file whose every bar is a bad line has nothing to replay, and render
+// says so with the count and the first bad line, not that the file "holds
+// a header and events only".
+func TestAllBadBarsSayWhy(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "allbad.jsonl")
+	hdr := `{"record":"header","format":"selloff-snapshot","version":1,"title":"t","provenance":"recorded","source":"test","timezone":"America/New_York","main_day":"2025-01-27","created":"2025-01-27T09:00:00-05:00","symbols":[{"symbol":"NVDA","name":"NVIDIA","kind":"equity","currency":"USD","price_basis":"printed"}],"sessions":[{"date":"2025-01-27","open":"2025-01-27T09:30:00-05:00","close":"2025-01-27T16:00:00-05:00"}]}`
+	bad := `{"record":"bar","symbol":"NVDA","open":"x"}`
+	os.WriteFile(p, []byte(hdr+"\n"+bad+"\n"+bad+"\n"+bad+"\n"), 0o644)
+	code, _, errs := runCLI(t, "render", p, "--color", "never", "--width", "80", "--height", "24")
+	if code != exitFail || strings.Contains(errs, "header and events only") ||
+		!strings.Contains(errs, "3 bad line(s) skipped, the first "+p+":2: ") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -515,6 +515,11 @@ func (a *app) startLiveForServe(ctx context.Context, fs *flag.FlagSet, cfg *conf
 func streamStep(c *stream.Client) func(context.Context) yahoo.Step {
 	return func(ctx context.Context) yahoo.Step {
 		if err := stream.Probe(ctx, c.Options()); err != nil {
+			// the step is named already: "FAIL stream  connect: ...",
+			// not "stream  stream: connect: ..."
+			if msg, ok := strings.CutPrefix(err.Error(), "stream: "); ok {
+				err = errors.New(msg)
+			}
 			return yahoo.Step{Name: "stream", Err: err}
 		}
 		return yahoo.Step{Name: "stream", OK: true, Detail: "connected, subscribed, ping answered"}

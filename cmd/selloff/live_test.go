@@ -70,7 +70,7 @@ func TestDoctorHealthyAndBroken(t *testing.T) {
 	dead := "ws://" + ln.Addr().String() + "/"
 	ln.Close()
 	code, out, _ = runCLI(t, "doctor", "--yahoo-url", f.URL, "--yahoo-stream-url", dead)
-	if code != exitFail || !strings.Contains(out, "FAIL stream") || !strings.Contains(out, "ok   chart") {
+	if code != exitFail || !strings.Contains(out, "FAIL stream  connect: ") || !strings.Contains(out, "ok   chart") {
 		t.Fatalf("doctor with the streamer down: exit %d\n%s", code, out)
 	}
 	f.ServerError(1000, 503)

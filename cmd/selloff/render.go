@@ -59,9 +59,20 @@ func loadReplayData(nameOrPath, eventsPath string, strict bool) (*replayData, er
 		return nil, err
 	}
 	if _, _, ok := ds.Span(); !ok {
-		return nil, fmt.Errorf("%s: no bars or quotes to replay (the file holds a header and events only)", nameOrPath)
+		return nil, noDataError(nameOrPath, s)
 	}
 	return &replayData{snap: s, ds: ds}, nil
+}
+
+// noDataError says why a snapshot has nothing to replay: its bars and
+// quotes were all bad lines (say how many, and the first), or it holds a
+// header and events only.
+func noDataError(nameOrPath string, s *snapshots.Snapshot) error {
+	if n := s.ProblemCount(); n > 0 && len(s.Problems) > 0 {
+		return fmt.Errorf("%s: no bars or quotes to replay: %d bad line(s) skipped, the first %v (`selloff snapshot validate` lists them)",
+			nameOrPath, n, s.Problems[0])
+	}
+	return fmt.Errorf("%s: no bars or quotes to replay (the file holds a header and events only)", nameOrPath)
 }
 
 // options are the replay options every replay of d starts from: the

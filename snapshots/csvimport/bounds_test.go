@@ -199,3 +199,22 @@ func BenchmarkImportDuplicateRows(b *testing.B) {
 	}
 	b.ReportMetric(float64(retained)/(1<<20), "retained-MB")
 }
+
+// A quote that is never closed in a small file swallows the lines after it
+// into one cell: the row is dropped, and the problems say why the later
+// lines are missing (before: only "bad open ...", and line 4 vanished).
+func TestUnclosedQuoteNamesTheSwallowedLines(t *testing.T) {
+	in := dailyHead + "2024-03-05,\"10.5,11,10,10.8,10.7,200\n" +
+		"2024-03-06,10.8,11,10,10.9,10.8,300\n" +
+		"2024-03-07,10.9,11,10,11,10.9,300\n"
+	_, probs, _ := Import(Options{Created: created}, csvInput("NVDA.csv", in))
+	found := false
+	for _, p := range probs.List {
+		if p.Line == 3 && strings.Contains(p.Reason, "never closed") && strings.Contains(p.Reason, "lines 4–5") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no problem names the unclosed quote on line 3 and the lines it swallowed: %v", probs.List)
+	}
+}

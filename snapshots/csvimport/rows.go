@@ -163,9 +163,20 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 	// across files are found when the snapshot is built).
 	seen := map[rowKey]int{} // -> index in rows
 	handle := func(rec []string, line int) {
+		swallowed := false // said once per row
 		for gi := range lay.groups {
 			r, ok := im.parseRow(fi, lay, &lay.groups[gi], rec, line, naive)
 			if !ok {
+				if n := quotedLineBreaks(rec); n > 0 && !swallowed {
+					// most often a quote never closed: the lines after it
+					// were read into this row's cell and are not rows
+					swallowed = true
+					over := fmt.Sprintf("lines %d–%d: a quote that is never closed? They were", line+1, line+n)
+					if n == 1 {
+						over = fmt.Sprintf("line %d: a quote that is never closed? It was", line+1)
+					}
+					im.problem(fi, line, "a quoted cell runs on over %s read as part of this row", over)
+				}
 				continue
 			}
 			k := rowKey{r.sym, r.instant.UnixNano()}
@@ -201,6 +212,16 @@ func (im *importer) readFile(fi int, f NamedReader) error {
 		handle(rec, line)
 	}
 	return im.finishFile(fi, rows)
+}
+
+// quotedLineBreaks counts the line breaks inside the cells of rec (only a
+// quoted cell can hold one), not counting one that ends the file.
+func quotedLineBreaks(rec []string) int {
+	n := 0
+	for _, c := range rec {
+		n += strings.Count(strings.TrimRight(c, "\r\n"), "\n")
+	}
+	return n
 }
 
 func cell(rec []string, i int) string {

@@ -401,7 +401,7 @@ func TestEvents(t *testing.T) {
 		"deepseek-ddos": "2025-01-27 05:09:45", "fortune-set-to-open-red": "2025-01-27 09:00:00",
 		"market-open": "2025-01-27 09:30:00", "index-highs": "2025-01-27 10:40:00",
 		"janus-pro-release": "2025-01-27 10:46:51", "nvda-down-13": "2025-01-27 11:08:00",
-		"fortune-nvda-15": "2025-01-27 11:35:00", "nvda-low": "2025-01-27 14:45:00",
+		"fortune-nvda-15": "2025-01-27 11:35:00", "nvda-low": "2025-01-27 14:50:00",
 		"thestreet-midafternoon": "2025-01-27 14:54:00", "market-close": "2025-01-27 16:00:00",
 		"nvda-after-hours": "2025-01-27 16:50:00",
 	}
@@ -778,6 +778,39 @@ func BenchmarkDecodeEmbeddedPlain(b *testing.B) {
 	for b.Loop() {
 		if _, err := snapshots.Decode(bytes.NewReader(plain), snapshots.ReadOptions{Strict: true}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// No event quotes a figure from after its own placement: a replay shows an
+// event's text from its placement on, so a quote of a later moment (the
+// day's low five minutes before it falls) would spoil the replay and call
+// a figure "the low so far" that the prices have not reached yet.
+func TestNoEventQuotesItsFuture(t *testing.T) {
+	s := decoded(t)
+	loc := snapshots.Location()
+	for _, e := range s.Events {
+		at := snapshots.Placement(e, s.Header.Sessions)
+		for _, q := range e.Quotes {
+			if w := q.When(e); w.After(at) {
+				t.Errorf("event %s, placed at %s, quotes %s at %s", e.ID,
+					at.In(loc).Format("Jan 2 15:04"), q.Symbol, w.In(loc).Format("Jan 2 15:04"))
+			}
+		}
+	}
+}
+
+// The figure notes are read on screen (the sources view, inspect): they
+// name no test or other code identifier.
+func TestNotesNameNoTests(t *testing.T) {
+	s := decoded(t)
+	for _, sym := range s.Header.Symbols {
+		for _, n := range sym.Notes {
+			for _, text := range []string{n.Source, n.Detail, n.From} {
+				if regexp.MustCompile(`\bTest[A-Z]\w+`).MatchString(text) {
+					t.Errorf("%s %s note names a test: %q", sym.Symbol, n.Figure, text)
+				}
+			}
 		}
 	}
 }

@@ -202,13 +202,17 @@ var eventFacts = []eventFact{
 		outlet:  "CNBC (via newsio.com)",
 		link:    "https://newsio.com/?p=163584",
 		symbols: []string{"NVDA"}},
-	{when: "2025-01-27 14:45", id: "nvda-low",
+	// Placed at 14:50, the end of the 5-minute bar the low fell in: the
+	// earliest moment the bars show it (at 14:45 the price had not got
+	// there yet). The SOX bottomed in the 14:55 bar, after this moment, so
+	// this event does not quote it.
+	{when: "2025-01-27 14:50", id: "nvda-low",
 		title:   "NVDA hits the day's low, 116.70 (−18.2%)",
-		detail:  "Nvidia's low comes in the 14:45–14:50 bar; the SOX index bottoms at 4,785.43 in the 14:55 bar.",
+		detail:  "Nvidia's low comes in the 14:45–14:50 bar, which closes at this time.",
 		outlet:  "IBKR 5-minute bars (heliar-k/market-base)",
 		link:    "https://github.com/heliar-k/market-base",
-		symbols: []string{"NVDA", "^SOX"},
-		quotes:  []quoteFact{px("NVDA", 116.70, -18.2).in("", low).atTime("2025-01-27 14:50"), px("^SOX", 4785.43, 0).in("", low).atTime("2025-01-27 15:00")}},
+		symbols: []string{"NVDA"},
+		quotes:  []quoteFact{px("NVDA", 116.70, -18.2).in("", low)}},
 	{when: "2025-01-27 14:54", id: "thestreet-midafternoon",
 		title:   "TheStreet: SOX −10.2%, AVGO −18.4%, AMD −7.9%",
 		detail:  "The live blog has Broadcom at $199.60 and AMD at $113.14; MSFT is −2.5% and META −0.2%.",

@@ -130,7 +130,7 @@ func (f *facts) notes(s symbolInfo, donors map[string]string) []snapshots.Figure
 			"high/low bar times of another series, mapped onto " + s.sym + "'s own daily range"
 		intraday.Detail = "only the daily open, high, low and close are real; the path between borrows the shape of " +
 			intraday.From + ". Rebuilt this way, series with real bars land about 0.5% from their real 5-minute closes " +
-			"on average and up to about 4% at worst (TestProxyMethodLeaveOneOut)"
+			"on average and up to about 4% at worst (each rebuilt from its proxy with its own bars left out)"
 	}
 	if pins := f.pinNotes(s.sym); pins != "" {
 		intraday.Detail += "; pinned to the figures events quote: " + pins

@@ -464,3 +464,38 @@ func TestPreMarketGolden(t *testing.T) {
 	snapshots.SortEvents(g.Events, g.Sessions)
 	golden.RequireEqual(t, []byte(newChart(common.GlyphsBraille, 100, 26, &g, ModeLine, RangeDay).View()))
 }
+
+// TestPreMarketLabelsIntact: on the embedded snapshot NVDA has two
+// pre-market reports on 27 Jan (04:06 −6.9% and the morning's −11.5%);
+// at the sizes the dashboard gives the chart, each label reads whole or is
+// left out, never written over by the other label or the price line
+// ("0−11.5%⡀.9%" at 120x32 before).
+func TestPreMarketLabelsIntact(t *testing.T) {
+	for _, at := range []time.Time{panetest.ET(27, 9, 41), panetest.Low} {
+		f, err := panetest.Real(at)
+		if err != nil {
+			t.Skipf("embedded snapshot %s not available: %v", panetest.RealName, err)
+		}
+		for _, sz := range [][2]int{{51, 16}, {53, 18}, {60, 17}, {62, 20}, {70, 22}, {100, 26}} {
+			m := New(panetest.Common(common.GlyphsBraille))
+			m.SetSize(sz[0], sz[1])
+			m.SetSymbol("NVDA")
+			m.SetFrame(f)
+			v := m.View()
+			shown := 0
+			for _, l := range strings.Split(v, "\n") {
+				for _, frag := range []struct{ part, whole string }{{"6.9%", "04:06 −6.9%"}, {"04:", "04:06 −6.9%"}, {"11.5%", "−11.5%"}} {
+					if strings.Contains(l, frag.part) && !strings.Contains(l, frag.whole) {
+						t.Errorf("%s %dx%d: label %q broken: %q\n%s", at.Format("15:04"), sz[0], sz[1], frag.whole, l, v)
+					}
+				}
+				if strings.Contains(l, "04:06 −6.9%") || strings.Contains(l, "−11.5%") {
+					shown++
+				}
+			}
+			if shown == 0 {
+				t.Errorf("%s %dx%d: no pre-market label shown\n%s", at.Format("15:04"), sz[0], sz[1], v)
+			}
+		}
+	}
+}

@@ -131,11 +131,11 @@ func (d *drawer) day(top int) {
 		d.extremeLabel(&p, "H "+d.txt(common.Price(hi)), p.col(hiT), p.row(hi), true, stHigh)
 		d.extremeLabel(&p, "L "+d.txt(common.Price(lo)), p.col(loT), p.row(lo), false, stLow)
 	}
-	if preK > 0 {
-		d.drawPreLabels(&p, pre, preK)
-	}
 	if len(bars) == 0 && f.Time.Before(t0) {
 		d.message(p.top, p.top+p.h, "waiting for the open")
+	}
+	if preK > 0 {
+		d.labelPre(&p, pre, preK)
 	}
 	d.drawAxis(&p, ticks, labels, base, hasBase)
 	if p.vh > 0 {

@@ -77,24 +77,57 @@ func (d *drawer) prePoints(sym string, open time.Time, prevClose float64) []preP
 }
 
 // drawPre draws the reported points in the first k columns of the plot
-// (left of the open's column). Their labels come later (drawPreLabels),
-// once the line and the session's high and low labels are on the grid, so
-// a label takes only cells nothing else needs.
+// (left of the open's column). Their labels come last (labelPre), once the
+// line and the session's high and low are drawn, so nothing writes over
+// them and they write over nothing.
 func (d *drawer) drawPre(p *plot, pts []prePoint, k int) {
 	for j, pt := range pts {
 		d.g.set(preCol(j, len(pts), k), p.top+p.row(pt.price), d.pick('◆', '*'), stEvent)
 	}
 }
 
-// drawPreLabels writes each reported point's label beside it where there
-// is room (see drawPre); a point without room keeps its mark alone.
-func (d *drawer) drawPreLabels(p *plot, pts []prePoint, k int) {
+// preCol is the column of the j-th of n reported points in a k-column area.
+func preCol(j, n, k int) int { return common.Clamp((j+1)*k/(n+1), 0, max(0, k-2)) }
+
+// labelPre writes each reported point's label beside it (below, above,
+// right or left) where every cell is free: not the line, another label or
+// point, or the high and low labels. A label with no room is left out
+// (the point stays) rather than drawn broken.
+func (d *drawer) labelPre(p *plot, pts []prePoint, k int) {
+	free := func(x, y, n int) bool {
+		if x < 0 || x+n > p.w {
+			return false
+		}
+		for i := range n {
+			if !d.g.in(x+i, y) {
+				return false
+			}
+			if !d.g.empty(x+i, y) {
+				if st := d.g.style(x+i, y); st != stBaseline && st != stEventCol {
+					return false
+				}
+			}
+		}
+		return true
+	}
 	for j, pt := range pts {
-		row := p.row(pt.price)
-		d.extremeLabel(p, d.txt(pt.label), preCol(j, len(pts), k), row, row > p.h/2, stEvent)
+		s := d.txt(pt.label)
+		n := len([]rune(s))
+		col, row := preCol(j, len(pts), k), p.row(pt.price)
+		near, far := row+1, row-1 // below, or above a point in the lower half
+		if row > p.h/2 {
+			near, far = far, near
+		}
+		for _, c := range [][2]int{
+			{common.Clamp(col-n/2, 0, max(0, p.w-n)), near},
+			{common.Clamp(col-n/2, 0, max(0, p.w-n)), far},
+			{col + 2, row},
+			{col - n - 1, row},
+		} {
+			if c[1] >= 0 && c[1] < p.h && free(c[0], p.top+c[1], n) {
+				d.g.text(c[0], p.top+c[1], s, stEvent)
+				break
+			}
+		}
 	}
 }
-
-// preCol is the column of the j-th of n reported points in a pre-market
-// area k columns wide.
-func preCol(j, n, k int) int { return common.Clamp((j+1)*k/(n+1), 0, max(0, k-2)) }

@@ -220,7 +220,7 @@ func (m Model) lines() []string {
 	var out []string
 	add := func(s lipgloss.Style, text, indent string) {
 		text = common.Text(text, m.c.Glyphs)
-		for _, l := range strings.Split(ansi.Wordwrap(text, max(1, w-len(indent)), " -/"), "\n") {
+		for _, l := range strings.Split(common.Wordwrap(text, w-len(indent)), "\n") {
 			out = append(out, indent+s.Render(l))
 		}
 	}

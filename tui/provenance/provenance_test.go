@@ -58,3 +58,26 @@ func TestFigures(t *testing.T) {
 }
 
 func keyDown() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyDown} }
+
+// TestMinusSignsSurviveWrapping: a negative figure in a note stays whole
+// at every width (at 138 columns, the 140-column dashboard, ^SOX's
+// "-10.2%" was split after its "-", which fell past the edge: "10.2%").
+func TestMinusSignsSurviveWrapping(t *testing.T) {
+	f := panetest.Frame(panetest.Low)
+	g := *f
+	g.Symbols = append([]snapshots.Symbol(nil), f.Symbols...)
+	detail := "the minutes between are a seeded random bridge; pinned to the figures events quote: -10.2% at 27 Jan 14:54"
+	for i := range g.Symbols {
+		g.Symbols[i].Notes = []snapshots.FigureNote{{Figure: snapshots.FigureIntraday, Basis: snapshots.BasisModelled,
+			Source: "checkpoints", Detail: detail}}
+	}
+	for w := 30; w <= 140; w++ {
+		m := New(panetest.Common(common.GlyphsBraille))
+		m.SetSize(w, 200)
+		m.Show(&g, "NVDA")
+		v := ansi.Strip(m.View())
+		if !strings.Contains(v, "-10.2%") && !strings.Contains(v, "−10.2%") {
+			t.Fatalf("width %d: the minus sign of -10.2%% is lost:\n%s", w, v)
+		}
+	}
+}

@@ -374,13 +374,12 @@ func (m Model) handleMouse(msg tea.MouseMsg) Model {
 // View returns the pane, rendered when its inputs last changed.
 func (m Model) View() string { return m.view }
 
-// When formats an event's time in exchange time: "Mon 27 09:30", or the
-// precision word for approximate times ("Mon 27 afternoon", "Sun 26
-// (date)"), never a made-up clock time.
+// When formats an event's time in exchange time: "Mon 27 Jan 09:30", or
+// the precision word for approximate times ("Mon 27 Jan afternoon", "Sun
+// 26 Jan (date)"), never a made-up clock time.
 func When(e snapshots.Event) string {
 	t := e.Time.In(snapshots.Location())
-	day := t.Format("Mon 2")
-	return day + " " + TimeOf(e)
+	return t.Format("Mon 2 Jan") + " " + TimeOf(e) // the month too: an event may lie months from the data
 }
 
 // TimeOf is When without the day: "09:30", "afternoon", "(date)".
@@ -684,7 +683,7 @@ func (m *Model) detailBody() []string {
 	w := m.w
 	var lines []string
 	add := func(st lipgloss.Style, s string) {
-		for _, l := range strings.Split(ansi.Wordwrap(s, max(1, w), " -/"), "\n") {
+		for _, l := range strings.Split(common.Wordwrap(s, w), "\n") {
 			lines = append(lines, st.Render(l))
 		}
 	}

@@ -60,11 +60,11 @@ func TestWhen(t *testing.T) {
 		got[e.ID] = When(e)
 	}
 	want := map[string]string{
-		"open":      "Mon 27 09:30",
-		"nvda-stmt": "Mon 27 afternoon",
-		"ddos":      "Mon 27 (date)",
-		"sputnik":   "Sun 26 17:16",
-		"trump":     "Mon 27 evening",
+		"open":      "Mon 27 Jan 09:30",
+		"nvda-stmt": "Mon 27 Jan afternoon",
+		"ddos":      "Mon 27 Jan (date)",
+		"sputnik":   "Sun 26 Jan 17:16",
+		"trump":     "Mon 27 Jan evening",
 	}
 	for id, w := range want {
 		if got[id] != w {

@@ -35,14 +35,23 @@ func markGlyph(k int, g common.Glyphs) string {
 
 var markWords = [numMarks]string{"adjusted", "approx.", "modelled", "borrowed"}
 
+// markShortWords shorten the legend where the whole one does not fit (a
+// 120-column dashboard), so the marks shown keep their explanation.
+var markShortWords = [numMarks]string{"adj.", "approx.", "modelled", "borrowed"}
+
 // markLegend is the legend of the marks in kinds (all when nil), as the
 // watchlist's title line shows it: "ᵃ=adjusted ~=approx.
 // ᵐ=modelled ᵇ=borrowed".
 func markLegend(g common.Glyphs, kinds *markKinds) string {
+	return legendOf(g, kinds, &markWords)
+}
+
+// legendOf is markLegend with the given words.
+func legendOf(g common.Glyphs, kinds *markKinds, words *[numMarks]string) string {
 	var parts []string
 	for k := range numMarks {
 		if kinds == nil || kinds[k] {
-			parts = append(parts, markGlyph(k, g)+"="+markWords[k])
+			parts = append(parts, markGlyph(k, g)+"="+words[k])
 		}
 	}
 	return strings.Join(parts, " ")
@@ -215,7 +224,9 @@ func (m *Model) legends() []string {
 		return nil
 	}
 	l := markLegend(m.c.Glyphs, &m.markKinds)
-	return []string{common.Text(l+" · i: sources", m.c.Glyphs), common.Text(l, m.c.Glyphs), "i: sources"}
+	short := legendOf(m.c.Glyphs, &m.markKinds, &markShortWords)
+	return []string{common.Text(l+" · i: sources", m.c.Glyphs), common.Text(l, m.c.Glyphs),
+		common.Text(short, m.c.Glyphs), "i: sources"}
 }
 
 // legendLine is the longest legend that fits in w cells ("" when none).

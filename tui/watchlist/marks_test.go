@@ -97,3 +97,22 @@ func TestProvenanceMarks(t *testing.T) {
 		}
 	}
 }
+
+// TestLegendAt120Columns: on a 120-column dashboard (a 67-column watchlist,
+// the README's example) the title line still explains every mark the rows
+// show, in a shorter form, rather than dropping the legend.
+func TestLegendAt120Columns(t *testing.T) {
+	for _, g := range []common.Glyphs{common.GlyphsBraille, common.GlyphsASCII} {
+		m := New(testCommon(g))
+		m.SetSize(67, 30)
+		m.SetFrame(markedFrame(t, "low"))
+		v := m.View()
+		title := strings.Split(ansi.Strip(v), "\n")[1]
+		for k := range numMarks {
+			if !strings.Contains(title, markGlyph(k, g)+"=") {
+				t.Errorf("%s: the legend does not explain %q: %q", g, markGlyph(k, g), title)
+			}
+		}
+		panetest.CheckSize(t, v, 67, 30)
+	}
+}
