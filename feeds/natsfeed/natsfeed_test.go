@@ -1,0 +1,189 @@
+package natsfeed
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
+)
+
+// startServer runs an embedded JetStream server on a random loopback port
+// (port 0) or on port, storing in dir.
+func startServer(t testing.TB, dir string, port int) *server.Server {
+	t.Helper()
+	if port == 0 {
+		port = -1 // random
+	}
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: port, JetStream: true, StoreDir: dir, NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("embedded NATS server not ready")
+	}
+	return s
+}
+
+func connect(t testing.TB, url string) *nats.Conn {
+	t.Helper()
+	nc, err := Connect(url, ConnectOptions{Name: t.Name()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
+
+// relayRig is a relay of the embedded replay, paused, on a NATS server.
+type relayRig struct {
+	rp  *replay.Replay
+	pub *Publisher
+}
+
+func startRelay(t testing.TB, ctx context.Context, url, feed string) *relayRig {
+	t.Helper()
+	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := market.NewDataset(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp, err := replay.New(ds, feeds.RealClock{}, replay.Options{Paused: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp.Start(ctx)
+	pub, err := NewPublisher(ctx, connect(t, url), feed, PublisherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Begin(ctx, snap.Header, SnapshotRecords(snap)); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = pub.Run(ctx, rp, feeds.RealClock{}, func(err error) { t.Log("relay:", err) }) }()
+	return &relayRig{rp: rp, pub: pub}
+}
+
+func startSub(t testing.TB, ctx context.Context, url, feed string) (*Subscriber, <-chan feeds.Update) {
+	t.Helper()
+	sub, err := NewSubscriber(connect(t, url), feed, feeds.RealClock{}, SubscriberOptions{Silence: 3 * time.Second, Retry: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Start(ctx)
+	return sub, sub.Subscribe(ctx)
+}
+
+// waitFor reads ch until ok(u) or the deadline.
+func waitFor(t testing.TB, ch <-chan feeds.Update, what string, ok func(feeds.Update) bool) feeds.Update {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	var last feeds.Update
+	for {
+		select {
+		case u, open := <-ch:
+			if !open {
+				t.Fatalf("%s: channel closed", what)
+			}
+			last = u
+			if ok(u) {
+				return u
+			}
+		case <-deadline:
+			t.Fatalf("%s: not seen in time; last update: time %v health %+v", what, frameTime(last), last.Health)
+		}
+	}
+}
+
+func frameTime(u feeds.Update) time.Time {
+	if u.Frame == nil {
+		return time.Time{}
+	}
+	return u.Frame.Time
+}
+
+func at(t time.Time) func(feeds.Update) bool {
+	return func(u feeds.Update) bool {
+		return u.Frame != nil && u.Frame.Time.Equal(t) && u.Health.State != feeds.HealthOffline
+	}
+}
+
+// sameFrame fails unless the node's frame is the relay's, figure for figure.
+func sameFrame(t *testing.T, who string, want, got *market.Frame) {
+	t.Helper()
+	if !want.Time.Equal(got.Time) {
+		t.Fatalf("%s: frame time %v, relay %v", who, got.Time, want.Time)
+	}
+	w, g := *want, *got
+	w.Time, g.Time = time.Time{}, time.Time{}
+	if !reflect.DeepEqual(w.Quotes, g.Quotes) {
+		for i := range w.Quotes {
+			if !reflect.DeepEqual(w.Quotes[i], g.Quotes[i]) {
+				t.Fatalf("%s: quote %d differs:\nrelay %+v\nnode  %+v", who, i, w.Quotes[i], g.Quotes[i])
+			}
+		}
+		t.Fatalf("%s: quotes differ", who)
+	}
+	if !reflect.DeepEqual(w, g) {
+		t.Fatalf("%s: frame differs from the relay's (quotes equal; intraday, daily, events or header fields differ)", who)
+	}
+}
+
+// seek moves the relay's replay and returns the relay's own frame there.
+func (r *relayRig) seek(t *testing.T, ctx context.Context, to time.Time) *market.Frame {
+	t.Helper()
+	ch := r.rp.Subscribe(ctx)
+	if err := r.rp.Control(feeds.Command{Op: feeds.OpSeek, At: to}); err != nil {
+		t.Fatal(err)
+	}
+	return waitFor(t, ch, "relay frame", at(to)).Frame
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	tm, err := time.ParseInLocation("2006-01-02 15:04", s, snapshots.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// Two nodes on one relay see the relay's frames, figure for figure, at
+// the same replay time; a node that joins later gets the day so far.
+func TestTwoNodesSameFramesAndLateNode(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startServer(t, t.TempDir(), 0)
+	defer srv.Shutdown()
+	url := srv.ClientURL()
+	relay := startRelay(t, ctx, url, "day")
+	_, a := startSub(t, ctx, url, "day")
+	_, b := startSub(t, ctx, url, "day")
+	for _, s := range []string{"2025-01-27 09:30", "2025-01-27 14:45", "2025-01-24 11:00", "2025-01-28 16:00"} {
+		to := mustTime(t, s)
+		want := relay.seek(t, ctx, to)
+		sameFrame(t, "node A at "+s, want, waitFor(t, a, "node A at "+s, at(to)).Frame)
+		sameFrame(t, "node B at "+s, want, waitFor(t, b, "node B at "+s, at(to)).Frame)
+	}
+	// a late node: the first frame it shows is the relay's current one,
+	// with every record of the run behind it
+	late, c := startSub(t, ctx, url, "day")
+	to := mustTime(t, "2025-01-28 16:00")
+	want, _ := relay.rp.Subscribe(ctx), 0
+	u := <-want
+	sameFrame(t, "late node", u.Frame, waitFor(t, c, "late node", at(to)).Frame)
+	if got := late.Stats().Records; got == 0 {
+		t.Fatal("late node applied no records")
+	}
+}
