@@ -73,11 +73,11 @@ func decodeBatch(head, body []byte) (recs []snapshots.Record, skipped int, err e
 			break
 		}
 		if err != nil {
-			return recs, len(rd.Problems())+rd.MoreProblems()+rd.Unknown(), err
+			return recs, len(rd.Problems()) + rd.MoreProblems() + rd.Unknown(), err
 		}
 		recs = append(recs, r)
 	}
-	return recs, len(rd.Problems())+rd.MoreProblems()+rd.Unknown(), nil
+	return recs, len(rd.Problems()) + rd.MoreProblems() + rd.Unknown(), nil
 }
 
 // decodeHead reads a head message.

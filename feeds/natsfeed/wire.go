@@ -91,14 +91,14 @@ func streamState(feed string) string  { return "SELLOFF_" + feed + "_STATE" }
 
 // State is the body of a state message.
 type State struct {
-	Run    string              `json:"run"`
-	Seq    uint64              `json:"seq"`     // the relay source's update sequence
-	Mode   feeds.Mode          `json:"mode"`    // replay, live, recording
-	Time   time.Time           `json:"time"`    // the frame's time: At(Time) rebuilds it
-	RecSeq uint64              `json:"rec_seq"` // stream sequence of the last record batch before this state (0: none)
-	Sent   time.Time           `json:"sent"`    // relay wall time when sent (latency, heartbeats)
-	Health feeds.Health        `json:"health"`
-	Clock  *feeds.ClockStatus  `json:"clock,omitempty"`
+	Run    string             `json:"run"`
+	Seq    uint64             `json:"seq"`     // the relay source's update sequence
+	Mode   feeds.Mode         `json:"mode"`    // replay, live, recording
+	Time   time.Time          `json:"time"`    // the frame's time: At(Time) rebuilds it
+	RecSeq uint64             `json:"rec_seq"` // stream sequence of the last record batch before this state (0: none)
+	Sent   time.Time          `json:"sent"`    // relay wall time when sent (latency, heartbeats)
+	Health feeds.Health       `json:"health"`
+	Clock  *feeds.ClockStatus `json:"clock,omitempty"`
 }
 
 func encodeState(s State) ([]byte, error) { return json.Marshal(s) }
