@@ -2,6 +2,7 @@ package natsfeed
 
 import (
 	"context"
+	"net"
 	"reflect"
 	"testing"
 	"time"
@@ -185,5 +186,88 @@ func TestTwoNodesSameFramesAndLateNode(t *testing.T) {
 	sameFrame(t, "late node", u.Frame, waitFor(t, c, "late node", at(to)).Frame)
 	if got := late.Stats().Records; got == 0 {
 		t.Fatal("late node applied no records")
+	}
+}
+
+// A node whose NATS server restarts keeps its last frame marked stale,
+// then recovers by itself: the relay's next frame reaches it.
+func TestNodeRecoversFromServerRestart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	srv := startServer(t, dir, 0)
+	url := srv.ClientURL()
+	port := srv.Addr().(*net.TCPAddr).Port
+	relay := startRelay(t, ctx, url, "day")
+	_, a := startSub(t, ctx, url, "day")
+	to := mustTime(t, "2025-01-27 10:00")
+	want := relay.seek(t, ctx, to)
+	sameFrame(t, "before restart", want, waitFor(t, a, "before restart", at(to)).Frame)
+
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	u := waitFor(t, a, "stale mark", func(u feeds.Update) bool { return u.Health.State == feeds.HealthOffline })
+	if !u.Frame.Time.Equal(to) || u.Health.LastErr == "" {
+		t.Fatalf("stale update: frame time %v (want the last one, %v), error %q", u.Frame.Time, to, u.Health.LastErr)
+	}
+
+	srv2 := startServer(t, dir, port)
+	defer srv2.Shutdown()
+	to = mustTime(t, "2025-01-27 15:00")
+	want = relay.seek(t, ctx, to)
+	got := waitFor(t, a, "after restart", at(to))
+	sameFrame(t, "after restart", want, got.Frame)
+	if got.Health.State != feeds.HealthOK {
+		t.Fatalf("health after recovery: %+v", got.Health)
+	}
+}
+
+// A live-style relay sends records after the start; a node that joins
+// late gets every one of them (the day so far) and the frames they make.
+func TestLateNodeGetsRecordsSentAfterStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startServer(t, t.TempDir(), 0)
+	defer srv.Shutdown()
+	url := srv.ClientURL()
+	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := SnapshotRecords(snap)
+	pub, err := NewPublisher(ctx, connect(t, url), "live", PublisherOptions{QuoteSource: "yahoo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := len(recs) / 2
+	if err := pub.Begin(ctx, snap.Header, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, early := startSub(t, ctx, url, "live")
+	for i := 0; i < half; i += 500 { // as polls would: small batches
+		if err := pub.Records(ctx, recs[i:min(i+500, half)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := recs[half-1].Time()
+	if err := pub.State(ctx, feeds.Update{Seq: 1, Mode: feeds.ModeLive, Frame: &market.Frame{Time: now}, Health: feeds.Health{State: feeds.HealthOK}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := market.NewDataset(&snapshots.Snapshot{Header: snap.Header}, market.WithSource("yahoo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.AppendAll(recs[:half]); err != nil {
+		t.Fatal(err)
+	}
+	want := ref.At(now)
+	sameFrame(t, "early node", want, waitFor(t, early, "early node", at(now)).Frame)
+	late, c := startSub(t, ctx, url, "live")
+	sameFrame(t, "late node", want, waitFor(t, c, "late node", at(now)).Frame)
+	if got := late.Stats().Records; got != half {
+		t.Fatalf("late node applied %d records, the relay sent %d", got, half)
+	}
+	if want.Quotes[0].Source != "yahoo" {
+		t.Fatalf("quote source %q", want.Quotes[0].Source)
 	}
 }
