@@ -211,11 +211,11 @@ func (s *Subscriber) run(ctx context.Context) {
 			if st == nats.CONNECTED {
 				continue // the ordered consumers resume; the next state clears the mark
 			}
-			err := s.nc.LastError()
-			if err == nil {
-				err = errors.New(st.String())
+			msg := "NATS connection lost (reconnecting)"
+			if err := s.nc.LastError(); err != nil {
+				msg += ": " + err.Error()
 			}
-			s.stale(r, fmt.Errorf("NATS connection lost: %v", err))
+			s.stale(r, errors.New(msg))
 		case e := <-s.ev:
 			switch e.kind {
 			case evHead:
