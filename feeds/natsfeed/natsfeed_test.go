@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -269,5 +270,73 @@ func TestLateNodeGetsRecordsSentAfterStart(t *testing.T) {
 	}
 	if want.Quotes[0].Source != "yahoo" {
 		t.Fatalf("quote source %q", want.Quotes[0].Source)
+	}
+}
+
+// A relay that stops while NATS stays up: the node marks its last frame
+// stale after the silence, and a new relay run (a restart) replaces the
+// old one: the node rebuilds from the new run's records.
+func TestRelaySilenceThenNewRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startServer(t, t.TempDir(), 0)
+	defer srv.Shutdown()
+	url := srv.ClientURL()
+	rctx, stopRelay := context.WithCancel(ctx)
+	relay := startRelay(t, rctx, url, "day")
+	sub, a := startSub(t, ctx, url, "day")
+	to := mustTime(t, "2025-01-27 11:00")
+	want := relay.seek(t, ctx, to)
+	sameFrame(t, "first run", want, waitFor(t, a, "first run", at(to)).Frame)
+	stopRelay()
+	u := waitFor(t, a, "silence", func(u feeds.Update) bool { return u.Health.State == feeds.HealthOffline })
+	if !u.Frame.Time.Equal(to) || !strings.Contains(u.Health.LastErr, "no word from the relay") {
+		t.Fatalf("silent relay: frame %v, error %q", u.Frame.Time, u.Health.LastErr)
+	}
+	relay2 := startRelay(t, ctx, url, "day")
+	to = mustTime(t, "2025-01-28 10:00")
+	want = relay2.seek(t, ctx, to)
+	sameFrame(t, "second run", want, waitFor(t, a, "second run", at(to)).Frame)
+	st := sub.Stats()
+	if st.Runs != 2 || st.Records != len(SnapshotRecords(mustLoad(t))) {
+		t.Fatalf("after a new run: %+v (want 2 runs, the records of one)", st)
+	}
+}
+
+func mustLoad(t testing.TB) *snapshots.Snapshot {
+	t.Helper()
+	s, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestFeedURLAndRedact(t *testing.T) {
+	for _, c := range []struct{ in, server, feed, err string }{
+		{"nats://127.0.0.1:4222/day", "nats://127.0.0.1:4222", "day", ""},
+		{"tls://u:pw@nats.example:4443/day", "tls://u:pw@nats.example:4443", "day", ""},
+		{"nats://127.0.0.1:4222", "", "", "feed name is missing"},
+		{"nats://127.0.0.1/day", "", "", "host and a port"},
+		{"http://127.0.0.1:1/day", "", "", "want nats://"},
+		{"nats://127.0.0.1:4222/a.b", "", "", "feed name"},
+		{"nats://u:secret@127.0.0.1/day", "", "", "REDACTED"},
+	} {
+		s, f, err := FeedURL(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || strings.Contains(err.Error(), "secret") {
+				t.Errorf("%s: error %v, want one saying %q and no password", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil || s != c.server || f != c.feed {
+			t.Errorf("%s: %q %q %v", c.in, s, f, err)
+		}
+	}
+	if r := Redact("nats://alice:s3cret@h:1"); strings.Contains(r, "s3cret") || strings.Contains(r, "alice") {
+		t.Errorf("Redact kept the credentials: %s", r)
+	}
+	if r := Redact("nats://tok3n@h:1"); strings.Contains(r, "tok3n") {
+		t.Errorf("Redact kept a token: %s", r)
 	}
 }
