@@ -340,3 +340,33 @@ func TestFeedURLAndRedact(t *testing.T) {
 		t.Errorf("Redact kept a token: %s", r)
 	}
 }
+
+// A NATS server that comes back without its store (the feed's streams
+// gone): the relay creates them again and publishes its run again, and
+// the node follows the new run by itself.
+func TestServerLosesItsStore(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startServer(t, t.TempDir(), 0)
+	url := srv.ClientURL()
+	port := srv.Addr().(*net.TCPAddr).Port
+	relay := startRelay(t, ctx, url, "day")
+	sub, a := startSub(t, ctx, url, "day")
+	to := mustTime(t, "2025-01-27 10:00")
+	want := relay.seek(t, ctx, to)
+	sameFrame(t, "before", want, waitFor(t, a, "before", at(to)).Frame)
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	waitFor(t, a, "stale mark", func(u feeds.Update) bool { return u.Health.State == feeds.HealthOffline })
+	srv2 := startServer(t, t.TempDir(), port) // a new, empty store
+	defer srv2.Shutdown()
+	to = mustTime(t, "2025-01-27 12:00")
+	want = relay.seek(t, ctx, to)
+	sameFrame(t, "after", want, waitFor(t, a, "after", at(to)).Frame)
+	if st := relay.pub.Stats(); st.Restored == 0 {
+		t.Fatalf("relay stats %+v: the run was not published again", st)
+	}
+	if st := sub.Stats(); st.Runs != 2 {
+		t.Fatalf("node stats %+v: want 2 runs", st)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,13 +38,16 @@ type Publisher struct {
 	feed string
 	opt  PublisherOptions
 
-	mu     sync.Mutex // orders records before the states that name them
-	run    string
-	recSeq uint64
-	last   State // the last state sent (heartbeats repeat it)
-	has    bool
-	bytes  uint64
-	msgs   uint64
+	mu       sync.Mutex // orders records before the states that name them
+	run      string
+	recSeq   uint64
+	last     State // the last state sent (heartbeats repeat it)
+	head     snapshots.Header
+	sent     []snapshots.Record // every record of the run, to publish again if the server lost the streams
+	has      bool
+	bytes    uint64
+	msgs     uint64
+	restored int
 }
 
 // NewPublisher creates (or updates) the feed's two streams.
@@ -62,30 +66,38 @@ func NewPublisher(ctx context.Context, nc *nats.Conn, feed string, opt Publisher
 		return nil, err
 	}
 	p := &Publisher{js: js, feed: feed, opt: opt}
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        streamRecs(feed),
-		Description: "selloff feed " + feed + ": record batches of the current run",
-		Subjects:    []string{subjectRec(feed)},
-		MaxAge:      opt.MaxAge,
-		Storage:     jetstream.FileStorage,
-		Replicas:    opt.Replicas,
-		Discard:     jetstream.DiscardOld,
-	}); err != nil {
-		return nil, fmt.Errorf("NATS stream %s: %w", streamRecs(feed), err)
-	}
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:              streamState(feed),
-		Description:       "selloff feed " + feed + ": the last header and clock state",
-		Subjects:          []string{subjectHead(feed), subjectState(feed)},
-		MaxAge:            opt.MaxAge,
-		MaxMsgsPerSubject: 1,
-		Storage:           jetstream.FileStorage,
-		Replicas:          opt.Replicas,
-		Discard:           jetstream.DiscardOld,
-	}); err != nil {
-		return nil, fmt.Errorf("NATS stream %s: %w", streamState(feed), err)
+	if err := p.createStreams(ctx); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// createStreams creates or updates the feed's two streams.
+func (p *Publisher) createStreams(ctx context.Context) error {
+	if _, err := p.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        streamRecs(p.feed),
+		Description: "selloff feed " + p.feed + ": record batches of the current run",
+		Subjects:    []string{subjectRec(p.feed)},
+		MaxAge:      p.opt.MaxAge,
+		Storage:     jetstream.FileStorage,
+		Replicas:    p.opt.Replicas,
+		Discard:     jetstream.DiscardOld,
+	}); err != nil {
+		return fmt.Errorf("NATS stream %s: %w", streamRecs(p.feed), err)
+	}
+	if _, err := p.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:              streamState(p.feed),
+		Description:       "selloff feed " + p.feed + ": the last header and clock state",
+		Subjects:          []string{subjectHead(p.feed), subjectState(p.feed)},
+		MaxAge:            p.opt.MaxAge,
+		MaxMsgsPerSubject: 1,
+		Storage:           jetstream.FileStorage,
+		Replicas:          p.opt.Replicas,
+		Discard:           jetstream.DiscardOld,
+	}); err != nil {
+		return fmt.Errorf("NATS stream %s: %w", streamState(p.feed), err)
+	}
+	return nil
 }
 
 // newRun returns a random run id.
@@ -98,12 +110,16 @@ func newRun() string {
 // Begin starts a new run: it drops the previous run's records, then
 // publishes the header and the records known at the start.
 func (p *Publisher) Begin(ctx context.Context, h snapshots.Header, recs []snapshots.Record) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.beginLocked(ctx, h, recs)
+}
+
+func (p *Publisher) beginLocked(ctx context.Context, h snapshots.Header, recs []snapshots.Record) error {
 	head, err := snapshots.MarshalHeader(h)
 	if err != nil {
 		return err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	st, err := p.js.Stream(ctx, streamRecs(p.feed))
 	if err != nil {
 		return err
@@ -112,6 +128,7 @@ func (p *Publisher) Begin(ctx context.Context, h snapshots.Header, recs []snapsh
 		return fmt.Errorf("NATS purge %s: %w", streamRecs(p.feed), err)
 	}
 	p.run, p.recSeq, p.has = newRun(), 0, false
+	p.head, p.sent = h, nil
 	m := nats.NewMsg(subjectHead(p.feed))
 	m.Header.Set(HdrRun, p.run)
 	if p.opt.QuoteSource != "" {
@@ -154,6 +171,7 @@ func (p *Publisher) recordsLocked(ctx context.Context, recs []snapshots.Record) 
 		p.msgs++
 		p.bytes += uint64(len(b))
 	}
+	p.sent = append(p.sent, recs...)
 	return nil
 }
 
@@ -174,14 +192,33 @@ func (p *Publisher) State(ctx context.Context, u feeds.Update, sent time.Time) e
 	if p.run == "" {
 		return errors.New("natsfeed: State before Begin")
 	}
-	s := State{Run: p.run, Seq: u.Seq, Mode: u.Mode, RecSeq: p.recSeq, Sent: sent, Health: u.Health, Clock: u.Clock}
+	s := State{Seq: u.Seq, Mode: u.Mode, Sent: sent, Health: u.Health, Clock: u.Clock}
 	if u.Frame != nil {
 		s.Time = u.Frame.Time
 	}
 	return p.stateLocked(ctx, s)
 }
 
+// stateLocked sends s for the current run. When the server has lost the
+// feed's streams (a NATS server restarted without its store), it creates
+// them again and publishes the run again, as a new run, before the state.
 func (p *Publisher) stateLocked(ctx context.Context, s State) error {
+	err := p.sendStateLocked(ctx, s)
+	if !errors.Is(err, jetstream.ErrNoStreamResponse) && !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return err
+	}
+	if err := p.createStreams(ctx); err != nil {
+		return err
+	}
+	if err := p.beginLocked(ctx, p.head, slices.Clone(p.sent)); err != nil {
+		return fmt.Errorf("publishing the feed again: %w", err)
+	}
+	p.restored++
+	return p.sendStateLocked(ctx, s)
+}
+
+func (p *Publisher) sendStateLocked(ctx context.Context, s State) error {
+	s.Run, s.RecSeq = p.run, p.recSeq
 	b, err := encodeState(s)
 	if err != nil {
 		return err
@@ -209,13 +246,14 @@ func (p *Publisher) heartbeat(ctx context.Context, sent time.Time) error {
 type PublisherStats struct {
 	Messages uint64
 	Bytes    uint64 // payload bytes
+	Restored int    // times the streams were found gone and the run published again
 }
 
 // Stats returns the counters.
 func (p *Publisher) Stats() PublisherStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return PublisherStats{Messages: p.msgs, Bytes: p.bytes}
+	return PublisherStats{Messages: p.msgs, Bytes: p.bytes, Restored: p.restored}
 }
 
 // Run publishes every update of src as a state, and the last state again

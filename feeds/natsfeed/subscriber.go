@@ -209,7 +209,17 @@ func (s *Subscriber) run(ctx context.Context) {
 			s.stale(r, fmt.Errorf("no word from the relay of feed %s for %s", s.feed, s.opt.Silence))
 		case st := <-status:
 			if st == nats.CONNECTED {
-				continue // the ordered consumers resume; the next state clears the mark
+				// Read the head and state afresh: a server that came back
+				// without its store has new streams (the relay publishes
+				// its run again, as a new run), where resuming at the old
+				// sequence would wait for messages that never come. The
+				// same run's records consumer resumes by itself.
+				if stateCC != nil {
+					stateCC.Stop()
+					stateCC = nil
+				}
+				retry = s.clock.After(0)
+				continue
 			}
 			msg := "NATS connection lost (reconnecting)"
 			if err := s.nc.LastError(); err != nil {
