@@ -8,6 +8,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -61,4 +62,45 @@ func BenchmarkRelayToNode(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(after.Bytes-before.Bytes)/float64(b.N), "state-B")
+}
+
+// BenchmarkReplayFeedTraffic measures a playing replay's NATS traffic per
+// feed (default speed and cadence) for 5 s of wall time, after the run's
+// start (header and records), which it reports apart. Run with
+// -benchtime 1x.
+func BenchmarkReplayFeedTraffic(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startServer(b, b.TempDir(), 0)
+	defer srv.Shutdown()
+	for i := 0; i < b.N; i++ {
+		rctx, stop := context.WithCancel(ctx)
+		snap := mustLoad(b)
+		ds, err := market.NewDataset(snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rp, err := replay.New(ds, feeds.RealClock{}, replay.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pub, err := NewPublisher(rctx, connect(b, srv.ClientURL()), "traffic", PublisherOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pub.Begin(rctx, snap.Header, SnapshotRecords(snap)); err != nil {
+			b.Fatal(err)
+		}
+		start := pub.Stats()
+		rp.Start(rctx)
+		go func() { _ = pub.Run(rctx, rp, feeds.RealClock{}, nil) }()
+		const span = 5 * time.Second
+		time.Sleep(span)
+		stop()
+		end := pub.Stats()
+		b.ReportMetric(float64(start.Messages), "start-msgs")
+		b.ReportMetric(float64(start.Bytes), "start-B")
+		b.ReportMetric(float64(end.Messages-start.Messages)/span.Seconds(), "msgs/s")
+		b.ReportMetric(float64(end.Bytes-start.Bytes)/span.Seconds(), "B/s")
+	}
 }
