@@ -10,8 +10,6 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
-	"github.com/selloff/selloff/feeds"
-	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -55,16 +53,17 @@ func TestRelayCommandFeedsANode(t *testing.T) {
 		done <- a.run(ctx, []string{"relay", "--nats", url, "--feed", "day", "--at", "2025-01-27T10:00", "--paused"})
 	}()
 
-	nc, err := natsfeed.Connect(ns.ClientURL(), natsfeed.ConnectOptions{})
+	// the node: what serve --source nats://HOST:PORT/day builds
+	node := newApp(nil, &stderr, &stderr, func(string) string { return "" })
+	src := ns.ClientURL() + "/day"
+	srcs, err := node.natsSources(ctx, flagSet(t, serveFlags, "--source", src), src, money{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
-	sub, err := natsfeed.NewSubscriber(nc, "day", feeds.RealClock{}, natsfeed.SubscriberOptions{Retry: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
+	if srcs.Shared == nil || srcs.SharedControl != nil || srcs.PerSession != nil {
+		t.Fatalf("nats sources %+v: want one shared source and no controller", srcs)
 	}
-	sub.Start(ctx)
+	sub := srcs.Shared
 	want := time.Date(2025, 1, 27, 10, 0, 0, 0, snapshots.Location())
 	ch := sub.Subscribe(ctx)
 	deadline := time.After(20 * time.Second)
