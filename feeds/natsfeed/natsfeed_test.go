@@ -370,3 +370,28 @@ func TestServerLosesItsStore(t *testing.T) {
 		t.Fatalf("node stats %+v: want 2 runs", st)
 	}
 }
+
+// A node holds at most MaxRecords records of a run: past it the rest are
+// refused, frames go on, and the health says so.
+func TestNodeRecordBound(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startServer(t, t.TempDir(), 0)
+	defer srv.Shutdown()
+	url := srv.ClientURL()
+	relay := startRelay(t, ctx, url, "day")
+	sub, err := NewSubscriber(connect(t, url), "day", feeds.RealClock{}, SubscriberOptions{MaxRecords: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Start(ctx)
+	to := mustTime(t, "2025-01-27 10:00")
+	relay.seek(t, ctx, to)
+	u := waitFor(t, sub.Subscribe(ctx), "bounded node", at(to))
+	if u.Health.State != feeds.HealthDegraded || !strings.Contains(u.Health.LastErr, "more than 1000 records") {
+		t.Fatalf("health %+v: want degraded, saying records were refused", u.Health)
+	}
+	if n := sub.Stats().Records; n < 1000 || n > 1000+MaxBatchBytes/50 {
+		t.Fatalf("node holds %d records (bound 1000, plus at most one batch)", n)
+	}
+}

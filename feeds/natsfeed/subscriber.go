@@ -21,12 +21,20 @@ type SubscriberOptions struct {
 	// Silence is how long without a state (the relay heartbeats every
 	// Heartbeat) before the last frame is marked stale (DefaultSilence).
 	Silence time.Duration
+	// MaxRecords bounds the records a node holds for one run
+	// (DefaultMaxRecords); past it, record messages are refused and the
+	// health says so, rather than memory growing without end.
+	MaxRecords int
 	// OnError, if set, hears every problem (for a log); it must not block.
 	OnError func(error)
 	// Retry is the wait between attempts to reach the feed's streams
 	// (default 1s).
 	Retry time.Duration
 }
+
+// DefaultMaxRecords is SubscriberOptions.MaxRecords's default: a live
+// day of 100 symbols quoted every second is under 2.5 million.
+const DefaultMaxRecords = 5_000_000
 
 // Subscriber is a serve node's half: a feeds.Source fed by a relay over
 // NATS. It reads the feed's records from the start of the stream (the day
@@ -84,6 +92,9 @@ func NewSubscriber(nc *nats.Conn, feed string, clock feeds.Clock, opt Subscriber
 	}
 	if opt.Silence <= 0 {
 		opt.Silence = DefaultSilence
+	}
+	if opt.MaxRecords <= 0 {
+		opt.MaxRecords = DefaultMaxRecords
 	}
 	if opt.Retry <= 0 {
 		opt.Retry = time.Second
@@ -255,7 +266,14 @@ func (s *Subscriber) run(ctx context.Context) {
 				if r == nil || e.gen != gen || e.run != r.run {
 					continue // another run's, or an old consumer's
 				}
+				if r.held >= s.opt.MaxRecords {
+					r.recSeq = e.seq // refused, but read: frames go on
+					r.lastErr = fmt.Errorf("feed holds more than %d records: later ones refused", s.opt.MaxRecords)
+					s.maybePublish(r)
+					continue
+				}
 				n, err := r.add(e)
+				r.held += n
 				s.mu.Lock()
 				s.stat.Records += n
 				s.mu.Unlock()
@@ -266,9 +284,7 @@ func (s *Subscriber) run(ctx context.Context) {
 			case evState:
 				st, err := decodeState(e.data)
 				if err != nil {
-					if r != nil {
-						r.lastErr = err
-					}
+					s.publishErr(err) // logged; the next good state carries on
 					continue
 				}
 				if r == nil || st.Run != r.run {
@@ -290,6 +306,7 @@ type rebuild struct {
 	pending  *snapshots.Snapshot // records before the dataset is built
 	ds       *market.Dataset
 	recSeq   uint64
+	held     int // records applied
 	skipped  int
 	state    State
 	hasState bool
@@ -364,6 +381,10 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 	st := r.state
 	h := st.Health
 	h.Skipped += r.skipped
+	if r.lastErr != nil && h.State == feeds.HealthOK {
+		// the relay is fine, but this node could not use all it sent
+		h.State, h.LastErr = feeds.HealthDegraded, r.lastErr.Error()
+	}
 	var clk *feeds.ClockStatus
 	if st.Clock != nil {
 		c := *st.Clock
