@@ -163,7 +163,8 @@ func liveFlags(fs *flag.FlagSet) {
 func serveFlags(fs *flag.FlagSet) {
 	fs.String("listen", "127.0.0.1:2222", "address to listen on (loopback unless told otherwise)")
 	fs.String("host-key", "", "ed25519 host key path, created on first start (default under the user data dir)")
-	fs.String("source", "replay", "replay, replay:FILE|NAME, or live")
+	fs.String("source", "replay", "replay, replay:FILE|NAME, live, or nats://HOST:PORT/FEED (tls://... for TLS: a relay's feed)")
+	fs.String("nats-creds", "", "with --source nats://: NATS credentials `FILE` (default $NATS_CREDS); never logged")
 	fs.Int("max-sessions", 100, "most concurrent sessions")
 	fs.Int("per-ip", 10, "most concurrent sessions from one address")
 	fs.Duration("idle-timeout", 15*time.Minute, "end a session after this long without input")

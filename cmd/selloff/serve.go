@@ -156,6 +156,8 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 			}
 		}
 		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
+	case strings.HasPrefix(src, "nats://") || strings.HasPrefix(src, "tls://"):
+		return a.natsSources(ctx, fs, src, money)
 	case src == "live":
 		if len(money.alerts) > 0 {
 			// not silently ignored: the shared live feed does not carry them yet
@@ -167,7 +169,7 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		}
 		return server.LiveSources(live), nil
 	}
-	return server.Sources{}, usagef("--source %q: want replay, replay:FILE|NAME or live", src)
+	return server.Sources{}, usagef("--source %q: want replay, replay:FILE|NAME, live or nats://HOST:PORT/FEED", src)
 }
 
 // adding is m with a viewer's own positions after serve's.

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/log"
+	"github.com/nats-io/nats.go"
+
+	"github.com/selloff/selloff/cmd/selloff/internal/server"
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/natsfeed"
+	"github.com/selloff/selloff/feeds/replay"
+)
+
+func relayFlags(fs *flag.FlagSet) {
+	fs.String("nats", "nats://127.0.0.1:4222", "NATS server `URL` (nats://HOST:PORT, or tls://HOST:PORT for TLS)")
+	fs.String("nats-creds", "", "NATS credentials `FILE` (default $NATS_CREDS); never logged")
+	fs.String("feed", "", "feed `NAME` (letters, digits, - and _): subjects selloff.NAME.*")
+	fs.String("source", "replay", "replay or replay:FILE|NAME (live comes later)")
+	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
+	fs.String("at", "", "replay start time (as replay --at)")
+	fs.Bool("paused", false, "start the replay paused")
+	fs.Bool("loop", false, "replay: start again at the end")
+	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+	fs.Duration("max-age", natsfeed.DefaultMaxAge, "how long the feed's JetStream streams keep messages")
+	fs.String("log-file", "", "write logs here instead of stderr")
+}
+
+// natsCreds is --nats-creds, else $NATS_CREDS.
+func natsCreds(a *app, fs *flag.FlagSet) string {
+	if c := fstr(fs, "nats-creds"); c != "" {
+		return c
+	}
+	return a.getenv("NATS_CREDS")
+}
+
+// runRelay owns one upstream (a replay clock) and publishes it to NATS for
+// any number of serve nodes (serve --source nats://HOST:PORT/FEED).
+func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("relay takes no arguments (got %s)", strings.Join(args, " "))
+	}
+	feed := fstr(fs, "feed")
+	if feed == "" {
+		return usagef("relay needs --feed NAME (the name serve nodes give in nats://HOST:PORT/NAME)")
+	}
+	if err := natsfeed.CheckFeed(feed); err != nil {
+		return usagef("--feed: %v", err)
+	}
+	natsURL := fstr(fs, "nats")
+	if _, err := natsfeed.ParseURL(natsURL); err != nil {
+		return usagef("--nats: %v", err)
+	}
+	if d := get[time.Duration](fs, "max-age"); d <= 0 {
+		return usagef("--max-age %s: want a positive duration such as 26h", d)
+	}
+	src := fstr(fs, "source")
+	if src != "replay" && !strings.HasPrefix(src, "replay:") {
+		if src == "live" {
+			return usagef("relay --source live is not supported yet: use replay or replay:FILE|NAME")
+		}
+		return usagef("--source %q: want replay or replay:FILE|NAME", src)
+	}
+	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "selloff relay"})
+	if p := fstr(fs, "log-file"); p != "" {
+		l, closeLog, err := openLog(p)
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+		logger = l
+	}
+
+	d, err := loadReplayData(strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":"), fstr(fs, "events"), false)
+	if err != nil {
+		return err
+	}
+	opt := d.options()
+	opt.Speed = get[float64](fs, "speed")
+	opt.Loop = get[bool](fs, "loop")
+	if get[bool](fs, "paused") {
+		opt.Paused = true
+	}
+	if at := fstr(fs, "at"); at != "" {
+		t, err := d.at(at)
+		if err != nil {
+			return err
+		}
+		if !t.IsZero() {
+			opt.Start = t
+		}
+	}
+	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
+	if err != nil {
+		return err
+	}
+
+	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{
+		Name:    "selloff relay " + feed,
+		Creds:   natsCreds(a, fs),
+		OnState: func(s string) { logger.Info("NATS "+s, "server", natsfeed.Redact(natsURL)) },
+	})
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	pub, err := newPublisherRetrying(ctx, nc, feed, natsfeed.PublisherOptions{MaxAge: get[time.Duration](fs, "max-age")}, logger)
+	if err != nil {
+		return err
+	}
+	recs := natsfeed.SnapshotRecords(d.snap)
+	if err := pub.Begin(ctx, d.snap.Header, recs); err != nil {
+		return fmt.Errorf("relay: %w", err)
+	}
+	st := pub.Stats()
+	logger.Info("relaying", "feed", feed, "server", natsfeed.Redact(natsURL), "records", len(recs), "messages", st.Messages, "bytes", st.Bytes)
+	rp.Start(ctx)
+	err = pub.Run(ctx, rp, feeds.RealClock{}, func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) })
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// newPublisherRetrying creates the feed's streams, waiting with back-off
+// while the NATS server is not there yet (and saying so).
+func newPublisherRetrying(ctx context.Context, nc *nats.Conn, feed string, opt natsfeed.PublisherOptions, logger *log.Logger) (*natsfeed.Publisher, error) {
+	wait := 250 * time.Millisecond
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		p, err := natsfeed.NewPublisher(cctx, nc, feed, opt)
+		cancel()
+		if err == nil {
+			return p, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		logger.Warn("NATS JetStream not ready (is nats-server running with -js?)", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 10*time.Second)
+	}
+}
+
+// natsSources is serve's data plane from a relay: one NATS subscriber
+// that every session subscribes to (like live: nobody gets a controller).
+func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, money money) (server.Sources, error) {
+	natsURL, feed, err := natsfeed.FeedURL(src)
+	if err != nil {
+		return server.Sources{}, usagef("--source: %v", err)
+	}
+	if get[bool](fs, "watch-party") {
+		return server.Sources{}, usagef("--watch-party with --source nats:// is not supported yet (the relay owns the clock)")
+	}
+	if len(money.alerts) > 0 {
+		return server.Sources{}, usagef("--alert with --source nats:// is not supported yet (positions are)")
+	}
+	logf := func(msg string, kv ...any) {
+		if a.feedLog != nil {
+			a.feedLog.Info(msg, kv...)
+		}
+	}
+	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{
+		Name:    "selloff serve " + feed,
+		Creds:   natsCreds(a, fs),
+		OnState: func(s string) { logf("NATS "+s, "server", natsfeed.Redact(natsURL), "feed", feed) },
+	})
+	if err != nil {
+		return server.Sources{}, err
+	}
+	context.AfterFunc(ctx, nc.Close)
+	sub, err := natsfeed.NewSubscriber(nc, feed, feeds.RealClock{}, natsfeed.SubscriberOptions{
+		OnError: func(err error) { logf("feed problem", "feed", feed, "err", err) },
+	})
+	if err != nil {
+		return server.Sources{}, err
+	}
+	sub.Start(ctx)
+	logf("following a relay", "server", natsfeed.Redact(natsURL), "feed", feed)
+	return server.LiveSources(sub), nil
+}

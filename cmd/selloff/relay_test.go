@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/selloff/selloff/snapshots"
+)
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// selloff relay publishes the embedded replay; a node (the subscriber
+// serve --source nats:// builds) shows the relay's clock; the password in
+// the URL never reaches the log.
+func TestRelayCommandFeedsANode(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS not ready")
+	}
+	url := strings.Replace(ns.ClientURL(), "nats://", "nats://alice:s3cret@", 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuf
+	a := newApp(nil, &stderr, &stderr, func(string) string { return "" })
+	done := make(chan int, 1)
+	go func() {
+		done <- a.run(ctx, []string{"relay", "--nats", url, "--feed", "day", "--at", "2025-01-27T10:00", "--paused"})
+	}()
+
+	// the node: what serve --source nats://HOST:PORT/day builds
+	node := newApp(nil, &stderr, &stderr, func(string) string { return "" })
+	src := ns.ClientURL() + "/day"
+	srcs, err := node.natsSources(ctx, flagSet(t, serveFlags, "--source", src), src, money{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srcs.Shared == nil || srcs.SharedControl != nil || srcs.PerSession != nil {
+		t.Fatalf("nats sources %+v: want one shared source and no controller", srcs)
+	}
+	sub := srcs.Shared
+	want := time.Date(2025, 1, 27, 10, 0, 0, 0, snapshots.Location())
+	ch := sub.Subscribe(ctx)
+	deadline := time.After(20 * time.Second)
+	for got := false; !got; {
+		select {
+		case u := <-ch:
+			got = u.Frame != nil && u.Frame.Time.Equal(want) && u.Clock != nil && u.Clock.Paused && u.Clock.Follows
+		case <-deadline:
+			t.Fatalf("no frame at %v from the relay; its log:\n%s", want, stderr.String())
+		}
+	}
+	cancel()
+	if rc := <-done; rc != exitOK {
+		t.Fatalf("relay exit %d; log:\n%s", rc, stderr.String())
+	}
+	log := stderr.String()
+	if strings.Contains(log, "s3cret") || strings.Contains(log, "alice") {
+		t.Fatalf("credentials in the log:\n%s", log)
+	}
+	if !strings.Contains(log, "relaying") || !strings.Contains(log, "feed=day") {
+		t.Fatalf("log does not say what is relayed:\n%s", log)
+	}
+}
+
+func TestRelayAndNATSSourceUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"relay"}, "needs --feed"},
+		{[]string{"relay", "--feed", "a.b"}, "feed name"},
+		{[]string{"relay", "--feed", "x", "--nats", "http://h:1"}, "want nats://"},
+		{[]string{"relay", "--feed", "x", "--source", "live"}, "not supported yet"},
+		{[]string{"relay", "--feed", "x", "--max-age", "0s"}, "--max-age"},
+		{[]string{"serve", "--source", "nats://127.0.0.1:1", "--host-key", "k"}, "feed name is missing"},
+		{[]string{"serve", "--source", "nats://u:pw@127.0.0.1:1/x", "--watch-party", "--host-key", "k"}, "--watch-party"},
+	} {
+		var out bytes.Buffer
+		a := newApp(nil, &out, &out, func(string) string { return "" })
+		rc := a.run(context.Background(), c.args)
+		if rc != exitUsage || !strings.Contains(out.String(), c.want) || strings.Contains(out.String(), "pw@") {
+			t.Errorf("%v: exit %d, %q (want exit 2 saying %q)", c.args, rc, out.String(), c.want)
+		}
+	}
+}
