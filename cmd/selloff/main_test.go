@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,6 +165,35 @@ func TestTruncatedSnapshotStillReplays(t *testing.T) {
 	code, out, _ = runCLI(t, "snapshot", "validate", cut)
 	if code != exitFail || !strings.Contains(out, "truncated") || !strings.Contains(out, cut+":") {
 		t.Fatalf("validate of a cut file: exit %d:\n%s", code, out)
+	}
+}
+
+// A gzip cut short (the embedded snapshot's bytes, two thirds kept) says so
+// on the status bar at 100 columns too: the note used to be dropped with
+// "feed ok" below ~160 columns.
+func TestTruncatedGzipSaysSoWhenNarrow(t *testing.T) {
+	r, err := snapshots.OpenEmbedded("deepseek-week")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.jsonl.gz")
+	if err := os.WriteFile(cut, data[:len(data)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"100", "160"} {
+		code, out, errs := runCLI(t, "render", cut, "--at", "2025-01-27T10:00", "--color", "never", "--width", w, "--height", "30")
+		if code != exitOK {
+			t.Fatalf("render of a cut gzip at %s columns: exit %d: %s", w, code, errs)
+		}
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if bar := lines[len(lines)-1]; !strings.Contains(bar, "file cut short after line") {
+			t.Errorf("%s columns: the status bar does not say the file is cut short: %q", w, bar)
+		}
 	}
 }
 

@@ -333,13 +333,23 @@ func (m Model) segments() []segment {
 		if !hasDetail {
 			word, detail, hasDetail = strings.Cut(h, ", ") // "feed ok, 12 bad records skipped"
 		}
-		level, detailLevel := 0, lvMsg
+		level, detailLevel, note := 0, lvMsg, false
 		if (s.Health.State == feeds.HealthOK || s.Health.State == "") && s.Health.Skipped == 0 {
 			level, detailLevel = lvHealthy, lvHealthy // healthy: both go early, together
+			if s.Health.Detail != "" {
+				// a note from the source ("file cut short after line
+				// 812"): the data is incomplete, which must stay on the
+				// bar after "feed ok" has given way
+				detailLevel, hs, note = lvMsg, st.Warn, true
+			}
 		}
 		add(hs.Render(common.Text(word, g)), level, false)
 		if hasDetail {
 			add(hs.Render(common.Text(detail, g)), detailLevel, true)
+			if head, _, ok := strings.Cut(detail, " ("); ok && note {
+				// without its parenthesis when cut: "file cut short after line 812"
+				segs[len(segs)-1].short = hs.Render(common.Text(head, g))
+			}
 		}
 	}
 	errText := s.Err

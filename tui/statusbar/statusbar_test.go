@@ -292,3 +292,27 @@ func TestSmallBarsKeepHelpSpeedAndMonth(t *testing.T) {
 		}
 	}
 }
+
+// A note from the source (a file cut short) says the data is incomplete:
+// it stays on the bar after "feed ok" has given way, at every width where
+// a message fits (it used to go with "feed ok", at 100 columns).
+func TestSourceNoteOutlivesFeedOK(t *testing.T) {
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(10, 0), Clock: &feeds.ClockStatus{Speed: 120, Paused: true},
+		Health: feeds.Health{State: feeds.HealthOK, Detail: "file cut short after line 17277 (a recording stopped mid-write?)"},
+		Help:   "? help"}
+	for _, w := range []int{80, 100, 120, 160} {
+		v := view(s, w, common.GlyphsBraille)
+		if !strings.Contains(v, "file cut short") {
+			t.Errorf("width %d: no note: %q", w, v)
+		}
+		if got := ansi.StringWidth(v); got != w {
+			t.Errorf("width %d: %d cells", w, got)
+		}
+	}
+	if v := view(s, 100, common.GlyphsBraille); !strings.Contains(v, "file cut short after line 17277") {
+		t.Errorf("100 columns: the line is lost: %q", v)
+	}
+	if v := view(s, 220, common.GlyphsBraille); !strings.Contains(v, "feed ok") || !strings.Contains(v, "(a recording stopped mid-write?)") {
+		t.Errorf("wide: %q", v)
+	}
+}
