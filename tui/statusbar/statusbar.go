@@ -344,6 +344,11 @@ func (m Model) segments() []segment {
 			}
 		}
 		add(hs.Render(common.Text(word, g)), level, false)
+		if short := shortHealth(s.Health.State); short != "" && short != word {
+			// gives way before the month of the time does (live at 40
+			// columns read "Sun 6 16:03 ET  retrying in 9s")
+			segs[len(segs)-1].short = hs.Render(short)
+		}
 		if hasDetail {
 			add(hs.Render(common.Text(detail, g)), detailLevel, true)
 			if head, _, ok := strings.Cut(detail, " ("); ok && note {
@@ -494,6 +499,18 @@ func (m Model) View() string {
 		out += strings.Repeat(" ", d)
 	}
 	return m.c.Styles.P.StatusBar.Render(out)
+}
+
+// shortHealth is the short form of a health word whose long form is
+// wide: "retrying" without its countdown, "re-auth" ("" none).
+func shortHealth(h feeds.HealthState) string {
+	switch h {
+	case feeds.HealthRetrying:
+		return "retrying"
+	case feeds.HealthReauth:
+		return "re-auth"
+	}
+	return ""
 }
 
 func hasLevel(segs []segment, level int) bool {

@@ -316,3 +316,51 @@ func TestSourceNoteOutlivesFeedOK(t *testing.T) {
 		t.Errorf("wide: %q", v)
 	}
 }
+
+// Live mode keeps the month in the time at every width where a replay
+// keeps it: it read "Mon 27 16:03 ET  retrying in 9s" where a replay read
+// "Mon 27 Jan 16:03 ET"; the countdown gives way first now.
+func TestLiveKeepsTheMonthLikeReplay(t *testing.T) {
+	now := time.Date(2025, 1, 27, 21, 3, 0, 0, time.UTC)
+	replays := []State{
+		{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(16, 3), Clock: &feeds.ClockStatus{Speed: 120, Paused: true}, Help: "? help"},
+		{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(16, 3), Clock: &feeds.ClockStatus{Speed: 120}, Help: "? help"},
+	}
+	// the narrowest width at which a replay shows the month
+	minW := 0
+	for w := 220; w > 0; w-- {
+		for _, s := range replays {
+			if strings.Contains(view(s, w, common.GlyphsBraille), "Mon 27 Jan 16:03 ET") {
+				minW = w
+			}
+		}
+	}
+	if minW == 0 || minW > 60 {
+		t.Fatalf("replay shows the month from %d columns", minW)
+	}
+	down := feeds.StreamHealth{State: "down", RetryAt: now.Add(8 * time.Second)}
+	lives := map[string]feeds.Health{
+		"ok":        {State: feeds.HealthOK},
+		"streaming": {State: feeds.HealthOK, Stream: feeds.StreamHealth{State: "streaming"}},
+		"retrying":  {State: feeds.HealthRetrying, RetryAt: now.Add(9 * time.Second), LastErr: "cannot reach Yahoo: dial tcp: no such host", Stream: down},
+		"reauth":    {State: feeds.HealthReauth, LastErr: "HTTP 401"},
+		"offline":   {State: feeds.HealthOffline, LastErr: "cannot reach Yahoo"},
+		"degraded":  {State: feeds.HealthDegraded, Detail: "3 symbols missing"},
+	}
+	for name, h := range lives {
+		for _, mode := range []feeds.Mode{feeds.ModeLive, feeds.ModeRecording} {
+			s := State{HasData: true, Mode: mode, Frame: frameAt(16, 3), Now: now, Health: h, Help: "? help"}
+			for w := minW; w <= 220; w++ {
+				v := view(s, w, common.GlyphsBraille)
+				if !strings.Contains(v, "Mon 27 Jan") {
+					t.Errorf("%s %s at %d columns: no month: %q", mode, name, w, v)
+					break
+				}
+				if h.State != feeds.HealthOK && !strings.Contains(v, HealthText(h, now)[:5]) {
+					t.Errorf("%s %s at %d columns: the health word is gone: %q", mode, name, w, v)
+					break
+				}
+			}
+		}
+	}
+}
