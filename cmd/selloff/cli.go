@@ -25,11 +25,12 @@ const (
 )
 
 // usageError is a mistake in how the command was called (exit 2).
-type usageError struct{ msg string }
+// usage, when set, is the command's usage, printed after the message.
+type usageError struct{ msg, usage string }
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }
 
 // app carries the process's streams and environment so commands are
 // testable without touching the real ones.
@@ -130,6 +131,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return exitOK
 	case isUsage(err):
 		fmt.Fprintf(a.stderr, "selloff: %v\n", err)
+		var u usageError
+		if errors.As(err, &u) && u.usage != "" {
+			fmt.Fprintf(a.stderr, "\n%s", u.usage) // with the error, on stderr: never on stdout
+		}
 		return exitUsage
 	default:
 		fmt.Fprintf(a.stderr, "selloff: %v\n", err)
@@ -168,7 +173,7 @@ func (a *app) dispatch(ctx context.Context, c *command, path []string, args []st
 	}
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		a.usage(c, path, fs)
+		a.usage(a.stdout, c, path, fs) // asked for: stdout, exit 0
 		return flag.ErrHelp
 	}
 	if err != nil {
@@ -182,8 +187,9 @@ func (a *app) dispatch(ctx context.Context, c *command, path []string, args []st
 		if len(pos) > 0 {
 			return unknownCommand(c, path, pos[0])
 		}
-		a.usage(c, path, fs)
-		return usagef("%s needs a command", strings.Join(path, " "))
+		var u strings.Builder
+		a.usage(&u, c, path, fs)
+		return usageError{msg: strings.Join(path, " ") + " needs a command", usage: u.String()}
 	}
 	return c.run(ctx, a, fs, pos)
 }
@@ -293,8 +299,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func (a *app) usage(c *command, path []string, fs *flag.FlagSet) {
-	w := a.stdout
+func (a *app) usage(w io.Writer, c *command, path []string, fs *flag.FlagSet) {
 	name := strings.Join(path, " ")
 	fmt.Fprintf(w, "%s: %s\n\nUsage:\n  %s", name, c.summary, name)
 	if len(c.subs) > 0 {

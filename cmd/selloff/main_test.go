@@ -78,6 +78,33 @@ func TestVersionAndUsageErrors(t *testing.T) {
 	}
 }
 
+// A command group called without its command ("selloff snapshot") is a
+// usage error: its usage goes to stderr with the message, nothing to
+// stdout (it went to stdout with exit 2). --help still prints to stdout.
+func TestGroupWithoutCommandUsageOnStderr(t *testing.T) {
+	var walk func(c *command, path []string)
+	walk = func(c *command, path []string) {
+		path = append(path, c.name)
+		if c.run == nil {
+			args := path[1:]
+			code, out, errs := runCLI(t, args...)
+			if code != exitUsage || out != "" {
+				t.Errorf("%v: exit %d, stdout %q", args, code, out)
+			}
+			if !strings.HasPrefix(errs, "selloff: "+strings.Join(path, " ")+" needs a command") || !strings.Contains(errs, "Commands:") {
+				t.Errorf("%v: stderr %q", args, errs)
+			}
+		}
+		for _, s := range c.subs {
+			walk(s, path)
+		}
+	}
+	walk(newApp(nil, nil, nil, nil).root(), nil)
+	if code, out, errs := runCLI(t, "snapshot", "--help"); code != exitOK || !strings.Contains(out, "Commands:") || errs != "" {
+		t.Errorf("snapshot --help: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
 func TestSnapshotListInspectValidate(t *testing.T) {
 	code, out, errs := runCLI(t, "snapshot", "list")
 	if code != exitOK || !strings.Contains(out, "deepseek-week") || !strings.Contains(out, "RECONSTRUCTED") {
