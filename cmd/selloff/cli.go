@@ -74,7 +74,7 @@ func (a *app) root() *command {
 		name:    "selloff",
 		summary: "a terminal dashboard for the AI-stock selloff, live or replayed",
 		example: "selloff                      # replay the embedded DeepSeek week\n" +
-			"selloff replay --at 14:45     # start at the low of 27 Jan\n" +
+			"selloff replay --at 14:50     # start at the low of 27 Jan\n" +
 			"selloff live --symbols NVDA,AVGO,TSM",
 		flags: replayFlags,
 		run:   runReplay,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -102,6 +103,50 @@ func TestGroupWithoutCommandUsageOnStderr(t *testing.T) {
 	walk(newApp(nil, nil, nil, nil).root(), nil)
 	if code, out, errs := runCLI(t, "snapshot", "--help"); code != exitOK || !strings.Contains(out, "Commands:") || errs != "" {
 		t.Errorf("snapshot --help: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// The root's example "--at HH:MM  # start at the low of 27 Jan" is where
+// NVDA's day low is first on the frame in the embedded snapshot (it said
+// 14:45, five minutes before the low).
+func TestExampleAtTheLowIsTheLow(t *testing.T) {
+	var at string
+	for _, l := range strings.Split(newApp(nil, nil, nil, nil).root().example, "\n") {
+		if strings.Contains(l, "the low") {
+			if _, rest, ok := strings.Cut(l, "--at "); ok {
+				at, _, _ = strings.Cut(rest, " ")
+			}
+		}
+	}
+	if at == "" {
+		t.Fatal("no example starts at the low")
+	}
+	low := func(when string) (last, low float64) {
+		t.Helper()
+		code, out, errs := runCLI(t, "render", "--at", when, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("render --at %s: exit %d: %s", when, code, errs)
+		}
+		var f struct {
+			Symbols []struct {
+				Symbol    string
+				Last, Low float64
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &f); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range f.Symbols {
+			if s.Symbol == "NVDA" {
+				return s.Last, s.Low
+			}
+		}
+		t.Fatalf("render --at %s: no NVDA", when)
+		return 0, 0
+	}
+	_, dayLow := low("close")
+	if _, l := low(at); l != dayLow {
+		t.Errorf("the example starts at %s, where NVDA's low so far is %v; the day's low is %v", at, l, dayLow)
 	}
 }
 
