@@ -213,9 +213,21 @@ func (m Model) helpView() string {
 	h.Width = 0 // measure uncut
 	var rows []string
 	var cur [][]key.Binding
+	fits := func(groups [][]key.Binding) bool {
+		return m.width <= 0 || lipgloss.Width(h.FullHelpView(groups)) <= m.width
+	}
 	for _, g := range m.FullHelp() {
 		try := append(cur[:len(cur):len(cur)], g)
-		if len(cur) > 0 && m.width > 0 && lipgloss.Width(h.FullHelpView(try)) > m.width {
+		if len(cur) > 0 && !fits(try) {
+			// Under the last column when it stays within the row's
+			// height (at 60 columns "tab next group", "s sort" and "/
+			// filter" went to a third row, cut off below the screen).
+			last := len(cur) - 1
+			stacked := append(cur[:last:last], append(cur[last][:len(cur[last]):len(cur[last])], g...))
+			if enabled(stacked[last]) <= rowHeight(cur) && fits(stacked) {
+				cur = stacked
+				continue
+			}
 			rows = append(rows, h.FullHelpView(cur))
 			try = [][]key.Binding{g}
 		}
@@ -225,6 +237,26 @@ func (m Model) helpView() string {
 		rows = append(rows, h.FullHelpView(cur))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// enabled counts the bindings help shows in a group.
+func enabled(g []key.Binding) int {
+	n := 0
+	for _, b := range g {
+		if b.Enabled() {
+			n++
+		}
+	}
+	return n
+}
+
+// rowHeight is the height of a row of help groups: its tallest group.
+func rowHeight(groups [][]key.Binding) int {
+	n := 0
+	for _, g := range groups {
+		n = max(n, enabled(g))
+	}
+	return n
 }
 
 // View implements tea.Model.
@@ -259,7 +291,14 @@ func (m Model) View() string {
 		parts = append(parts, clipLines(m.positionPromptView(), W, 1))
 	}
 	if m.showHelp && l.helpH > 0 {
-		parts = append(parts, clipLines(m.helpView(), W, l.helpH))
+		hv := clipLines(m.helpView(), W, l.helpH)
+		if l.helpOnly {
+			// help in place of the panes fills their rows: the strip and
+			// the status bar stay on the last lines (at 80x24 they sat
+			// above five blank rows)
+			hv += strings.Repeat("\n", max(l.helpH-1-strings.Count(hv, "\n"), 0))
+		}
+		parts = append(parts, hv)
 	}
 	// The strip and the status bar are exactly W wide by construction.
 	parts = append(parts, m.strip.View(), m.status.View())

@@ -94,3 +94,27 @@ func TestFocusVisibleWithoutColour(t *testing.T) {
 		}
 	}
 }
+
+// Help over a small terminal: at 80x24 it takes the panes' place and the
+// status bar stays on the last line (it sat above five blank rows); at
+// 60x20 every key is shown (tab, s and / went to a third row, cut off).
+func TestHelpOnSmallTerminals(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {60, 20}} {
+		w, h := sz[0], sz[1]
+		m := withUpdate(t, newTestModel(t, w, h, &fakeController{}, common.GlyphsASCII), replayUpdate(t, "2025-01-27 14:50", 1))
+		m, _ = step(t, m, keyMsg("?"))
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		if len(lines) != h {
+			t.Errorf("%dx%d: %d lines", w, h, len(lines))
+		}
+		if !strings.Contains(lines[len(lines)-1], "REPLAY") {
+			t.Errorf("%dx%d: the status bar is not on the last line:\n%s", w, h, strings.Join(lines, "\n"))
+		}
+		all := strings.Join(lines, "\n")
+		for _, k := range []string{"pause/play", "next group", "sort", "filter", "quit"} {
+			if !strings.Contains(all, k) {
+				t.Errorf("%dx%d: help lacks %q:\n%s", w, h, k, all)
+			}
+		}
+	}
+}
