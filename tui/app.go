@@ -683,6 +683,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.errs.KeyMap.Close):
 			m.showErrors = false
 			m.syncKeys()
+			m.relayout() // the help's height changes with the keys
 		case key.Matches(msg, k.Quit):
 			return m, tea.Quit
 		case key.Matches(msg, k.Help):
@@ -701,6 +702,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Errors):
 		m.showErrors = true
 		m.syncKeys()
+		m.relayout() // with help open, the errors' keys are fewer lines: room for the view again
 		return m, nil
 	case key.Matches(msg, k.Quit):
 		m.Close()

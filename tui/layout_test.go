@@ -118,3 +118,21 @@ func TestHelpOnSmallTerminals(t *testing.T) {
 		}
 	}
 }
+
+// Opening the errors view with help open at 60x20 lays out again: the
+// errors' help is three lines, so the view has room (it stayed hidden behind
+// the space the whole help had taken, showing blank rows).
+func TestErrorsWithHelpOpenShowsTheView(t *testing.T) {
+	m := withUpdate(t, newTestModel(t, 60, 20, &fakeController{}, common.GlyphsASCII), replayUpdate(t, "2025-01-27 14:50", 1))
+	m, _ = step(t, m, keyMsg("?"))
+	m, _ = step(t, m, keyMsg("e"))
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "Errors:") || !strings.Contains(v, "close errors") {
+		t.Errorf("errors with help open:\n%s", v)
+	}
+	m, _ = step(t, m, keyMsg("esc"))
+	v = ansi.Strip(m.View())
+	if !strings.Contains(v, "filter") || strings.Contains(v, "Errors:") {
+		t.Errorf("closed errors with help open:\n%s", v)
+	}
+}
