@@ -462,17 +462,13 @@ func (m Model) View() string {
 		segs = fitMessages(segs, w, width)
 	}
 	if width(segs) > w {
-		// the help hint gives way to a message only when that makes the
-		// message fit; else the message goes and the hint stays
-		without := segs[:0:0]
-		for _, x := range segs {
-			if x.drop != lvHelp {
-				without = append(without, x)
-			}
-		}
-		if fitted := fitMessages(without, w, width); width(fitted) <= w && len(fitted) > 0 && hasLevel(fitted, lvMsg) {
-			segs = fitted
-		} else {
+		// The messages give way one at a time from the first (the feed's
+		// detail before the error: offline at 80 columns the error went
+		// with the stream's detail); the help hint gives way to a message
+		// only when that makes it fit; else the messages go and the hint
+		// stays.
+		segs = fitSomeMessages(segs, w, width)
+		if width(segs) > w {
 			drop(lvMsg)
 		}
 	}
@@ -511,6 +507,42 @@ func shortHealth(h feeds.HealthState) string {
 		return "re-auth"
 	}
 	return ""
+}
+
+// fitSomeMessages drops the first k messages (k = 0, 1, ...) and fits the
+// rest, with the help hint and then without it; segs as they are when no
+// message fits.
+func fitSomeMessages(segs []segment, w int, width func([]segment) int) []segment {
+	without := func(k int, help bool) []segment {
+		out := segs[:0:0]
+		for _, x := range segs {
+			switch {
+			case x.drop == lvHelp && !help:
+			case x.drop == lvMsg && k > 0:
+				k--
+			default:
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	n := 0
+	for _, x := range segs {
+		if x.drop == lvMsg {
+			n++
+		}
+	}
+	for _, help := range []bool{true, false} {
+		for k := 0; k < n; k++ {
+			if k == 0 && help {
+				continue // tried already
+			}
+			if fitted := fitMessages(without(k, help), w, width); width(fitted) <= w && hasLevel(fitted, lvMsg) {
+				return fitted
+			}
+		}
+	}
+	return segs
 }
 
 func hasLevel(segs []segment, level int) bool {

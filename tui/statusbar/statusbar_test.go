@@ -364,3 +364,23 @@ func TestLiveKeepsTheMonthLikeReplay(t *testing.T) {
 		}
 	}
 }
+
+// Live with no network at 80 columns: the error stays on the bar; the
+// stream's detail gives way first (both went, leaving "retrying" with no
+// reason).
+func TestOfflineErrorOutlivesTheDetail(t *testing.T) {
+	now := time.Date(2026, 12, 6, 21, 33, 0, 0, time.UTC)
+	s := State{HasData: true, Mode: feeds.ModeLive, Frame: frameAt(16, 3), Now: now, Help: "? help",
+		Health: feeds.Health{State: feeds.HealthRetrying, RetryAt: now.Add(7 * time.Second), Detail: "no data yet",
+			LastErr: "cannot reach Yahoo; dial tcp: lookup query1.finance.yahoo.com: no such host",
+			Stream:  feeds.StreamHealth{State: "down", RetryAt: now.Add(8 * time.Second)}}}
+	for _, w := range []int{70, 80, 100} {
+		v := view(s, w, common.GlyphsBraille)
+		if !strings.Contains(v, "error: cannot reach") || !strings.Contains(v, "retrying") || !strings.Contains(v, "? help") {
+			t.Errorf("width %d: %q", w, v)
+		}
+	}
+	if v := view(s, 220, common.GlyphsBraille); !strings.Contains(v, "stream down") {
+		t.Errorf("wide: %q", v)
+	}
+}
