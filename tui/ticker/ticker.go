@@ -1,9 +1,11 @@
 // Package ticker is the market-cap delta strip: the basket's total change
 // pinned at the left ("AI basket −$1.17T since Fri close"), then every
 // company's market-value change, biggest first, scrolling when they do not
-// fit. The scroll runs on its own tick message (paused or not); each pass
-// keeps one order and starts, held for a moment, with the biggest mover at
-// the left; the order is taken again at the start of the next pass.
+// fit. The scroll runs on its own tick message (paused or not) and pages:
+// one whole item at a time, every few seconds, never cutting a figure.
+// Each pass keeps one order and starts, held for a moment, with the biggest
+// mover at the left; once the last item has been shown whole the next pass
+// starts, taking the order again.
 package ticker
 
 import (
@@ -31,13 +33,15 @@ const (
 	wrapGap = "     "
 )
 
-// DefaultEvery is the scroll step: one cell per tick, 4 cells a second
-// (the pace the strip had while a replay played, one cell per update).
-const DefaultEvery = 250 * time.Millisecond
+// DefaultEvery is the scroll step: one whole item every 2.5 s. It used to
+// be one cell every 250 ms: 4 frames a second for ever, to every SSH
+// viewer, even of a paused replay (TestPausedStripCostsLittleOverSSH).
+const DefaultEvery = 2500 * time.Millisecond
 
-// Hold is how many steps a pass stays at its start (2 s at DefaultEvery),
-// so the biggest mover can be read before it moves. The hold is one tick.
-const Hold = 8
+// Hold is how many steps a pass stays at its start beyond the first (5 s
+// in all at DefaultEvery), so the biggest mover can be read before it
+// moves. The hold is one tick.
+const Hold = 1
 
 // TickMsg is the strip's scroll tick. It carries the strip's generation
 // (tag): a tick of an earlier arming is dropped, so the strip never
@@ -49,11 +53,11 @@ type TickMsg struct {
 
 // Model is the strip. It is one line high.
 type Model struct {
-	c      common.Common
-	frame  *market.Frame
-	width  int
-	offset int // scroll position in cells
-	hold   int // ticks left before the pass starts moving
+	c     common.Common
+	frame *market.Frame
+	width int
+	first int // the first item shown (the page); 0 at the start of a pass
+	hold  int // ticks left before the pass starts moving
 
 	every time.Duration // scroll step; 0: no scrolling by time
 	tag   int
@@ -108,11 +112,17 @@ func (m *Model) Arm() tea.Cmd {
 	m.armed = true
 	m.tag++
 	tag := m.tag
-	d := m.every
-	if m.hold > 0 {
-		d *= time.Duration(m.hold) // the hold is one tick: nothing to redraw meanwhile
-	}
+	d := m.Delay()
 	return tea.Tick(d, func(t time.Time) tea.Msg { return TickMsg{Time: t, tag: tag} })
+}
+
+// Delay is how long the next tick waits: one step, or the whole hold at
+// the start of a pass (the hold is one tick: nothing to redraw meanwhile).
+func (m Model) Delay() time.Duration {
+	if m.hold > 0 {
+		return m.every * time.Duration(m.hold)
+	}
+	return m.every
 }
 
 // Tick is the message the tick in flight will deliver at t (tests drive
@@ -139,32 +149,44 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // Height is the strip's height in lines.
 func (m Model) Height() int { return lipgloss.Height(m.View()) }
 
-// SetFrame recomputes the strip from a frame. The scroll position is kept.
+// SetFrame recomputes the strip from a frame. The scroll position (the
+// first item shown) is kept.
 func (m *Model) SetFrame(f *market.Frame) {
 	m.frame = f
 	m.build()
 }
 
-// Advance scrolls the strip by one step (one cell), after the hold at the
-// start of a pass. At the end of a pass the order is taken again (biggest
-// mover first) and the next pass starts at the left, held.
+// Advance scrolls the strip by one step (one whole item), after the hold
+// at the start of a pass. Once the last item has been shown whole, the
+// order is taken again (biggest mover first) and the next pass starts at
+// the left, held.
 func (m *Model) Advance() {
-	if m.cw <= 0 {
+	if m.cw <= 0 || len(m.ends) == 0 {
 		return
 	}
 	if m.hold > 0 {
 		m.hold--
 		return
 	}
-	m.offset++
-	if m.offset >= m.cw {
-		m.offset, m.hold, m.order = 0, Hold, nil
+	if m.ends[len(m.ends)-1]-m.start() <= m.room() || m.first+1 >= len(m.ends) {
+		m.first, m.hold, m.order = 0, Hold, nil
 		m.build()
+		return
 	}
+	m.first++
 }
 
-// Offset is the scroll position (cells).
-func (m Model) Offset() int { return m.offset }
+// Offset is the scroll position: the index of the first item shown (0 at
+// the start of a pass).
+func (m Model) Offset() int { return m.first }
+
+// start is the cell in content where the first item shown begins.
+func (m Model) start() int {
+	if m.first <= 0 || m.first > len(m.ends) {
+		return 0
+	}
+	return m.ends[m.first-1] + len(gap)
+}
 
 // PrevSessionDay names the previous session's weekday ("Fri") for the
 // pinned label, or "" when the frame has no earlier session.
@@ -182,7 +204,7 @@ func PrevSessionDay(f *market.Frame) string {
 func (m *Model) build() {
 	st := m.c.Styles
 	g := m.c.Glyphs
-	if !m.Scrolls() || m.offset == 0 {
+	if !m.Scrolls() || m.first == 0 {
 		// a still strip (one that fits, or a pass that has not moved
 		// yet) ranks on every frame: after a seek it shows the new ranking
 		m.order = nil
@@ -242,8 +264,8 @@ func (m *Model) build() {
 	}
 	m.content = sb.String()
 	m.cw = w
-	if m.cw > 0 {
-		m.offset %= m.cw
+	if m.first >= len(m.ends) {
+		m.first = max(len(m.ends)-1, 0) // items gone mid-pass
 	}
 }
 
@@ -335,23 +357,23 @@ func (m Model) View() string {
 	if m.cw-len(wrapGap) <= room {
 		return fit(left+m.content, w)
 	}
-	if m.offset == 0 {
-		// Not scrolled (yet): end at the last whole item rather than in
-		// the middle of a number.
-		end := 0
-		for _, e := range m.ends {
-			if e > room {
-				break
-			}
-			end = e
+	// From the page's first item to the last whole one, never ending in
+	// the middle of a number.
+	start := m.start()
+	end := 0
+	for _, e := range m.ends[m.first:] {
+		if e-start > room {
+			break
 		}
-		if end == 0 {
+		end = e
+	}
+	if end == 0 {
+		if m.first == 0 {
 			return fit(m.pinned, w) // not one whole item fits
 		}
-		return fit(left+ansi.Cut(m.content, 0, end), w)
+		end = start + room // an item wider than the room: cut, it is the page
 	}
-	win := ansi.Cut(m.content+m.content, m.offset, m.offset+room)
-	return fit(left+win, w)
+	return fit(left+ansi.Cut(m.content, start, end), w)
 }
 
 func fit(s string, w int) string {

@@ -81,7 +81,8 @@ func TestStripScrollsOnlyOnAdvance(t *testing.T) {
 	}
 	m.Advance()
 	v1 := m.View()
-	if v1 == v0 || !strings.HasPrefix(v1, "AI basket -$685.8B since Fri close | VDA v") {
+	// a page: the next whole item first, never a cut one ("VDA v")
+	if v1 == v0 || !strings.HasPrefix(v1, "AI basket -$685.8B since Fri close | AVGO v -$199.5B") {
 		t.Fatalf("advance: %q", v1)
 	}
 	// A new frame keeps the scroll position.
@@ -170,11 +171,15 @@ func TestPassOrderIsFixed(t *testing.T) {
 	for range Hold + 3 {
 		m.Advance()
 	}
+	// three pages on: the fourth item of the pass's order first
+	if got := firstItem(m.View()); got != "VST" {
+		t.Fatalf("three pages on, %q first, want VST:\n%s", got, m.View())
+	}
 	// AAPL's fall now dwarfs NVDA's: the order stays for this pass.
 	m.SetFrame(bigFrame(10, 140))
 	v := m.View()
-	if !strings.HasPrefix(strings.SplitN(v, "| ", 2)[1], "A v") { // "NVDA" scrolled by 3 cells
-		t.Fatalf("the order changed mid-pass:\n%s", v)
+	if got := firstItem(v); got != "VST" {
+		t.Fatalf("the order changed mid-pass (%q first):\n%s", got, v)
 	}
 	// Run to the end of the pass: the next starts with the biggest mover
 	// (AAPL now), whole, and holds.
@@ -232,5 +237,36 @@ func TestTickScrolls(t *testing.T) {
 	m.SetSize(100, 1)
 	if m.Arm() != nil {
 		t.Fatal("SetEvery(0) still arms")
+	}
+}
+
+// The strip pages: every step shows whole items from the page's first
+// (never a figure cut at either end), a pass shows every item, and the
+// next pass starts at the biggest mover once the last has been shown.
+func TestStripPagesWholeItems(t *testing.T) {
+	m := New(testCommon(common.GlyphsASCII))
+	m.SetSize(100, 1)
+	m.SetFrame(bigFrame())
+	seen := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		v := m.View()
+		_, items, _ := strings.Cut(v, "| ")
+		for _, it := range strings.Split(strings.TrimRight(items, " "), "   ") {
+			f := strings.Fields(it)
+			if len(f) != 3 || !strings.HasSuffix(f[2], "B") {
+				t.Fatalf("step %d: a cut item %q in %q", i, it, v)
+			}
+			seen[f[0]] = true
+		}
+		m.Advance()
+		if m.Offset() == 0 && i > 0 {
+			break
+		}
+	}
+	if len(seen) != 11 {
+		t.Errorf("a pass showed %d items, want 11: %v", len(seen), seen)
+	}
+	if m.Offset() != 0 || firstItem(m.View()) != "NVDA" {
+		t.Errorf("the next pass does not start with the biggest mover: %q", m.View())
 	}
 }
