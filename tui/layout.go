@@ -94,6 +94,9 @@ func (m *Model) relayout() {
 	if m.paperLine() != "" || m.money.prompt.open {
 		gotoH++ // the paper ticket's or the add-a-position prompt's line
 	}
+	if m.tour.on {
+		gotoH++ // the tour's caption line
+	}
 	minPane := m.minPaneHeight()
 	l.needH = stripH + statusH + minPane
 	if W < l.needW || H < l.needH {
@@ -260,6 +263,9 @@ func (m Model) View() string {
 	}
 	if m.showHelp && l.helpH > 0 {
 		parts = append(parts, clipLines(m.helpView(), W, l.helpH))
+	}
+	if line := m.tourLine(W); line != "" {
+		parts = append(parts, line)
 	}
 	// The strip and the status bar are exactly W wide by construction.
 	parts = append(parts, m.strip.View(), m.status.View())

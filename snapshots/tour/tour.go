@@ -460,3 +460,18 @@ func short(s string) string {
 	}
 	return s[:cut] + "…"
 }
+
+// CheckSymbols refuses a select of a symbol known does not know (the
+// snapshot's), as FILE:LINE problems.
+func (t *Tour) CheckSymbols(known func(string) bool) error {
+	var problems []error
+	for _, s := range t.Steps {
+		if s.Select != "" && !known(s.Select) {
+			problems = append(problems, snapshots.Problem{File: t.Name, Line: s.Line, Reason: fmt.Sprintf("select %s: not a symbol of the snapshot", snapshots.QuoteShort(s.Select))})
+			if len(problems) == maxProblems {
+				break
+			}
+		}
+	}
+	return errors.Join(problems...)
+}
