@@ -2,6 +2,8 @@ package tour
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +249,29 @@ func TestRunner(t *testing.T) {
 	r.SetPaused(true)
 	if !r.Done() || r.Paused() {
 		t.Fatal("a done tour changed")
+	}
+}
+
+// The README's example tour is a good tour.
+func TestReadmeExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "### Tours\n")
+	if !ok {
+		t.Fatal("README has no Tours section")
+	}
+	_, ex, ok := strings.Cut(sec, "```yaml\n")
+	ex, _, ok2 := strings.Cut(ex, "```")
+	if !ok || !ok2 {
+		t.Fatal("the Tours section has no YAML example")
+	}
+	tr, err := Parse(strings.NewReader(ex), "README example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Resolve(header(), et("2025-01-24 09:30"), et("2025-01-28 16:00")); err != nil {
+		t.Fatal(err)
 	}
 }
