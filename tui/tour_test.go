@@ -18,6 +18,7 @@ import (
 	"github.com/selloff/selloff/snapshots/tour"
 	"github.com/selloff/selloff/tui/chart"
 	"github.com/selloff/selloff/tui/common"
+	"github.com/selloff/selloff/tui/theme"
 )
 
 var loadHeader = sync.OnceValues(func() (snapshots.Header, error) {
@@ -243,4 +244,28 @@ func TestEmbeddedTourRuns(t *testing.T) {
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// A tour in a tiny terminal: no line wider than the terminal, no more
+// lines than it has.
+func TestTourTinyTerminal(t *testing.T) {
+	tr := resolvedTour(t, driveTour)
+	for _, sz := range [][2]int{{10, 4}, {1, 1}, {40, 12}, {80, 24}} {
+		m := New(Deps{Renderer: asciiRenderer(), Width: sz[0], Height: sz[1], Glyphs: common.GlyphsBraille},
+			WithTour(tr, feedstest.NewFakeClock(fixedNow).After))
+		m.apply(replayUpdate(t, "2025-01-27 14:50", 1))
+		tm, _ := m.Update(tourMsg{kind: tourApply, gen: 0})
+		m = tm.(Model)
+		m.relayout()
+		v := m.View()
+		lines := strings.Split(v, "\n")
+		if len(lines) > sz[1] {
+			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
+		}
+		for _, ln := range lines {
+			if w := theme.Width(ln); w > sz[0] {
+				t.Errorf("%dx%d: line %q is %d wide", sz[0], sz[1], ln, w)
+			}
+		}
+	}
 }
