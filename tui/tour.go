@@ -344,6 +344,9 @@ func (m Model) tourLine(w int) string {
 			line = st.Accent.Render(head) + st.Faint.Render(" | ") + st.Base.Render(t.caption)
 		}
 	}
+	if hint := st.Faint.Render(tourHint(ascii)); !t.r.Done() && !t.r.Paused() && theme.Width(line)+theme.Width(hint) <= w {
+		line += hint // the keys, for a first-time viewer, only when they fit whole
+	}
 	if theme.Width(line) > w {
 		tail := "…"
 		if ascii {
@@ -352,4 +355,11 @@ func (m Model) tourLine(w int) string {
 		line = ansi.Truncate(line, w, tail)
 	}
 	return line
+}
+
+func tourHint(ascii bool) string {
+	if ascii {
+		return "  (space pauses, -> skips)"
+	}
+	return "  (space pauses, → skips)"
 }

@@ -172,7 +172,7 @@ func TestTourCaptionNarrow(t *testing.T) {
 	m := New(Deps{Renderer: asciiRenderer(), Width: 160, Height: 45, Glyphs: common.GlyphsBraille},
 		WithTour(tr, feedstest.NewFakeClock(fixedNow).After))
 	m.tour.caption = "Mon 20 Jan, 07:19 ET: DeepSeek releases the R1 reasoning model"
-	if got := m.tourLine(200); got != "▶ tour 1/3 │ Mon 20 Jan, 07:19 ET: DeepSeek releases the R1 reasoning model" {
+	if got := m.tourLine(200); got != "▶ tour 1/3 │ Mon 20 Jan, 07:19 ET: DeepSeek releases the R1 reasoning model  (space pauses, → skips)" {
 		t.Fatalf("wide: %q", got)
 	}
 	got := m.tourLine(30)
