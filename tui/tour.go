@@ -263,6 +263,11 @@ func (m Model) tourKey(msg tea.KeyMsg) (Model, tea.Cmd, bool) {
 		return m, nil, false
 	}
 	switch {
+	case key.Matches(msg, m.keys.Ticket) && !m.paper.blot.TicketOpen():
+		// A tour seeks back and forth: a paper fill would be traded with
+		// hindsight, so there is no ticket until the tour ends.
+		m.note = "no paper orders while a tour runs (it seeks back and forth)"
+		return m, nil, true
 	case key.Matches(msg, t.keys.Pause):
 		if !t.r.Paused() {
 			t.clockPaused = m.upd.Clock != nil && m.upd.Clock.Paused

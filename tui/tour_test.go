@@ -160,6 +160,9 @@ func TestTourStepAppliesSettings(t *testing.T) {
 	if !ok || m.tour.r.Index() != 1 || m.tour.caption != "second caption" {
 		t.Fatalf("→ did not skip: %d %q", m.tour.r.Index(), m.tour.caption)
 	}
+	if m, _, ok := m.tourKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("b")}); !ok || m.paper.blot.TicketOpen() || !strings.Contains(m.note, "no paper orders") {
+		t.Fatalf("b opened a paper ticket during a tour: %q", m.note)
+	}
 	m, _, _ = m.tourKey(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
 	if !m.tour.r.Paused() || !strings.Contains(m.tourLine(160), "tour paused (space resumes)") {
 		t.Fatalf("space did not pause: %q", m.tourLine(160))
