@@ -122,6 +122,7 @@ type Model struct {
 	prov       provenance.Model
 	money      moneyState
 	paper      paperState
+	tour       tourState // a tour running the dashboard (tour.go)
 
 	// lastStreamErr is the price stream's failure taken last (its text and
 	// retry time: each failed connection sets a new retry)
@@ -270,7 +271,7 @@ func clockTickCmd(tag int) tea.Cmd {
 
 // Init starts reading updates.
 func (m Model) Init() tea.Cmd {
-	return waitUpdateCmd(m.updates, m.nowFn)
+	return tea.Batch(waitUpdateCmd(m.updates, m.nowFn), m.tourInit())
 }
 
 // Update implements tea.Model.
@@ -299,7 +300,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.now = msg.at
 		}
 		if m.apply(msg.u) {
-			cmds = append(cmds, m.armTick(), m.bellCmd())
+			cmds = append(cmds, m.armTick(), m.bellCmd(), m.tourClock())
 		}
 	case feedEndedMsg:
 		m.ended = true
@@ -338,6 +339,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.seekEvent(msg))
 	case blotter.NoteMsg:
 		m.note = msg.Text
+	case tourMsg:
+		cmds = append(cmds, m.tourUpdate(msg))
 	case tea.KeyMsg:
 		var cmd tea.Cmd
 		m, cmd = m.handleKey(msg)
@@ -605,6 +608,10 @@ func (m *Model) syncKeys() {
 	for _, b := range m.keys.replay() {
 		b.SetEnabled(on)
 	}
+	if m.tour.running() { // space and → are the tour's (tour.go)
+		m.keys.Pause.SetEnabled(false)
+		m.keys.StepFwd.SetEnabled(false)
+	}
 	m.keys.GotoAccept.SetEnabled(m.gotoOpen)
 	m.keys.GotoCancel.SetEnabled(m.gotoOpen)
 	m.keys.Close.SetEnabled(m.showCap && !m.gotoOpen)
@@ -694,6 +701,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.errs, _ = m.errs.Update(msg)
 		}
 		return m, nil
+	}
+	if m, cmd, ok := m.tourKey(msg); ok {
+		return m, cmd
 	}
 	if m, cmd, ok := m.paperKey(msg); ok {
 		return m, cmd
@@ -940,6 +950,7 @@ func (m Model) FullHelp() [][]key.Binding {
 	default:
 		groups = append(groups, m.panes.fullHelp(m.focus)...)
 	}
+	groups = append(m.tourHelp(), groups...) // space and → while a tour runs
 	if !m.gotoOpen && m.focus != paneChart && m.lay.visible(paneChart) && !m.showCap {
 		groups = append(groups, m.panes.chart.FullHelp()...) // c and d act from any pane
 	}

@@ -94,6 +94,9 @@ func (m *Model) relayout() {
 	if m.paperLine() != "" || m.money.prompt.open {
 		gotoH++ // the paper ticket's or the add-a-position prompt's line
 	}
+	if m.tour.on {
+		gotoH++ // the tour's caption line
+	}
 	minPane := m.minPaneHeight()
 	l.needH = stripH + statusH + minPane
 	if W < l.needW || H < l.needH {
@@ -299,6 +302,9 @@ func (m Model) View() string {
 			hv += strings.Repeat("\n", max(l.helpH-1-strings.Count(hv, "\n"), 0))
 		}
 		parts = append(parts, hv)
+	}
+	if line := m.tourLine(W); line != "" {
+		parts = append(parts, line)
 	}
 	// The strip and the status bar are exactly W wide by construction.
 	parts = append(parts, m.strip.View(), m.status.View())

@@ -189,6 +189,15 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 			opt.Start = t
 		}
 	}
+	opts := []tui.Option{tui.WithSpoilers(get[bool](fs, "spoilers"))}
+	tr, err := d.loadTour(fstr(fs, "tour"))
+	if err != nil {
+		return err // a bad tour stops here, before anything starts
+	}
+	if tr != nil {
+		opt.Paused = true // the tour's steps run the clock
+		opts = append(opts, tui.WithTour(tr, time.After))
+	}
 	if err := a.needTerminal(); err != nil {
 		return err
 	}
@@ -205,5 +214,5 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rp.Start(ctx)
-	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, ds, tui.WithSpoilers(get[bool](fs, "spoilers")))
+	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, ds, opts...)
 }

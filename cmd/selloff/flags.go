@@ -126,6 +126,7 @@ func replayFlags(fs *flag.FlagSet) {
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.Bool("strict", false, "stop at the first bad record instead of skipping it")
 	fs.Bool("spoilers", false, "show every event's text from the start (default: a replay shows an event's text when it gets there)")
+	fs.String("tour", "", "run a tour: an embedded tour's `NAME` (deepseek) or a tour FILE (YAML; format in README)")
 	commonDashboardFlags(fs)
 }
 
