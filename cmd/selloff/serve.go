@@ -89,6 +89,9 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		},
 		Glyphs:  common.Glyphs(glyphs),
 		Version: "selloff-" + version,
+
+		// the presenter's L ranks every viewer's paper P&L
+		LeaderboardNames: fstr(fs, "leaderboard-names"),
 	})
 	if err != nil {
 		return err
@@ -120,6 +123,9 @@ func checkServeFlags(fs *flag.FlagSet) (perIP int, err error) {
 		if d := get[time.Duration](fs, name); d <= 0 {
 			return 0, usagef("--%s %s: want a positive duration such as 15m", name, d)
 		}
+	}
+	if n := fstr(fs, "leaderboard-names"); n != "user" && n != "anonymous" {
+		return 0, usagef("--leaderboard-names %q: want user or anonymous", n)
 	}
 	listen := fstr(fs, "listen")
 	if _, port, err := net.SplitHostPort(listen); err != nil || port == "" {
