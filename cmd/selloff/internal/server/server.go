@@ -143,6 +143,10 @@ type Config struct {
 	// viewer: "user" (their SSH user name) or "anonymous" ("viewer N", in
 	// the order they joined; the default, also for "").
 	LeaderboardNames string
+	// SessionFeed, when set, passes each dashboard session's updates
+	// through it (on the session's context) before its model reads them:
+	// serve --source live evaluates the alerts there, per viewer.
+	SessionFeed func(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update
 
 	roomTicker tickerFunc // tests: the summary's ticker
 	screenTest screenHooks

@@ -443,6 +443,9 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		ss.fail("cannot start the feed: " + err.Error())
 		return nil
 	}
+	if f := s.cfg.SessionFeed; f != nil {
+		updates = f(ss.ctx, updates)
+	}
 	deps := SessionDeps{
 		Env:      sessionEnv(sess),
 		Renderer: r,
