@@ -44,10 +44,14 @@ func (s *Server) numberLocked(ss *session) {
 	}
 }
 
-// forgetLocked drops a viewer who left.
+// forgetLocked drops a viewer who left; the presenter leaving closes the
+// board (nobody else could close it until someone takes the seat).
 func (s *Server) forgetLocked(ss *session) {
 	delete(s.board.number, ss)
 	delete(s.board.scores, ss)
+	if ss.presenter {
+		s.board.on = false
+	}
 }
 
 // reportPaper takes a viewer's paper result; while the board is shown a

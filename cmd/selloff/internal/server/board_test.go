@@ -105,4 +105,12 @@ func TestPartyLeaderboard(t *testing.T) {
 	bob.waitFor(t, "the board closed", func(string, string, bool) bool {
 		return !strings.Contains(bob.screenText(), "Leaderboard ·")
 	})
+	// shown again, it closes when the presenter leaves
+	p.send(t, "L")
+	carol.waitText(t, "Leaderboard ·")
+	p.send(t, "q")
+	p.waitDone(t)
+	carol.waitFor(t, "the board closed with the presenter gone", func(string, string, bool) bool {
+		return !strings.Contains(carol.screenText(), "Leaderboard ·")
+	})
 }
