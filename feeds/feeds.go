@@ -75,6 +75,9 @@ type ClockStatus struct {
 	Presenter  string
 	Presenting bool
 	Watchers   int
+	// Board is the leaderboard the presenter shows every viewer, ranked
+	// (nil: not shown). Rows are shared: never change them in place.
+	Board []BoardRow
 }
 
 // Update is one message from a source. Frame is never nil.

@@ -122,7 +122,8 @@ type Model struct {
 	prov       provenance.Model
 	money      moneyState
 	paper      paperState
-	tour       tourState // a tour running the dashboard (tour.go)
+	tour       tourState  // a tour running the dashboard (tour.go)
+	boardS     boardState // the watch party's leaderboard (board.go)
 
 	// lastStreamErr is the price stream's failure taken last (its text and
 	// retry time: each failed connection sets a new retry)
@@ -352,6 +353,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.panes, cmd = m.panes.update(msg, m.focus)
 		cmds = append(cmds, cmd)
 	}
+	cmds = append(cmds, m.partyUpdate())
 	m.refreshStatus()
 	cmds = append(cmds, m.strip.Arm()) // the strip scrolls on its own tick, paused or not
 	return m, tea.Batch(cmds...)
@@ -490,7 +492,7 @@ func seatChanged(a, b *feeds.ClockStatus) bool {
 		return false
 	}
 	return a.Party != b.Party || a.Presenter != b.Presenter || a.Presenting != b.Presenting ||
-		a.Watchers != b.Watchers || a.Follows != b.Follows
+		a.Watchers != b.Watchers || a.Follows != b.Follows || !sameBoard(a.Board, b.Board)
 }
 
 // presenterChanged: who presents, or whether this viewer does, changed.
@@ -753,6 +755,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Position):
 		return m.openPositionPrompt()
+	case key.Matches(msg, k.Board):
+		return m.toggleBoard()
 	case key.Matches(msg, k.Goto):
 		m.gotoOpen = true
 		m.gotoInput = cow(m.gotoInput, func(ti *textinput.Model) {

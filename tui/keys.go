@@ -24,6 +24,7 @@ type KeyMap struct {
 	PaperYes  key.Binding // discard the fills a seek goes back past
 	PaperNo   key.Binding // keep them: no seek
 	Position  key.Binding // opens the add-a-position prompt
+	Board     key.Binding // watch party: the presenter shows the leaderboard to everyone
 
 	Pause     key.Binding
 	Faster    key.Binding
@@ -65,6 +66,7 @@ func DefaultKeyMap() KeyMap {
 		PaperYes:  key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard the later fills")),
 		PaperNo:   key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "keep them, no seek")),
 		Position:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "add a position")),
+		Board:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leaderboard (presenter)"), key.WithDisabled()),
 
 		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/play")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
@@ -100,7 +102,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.StepBack, k.StepFwd, k.Back30, k.Fwd30},
-		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent, k.Ticket, k.Blotter},
+		{k.Open, k.CloseDay, k.PrevDay, k.NextDay, k.Goto, k.PrevEvent, k.NextEvent, k.Ticket, k.Blotter, k.Board},
 		{k.FocusNext, k.Focus1, k.Focus2, k.Focus3, k.CapBars, k.Errors, k.Close, k.Spoilers, k.Sources, k.Position, k.Help, k.Quit},
 	}
 }

@@ -98,6 +98,7 @@ func (m *Model) relayout() {
 		gotoH++ // the tour's caption line
 	}
 	minPane := m.minPaneHeight()
+	gotoH += m.layoutBoard(H - stripH - statusH - gotoH - minPane)
 	l.needH = stripH + statusH + minPane
 	if W < l.needW || H < l.needH {
 		l.kind = kindTooSmall
@@ -292,6 +293,9 @@ func (m Model) View() string {
 		parts = append(parts, clipLines(line, W, 1))
 	} else if m.money.prompt.open {
 		parts = append(parts, clipLines(m.positionPromptView(), W, 1))
+	}
+	if b := m.boardView(); b != "" {
+		parts = append(parts, b)
 	}
 	if m.showHelp && l.helpH > 0 {
 		hv := clipLines(m.helpView(), W, l.helpH)

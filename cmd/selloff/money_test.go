@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/alert"
 	"github.com/selloff/selloff/feeds/portfolio"
@@ -148,11 +150,60 @@ func TestLiveAlertsJoinTheTimeline(t *testing.T) {
 	}
 }
 
-func TestServeLiveRefusesAlertsRatherThanIgnoringThem(t *testing.T) {
-	code, _, errs := runCLI(t, "serve", "--config", emptyConfig(t), "--source", "live", "--alert", "NVDA < 120",
-		"--host-key", filepath.Join(t.TempDir(), "key"), "--listen", "127.0.0.1:0")
-	if code != exitUsage || !strings.Contains(errs, "--alert with --source live is not supported yet") {
-		t.Errorf("exit %d, stderr %q", code, errs)
+// serve --source live takes --alert (it used to refuse it): each SSH
+// session evaluates the alerts on its own live frames, so two viewers each
+// get the firing once, at the frame's time; a replay needs no such feed.
+func TestServeLiveAlertsPerSession(t *testing.T) {
+	f := fakeMarket(t)
+	a := liveApp(io.Discard, io.Discard, map[string]string{"SELLOFF_YAHOO_URL": f.URL})
+	fs := flagSet(t, serveFlags, "--source", "live", "--symbols", "NVDA,AVGO", "--config", emptyConfig(t), "--alert", "NVDA < 120")
+	cfg := &config.Config{}
+	m, err := readMoney(fs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := a.serveSources(ctx, fs, cfg, m); err != nil {
+		t.Fatalf("serve --source live --alert: %v", err)
+	}
+	if m.sessionAlerts("replay") != nil || (money{}).sessionAlerts("live") != nil {
+		t.Error("a session feed for a replay, or without alerts")
+	}
+	feed := m.sessionAlerts("live")
+	if feed == nil {
+		t.Fatal("no session feed for live alerts")
+	}
+	d, err := loadReplayData("", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := snapshots.Location()
+	var ins []chan feeds.Update
+	var outs []<-chan feeds.Update
+	for range 2 { // two viewers
+		in := make(chan feeds.Update)
+		ins, outs = append(ins, in), append(outs, feed(ctx, in))
+	}
+	for _, hm := range [][2]int{{11, 0}, {11, 20}, {11, 30}} {
+		fr := d.ds.At(time.Date(2025, 1, 27, hm[0], hm[1], 0, 0, loc))
+		for i, in := range ins {
+			in <- feeds.Update{Source: "live", Mode: feeds.ModeLive, Frame: fr}
+			u := <-outs[i]
+			var at []string
+			for _, e := range u.Frame.Events {
+				if alert.IsFiring(e) {
+					at = append(at, e.Time.In(loc).Format("15:04"))
+				}
+			}
+			want := "[11:20]"
+			if hm[1] == 0 {
+				want = "[]"
+			}
+			if fmt.Sprint(at) != want {
+				t.Errorf("viewer %d at %02d:%02d: firings %v, want %s", i+1, hm[0], hm[1], at, want)
+			}
+		}
 	}
 }
 

@@ -89,6 +89,10 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		},
 		Glyphs:  common.Glyphs(glyphs),
 		Version: "selloff-" + version,
+
+		// the presenter's L ranks every viewer's paper P&L
+		LeaderboardNames: fstr(fs, "leaderboard-names"),
+		SessionFeed:      money.sessionAlerts(fstr(fs, "source")),
 	})
 	if err != nil {
 		return err
@@ -120,6 +124,9 @@ func checkServeFlags(fs *flag.FlagSet) (perIP int, err error) {
 		if d := get[time.Duration](fs, name); d <= 0 {
 			return 0, usagef("--%s %s: want a positive duration such as 15m", name, d)
 		}
+	}
+	if n := fstr(fs, "leaderboard-names"); n != "user" && n != "anonymous" {
+		return 0, usagef("--leaderboard-names %q: want user or anonymous", n)
 	}
 	listen := fstr(fs, "listen")
 	if _, port, err := net.SplitHostPort(listen); err != nil || port == "" {
@@ -159,10 +166,7 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 	case strings.HasPrefix(src, "nats://") || strings.HasPrefix(src, "tls://"):
 		return a.natsSources(ctx, fs, src, money)
 	case src == "live":
-		if len(money.alerts) > 0 {
-			// not silently ignored: the shared live feed does not carry them yet
-			return server.Sources{}, usagef("--alert with --source live is not supported yet (positions are; alerts work with --source replay and in selloff live)")
-		}
+		// alerts: each session evaluates them on its frames (sessionAlerts)
 		live, err := a.startLiveForServe(ctx, fs, cfg)
 		if err != nil {
 			return server.Sources{}, err
@@ -187,4 +191,18 @@ func (m money) viewer(d server.SessionDeps) tui.Money {
 		return m.tui(nil, nil)
 	}
 	return m.tui(d.Renderer.Output(), d.Env)
+}
+
+// sessionAlerts is how serve --source live rings alerts: each dashboard
+// session evaluates them on the live frames it reads (liveAlerts, as in
+// selloff live), so a firing reaches every viewer, each with their own
+// bell and notification, and once per crossing in each session. Nil for a
+// replay (its firings are in its events already) or without alerts.
+func (m money) sessionAlerts(source string) func(context.Context, <-chan feeds.Update) <-chan feeds.Update {
+	if source != "live" || len(m.alerts) == 0 {
+		return nil
+	}
+	return func(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
+		return liveAlerts(ctx, in, m)
+	}
 }

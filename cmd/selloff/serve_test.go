@@ -22,6 +22,7 @@ func TestServeFlagsValidated(t *testing.T) {
 		{[]string{"--max-timeout", "-1h"}, "--max-timeout -1h0m0s: want a positive duration"},
 		{[]string{"--listen", ""}, `--listen "": want HOST:PORT`},
 		{[]string{"--listen", "localhost"}, `--listen "localhost": want HOST:PORT`},
+		{[]string{"--leaderboard-names", "bogus"}, `--leaderboard-names "bogus": want user or anonymous`},
 	} {
 		args := append([]string{"serve", "--host-key", t.TempDir() + "/k"}, tc.args...)
 		code, _, errs := runCLI(t, args...)

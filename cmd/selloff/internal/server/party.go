@@ -38,6 +38,7 @@ func (s *Server) joinParty(ss *session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss.party = true
+	s.numberLocked(ss)
 	s.partyChangedLocked()
 }
 
@@ -114,6 +115,7 @@ func (s *Server) partyFeed(ctx context.Context, ss *session, in <-chan feeds.Upd
 				if !c.Presenting {
 					c.Watchers = 0
 				}
+				c.Board = s.boardFor(ss)
 				u.Clock = &c
 			}
 			// Latest wins: replace an unread update rather than queue.

@@ -139,6 +139,14 @@ type Config struct {
 	// room (viewers, bytes per second sent); default DefaultRoomLogEvery,
 	// negative: never.
 	RoomLogEvery time.Duration
+	// LeaderboardNames says how the watch party's leaderboard names each
+	// viewer: "user" (their SSH user name) or "anonymous" ("viewer N", in
+	// the order they joined; the default, also for "").
+	LeaderboardNames string
+	// SessionFeed, when set, passes each dashboard session's updates
+	// through it (on the session's context) before its model reads them:
+	// serve --source live evaluates the alerts there, per viewer.
+	SessionFeed func(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update
 
 	roomTicker tickerFunc // tests: the summary's ticker
 	screenTest screenHooks
@@ -155,6 +163,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("server: window clamp %dx%d: want positive sizes", c.MaxWidth, c.MaxHeight)
 	case c.FPS < 0:
 		return fmt.Errorf("server: fps %d: want at least 1", c.FPS)
+	case c.LeaderboardNames != "" && c.LeaderboardNames != "user" && c.LeaderboardNames != "anonymous":
+		return fmt.Errorf("server: leaderboard names %q: want user or anonymous", c.LeaderboardNames)
 	}
 	return nil
 }
@@ -236,6 +246,7 @@ type Server struct {
 	// controller (first-come mode).
 	presenterTaken bool
 	partyWake      chan struct{}  // closed at the next change of the party (party.go)
+	board          boardState     // the watch party's leaderboard (board.go)
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
 	// then, busyHandshakeTimeout when the pre-auth budget is over half

@@ -252,6 +252,7 @@ func (s *Server) release(ss *session) {
 		s.presenterTaken = false
 	}
 	if ss.party {
+		s.forgetLocked(ss)
 		s.partyChangedLocked() // the others' status says who presents now
 	}
 	s.mu.Unlock()
@@ -442,6 +443,9 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		ss.fail("cannot start the feed: " + err.Error())
 		return nil
 	}
+	if f := s.cfg.SessionFeed; f != nil {
+		updates = f(ss.ctx, updates)
+	}
 	deps := SessionDeps{
 		Env:      sessionEnv(sess),
 		Renderer: r,
@@ -510,7 +514,7 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 		feed := s.partyFeed(ss.ctx, ss, src.Shared.Subscribe(ss.ctx))
 		if presents {
 			ss.log.Info("presenter")
-			return feed, src.SharedControl, nil
+			return feed, s.presenterControl(ss, src.SharedControl), nil
 		}
 		// A follower gets a controller that refuses while someone else
 		// presents, and takes the party over when nobody does (the
