@@ -619,6 +619,7 @@ func (m *Model) syncKeys() {
 		m.keys.Spoilers.SetHelp("v", "show future events (spoilers)")
 	}
 	m.panes.timeline.SetReplay(on, hide)
+	m.prov.SetHideFuture(hide)
 	m.keys.Sources.SetEnabled(m.hasData && !m.gotoOpen)
 	if m.showProv {
 		m.keys.Sources.SetHelp("i", "close sources")
