@@ -758,6 +758,14 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.panes, cmd = m.panes.update(msg, m.focus)
 		return m, cmd
 	}
+	if (key.Matches(msg, k.NextEvent) || key.Matches(msg, k.PrevEvent)) && m.replayable() {
+		// step event by event along the timeline (several events may be
+		// placed at one instant), not by the clock
+		m.note = ""
+		var cmd tea.Cmd
+		m.panes.timeline, cmd = m.panes.timeline.StepEvent(key.Matches(msg, k.NextEvent))
+		return m, cmd
+	}
 	if c, ok := m.replayCommand(msg); ok {
 		m.note = ""
 		return m, m.send(c)

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
@@ -93,12 +92,14 @@ func TestKeys(t *testing.T) {
 	if cur < 0 || panetest.Frame(panetest.Low).Events[cur].ID != "low" || m.Selected() != cur {
 		t.Fatalf("current %d selected %d", cur, m.Selected())
 	}
-	// [ and ] ask the replay to jump
-	for k, op := range map[string]feeds.Op{"[": feeds.OpPrevEvent, "]": feeds.OpNextEvent} {
-		_, cmd := m.Update(keyMsg(k))
-		msg, ok := runCmd(t, cmd).(common.ControlMsg)
-		if !ok || msg.Cmd.Op != op {
-			t.Errorf("%s: %#v", k, msg)
+	// [ and ] select the previous and next event and ask the root to seek
+	// to its placement
+	for k, want := range map[string]int{"[": cur - 1, "]": cur + 1} {
+		m2, cmd := m.Update(keyMsg(k))
+		msg, ok := runCmd(t, cmd).(common.SeekEventMsg)
+		f := panetest.Frame(panetest.Low)
+		if !ok || !msg.At.Equal(snapshots.Placement(f.Events[want], f.Sessions)) || m2.Selected() != want {
+			t.Errorf("%s: %#v, selected %d, want %d", k, msg, m2.Selected(), want)
 		}
 	}
 	// j/k move the selection and stop it following the clock
@@ -130,9 +131,21 @@ func TestKeys(t *testing.T) {
 	if m.Detail() {
 		t.Fatal("enter twice left the detail open")
 	}
-	// ] resumes following the clock
-	m, _ = m.Update(keyMsg("]"))
-	m.SetFrame(panetest.Frame(panetest.Close))
+	// ] resumes following the clock, one event at a time through events
+	// placed at the same instant (the clock is at 16:00 already: no seek)
+	sel := m.Selected()
+	for range 5 {
+		if m.Selected() == m.Current() {
+			break
+		}
+		var cmd tea.Cmd
+		m, cmd = m.Update(keyMsg("]"))
+		m.SetFrame(panetest.Frame(panetest.Close))
+		if cmd != nil || m.Selected() != sel+1 {
+			t.Fatalf("after ] from %d: selected %d (command %v)", sel, m.Selected(), cmd != nil)
+		}
+		sel++
+	}
 	if m.Selected() != m.Current() {
 		t.Fatalf("after ]: selected %d current %d", m.Selected(), m.Current())
 	}
