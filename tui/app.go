@@ -620,6 +620,7 @@ func (m *Model) syncKeys() {
 	}
 	m.panes.timeline.SetReplay(on, hide)
 	m.prov.SetHideFuture(hide)
+	m.panes.chart.SetHideFuture(hide)
 	m.keys.Sources.SetEnabled(m.hasData && !m.gotoOpen)
 	if m.showProv {
 		m.keys.Sources.SetHelp("i", "close sources")

@@ -412,3 +412,32 @@ func TestStepSameInstant(t *testing.T) {
 	press("]", g)
 	press("]", g+1)
 }
+
+// TestWeekNoSpoilers: at 10:02 on 28 Jan `d` draws the week; without
+// spoilers 29-31 Jan are empty slots with their date labels (the golden),
+// with spoilers (`v`) their closes are drawn, dimmed.
+func TestWeekNoSpoilers(t *testing.T) {
+	view := func(sp bool) (Model, string) {
+		m := newModel(Deps{Renderer: asciiRenderer(), Control: &fakeController{}, Now: func() time.Time { return fixedNow },
+			Width: 120, Height: 40, Glyphs: common.GlyphsBraille}, WithSpoilers(sp))
+		m = withUpdate(t, m, replayUpdate(t, "2025-01-28 10:02", 1))
+		m, _ = step(t, m, keyMsg("d"))
+		return m, m.panes.chart.View()
+	}
+	m, hidden := view(false)
+	_, shown := view(true)
+	if hidden == shown {
+		t.Fatal("the week view is the same with and without spoilers")
+	}
+	for _, day := range []string{" 29 ", " 30 ", " 31 "} { // "Wed 29" when there is room
+		if !strings.Contains(ansi.Strip(hidden), day) {
+			t.Errorf("without spoilers the week lost the label %q", day)
+		}
+	}
+	golden.RequireEqual(t, []byte(m.View()))
+	// v shows them
+	m, _ = step(t, m, keyMsg("v"))
+	if m.panes.chart.View() != shown {
+		t.Error("v does not draw the later days")
+	}
+}
