@@ -807,7 +807,7 @@ func QuoteText(q snapshots.EventQuote) string {
 		s += " " + common.Price(*q.Price)
 	}
 	if q.ChangePct != nil {
-		pct := common.ReportedPct(*q.ChangePct)
+		pct := common.ReportedMove(*q.ChangePct, q.TolerancePct, q.Bound)
 		if q.Price != nil {
 			pct = "(" + pct + ")"
 		}

@@ -392,10 +392,11 @@ func TestMouse(t *testing.T) {
 }
 
 // TestQuoteText: a quoted figure reads as it was reported, with what it
-// claims (the low so far, pre-market): never rounded ("over 11%", stored
-// as −11.5 ± 0.5, is not "−12%").
+// claims (the low so far, pre-market): never rounded, and a bound as the
+// source named it ("over 11%", stored as −11.5 ± 0.5 over, is "<−11%",
+// not "−11.5%" or "−12%"; "nearly 8%" is ">−8%").
 func TestQuoteText(t *testing.T) {
-	p, pct, low, over := 199.60, -18.4, -13.0, -11.5
+	p, pct, low, over, nearly := 199.60, -18.4, -13.0, -11.5, -7.5
 	cases := []struct {
 		q    snapshots.EventQuote
 		want string
@@ -403,7 +404,8 @@ func TestQuoteText(t *testing.T) {
 		{snapshots.EventQuote{Symbol: "AVGO", Price: &p, ChangePct: &pct, Tolerance: 0.005, TolerancePct: 0.05}, "AVGO 199.60 (−18.4%)"},
 		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &low, TolerancePct: 0.5, Extent: snapshots.ExtentLow}, "NVDA −13%, the low so far"},
 		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}, "NVDA −18.4%, pre-market"},
-		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Session: snapshots.StatePre}, "NVDA −11.5%, as reported, pre-market"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Session: snapshots.StatePre, Bound: snapshots.BoundOver}, "NVDA <−11%, as reported, pre-market"},
+		{snapshots.EventQuote{Symbol: "ASML", ChangePct: &nearly, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Bound: snapshots.BoundUnder}, "ASML >−8%, as reported"},
 	}
 	for _, c := range cases {
 		if got := QuoteText(c.q); got != c.want {
