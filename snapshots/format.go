@@ -249,6 +249,16 @@ const (
 	ExtentReport = "report"
 )
 
+// Quote bounds: a move the source gave as a bound, not a figure. "Over
+// 11%" is written -11.5 ± 0.5 with BoundOver (its size is more than 11, the
+// centre minus the tolerance); "nearly 8%" -7.5 ± 0.5 with BoundUnder (less
+// than 8, the centre plus the tolerance). A reader shows the bound the
+// source named ("<−11%", ">−8%"), never the centre.
+const (
+	BoundOver  = "over"
+	BoundUnder = "under"
+)
+
 // EventQuote is one figure an event reports for a symbol. Price and ChangePct are
 // pointers: a quote may give either or both, and a missing one is unknown,
 // never zero. Tolerance is the quote's own precision as an absolute price
@@ -262,6 +272,7 @@ type EventQuote struct {
 	Tolerance    float64  `json:"tolerance,omitempty"`
 	TolerancePct float64  `json:"tolerance_pct,omitempty"`
 	Extent       string   `json:"extent,omitempty"`
+	Bound        string   `json:"bound,omitempty"` // BoundOver, BoundUnder: ChangePct is a bound the source named
 	// Session is "pre" for a pre-market report (drawn as a reported point in
 	// the chart's pre-market area), "post" for an after-hours one, empty for
 	// the regular session (the same words as Quote.State).

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,36 +117,27 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 		p.printf("\nTime span: %s to %s\n", first.In(loc).Format("2006-01-02 15:04 MST"), last.In(loc).Format("2006-01-02 15:04 MST"))
 	}
 
-	p.printf("\nEvents (%d)\n", len(s.Events))
+	p.printf("\nEvents (%d, in the timeline's order and numbers)\n", len(s.Events))
 	if len(s.Events) > 0 {
 		tw = p.table()
-		for _, e := range s.Events {
+		// the order of the chart, the timeline and [ ]: by placement (a
+		// replay adds default sessions for days with bars; they close at
+		// 16:00, as Placement assumes without one)
+		evs := slices.Clone(s.Events)
+		SortEvents(evs, s.Header.Sessions)
+		for i, e := range evs {
 			when := e.Time.In(loc)
-			clk := when.Format("15:04 MST")
-			switch e.Precision {
-			case PrecisionExact:
-			case PrecisionDate:
-				clk = "date only"
-				if e.Outcome {
-					clk = "at close" // an outcome of the day, known at the close
-				}
-			default:
-				clk = e.Precision
-				if e.Session == StatePre {
-					clk = "pre-market"
-				}
-			}
 			syms := ""
 			if len(e.Symbols) > 0 {
 				syms = "  [" + strings.Join(e.Symbols, " ") + "]"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", when.Format("2006-01-02 Mon"), clk, e.Title, syms)
+			fmt.Fprintf(tw, "  #%d\t%s\t%s\t%s%s\n", i+1, when.Format("2006-01-02 Mon"), timeWord(e), e.Title, syms)
 			if len(e.Quotes) > 0 {
 				qs := make([]string, 0, len(e.Quotes))
 				for _, q := range e.Quotes {
 					qs = append(qs, quoteText(q))
 				}
-				fmt.Fprintf(tw, "  \t\tquotes: %s\n", strings.Join(qs, ", "))
+				fmt.Fprintf(tw, "  \t\t\tquotes: %s\n", strings.Join(qs, ", "))
 			}
 		}
 		p.flush(tw)
@@ -153,6 +146,19 @@ func Inspect(w io.Writer, s *Snapshot, name string) error {
 		p.printf("\nwarning: %s\n", wn.Error())
 	}
 	return p.err
+}
+
+// timeWord is an event's time as the timeline shows it: "09:30", or the
+// precision word ("morning", "afternoon", "evening", "(date)"), never a
+// made-up clock time.
+func timeWord(e Event) string {
+	switch e.Precision {
+	case PrecisionExact:
+		return e.Time.In(Location()).Format("15:04")
+	case PrecisionDate:
+		return "(date)"
+	}
+	return e.Precision
 }
 
 // inspectNotes lists the figure notes that are further from the truth than
@@ -204,10 +210,19 @@ func quoteText(q EventQuote) string {
 		parts = append(parts, strconv.FormatFloat(*q.Price, 'f', 2, 64))
 	}
 	if q.ChangePct != nil {
-		pct := strconv.FormatFloat(*q.ChangePct, 'f', -1, 64) + "%"
-		if *q.ChangePct > 0 {
+		v, cmp := *q.ChangePct, ""
+		switch { // a bound as the source named it: "over 11%" is <-11%
+		case q.Bound == BoundOver && v < 0, q.Bound == BoundUnder && v >= 0:
+			v, cmp = v+q.TolerancePct, "<"
+		case q.Bound == BoundOver, q.Bound == BoundUnder:
+			v, cmp = v-q.TolerancePct, ">"
+		}
+		v = math.Round(v*1e4) / 1e4
+		pct := strconv.FormatFloat(v, 'f', -1, 64) + "%"
+		if v > 0 {
 			pct = "+" + pct
 		}
+		pct = cmp + pct
 		if q.Price != nil {
 			pct = "(" + pct + ")"
 		}

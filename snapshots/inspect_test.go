@@ -30,6 +30,22 @@ func TestInspect(t *testing.T) {
 				{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.5, Extent: ExtentLow, At: &at}}
 		}
 	}
+	// file (time) order is not the timeline's: a date-only item of 27 Jan
+	// (placed at the close, after the afternoon note) and a pre-market
+	// report with a bound ("over 11%", placed at the open); inspect lists
+	// them in placement order with the timeline's numbers and words
+	over := -11.5
+	extra := []Record{
+		EventRecord(Event{Time: et(2025, 1, 27, 0, 0), ID: "news", Title: "Date-only news", Precision: PrecisionDate}),
+		EventRecord(Event{Time: et(2025, 1, 27, 9, 0), ID: "pre", Title: "Pre-market report", Precision: PrecisionMorning, Session: StatePre,
+			Symbols: []string{"NVDA"}, Quotes: []EventQuote{{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: ExtentReport, Session: StatePre, Bound: BoundOver}}}),
+	}
+	for k := range recs {
+		if recs[k].Kind != RecEvent && !recs[k].Time().Before(et(2025, 1, 27, 0, 0)) {
+			recs = append(recs[:k], append(extra, recs[k:]...)...)
+			break
+		}
+	}
 	// add an unknown record kind and a bad line by hand
 	plain := encode(t, h, recs, false)
 	plain = append(plain, []byte(`{"record":"trade","time":"2025-01-27T16:00:00-05:00"}`+"\n"+`{"record":"bar"}`+"\n")...)

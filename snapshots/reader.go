@@ -728,6 +728,12 @@ func checkEventQuote(q EventQuote, known map[string]bool) string {
 	default:
 		return fmt.Sprintf("quote for %s: bad extent %q (want low, high, report or none)", q.Symbol, q.Extent)
 	}
+	switch {
+	case q.Bound != "" && q.Bound != BoundOver && q.Bound != BoundUnder:
+		return fmt.Sprintf("quote for %s: bad bound %q (want over, under or none)", q.Symbol, q.Bound)
+	case q.Bound != "" && (q.ChangePct == nil || !(q.TolerancePct > 0)):
+		return fmt.Sprintf("quote for %s: a bound needs change_pct and tolerance_pct", q.Symbol)
+	}
 	switch q.Session {
 	case "", StatePre, StatePost:
 	default:

@@ -628,6 +628,8 @@ func (m *Model) syncKeys() {
 		m.keys.Spoilers.SetHelp("v", "show future events (spoilers)")
 	}
 	m.panes.timeline.SetReplay(on, hide)
+	m.prov.SetHideFuture(hide)
+	m.panes.chart.SetHideFuture(hide)
 	m.keys.Sources.SetEnabled(m.hasData && !m.gotoOpen)
 	if m.showProv {
 		m.keys.Sources.SetHelp("i", "close sources")
@@ -771,6 +773,14 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if m.panes.claims(msg, m.focus) && m.replayable() {
 		var cmd tea.Cmd
 		m.panes, cmd = m.panes.update(msg, m.focus)
+		return m, cmd
+	}
+	if (key.Matches(msg, k.NextEvent) || key.Matches(msg, k.PrevEvent)) && m.replayable() {
+		// step event by event along the timeline (several events may be
+		// placed at one instant), not by the clock
+		m.note = ""
+		var cmd tea.Cmd
+		m.panes.timeline, cmd = m.panes.timeline.StepEvent(key.Matches(msg, k.NextEvent))
 		return m, cmd
 	}
 	if c, ok := m.replayCommand(msg); ok {

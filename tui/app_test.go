@@ -154,9 +154,7 @@ func TestReplayKeysSendCommands(t *testing.T) {
 		{"end", feeds.Command{Op: feeds.OpClose}},
 		{"n", feeds.Command{Op: feeds.OpNextDay}},
 		{"p", feeds.Command{Op: feeds.OpPrevDay}},
-		{"]", feeds.Command{Op: feeds.OpNextEvent}},
-		{"[", feeds.Command{Op: feeds.OpPrevEvent}},
-	}
+	} // [ and ] step along the timeline: TestStepSameInstant
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.key, "+", "plus"), func(t *testing.T) {
 			ctrl := &fakeController{}

@@ -41,7 +41,7 @@ func TestBatchedRunesAreSeparateKeys(t *testing.T) {
 		t.Errorf(`"jjj" from NVDA selected %q, want ASML`, m.watch.Selected())
 	}
 	m, cmd := step(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]]")})
-	runCmd(t, m, cmd)
+	runSeek(t, m, cmd)
 	if _, n := ctrl.last(); n != 2 {
 		t.Errorf(`"]]" sent %d commands, want 2`, n)
 	}

@@ -193,15 +193,17 @@ func TestEnterSeeksToEvent(t *testing.T) {
 	if !strings.Contains(v, "excellent") || m.panes.timeline.Selected() != target {
 		t.Fatalf("after the seek: selected %d, want %d, detail text shown?\n%s", m.panes.timeline.Selected(), target, v)
 	}
-	// ] steps on from the event's time: the replay asks for the next one
+	// ] steps on from the event: the next one in the timeline is selected
+	// and the replay goes to its placement (the clock stays when it is
+	// placed at the same instant)
+	_, before := ctl.last()
 	m, cmd = step(t, m, keyMsg("]"))
 	m = runSeek(t, m, cmd)
-	if got, _ := ctl.last(); got.Op != feeds.OpNextEvent {
-		t.Fatalf("] after enter sent %+v", got)
-	}
-	next, ok := ds.EventFrom(want, true)
-	if !ok || !next.After(want) {
-		t.Fatalf("no event after %s", want)
+	nextAt := snapshots.Placement(ds.Events()[target+1], ds.Sessions())
+	got, n = ctl.last()
+	if m.panes.timeline.Selected() != target+1 ||
+		(nextAt.Equal(want) && n != before) || (!nextAt.Equal(want) && (got.Op != feeds.OpSeek || !got.At.Equal(nextAt))) {
+		t.Fatalf("] after enter: selected %d, sent %+v (%d commands); want %d at %s", m.panes.timeline.Selected(), got, n, target+1, nextAt)
 	}
 	// an event outside the data: a note, no seek
 	ctl2 := &fakeController{}
@@ -338,5 +340,104 @@ func TestEndToEndEnterReplaysEvent(t *testing.T) {
 	}
 	if sel := fm.panes.timeline.Selected(); sel < 1 || !strings.Contains(fm.upd.Frame.Events[sel-1].Title, "Janus-Pro") {
 		t.Errorf("] from Janus-Pro selected event %d", sel+1)
+	}
+}
+
+// TestStepSameInstant: [ and ] step event by event in the timeline's
+// order, also through events placed at the same instant (on 27 Jan three
+// events are placed at 16:00: ] from the one before them jumped past two).
+// The selection moves while the clock stays; the replay is asked to seek
+// only when the next event is placed elsewhere.
+func TestStepSameInstant(t *testing.T) {
+	ds := dataset(t)
+	evs, sess := ds.Events(), ds.Sessions()
+	start, end, _ := ds.Span()
+	placed := func(i int) time.Time { return snapshots.Placement(evs[i], sess) }
+	g := -1 // first of a group of events at one instant inside the data
+	for i := 1; i+1 < len(evs); i++ {
+		if placed(i).Equal(placed(i+1)) && placed(i).After(start) && placed(i).Before(end) && !placed(i-1).Equal(placed(i)) {
+			g = i
+			break
+		}
+	}
+	if g < 0 {
+		t.Fatal("no two events placed at the same instant in the embedded snapshot")
+	}
+	last := g
+	for last+1 < len(evs) && placed(last+1).Equal(placed(g)) {
+		last++
+	}
+	ctl := &fakeController{}
+	m := newTestModel(t, 120, 40, ctl, common.GlyphsBraille)
+	m = withUpdate(t, m, replayUpdate(t, placed(g-1).Format("2006-01-02 15:04"), 1))
+	if m.panes.timeline.Selected() != g-1 {
+		t.Fatalf("at event %d's placement the selection is %d", g, m.panes.timeline.Selected())
+	}
+	seq := uint64(2)
+	press := func(k string, wantSel int) {
+		t.Helper()
+		_, n0 := ctl.last()
+		var cmd tea.Cmd
+		m, cmd = step(t, m, keyMsg(k))
+		m = runSeek(t, m, cmd)
+		got, n := ctl.last()
+		if sel := m.panes.timeline.Selected(); sel != wantSel {
+			t.Fatalf("%s: selected %d (#%d), want %d (#%d)", k, sel, sel+1, wantSel, wantSel+1)
+		}
+		now := m.upd.Frame.Time
+		if placed(wantSel).Equal(now) {
+			if n != n0 {
+				t.Fatalf("%s onto an event at the clock's instant sent %+v", k, got)
+			}
+			return
+		}
+		if n != n0+1 || got.Op != feeds.OpSeek || !got.At.Equal(placed(wantSel)) {
+			t.Fatalf("%s: sent %+v (%d commands), want a seek to %s", k, got, n-n0, placed(wantSel))
+		}
+		// the replay answers with the frame there
+		m = withUpdate(t, m, replayUpdate(t, got.At.Format("2006-01-02 15:04"), seq))
+		seq++
+		if sel := m.panes.timeline.Selected(); sel != wantSel {
+			t.Fatalf("%s: after the seek the selection moved to %d, want %d", k, sel, wantSel)
+		}
+	}
+	for i := g; i <= last+1; i++ {
+		press("]", i)
+	}
+	for i := last; i >= g-1; i-- {
+		press("[", i)
+	}
+	// the same from the focused timeline
+	m, _ = step(t, m, keyMsg("3"))
+	press("]", g)
+	press("]", g+1)
+}
+
+// TestWeekNoSpoilers: at 10:02 on 28 Jan `d` draws the week; without
+// spoilers 29-31 Jan are empty slots with their date labels (the golden),
+// with spoilers (`v`) their closes are drawn, dimmed.
+func TestWeekNoSpoilers(t *testing.T) {
+	view := func(sp bool) (Model, string) {
+		m := newModel(Deps{Renderer: asciiRenderer(), Control: &fakeController{}, Now: func() time.Time { return fixedNow },
+			Width: 120, Height: 40, Glyphs: common.GlyphsBraille}, WithSpoilers(sp))
+		m = withUpdate(t, m, replayUpdate(t, "2025-01-28 10:02", 1))
+		m, _ = step(t, m, keyMsg("d"))
+		return m, m.panes.chart.View()
+	}
+	m, hidden := view(false)
+	_, shown := view(true)
+	if hidden == shown {
+		t.Fatal("the week view is the same with and without spoilers")
+	}
+	for _, day := range []string{" 29 ", " 30 ", " 31 "} { // "Wed 29" when there is room
+		if !strings.Contains(ansi.Strip(hidden), day) {
+			t.Errorf("without spoilers the week lost the label %q", day)
+		}
+	}
+	golden.RequireEqual(t, []byte(m.View()))
+	// v shows them
+	m, _ = step(t, m, keyMsg("v"))
+	if m.panes.chart.View() != shown {
+		t.Error("v does not draw the later days")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -810,6 +811,45 @@ func TestNotesNameNoTests(t *testing.T) {
 				if regexp.MustCompile(`\bTest[A-Z]\w+`).MatchString(text) {
 					t.Errorf("%s %s note names a test: %q", sym.Symbol, n.Figure, text)
 				}
+			}
+		}
+	}
+}
+
+// TestNotesQuoteNoEvents: the provenance notes and the header's source
+// text are read at any time of a replay, so they quote no figure, time or
+// id of a timeline event (at 09:35 on 27 Jan AVGO's note said "199.60 at
+// 27 Jan 14:54", five hours early); the timeline shows the quotes once
+// their events are reached.
+func TestNotesQuoteNoEvents(t *testing.T) {
+	s := decoded(t)
+	var bad []string
+	for _, e := range s.Events {
+		bad = append(bad, e.ID)
+		for _, q := range e.Quotes {
+			if q.Price != nil {
+				bad = append(bad, fmt.Sprintf("%.2f", *q.Price))
+			}
+			if q.ChangePct != nil {
+				bad = append(bad, strings.Replace(fmt.Sprintf("%.1f%%", *q.ChangePct), "-", "−", 1), fmt.Sprintf("%+g%%", *q.ChangePct))
+			}
+		}
+	}
+	check := func(where, text string) {
+		for _, b := range bad {
+			if strings.Contains(text, b) {
+				t.Errorf("%s names the event figure or id %q: %q", where, b, text)
+			}
+		}
+		if strings.Contains(text, "TheStreet") {
+			t.Errorf("%s names an event's outlet: %q", where, text)
+		}
+	}
+	check("header source", s.Header.Source)
+	for _, sym := range s.Header.Symbols {
+		for _, n := range sym.Notes {
+			for _, text := range []string{n.Source, n.Detail, n.From} {
+				check(sym.Symbol+" "+n.Figure+" note", text)
 			}
 		}
 	}

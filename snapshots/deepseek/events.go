@@ -37,7 +37,8 @@ type eventFact struct {
 // precision: 0.005 for a price to the cent or a move to a hundredth of a
 // percent, 0.05 for a move to a tenth, 0.5 for a whole percent ("as much as
 // 13%", "about 8%"). "Over 11%" and "more than 14%" are read as 11-12% and
-// 14-15% (centre 11.5, tolerance 0.5), "nearly 8%" as 7-8%. at is the moment
+// 14-15% (centre 11.5, tolerance 0.5), "nearly 8%" as 7-8%, each with its
+// bound (over, under) so that a reader shows "<−11%", not the centre. at is the moment
 // the figure describes when it is not the event's time ("YYYY-MM-DD HH:MM"
 // ET).
 type quoteFact struct {
@@ -46,6 +47,7 @@ type quoteFact struct {
 	tol, tolPct  float64
 	extent, sess string
 	at           string
+	bound        string // snapshots.BoundOver ("over 11%"), BoundUnder ("nearly 8%")
 }
 
 const (
@@ -71,6 +73,11 @@ func mv(sym string, pct, tolPct float64) quoteFact {
 
 // in returns q for session sess with extent ext.
 func (q quoteFact) in(sess, ext string) quoteFact { q.sess, q.extent = sess, ext; return q }
+
+// over and under mark a move the source gave as a bound: "over 11%" is
+// over(mv(.., -11.5, whole)), "nearly 8%" under(mv(.., -7.5, whole)).
+func (q quoteFact) over() quoteFact  { q.bound = snapshots.BoundOver; return q }
+func (q quoteFact) under() quoteFact { q.bound = snapshots.BoundUnder; return q }
 
 // atTime returns q describing the moment at (ET) instead of the event's.
 func (q quoteFact) atTime(at string) quoteFact { q.at = at; return q }
@@ -138,7 +145,7 @@ var eventFacts = []eventFact{
 		outlet:  "Yahoo Finance (via fintechnews.site)",
 		link:    "https://fintechnews.site/nasdaq-futures-plunge-leading-wall-street-rout-as-china-s-ai-startup-raises-concerns",
 		symbols: []string{"NVDA", "ASML", "MSFT", "META"},
-		quotes: []quoteFact{mv("NVDA", -11.5, whole).in(pre, report), mv("ASML", -9, whole).in(pre, report),
+		quotes: []quoteFact{mv("NVDA", -11.5, whole).in(pre, report).over(), mv("ASML", -9, whole).in(pre, report),
 			mv("MSFT", -6, whole).in(pre, report), mv("META", -6, whole).in(pre, report)}},
 	{when: "2025-01-27", precision: snapshots.PrecisionMorning, session: pre, id: "power-premarket",
 		title:   "Pre-market: power stocks CEG and VST down more than 14%",
@@ -146,7 +153,7 @@ var eventFacts = []eventFact{
 		outlet:  "CNBC (via investingtrendsdaily.com)",
 		link:    "https://investingtrendsdaily.com/power-stocks-plunge-as-energy-needs-called-into-question-because-of-new-china-ai-lab",
 		symbols: []string{"CEG", "VST"},
-		quotes:  []quoteFact{mv("CEG", -14.5, whole).in(pre, report), mv("VST", -14.5, whole).in(pre, report)}},
+		quotes:  []quoteFact{mv("CEG", -14.5, whole).in(pre, report).over(), mv("VST", -14.5, whole).in(pre, report).over()}},
 	{when: "2025-01-27 05:09:45", id: "deepseek-ddos",
 		title:  "Third DDoS wave hits DeepSeek's API",
 		detail: "NSFocus logs the third of three distributed denial-of-service waves against the address behind api.deepseek.com (18:09 Beijing time); the earlier waves came on 25 and 26 Jan.",
@@ -190,7 +197,7 @@ var eventFacts = []eventFact{
 		outlet:  "Fortune",
 		link:    "https://fortune.com/2025/01/27/nvidia-deepseek-rout-tech-stocks",
 		symbols: []string{"NVDA", "AVGO", "TSM", "ASML", "ORCL"},
-		quotes:  []quoteFact{mv("NVDA", -15, whole).in("", report), mv("AVGO", -19.5, whole).in("", report), mv("TSM", -15.5, whole).in("", report), mv("ASML", -7.5, whole).in("", report), mv("ORCL", -15, whole).in("", report)}},
+		quotes:  []quoteFact{mv("NVDA", -15, whole).in("", report), mv("AVGO", -19.5, whole).in("", report).over(), mv("TSM", -15.5, whole).in("", report).over(), mv("ASML", -7.5, whole).in("", report).under(), mv("ORCL", -15, whole).in("", report)}},
 	{when: "2025-01-27", precision: snapshots.PrecisionDate, id: "deepseek-limits-signups",
 		title:  "DeepSeek limits new registrations after \"large-scale malicious attacks\"",
 		detail: "DeepSeek's status page says it is temporarily limiting sign-ups. No time is given.",
@@ -336,7 +343,7 @@ var precisionHour = map[string]int{
 
 // quote turns a typed figure into the file's form.
 func (q quoteFact) quote() (snapshots.EventQuote, error) {
-	eq := snapshots.EventQuote{Symbol: q.sym, Extent: q.extent, Session: q.sess}
+	eq := snapshots.EventQuote{Symbol: q.sym, Extent: q.extent, Session: q.sess, Bound: q.bound}
 	if q.price != 0 {
 		p := q.price
 		eq.Price, eq.Tolerance = &p, q.tol

@@ -74,8 +74,8 @@ const (
 		"touches the daily high and low inside the 5-minute bar where the real session high and low fell, and ends at the official " +
 		"daily close on the 15:59 bar; 27 Jan also uses the fact sheet's extra checkpoints (09:55, 10:25, ... 15:25) and the whole " +
 		"first 5-minute bar (09:30-09:35: its high, low and close; NVDA's early low 123.64). " +
-		"A price or move that a timeline event quotes at a time inside a session (TheStreet's AVGO 199.60 and AMD 113.14 at 14:54 " +
-		"on 27 Jan, the SOX, MSFT and META moves with them) is a checkpoint too, met within the quote's own precision; " +
+		"A price or move that a timeline event quotes at a time inside a session (see the timeline) is a checkpoint too, " +
+		"met within the quote's own precision; " +
 		"a borrowed shape bends towards it. The generator checks every quoted figure against the path. " +
 		"AVGO, ASML, AMD, ARM, MRVL, SMCI, ORCL, VST, CEG and GOOGL have no intraday facts: each borrows the normalised checkpoint " +
 		"shape and high/low bar times of a proxy series for that day (GOOGL: GOOG; the others: ^SOX, NVDA, TSM or MU, whichever " +

@@ -132,8 +132,11 @@ func (f *facts) notes(s symbolInfo, donors map[string]string) []snapshots.Figure
 			intraday.From + ". Rebuilt this way, series with real bars land about 0.5% from their real 5-minute closes " +
 			"on average and up to about 4% at worst (each rebuilt from its proxy with its own bars left out)"
 	}
-	if pins := f.pinNotes(s.sym); pins != "" {
-		intraday.Detail += "; pinned to the figures events quote: " + pins
+	if f.pinned(s.sym) {
+		// No figure, time or event here: the provenance view is read at
+		// any time of the replay, and the quotes are the timeline's to
+		// show once their events are reached.
+		intraday.Detail += "; pinned to the figures events quote (see the timeline)"
 	}
 	out = append(out, intraday)
 	return out
@@ -153,17 +156,14 @@ func (f *facts) hasSymbols(cs []snapshots.ShareClass) bool {
 	return true
 }
 
-// pinNotes lists the event quotes that pin sym's path, in time order.
-func (f *facts) pinNotes(sym string) string {
-	var parts []string
+// pinned reports whether an event quote pins sym's path on some day.
+func (f *facts) pinned(sym string) bool {
 	for _, day := range SessionDays {
-		for _, p := range f.pins[day][sym] {
-			t, _ := dateAt(day, 9, 30)
-			t = t.Add(time.Duration(p.min+1) * time.Minute)
-			parts = append(parts, fmt.Sprintf("%s at %s %s (%s)", p.label, shortDay(day), t.Format("15:04"), p.id))
+		if len(f.pins[day][sym]) > 0 {
+			return true
 		}
 	}
-	return strings.Join(parts, ", ")
+	return false
 }
 
 // shortDay turns "2025-01-27" into "27 Jan".

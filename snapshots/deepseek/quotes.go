@@ -27,7 +27,6 @@ type pin struct {
 	min    int    // bar index whose close is the price at the quote's time
 	lo, hi int64  // allowed close in cents
 	id     string // the event
-	label  string // the figure as quoted: "199.60", "-2.5%"
 }
 
 // quoteRange is the price interval (cents, rounded inward) a quote allows
@@ -107,13 +106,7 @@ func (f *facts) loadPins() (map[string]map[string][]pin, error) {
 			if out[day] == nil {
 				out[day] = map[string][]pin{}
 			}
-			label := ""
-			if q.Price != nil {
-				label = fmt.Sprintf("%.2f", *q.Price)
-			} else {
-				label = fmt.Sprintf("%+g%%", *q.ChangePct)
-			}
-			out[day][q.Symbol] = append(out[day][q.Symbol], pin{m - 1, lo, hi, e.ID, label})
+			out[day][q.Symbol] = append(out[day][q.Symbol], pin{m - 1, lo, hi, e.ID})
 		}
 	}
 	return out, nil

@@ -69,6 +69,7 @@ type Model struct {
 	rng     Range
 	rngSet  bool // the range was chosen (d); else a daily-only session shows the week
 	focused bool
+	hide    bool // a replay without spoilers: days after the frame's are empty slots
 
 	view string  // rendered by every setter; View returns it
 	hit  hitArea // where the day plot's time axis is, as last rendered
@@ -114,6 +115,18 @@ func (m Model) Size() (w, h int) { return m.w, m.h }
 // SetFrame sets the market frame to draw (nil: nothing yet).
 func (m *Model) SetFrame(f *market.Frame) {
 	m.frame = f
+	m.render()
+}
+
+// SetHideFuture applies the spoiler rule to the week view: with on (a
+// replay without spoilers), the days after the frame's day are drawn as
+// empty slots (their date labels stay), never their prices or volumes;
+// with off they are drawn dimmed, as the timeline shows future events.
+func (m *Model) SetHideFuture(on bool) {
+	if m.hide == on {
+		return
+	}
+	m.hide = on
 	m.render()
 }
 

@@ -58,8 +58,15 @@ func (d *drawer) prePoints(sym string, open time.Time, prevClose float64) []preP
 				pt.price = *q.Price
 				pt.label = common.Price(*q.Price)
 			case q.ChangePct != nil && prevClose > 0:
-				pt.price = prevClose * (1 + *q.ChangePct/100)
-				pt.label = common.ReportedPct(*q.ChangePct)
+				v := *q.ChangePct
+				switch { // a bound is drawn where the source put it, not at the range's centre
+				case q.Bound == snapshots.BoundOver && v < 0, q.Bound == snapshots.BoundUnder && v >= 0:
+					v += q.TolerancePct
+				case q.Bound == snapshots.BoundOver, q.Bound == snapshots.BoundUnder:
+					v -= q.TolerancePct
+				}
+				pt.price = prevClose * (1 + v/100)
+				pt.label = common.ReportedMove(*q.ChangePct, q.TolerancePct, q.Bound)
 			default:
 				continue
 			}

@@ -79,6 +79,10 @@ func dailyOf(f *market.Frame, i int) []dayBar {
 	return out
 }
 
+// hidden reports whether a day's figures stay off the week view: a day
+// after the frame's in a replay without spoilers (an empty slot).
+func (d *drawer) hidden(db dayBar) bool { return db.future && d.m.hide }
+
 // week draws the daily bars around the frame's session.
 func (d *drawer) week(top int) {
 	f := d.frame()
@@ -153,7 +157,7 @@ func (d *drawer) week(top int) {
 			if ok && q.PrevClose > 0 {
 				for _, db := range dailyOf(f, i) {
 					j, in := index[db.date]
-					if !in {
+					if !in || d.hidden(db) {
 						continue
 					}
 					x := tv{t: time.Unix(int64(j), 0), v: (db.c/q.PrevClose - 1) * 100}
@@ -172,6 +176,9 @@ func (d *drawer) week(top int) {
 		}
 	} else {
 		for _, db := range days {
+			if d.hidden(db) {
+				continue // its range would hint at its prices
+			}
 			lo, hi = math.Min(lo, db.l), math.Max(hi, db.h)
 			if d.m.mode == ModeLine {
 				lo, hi = math.Min(lo, db.c), math.Max(hi, db.c)
@@ -179,6 +186,10 @@ func (d *drawer) week(top int) {
 		}
 		q := f.Quotes[primary]
 		base, hasBase = q.PrevClose, q.PrevClose > 0
+		if math.IsInf(lo, 1) && !hasBase {
+			d.message(top, d.g.h, "no daily bar reached yet")
+			return
+		}
 		if abs, _, ok := q.Change(); ok {
 			d.lineID, d.lineStyle = d.moveStyle(abs)
 		}
@@ -234,6 +245,9 @@ func (d *drawer) week(top int) {
 			if db.future {
 				st = stFuture
 			}
+			if d.hidden(db) {
+				continue
+			}
 			cs = append(cs, candle{col: colAt(center(k)), o: db.o, h: db.h, l: db.l, c: db.c, st: st})
 		}
 		d.candles(&p, cs)
@@ -241,6 +255,9 @@ func (d *drawer) week(top int) {
 		d.tagMode = "daily closes"
 		var known, future [][2]int
 		for k, db := range days {
+			if d.hidden(db) {
+				continue
+			}
 			pt := [2]int{pxAt(center(k)), p.py(db.c)}
 			if db.future {
 				if len(future) == 0 && len(known) > 0 {
@@ -266,6 +283,9 @@ func (d *drawer) week(top int) {
 		cols := make([]float64, p.w)
 		fut := make([]bool, p.w)
 		for k, db := range days {
+			if d.hidden(db) {
+				continue
+			}
 			a, b := colAt(float64(k)/float64(n)), colAt(float64(k+1)/float64(n))
 			if b-a >= 3 {
 				a, b = a+1, b-1

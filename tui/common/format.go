@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/selloff/selloff/snapshots"
 )
 
 // Number formats shared by every pane. Negative numbers use the Unicode
@@ -268,6 +270,40 @@ func Clamp(v, lo, hi int) int {
 		return hi
 	}
 	return v
+}
+
+// ReportedMove is a quoted move as its source gave it: ReportedPct, or for
+// a bound (snapshots.BoundOver, BoundUnder) the bound the source named,
+// "<−11%" for "down over 11%" (-11.5 ± 0.5), ">−8%" for "down nearly 8%"
+// (-7.5 ± 0.5), never the centre of the range, which no source gave.
+func ReportedMove(v, tol float64, bound string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.IsNaN(tol) || math.IsInf(tol, 0) {
+		return "?"
+	}
+	mag := math.Abs(v)
+	var lessThan bool // the move (signed) is less than the bound
+	switch bound {
+	case snapshots.BoundOver:
+		mag -= tol
+		lessThan = v < 0
+	case snapshots.BoundUnder:
+		mag += tol
+		lessThan = v >= 0
+	default:
+		return ReportedPct(v)
+	}
+	mag = math.Round(mag*100) / 100 // 11.5-0.5 as typed, not 10.999...
+	if v < 0 {
+		mag = -mag
+	}
+	s := ReportedPct(mag)
+	if mag == 0 {
+		s = "0%"
+	}
+	if lessThan {
+		return "<" + s
+	}
+	return ">" + s
 }
 
 // ReportedPct is a move as a source reported it: signed, with the digits

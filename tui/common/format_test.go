@@ -3,6 +3,8 @@ package common
 import (
 	"math"
 	"testing"
+
+	"github.com/selloff/selloff/snapshots"
 )
 
 func TestFormat(t *testing.T) {
@@ -76,5 +78,27 @@ func TestNonFiniteAndHugeValues(t *testing.T) {
 	}
 	if got := Price(999_999.5); got != "999,999.50" {
 		t.Errorf("a large real price: %q", got)
+	}
+}
+
+// TestReportedMove: a bound reads as the source named it, never as the
+// centre of the range it is stored as.
+func TestReportedMove(t *testing.T) {
+	for _, c := range []struct {
+		v, tol float64
+		bound  string
+		want   string
+	}{
+		{-11.5, 0.5, snapshots.BoundOver, "<−11%"},
+		{-14.5, 0.5, snapshots.BoundOver, "<−14%"},
+		{-7.5, 0.5, snapshots.BoundUnder, ">−8%"},
+		{15.5, 0.5, snapshots.BoundOver, ">+15%"},
+		{7.5, 0.5, snapshots.BoundUnder, "<+8%"},
+		{-6.9, 0.05, "", "−6.9%"},
+		{-9, 0.5, "", "−9%"},
+	} {
+		if got := ReportedMove(c.v, c.tol, c.bound); got != c.want {
+			t.Errorf("ReportedMove(%v, %v, %q) = %q, want %q", c.v, c.tol, c.bound, got, c.want)
+		}
 	}
 }

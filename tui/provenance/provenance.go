@@ -57,7 +57,15 @@ type Model struct {
 	frame  *market.Frame
 	sym    int // index into frame.Symbols (-1: none)
 	scroll int
+	hide   bool // a replay without spoilers: texts naming a later event are hidden
 }
+
+// SetHideFuture applies the spoiler rule: with on, a text (a note, the
+// file's source) that names an event by its id or title shows only once
+// that event is placed at or before the frame's time (snapshots.Placement).
+// An id counts as named in parentheses ("(thestreet-midafternoon)"), a
+// title whole.
+func (m *Model) SetHideFuture(on bool) { m.hide = on }
 
 // New returns an empty view.
 func New(c common.Common) Model { return Model{KeyMap: DefaultKeyMap(), c: c, sym: -1} }
@@ -237,7 +245,12 @@ func (m Model) lines() []string {
 		badge = "UNKNOWN"
 	}
 	add(st.Muted, "File: "+badge+" · "+f.Title, "")
+	ahead := m.ahead()
+	const hidden = "(names an event the replay has not reached; v shows it)"
 	for _, n := range snapshots.FigureNotes(s, f.Provenance) {
+		if namesAny(ahead, n.Detail, n.Source, n.From, n.Link) {
+			n.Detail, n.Source, n.From, n.Link = hidden, "", "", ""
+		}
 		out = append(out, "")
 		marked := n.Marked(f.Provenance)
 		title := figureTitle[n.Figure]
@@ -264,7 +277,11 @@ func (m Model) lines() []string {
 	if f.Source != "" {
 		out = append(out, "")
 		add(st.Header, "The file's source", "")
-		add(st.Muted, f.Source, "  ")
+		src := f.Source
+		if namesAny(ahead, src) {
+			src = hidden
+		}
+		add(st.Muted, src, "  ")
 	}
 	out = append(out, "")
 	g := m.c.Glyphs
@@ -273,4 +290,40 @@ func (m Model) lines() []string {
 		markFor(snapshots.BasisModelled, g)+" modelled volume (until the close), "+
 		markFor(snapshots.BasisBorrowed, g)+" borrowed intraday shape.", "")
 	return out
+}
+
+// ahead is the ids and titles of the events not placed at or before the
+// frame's time, when the spoiler rule applies (nil otherwise).
+func (m Model) ahead() []string {
+	f := m.frame
+	if !m.hide || f == nil {
+		return nil
+	}
+	var out []string
+	for i, e := range f.Events {
+		if !f.Placed(i).After(f.Time) {
+			continue
+		}
+		// An id is named in parentheses, "(thestreet-midafternoon)"
+		// (bare, "close" or "low" is a word); a title whole.
+		if e.ID != "" {
+			out = append(out, "("+e.ID+")")
+		}
+		if len(e.Title) >= 12 {
+			out = append(out, e.Title)
+		}
+	}
+	return out
+}
+
+// namesAny reports whether any text contains any of names.
+func namesAny(names []string, texts ...string) bool {
+	for _, n := range names {
+		for _, t := range texts {
+			if t != "" && strings.Contains(t, n) {
+				return true
+			}
+		}
+	}
+	return false
 }

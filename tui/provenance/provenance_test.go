@@ -3,10 +3,13 @@ package provenance
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
@@ -78,6 +81,55 @@ func TestMinusSignsSurviveWrapping(t *testing.T) {
 		v := ansi.Strip(m.View())
 		if !strings.Contains(v, "-10.2%") && !strings.Contains(v, "−10.2%") {
 			t.Fatalf("width %d: the minus sign of -10.2%% is lost:\n%s", w, v)
+		}
+	}
+}
+
+// TestNotesNameNoLaterEvent: in a replay without spoilers, a note or the
+// file's source that names an event (by id or title) placed after the
+// clock is hidden until the clock reaches it; spoilers show it (at 09:35
+// on 27 Jan the view quoted the 14:46 and close events' figures). The
+// golden is the 09:35 view without spoilers.
+func TestNotesNameNoLaterEvent(t *testing.T) {
+	at := func(tm time.Time) *market.Frame {
+		f := panetest.Frame(tm)
+		g := *f
+		g.Symbols = append([]snapshots.Symbol(nil), f.Symbols...)
+		for i := range g.Symbols {
+			if g.Symbols[i].Symbol == "NVDA" {
+				g.Symbols[i].Notes = []snapshots.FigureNote{
+					{Figure: snapshots.FigurePrice, Basis: snapshots.BasisSourced, Source: "daily OHLC", Detail: "exact"},
+					{Figure: snapshots.FigureIntraday, Basis: snapshots.BasisModelled, Source: "checkpoints",
+						Detail: "pinned to the figures events quote: 116.70 (low)"}}
+			}
+		}
+		g.Source = "Rebuilt from facts; Close: NVDA 118.42, -16.97% is a checkpoint."
+		g.Provenance = snapshots.Reconstructed
+		return &g
+	}
+	view := func(f *market.Frame, hide bool) string {
+		m := New(panetest.Common(common.GlyphsASCII))
+		m.SetSize(80, 30)
+		m.SetHideFuture(hide)
+		m.Show(f, "NVDA")
+		return m.View()
+	}
+	early := view(at(panetest.Open), true)
+	for _, leak := range []string{"116.70", "118.42"} {
+		if strings.Contains(early, leak) {
+			t.Errorf("09:35 without spoilers shows %q:\n%s", leak, early)
+		}
+	}
+	if !strings.Contains(early, "exact") {
+		t.Errorf("09:35: a note naming no event is hidden too:\n%s", early)
+	}
+	golden.RequireEqual(t, []byte(early))
+	for name, v := range map[string]string{"09:35 with spoilers": view(at(panetest.Open), false),
+		"16:00 without spoilers": view(at(panetest.Close), true)} {
+		for _, want := range []string{"116.70", "118.42"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("%s lacks %q:\n%s", name, want, v)
+			}
 		}
 	}
 }

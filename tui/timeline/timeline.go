@@ -170,7 +170,12 @@ func (m *Model) SetFrame(f *market.Frame) {
 			m.scroll = 0 // another event's detail starts at its top
 		}
 	}()
-	if m.follow || m.sel >= len(m.events) {
+	if m.follow && m.sel >= 0 && m.sel <= m.current && m.current < len(m.placed) &&
+		m.placed[m.sel].Equal(m.placed[m.current]) {
+		// stepped onto one of several events placed at the same instant
+		// (`]` from 20 to 21 when 21 and 22 are both at 16:00): the
+		// selection stays there while the clock does not move
+	} else if m.follow || m.sel >= len(m.events) {
 		m.sel = m.current
 		if m.sel < 0 && len(m.events) > 0 && !m.follow {
 			m.sel = 0
@@ -316,17 +321,64 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(km, m.KeyMap.Back):
 		m.detail = false
 	case key.Matches(km, m.KeyMap.Prev):
-		m.follow = true
-		cmd = control(feeds.OpPrevEvent)
+		cmd = m.step(false)
 	case key.Matches(km, m.KeyMap.Next):
-		m.follow = true
-		cmd = control(feeds.OpNextEvent)
+		cmd = m.step(true)
 	default:
 		return m, nil
 	}
 	m.KeyMap.setDetail(m.detail, m.seek)
 	m.render()
 	return m, cmd
+}
+
+// StepEvent is `]` (next) or `[` (!next) wherever the focus is: the
+// selection moves one event along the timeline's order and the replay goes
+// to that event's placement. Several events placed at the same instant are
+// stepped one by one: the selection moves while the clock stays. An event
+// the user selected (j/k, a click) that lies that way from the clock is
+// itself the target: `]` on a later event, `[` on an earlier one. With no
+// event that way the replay is asked for one (and says there is none).
+func (m Model) StepEvent(next bool) (Model, tea.Cmd) {
+	cmd := m.step(next)
+	m.KeyMap.setDetail(m.detail, m.seek)
+	m.render()
+	return m, cmd
+}
+
+func (m *Model) step(next bool) tea.Cmd {
+	op := feeds.OpPrevEvent
+	if next {
+		op = feeds.OpNextEvent
+	}
+	if m.frame == nil || len(m.events) == 0 || len(m.placed) != len(m.events) {
+		m.follow = true
+		return control(op)
+	}
+	now := m.frame.Time
+	target := m.sel
+	switch {
+	case m.follow || m.sel < 0:
+		target = m.sel + map[bool]int{true: 1, false: -1}[next]
+	case next && !m.placed[m.sel].After(now):
+		target = m.sel + 1
+	case !next && !m.placed[m.sel].Before(now):
+		target = m.sel - 1
+	}
+	if target < 0 || target >= len(m.events) {
+		m.follow = true
+		return control(op) // the replay says there is no event that way
+	}
+	if target != m.sel {
+		m.scroll = 0
+	}
+	m.sel, m.follow = target, true
+	at := m.placed[target]
+	if at.Equal(now) {
+		return nil // the clock is there already: only the selection moves
+	}
+	e := m.events[target]
+	return func() tea.Msg { return common.SeekEventMsg{At: at, When: When(e)} }
 }
 
 // handleMouse: the wheel moves the selection (or scrolls a detail), a
@@ -755,7 +807,7 @@ func QuoteText(q snapshots.EventQuote) string {
 		s += " " + common.Price(*q.Price)
 	}
 	if q.ChangePct != nil {
-		pct := common.ReportedPct(*q.ChangePct)
+		pct := common.ReportedMove(*q.ChangePct, q.TolerancePct, q.Bound)
 		if q.Price != nil {
 			pct = "(" + pct + ")"
 		}

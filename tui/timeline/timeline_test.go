@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
@@ -93,12 +92,14 @@ func TestKeys(t *testing.T) {
 	if cur < 0 || panetest.Frame(panetest.Low).Events[cur].ID != "low" || m.Selected() != cur {
 		t.Fatalf("current %d selected %d", cur, m.Selected())
 	}
-	// [ and ] ask the replay to jump
-	for k, op := range map[string]feeds.Op{"[": feeds.OpPrevEvent, "]": feeds.OpNextEvent} {
-		_, cmd := m.Update(keyMsg(k))
-		msg, ok := runCmd(t, cmd).(common.ControlMsg)
-		if !ok || msg.Cmd.Op != op {
-			t.Errorf("%s: %#v", k, msg)
+	// [ and ] select the previous and next event and ask the root to seek
+	// to its placement
+	for k, want := range map[string]int{"[": cur - 1, "]": cur + 1} {
+		m2, cmd := m.Update(keyMsg(k))
+		msg, ok := runCmd(t, cmd).(common.SeekEventMsg)
+		f := panetest.Frame(panetest.Low)
+		if !ok || !msg.At.Equal(snapshots.Placement(f.Events[want], f.Sessions)) || m2.Selected() != want {
+			t.Errorf("%s: %#v, selected %d, want %d", k, msg, m2.Selected(), want)
 		}
 	}
 	// j/k move the selection and stop it following the clock
@@ -130,9 +131,21 @@ func TestKeys(t *testing.T) {
 	if m.Detail() {
 		t.Fatal("enter twice left the detail open")
 	}
-	// ] resumes following the clock
-	m, _ = m.Update(keyMsg("]"))
-	m.SetFrame(panetest.Frame(panetest.Close))
+	// ] resumes following the clock, one event at a time through events
+	// placed at the same instant (the clock is at 16:00 already: no seek)
+	sel := m.Selected()
+	for range 5 {
+		if m.Selected() == m.Current() {
+			break
+		}
+		var cmd tea.Cmd
+		m, cmd = m.Update(keyMsg("]"))
+		m.SetFrame(panetest.Frame(panetest.Close))
+		if cmd != nil || m.Selected() != sel+1 {
+			t.Fatalf("after ] from %d: selected %d (command %v)", sel, m.Selected(), cmd != nil)
+		}
+		sel++
+	}
 	if m.Selected() != m.Current() {
 		t.Fatalf("after ]: selected %d current %d", m.Selected(), m.Current())
 	}
@@ -379,10 +392,11 @@ func TestMouse(t *testing.T) {
 }
 
 // TestQuoteText: a quoted figure reads as it was reported, with what it
-// claims (the low so far, pre-market): never rounded ("over 11%", stored
-// as −11.5 ± 0.5, is not "−12%").
+// claims (the low so far, pre-market): never rounded, and a bound as the
+// source named it ("over 11%", stored as −11.5 ± 0.5 over, is "<−11%",
+// not "−11.5%" or "−12%"; "nearly 8%" is ">−8%").
 func TestQuoteText(t *testing.T) {
-	p, pct, low, over := 199.60, -18.4, -13.0, -11.5
+	p, pct, low, over, nearly := 199.60, -18.4, -13.0, -11.5, -7.5
 	cases := []struct {
 		q    snapshots.EventQuote
 		want string
@@ -390,7 +404,8 @@ func TestQuoteText(t *testing.T) {
 		{snapshots.EventQuote{Symbol: "AVGO", Price: &p, ChangePct: &pct, Tolerance: 0.005, TolerancePct: 0.05}, "AVGO 199.60 (−18.4%)"},
 		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &low, TolerancePct: 0.5, Extent: snapshots.ExtentLow}, "NVDA −13%, the low so far"},
 		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &pct, TolerancePct: 0.05, Session: snapshots.StatePre}, "NVDA −18.4%, pre-market"},
-		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Session: snapshots.StatePre}, "NVDA −11.5%, as reported, pre-market"},
+		{snapshots.EventQuote{Symbol: "NVDA", ChangePct: &over, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Session: snapshots.StatePre, Bound: snapshots.BoundOver}, "NVDA <−11%, as reported, pre-market"},
+		{snapshots.EventQuote{Symbol: "ASML", ChangePct: &nearly, TolerancePct: 0.5, Extent: snapshots.ExtentReport, Bound: snapshots.BoundUnder}, "ASML >−8%, as reported"},
 	}
 	for _, c := range cases {
 		if got := QuoteText(c.q); got != c.want {
