@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
 )
 
 func relayFlags(fs *flag.FlagSet) {
@@ -28,6 +30,8 @@ func relayFlags(fs *flag.FlagSet) {
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.Duration("max-age", natsfeed.DefaultMaxAge, "how long the feed's JetStream streams keep messages")
 	fs.String("log-file", "", "write logs here instead of stderr")
+	fs.String("relay-id", "", "this relay's name among the feed's relays (default HOST-PID)")
+	fs.Duration("lease-ttl", natsfeed.DefaultLeaseTTL, "leader lease: a relay that dies unheard is replaced after about this long (1s to 1m)")
 }
 
 // natsCreds is --nats-creds, else $NATS_CREDS.
@@ -94,9 +98,18 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 			opt.Start = t
 		}
 	}
-	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
-	if err != nil {
+	// check the options now, not when this relay first leads
+	if _, err := replay.New(d.ds, feeds.RealClock{}, opt); err != nil {
 		return err
+	}
+	id := fstr(fs, "relay-id")
+	if id == "" {
+		host, _ := os.Hostname()
+		id = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	ttl := get[time.Duration](fs, "lease-ttl")
+	if ttl < time.Second || ttl > time.Minute {
+		return usagef("--lease-ttl %s: want 1s to 1m", ttl)
 	}
 
 	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{
@@ -113,17 +126,34 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		return err
 	}
 	recs := natsfeed.SnapshotRecords(d.snap)
-	if err := pub.Begin(ctx, d.snap.Header, recs); err != nil {
-		return fmt.Errorf("relay: %w", err)
+	start := func(lctx context.Context, last *natsfeed.State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
+		o := opt
+		if last != nil { // take over where the last leader was
+			o.Start = last.Time
+			if c := last.Clock; c != nil {
+				o.Speed, o.Paused, o.Loop = c.Speed, c.Paused, c.Loop
+			}
+		}
+		rp, err := replay.New(d.ds, feeds.RealClock{}, o)
+		if err != nil && last != nil {
+			// the last leader's time is outside this relay's data
+			logger.Warn("cannot continue the last leader's clock: starting afresh", "err", err)
+			rp, err = replay.New(d.ds, feeds.RealClock{}, opt)
+		}
+		if err != nil {
+			return nil, snapshots.Header{}, nil, err
+		}
+		rp.Start(lctx)
+		logger.Info("relaying", "feed", feed, "server", natsfeed.Redact(natsURL), "records", len(recs), "relay", id)
+		return rp, d.snap.Header, recs, nil
 	}
-	st := pub.Stats()
-	logger.Info("relaying", "feed", feed, "server", natsfeed.Redact(natsURL), "records", len(recs), "messages", st.Messages, "bytes", st.Bytes)
-	rp.Start(ctx)
-	err = pub.Run(ctx, rp, feeds.RealClock{}, func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) })
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
+	logger.Info("joining the feed's relays", "feed", feed, "relay", id, "lease_ttl", ttl)
+	return natsfeed.Lead(ctx, nc, pub, feeds.RealClock{}, natsfeed.RelayOptions{
+		ID:       id,
+		LeaseTTL: ttl,
+		OnState:  func(s string) { logger.Info(s, "feed", feed, "relay", id) },
+		OnError:  func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) },
+	}, start)
 }
 
 // newPublisherRetrying creates the feed's streams, waiting with back-off
