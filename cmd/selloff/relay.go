@@ -217,3 +217,112 @@ func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, mon
 	logf("following a relay", "server", natsfeed.Redact(natsURL), "feed", feed)
 	return server.LiveSources(sub), nil
 }
+
+// recordFromNATS is snapshot record --from-nats URL --feed NAME: it writes
+// a relay's feed to a snapshot file (the header at once, the day so far,
+// then new records) until ctx ends or --until.
+func recordFromNATS(ctx context.Context, a *app, fs *flag.FlagSet, out string) error {
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "o", "until", "from-nats", "feed", "nats-creds":
+		default:
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return usagef("%s: not with --from-nats (the relay owns the upstream; only -o, --until, --feed and --nats-creds apply)", strings.Join(bad, ", "))
+	}
+	natsURL, feed := fstr(fs, "from-nats"), fstr(fs, "feed")
+	if natsURL == "" {
+		return usagef("--feed is for --from-nats URL (record a relay's feed)")
+	}
+	if _, err := natsfeed.ParseURL(natsURL); err != nil {
+		return usagef("--from-nats: %v", err)
+	}
+	if feed == "" {
+		return usagef("--from-nats needs --feed NAME (the relay's --feed)")
+	}
+	if err := natsfeed.CheckFeed(feed); err != nil {
+		return usagef("--feed: %v", err)
+	}
+	if u := fstr(fs, "until"); u != "" {
+		until, err := parseUntil(u, a.clock.Now())
+		if err != nil {
+			return usagef("--until: %v", err)
+		}
+		if !until.After(a.clock.Now()) {
+			return usagef("--until %s is already past", until.In(snapshots.Location()).Format("2006-01-02 15:04 MST"))
+		}
+		var stop context.CancelFunc
+		ctx, stop = context.WithDeadline(ctx, until)
+		defer stop()
+	}
+	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{Name: "selloff record " + feed, Creds: natsCreds(a, fs)})
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	var (
+		w        *snapshots.Writer
+		written  int
+		refused  int
+		lastNote string
+	)
+	say := func(s string) {
+		lastNote = s
+		fmt.Fprintln(a.stderr, s)
+	}
+	fmt.Fprintf(a.stderr, "recording feed %s from %s to %s; ctrl+c stops\n", feed, natsfeed.Redact(natsURL), out)
+	terr := natsfeed.Tail(ctx, nc, feed, feeds.RealClock{}, natsfeed.TailOptions{
+		OnHead: func(h snapshots.Header) error {
+			var err error
+			w, err = snapshots.Create(out, h, snapshots.WriteOptions{Gzip: strings.HasSuffix(out, ".gz")})
+			return err
+		},
+		OnRecords: func(recs []snapshots.Record) error {
+			for _, r := range recs {
+				if err := w.Write(r); err != nil {
+					if w.Err() != nil { // the file stopped taking records
+						return err
+					}
+					refused++
+					continue
+				}
+				written++
+			}
+			return nil
+		},
+		OnNote: say,
+	})
+	if w == nil {
+		if terr != nil {
+			return fmt.Errorf("recording feed %s: %w", feed, terr)
+		}
+		why := "no relay published feed " + feed
+		if lastNote != "" {
+			why = lastNote
+		}
+		return recordedNothing(out, feeds.Health{LastErr: why})
+	}
+	cerr := w.Close()
+	if refused > 0 {
+		fmt.Fprintf(a.stderr, "%d records refused (they break the file format's rules)\n", refused)
+	}
+	if written == 0 {
+		os.Remove(out)
+		why := "the feed had no records"
+		if terr != nil {
+			why = terr.Error()
+		}
+		return recordedNothing(out, feeds.Health{LastErr: why})
+	}
+	if terr != nil {
+		return fmt.Errorf("recording to %s stopped: %w (the records before the failure are in the file)", out, terr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("closing %s: %w", out, cerr)
+	}
+	fmt.Fprintf(a.stderr, "recording closed: %s (%d records)\n", out, written)
+	return nil
+}

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -99,6 +103,10 @@ func TestRelayAndNATSSourceUsage(t *testing.T) {
 		{[]string{"relay", "--feed", "x", "--source", "live"}, "not supported yet"},
 		{[]string{"relay", "--feed", "x", "--max-age", "0s"}, "--max-age"},
 		{[]string{"relay", "--feed", "x", "--lease-ttl", "100ms"}, "--lease-ttl"},
+		{[]string{"snapshot", "record", "-o", "f", "--from-nats", "nats://127.0.0.1:1"}, "needs --feed"},
+		{[]string{"snapshot", "record", "-o", "f", "--feed", "x"}, "--from-nats"},
+		{[]string{"snapshot", "record", "-o", "f", "--from-nats", "nats://u:pw@127.0.0.1:1", "--feed", "x", "--interval", "5s"}, "--interval"},
+		{[]string{"snapshot", "record", "-o", "f", "--from-nats", "http://h:1", "--feed", "x"}, "want nats://"},
 		{[]string{"serve", "--source", "nats://127.0.0.1:1", "--host-key", "k"}, "feed name is missing"},
 		{[]string{"serve", "--source", "nats://u:pw@127.0.0.1:1/x", "--watch-party", "--host-key", "k"}, "--watch-party"},
 	} {
@@ -184,5 +192,98 @@ func TestRelayCommandsElectOneLeader(t *testing.T) {
 	cancel()
 	if rc := <-doneB; rc != exitOK {
 		t.Fatalf("relay b exit %d", rc)
+	}
+}
+
+// snapshot record --from-nats writes a relay's feed to a file the
+// snapshots reader accepts (strictly), with the relay's records.
+func TestRecordFromNATS(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS not ready")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logR, logW lockedBuf
+	relay := newApp(nil, &logR, &logR, func(string) string { return "" })
+	go relay.run(ctx, []string{"relay", "--nats", ns.ClientURL(), "--feed", "day", "--paused"})
+
+	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := natsfeed.SnapshotRecords(snap)
+	out := filepath.Join(t.TempDir(), "day.jsonl")
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	rec := newApp(nil, &logW, &logW, func(string) string { return "" })
+	go func() {
+		done <- rec.run(rctx, []string{"snapshot", "record", "--from-nats", ns.ClientURL(), "--feed", "day", "-o", out})
+	}()
+	// the writer flushes every 2s: wait for every record's line
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		b, _ := os.ReadFile(out)
+		if bytes.Count(b, []byte("\n")) >= len(want)+1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d lines of %d; logs:\n%s\n%s", bytes.Count(b, []byte("\n")), len(want)+1, logR.String(), logW.String())
+		}
+	}
+	stop()
+	if rc := <-done; rc != exitOK {
+		t.Fatalf("record exit %d:\n%s", rc, logW.String())
+	}
+	got, err := snapshots.ReadFile(out, snapshots.ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := func(recs []snapshots.Record) string {
+		var b []byte
+		for _, r := range recs {
+			b, _ = snapshots.AppendRecord(b, r)
+			b = append(b, '\n')
+		}
+		return string(b)
+	}
+	if g := natsfeed.SnapshotRecords(got); enc(g) != enc(want) {
+		t.Fatalf("recorded %d records, want %d (or they differ)", len(g), len(want))
+	}
+	if !strings.Contains(logW.String(), fmt.Sprintf("recording closed: %s (%d records)", out, len(want))) {
+		t.Fatalf("record's log:\n%s", logW.String())
+	}
+}
+
+// With no relay, record --from-nats waits, says so, and at the end writes
+// no file and exits 1.
+func TestRecordFromNATSNothing(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS not ready")
+	}
+	out := filepath.Join(t.TempDir(), "none.jsonl")
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	var log lockedBuf
+	a := newApp(nil, &log, &log, func(string) string { return "" })
+	rc := a.run(ctx, []string{"snapshot", "record", "--from-nats", ns.ClientURL(), "--feed", "nobody", "-o", out})
+	if rc != exitFail {
+		t.Fatalf("exit %d, want %d:\n%s", rc, exitFail, log.String())
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("a file was written: %v", err)
+	}
+	if s := log.String(); !strings.Contains(s, "nothing was recorded") || !strings.Contains(s, "is a relay running?") {
+		t.Fatalf("log:\n%s", s)
 	}
 }
