@@ -226,3 +226,33 @@ func TestLeaseHandOver(t *testing.T) {
 	}
 	r.rel()
 }
+
+// A leader cut off from NATS stops leading before its lease can expire
+// (so before a standby could take over), even while its renewals hang
+// in the client's reconnect.
+func TestLeaseLostWhenNATSGoes(t *testing.T) {
+	srv := startServer(t, t.TempDir(), 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l, err := NewLease(ctx, connect(t, srv.ClientURL()), "f", "a", DefaultLeaseTTL, feeds.RealClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lctx, release, err := l.Lead(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	time.Sleep(1500 * time.Millisecond) // a renewal or two
+	down := time.Now()
+	srv.Shutdown()
+	select {
+	case <-lctx.Done():
+		if d := time.Since(down); d >= DefaultLeaseTTL {
+			t.Errorf("lead ended %s after NATS went, not before the lease (%s) could expire", d, DefaultLeaseTTL)
+		}
+		t.Logf("lead ended %s after NATS went: %v", time.Since(down).Round(time.Millisecond), context.Cause(lctx))
+	case <-time.After(10 * time.Second):
+		t.Fatal("still leading 10s after NATS went")
+	}
+}

@@ -157,7 +157,9 @@ func (l *Lease) renew(ctx context.Context, rev uint64, lost context.CancelCauseF
 			return
 		case <-l.clock.After(l.ttl / 3):
 		}
-		rctx, cancel := context.WithTimeout(ctx, l.ttl/3)
+		// a renewal stuck in a reconnect must not outlive the lead
+		wait := min(l.ttl/3, lastOK.Add(2*l.ttl/3).Sub(l.clock.Now()))
+		rctx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
 		n, err := l.kv.Update(rctx, leaseKey, []byte(l.id), rev)
 		cancel()
 		if ctx.Err() != nil {
