@@ -217,6 +217,9 @@ func recordFlags(fs *flag.FlagSet) {
 	fs.String("until", "", "stop at this exchange time (HH:MM today, YYYY-MM-DDTHH:MM, RFC 3339, or close)")
 	fs.String("config", "", "config file")
 	moneyFlags(fs) // alerts that fire are written into the file as events
+	fs.String("from-nats", "", "record a relay's feed instead of Yahoo: NATS server `URL` (nats:// or tls://; with --feed)")
+	fs.String("feed", "", "with --from-nats: the feed `NAME` the relay publishes")
+	fs.String("nats-creds", "", "with --from-nats: NATS credentials `FILE` (default $NATS_CREDS); never logged")
 }
 
 func fetchFlags(fs *flag.FlagSet) {

@@ -309,6 +309,9 @@ func runSnapshotRecord(ctx context.Context, a *app, fs *flag.FlagSet, args []str
 	if out == "" {
 		return usagef("record needs -o FILE")
 	}
+	if fstr(fs, "from-nats") != "" || isSet(fs, "feed") {
+		return recordFromNATS(ctx, a, fs, out)
+	}
 	cfg, err := loadConfig(fs)
 	if err != nil {
 		return err

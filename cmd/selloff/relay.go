@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
 )
 
 func relayFlags(fs *flag.FlagSet) {
@@ -28,6 +30,8 @@ func relayFlags(fs *flag.FlagSet) {
 	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
 	fs.Duration("max-age", natsfeed.DefaultMaxAge, "how long the feed's JetStream streams keep messages")
 	fs.String("log-file", "", "write logs here instead of stderr")
+	fs.String("relay-id", "", "this relay's name among the feed's relays (default HOST-PID)")
+	fs.Duration("lease-ttl", natsfeed.DefaultLeaseTTL, "leader lease: a relay that dies unheard is replaced after about this long (1s to 1m)")
 }
 
 // natsCreds is --nats-creds, else $NATS_CREDS.
@@ -94,9 +98,18 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 			opt.Start = t
 		}
 	}
-	rp, err := replay.New(d.ds, feeds.RealClock{}, opt)
-	if err != nil {
+	// check the options now, not when this relay first leads
+	if _, err := replay.New(d.ds, feeds.RealClock{}, opt); err != nil {
 		return err
+	}
+	id := fstr(fs, "relay-id")
+	if id == "" {
+		host, _ := os.Hostname()
+		id = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	ttl := get[time.Duration](fs, "lease-ttl")
+	if ttl < time.Second || ttl > time.Minute {
+		return usagef("--lease-ttl %s: want 1s to 1m", ttl)
 	}
 
 	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{
@@ -113,17 +126,34 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		return err
 	}
 	recs := natsfeed.SnapshotRecords(d.snap)
-	if err := pub.Begin(ctx, d.snap.Header, recs); err != nil {
-		return fmt.Errorf("relay: %w", err)
+	start := func(lctx context.Context, last *natsfeed.State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
+		o := opt
+		if last != nil { // take over where the last leader was
+			o.Start = last.Time
+			if c := last.Clock; c != nil {
+				o.Speed, o.Paused, o.Loop = c.Speed, c.Paused, c.Loop
+			}
+		}
+		rp, err := replay.New(d.ds, feeds.RealClock{}, o)
+		if err != nil && last != nil {
+			// the last leader's time is outside this relay's data
+			logger.Warn("cannot continue the last leader's clock: starting afresh", "err", err)
+			rp, err = replay.New(d.ds, feeds.RealClock{}, opt)
+		}
+		if err != nil {
+			return nil, snapshots.Header{}, nil, err
+		}
+		rp.Start(lctx)
+		logger.Info("relaying", "feed", feed, "server", natsfeed.Redact(natsURL), "records", len(recs), "relay", id)
+		return rp, d.snap.Header, recs, nil
 	}
-	st := pub.Stats()
-	logger.Info("relaying", "feed", feed, "server", natsfeed.Redact(natsURL), "records", len(recs), "messages", st.Messages, "bytes", st.Bytes)
-	rp.Start(ctx)
-	err = pub.Run(ctx, rp, feeds.RealClock{}, func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) })
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
+	logger.Info("joining the feed's relays", "feed", feed, "relay", id, "lease_ttl", ttl)
+	return natsfeed.Lead(ctx, nc, pub, feeds.RealClock{}, natsfeed.RelayOptions{
+		ID:       id,
+		LeaseTTL: ttl,
+		OnState:  func(s string) { logger.Info(s, "feed", feed, "relay", id) },
+		OnError:  func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) },
+	}, start)
 }
 
 // newPublisherRetrying creates the feed's streams, waiting with back-off
@@ -186,4 +216,113 @@ func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, mon
 	sub.Start(ctx)
 	logf("following a relay", "server", natsfeed.Redact(natsURL), "feed", feed)
 	return server.LiveSources(sub), nil
+}
+
+// recordFromNATS is snapshot record --from-nats URL --feed NAME: it writes
+// a relay's feed to a snapshot file (the header at once, the day so far,
+// then new records) until ctx ends or --until.
+func recordFromNATS(ctx context.Context, a *app, fs *flag.FlagSet, out string) error {
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "o", "until", "from-nats", "feed", "nats-creds":
+		default:
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return usagef("%s: not with --from-nats (the relay owns the upstream; only -o, --until, --feed and --nats-creds apply)", strings.Join(bad, ", "))
+	}
+	natsURL, feed := fstr(fs, "from-nats"), fstr(fs, "feed")
+	if natsURL == "" {
+		return usagef("--feed is for --from-nats URL (record a relay's feed)")
+	}
+	if _, err := natsfeed.ParseURL(natsURL); err != nil {
+		return usagef("--from-nats: %v", err)
+	}
+	if feed == "" {
+		return usagef("--from-nats needs --feed NAME (the relay's --feed)")
+	}
+	if err := natsfeed.CheckFeed(feed); err != nil {
+		return usagef("--feed: %v", err)
+	}
+	if u := fstr(fs, "until"); u != "" {
+		until, err := parseUntil(u, a.clock.Now())
+		if err != nil {
+			return usagef("--until: %v", err)
+		}
+		if !until.After(a.clock.Now()) {
+			return usagef("--until %s is already past", until.In(snapshots.Location()).Format("2006-01-02 15:04 MST"))
+		}
+		var stop context.CancelFunc
+		ctx, stop = context.WithDeadline(ctx, until)
+		defer stop()
+	}
+	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{Name: "selloff record " + feed, Creds: natsCreds(a, fs)})
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	var (
+		w        *snapshots.Writer
+		written  int
+		refused  int
+		lastNote string
+	)
+	say := func(s string) {
+		lastNote = s
+		fmt.Fprintln(a.stderr, s)
+	}
+	fmt.Fprintf(a.stderr, "recording feed %s from %s to %s; ctrl+c stops\n", feed, natsfeed.Redact(natsURL), out)
+	terr := natsfeed.Tail(ctx, nc, feed, feeds.RealClock{}, natsfeed.TailOptions{
+		OnHead: func(h snapshots.Header) error {
+			var err error
+			w, err = snapshots.Create(out, h, snapshots.WriteOptions{Gzip: strings.HasSuffix(out, ".gz")})
+			return err
+		},
+		OnRecords: func(recs []snapshots.Record) error {
+			for _, r := range recs {
+				if err := w.Write(r); err != nil {
+					if w.Err() != nil { // the file stopped taking records
+						return err
+					}
+					refused++
+					continue
+				}
+				written++
+			}
+			return nil
+		},
+		OnNote: say,
+	})
+	if w == nil {
+		if terr != nil {
+			return fmt.Errorf("recording feed %s: %w", feed, terr)
+		}
+		why := "no relay published feed " + feed
+		if lastNote != "" {
+			why = lastNote
+		}
+		return recordedNothing(out, feeds.Health{LastErr: why})
+	}
+	cerr := w.Close()
+	if refused > 0 {
+		fmt.Fprintf(a.stderr, "%d records refused (they break the file format's rules)\n", refused)
+	}
+	if written == 0 {
+		os.Remove(out)
+		why := "the feed had no records"
+		if terr != nil {
+			why = terr.Error()
+		}
+		return recordedNothing(out, feeds.Health{LastErr: why})
+	}
+	if terr != nil {
+		return fmt.Errorf("recording to %s stopped: %w (the records before the failure are in the file)", out, terr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("closing %s: %w", out, cerr)
+	}
+	fmt.Fprintf(a.stderr, "recording closed: %s (%d records)\n", out, written)
+	return nil
 }

@@ -32,6 +32,15 @@ type SubscriberOptions struct {
 	Retry time.Duration
 }
 
+// RelayChangedNote is how long a node's frames carry RelayChangedText in
+// their health detail after another relay run replaced the one it showed
+// (a standby relay took over, or the relay restarted): a note, not an
+// error.
+const RelayChangedNote = 10 * time.Second
+
+// RelayChangedText is that note.
+const RelayChangedText = "relay changed"
+
 // DefaultMaxRecords is SubscriberOptions.MaxRecords's default: a live
 // day of 100 symbols quoted every second is under 2.5 million.
 const DefaultMaxRecords = 5_000_000
@@ -248,6 +257,13 @@ func (s *Subscriber) run(ctx context.Context) {
 					s.stale(r, err)
 					continue
 				}
+				if r != nil && r.hasLast {
+					// another run after frames were shown: a relay took
+					// over (or restarted). Keep the last frame and the
+					// sequence, and say so for a while.
+					nr.last, nr.hasLast, nr.seq = r.last, true, r.seq
+					nr.changedAt = s.clock.Now()
+				}
 				r = nr
 				s.mu.Lock()
 				s.stat.Runs++
@@ -312,9 +328,12 @@ type rebuild struct {
 	hasState bool
 	fresh    bool // state not yet published
 	lastErr  error
-	seq      uint64
-	last     feeds.Update
-	hasLast  bool
+	// changedAt is when this run replaced one whose frames were shown
+	// (a relay changed); frames say so for RelayChangedNote.
+	changedAt time.Time
+	seq       uint64
+	last      feeds.Update
+	hasLast   bool
 }
 
 func newRebuild(e event) (*rebuild, error) {
@@ -384,6 +403,13 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 	if r.lastErr != nil && h.State == feeds.HealthOK {
 		// the relay is fine, but this node could not use all it sent
 		h.State, h.LastErr = feeds.HealthDegraded, r.lastErr.Error()
+	}
+	if !r.changedAt.IsZero() && s.clock.Now().Sub(r.changedAt) < RelayChangedNote {
+		if h.Detail == "" {
+			h.Detail = RelayChangedText
+		} else {
+			h.Detail = RelayChangedText + "; " + h.Detail
+		}
 	}
 	var clk *feeds.ClockStatus
 	if st.Clock != nil {

@@ -30,6 +30,12 @@
 // state's frame only once it has read that far, so it never shows a frame
 // with records missing.
 //
+// Relays of one feed elect a leader (Lease, Lead) in the key-value bucket
+// SELLOFF_<feed>_LEASE: the key "leader" holds the leading relay's id and
+// expires after the lease TTL unless renewed. Only the leader publishes; a
+// relay that takes over continues from the last state and starts a new
+// run, which nodes show with a "relay changed" note (RelayChangedText).
+//
 // Records are sent as the relay learns them: a replay knows its whole file
 // at the start (frames show later daily bars and the whole event timeline,
 // so a node needs them all to draw the same frame, and the clock may seek
