@@ -8,7 +8,6 @@ package fakealpaca
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/selloff/selloff/feeds/internal/fakews"
 )
 
 // Snap is one symbol as the fake serves it.
@@ -40,21 +41,12 @@ type Server struct {
 	urls     []string
 	restFail struct{ code, n int }
 	badAuth  bool
-	stall    bool
-	conns    map[*wsConn]bool
-	connects int
-	changed  chan struct{}
-}
-
-type wsConn struct {
-	c    *websocket.Conn
-	syms map[string]bool
-	stop context.CancelFunc
+	hub      *fakews.Hub
 }
 
 // Start runs a fake that accepts the key id and secret given.
 func Start(keyID, secret string) *Server {
-	s := &Server{id: keyID, sec: secret, snaps: map[string]Snap{}, conns: map[*wsConn]bool{}, changed: make(chan struct{})}
+	s := &Server{id: keyID, sec: secret, snaps: map[string]Snap{}, hub: fakews.New()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v2/stocks/snapshots", s.snapshots)
 	mux.HandleFunc("/v2/iex", s.stream)
@@ -87,7 +79,7 @@ type stallConn struct {
 
 func (c *stallConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	for c.s.stalled() && !c.closed.Load() {
+	for c.s.hub.Stalled() && !c.closed.Load() {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return n, err
@@ -96,12 +88,6 @@ func (c *stallConn) Read(p []byte) (int, error) {
 func (c *stallConn) Close() error {
 	c.closed.Store(true)
 	return c.Conn.Close()
-}
-
-func (s *Server) stalled() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stall
 }
 
 // URL is the REST base URL.
@@ -140,11 +126,7 @@ func (s *Server) RejectAuth(on bool) {
 
 // SetStall makes every connection hold what it reads: pings go
 // unanswered and requests wait, as from a server that hangs.
-func (s *Server) SetStall(on bool) {
-	s.mu.Lock()
-	s.stall = on
-	s.mu.Unlock()
-}
+func (s *Server) SetStall(on bool) { s.hub.SetStall(on) }
 
 // URLs returns every request URL seen (REST and stream handshakes).
 func (s *Server) URLs() []string {
@@ -167,77 +149,24 @@ func (s *Server) Snapshots() int {
 }
 
 // Connects is how many stream connections authenticated or tried to.
-func (s *Server) Connects() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.connects
-}
-
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) Connects() int { return s.hub.Connects() }
 
 // WaitSubscribed waits until an open connection subscribed to sym's trades.
 func (s *Server) WaitSubscribed(ctx context.Context, sym string) bool {
-	for {
-		s.mu.Lock()
-		ok := false
-		for c := range s.conns {
-			ok = ok || c.syms[sym]
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return false
-		}
-	}
+	return s.hub.WaitSubscribed(ctx, sym, 1)
 }
 
 // SendTrade sends a trade to the connections subscribed to sym.
 func (s *Server) SendTrade(sym string, price float64, t time.Time) int {
 	b, _ := json.Marshal([]map[string]any{{"T": "t", "S": sym, "i": 1, "x": "V", "p": price, "s": 100, "t": t.UTC().Format(time.RFC3339Nano), "c": []string{"@"}, "z": "C"}})
-	return s.send(sym, b)
+	return s.hub.Send(sym, b)
 }
 
 // SendRaw sends a frame as is to every open connection.
-func (s *Server) SendRaw(frame []byte) int { return s.send("", frame) }
-
-func (s *Server) send(sym string, frame []byte) int {
-	s.mu.Lock()
-	var to []*wsConn
-	for c := range s.conns {
-		if sym == "" || c.syms[sym] {
-			to = append(to, c)
-		}
-	}
-	s.mu.Unlock()
-	n := 0
-	for _, c := range to {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if c.c.Write(ctx, websocket.MessageText, frame) == nil {
-			n++
-		}
-		cancel()
-	}
-	return n
-}
+func (s *Server) SendRaw(frame []byte) int { return s.hub.Send("", frame) }
 
 // Drop closes every stream connection abruptly.
-func (s *Server) Drop() {
-	s.mu.Lock()
-	conns := slices.Collect(maps.Keys(s.conns))
-	s.mu.Unlock()
-	for _, c := range conns {
-		c.stop()
-		c.c.CloseNow()
-	}
-}
+func (s *Server) Drop() { s.hub.Drop() }
 
 func (s *Server) log(r *http.Request) {
 	s.mu.Lock()
@@ -298,35 +227,21 @@ func (s *Server) snapshots(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	s.log(r)
-	c, err := websocket.Accept(w, r, nil)
-	if err != nil {
+	c, ok := s.hub.Accept(w, r)
+	if !ok {
 		return
 	}
-	ctx, stop := context.WithCancel(r.Context())
-	wc := &wsConn{c: c, syms: map[string]bool{}, stop: stop}
-	s.mu.Lock()
-	s.conns[wc] = true
-	s.connects++
-	s.notifyLocked()
-	s.mu.Unlock()
-	defer func() {
-		stop()
-		c.CloseNow()
-		s.mu.Lock()
-		delete(s.conns, wc)
-		s.notifyLocked()
-		s.mu.Unlock()
-	}()
+	defer s.hub.Release(c)
 	write := func(v any) bool {
 		b, _ := json.Marshal(v)
-		return c.Write(ctx, websocket.MessageText, b) == nil
+		return c.Write(c.Ctx, websocket.MessageText, b) == nil
 	}
 	if !write([]map[string]any{{"T": "success", "msg": "connected"}}) {
 		return
 	}
 	authed := false
 	for {
-		_, data, err := c.Read(ctx)
+		_, data, err := c.Read(c.Ctx)
 		if err != nil {
 			return
 		}
@@ -357,13 +272,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				write([]map[string]any{{"T": "error", "code": 401, "msg": "not authenticated"}})
 				continue
 			}
-			s.mu.Lock()
-			for _, x := range msg.Trades {
-				wc.syms[x] = true
-			}
-			subs := slices.Sorted(maps.Keys(wc.syms))
-			s.notifyLocked()
-			s.mu.Unlock()
+			subs := s.hub.Subscribe(c, msg.Trades, nil)
 			write([]map[string]any{{"T": "subscription", "trades": subs, "quotes": []string{}, "bars": []string{}}})
 		}
 	}

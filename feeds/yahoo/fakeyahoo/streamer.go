@@ -3,16 +3,12 @@ package fakeyahoo
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/coder/websocket"
-
+	"github.com/selloff/selloff/feeds/internal/fakews"
 	"github.com/selloff/selloff/feeds/yahoo/stream"
 )
 
@@ -22,25 +18,15 @@ import (
 // (refused handshake, dropped connections, garbage, a stalled server).
 type Streamer struct {
 	srv *httptest.Server
+	hub *fakews.Hub
 
-	mu       sync.Mutex
-	conns    map[*streamConn]bool
-	connects int
-	subs     int // subscribe messages received
-	refuse   int // answer the handshake with this status (0: accept)
-	stall    bool
-	changed  chan struct{} // closed and replaced on every change
-}
-
-type streamConn struct {
-	c    *websocket.Conn
-	syms map[string]bool
-	stop context.CancelFunc
+	mu   sync.Mutex
+	subs int // subscribe messages received
 }
 
 // NewStreamer starts a fake streamer on loopback. Close it when done.
 func NewStreamer() *Streamer {
-	s := &Streamer{conns: map[*streamConn]bool{}, changed: make(chan struct{})}
+	s := &Streamer{hub: fakews.New()}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -58,26 +44,14 @@ func (s *Streamer) Close() {
 }
 
 // SetRefuse makes handshakes fail with this HTTP status (0: accept).
-func (s *Streamer) SetRefuse(code int) {
-	s.mu.Lock()
-	s.refuse = code
-	s.mu.Unlock()
-}
+func (s *Streamer) SetRefuse(code int) { s.hub.SetRefuse(code) }
 
 // SetStall makes connections stop reading: subscribes and pings go
 // unanswered, as from a server that hangs. It does not affect Send.
-func (s *Streamer) SetStall(on bool) {
-	s.mu.Lock()
-	s.stall = on
-	s.mu.Unlock()
-}
+func (s *Streamer) SetStall(on bool) { s.hub.SetStall(on) }
 
 // Connects is how many websocket connections were accepted.
-func (s *Streamer) Connects() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.connects
-}
+func (s *Streamer) Connects() int { return s.hub.Connects() }
 
 // Subscribes is how many subscribe messages arrived.
 func (s *Streamer) Subscribes() int {
@@ -87,119 +61,40 @@ func (s *Streamer) Subscribes() int {
 }
 
 // Open is how many connections are open now.
-func (s *Streamer) Open() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
+func (s *Streamer) Open() int { return s.hub.Open() }
 
 // WaitSubscribed waits until at least n open connections have subscribed
 // to sym, or ctx ends (false).
 func (s *Streamer) WaitSubscribed(ctx context.Context, sym string, n int) bool {
-	for {
-		s.mu.Lock()
-		got := 0
-		for c := range s.conns {
-			if c.syms[sym] {
-				got++
-			}
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		if got >= n {
-			return true
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return false
-		}
-	}
+	return s.hub.WaitSubscribed(ctx, sym, n)
 }
 
 // Send sends a price to every connection subscribed to its symbol and
 // returns how many got it.
 func (s *Streamer) Send(t stream.Tick) int {
-	return s.send(t.Symbol, stream.Encode(t))
+	return s.hub.Send(t.Symbol, stream.Encode(t))
 }
 
 // SendRaw sends a frame as is to every open connection (garbage, unknown
 // messages, oversize frames).
-func (s *Streamer) SendRaw(frame []byte) int { return s.send("", frame) }
-
-func (s *Streamer) send(sym string, frame []byte) int {
-	s.mu.Lock()
-	var to []*streamConn
-	for c := range s.conns {
-		if sym == "" || c.syms[sym] {
-			to = append(to, c)
-		}
-	}
-	s.mu.Unlock()
-	n := 0
-	for _, c := range to {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if c.c.Write(ctx, websocket.MessageText, frame) == nil {
-			n++
-		}
-		cancel()
-	}
-	return n
-}
+func (s *Streamer) SendRaw(frame []byte) int { return s.hub.Send("", frame) }
 
 // Drop closes every open connection abruptly (no close handshake).
-func (s *Streamer) Drop() {
-	s.mu.Lock()
-	conns := slices.Collect(maps.Keys(s.conns))
-	s.mu.Unlock()
-	for _, c := range conns {
-		c.stop()
-		c.c.CloseNow()
-	}
-}
-
-func (s *Streamer) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Streamer) Drop() { s.hub.Drop() }
 
 func (s *Streamer) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	refuse := s.refuse
-	s.mu.Unlock()
-	if refuse != 0 {
-		http.Error(w, http.StatusText(refuse), refuse)
+	c, ok := s.hub.Accept(w, r)
+	if !ok {
 		return
 	}
-	c, err := websocket.Accept(w, r, nil)
-	if err != nil {
-		return
-	}
-	ctx, stop := context.WithCancel(r.Context())
-	sc := &streamConn{c: c, syms: map[string]bool{}, stop: stop}
-	s.mu.Lock()
-	s.conns[sc] = true
-	s.connects++
-	s.notifyLocked()
-	s.mu.Unlock()
-	defer func() {
-		stop()
-		c.CloseNow()
-		s.mu.Lock()
-		delete(s.conns, sc)
-		s.notifyLocked()
-		s.mu.Unlock()
-	}()
+	defer s.hub.Release(c)
 	c.SetReadLimit(1 << 20)
 	for {
-		s.mu.Lock()
-		stall := s.stall
-		s.mu.Unlock()
-		if stall {
-			<-ctx.Done() // hang: nothing read, no pong
+		if s.hub.Stalled() {
+			<-c.Ctx.Done() // hang: nothing read, no pong
 			return
 		}
-		_, data, err := c.Read(ctx)
+		_, data, err := c.Read(c.Ctx)
 		if err != nil {
 			return
 		}
@@ -210,17 +105,11 @@ func (s *Streamer) serve(w http.ResponseWriter, r *http.Request) {
 		if json.Unmarshal(data, &msg) != nil {
 			continue
 		}
-		s.mu.Lock()
 		if msg.Subscribe != nil {
+			s.mu.Lock()
 			s.subs++
+			s.mu.Unlock()
 		}
-		for _, x := range msg.Subscribe {
-			sc.syms[x] = true
-		}
-		for _, x := range msg.Unsubscribe {
-			delete(sc.syms, x)
-		}
-		s.notifyLocked()
-		s.mu.Unlock()
+		s.hub.Subscribe(c, msg.Subscribe, msg.Unsubscribe)
 	}
 }
