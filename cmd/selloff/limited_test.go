@@ -1,19 +1,13 @@
 package main
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
-	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
-	"github.com/selloff/selloff/tui"
 )
 
 // getcrumb refused (429): the dashboard still shows every symbol's price,
@@ -22,25 +16,9 @@ func TestLiveDashboardWithCrumbRefused(t *testing.T) {
 	f := fakeMarket(t)
 	f.RateLimitCrumb(-1)
 	f.SetChart("NVDA", fakeyahoo.Chart{PrevClose: 142.62}) // chartPreviousClose: the change is known
-	a := liveApp(io.Discard, io.Discard, map[string]string{"SELLOFF_YAHOO_URL": f.URL})
-	fs := flagSet(t, liveFlags, "--symbols", "NVDA,AVGO,^SOX", "--config", emptyConfig(t))
-	live, closeRec, err := a.newLive(fs, &config.Config{}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeRec()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go live.Run(ctx)
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := tui.New(tui.Deps{Renderer: r, Updates: live.Subscribe(ctx), Now: time.Now, Width: 160, Height: 45, Glyphs: "ascii"})
-	defer m.Close()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		s := string(b)
+	tm := liveDashboard(t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, nil, func(s string) bool {
 		return strings.Contains(s, "118.42") && strings.Contains(s, "202.13") && strings.Contains(s, "4,853.24") && strings.Contains(s, "quotes limited")
-	}, teatest.WithDuration(20*time.Second))
+	}, "--symbols", "NVDA,AVGO,^SOX")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}

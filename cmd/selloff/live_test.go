@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
@@ -84,25 +85,9 @@ func TestDoctorHealthyAndBroken(t *testing.T) {
 // the market-value change computed from its share count reach the screen.
 func TestLiveDashboardShowsFakePrices(t *testing.T) {
 	f := fakeMarket(t)
-	a := liveApp(io.Discard, io.Discard, map[string]string{"SELLOFF_YAHOO_URL": f.URL})
-	fs := flagSet(t, liveFlags, "--symbols", "NVDA,AVGO,^SOX", "--config", emptyConfig(t))
-	live, closeRec, err := a.newLive(fs, &config.Config{}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeRec()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go live.Run(ctx)
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := tui.New(tui.Deps{Renderer: r, Updates: live.Subscribe(ctx), Now: time.Now, Width: 160, Height: 45, Glyphs: "ascii"})
-	defer m.Close()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		s := string(b)
+	tm := liveDashboard(t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, nil, func(s string) bool {
 		return strings.Contains(s, "118.42") && strings.Contains(s, "202.13") && strings.Contains(s, "4,853.24")
-	}, teatest.WithDuration(20*time.Second))
+	}, "--symbols", "NVDA,AVGO,^SOX")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +161,35 @@ func TestFetchOutsideWindowFailsClearly(t *testing.T) {
 	if n := f.Count("/"); n != 0 {
 		t.Errorf("fetch outside the window sent %d requests, want none", n)
 	}
+}
+
+// liveDashboard builds the live source the flags choose (against the fakes
+// env points at) and runs it under a 160x45 ASCII dashboard that logs to
+// logw (nil: no log), then waits up to 20s for a screen that satisfies
+// ready. The source and dashboard stop when the test ends.
+func liveDashboard(t *testing.T, env map[string]string, logw io.Writer, ready func(screen string) bool, args ...string) *teatest.TestModel {
+	t.Helper()
+	a := liveApp(io.Discard, io.Discard, env)
+	fs := flagSet(t, liveFlags, append(args, "--config", emptyConfig(t))...)
+	src, closeRec, err := a.newSource(fs, &config.Config{}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeRec() })
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go src.Run(ctx)
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	deps := tui.Deps{Renderer: r, Updates: src.Subscribe(ctx), Now: time.Now, Width: 160, Height: 45, Glyphs: "ascii"}
+	if logw != nil {
+		deps.Logger = log.New(logw)
+	}
+	m := tui.New(deps)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ready(string(b)) }, teatest.WithDuration(20*time.Second))
+	return tm
 }
 
 // flagSet parses args with the flags a command declares.

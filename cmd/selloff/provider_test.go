@@ -11,10 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds/alpaca"
@@ -22,7 +19,6 @@ import (
 	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
 	"github.com/selloff/selloff/feeds/yahoo/stream"
 	"github.com/selloff/selloff/snapshots"
-	"github.com/selloff/selloff/tui"
 )
 
 // testStreamer stands in for Yahoo's streamer in every test of this
@@ -88,26 +84,11 @@ func TestYahooStreamURLChoice(t *testing.T) {
 func TestLiveDashboardShowsStreamedPrices(t *testing.T) {
 	f := fakeMarket(t)
 	st := fakeyahoo.NewStreamer()
-	defer st.Close()
-	a := liveApp(io.Discard, io.Discard, map[string]string{"SELLOFF_YAHOO_URL": f.URL, "SELLOFF_YAHOO_STREAM_URL": st.URL()})
-	fs := flagSet(t, liveFlags, "--symbols", "NVDA,AVGO,^SOX", "--config", emptyConfig(t))
-	live, closeRec, err := a.newSource(fs, &config.Config{}, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeRec()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go live.Run(ctx)
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := tui.New(tui.Deps{Renderer: r, Updates: live.Subscribe(ctx), Now: time.Now, Width: 160, Height: 45, Glyphs: "ascii"})
-	defer m.Close()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return strings.Contains(string(b), "118.42") && strings.Contains(string(b), "streaming")
-	}, teatest.WithDuration(20*time.Second))
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	t.Cleanup(st.Close) // after the source stops
+	tm := liveDashboard(t, map[string]string{"SELLOFF_YAHOO_URL": f.URL, "SELLOFF_YAHOO_STREAM_URL": st.URL()}, nil, func(s string) bool {
+		return strings.Contains(s, "118.42") && strings.Contains(s, "streaming")
+	}, "--symbols", "NVDA,AVGO,^SOX")
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	if !st.WaitSubscribed(wctx, "NVDA", 1) {
 		t.Fatal("no subscription")
@@ -148,26 +129,10 @@ func alpacaEnv(f *fakealpaca.Server, k alpaca.Key) map[string]string {
 // that never holds the key.
 func TestLiveDashboardAlpaca(t *testing.T) {
 	f := alpacaFake(t)
-	a := liveApp(io.Discard, io.Discard, alpacaEnv(f, testKey))
-	fs := flagSet(t, liveFlags, "--provider", "alpaca", "--symbols", "NVDA,AVGO,^SOX", "--config", emptyConfig(t))
-	src, closeRec, err := a.newSource(fs, &config.Config{}, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeRec()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go src.Run(ctx)
 	var logBuf syncBuffer
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	m := tui.New(tui.Deps{Renderer: r, Updates: src.Subscribe(ctx), Now: time.Now, Width: 160, Height: 45, Glyphs: "ascii", Logger: log.New(&logBuf)})
-	defer m.Close()
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		s := string(b)
+	tm := liveDashboard(t, alpacaEnv(f, testKey), &logBuf, func(s string) bool {
 		return strings.Contains(s, "118.42") && strings.Contains(s, "202.13") && strings.Contains(s, "no index quotes")
-	}, teatest.WithDuration(20*time.Second))
+	}, "--provider", "alpaca", "--symbols", "NVDA,AVGO,^SOX")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
