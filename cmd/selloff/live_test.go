@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,6 +192,24 @@ func liveDashboard(t *testing.T, env map[string]string, logw io.Writer, ready fu
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 45))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ready(string(b)) }, teatest.WithDuration(20*time.Second))
 	return tm
+}
+
+// syncBuffer is a bytes.Buffer safe for writers and readers on several goroutines (logs, stderr).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // flagSet parses args with the flags a command declares.

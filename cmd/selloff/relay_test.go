@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,23 +15,6 @@ import (
 	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/snapshots"
 )
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // selloff relay publishes the embedded replay; a node (the subscriber
 // serve --source nats:// builds) shows the relay's clock; the password in
@@ -50,7 +32,7 @@ func TestRelayCommandFeedsANode(t *testing.T) {
 	url := strings.Replace(ns.ClientURL(), "nats://", "nats://alice:s3cret@", 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stderr lockedBuf
+	var stderr syncBuffer
 	a := newApp(nil, &stderr, &stderr, func(string) string { return "" })
 	done := make(chan int, 1)
 	go func() {
@@ -134,7 +116,7 @@ func TestRelayCommandsElectOneLeader(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	relay := func(ctx context.Context, id, at string, log *lockedBuf) chan int {
+	relay := func(ctx context.Context, id, at string, log *syncBuffer) chan int {
 		a := newApp(nil, log, log, func(string) string { return "" })
 		done := make(chan int, 1)
 		go func() {
@@ -150,7 +132,7 @@ func TestRelayCommandsElectOneLeader(t *testing.T) {
 			}
 		}
 	}
-	var logA, logB lockedBuf
+	var logA, logB syncBuffer
 	ctxA, stopA := context.WithCancel(ctx)
 	doneA := relay(ctxA, "a", "2025-01-27T11:00", &logA)
 	wait("relay a leads", func() bool { return strings.Contains(logA.String(), "leading") })
@@ -209,7 +191,7 @@ func TestRecordFromNATS(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logR, logW lockedBuf
+	var logR, logW syncBuffer
 	relay := newApp(nil, &logR, &logR, func(string) string { return "" })
 	go relay.run(ctx, []string{"relay", "--nats", ns.ClientURL(), "--feed", "day", "--paused"})
 
@@ -274,7 +256,7 @@ func TestRecordFromNATSNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "none.jsonl")
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
-	var log lockedBuf
+	var log syncBuffer
 	a := newApp(nil, &log, &log, func(string) string { return "" })
 	rc := a.run(ctx, []string{"snapshot", "record", "--from-nats", ns.ClientURL(), "--feed", "nobody", "-o", out})
 	if rc != exitFail {
