@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-
 	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/snapshots"
 )
@@ -20,15 +18,7 @@ import (
 // serve --source nats:// builds) shows the relay's clock; the password in
 // the URL never reaches the log.
 func TestRelayCommandFeedsANode(t *testing.T) {
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	defer ns.Shutdown()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS not ready")
-	}
+	ns := natsServer(t)
 	url := strings.Replace(ns.ClientURL(), "nats://", "nats://alice:s3cret@", 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -105,15 +95,7 @@ func TestRelayAndNATSSourceUsage(t *testing.T) {
 // the leader stops (with its goodbye), the standby takes over at once,
 // continuing the paused clock where the leader left it.
 func TestRelayCommandsElectOneLeader(t *testing.T) {
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	defer ns.Shutdown()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS not ready")
-	}
+	ns := natsServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	relay := func(ctx context.Context, id, at string, log *syncBuffer) chan int {
@@ -180,15 +162,7 @@ func TestRelayCommandsElectOneLeader(t *testing.T) {
 // snapshot record --from-nats writes a relay's feed to a file the
 // snapshots reader accepts (strictly), with the relay's records.
 func TestRecordFromNATS(t *testing.T) {
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	defer ns.Shutdown()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS not ready")
-	}
+	ns := natsServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var logR, logW syncBuffer
@@ -244,15 +218,7 @@ func TestRecordFromNATS(t *testing.T) {
 // With no relay, record --from-nats waits, says so, and at the end writes
 // no file and exits 1.
 func TestRecordFromNATSNothing(t *testing.T) {
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	defer ns.Shutdown()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS not ready")
-	}
+	ns := natsServer(t)
 	out := filepath.Join(t.TempDir(), "none.jsonl")
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
