@@ -60,18 +60,9 @@ func TestRecordRefusedRemovesHeaderOnlyFile(t *testing.T) {
 	f := fakeMarket(t)
 	f.RateLimit(-1)
 	out := filepath.Join(t.TempDir(), "rec.jsonl")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan struct{})
-	var code int
-	var text string
-	go func() {
-		defer close(done)
-		code, text = recordCLI(ctx, t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA")
-	}()
+	stop := recordInBackground(t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA")
 	waitFile(t, out)
-	cancel()
-	<-done
+	code, text := stop()
 	if code != exitFail || !strings.Contains(text, "nothing was recorded") || !strings.Contains(text, "rate limited") {
 		t.Fatalf("exit %d:\n%s", code, text)
 	}
@@ -85,15 +76,7 @@ func TestRecordRefusedRemovesHeaderOnlyFile(t *testing.T) {
 func TestRecordWritesHeaderAtOnce(t *testing.T) {
 	f := fakeMarket(t)
 	out := filepath.Join(t.TempDir(), "rec.jsonl.gz")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan struct{})
-	var code int
-	var text string
-	go func() {
-		defer close(done)
-		code, text = recordCLI(ctx, t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA,AVGO")
-	}()
+	stop := recordInBackground(t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA,AVGO")
 	waitFile(t, out)
 	var s *snapshots.Snapshot
 	var err error
@@ -106,13 +89,31 @@ func TestRecordWritesHeaderAtOnce(t *testing.T) {
 	if s == nil || len(s.Header.Sessions) != 1 {
 		t.Fatalf("header at once: %+v (%v)", s, err)
 	}
-	cancel()
-	<-done
+	code, text := stop()
 	if code != exitOK || !strings.Contains(text, "recording closed: "+out) {
 		t.Fatalf("exit %d:\n%s", code, text)
 	}
 	if c, o, e := runCLI(t, "snapshot", "validate", out); c != exitOK {
 		t.Fatalf("validate: %d %s %s", c, o, e)
+	}
+}
+
+// recordInBackground runs recordCLI on its own goroutine; stop cancels
+// it, waits for it to end and returns its exit code and output.
+func recordInBackground(t *testing.T, env map[string]string, args ...string) (stop func() (int, string)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan struct{})
+	var code int
+	var text string
+	go func() {
+		defer close(done)
+		code, text = recordCLI(ctx, t, env, args...)
+	}()
+	return func() (int, string) {
+		cancel()
+		<-done
+		return code, text
 	}
 }
 
@@ -220,15 +221,7 @@ func TestLiveLogFileGetsFeedErrors(t *testing.T) {
 func TestRecordWritesFiredAlertsAsEvents(t *testing.T) {
 	f := fakeMarket(t) // NVDA at 118.42
 	out := filepath.Join(t.TempDir(), "rec.jsonl")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan struct{})
-	var code int
-	var text string
-	go func() {
-		defer close(done)
-		code, text = recordCLI(ctx, t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA,AVGO", "--alert", "NVDA < 120", "--no-stream")
-	}()
+	stop := recordInBackground(t, map[string]string{"SELLOFF_YAHOO_URL": f.URL}, "-o", out, "--symbols", "NVDA,AVGO", "--alert", "NVDA < 120", "--no-stream")
 	waitFile(t, out)
 	var ev *snapshots.Event
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && ev == nil; time.Sleep(20 * time.Millisecond) {
@@ -242,8 +235,7 @@ func TestRecordWritesFiredAlertsAsEvents(t *testing.T) {
 			}
 		}
 	}
-	cancel()
-	<-done
+	code, text := stop()
 	if ev == nil {
 		t.Fatalf("no fired alert in the file (exit %d):\n%s", code, text)
 	}
