@@ -152,6 +152,35 @@ func (r *relayRig) seek(t *testing.T, ctx context.Context, to time.Time) *market
 	return waitFor(t, ch, "relay frame", at(to)).Frame
 }
 
+// outage is a relay and one node whose NATS server went down: the node
+// showed the relay's frame at at, then marked it stale (stale).
+type outage struct {
+	relay   *relayRig
+	sub     *Subscriber
+	updates <-chan feeds.Update
+	port    int // the server's port, to start another on
+	at      time.Time
+	stale   feeds.Update
+}
+
+// serverOutage starts a NATS server storing in dir, a relay and a node on
+// it, seeks to 10:00 on 27 Jan, checks the node shows the relay's frame,
+// then shuts the server down and waits for the node's stale mark.
+func serverOutage(t *testing.T, ctx context.Context, dir string) outage {
+	t.Helper()
+	srv := startServer(t, dir, 0)
+	url := srv.ClientURL()
+	o := outage{port: srv.Addr().(*net.TCPAddr).Port, at: mustTime(t, "2025-01-27 10:00")}
+	o.relay = startRelay(t, ctx, url, "day")
+	o.sub, o.updates = startSub(t, ctx, url, "day")
+	want := o.relay.seek(t, ctx, o.at)
+	sameFrame(t, "before the outage", want, waitFor(t, o.updates, "before the outage", at(o.at)).Frame)
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	o.stale = waitFor(t, o.updates, "stale mark", func(u feeds.Update) bool { return u.Health.State == feeds.HealthOffline })
+	return o
+}
+
 func mustTime(t *testing.T, s string) time.Time {
 	t.Helper()
 	tm, err := time.ParseInLocation("2006-01-02 15:04", s, snapshots.Location())
@@ -196,27 +225,16 @@ func TestNodeRecoversFromServerRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
-	srv := startServer(t, dir, 0)
-	url := srv.ClientURL()
-	port := srv.Addr().(*net.TCPAddr).Port
-	relay := startRelay(t, ctx, url, "day")
-	_, a := startSub(t, ctx, url, "day")
-	to := mustTime(t, "2025-01-27 10:00")
-	want := relay.seek(t, ctx, to)
-	sameFrame(t, "before restart", want, waitFor(t, a, "before restart", at(to)).Frame)
-
-	srv.Shutdown()
-	srv.WaitForShutdown()
-	u := waitFor(t, a, "stale mark", func(u feeds.Update) bool { return u.Health.State == feeds.HealthOffline })
-	if !u.Frame.Time.Equal(to) || u.Health.LastErr == "" {
-		t.Fatalf("stale update: frame time %v (want the last one, %v), error %q", u.Frame.Time, to, u.Health.LastErr)
+	o := serverOutage(t, ctx, dir)
+	if u := o.stale; !u.Frame.Time.Equal(o.at) || u.Health.LastErr == "" {
+		t.Fatalf("stale update: frame time %v (want the last one, %v), error %q", u.Frame.Time, o.at, u.Health.LastErr)
 	}
 
-	srv2 := startServer(t, dir, port)
+	srv2 := startServer(t, dir, o.port)
 	defer srv2.Shutdown()
-	to = mustTime(t, "2025-01-27 15:00")
-	want = relay.seek(t, ctx, to)
-	got := waitFor(t, a, "after restart", at(to))
+	to := mustTime(t, "2025-01-27 15:00")
+	want := o.relay.seek(t, ctx, to)
+	got := waitFor(t, o.updates, "after restart", at(to))
 	sameFrame(t, "after restart", want, got.Frame)
 	if got.Health.State != feeds.HealthOK {
 		t.Fatalf("health after recovery: %+v", got.Health)
@@ -347,26 +365,16 @@ func TestFeedURLAndRedact(t *testing.T) {
 func TestServerLosesItsStore(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv := startServer(t, t.TempDir(), 0)
-	url := srv.ClientURL()
-	port := srv.Addr().(*net.TCPAddr).Port
-	relay := startRelay(t, ctx, url, "day")
-	sub, a := startSub(t, ctx, url, "day")
-	to := mustTime(t, "2025-01-27 10:00")
-	want := relay.seek(t, ctx, to)
-	sameFrame(t, "before", want, waitFor(t, a, "before", at(to)).Frame)
-	srv.Shutdown()
-	srv.WaitForShutdown()
-	waitFor(t, a, "stale mark", func(u feeds.Update) bool { return u.Health.State == feeds.HealthOffline })
-	srv2 := startServer(t, t.TempDir(), port) // a new, empty store
+	o := serverOutage(t, ctx, t.TempDir())
+	srv2 := startServer(t, t.TempDir(), o.port) // a new, empty store
 	defer srv2.Shutdown()
-	to = mustTime(t, "2025-01-27 12:00")
-	want = relay.seek(t, ctx, to)
-	sameFrame(t, "after", want, waitFor(t, a, "after", at(to)).Frame)
-	if st := relay.pub.Stats(); st.Restored == 0 {
+	to := mustTime(t, "2025-01-27 12:00")
+	want := o.relay.seek(t, ctx, to)
+	sameFrame(t, "after", want, waitFor(t, o.updates, "after", at(to)).Frame)
+	if st := o.relay.pub.Stats(); st.Restored == 0 {
 		t.Fatalf("relay stats %+v: the run was not published again", st)
 	}
-	if st := sub.Stats(); st.Runs != 2 {
+	if st := o.sub.Stats(); st.Runs != 2 {
 		t.Fatalf("node stats %+v: want 2 runs", st)
 	}
 }
