@@ -152,6 +152,17 @@ func (r *relayRig) seek(t *testing.T, ctx context.Context, to time.Time) *market
 	return waitFor(t, ch, "relay frame", at(to)).Frame
 }
 
+// serverFor runs a NATS server for the test and returns a context and the
+// server's URL; when the test ends the context ends, then the server stops.
+func serverFor(t *testing.T) (context.Context, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := startServer(t, t.TempDir(), 0)
+	t.Cleanup(srv.Shutdown)
+	t.Cleanup(cancel) // cleanups run last first: cancel, then Shutdown
+	return ctx, srv.ClientURL()
+}
+
 // outage is a relay and one node whose NATS server went down: the node
 // showed the relay's frame at at, then marked it stale (stale).
 type outage struct {
@@ -193,11 +204,7 @@ func mustTime(t *testing.T, s string) time.Time {
 // Two nodes on one relay see the relay's frames, figure for figure, at
 // the same replay time; a node that joins later gets the day so far.
 func TestTwoNodesSameFramesAndLateNode(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv := startServer(t, t.TempDir(), 0)
-	defer srv.Shutdown()
-	url := srv.ClientURL()
+	ctx, url := serverFor(t)
 	relay := startRelay(t, ctx, url, "day")
 	_, a := startSub(t, ctx, url, "day")
 	_, b := startSub(t, ctx, url, "day")
@@ -244,11 +251,7 @@ func TestNodeRecoversFromServerRestart(t *testing.T) {
 // A live-style relay sends records after the start; a node that joins
 // late gets every one of them (the day so far) and the frames they make.
 func TestLateNodeGetsRecordsSentAfterStart(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv := startServer(t, t.TempDir(), 0)
-	defer srv.Shutdown()
-	url := srv.ClientURL()
+	ctx, url := serverFor(t)
 	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -295,11 +298,7 @@ func TestLateNodeGetsRecordsSentAfterStart(t *testing.T) {
 // stale after the silence, and a new relay run (a restart) replaces the
 // old one: the node rebuilds from the new run's records.
 func TestRelaySilenceThenNewRun(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv := startServer(t, t.TempDir(), 0)
-	defer srv.Shutdown()
-	url := srv.ClientURL()
+	ctx, url := serverFor(t)
 	rctx, stopRelay := context.WithCancel(ctx)
 	relay := startRelay(t, rctx, url, "day")
 	sub, a := startSub(t, ctx, url, "day")
@@ -382,11 +381,7 @@ func TestServerLosesItsStore(t *testing.T) {
 // A node holds at most MaxRecords records of a run: past it the rest are
 // refused, frames go on, and the health says so.
 func TestNodeRecordBound(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv := startServer(t, t.TempDir(), 0)
-	defer srv.Shutdown()
-	url := srv.ClientURL()
+	ctx, url := serverFor(t)
 	relay := startRelay(t, ctx, url, "day")
 	sub, err := NewSubscriber(connect(t, url), "day", feeds.RealClock{}, SubscriberOptions{MaxRecords: 1000})
 	if err != nil {
