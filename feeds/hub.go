@@ -131,3 +131,24 @@ func (h *Hub) Close() {
 		close(s.ch)
 	}
 }
+
+// NextBatch waits for one value from ch, then takes whatever else is ready
+// (up to cap(ch)), so a burst of streamed ticks is applied and published
+// once. ok is false when ctx ends first.
+func NextBatch[T any](ctx context.Context, ch <-chan T) (batch []T, ok bool) {
+	select {
+	case <-ctx.Done():
+		return nil, false
+	case v := <-ch:
+		batch = append(batch, v)
+	}
+	for len(batch) < cap(ch) {
+		select {
+		case v := <-ch:
+			batch = append(batch, v)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
+}

@@ -154,3 +154,19 @@ func BenchmarkHubPublish1000(b *testing.B) {
 		h.Publish(u)
 	}
 }
+
+// NextBatch takes one value, then what else is ready, and reports a
+// finished context.
+func TestNextBatch(t *testing.T) {
+	ch := make(chan int, 3)
+	ch <- 1
+	ch <- 2
+	if b, ok := feeds.NextBatch(context.Background(), ch); !ok || len(b) != 2 || b[0] != 1 || b[1] != 2 {
+		t.Fatalf("batch %v %v", b, ok)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if b, ok := feeds.NextBatch(ctx, ch); ok || b != nil {
+		t.Fatalf("after cancel: %v %v", b, ok)
+	}
+}

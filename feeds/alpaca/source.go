@@ -441,21 +441,9 @@ func (s *Source) runStream(ctx context.Context) {
 	go func() { defer close(done); _ = s.stream.Run(ctx, out) }()
 	defer func() { <-done }()
 	for {
-		var batch []StreamEvent
-		select {
-		case <-ctx.Done():
+		batch, ok := feeds.NextBatch(ctx, out)
+		if !ok {
 			return
-		case e := <-out:
-			batch = append(batch, e)
-		}
-	drain:
-		for len(batch) < cap(out) {
-			select {
-			case e := <-out:
-				batch = append(batch, e)
-			default:
-				break drain
-			}
 		}
 		s.applyStream(batch)
 	}

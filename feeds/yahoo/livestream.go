@@ -83,21 +83,9 @@ func (l *Live) runStream(ctx context.Context) {
 		watch[s] = true
 	}
 	for {
-		var batch []stream.Event
-		select {
-		case <-ctx.Done():
+		batch, ok := feeds.NextBatch(ctx, out)
+		if !ok {
 			return
-		case e := <-out:
-			batch = append(batch, e)
-		}
-	drain:
-		for len(batch) < cap(out) {
-			select {
-			case e := <-out:
-				batch = append(batch, e)
-			default:
-				break drain
-			}
 		}
 		l.applyStream(batch, watch)
 	}
