@@ -126,8 +126,12 @@ func Data(u feeds.Update, spoilers bool) Frame {
 	if u.Mode != feeds.ModeLive && u.Mode != feeds.ModeRecording {
 		out.Provenance = string(f.Provenance)
 	}
+	// At its session's close a day's volume is the official total, no longer
+	// modelled (the watchlist drops its ᵐ mark there too).
+	volOfficial := false
 	if s, ok := f.CurrentSession(); ok {
 		out.Session = &Session{Date: s.Date, Open: s.Open.In(loc), Close: s.Close.In(loc)}
+		volOfficial = !s.Close.IsZero() && !f.Time.Before(s.Close)
 	}
 	for i, s := range f.Symbols {
 		if i >= len(f.Quotes) {
@@ -170,7 +174,7 @@ func Data(u feeds.Update, spoilers bool) Frame {
 		for _, n := range s.Notes {
 			if n.Basis != snapshots.BasisSourced && n.Basis != "" {
 				m := n.Figure + "_" + n.Basis
-				if m != "price_adjusted" {
+				if m != "price_adjusted" && !(m == "volume_modelled" && volOfficial) {
 					row.Marks = append(row.Marks, m)
 				}
 			}

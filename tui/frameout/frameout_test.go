@@ -264,3 +264,31 @@ func TestCastRefusesTimeGoingBack(t *testing.T) {
 		t.Errorf("cast:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
+
+// Modelled minute volume is marked until the close, where the day's total
+// is the official one, as the watchlist's ᵐ mark does.
+func TestVolumeModelledUntilTheClose(t *testing.T) {
+	marks := func(at string) string {
+		var buf bytes.Buffer
+		if err := frameout.CSV(&buf, update(t, at)); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs[1:] {
+			if r[1] == "NVDA" {
+				return r[len(r)-1]
+			}
+		}
+		t.Fatal("no NVDA row")
+		return ""
+	}
+	if m := marks("2025-01-27 14:50"); !strings.Contains(m, "volume_modelled") {
+		t.Errorf("14:50 marks %q lack volume_modelled", m)
+	}
+	if m := marks("2025-01-27 16:00"); strings.Contains(m, "volume_modelled") {
+		t.Errorf("16:00 marks %q still say volume_modelled", m)
+	}
+}
