@@ -78,6 +78,9 @@ type ClockStatus struct {
 	// Board is the leaderboard the presenter shows every viewer, ranked
 	// (nil: not shown). Rows are shared: never change them in place.
 	Board []BoardRow
+	// Lesson is the watch party's shared view, caption and question as
+	// this viewer sees it (nil: not a party, or no lesson state).
+	Lesson *Lesson
 }
 
 // Update is one message from a source. Frame is never nil.
