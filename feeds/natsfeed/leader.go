@@ -29,6 +29,10 @@ type RelayOptions struct {
 	// failures. Either may be nil; neither may block.
 	OnState func(string)
 	OnError func(error)
+	// Party, if set, has the leader host the feed's watch party
+	// (party_host.go): requests on selloff.<feed>.party drive the
+	// source's clock (when it is a feeds.Controller) and the lesson.
+	Party *PartyOptions
 }
 
 // Lead runs one relay of a feed until ctx ends: it waits for the feed's
@@ -61,7 +65,7 @@ func Lead(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock,
 			}
 			return err
 		}
-		err = lead(lctx, pub, clock, opt, standby, start, say)
+		err = lead(lctx, nc, pub, clock, opt, standby, start, say)
 		release()
 		if ctx.Err() != nil {
 			return nil
@@ -76,7 +80,7 @@ func Lead(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock,
 
 // lead publishes one leadership term; it returns nil when the lease was
 // lost, an error when the upstream could not start.
-func lead(ctx context.Context, pub *Publisher, clock feeds.Clock, opt RelayOptions, standby bool, start StartFunc, say func(string)) error {
+func lead(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock, opt RelayOptions, standby bool, start StartFunc, say func(string)) error {
 	var last *State
 	if standby {
 		st, ok, err := pub.LastState(ctx)
@@ -90,6 +94,13 @@ func lead(ctx context.Context, pub *Publisher, clock feeds.Clock, opt RelayOptio
 	src, h, recs, err := start(ctx, last)
 	if err != nil {
 		return fmt.Errorf("starting the upstream: %w", err)
+	}
+	if opt.Party != nil {
+		if _, stop, err := hostParty(ctx, nc, pub, clock, *opt.Party, src, last); err != nil {
+			say("leading without the watch party: " + err.Error())
+		} else {
+			defer stop()
+		}
 	}
 	if last != nil {
 		say("leading: continuing the feed from " + last.Time.In(snapshots.Location()).Format("Mon 2 Jan 15:04:05 MST"))

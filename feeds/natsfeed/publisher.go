@@ -48,6 +48,7 @@ type Publisher struct {
 	bytes    uint64
 	msgs     uint64
 	restored int
+	decorate func(*State) // adds the watch party to each state (party_host.go)
 }
 
 // NewPublisher creates (or updates) the feed's two streams.
@@ -219,6 +220,9 @@ func (p *Publisher) stateLocked(ctx context.Context, s State) error {
 
 func (p *Publisher) sendStateLocked(ctx context.Context, s State) error {
 	s.Run, s.RecSeq = p.run, p.recSeq
+	if p.decorate != nil {
+		p.decorate(&s)
+	}
 	b, err := encodeState(s)
 	if err != nil {
 		return err
@@ -284,4 +288,19 @@ func (p *Publisher) Run(ctx context.Context, src feeds.Source, clock feeds.Clock
 			beat = clock.After(Heartbeat)
 		}
 	}
+}
+
+// setDecorate sets (nil: removes) a function that adds to every state
+// sent, heartbeats included; it runs with the publisher's lock held and
+// must not call the publisher.
+func (p *Publisher) setDecorate(f func(*State)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.decorate = f
+}
+
+// refresh sends the last state again at once (decorated afresh): a
+// change of the party reaches nodes without waiting for a heartbeat.
+func (p *Publisher) refresh(ctx context.Context, sent time.Time) error {
+	return p.heartbeat(ctx, sent)
 }

@@ -59,8 +59,19 @@ type Subscriber struct {
 	hub   *feeds.Hub
 	ev    chan event
 
-	mu   sync.Mutex
-	stat SubscriberStats
+	mu      sync.Mutex
+	stat    SubscriberStats
+	onState []func(State) // hooks (OnState)
+}
+
+// OnState adds f, called with every state of the current run as it
+// arrives (before its frame, which waits for its records): a watch
+// party's client reads the lesson and the seat there. f runs on the
+// subscriber's loop and must not block.
+func (s *Subscriber) OnState(f func(State)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onState = append(s.onState, f)
 }
 
 // SubscriberStats counts what a subscriber received.
@@ -308,6 +319,12 @@ func (s *Subscriber) run(ctx context.Context) {
 				}
 				r.state, r.hasState, r.fresh = st, true, true
 				silence = s.clock.After(s.opt.Silence)
+				s.mu.Lock()
+				hooks := s.onState
+				s.mu.Unlock()
+				for _, f := range hooks {
+					f(st)
+				}
 				s.maybePublish(r)
 			}
 		}
@@ -415,6 +432,9 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 	if st.Clock != nil {
 		c := *st.Clock
 		c.Follows = true // the relay's clock, not this viewer's
+		// A watch party's seat and lesson are per viewer: the node's
+		// server fills them from its PartyClient, never from here.
+		c.Party, c.Presenter, c.Presenting, c.Watchers, c.Lesson = false, "", false, 0, nil
 		clk = &c
 	}
 	r.seq++

@@ -105,6 +105,9 @@ type State struct {
 	Sent   time.Time          `json:"sent"`    // relay wall time when sent (latency, heartbeats)
 	Health feeds.Health       `json:"health"`
 	Clock  *feeds.ClockStatus `json:"clock,omitempty"`
+	// Seat is who holds a watch party's presenter seat (nil: vacant, or
+	// no party); the lesson itself is in Clock.Lesson (party.go).
+	Seat *Seat `json:"seat,omitempty"`
 }
 
 func encodeState(s State) ([]byte, error) { return json.Marshal(s) }
