@@ -136,6 +136,7 @@ func (h *PartyHost) decorate(s *State) {
 func (h *PartyHost) expire() {
 	now := h.clock.Now()
 	var gone []string
+	freed := ""
 	h.mu.Lock()
 	for node, t := range h.seen {
 		if now.Sub(t) > PartyNodeSilence {
@@ -143,14 +144,18 @@ func (h *PartyHost) expire() {
 			gone = append(gone, node)
 			if h.seat != nil && h.seat.Node == node {
 				h.local.Release(viewerKey(node, h.seat.Viewer))
-				h.seat = nil
+				freed, h.seat = node, nil
 			}
 		}
 	}
 	h.mu.Unlock()
 	for _, node := range gone {
 		h.local.Counts(node, 0, 0)
-		h.report(fmt.Errorf("watch party: node %s silent for over %s: its counts dropped, a seat it held freed", party.CleanText(node, maxNodeID), PartyNodeSilence))
+		msg := "its counts dropped"
+		if node == freed {
+			msg += ", the presenter's seat it held freed"
+		}
+		h.report(fmt.Errorf("watch party: node %s silent for over %s: %s", party.CleanText(node, maxNodeID), PartyNodeSilence, msg))
 	}
 }
 
