@@ -120,8 +120,8 @@ type Model struct {
 	prov       provenance.Model
 	money      moneyState
 	paper      paperState
-	tour       tourState  // a tour running the dashboard (tour.go)
-	boardS     boardState // the watch party's leaderboard (board.go)
+	tour       tourState   // a tour running the dashboard (tour.go)
+	boardS     boardState  // the watch party's leaderboard (board.go)
 	lesson     lessonState // the watch party's lesson (lesson.go)
 
 	// lastStreamErr is the price stream's failure taken last (its text and

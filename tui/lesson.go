@@ -82,7 +82,7 @@ type lessonState struct {
 	quizID   int  // the question whose reveal was opened last
 	opened   bool // it was (esc closes it for good)
 
-	lineOn bool // the lesson line had a line at the last layout
+	lineOn  bool // the lesson line had a line at the last layout
 	keyBits int
 }
 
