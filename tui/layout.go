@@ -100,7 +100,7 @@ func (m *Model) relayout() {
 	if m.lesson.prompt != promptNone {
 		gotoH++ // the lesson's prompt
 	}
-	if m.lesson.lineOn = m.lessonLine(W) != ""; m.lesson.lineOn {
+	if m.lesson.lineOn = m.hasLessonLine(); m.lesson.lineOn {
 		gotoH++ // the lesson's caption line
 	}
 	minPane := m.minPaneHeight()

@@ -179,6 +179,9 @@ func movedHint(v feeds.LessonView) string {
 	if v.Range == "week" {
 		parts = append(parts, "week", "·")
 	}
+	if len(parts) == 1 {
+		return "presenter moved · f follows"
+	}
 	return strings.Join(parts, " ") + " f follows"
 }
 
@@ -252,7 +255,7 @@ func (m *Model) lessonUpdate() tea.Cmd {
 		}
 	}
 	m.syncLessonKeys()
-	if on := m.lessonLine(max(m.width, 1)) != ""; on != st.lineOn {
+	if on := m.hasLessonLine(); on != st.lineOn {
 		m.relayout()
 	}
 	return cmd
@@ -487,6 +490,16 @@ func (m Model) lessonHelp() [][]key.Binding {
 		return nil
 	}
 	return [][]key.Binding{g}
+}
+
+// hasLessonLine reports whether lessonLine has a line, without drawing it
+// (asked after every message).
+func (m *Model) hasLessonLine() bool {
+	l := m.partyLesson()
+	if l == nil {
+		return false
+	}
+	return (l.Caption != "" && !(m.tour.on && l.Caption == m.tour.caption)) || l.Question != nil || m.lesson.hint != ""
 }
 
 // lessonLine is the caption line above the strip ("" none): the caption,

@@ -374,3 +374,33 @@ func TestLessonFollowProgram(t *testing.T) {
 		t.Fatalf("ops: %+v", ops)
 	}
 }
+
+// A click is a change like a key: the presenter's new selection goes to
+// the party; the reveal over the panes takes no clicks.
+func TestLessonPresenterMouse(t *testing.T) {
+	ctl := &lessonCtl{}
+	m := newTestModel(t, 160, 45, ctl, common.GlyphsBraille)
+	m = send(t, m, updateMsg{u: lessonUpd(t, 1, true, feeds.Lesson{}), at: fixedNow})
+	n := len(ctl.taken())
+	y := rowY(m.View(), "VST", m.lay.watch.w)
+	if y < 0 {
+		t.Fatal("VST not on screen")
+	}
+	m = send(t, m, click(3, y))
+	ops := ctl.taken()
+	if len(ops) != n+1 || ops[n].View.Symbol != "VST" {
+		t.Fatalf("click: %+v", ops[n:])
+	}
+	yN := rowY(m.View(), "NVDA", m.lay.watch.w)
+	res := &feeds.QuestionResult{Why: "a poll: no right answer", Answers: 0}
+	q := &feeds.Question{ID: 1, Text: "Poll", Kind: feeds.QuestionChoice, Choices: []string{"a", "b"}, Locked: true, Revealed: true}
+	m = send(t, m, updateMsg{u: lessonUpd(t, 2, true, feeds.Lesson{View: m.lessonView(), ViewSeq: 2, Question: q, Result: res}), at: fixedNow})
+	if !m.lesson.showQuiz {
+		t.Fatal("no reveal")
+	}
+	n = len(ctl.taken())
+	m = send(t, m, click(3, yN))
+	if len(ctl.taken()) != n || m.watch.Selected() != "VST" {
+		t.Fatalf("a click reached the panes under the reveal: %s %+v", m.watch.Selected(), ctl.taken()[n:])
+	}
+}
