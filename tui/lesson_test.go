@@ -1,15 +1,18 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/feedstest"
 	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/tui/chart"
 	"github.com/selloff/selloff/tui/common"
@@ -404,3 +407,41 @@ func TestLessonPresenterMouse(t *testing.T) {
 		t.Fatalf("a click reached the panes under the reveal: %s %+v", m.watch.Selected(), ctl.taken()[n:])
 	}
 }
+
+// A tour presenting the party changes the view through the paths keys
+// use: its step's selection and chart mode go to the party too.
+func TestLessonTourPresents(t *testing.T) {
+	ctl := &lessonCtl{}
+	tr := resolvedTour(t, driveTour)
+	m := New(Deps{Renderer: asciiRenderer(), Control: ctl, Now: func() time.Time { return fixedNow },
+		Width: 160, Height: 45, Glyphs: common.GlyphsASCII}, WithTour(tr, feedstest.NewFakeClock(fixedNow).After), WithStripStep(0))
+	m = send(t, m, updateMsg{u: lessonUpd(t, 1, true, feeds.Lesson{}), at: fixedNow})
+	n := len(ctl.taken())
+	m = send(t, m, tourMsg{kind: tourApply, gen: 0})
+	ops := ctl.taken()[n:]
+	if len(ops) != 1 || ops[0].View.Symbol != "AVGO" || ops[0].View.Chart != "candles" {
+		t.Fatalf("tour step: %+v", ops)
+	}
+	if !strings.Contains(m.View(), "tour 1/3 | first caption") {
+		t.Fatalf("the tour's line is gone:\n%s", m.View())
+	}
+}
+
+// The dashboard with a reveal open, as a viewer sees it: the reveal over
+// the panes, the caption line, the strip and the status bar.
+func TestLessonRevealGolden(t *testing.T) {
+	q := &feeds.Question{ID: 3, Text: "Where does NVDA close?", Kind: feeds.QuestionNumber, Unit: "$", Symbol: "NVDA",
+		Locked: true, Revealed: true, LockedAt: et(t, "2025-01-27 16:00")}
+	res := &feeds.QuestionResult{Truth: "$118.42", Answers: 3, Bins: []feeds.AnswerBin{
+		{Label: "100.00–$110.00", Count: 1}, {Label: "110.00–$120.00", Count: 2, Truth: true}},
+		Closest: []feeds.Closest{{Who: "alice", Answer: "$118.00", Off: 0.42}, {Who: "viewer 2", Answer: "$112.00", Off: 6.42}}}
+	for _, sz := range [][2]int{{80, 24}, {160, 45}} {
+		t.Run(strings.Join([]string{itoa(sz[0]), itoa(sz[1])}, "x"), func(t *testing.T) {
+			m := newTestModel(t, sz[0], sz[1], &lessonCtl{}, common.GlyphsASCII)
+			m = send(t, m, updateMsg{u: lessonUpd(t, 1, false, feeds.Lesson{Caption: "DeepSeek R1 tops the App Store", Question: q, Result: res, Answered: 3, Follow: true}), at: fixedNow})
+			golden.RequireEqual(t, []byte(m.View()))
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -129,8 +129,15 @@ func (m Model) View() string {
 		tail = append(tail, st.Base.Render(m.txt("right: "+strings.Join(who, ", ")+more)))
 	case len(r.Closest) > 0:
 		tail = append(tail, st.Base.Render("closest:"))
+		whoW, ansW := 0, 0
+		for _, c := range r.Closest {
+			whoW = max(whoW, theme.StringWidth(m.txt(c.Who)))
+			ansW = max(ansW, theme.StringWidth(m.txt(c.Answer)))
+		}
+		pad := func(s string, w int) string { return s + strings.Repeat(" ", max(w-theme.StringWidth(s), 0)) }
 		for i, c := range r.Closest {
-			tail = append(tail, st.Base.Render(m.txt("  "+strconv.Itoa(i+1)+". "+c.Who+"  "+c.Answer+"  off "+off(c.Off, m.q.Unit))))
+			tail = append(tail, st.Base.Render("  "+strconv.Itoa(i+1)+". "+pad(m.txt(c.Who), whoW)+"  "+
+				pad(m.txt(c.Answer), ansW)+"  off "+off(c.Off, m.q.Unit)))
 		}
 	case r.Answers > 0 && r.Truth != "" && m.q.Kind == feeds.QuestionChoice:
 		tail = append(tail, st.Faint.Render("nobody had it right"))
