@@ -172,7 +172,7 @@ func (m *Model) applyLessonView(v feeds.LessonView) {
 func movedHint(v feeds.LessonView) string {
 	parts := []string{"presenter moved:"}
 	for _, s := range []string{v.Symbol, v.Chart} {
-		if s != "" {
+		if s = party.CleanText(s, 12); s != "" {
 			parts = append(parts, s, "·")
 		}
 	}
@@ -400,7 +400,7 @@ func (m *Model) openLessonPrompt(kind lessonPrompt) {
 				ti.Prompt = "answer (" + q.Unit + "): "
 			}
 		}
-		ti.Prompt = common.Text(ti.Prompt, m.c.Glyphs)
+		ti.Prompt = common.Text(party.CleanText(ti.Prompt, 300), m.c.Glyphs) + " "
 	}
 	ti.Focus()
 	st.prompt, st.input, st.perr = kind, &ti, ""
@@ -514,7 +514,7 @@ func (m Model) lessonLine(w int) string {
 	ascii := m.c.Glyphs == common.GlyphsASCII
 	var parts []string
 	if c := l.Caption; c != "" && !(m.tour.on && c == m.tour.caption) {
-		parts = append(parts, s.Bold.Render(common.Text(c, m.c.Glyphs)))
+		parts = append(parts, s.Bold.Render(common.Text(party.CleanText(c, feeds.MaxCaption), m.c.Glyphs)))
 	}
 	if q := m.questionText(l); q != "" {
 		parts = append(parts, s.Accent.Render(common.Text(q, m.c.Glyphs)))
@@ -546,7 +546,7 @@ func (m Model) questionText(l *feeds.Lesson) string {
 	if q == nil {
 		return ""
 	}
-	t := "? " + q.Text
+	t := "? " + party.CleanText(q.Text, feeds.MaxQuestionText)
 	if q.Kind == feeds.QuestionNumber && q.Unit != "" {
 		t += " (" + q.Unit + ")"
 	}
@@ -596,10 +596,12 @@ func (m Model) questionText(l *feeds.Lesson) string {
 		st = append(st, answered)
 	}
 	if l.MyAnswer != "" && !presenting {
-		st = append(st, "your answer "+l.MyAnswer)
+		st = append(st, "your answer "+party.CleanText(l.MyAnswer, maxAnswerText+feeds.MaxChoiceText))
 		if !q.Locked {
 			st = append(st, "a changes it")
 		}
 	}
-	return t + " — " + strings.Join(st, " · ")
+	// one printable line whatever the party sent (a room cleans its texts;
+	// a bad relay must not reach the terminal)
+	return party.CleanText(t+" — "+strings.Join(st, " · "), 400)
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -445,3 +446,25 @@ func TestLessonRevealGolden(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Texts from the party reach the screen as one printable line each, cut:
+// a bad relay's escapes, newlines and floods never reach the terminal.
+func TestLessonHostileTexts(t *testing.T) {
+	bad := "\x1b[2J\x1b]0;pwned\x07line\nbreak" + strings.Repeat("x", 5000)
+	q := &feeds.Question{ID: 1, Text: bad, Kind: feeds.QuestionChoice, Choices: []string{bad, bad}, Revealed: true, Locked: true}
+	var bins []feeds.AnswerBin
+	for range 1000 {
+		bins = append(bins, feeds.AnswerBin{Label: bad, Count: math.MaxInt})
+	}
+	res := &feeds.QuestionResult{Truth: bad, Why: bad, Bins: bins, Answers: -5,
+		Closest: []feeds.Closest{{Who: bad, Answer: bad}, {Who: bad}, {Who: bad}, {Who: bad}, {Who: bad}}}
+	for _, sz := range [][2]int{{160, 45}, {80, 24}, {10, 4}} {
+		m := newTestModel(t, sz[0], sz[1], &lessonCtl{}, common.GlyphsASCII)
+		m = send(t, m, updateMsg{u: lessonUpd(t, 1, false, feeds.Lesson{Caption: bad, Question: q, Result: res, MyAnswer: bad,
+			View: feeds.LessonView{Symbol: bad}, ViewSeq: 1}), at: fixedNow})
+		v := m.View()
+		if strings.ContainsAny(v, "\x1b\x07") || strings.Count(v, "\n")+1 > sz[1] {
+			t.Fatalf("%dx%d: escapes or too many lines:\n%q", sz[0], sz[1], v)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/theme"
 )
@@ -56,10 +57,30 @@ func (m Model) Init() tea.Cmd { return nil }
 // SetSize sets the pane's size; View returns exactly h lines of w cells.
 func (m *Model) SetSize(w, h int) { m.w, m.h = max(w, 0), max(h, 0) }
 
-// Set sets the question and its result (r nil: not revealed).
+// Bounds of what the pane keeps of a result (a party's room sends far
+// fewer; a bad relay must not make the pane draw without end).
+const (
+	maxBins = 12
+	maxText = 120
+)
+
+// Set sets the question and its result (r nil: not revealed). Its texts
+// are cleaned to one printable line each and bounded.
 func (m *Model) Set(q feeds.Question, r *feeds.QuestionResult) {
-	q.Choices = append([]string(nil), q.Choices...)
-	m.q, m.r = q, r
+	q.Text, q.Unit = party.CleanText(q.Text, maxText), party.CleanText(q.Unit, feeds.MaxUnit)
+	q.Choices = nil // the bins carry the choices' texts
+	m.q, m.r = q, nil
+	if r == nil {
+		return
+	}
+	c := feeds.QuestionResult{Truth: party.CleanText(r.Truth, maxText), Why: party.CleanText(r.Why, maxText), Answers: max(r.Answers, 0)}
+	for _, b := range r.Bins[:min(len(r.Bins), maxBins)] {
+		c.Bins = append(c.Bins, feeds.AnswerBin{Label: party.CleanText(b.Label, feeds.MaxChoiceText), Count: max(b.Count, 0), Truth: b.Truth})
+	}
+	for _, x := range r.Closest[:min(len(r.Closest), feeds.MaxClosest)] {
+		c.Closest = append(c.Closest, feeds.Closest{Who: party.CleanText(x.Who, 32), Answer: party.CleanText(x.Answer, 40), Off: x.Off})
+	}
+	m.r = &c
 }
 
 // QuestionID is the ID of the question shown (0: none).
@@ -198,7 +219,7 @@ func (m Model) bars(rows int) []string {
 		label += strings.Repeat(" ", labelW-theme.StringWidth(label))
 		cells := 0
 		if most > 0 {
-			cells = b.Count * barW / most
+			cells = min(int(float64(b.Count)/float64(most)*float64(barW)), barW) // no overflow at any count
 			if b.Count > 0 && cells == 0 && barW > 0 {
 				cells = 1 // an answer is never drawn as none
 			}
