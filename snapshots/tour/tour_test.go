@@ -207,6 +207,17 @@ func TestEmbeddedTour(t *testing.T) {
 	if captions < 10 {
 		t.Fatalf("%d captions", captions)
 	}
+	var asked, revealed bool
+	for _, s := range tr.Steps {
+		if q := s.Question; q != nil {
+			asked = q.Symbol == "NVDA" && q.Kind == KindNumber && q.Unit == "$" && !q.Names &&
+				q.LockTime.Equal(et("2025-01-27 16:00")) && s.PlayToTime.IsZero()
+		}
+		revealed = revealed || (asked && s.Reveal)
+	}
+	if !asked || !revealed {
+		t.Fatalf("the tour asks where NVDA closes (%v) and reveals it (%v)", asked, revealed)
+	}
 	if w := tr.WallTime(et("2025-01-24 16:00"), 120); w > 5*time.Minute || w < 2*time.Minute {
 		t.Fatalf("the tour takes %v of wall time", w)
 	}
