@@ -5,8 +5,20 @@ import (
 	"errors"
 	"flag"
 
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
+	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots/tour"
 )
+
+// tourParty makes a tour in the terminal a watch party of one: the tour
+// asks, locks and reveals its questions in a room over the replay (number
+// questions' truth read from the snapshot at the lock time), and the one
+// viewer sees the lesson in every update and answers through the
+// controller.
+func (d *replayData) tourParty(rp *replay.Replay) (feeds.Source, party.LessonController) {
+	return party.Wrap(rp, party.NewLocal(rp, party.FrameTruth(d.ds.At)), "you", "you")
+}
 
 // loadTour reads the tour --tour (or `selloff tour`) names and checks it
 // against the replay's data: every time resolves inside it and every

@@ -155,6 +155,7 @@ func Present(ctx context.Context, p Presentation) error {
 		}
 		if !s.AtTime.IsZero() {
 			warn(b.Control(feeds.Command{Op: feeds.OpSeek, At: s.AtTime}))
+			tick(b, s.AtTime)
 		}
 		if s.Speed > 0 {
 			warn(b.Control(feeds.Command{Op: feeds.OpSetSpeed, Speed: s.Speed}))
@@ -175,6 +176,7 @@ func Present(ctx context.Context, p Presentation) error {
 			}
 			warn(b.Control(feeds.Command{Op: feeds.OpPause}))
 			warn(b.Control(feeds.Command{Op: feeds.OpSeek, At: s.PlayToTime}))
+			tick(b, s.PlayToTime)
 		}
 		if s.Hold > 0 {
 			select {
@@ -185,6 +187,20 @@ func Present(ctx context.Context, p Presentation) error {
 		}
 	}
 	return nil
+}
+
+// Ticker is a Backend whose room is told the clock's time (Local). The
+// party's own watcher ticks it too, but a step right after a play_to (a
+// reveal at the close) must not race it: Present ticks the time it stopped
+// the clock at, so a question locks there exactly.
+type Ticker interface {
+	Tick(time.Time)
+}
+
+func tick(b Backend, t time.Time) {
+	if tk, ok := b.(Ticker); ok {
+		tk.Tick(t)
+	}
 }
 
 // playTo waits for a frame of the running clock at or past t (or at the
