@@ -15,6 +15,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/feeds"
@@ -136,22 +137,7 @@ func (m *Model) tourApply(pre []feeds.Command) tea.Cmd {
 		}
 		return nil
 	}
-	if s.Caption != nil {
-		t.caption = *s.Caption
-	}
-	if s.Select != "" {
-		m.watch.Select(s.Select)
-		m.syncSelection()
-	}
-	if s.Focus != "" {
-		m.setFocus(map[string]int{"watchlist": paneWatchlist, "chart": paneChart, "timeline": paneTimeline}[s.Focus])
-	}
-	if s.Chart != "" {
-		m.panes.chart.SetMode(map[string]chart.Mode{"line": chart.ModeLine, "candles": chart.ModeCandles, "compare": chart.ModeCompare}[s.Chart])
-	}
-	if s.Range != "" {
-		m.panes.chart.SetRange(map[string]chart.Range{"day": chart.RangeDay, "week": chart.RangeWeek}[s.Range])
-	}
+	m.tourSettings(s)
 	cs := pre
 	if !s.AtTime.IsZero() {
 		cs = append(cs, feeds.Command{Op: feeds.OpSeek, At: s.AtTime})
@@ -175,6 +161,48 @@ func (m *Model) tourApply(pre []feeds.Command) tea.Cmd {
 		return func() tea.Msg { return tourMsg{kind: tourApplied, gen: gen} }
 	}
 	return m.tourSendCmd(tourSend{before: cs, ops: ops, after: run}, gen)
+}
+
+// tourSettings applies a step's caption, selection, focus, chart mode
+// and range, through the paths keys use.
+func (m *Model) tourSettings(s tour.Step) {
+	if s.Caption != nil {
+		m.tour.caption = *s.Caption
+	}
+	if s.Select != "" {
+		m.watch.Select(s.Select)
+		m.syncSelection()
+	}
+	if s.Focus != "" {
+		m.setFocus(map[string]int{"watchlist": paneWatchlist, "chart": paneChart, "timeline": paneTimeline}[s.Focus])
+	}
+	if s.Chart != "" {
+		m.panes.chart.SetMode(map[string]chart.Mode{"line": chart.ModeLine, "candles": chart.ModeCandles, "compare": chart.ModeCompare}[s.Chart])
+	}
+	if s.Range != "" {
+		m.panes.chart.SetRange(map[string]chart.Range{"day": chart.RangeDay, "week": chart.RangeWeek}[s.Range])
+	}
+}
+
+// RenderTour is RenderWith for a moment of a tour: the dashboard as step
+// (1-based, within the tour) of t leaves it, with the selections, panes,
+// chart and caption of the steps up to it and the tour line at that step.
+// u is the frame at that step's clock (the caller finds it: FrameTime).
+func RenderTour(u feeds.Update, t *tour.Tour, step, width, height int, r *lipgloss.Renderer, g common.Glyphs, opts ...Option) string {
+	never := func(time.Duration) <-chan time.Time { return nil } // nothing waits: one frame
+	m := newModel(Deps{Renderer: r, Width: width, Height: height, Glyphs: g}, append(opts, WithTour(t, never))...)
+	m.apply(u)
+	for i := 0; i < step && m.tour.running(); i++ {
+		if i > 0 {
+			m.tour.r.Skip()
+		}
+		if s, ok := m.tour.r.Step(); ok {
+			m.tourSettings(s)
+		}
+	}
+	m.refreshStatus()
+	m.relayout()
+	return m.View()
 }
 
 // tourSeq runs the tour's controller commands in the order Update made

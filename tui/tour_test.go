@@ -376,3 +376,20 @@ func TestTourSendsQuestionOps(t *testing.T) {
 type tourRecorderNoLesson struct{}
 
 func (tourRecorderNoLesson) Control(feeds.Command) error { return nil }
+
+// A moment of a tour drawn as one frame (make docs' docs/tour.svg): the
+// settings of the steps up to it, and the tour line at that step.
+func TestRenderTour(t *testing.T) {
+	tr := resolvedTour(t, driveTour)
+	at, ok := tr.FrameTime(3)
+	if !ok || !at.Equal(et(t, "2025-01-27 10:30")) {
+		t.Fatalf("frame time %v %v", at, ok)
+	}
+	out := RenderTour(replayUpdate(t, "2025-01-27 10:30", 1), tr, 3, 160, 45, asciiRenderer(), common.GlyphsASCII)
+	if !strings.Contains(out, "> tour 3/3 | third caption") {
+		t.Fatalf("no tour line at step 3:\n%s", out)
+	}
+	if out2 := RenderTour(replayUpdate(t, "2025-01-27 10:30", 1), tr, 1, 160, 45, asciiRenderer(), common.GlyphsASCII); !strings.Contains(out2, "> tour 1/3 | first caption") {
+		t.Fatalf("no tour line at step 1:\n%s", out2)
+	}
+}

@@ -135,3 +135,17 @@ func TestPresentEmbeddedTour(t *testing.T) {
 		t.Fatalf("seated %d s, seat %q at the end, clock %v", seated, l.Presenter(), rp.Now())
 	}
 }
+
+// render --tour draws a moment of a tour (make docs' docs/tour.svg).
+func TestRenderTourStep(t *testing.T) {
+	code, out, errs := runCLI(t, "render", "--tour", "deepseek", "--tour-step", "18", "--format", "text", "--glyphs", "ascii", "--events", "", "--width", "120", "--height", "40")
+	if code != exitOK || !strings.Contains(out, "> tour 18/") || !strings.Contains(out, "14:50 ET: NVDA hits the day's low") || !strings.Contains(out, "Mon 27 Jan 2025 14:50 ET") {
+		t.Fatalf("exit %d, %q\n%s", code, errs, out)
+	}
+	for _, c := range [][]string{{"--tour-step", "99"}, {"--at", "10:00"}} {
+		code, _, errs := runCLI(t, append([]string{"render", "--tour", "deepseek"}, c...)...)
+		if code != exitUsage || !strings.Contains(errs, "--tour") {
+			t.Errorf("%v: exit %d, %q", c, code, errs)
+		}
+	}
+}
