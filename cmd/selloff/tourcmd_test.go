@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,6 +131,14 @@ func TestPresentEmbeddedTour(t *testing.T) {
 	if !answered || lesson.Result == nil || lesson.Result.Truth != "$118.42" || lesson.MyAnswer != "$119.00" ||
 		!strings.HasPrefix(lesson.Caption, "16:00 ET: The close") || lesson.View.Symbol != "NVDA" || lesson.View.Range != "week" {
 		t.Fatalf("lesson at the end: %+v %+v", lesson, lesson.Result)
+	}
+	truth := party.FrameTruth(d.ds.At)
+	closeAt := time.Date(2025, 1, 27, 21, 0, 0, 0, time.UTC)
+	if v, ok := truth("NVDA", feeds.MeasureChange, closeAt); !ok || math.Round(v*100) != -1697 {
+		t.Fatalf("NVDA's change at the close: %v %v", v, ok)
+	}
+	if _, ok := truth("ZZZZ", feeds.MeasurePrice, closeAt); ok {
+		t.Fatal("a truth for a symbol the snapshot lacks")
 	}
 	if seated < 100 || l.Presenter() != "" || !rp.Now().Equal(time.Date(2025, 1, 27, 21, 0, 0, 0, time.UTC)) {
 		t.Fatalf("seated %d s, seat %q at the end, clock %v", seated, l.Presenter(), rp.Now())
