@@ -98,11 +98,15 @@ type lessonDoneMsg struct {
 
 // partyLesson is the lesson shown now (nil: not a party, or none).
 func (m *Model) partyLesson() *feeds.Lesson {
-	if cl := m.upd.Clock; cl != nil && cl.Party {
-		return cl.Lesson
+	if cl := m.upd.Clock; cl != nil {
+		return cl.Lesson // a party's, or a tour's in the terminal (a party of one)
 	}
 	return nil
 }
+
+// inParty reports whether this dashboard is one of many in a watch party
+// (a tour in the terminal has a lesson but nobody to follow).
+func (m *Model) inParty() bool { return m.upd.Clock != nil && m.upd.Clock.Party }
 
 func (m *Model) presenting() bool { return m.upd.Clock != nil && m.upd.Clock.Presenting }
 
@@ -273,7 +277,7 @@ func (m *Model) syncLessonKeys() {
 	if l != nil {
 		q = l.Question
 	}
-	k.Follow.SetEnabled(on && !presenting)
+	k.Follow.SetEnabled(on && !presenting && m.inParty())
 	if l != nil && l.Follow {
 		k.Follow.SetHelp("f", "stop following the presenter")
 	} else {
