@@ -53,10 +53,12 @@ loadtest:
 	SELLOFF_LOADTEST=1 SELLOFF_LOAD_SESSIONS=$(LOAD_SESSIONS) SELLOFF_LOAD_SECONDS=$(LOAD_SECONDS) \
 	  $(GO) test -run '^TestLoad$$' -v -count=1 -timeout 15m ./cmd/selloff/internal/server/
 
-# The README's picture: the dashboard at 14:50 ET on 27 Jan 2025 drawn as SVG
-# by selloff itself (no config: --events '' and explicit glyphs).
+# The README's pictures: the dashboard at 14:50 ET on 27 Jan 2025, and
+# `selloff tour` at its step 18 (the day's low, with its caption), drawn as
+# SVG by selloff itself (no config: --events '' and explicit glyphs).
 docs: build
 	./$(BIN) render deepseek-week --at 14:50 --width 160 --height 45 --glyphs block --events '' --format svg > docs/dashboard.svg
+	./$(BIN) render deepseek-week --tour deepseek --tour-step 18 --width 160 --height 45 --glyphs block --events '' --format svg > docs/tour.svg
 
 snapshot:
 	$(GO) test ./snapshots/deepseek -run TestEmbeddedSnapshotUpToDate -count=1 -update-snapshot

@@ -120,8 +120,9 @@ type Model struct {
 	prov       provenance.Model
 	money      moneyState
 	paper      paperState
-	tour       tourState  // a tour running the dashboard (tour.go)
-	boardS     boardState // the watch party's leaderboard (board.go)
+	tour       tourState   // a tour running the dashboard (tour.go)
+	boardS     boardState  // the watch party's leaderboard (board.go)
+	lesson     lessonState // the watch party's lesson (lesson.go)
 
 	// lastStreamErr is the price stream's failure taken last (its text and
 	// retry time: each failed connection sets a new retry)
@@ -200,6 +201,7 @@ func newModel(d Deps, opts ...Option) Model {
 		panes:     newPanes(c),
 		prov:      provenance.New(c),
 		paper:     paperState{blot: blotter.New(c)},
+		lesson:    newLesson(c),
 	}
 	for _, o := range opts {
 		o(&m)
@@ -338,6 +340,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.seekEvent(msg))
 	case blotter.NoteMsg:
 		m.note = msg.Text
+	case lessonDoneMsg:
+		if msg.err != nil {
+			m.note = msg.err.Error()
+			m.logger.Warn("lesson op refused", "err", msg.err)
+		} else if msg.note != "" {
+			m.note = msg.note
+		}
 	case tourMsg:
 		cmds = append(cmds, m.tourUpdate(msg))
 	case tea.KeyMsg:
@@ -351,7 +360,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.panes, cmd = m.panes.update(msg, m.focus)
 		cmds = append(cmds, cmd)
 	}
-	cmds = append(cmds, m.partyUpdate())
+	cmds = append(cmds, m.partyUpdate(), m.lessonUpdate())
 	m.refreshStatus()
 	cmds = append(cmds, m.strip.Arm()) // the strip scrolls on its own tick, paused or not
 	return m, tea.Batch(cmds...)

@@ -48,6 +48,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	if m.money.prompt.open {
 		return m.handlePositionKey(msg)
 	}
+	if m.lesson.prompt != promptNone {
+		return m.handleLessonPrompt(msg)
+	}
 	if m.watch.Filtering() {
 		return m.updateWatchlist(msg)
 	}
@@ -75,6 +78,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, cmd
 	}
 	if m, cmd, ok := m.paperKey(msg); ok {
+		return m, cmd
+	}
+	if m, cmd, ok := m.lessonKey(msg); ok {
 		return m, cmd
 	}
 	switch {
@@ -299,6 +305,8 @@ func (m Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{m.keys.GotoAccept, m.keys.GotoCancel}}
 	case m.money.prompt.open:
 		return m.positionPromptHelp()
+	case m.lesson.prompt != promptNone:
+		return [][]key.Binding{{m.lesson.keys.Accept, m.lesson.keys.Cancel}}
 	case m.showProv:
 		return append(m.prov.FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit})
 	case m.showErrors:
@@ -309,6 +317,10 @@ func (m Model) FullHelp() [][]key.Binding {
 		groups = append(groups, m.panes.fullHelp(m.focus)...)
 	}
 	groups = append(m.tourHelp(), groups...) // space and → while a tour runs
+	groups = append(groups, m.lessonHelp()...)
+	if m.lesson.showQuiz {
+		groups = append(m.lesson.quiz.FullHelp(), groups...)
+	}
 	if !m.gotoOpen && m.focus != paneChart && m.lay.visible(paneChart) && !m.showCap {
 		groups = append(groups, m.panes.chart.FullHelp()...) // c and d act from any pane
 	}

@@ -97,6 +97,12 @@ func (m *Model) relayout() {
 	if m.tour.on {
 		gotoH++ // the tour's caption line
 	}
+	if m.lesson.prompt != promptNone {
+		gotoH++ // the lesson's prompt
+	}
+	if m.lesson.lineOn = m.hasLessonLine(); m.lesson.lineOn {
+		gotoH++ // the lesson's caption line
+	}
 	minPane := m.minPaneHeight()
 	gotoH += m.layoutBoard(H - stripH - statusH - gotoH - minPane)
 	l.needH = stripH + statusH + minPane
@@ -175,6 +181,7 @@ func (m *Model) relayout() {
 	m.watch.SetSize(l.watch.w, l.watch.h)
 	m.prov.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
 	m.errs.SetSize(W, l.mainH)
+	m.lesson.quiz.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
 	m.paper.blot.SetSize(W-m.c.Styles.Pane.GetHorizontalFrameSize(), l.mainH-m.c.Styles.Pane.GetVerticalFrameSize())
 	m.panes.setSizes(l, m.showCap, m.c.Styles.Pane.GetHorizontalFrameSize(), m.c.Styles.Pane.GetVerticalFrameSize())
 	m.syncKeys()
@@ -283,6 +290,9 @@ func (m Model) View() string {
 	case m.showProv:
 		// the provenance view takes the whole main area
 		parts = append(parts, strings.Join(m.framed(m.prov.View(), rect{W, l.mainH}, true), "\n"))
+	case m.lesson.showQuiz:
+		// a question's reveal: the moment of the lesson, the whole main area
+		parts = append(parts, strings.Join(m.framed(m.lesson.quiz.View(), rect{W, l.mainH}, true), "\n"))
 	default:
 		parts = append(parts, m.mainView())
 	}
@@ -308,6 +318,12 @@ func (m Model) View() string {
 		parts = append(parts, hv)
 	}
 	if line := m.tourLine(W); line != "" {
+		parts = append(parts, line)
+	}
+	if m.lesson.prompt != promptNone {
+		parts = append(parts, clipLines(m.lessonPromptView(), W, 1))
+	}
+	if line := m.lessonLine(W); line != "" {
 		parts = append(parts, line)
 	}
 	// The strip and the status bar are exactly W wide by construction.

@@ -19,7 +19,7 @@ import (
 // the clock).
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	l := m.lay
-	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly || m.showErrors || m.paperBusy() {
+	if m.watch.Filtering() || l.kind == kindTooSmall || l.helpOnly || m.showErrors || m.paperBusy() || m.lesson.showQuiz {
 		return nil
 	}
 	if m.showProv {

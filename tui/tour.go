@@ -3,18 +3,23 @@ package tui
 // Tours: a storyboard (snapshots/tour) run unattended. The root model
 // applies each step through the paths keys use (the watchlist's Select, the
 // focus, the chart's mode and range) and sends seeks, speeds and pauses to
-// the replay Controller, in order, from one command.
+// the replay Controller, in order, from one command; a question's ask,
+// lock, reveal and close go, in that order too, to the controller's
+// feeds.LessonControl (the lesson's panes show them).
 
 import (
+	"errors"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/snapshots/tour"
 	"github.com/selloff/selloff/tui/chart"
 	"github.com/selloff/selloff/tui/common"
@@ -132,8 +137,37 @@ func (m *Model) tourApply(pre []feeds.Command) tea.Cmd {
 		}
 		return nil
 	}
+	m.tourSettings(s)
+	cs := pre
+	if !s.AtTime.IsZero() {
+		cs = append(cs, feeds.Command{Op: feeds.OpSeek, At: s.AtTime})
+	}
+	if s.Speed > 0 {
+		cs = append(cs, feeds.Command{Op: feeds.OpSetSpeed, Speed: s.Speed})
+	}
+	// the question's ops go after the seek (an ask locks by the clock
+	// there) and before the clock runs
+	ops := party.QuestionOps(s)
+	var run []feeds.Command
+	switch {
+	case !s.PlayToTime.IsZero() || (s.Pause != nil && !*s.Pause):
+		run = append(run, feeds.Command{Op: feeds.OpResume})
+	case s.Pause != nil:
+		run = append(run, feeds.Command{Op: feeds.OpPause})
+	}
+	m.relayout() // the caption line may come or go
+	gen := t.r.Gen()
+	if len(cs)+len(ops)+len(run) == 0 || m.control == nil {
+		return func() tea.Msg { return tourMsg{kind: tourApplied, gen: gen} }
+	}
+	return m.tourSendCmd(tourSend{before: cs, ops: ops, after: run}, gen)
+}
+
+// tourSettings applies a step's caption, selection, focus, chart mode
+// and range, through the paths keys use.
+func (m *Model) tourSettings(s tour.Step) {
 	if s.Caption != nil {
-		t.caption = *s.Caption
+		m.tour.caption = *s.Caption
 	}
 	if s.Select != "" {
 		m.watch.Select(s.Select)
@@ -148,25 +182,27 @@ func (m *Model) tourApply(pre []feeds.Command) tea.Cmd {
 	if s.Range != "" {
 		m.panes.chart.SetRange(map[string]chart.Range{"day": chart.RangeDay, "week": chart.RangeWeek}[s.Range])
 	}
-	cs := pre
-	if !s.AtTime.IsZero() {
-		cs = append(cs, feeds.Command{Op: feeds.OpSeek, At: s.AtTime})
+}
+
+// RenderTour is RenderWith for a moment of a tour: the dashboard as step
+// (1-based, within the tour) of t leaves it, with the selections, panes,
+// chart and caption of the steps up to it and the tour line at that step.
+// u is the frame at that step's clock (the caller finds it: FrameTime).
+func RenderTour(u feeds.Update, t *tour.Tour, step, width, height int, r *lipgloss.Renderer, g common.Glyphs, opts ...Option) string {
+	never := func(time.Duration) <-chan time.Time { return nil } // nothing waits: one frame
+	m := newModel(Deps{Renderer: r, Width: width, Height: height, Glyphs: g}, append(opts, WithTour(t, never))...)
+	m.apply(u)
+	for i := 0; i < step && m.tour.running(); i++ {
+		if i > 0 {
+			m.tour.r.Skip()
+		}
+		if s, ok := m.tour.r.Step(); ok {
+			m.tourSettings(s)
+		}
 	}
-	if s.Speed > 0 {
-		cs = append(cs, feeds.Command{Op: feeds.OpSetSpeed, Speed: s.Speed})
-	}
-	switch {
-	case !s.PlayToTime.IsZero() || (s.Pause != nil && !*s.Pause):
-		cs = append(cs, feeds.Command{Op: feeds.OpResume})
-	case s.Pause != nil:
-		cs = append(cs, feeds.Command{Op: feeds.OpPause})
-	}
-	m.relayout() // the caption line may come or go
-	gen := t.r.Gen()
-	if len(cs) == 0 || m.control == nil {
-		return func() tea.Msg { return tourMsg{kind: tourApplied, gen: gen} }
-	}
-	return m.tourControlCmd(cs, gen)
+	m.refreshStatus()
+	m.relayout()
+	return m.View()
 }
 
 // tourSeq runs the tour's controller commands in the order Update made
@@ -207,15 +243,48 @@ func (q *tourSeq) run(ticket int, f func()) {
 // tourControlCmd sends cs to the controller in order, after every tour
 // command made before it, and reports the first refusal.
 func (m Model) tourControlCmd(cs []feeds.Command, gen int) tea.Cmd {
+	return m.tourSendCmd(tourSend{before: cs}, gen)
+}
+
+// tourSend is what one step sends: clock commands, then lesson ops (a
+// question's ask, lock, reveal, close), then clock commands.
+type tourSend struct {
+	before []feeds.Command
+	ops    []feeds.LessonOp
+	after  []feeds.Command
+}
+
+// errNoLesson: a tour's question needs a controller that carries lesson
+// ops (a party's; the terminal's tour is a party of one).
+var errNoLesson = errors.New("this dashboard cannot ask the tour's question")
+
+// tourSendCmd sends x to the controller in order, after every tour
+// command made before it, and reports the first refusal. Lesson ops go
+// through the controller's feeds.LessonControl.
+func (m Model) tourSendCmd(x tourSend, gen int) tea.Cmd {
 	c, q := m.control, m.tour.seq
+	lc, _ := c.(feeds.LessonControl)
 	ticket := q.take()
 	return func() tea.Msg {
 		var first error
+		note := func(err error) {
+			if err != nil && first == nil {
+				first = err
+			}
+		}
 		q.run(ticket, func() {
-			for _, x := range cs {
-				if err := c.Control(x); err != nil && first == nil {
-					first = err
+			for _, cmd := range x.before {
+				note(c.Control(cmd))
+			}
+			for _, op := range x.ops {
+				if lc == nil {
+					note(errNoLesson)
+					break
 				}
+				note(lc.Lesson(op))
+			}
+			for _, cmd := range x.after {
+				note(c.Control(cmd))
 			}
 		})
 		return tourMsg{kind: tourApplied, gen: gen, err: first}

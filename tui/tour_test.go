@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,7 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/feedstest"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/snapshots/tour"
@@ -192,7 +195,8 @@ func TestTourCaptionNarrow(t *testing.T) {
 }
 
 // The embedded tour runs from start to end on a fake clock, ends at the
-// close of 27 Jan, and takes at most 5 minutes of (fake) wall time.
+// close of 27 Jan, and takes at most 5 minutes of (fake) wall time; its
+// question, answered, locks at 16:00 and is revealed with the close.
 func TestEmbeddedTourRuns(t *testing.T) {
 	tr, err := tour.Load("deepseek")
 	if err != nil {
@@ -214,10 +218,14 @@ func TestEmbeddedTourRuns(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r.Start(ctx)
-	m := New(Deps{Renderer: asciiRenderer(), Updates: r.Subscribe(ctx), Control: r, Now: clk.Now,
+	// as selloff tour runs it: a party of one, so its question is asked
+	room := party.NewLocal(r, party.FrameTruth(dataset(t).At))
+	src, ctl := party.Wrap(r, room, "me", "me")
+	m := New(Deps{Renderer: asciiRenderer(), Updates: src.Subscribe(ctx), Control: ctl, Now: clk.Now,
 		Width: 120, Height: 40, Glyphs: common.GlyphsASCII}, WithTour(tr, clk.After), WithStripStep(0))
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	waitText(t, tm, "DeepSeek releases the R1 reasoning model")
+	answered := false
 	var out bytes.Buffer
 	done := false
 	for i := 0; i < 1000 && !done; i++ {
@@ -228,6 +236,13 @@ func TestEmbeddedTourRuns(t *testing.T) {
 		n, _ := tm.Output().Read(buf)
 		out.Write(buf[:n])
 		done = bytes.Contains(out.Bytes(), []byte("tour ended"))
+		if q := room.Status("me").Question; q != nil && !answered && !q.Locked {
+			// the viewer answers while the question is open
+			if err := ctl.Lesson(feeds.LessonOp{Kind: feeds.LessonAnswer, Answer: "120"}); err != nil {
+				t.Fatal(err)
+			}
+			answered = true
+		}
 	}
 	if !done {
 		t.Fatalf("the tour did not end in 1000 s of fake time")
@@ -240,6 +255,11 @@ func TestEmbeddedTourRuns(t *testing.T) {
 	waitFor(t, "the clock at the close", func() bool {
 		return r.Status().Paused && r.Now().Equal(et(t, "2025-01-27 16:00"))
 	})
+	l := room.Status("me")
+	if q := l.Question; !answered || q == nil || !q.Revealed || l.Result == nil || l.Result.Truth != "$118.42" ||
+		l.Result.Answers != 1 || l.MyAnswer != "$120.00" {
+		t.Fatalf("the tour's question: answered %v, %+v, %+v", answered, q, l.Result)
+	}
 	for _, c := range []string{"09:30 ET: The open", "14:50 ET: NVDA hits the day's low", "16:00 ET: The close"} {
 		if !bytes.Contains(out.Bytes(), []byte(c)) {
 			t.Errorf("caption %q never shown", c)
@@ -270,5 +290,106 @@ func TestTourTinyTerminal(t *testing.T) {
 				t.Errorf("%dx%d: line %q is %d wide", sz[0], sz[1], ln, w)
 			}
 		}
+	}
+}
+
+// lessonRecorder is a controller that carries lesson ops, logging both.
+type lessonRecorder struct {
+	mu  sync.Mutex
+	log []string
+}
+
+func (c *lessonRecorder) add(s string) { c.mu.Lock(); c.log = append(c.log, s); c.mu.Unlock() }
+func (c *lessonRecorder) Control(cmd feeds.Command) error {
+	c.add(fmt.Sprintf("control %d", cmd.Op))
+	return nil
+}
+func (c *lessonRecorder) Lesson(op feeds.LessonOp) error {
+	s := "lesson " + string(op.Kind)
+	if op.Question != nil {
+		s += " " + op.Question.Text + " lock " + op.Question.LockAt.Format("15:04")
+	}
+	c.add(s)
+	return nil
+}
+
+// tourCmdMsgs runs c and the commands its batches hold, returning their messages.
+func tourCmdMsgs(c tea.Cmd) []tea.Msg {
+	if c == nil {
+		return nil
+	}
+	switch msg := c().(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, x := range msg {
+			out = append(out, tourCmdMsgs(x)...)
+		}
+		return out
+	default:
+		return []tea.Msg{msg}
+	}
+}
+
+// A tour's question steps go to the controller's LessonControl, in the
+// ordered tour command: after the step's seek and speed, before the
+// clock runs; close, ask, lock, reveal in that order.
+func TestTourSendsQuestionOps(t *testing.T) {
+	tr := resolvedTour(t, `steps:
+  - at: "14:00"
+    speed: 60
+    question: {text: "Where does NVDA close today?", kind: number, unit: $, symbol: NVDA, lock: "16:00"}
+    pause: false
+    hold: 1s
+  - close_question: true
+    question: {text: "Which fell most?", kind: choice, choices: [NVDA, AVGO]}
+    lock: true
+    reveal: true
+`)
+	ctl := &lessonRecorder{}
+	m := New(Deps{Renderer: asciiRenderer(), Control: ctl, Width: 160, Height: 45, Glyphs: common.GlyphsASCII},
+		WithTour(tr, feedstest.NewFakeClock(fixedNow).After))
+	m.apply(replayUpdate(t, "2025-01-27 14:50", 1))
+	cmd := m.tourApply(nil)
+	for _, msg := range tourCmdMsgs(cmd) {
+		if tmsg, ok := msg.(tourMsg); ok && tmsg.err != nil {
+			t.Fatal(tmsg.err)
+		}
+	}
+	m, cmd, _ = m.tourKey(tea.KeyMsg{Type: tea.KeyRight})
+	tourCmdMsgs(cmd)
+	want := fmt.Sprintf("control %d|control %d|lesson ask Where does NVDA close today? lock 16:00|control %d|lesson close|lesson ask Which fell most? lock 00:00|lesson lock|lesson reveal",
+		feeds.OpSeek, feeds.OpSetSpeed, feeds.OpResume)
+	if got := strings.Join(ctl.log, "|"); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+
+	// A controller without lesson ops: the tour goes on, and says why.
+	m = New(Deps{Renderer: asciiRenderer(), Control: &tourRecorderNoLesson{}, Width: 160, Height: 45, Glyphs: common.GlyphsASCII},
+		WithTour(tr, feedstest.NewFakeClock(fixedNow).After))
+	m.apply(replayUpdate(t, "2025-01-27 14:50", 1))
+	msgs := tourCmdMsgs(m.tourApply(nil))
+	if len(msgs) != 1 || msgs[0].(tourMsg).err != errNoLesson {
+		t.Fatalf("got %+v", msgs)
+	}
+}
+
+type tourRecorderNoLesson struct{}
+
+func (tourRecorderNoLesson) Control(feeds.Command) error { return nil }
+
+// A moment of a tour drawn as one frame (make docs' docs/tour.svg): the
+// settings of the steps up to it, and the tour line at that step.
+func TestRenderTour(t *testing.T) {
+	tr := resolvedTour(t, driveTour)
+	at, ok := tr.FrameTime(3)
+	if !ok || !at.Equal(et(t, "2025-01-27 10:30")) {
+		t.Fatalf("frame time %v %v", at, ok)
+	}
+	out := RenderTour(replayUpdate(t, "2025-01-27 10:30", 1), tr, 3, 160, 45, asciiRenderer(), common.GlyphsASCII)
+	if !strings.Contains(out, "> tour 3/3 | third caption") {
+		t.Fatalf("no tour line at step 3:\n%s", out)
+	}
+	if out2 := RenderTour(replayUpdate(t, "2025-01-27 10:30", 1), tr, 1, 160, 45, asciiRenderer(), common.GlyphsASCII); !strings.Contains(out2, "> tour 1/3 | first caption") {
+		t.Fatalf("no tour line at step 1:\n%s", out2)
 	}
 }

@@ -214,5 +214,9 @@ func runReplay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rp.Start(ctx)
+	if tr != nil {
+		src, ctl := d.tourParty(rp)
+		return runDashboard(ctx, a, src.Subscribe(ctx), ctl, ds, opts...)
+	}
 	return runDashboard(ctx, a, rp.Subscribe(ctx), rp, ds, opts...)
 }

@@ -201,12 +201,16 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if _, err := d.withAlerts(money); err != nil {
 		return err
 	}
-	u, err := d.still(fstr(fs, "at"))
+	opts := []tui.Option{tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil, nil))}
+	u, tr, step, err := d.renderedFrame(fs)
 	if err != nil {
 		return err
 	}
 	draw := func(r *lipgloss.Renderer) string {
-		return tui.RenderWith(u, w, h, r, common.Glyphs(g), tui.WithSpoilers(get[bool](fs, "spoilers")), tui.WithMoney(money.tui(nil, nil)))
+		if tr != nil { // a moment of a tour (tourcmd.go)
+			return tui.RenderTour(u, tr, step, w, h, r, common.Glyphs(g), opts...)
+		}
+		return tui.RenderWith(u, w, h, r, common.Glyphs(g), opts...)
 	}
 	return writeFrame(a.stdout, fstr(fs, "format"), u, w, h, frameTitle(u), get[bool](fs, "spoilers"), r, draw)
 }

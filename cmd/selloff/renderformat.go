@@ -20,6 +20,7 @@ const renderFormats = "text, ansi, svg, json or csv"
 func renderCmdFlags(fs *flag.FlagSet) {
 	renderFlags(fs)
 	fs.String("format", "", "text (no colour), ansi (colour), svg (a picture), json (the frame's data) or csv (the watchlist); default: as --color says")
+	tourFrameFlags(fs)
 }
 
 func checkFormat(f string) error {

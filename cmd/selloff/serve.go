@@ -14,7 +14,9 @@ import (
 	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/feeds/portfolio"
+	"github.com/selloff/selloff/snapshots/tour"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
 )
@@ -55,9 +57,25 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
 	spoilers := get[bool](fs, "spoilers")
 
-	sources, err := a.serveSources(ctx, fs, cfg, money)
+	if fstr(fs, "tour") != "" {
+		if src := fstr(fs, "source"); src != "replay" && !strings.HasPrefix(src, "replay:") {
+			return usagef("--tour presents a replay: want --source replay or replay:FILE|NAME, not %q", src)
+		}
+		if err := fs.Set("watch-party", "true"); err != nil { // a tour presents a watch party
+			return err
+		}
+	}
+	plane, err := a.servePlane(ctx, fs, cfg, money)
 	if err != nil {
-		return err
+		return err // a bad tour stops here (FILE:LINE), before serve listens
+	}
+	sources := plane.Sources
+	var lesson *party.Local
+	var backend party.Backend // nil unless a replay watch party
+	if get[bool](fs, "watch-party") && plane.data != nil && sources.SharedControl != nil {
+		lesson = party.NewLocal(sources.SharedControl, party.FrameTruth(plane.data.ds.At))
+		backend = lesson
+		go tickParty(ctx, sources.Shared, lesson)
 	}
 	srv, err := server.New(server.Config{
 		Listen:         fstr(fs, "listen"),
@@ -68,6 +86,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		MaxTimeout:     get[time.Duration](fs, "max-timeout"),
 		AuthorizedKeys: fstr(fs, "authorized-keys"),
 		WatchParty:     get[bool](fs, "watch-party"),
+		Party:          backend,
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
@@ -98,7 +117,39 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		return err
 	}
 	logger.Info("serving", "listen", fstr(fs, "listen"), "host_key", hostKey)
+	if plane.tour != nil {
+		go presentTour(ctx, plane.tour, lesson, sources.Shared, logger)
+	}
 	return srv.Run(ctx)
+}
+
+// presentTour runs serve --tour's tour as the party's presenter: it holds
+// the presenter's seat, so viewers follow its clock, view, captions and
+// question, until it ends and gives the seat up (a person may then take
+// it). A step the party refuses is logged and the tour goes on.
+func presentTour(ctx context.Context, t *tour.Tour, b party.Backend, src feeds.Source, logger *log.Logger) {
+	logger.Info("tour presenting", "tour", t.Name, "steps", len(t.Steps))
+	err := party.Present(ctx, party.Presentation{Tour: t, Backend: b, Source: src, After: time.After,
+		Warn: func(s tour.Step, err error) {
+			logger.Warn("tour step refused", "tour", t.Name, "line", s.Line, "err", err)
+		}})
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		logger.Error("tour stopped", "tour", t.Name, "err", err)
+	default:
+		logger.Info("tour ended: the presenter's seat is free", "tour", t.Name)
+	}
+}
+
+// tickParty tells the party's room the shared clock's time, frame by
+// frame: an open question locks when the clock reaches its lock time.
+func tickParty(ctx context.Context, src feeds.Source, l *party.Local) {
+	for u := range src.Subscribe(ctx) {
+		if u.Frame != nil {
+			l.Tick(u.Frame.Time)
+		}
+	}
 }
 
 // maxServeSessions bounds --max-sessions: each session is a bubbletea
@@ -139,6 +190,19 @@ func checkServeFlags(fs *flag.FlagSet) (perIP int, err error) {
 // every session's replay (or by the watch party's one replay), or one live
 // poller.
 func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Config, money money) (server.Sources, error) {
+	p, err := a.servePlane(ctx, fs, cfg, money)
+	return p.Sources, err
+}
+
+// plane is serve's data plane: its sources, and for a replay the data and
+// the --tour that presents it (checked against the data).
+type plane struct {
+	server.Sources
+	data *replayData
+	tour *tour.Tour
+}
+
+func (a *app) servePlane(ctx context.Context, fs *flag.FlagSet, cfg *config.Config, money money) (plane, error) {
 	src := fstr(fs, "source")
 	events := pick(fs, "events", cfg.Events, "")
 	switch {
@@ -146,34 +210,43 @@ func (a *app) serveSources(ctx context.Context, fs *flag.FlagSet, cfg *config.Co
 		name := strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":")
 		d, err := loadReplayData(name, events, false)
 		if err != nil {
-			return server.Sources{}, err
+			return plane{}, err
 		}
 		if _, err := d.withAlerts(money); err != nil {
-			return server.Sources{}, err
+			return plane{}, err
+		}
+		tr, err := d.loadTour(fstr(fs, "tour"))
+		if err != nil {
+			return plane{}, err
 		}
 		opt := d.options()
 		opt.Speed = get[float64](fs, "speed") // in range: checked as the flag was parsed
 		if at := fstr(fs, "at"); at != "" {
 			t, err := d.at(at)
 			if err != nil {
-				return server.Sources{}, err
+				return plane{}, err
 			}
 			if !t.IsZero() { // zero: "now", where the replay starts by itself
 				opt.Start = t
 			}
 		}
-		return server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
+		if tr != nil {
+			opt.Paused = true // the tour's steps run the clock
+		}
+		srcs, err := server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
+		return plane{Sources: srcs, data: d, tour: tr}, err
 	case strings.HasPrefix(src, "nats://") || strings.HasPrefix(src, "tls://"):
-		return a.natsSources(ctx, fs, src, money)
+		srcs, err := a.natsSources(ctx, fs, src, money)
+		return plane{Sources: srcs}, err
 	case src == "live":
 		// alerts: each session evaluates them on its frames (sessionAlerts)
 		live, err := a.startLiveForServe(ctx, fs, cfg)
 		if err != nil {
-			return server.Sources{}, err
+			return plane{}, err
 		}
-		return server.LiveSources(live), nil
+		return plane{Sources: server.LiveSources(live)}, nil
 	}
-	return server.Sources{}, usagef("--source %q: want replay, replay:FILE|NAME, live or nats://HOST:PORT/FEED", src)
+	return plane{}, usagef("--source %q: want replay, replay:FILE|NAME, live or nats://HOST:PORT/FEED", src)
 }
 
 // adding is m with a viewer's own positions after serve's.

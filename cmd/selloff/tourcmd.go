@@ -4,9 +4,22 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"time"
 
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
+	"github.com/selloff/selloff/feeds/replay"
 	"github.com/selloff/selloff/snapshots/tour"
 )
+
+// tourParty makes a tour in the terminal a watch party of one: the tour
+// asks, locks and reveals its questions in a room over the replay (number
+// questions' truth read from the snapshot at the lock time), and the one
+// viewer sees the lesson in every update and answers through the
+// controller.
+func (d *replayData) tourParty(rp *replay.Replay) (feeds.Source, party.LessonController) {
+	return party.Wrap(rp, party.NewLocal(rp, party.FrameTruth(d.ds.At)), "you", "you")
+}
 
 // loadTour reads the tour --tour (or `selloff tour`) names and checks it
 // against the replay's data: every time resolves inside it and every
@@ -57,4 +70,36 @@ func runTour(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error
 		snap = []string{s}
 	}
 	return runReplay(ctx, a, fs, snap)
+}
+
+func tourFrameFlags(fs *flag.FlagSet) {
+	fs.String("tour", "", "draw a moment of a tour (`NAME` or FILE): the dashboard as --tour-step leaves it, at its clock (instead of --at)")
+	fs.Int("tour-step", 1, "with --tour: the step (1-based) whose end is drawn")
+}
+
+// renderedFrame is the frame render draws: at --at, or, with --tour,
+// where step --tour-step of the tour leaves the clock (tr and step set:
+// the dashboard is drawn as the tour leaves it there).
+func (d *replayData) renderedFrame(fs *flag.FlagSet) (u feeds.Update, tr *tour.Tour, step int, err error) {
+	spec := fstr(fs, "tour")
+	if spec == "" {
+		u, err = d.still(fstr(fs, "at"))
+		return u, nil, 0, err
+	}
+	if isSet(fs, "at") {
+		return u, nil, 0, usagef("--tour draws where its step leaves the clock: it takes no --at")
+	}
+	if tr, err = d.loadTour(spec); err != nil {
+		return u, nil, 0, err
+	}
+	step = get[int](fs, "tour-step")
+	if step < 1 || step > len(tr.Steps) {
+		return u, nil, 0, usagef("--tour-step %d: the tour has steps 1 to %d", step, len(tr.Steps))
+	}
+	at := "now" // where the replay starts by itself
+	if t, ok := tr.FrameTime(step); ok {
+		at = t.Format(time.RFC3339Nano)
+	}
+	u, err = d.still(at)
+	return u, tr, step, err
 }

@@ -347,7 +347,11 @@ func (r *Room) revealLocked() {
 	if ok {
 		res.Truth = formatNum(truth, q.Unit)
 	} else if res.Why == "" {
-		res.Why = "no figure at " + q.LockedAt.In(snapshots.Location()).Format("15:04")
+		at := q.LockAt
+		if at.IsZero() {
+			at = q.LockedAt
+		}
+		res.Why = "no figure at " + at.In(snapshots.Location()).Format("15:04")
 	}
 	nums := make([]float64, 0, len(as)+1)
 	for _, a := range as {
@@ -373,10 +377,16 @@ func (r *Room) truthLocked(q *feeds.Question) (float64, bool) {
 	if q.Answer != nil {
 		return *q.Answer, true
 	}
-	if q.Symbol == "" || r.truth == nil || q.LockedAt.IsZero() {
+	// A question with a lock time asks about that moment (where NVDA
+	// closes), whenever the answers were locked or revealed.
+	at := q.LockAt
+	if at.IsZero() {
+		at = q.LockedAt
+	}
+	if q.Symbol == "" || r.truth == nil || at.IsZero() {
 		return 0, false
 	}
-	v, ok := r.truth(q.Symbol, q.Measure, q.LockedAt)
+	v, ok := r.truth(q.Symbol, q.Measure, at)
 	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, false
 	}
@@ -407,7 +417,7 @@ func numberBins(nums []float64, n int, truth float64, hasTruth bool, unit string
 	}
 	for i := range bins {
 		a, b := lo+float64(i)*w, lo+float64(i+1)*w
-		bins[i].Label = formatNum(a, "") + "–" + formatNum(b, unit)
+		bins[i].Label = formatNum(a, unit) + "–" + formatNum(b, unit)
 		if k == 1 {
 			bins[i].Label = formatNum(a, unit)
 		}

@@ -93,3 +93,21 @@ func TestChoiceQuestionAndCounts(t *testing.T) {
 		t.Fatalf("counts %d/%d", l.Watching, l.Following)
 	}
 }
+
+// A question about 16:00 revealed before the clock gets there (a tour
+// step skipped, a presenter in a hurry) still reads the truth at 16:00.
+func TestEarlyRevealReadsTheLockTime(t *testing.T) {
+	r := New(func(sym, measure string, t time.Time) (float64, bool) {
+		if t.Equal(at("16:00")) {
+			return 118.42, true
+		}
+		return 118.09, true
+	})
+	r.Tick(at("15:50"))
+	_ = r.Apply(feeds.LessonOp{Kind: feeds.LessonAsk, Question: &feeds.Question{
+		Text: "Where does NVDA close?", Kind: feeds.QuestionNumber, Unit: "$", Symbol: "NVDA", LockAt: at("16:00")}})
+	_ = r.Apply(feeds.LessonOp{Kind: feeds.LessonReveal})
+	if got := r.Status("").Result.Truth; got != "$118.42" {
+		t.Fatalf("truth %q, want $118.42", got)
+	}
+}

@@ -114,3 +114,19 @@ func (r *Runner) next() {
 		r.phase = PhaseDone
 	}
 }
+
+// FrameTime is where the tour leaves the replay's clock after its first
+// step steps (1-based; its at, or the play_to it stops at), as resolved;
+// ok false when no step up to it moves the clock.
+func (t *Tour) FrameTime(step int) (at time.Time, ok bool) {
+	for i := 0; i < step && i < len(t.Steps); i++ {
+		s := t.Steps[i]
+		if !s.AtTime.IsZero() {
+			at, ok = s.AtTime, true
+		}
+		if !s.PlayToTime.IsZero() {
+			at, ok = s.PlayToTime, true
+		}
+	}
+	return at, ok
+}

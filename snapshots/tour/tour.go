@@ -35,7 +35,7 @@ const (
 	maxText     = 4 * MaxFile // text aliases may expand to
 	minSpeed    = 0.25        // as --speed takes it
 	maxSpeed    = 3600.0      //
-	fieldList   = "at, speed, play_to, select, focus, chart, range, caption, hold, pause"
+	fieldList   = "at, speed, play_to, select, focus, chart, range, caption, question, lock, reveal, close_question, hold, pause"
 )
 
 // Focus, chart and range words a step may use.
@@ -59,6 +59,15 @@ type Step struct {
 	Caption *string       // shown until the next caption ("" clears it)
 	Hold    time.Duration // wall time before the next step (after play_to is reached)
 	Pause   *bool         // pause or resume the clock
+
+	// The question to the room: Question asks one (replacing any open
+	// one); Lock locks its answers now, Reveal shows the outcome (and
+	// locks), CloseQuestion takes it down. In one step they happen in the
+	// order close_question, question, lock, reveal.
+	Question      *Question
+	Lock          bool
+	Reveal        bool
+	CloseQuestion bool
 
 	// Set by Resolve.
 	AtTime, PlayToTime time.Time
@@ -155,9 +164,19 @@ func parse(r io.Reader, name string, textCap int) (*Tour, error) {
 		return nil, prob(root.Content[MaxSteps].Line, "more than %d steps", MaxSteps)
 	}
 	var problems []error
+	open := false // a question is open at this step
 	for _, item := range root.Content {
 		item = resolve(item)
 		s, err := step(item, name, use)
+		if err == nil {
+			if s.CloseQuestion {
+				open = false
+			}
+			open = open || s.Question != nil
+			if (s.Lock || s.Reveal) && !open {
+				err = prob(s.Line, "lock and reveal need a question open (a question: in this or an earlier step, not closed since)")
+			}
+		}
 		if err != nil {
 			var p snapshots.Problem
 			if !errors.As(err, &p) || strings.HasPrefix(p.Reason, "aliases") {
@@ -205,7 +224,12 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 		}
 		seen[key] = true
 		if key == "question" {
-			return s, prob(k.Line, "question: questions are not supported in tours yet")
+			q, err := question(v, name, use)
+			if err != nil {
+				return s, err
+			}
+			s.Question = q
+			continue
 		}
 		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
 			return s, prob(v.Line, "%s: want a value, not %s", key, kindOf(v))
@@ -269,15 +293,23 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 			}
 			s.Hold = d
 		case "pause":
-			switch strings.ToLower(val) {
-			case "true", "yes", "on":
-				p := true
-				s.Pause = &p
-			case "false", "no", "off":
-				p := false
-				s.Pause = &p
-			default:
+			p, ok := parseBool(val)
+			if !ok {
 				return s, bad("want true or false")
+			}
+			s.Pause = &p
+		case "lock", "reveal", "close_question":
+			p, ok := parseBool(val)
+			if !ok {
+				return s, bad("want true or false")
+			}
+			switch key {
+			case "lock":
+				s.Lock = p
+			case "reveal":
+				s.Reveal = p
+			default:
+				s.CloseQuestion = p
 			}
 		default:
 			return s, prob(k.Line, "unknown key %q (want %s)", key, fieldList)
@@ -289,7 +321,7 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 	return s, nil
 }
 
-// Resolve reads every step's at and play_to against the snapshot's header
+// Resolve reads every step's at, play_to and question lock against the snapshot's header
 // (as --at reads them) and checks they fall inside the data [start, end]
 // when those are set. A play_to earlier than the step's start (its at, or
 // where the step before left the clock) is refused.
@@ -316,6 +348,17 @@ func (t *Tour) Resolve(h snapshots.Header, start, end time.Time) error {
 				continue
 			}
 			clock = s.AtTime
+		}
+		if q := s.Question; q != nil && q.Lock != LockKey {
+			if q.LockTime, err = read(q.Lock); err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			if !clock.IsZero() && !q.LockTime.After(clock) {
+				problems = append(problems, snapshots.Problem{File: t.Name, Line: q.Line,
+					Reason: fmt.Sprintf("question: lock %s is not after the clock's time there (%s): the answers would lock at once", snapshots.QuoteShort(q.Lock), clock.Format("2006-01-02 15:04"))})
+				continue
+			}
 		}
 		if s.PlayTo != "" {
 			if s.PlayToTime, err = read(s.PlayTo); err != nil {
@@ -461,16 +504,19 @@ func short(s string) string {
 	return s[:cut] + "…"
 }
 
-// CheckSymbols refuses a select of a symbol known does not know (the
-// snapshot's), as FILE:LINE problems.
+// CheckSymbols refuses a select or a question's symbol known does not
+// know (the snapshot's), as FILE:LINE problems.
 func (t *Tour) CheckSymbols(known func(string) bool) error {
 	var problems []error
 	for _, s := range t.Steps {
 		if s.Select != "" && !known(s.Select) {
 			problems = append(problems, snapshots.Problem{File: t.Name, Line: s.Line, Reason: fmt.Sprintf("select %s: not a symbol of the snapshot", snapshots.QuoteShort(s.Select))})
-			if len(problems) == maxProblems {
-				break
-			}
+		}
+		if q := s.Question; q != nil && q.Symbol != "" && !known(q.Symbol) {
+			problems = append(problems, snapshots.Problem{File: t.Name, Line: q.Line, Reason: fmt.Sprintf("question: symbol %s: not a symbol of the snapshot", snapshots.QuoteShort(q.Symbol))})
+		}
+		if len(problems) >= maxProblems {
+			break
 		}
 	}
 	return errors.Join(problems...)

@@ -87,7 +87,21 @@ func TestParseBad(t *testing.T) {
 		{"unknown top", "title: x\nsteps: []\nwho: 1\n", `e.yaml:3: unknown key "who"`},
 		{"not tour", "root:x:0:0:root:/root:/bin/bash\n", "e.yaml:1: want a list of steps"},
 		{"unknown step key", "steps:\n  - hold: 1s\n  - jump: 3\n", `e.yaml:3: unknown key "jump"`},
-		{"question", "steps:\n  - question: where does NVDA close?\n", "e.yaml:2: question: questions are not supported in tours yet"},
+		{"question scalar", "steps:\n  - question: where does NVDA close?\n", "e.yaml:2: question: want a mapping"},
+		{"question no text", "steps:\n  - question: {kind: number, answer: 1}\n", "e.yaml:2: question: no text"},
+		{"question kind", "steps:\n  - question:\n      text: x\n      kind: essay\n", `e.yaml:4: question: kind "essay": want number or choice`},
+		{"question no truth", "steps:\n  - question: {text: x, kind: number}\n", "e.yaml:2: question: a number question needs a symbol"},
+		{"question choices", "steps:\n  - question: {text: x, kind: choice, choices: [a]}\n", "e.yaml:2: question: choices: want 2 to 5 answers, got 1"},
+		{"question six", "steps:\n  - question: {text: x, kind: choice, choices: [a, b, c, d, e, f]}\n", "e.yaml:2: question: choices: want 2 to 5"},
+		{"question correct", "steps:\n  - question: {text: x, kind: choice, choices: [a, b], correct: 3}\n", "e.yaml:2: question: correct 3: there are 2 choices"},
+		{"question unit", "steps:\n  - question: {text: x, kind: number, answer: 1, unit: dollarsss}\n", `e.yaml:2: question: unit "dollarsss"`},
+		{"question long", "steps:\n  - question: {kind: choice, choices: [a, b], text: " + long + "}\n", "e.yaml:2: question: text longer than 120"},
+		{"question measure", "steps:\n  - question: {text: x, kind: number, symbol: NVDA, measure: volume}\n", `e.yaml:2: question: measure "volume": want price or change`},
+		{"question unknown", "steps:\n  - question: {text: x, kind: number, answer: 1, hint: y}\n", `e.yaml:2: question: unknown key "hint"`},
+		{"question names", "steps:\n  - question: {text: x, kind: number, answer: 1, names: maybe}\n", `e.yaml:2: question: names "maybe": want true or false`},
+		{"lock alone", "steps:\n  - hold: 1s\n  - lock: true\n", "e.yaml:3: lock and reveal need a question open"},
+		{"reveal closed", "steps:\n  - question: {text: x, kind: number, answer: 1}\n  - close_question: true\n  - reveal: true\n", "e.yaml:4: lock and reveal need a question open"},
+		{"reveal bool", "steps:\n  - question: {text: x, kind: number, answer: 1}\n    reveal: soon\n", `e.yaml:3: reveal "soon": want true or false`},
 		{"speed", "steps:\n  - speed: 9000\n", "e.yaml:2: speed \"9000\": want a speed from 0.25 to 3600"},
 		{"speed nan", "steps:\n  - speed: .nan\n", "e.yaml:2: speed"},
 		{"focus", "steps:\n  - focus: sidebar\n", `e.yaml:2: focus "sidebar": want watchlist, chart, timeline`},
@@ -129,6 +143,8 @@ func TestResolveBad(t *testing.T) {
 		{"steps:\n  - hold: 1s\n  - at: \"25:00\"\n", "r.yaml:3: time \"25:00\""},
 		{"steps:\n  - at: 2025-02-03T10:00\n", `r.yaml:2: time "2025-02-03T10:00" is outside the data (2025-01-24 09:30 to 2025-01-28 16:00)`},
 		{"steps:\n  - at: \"11:00\"\n  - play_to: \"10:00\"\n", "r.yaml:3: play_to 10:00 is before the clock's time there (2025-01-27 11:00)"},
+		{"steps:\n  - at: \"11:00\"\n    question: {text: x, kind: number, answer: 1, lock: \"10:00\"}\n", `r.yaml:3: question: lock "10:00" is not after the clock's time there (2025-01-27 11:00)`},
+		{"steps:\n  - question: {text: x, kind: number, answer: 1, lock: \"2025-03-01T10:00\"}\n", `r.yaml:2: time "2025-03-01T10:00" is outside the data`},
 	} {
 		tr, err := Parse(strings.NewReader(c.in), "r.yaml")
 		if err != nil {
@@ -191,6 +207,17 @@ func TestEmbeddedTour(t *testing.T) {
 	if captions < 10 {
 		t.Fatalf("%d captions", captions)
 	}
+	var asked, revealed bool
+	for _, s := range tr.Steps {
+		if q := s.Question; q != nil {
+			asked = q.Symbol == "NVDA" && q.Kind == KindNumber && q.Unit == "$" && !q.Names &&
+				q.LockTime.Equal(et("2025-01-27 16:00")) && s.PlayToTime.IsZero()
+		}
+		revealed = revealed || (asked && s.Reveal)
+	}
+	if !asked || !revealed {
+		t.Fatalf("the tour asks where NVDA closes (%v) and reveals it (%v)", asked, revealed)
+	}
 	if w := tr.WallTime(et("2025-01-24 16:00"), 120); w > 5*time.Minute || w < 2*time.Minute {
 		t.Fatalf("the tour takes %v of wall time", w)
 	}
@@ -249,6 +276,60 @@ func TestRunner(t *testing.T) {
 	r.SetPaused(true)
 	if !r.Done() || r.Paused() {
 		t.Fatal("a done tour changed")
+	}
+}
+
+// A question step carries every field, and its lock resolves as at does.
+func TestQuestion(t *testing.T) {
+	const in = `steps:
+  - at: "14:00"
+    question:
+      text: "Where does NVDA close today?"
+      kind: number
+      unit: $
+      symbol: nvda
+      lock: "16:00"
+      names: false
+  - play_to: close
+    lock: true
+  - reveal: true
+    hold: 5s
+  - close_question: true
+    question:
+      text: "Which fell most?"
+      kind: choice
+      choices: [NVDA, AVGO, "  TSM\t "]
+      correct: 2
+      names: true
+  - reveal: true
+`
+	tr, err := Parse(strings.NewReader(in), "q.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Resolve(header(), et("2025-01-24 09:30"), et("2025-01-28 16:00")); err != nil {
+		t.Fatal(err)
+	}
+	q := tr.Steps[0].Question
+	if q == nil || q.Line != 4 || q.Text != "Where does NVDA close today?" || q.Kind != KindNumber || q.Unit != "$" ||
+		q.Symbol != "NVDA" || q.Measure != MeasurePrice || q.Lock != "16:00" || !q.LockTime.Equal(et("2025-01-27 16:00")) || q.Names {
+		t.Fatalf("number question %+v", q)
+	}
+	if s := tr.Steps[1]; !s.Lock || s.Reveal {
+		t.Fatalf("lock step %+v", s)
+	}
+	if s := tr.Steps[2]; !s.Reveal || s.Hold != 5*time.Second {
+		t.Fatalf("reveal step %+v", s)
+	}
+	s := tr.Steps[3]
+	q = s.Question
+	if !s.CloseQuestion || q == nil || q.Kind != KindChoice || strings.Join(q.Choices, "|") != "NVDA|AVGO|TSM" ||
+		q.Correct != 2 || !q.Names || q.Lock != LockKey || !q.LockTime.IsZero() {
+		t.Fatalf("choice step %+v %+v", s, q)
+	}
+	err = tr.CheckSymbols(func(s string) bool { return s != "NVDA" })
+	if err == nil || !strings.HasPrefix(err.Error(), `q.yaml:4: question: symbol "NVDA": not a symbol of the snapshot`) {
+		t.Fatalf("got %v", err)
 	}
 }
 

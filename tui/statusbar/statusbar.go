@@ -308,7 +308,12 @@ func (m Model) segments() []segment {
 		if c.Presenting {
 			// a watch party's presenter: the room follows this clock
 			add(st.Badge.Render("PRESENTING"), 0, false)
-			add(st.Muted.Render(Watching(c.Watchers)), 2, false)
+			w := Watching(c.Watchers)
+			if l := c.Lesson; l != nil {
+				// a lesson counts the whole party (every node) and who follows
+				w = Watching(l.Watching) + common.Text(" · ", g) + strconv.Itoa(l.Following) + " follow"
+			}
+			add(st.Muted.Render(w), 2, false)
 		}
 	}
 	h := HealthText(s.Health, s.Now)

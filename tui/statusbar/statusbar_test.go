@@ -76,6 +76,10 @@ func TestStatusBar(t *testing.T) {
 		{"party_presenting", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50),
 			Clock: &feeds.ClockStatus{Speed: 120, Party: true, Presenting: true, Presenter: "alice", Watchers: 3}},
 			common.GlyphsBraille, []string{"PRESENTING", "3 watching"}},
+		{"party_lesson", State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50),
+			Clock: &feeds.ClockStatus{Speed: 120, Party: true, Presenting: true, Presenter: "alice", Watchers: 3,
+				Lesson: &feeds.Lesson{Watching: 5, Following: 4}}},
+			common.GlyphsASCII, []string{"PRESENTING", "5 watching . 4 follow"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -233,6 +233,46 @@ func (m Model) Selected() int { return m.sel }
 // Detail reports whether the detail view is open.
 func (m Model) Detail() bool { return m.detail }
 
+// DetailID is the ID of the event whose detail is open ("" none, or an
+// event with no ID).
+func (m Model) DetailID() string {
+	if !m.detail || m.sel < 0 || m.sel >= len(m.events) {
+		return ""
+	}
+	return m.events[m.sel].ID
+}
+
+// OpenDetail selects the event with ID id and opens its detail, without
+// moving the replay (a watch party's follower: the clock is shared
+// already). It reports whether there is such an event.
+func (m *Model) OpenDetail(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i, e := range m.events {
+		if e.ID == id {
+			if m.sel != i || !m.detail {
+				m.scroll = 0
+			}
+			m.sel, m.detail, m.follow = i, true, false
+			m.KeyMap.setDetail(m.detail, m.seek)
+			m.render()
+			return true
+		}
+	}
+	return false
+}
+
+// CloseDetail closes the detail view (the list shows again).
+func (m *Model) CloseDetail() {
+	if !m.detail {
+		return
+	}
+	m.detail = false
+	m.KeyMap.setDetail(m.detail, m.seek)
+	m.render()
+}
+
 // Focus lets the pane take keys.
 func (m *Model) Focus() { m.focused = true; m.render() }
 

@@ -24,6 +24,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
@@ -101,6 +102,11 @@ type Config struct {
 	// WatchParty shares one replay clock: the presenter drives it, every
 	// other session follows.
 	WatchParty bool
+	// Party, with WatchParty, is where the party's lesson (view, caption,
+	// question) and presenter's seat live (party.Local in this process).
+	// A tour presenting the party (serve --tour) holds the seat through
+	// it. Nil: the server keeps no lesson.
+	Party party.Backend
 	// PresenterKey names the presenter (an authorized_keys line or a
 	// "SHA256:..." fingerprint). Empty: the first session to connect
 	// presents; once it leaves, the first viewer to press a replay key (or
