@@ -153,6 +153,7 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		LeaseTTL: ttl,
 		OnState:  func(s string) { logger.Info(s, "feed", feed, "relay", id) },
 		OnError:  func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) },
+		Party:    relayParty(d.ds, logger),
 	}, start)
 }
 
@@ -187,9 +188,6 @@ func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, mon
 	if err != nil {
 		return server.Sources{}, usagef("--source: %v", err)
 	}
-	if get[bool](fs, "watch-party") {
-		return server.Sources{}, usagef("--watch-party with --source nats:// is not supported yet (the relay owns the clock)")
-	}
 	if len(money.alerts) > 0 {
 		return server.Sources{}, usagef("--alert with --source nats:// is not supported yet (positions are)")
 	}
@@ -215,6 +213,9 @@ func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, mon
 	}
 	sub.Start(ctx)
 	logf("following a relay", "server", natsfeed.Redact(natsURL), "feed", feed)
+	if get[bool](fs, "watch-party") {
+		return natsPartySources(ctx, nc, sub, feed, logf)
+	}
 	return server.LiveSources(sub), nil
 }
 

@@ -80,7 +80,6 @@ func TestRelayAndNATSSourceUsage(t *testing.T) {
 		{[]string{"snapshot", "record", "-o", "f", "--from-nats", "nats://u:pw@127.0.0.1:1", "--feed", "x", "--interval", "5s"}, "--interval"},
 		{[]string{"snapshot", "record", "-o", "f", "--from-nats", "http://h:1", "--feed", "x"}, "want nats://"},
 		{[]string{"serve", "--source", "nats://127.0.0.1:1", "--host-key", "k"}, "feed name is missing"},
-		{[]string{"serve", "--source", "nats://u:pw@127.0.0.1:1/x", "--watch-party", "--host-key", "k"}, "--watch-party"},
 	} {
 		var out bytes.Buffer
 		a := newApp(nil, &out, &out, func(string) string { return "" })

@@ -76,6 +76,8 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		lesson = party.NewLocal(sources.SharedControl, party.FrameTruth(plane.data.ds.At))
 		backend = lesson
 		go tickParty(ctx, sources.Shared, lesson)
+	} else if get[bool](fs, "watch-party") {
+		backend = partyBackend(sources) // a relay's party (serve --source nats://...)
 	}
 	srv, err := server.New(server.Config{
 		Listen:         fstr(fs, "listen"),
