@@ -3,6 +3,7 @@ package natsfeed
 import (
 	"testing"
 
+	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -39,6 +40,29 @@ func FuzzDecodeBatch(f *testing.F) {
 		recs, skipped, _ := decodeBatch(head, b)
 		if len(recs) > len(b) || skipped < 0 {
 			t.Fatalf("%d records from %d bytes", len(recs), len(b))
+		}
+	})
+}
+
+// FuzzPartyRequest: a hostile party request is refused or carried out by
+// the relay's party, never a panic, and the party's state stays bounded.
+func FuzzPartyRequest(f *testing.F) {
+	f.Add([]byte(`{"op":"claim","node":"A","viewer":"1","name":"alice"}`))
+	f.Add([]byte(`{"op":"lesson","node":"A","lesson":{"kind":"ask","question":{"text":"Q?","kind":"choice","choices":["a","b"]}}}`))
+	f.Add([]byte(`{"op":"lesson","node":"B","lesson":{"kind":"answer","viewer":"2","answer":"1"}}`))
+	f.Add([]byte(`{"op":"control","node":"A","command":{"Op":7,"At":"2025-01-27T10:00:00-05:00"}}`))
+	f.Add([]byte(`{"op":"counts","node":"C","watching":3,"following":9}`))
+	f.Add([]byte(`{"op":"claim","node":"D","viewer":"4"}`))
+	h := newPartyHost(nil, feeds.RealClock{}, PartyOptions{}, nil)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rep := h.do(b)
+		if rep.OK == (rep.Error != "") && rep.Holder == "" {
+			t.Fatalf("reply %+v: ok and error together, or neither", rep)
+		}
+		var s State
+		h.decorate(&s)
+		if l := s.Clock.Lesson; l.Watching < 0 || l.Following > l.Watching || len(l.Caption) > 4*200 {
+			t.Fatalf("lesson out of bounds: %+v", l)
 		}
 	})
 }

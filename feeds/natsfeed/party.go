@@ -37,6 +37,10 @@ import (
 // MaxPartyRequest bounds a party request a relay will read.
 const MaxPartyRequest = 16 << 10
 
+// MaxPartyNodes bounds the nodes one party hears from (a node is
+// forgotten PartyNodeSilence after its last request).
+const MaxPartyNodes = 1024
+
 // DefaultPartyTimeout is how long a node waits for the relay's reply.
 const DefaultPartyTimeout = 2 * time.Second
 

@@ -182,6 +182,12 @@ func (h *PartyHost) do(b []byte) PartyReply {
 		return PartyReply{Error: err.Error()}
 	}
 	h.mu.Lock()
+	if _, known := h.seen[r.Node]; !known && len(h.seen) >= MaxPartyNodes {
+		h.mu.Unlock()
+		err := fmt.Errorf("the watch party has %d nodes already", MaxPartyNodes)
+		h.report(err)
+		return PartyReply{Error: err.Error()}
+	}
 	h.seen[r.Node] = h.clock.Now()
 	h.mu.Unlock()
 	switch r.Op {
@@ -202,6 +208,9 @@ func (h *PartyHost) do(b []byte) PartyReply {
 		}
 	case PartyClaim:
 		name := party.CleanText(r.Name, maxName)
+		if name == "" {
+			name = "someone" // a seat held is never shown as nobody's
+		}
 		h.mu.Lock() // the seat and the Local's holder change together
 		ok, holder, cerr := h.local.Claim(viewerKey(r.Node, r.Viewer), name)
 		if ok && cerr == nil {
