@@ -20,7 +20,10 @@
 //	                      in time order, at most MaxBatchBytes
 //	selloff.<feed>.state  the clock and health: one JSON object (State),
 //	                      sent per source update and at least once a
-//	                      Heartbeat while nothing changes
+//	                      Heartbeat while nothing changes; with a watch
+//	                      party, it carries the party (party.go)
+//	selloff.<feed>.party  a watch party's requests to the leading relay
+//	                      (NATS request/reply, JSON; party.go)
 //
 // Two JetStream streams hold them, both with a bounded age (MaxAge):
 // SELLOFF_<feed>_RECS keeps every record batch of the run, so a node that
