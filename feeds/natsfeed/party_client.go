@@ -84,6 +84,9 @@ func NewPartyClient(nc *nats.Conn, sub *Subscriber, clock feeds.Clock, opt Party
 // Node is this node's id in the party.
 func (c *PartyClient) Node() string { return c.opt.Node }
 
+// partyCountsGap is the least time between two counts requests.
+const partyCountsGap = 100 * time.Millisecond
+
 // Start sends the node's counts every Heartbeat (the relay forgets a node
 // silent for PartyNodeSilence) until ctx ends.
 func (c *PartyClient) Start(ctx context.Context) {
@@ -99,6 +102,11 @@ func (c *PartyClient) Start(ctx context.Context) {
 			}
 			c.sendCounts()
 			c.sendAnswersAgain()
+			select { // at most partyCountsGap apart, however fast viewers come and go
+			case <-ctx.Done():
+				return
+			case <-c.clock.After(partyCountsGap):
+			}
 		}
 	}()
 }
