@@ -8,7 +8,6 @@ import (
 
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
-	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/feeds/party"
 )
@@ -20,10 +19,9 @@ import (
 // request/reply and reads the party from the relay's state messages.
 
 // relayParty is the party every relay of a feed hosts while it leads;
-// number questions read their truth from the relay's data.
-func relayParty(ds *market.Dataset, logger *log.Logger) *natsfeed.PartyOptions {
+// number questions read their truth from the relay's replay data.
+func relayParty(logger *log.Logger) *natsfeed.PartyOptions {
 	return &natsfeed.PartyOptions{
-		Truth:   party.FrameTruth(ds.At),
 		OnError: func(err error) { logger.Warn("watch party", "err", err) },
 	}
 }

@@ -153,7 +153,7 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		LeaseTTL: ttl,
 		OnState:  func(s string) { logger.Info(s, "feed", feed, "relay", id) },
 		OnError:  func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) },
-		Party:    relayParty(d.ds, logger),
+		Party:    relayParty(logger),
 	}, start)
 }
 

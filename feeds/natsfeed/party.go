@@ -84,7 +84,8 @@ type PartyReply struct {
 	Question int    `json:"question,omitempty"`
 }
 
-// Seat names who holds a party's presenter seat, in a state message.
+// Seat names who holds a party's presenter seat, in a state message
+// (State.Seat; nil: vacant, or no party).
 type Seat struct {
 	Node   string `json:"node"`
 	Viewer string `json:"viewer"`

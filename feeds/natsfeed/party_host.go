@@ -10,13 +10,15 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/party"
 )
 
 // PartyOptions configure the watch party a leading relay hosts
 // (RelayOptions.Party).
 type PartyOptions struct {
-	// Truth reads number questions' true values (may be nil).
+	// Truth reads number questions' true values; nil: from the source's
+	// dataset when it has one (a replay), else none.
 	Truth party.TruthFunc
 	// OnError hears refused requests and failures (for a log); it must
 	// not block. May be nil.
@@ -66,6 +68,9 @@ func newPartyHost(ctl feeds.Controller, clock feeds.Clock, opt PartyOptions, las
 // and adds the party to the publisher's states.
 func hostParty(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock, opt PartyOptions, src feeds.Source, last *State) (h *PartyHost, stop func(), err error) {
 	ctl, _ := src.(feeds.Controller)
+	if d, ok := src.(interface{ Dataset() *market.Dataset }); ok && opt.Truth == nil && d.Dataset() != nil {
+		opt.Truth = party.FrameTruth(d.Dataset().At) // a replay's data
+	}
 	h = newPartyHost(ctl, clock, opt, last)
 	sub, err := nc.Subscribe(subjectParty(pub.feed), func(m *nats.Msg) { h.handle(m) })
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -392,4 +393,35 @@ func TestDecodePartyRequestBounds(t *testing.T) {
 	if _, err := decodePartyRequest([]byte(`{"op":"counts","node":"n","watching":2,"following":1}`)); err != nil {
 		t.Error(err)
 	}
+}
+
+// BenchmarkPartyRequest measures a watch-party request's round trip on
+// loopback: a node's claim (the seat already its viewer's) answered by
+// the relay's party host (embedded NATS server, no JetStream in the path).
+func BenchmarkPartyRequest(b *testing.B) {
+	srv := startServer(b, b.TempDir(), 0)
+	defer srv.Shutdown()
+	url := srv.ClientURL()
+	h := newPartyHost(nil, feeds.RealClock{}, PartyOptions{}, nil)
+	relay := connect(b, url)
+	sub, err := relay.Subscribe(subjectParty("bench"), h.handle)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	if err := relay.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	c := &PartyClient{nc: connect(b, url), feed: "bench", opt: PartyClientOptions{Node: "A", Timeout: DefaultPartyTimeout}}
+	var lat []time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if ok, _, err := c.Claim("1", "alice"); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }

@@ -20,10 +20,7 @@
 //	                      in time order, at most MaxBatchBytes
 //	selloff.<feed>.state  the clock and health: one JSON object (State),
 //	                      sent per source update and at least once a
-//	                      Heartbeat while nothing changes; with a watch
-//	                      party, it carries the party (party.go)
-//	selloff.<feed>.party  a watch party's requests to the leading relay
-//	                      (NATS request/reply, JSON; party.go)
+//	                      Heartbeat while nothing changes
 //
 // Two JetStream streams hold them, both with a bounded age (MaxAge):
 // SELLOFF_<feed>_RECS keeps every record batch of the run, so a node that
@@ -101,6 +98,7 @@ func streamState(feed string) string  { return "SELLOFF_" + feed + "_STATE" }
 // State is the body of a state message.
 type State struct {
 	Run    string             `json:"run"`
+	Seat   *Seat              `json:"seat,omitempty"`
 	Seq    uint64             `json:"seq"`     // the relay source's update sequence
 	Mode   feeds.Mode         `json:"mode"`    // replay, live, recording
 	Time   time.Time          `json:"time"`    // the frame's time: At(Time) rebuilds it
@@ -108,9 +106,6 @@ type State struct {
 	Sent   time.Time          `json:"sent"`    // relay wall time when sent (latency, heartbeats)
 	Health feeds.Health       `json:"health"`
 	Clock  *feeds.ClockStatus `json:"clock,omitempty"`
-	// Seat is who holds a watch party's presenter seat (nil: vacant, or
-	// no party); the lesson itself is in Clock.Lesson (party.go).
-	Seat *Seat `json:"seat,omitempty"`
 }
 
 func encodeState(s State) ([]byte, error) { return json.Marshal(s) }
