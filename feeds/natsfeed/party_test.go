@@ -239,6 +239,20 @@ func TestPartyAcrossNodes(t *testing.T) {
 		return r.Answers == 3 && r.Truth == "2. NVDA" && r.Bins[0].Count == 1 && r.Bins[1].Count == 2 && r.Bins[2].Count == 0 && r.Bins[1].Truth
 	})
 
+	// a number question's truth comes from the relay's replay data
+	for _, op := range []feeds.LessonOp{
+		{Kind: feeds.LessonAsk, Question: &feeds.Question{Text: "NVDA now?", Kind: feeds.QuestionNumber, Unit: "$", Symbol: "NVDA"}},
+		{Kind: feeds.LessonReveal},
+	} {
+		if err := a.pc.Apply(op); err != nil {
+			t.Fatal(op.Kind, err)
+		}
+	}
+	every(t, nodes, "NVDA's price revealed", func(n *partyNode) bool {
+		l := n.pc.Status("")
+		return l.Question != nil && l.Question.Symbol == "NVDA" && l.Result != nil && strings.HasPrefix(l.Result.Truth, "$") && l.Result.Why == ""
+	})
+
 	// a node that goes silent loses its counts; one holding the seat
 	// frees it
 	c.cancel()
