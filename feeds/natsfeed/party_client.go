@@ -1,13 +1,13 @@
 package natsfeed
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 	"time"
 
@@ -44,6 +44,7 @@ type PartyClient struct {
 	has       bool
 	run       string
 	lesson    feeds.Lesson // the shared part, from the last state
+	lessonKey []byte       // lesson as JSON, to tell a change
 	presenter string
 	wake      chan struct{}
 	answers   map[string]sentAnswer // viewer -> its answer to the open question
@@ -153,10 +154,13 @@ func (c *PartyClient) onState(st State) {
 			delete(c.answers, v)
 		}
 	}
-	if c.has && presenter == c.presenter && reflect.DeepEqual(l, c.lesson) {
+	// compared as JSON: decoded times carry a fresh zone each time, so a
+	// deep comparison would see a change in every state
+	key, _ := json.Marshal(l)
+	if c.has && presenter == c.presenter && bytes.Equal(key, c.lessonKey) {
 		return
 	}
-	c.has, c.lesson, c.presenter = true, l, presenter
+	c.has, c.lesson, c.lessonKey, c.presenter = true, l, key, presenter
 	c.changedLocked()
 }
 

@@ -439,3 +439,37 @@ func BenchmarkPartyRequest(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
+
+// A state repeating the lesson (a heartbeat, a clock tick) does not wake
+// the node's viewers, even with times in it.
+func TestPartyClientWakesOnChangeOnly(t *testing.T) {
+	c := &PartyClient{kick: make(chan struct{}, 1), wake: make(chan struct{}), answers: map[string]sentAnswer{}}
+	state := func() State {
+		b := []byte(`{"run":"r","time":"2025-01-27T10:00:00-05:00","clock":{"Presenter":"alice","Lesson":{"view":{},"view_seq":0,
+			"question":{"id":1,"text":"Q?","kind":"number","lock_at":"2025-01-27T16:00:00-05:00"},"answered":0,"watching":0,"following":0}}}`)
+		s, err := decodeState(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	c.onState(state())
+	ch := c.Changed()
+	c.onState(state())
+	select {
+	case <-ch:
+		t.Fatal("woken by the same lesson")
+	default:
+	}
+	s := state()
+	s.Clock.Lesson.Answered = 1
+	c.onState(s)
+	select {
+	case <-ch:
+	default:
+		t.Fatal("not woken by an answer")
+	}
+	if lim, ok := c.Limit(); !ok || lim.UTC().Hour() != 21 {
+		t.Errorf("limit %v %v, want 16:00 New York", lim.UTC(), ok)
+	}
+}
