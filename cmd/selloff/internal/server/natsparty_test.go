@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+
+	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/natsfeed"
+	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/snapshots"
+)
+
+// natsPartyNodes runs an embedded JetStream server, one relay of the
+// embedded replay hosting the watch party, and n serve nodes whose party
+// is the relay's (what serve --source nats://.../party --watch-party
+// builds).
+func natsPartyNodes(t *testing.T, n int) []*testServer {
+	t.Helper()
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("embedded NATS server not ready")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(ns.Shutdown)
+	t.Cleanup(cancel) // first: the relay and nodes stop, then the server
+	conn := func() *nats.Conn {
+		nc, err := natsfeed.Connect(ns.ClientURL(), natsfeed.ConnectOptions{Name: t.Name()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(nc.Close)
+		return nc
+	}
+	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := market.NewDataset(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rnc := conn()
+	pub, err := natsfeed.NewPublisher(ctx, rnc, "party", natsfeed.PublisherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = natsfeed.Lead(ctx, rnc, pub, feeds.RealClock{}, natsfeed.RelayOptions{ID: "relay", Party: &natsfeed.PartyOptions{}},
+			func(ctx context.Context, _ *natsfeed.State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
+				rp, err := replay.New(ds, feeds.RealClock{}, replay.Options{Speed: 60})
+				if err != nil {
+					return nil, snapshots.Header{}, nil, err
+				}
+				rp.Start(ctx)
+				return rp, snap.Header, natsfeed.SnapshotRecords(snap), nil
+			})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	var nodes []*testServer
+	for range n {
+		nc := conn()
+		sub, err := natsfeed.NewSubscriber(nc, "party", feeds.RealClock{}, natsfeed.SubscriberOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc, err := natsfeed.NewPartyClient(nc, sub, feeds.RealClock{}, natsfeed.PartyClientOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub.Start(ctx)
+		pc.Start(ctx)
+		nodes = append(nodes, startServer(t, func(c *Config) {
+			c.WatchParty = true
+			c.Sources = Sources{Shared: sub, SharedControl: pc}
+			c.Party = pc
+		}))
+	}
+	return nodes
+}
+
+// Issue 16: a watch-party presenter on node A drives the viewers on nodes
+// B and C (the clock lives in the relay).
+func TestNATSWatchPartyAcrossNodes(t *testing.T) {
+	nodes := natsPartyNodes(t, 3)
+	env := map[string]string{"NO_COLOR": "1"}
+	p := openTerm(t, mustDial(t, nodes[0].addr), 80, 24, env)
+	p.waitText(t, "control=true")
+	p.waitText(t, "paused=false")
+	var viewers []*term
+	for _, n := range nodes[1:] {
+		v := openTerm(t, mustDial(t, n.addr), 80, 24, env)
+		v.waitText(t, "paused=false")
+		viewers = append(viewers, v)
+	}
+	marks := []int{viewers[0].mark(), viewers[1].mark()}
+	p.send(t, " ") // the presenter pauses the party's clock
+	for i, v := range viewers {
+		v.waitTextAfter(t, marks[i], "paused=true")
+	}
+}
