@@ -53,7 +53,7 @@ func newPartyHost(ctl feeds.Controller, clock feeds.Clock, opt PartyOptions, las
 	if last.Clock != nil && last.Clock.Lesson != nil {
 		h.local.Restore(*last.Clock.Lesson)
 	}
-	if s := last.Seat; s != nil && s.Node != "" && s.Viewer != "" {
+	if s := last.Seat; s != nil && s.Node != "" && s.Viewer != "" && len(s.Node) <= maxNodeID && len(s.Viewer) <= maxViewerID {
 		name := party.CleanText(s.Name, maxName)
 		if ok, _, _ := h.local.Claim(viewerKey(s.Node, s.Viewer), name); ok {
 			h.seat = &Seat{Node: s.Node, Viewer: s.Viewer, Name: name}
