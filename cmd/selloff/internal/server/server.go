@@ -24,6 +24,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/feeds/portfolio"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
@@ -106,6 +107,15 @@ type Config struct {
 	// presents; once it leaves, the first viewer to press a replay key (or
 	// else the next one to connect) takes over.
 	PresenterKey string
+	// Party is where the watch party's lesson (the presenter's view,
+	// caption, question) and presenter's seat live, and how its clock is
+	// driven. Nil with WatchParty: a party.Local in this process over
+	// Sources.SharedControl, reading true values from Sources.Truth.
+	Party party.Backend
+	// Node names this serve process among those that share one Party
+	// (viewer ids are "<node>/<session>", and Party.Counts is per node);
+	// default hostname-pid.
+	Node string
 	Logger       *log.Logger // server log (stderr or a file); nil discards
 	Sources      Sources     // the one data plane
 	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
@@ -242,10 +252,10 @@ type Server struct {
 	pendingByIP  map[string]int
 	pendingConns map[*trackedConn]struct{}
 	closing      bool
-	// presenterTaken is true while some session holds the watch-party
-	// controller (first-come mode).
-	presenterTaken bool
-	partyWake      chan struct{}  // closed at the next change of the party (party.go)
+	party     party.Backend // the watch party's lesson and seat (nil: no party)
+	node      string        // this process among the party's (Config.Node)
+	countMu   sync.Mutex    // orders the Counts reports (lesson.go)
+	partyWake chan struct{} // closed at the next change of the party (party.go)
 	board          boardState     // the watch party's leaderboard (board.go)
 	wg             sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
@@ -295,6 +305,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.presenter, err = parseKeyMatcher(cfg.PresenterKey); err != nil {
 		return nil, err
+	}
+	s.node = cfg.Node
+	if s.node == "" {
+		s.node = defaultNode()
+	}
+	if cfg.WatchParty {
+		if s.party = cfg.Party; s.party == nil {
+			s.party = party.NewLocal(cfg.Sources.SharedControl, cfg.Sources.Truth)
+		}
 	}
 	allowNone := s.authKeys == nil && s.presenter == nil
 
@@ -381,6 +400,8 @@ func (s *Server) Serve(ln net.Listener) error {
 		"watch-party", s.cfg.WatchParty, "authorized-keys", s.authKeys != nil)
 	stopRoom := s.startRoomLog()
 	defer stopRoom()
+	stopTick := s.startPartyTick()
+	defer stopTick()
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
