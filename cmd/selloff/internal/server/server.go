@@ -115,11 +115,11 @@ type Config struct {
 	// Node names this serve process among those that share one Party
 	// (viewer ids are "<node>/<session>", and Party.Counts is per node);
 	// default hostname-pid.
-	Node string
-	Logger       *log.Logger // server log (stderr or a file); nil discards
-	Sources      Sources     // the one data plane
-	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
-	Render       RenderFunc  // one frame as text for `render`; default tui.Render
+	Node    string
+	Logger  *log.Logger // server log (stderr or a file); nil discards
+	Sources Sources     // the one data plane
+	Model   ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
+	Render  RenderFunc  // one frame as text for `render`; default tui.Render
 	// RenderPositions, when set, is how `render --position ...` draws: the
 	// frame with the command's own positions added (nil: Render, without
 	// them).
@@ -252,12 +252,12 @@ type Server struct {
 	pendingByIP  map[string]int
 	pendingConns map[*trackedConn]struct{}
 	closing      bool
-	party     party.Backend // the watch party's lesson and seat (nil: no party)
-	node      string        // this process among the party's (Config.Node)
-	countMu   sync.Mutex    // orders the Counts reports (lesson.go)
-	partyWake chan struct{} // closed at the next change of the party (party.go)
-	board          boardState     // the watch party's leaderboard (board.go)
-	wg             sync.WaitGroup // live session handlers
+	party        party.Backend  // the watch party's lesson and seat (nil: no party)
+	node         string         // this process among the party's (Config.Node)
+	countMu      sync.Mutex     // orders the Counts reports (lesson.go)
+	partyWake    chan struct{}  // closed at the next change of the party (party.go)
+	board        boardState     // the watch party's leaderboard (board.go)
+	wg           sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
 	// then, busyHandshakeTimeout when the pre-auth budget is over half
 	// used (tests shorten them; guarded by mu).

@@ -74,13 +74,13 @@ type session struct {
 	// whether it follows the presenter (guarded by Server.mu), and the
 	// clock its feed reads: the shared one, or its private one after it
 	// left following (switches serialised by selMu).
-	viewer      string
-	follow      bool
-	sel         atomic.Pointer[feedSel]
-	selMu       sync.Mutex
-	program     atomic.Pointer[tea.Program]
-	out         atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
-	closeFn     atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
+	viewer  string
+	follow  bool
+	sel     atomic.Pointer[feedSel]
+	selMu   sync.Mutex
+	program atomic.Pointer[tea.Program]
+	out     atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
+	closeFn atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
