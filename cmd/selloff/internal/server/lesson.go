@@ -21,6 +21,10 @@ import (
 // and follow, and gives a viewer who leaves following a private clock
 // that may not pass the no-peeking limit while a question is open.
 
+// Party is the watch party's backend (nil: not a watch party): what a
+// tour presenting the party drives, besides the SSH viewers.
+func (s *Server) Party() party.Backend { return s.party }
+
 // defaultNode names this process among a party's serve nodes.
 func defaultNode() string {
 	h, err := os.Hostname()

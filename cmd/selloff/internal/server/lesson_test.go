@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -462,4 +463,75 @@ func TestLessonPrivateClockNoPeeking(t *testing.T) {
 		u := bob.update()
 		return u.Frame.Time.Equal(etAt(12, 0)) && u.Clock.Paused
 	})
+}
+
+// recBackend is a party.Local that records what the server tells it.
+type recBackend struct {
+	*party.Local
+	mu     sync.Mutex
+	counts []string
+	ops    []feeds.LessonOp
+}
+
+func (b *recBackend) Counts(node string, watching, following int) {
+	b.mu.Lock()
+	b.counts = append(b.counts, fmt.Sprintf("%s %d/%d", node, watching, following))
+	b.mu.Unlock()
+	b.Local.Counts(node, watching, following)
+}
+
+func (b *recBackend) Apply(op feeds.LessonOp) error {
+	b.mu.Lock()
+	b.ops = append(b.ops, op)
+	b.mu.Unlock()
+	return b.Local.Apply(op)
+}
+
+// Config.Party is the backend the server drives: ops come signed with a
+// unique viewer id "<node>/<session>", the SSH user name and the
+// anonymous number; counts are reported under Config.Node.
+func TestLessonConfigParty(t *testing.T) {
+	shared := newFakeSource("party")
+	rb := &recBackend{Local: party.NewLocal(shared, nil)}
+	var tps taps
+	ts := startServer(t, func(c *Config) {
+		c.WatchParty = true
+		c.Sources = Sources{Shared: shared, SharedControl: shared}
+		c.Party, c.Node = rb, "node-a"
+		c.Model = tps.model(newFakeModel)
+	})
+	if ts.Party() != party.Backend(rb) {
+		t.Fatal("Server.Party is not Config.Party")
+	}
+	_, p := tps.join(t, ts.addr, "alice")
+	_, bob := tps.join(t, ts.addr, "bob")
+	_, carol := tps.join(t, ts.addr, "carol")
+	if err := p.op(feeds.LessonOp{Kind: feeds.LessonAsk, Question: &feeds.Question{Text: "Up or down?", Kind: feeds.QuestionChoice, Choices: []string{"up", "down"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []*tapped{bob, carol} {
+		// a dashboard cannot sign for someone else
+		if err := v.op(feeds.LessonOp{Kind: feeds.LessonAnswer, Answer: "2", Viewer: "node-a/1", Name: "alice", Anon: "viewer 1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitLesson(t, p, "3 viewers' counts", counts(2, 2))
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	if got := rb.counts[len(rb.counts)-1]; got != "node-a 2/2" {
+		t.Errorf("last counts %q", got)
+	}
+	seen := map[string]bool{}
+	for i, op := range rb.ops {
+		if !strings.HasPrefix(op.Viewer, "node-a/") || seen[op.Viewer] {
+			t.Errorf("op %d: viewer id %q (seen: %v)", i, op.Viewer, seen)
+		}
+		seen[op.Viewer] = true
+	}
+	want := []string{"alice viewer 1", "bob viewer 2", "carol viewer 3"}
+	for i, op := range rb.ops {
+		if got := op.Name + " " + op.Anon; i < len(want) && got != want[i] {
+			t.Errorf("op %d signed %q, want %q", i, got, want[i])
+		}
+	}
 }
