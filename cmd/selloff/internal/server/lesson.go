@@ -88,6 +88,32 @@ func (s *Server) leaveParty(ss *session, presented bool, heir *session) {
 	s.recount()
 }
 
+// opBucket bounds a viewer's lesson ops: opBurst at once, then
+// opPerSecond (guarded by Server.mu).
+type opBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+const (
+	opBurst     = 10
+	opPerSecond = 2
+)
+
+func (b *opBucket) take(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = opBurst
+	} else if d := now.Sub(b.last); d > 0 {
+		b.tokens = min(opBurst, b.tokens+d.Seconds()*opPerSecond)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
 // Bounds of what a dashboard may send in one op (the backend may carry it
 // over the network before the room cleans it).
 const (
@@ -105,9 +131,16 @@ func (s *Server) lessonOp(ss *session, op feeds.LessonOp) error {
 	s.mu.Lock()
 	inParty, presenting := ss.party, ss.presenter
 	anon := "viewer " + strconv.Itoa(s.board.number[ss])
+	// Every op wakes every viewer's feed: a viewer pasting answers by the
+	// thousand must not make the server republish to all at that rate.
+	// The presenter (who leads the view at key-repeat speed) is trusted.
+	allowed := presenting || ss.ops.take(time.Now())
 	s.mu.Unlock()
 	if !inParty {
 		return errors.New("you are not in the watch party")
+	}
+	if !allowed {
+		return errors.New("too many answers at once: wait a moment")
 	}
 	op.Viewer, op.Name, op.Anon = ss.viewer, displayName(ss.sess.User()), anon
 	switch op.Kind {

@@ -535,3 +535,34 @@ func TestLessonConfigParty(t *testing.T) {
 		}
 	}
 }
+
+// A viewer's lesson ops are bounded: a burst, then a steady rate.
+func TestOpBucket(t *testing.T) {
+	var b opBucket
+	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 0
+	for range 1000 {
+		if b.take(t0) {
+			n++
+		}
+	}
+	if n != opBurst {
+		t.Errorf("a burst of 1000 ops: %d taken, want %d", n, opBurst)
+	}
+	if b.take(t0.Add(100 * time.Millisecond)) {
+		t.Error("an op taken 100ms after the burst")
+	}
+	if !b.take(t0.Add(time.Second)) {
+		t.Error("no op a second later")
+	}
+	if n := func() (n int) {
+		for range 100 {
+			if b.take(t0.Add(time.Hour)) {
+				n++
+			}
+		}
+		return n
+	}(); n != opBurst {
+		t.Errorf("after an hour: %d taken, want the burst %d", n, opBurst)
+	}
+}

@@ -74,10 +74,9 @@ func (s *Server) partyFeed(ctx context.Context, ss *session, in <-chan feeds.Upd
 		haveShared, havePrivate := false, false
 		sel := ss.sel.Load()
 		priv := sel.updates // nil while following: never ready
+		wake, changed := s.partyWakeCh(), s.party.Changed()
 		for {
-			wake := s.partyWakeCh()
-			changed := s.party.Changed()
-			var u feeds.Update
+			lesson := false
 			select {
 			case <-ctx.Done():
 				return
@@ -89,36 +88,34 @@ func (s *Server) partyFeed(ctx context.Context, ss *session, in <-chan feeds.Upd
 				if sel.ctl != nil {
 					continue // kept for the return to following
 				}
-				u = v
 			case v, ok := <-priv:
 				if !ok {
 					priv = nil // the private clock was stopped: a switch follows
 					continue
 				}
 				private, havePrivate = v, true
-				u = v
 			case <-sel.swapped:
 				sel = ss.sel.Load()
 				priv, havePrivate = sel.updates, false
-				if sel.ctl != nil || !haveShared {
-					continue // the private clock's first update comes at once
-				}
-				u = shared
 			case <-wake:
 			case <-changed:
-				if sel.ctl != nil {
-					s.syncLimit(sel.ctl) // a question asked, revealed or closed
-				}
+				lesson = true
 			}
-			if u.Frame == nil { // a wake: the last update again, re-decorated
-				switch {
-				case sel.ctl != nil && havePrivate:
-					u = private
-				case sel.ctl == nil && haveShared:
-					u = shared
-				default:
-					continue
-				}
+			// Take the next wakes before reading the seat and the lesson:
+			// a change from now on wakes this loop again.
+			wake, changed = s.partyWakeCh(), s.party.Changed()
+			if lesson && sel.ctl != nil {
+				s.syncLimit(sel.ctl) // a question asked, revealed or closed
+			}
+			// The current clock's last update, decorated anew.
+			var u feeds.Update
+			switch {
+			case sel.ctl != nil && havePrivate:
+				u = private
+			case sel.ctl == nil && haveShared:
+				u = shared
+			default:
+				continue // the private clock's first update comes at once
 			}
 			u = s.decorate(ss, u, sel.ctl != nil)
 			// Latest wins: replace an unread update rather than queue.

@@ -76,6 +76,7 @@ type session struct {
 	// left following (switches serialised by selMu).
 	viewer  string
 	follow  bool
+	ops     opBucket // lesson ops allowed (guarded by Server.mu)
 	sel     atomic.Pointer[feedSel]
 	selMu   sync.Mutex
 	program atomic.Pointer[tea.Program]
