@@ -38,7 +38,9 @@ const usage = `usage: ssh -p PORT HOST [command]
 only; in the dashboard, P adds one for your session.
 
 WHEN (replay only): now (default), open, close, HH:MM (market time, the
-frame's day), or YYYY-MM-DDTHH:MM (market time).
+frame's day), or YYYY-MM-DDTHH:MM (market time). In a watch party, now is
+the party's clock, and while a question to the room is open no WHEN may
+be past the time its answers lock (no peeking).
 `
 
 // runCommand runs a one-shot command and returns the exit status: 0 done,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/party"
@@ -565,4 +566,55 @@ func TestOpBucket(t *testing.T) {
 	}(); n != opBurst {
 		t.Errorf("after an hour: %d taken, want the burst %d", n, opBurst)
 	}
+}
+
+// With --presenter-key two sessions of the key both present; the seat's
+// name passes to the second when the first leaves, and nobody else may
+// lead the lesson.
+func TestLessonPresenterKeySeat(t *testing.T) {
+	shared := newFakeSource("party")
+	boss := newKey(t)
+	var tps taps
+	ts := startServer(t, func(c *Config) {
+		c.WatchParty = true
+		c.Sources = Sources{Shared: shared, SharedControl: shared}
+		c.PresenterKey = gossh.FingerprintSHA256(boss.PublicKey())
+		c.Model = tps.model(newFakeModel)
+	})
+	asBoss := func(user string) *gossh.Client {
+		c, err := gossh.Dial("tcp", ts.addr, &gossh.ClientConfig{
+			User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(boss)},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: waitLimit,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	join := func(c *gossh.Client) (*term, *tapped) {
+		n := tps.n()
+		tm := openTerm(t, c, 100, 24, nil)
+		tm.waitText(t, "SELLOFF")
+		waitUntil(t, "the session", func() bool { return tps.n() > n })
+		tps.mu.Lock()
+		defer tps.mu.Unlock()
+		return tm, tps.list[n]
+	}
+	_, v := tps.join(t, ts.addr, "viv")
+	at, a := join(asBoss("ann"))
+	_, b := join(asBoss("ben"))
+	v.user, a.user, b.user = "viv", "ann", "ben"
+	waitUntil(t, "viv follows ann", func() bool { return v.update().Clock.Presenter == "ann" })
+	waitLesson(t, v, "1 watching", counts(1, 1))
+	if err := b.op(feeds.LessonOp{Kind: feeds.LessonSetCaption, Caption: "ben too"}); err != nil {
+		t.Errorf("the key's second session: %v", err)
+	}
+	if err := v.op(feeds.LessonOp{Kind: feeds.LessonSetCaption, Caption: "viv"}); err == nil {
+		t.Error("a viewer set the caption")
+	}
+	at.send(t, "q")
+	at.waitDone(t)
+	waitUntil(t, "viv follows ben", func() bool { return v.update().Clock.Presenter == "ben" })
+	waitLesson(t, v, "still 1 watching", counts(1, 1))
 }
