@@ -618,3 +618,32 @@ func TestLessonPresenterKeySeat(t *testing.T) {
 	waitUntil(t, "viv follows ben", func() bool { return v.update().Clock.Presenter == "ben" })
 	waitLesson(t, v, "still 1 watching", counts(1, 1))
 }
+
+// The true values of number questions, read from the snapshot: NVDA's
+// close and its % change on the day; nothing for an unknown symbol or
+// measure, never a zero.
+func TestDatasetTruth(t *testing.T) {
+	ds, err := realDataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := DatasetTruth(ds)
+	for _, c := range []struct {
+		sym, measure string
+		lo, hi       float64
+		ok           bool
+	}{
+		{"NVDA", feeds.MeasurePrice, 118.41, 118.43, true},
+		{"nvda", feeds.MeasureChange, -16.98, -16.96, true},
+		{"NOPE", feeds.MeasurePrice, 0, 0, false},
+		{"NVDA", "volume", 0, 0, false},
+	} {
+		v, ok := truth(c.sym, c.measure, etAt(16, 0))
+		if ok != c.ok || ok && (v < c.lo || v > c.hi) {
+			t.Errorf("%s %s: %v %v, want %v in [%v, %v]", c.sym, c.measure, v, ok, c.ok, c.lo, c.hi)
+		}
+	}
+	if DatasetTruth(nil) != nil {
+		t.Error("a truth without a dataset")
+	}
+}
