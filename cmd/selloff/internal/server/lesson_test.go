@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -645,5 +646,48 @@ func TestDatasetTruth(t *testing.T) {
 	}
 	if DatasetTruth(nil) != nil {
 		t.Error("a truth without a dataset")
+	}
+}
+
+// Viewers who leave following and come back, several times, then quit,
+// leave no goroutine behind (their private clocks stop).
+func TestLessonPrivateClocksLeaveNoGoroutines(t *testing.T) {
+	ts, tps := startLessonServer(t)
+	tps.join(t, ts.addr, "alice")
+	cycle := func() {
+		n := tps.n()
+		c := dialAs(t, ts.addr, "bob")
+		defer c.Close()
+		tm := openTerm(t, c, 100, 24, nil)
+		tm.waitText(t, "SELLOFF")
+		waitUntil(t, "bob's session", func() bool { return tps.n() > n })
+		tps.mu.Lock()
+		v := tps.list[n]
+		tps.mu.Unlock()
+		for _, follow := range []bool{false, true, false, true, false} {
+			if err := v.op(feeds.LessonOp{Kind: feeds.LessonFollow, Follow: follow}); err != nil {
+				t.Fatal(err)
+			}
+			waitUntil(t, "the switch", func() bool { u := v.update(); return u.Clock != nil && u.Clock.Follows == follow })
+		}
+		tm.send(t, "q")
+		tm.waitDone(t)
+	}
+	cycle()
+	waitUntil(t, "bob gone", func() bool { return ts.Sessions() == 1 })
+	base := settledGoroutines()
+	for range 10 {
+		cycle()
+	}
+	waitUntil(t, "bob gone", func() bool { return ts.Sessions() == 1 })
+	deadline := time.Now().Add(waitLimit)
+	n := runtime.NumGoroutine()
+	for n > base && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // polling interval, bounded by the deadline
+		n = runtime.NumGoroutine()
+	}
+	if n > base {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines: %d after 10 viewers with private clocks, baseline %d\n%s", n, base, buf[:runtime.Stack(buf, true)])
 	}
 }
