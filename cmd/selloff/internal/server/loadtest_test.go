@@ -8,7 +8,8 @@ package server
 // snapshot at the default speed, keeps them for SELLOFF_LOAD_SECONDS
 // (default 60), checks that every session kept receiving frames, and
 // reports the server's CPU, resident memory and bytes per second per
-// session.
+// session. SELLOFF_LOAD_PARTY=1 serves a watch party (one shared replay,
+// every viewer's update carrying the seat and the lesson) instead.
 //
 //	SELLOFF_LOADTEST=1 go test -run '^TestLoad$' -v -timeout 15m ./cmd/selloff/internal/server/
 
@@ -57,7 +58,8 @@ func TestLoadServerChild(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	src, err := ReplaySources(ctx, ds, feeds.RealClock{}, replay.Options{}, false)
+	watchParty := os.Getenv("SELLOFF_LOAD_PARTY") == "1"
+	src, err := ReplaySources(ctx, ds, feeds.RealClock{}, replay.Options{}, watchParty)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +70,7 @@ func TestLoadServerChild(t *testing.T) {
 		MaxSessions: n + 10,
 		PerIP:       n + 10,
 		Sources:     src,
+		WatchParty:  watchParty,
 		Logger:      log.New(io.Discard),
 	})
 	if err != nil {
