@@ -102,11 +102,6 @@ type Config struct {
 	// WatchParty shares one replay clock: the presenter drives it, every
 	// other session follows.
 	WatchParty bool
-	// Party, with WatchParty, is where the party's lesson (view, caption,
-	// question) and presenter's seat live (party.Local in this process).
-	// A tour presenting the party (serve --tour) holds the seat through
-	// it. Nil: the server keeps no lesson.
-	Party party.Backend
 	// PresenterKey names the presenter (an authorized_keys line or a
 	// "SHA256:..." fingerprint). Empty: the first session to connect
 	// presents; once it leaves, the first viewer to press a replay key (or
@@ -115,7 +110,8 @@ type Config struct {
 	// Party is where the watch party's lesson (the presenter's view,
 	// caption, question) and presenter's seat live, and how its clock is
 	// driven. Nil with WatchParty: a party.Local in this process over
-	// Sources.SharedControl, reading true values from Sources.Truth.
+	// Sources.SharedControl, reading true values from Sources.Truth. A
+	// tour presenting the party (serve --tour) holds the seat through it.
 	Party party.Backend
 	// Node names this serve process among those that share one Party
 	// (viewer ids are "<node>/<session>", and Party.Counts is per node);

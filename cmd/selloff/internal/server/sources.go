@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"strings"
-	"time"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
@@ -89,23 +87,7 @@ func DatasetTruth(ds *market.Dataset) party.TruthFunc {
 	if ds == nil {
 		return nil
 	}
-	return func(symbol, measure string, at time.Time) (float64, bool) {
-		f := ds.At(at)
-		for _, q := range f.Quotes {
-			if !strings.EqualFold(q.Symbol, symbol) {
-				continue
-			}
-			switch measure {
-			case feeds.MeasurePrice, "":
-				return q.Price, q.HasPrice
-			case feeds.MeasureChange:
-				_, pct, ok := q.Change()
-				return pct, ok
-			}
-			return 0, false
-		}
-		return 0, false
-	}
+	return party.FrameTruth(ds.At)
 }
 
 // LiveSources is the data plane for live mode: the one upstream source
