@@ -239,7 +239,7 @@ func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) 
 	}
 	if s.party != nil {
 		// no peeking over SSH either, while a question's answers are open
-		if lim, ok := s.party.Limit(); ok && cmd.At.After(lim) {
+		if lim, ok := s.party.Limit(); ok && !cmd.At.Before(lim) {
 			return u, noPeeking(lim)
 		}
 	}

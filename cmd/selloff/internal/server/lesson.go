@@ -309,7 +309,9 @@ func (s *Server) syncLimit(ctl feeds.Controller) (time.Time, bool) {
 	lim, ok := s.party.Limit()
 	if l, can := ctl.(limiter); can {
 		if ok {
-			l.SetLimit(lim)
+			// the lock time itself shows the answer (where NVDA closes is
+			// the 16:00 frame): a private clock stops a second before it
+			l.SetLimit(lim.Add(-peekMargin))
 		} else {
 			l.SetLimit(time.Time{})
 		}
@@ -317,7 +319,11 @@ func (s *Server) syncLimit(ctl feeds.Controller) (time.Time, bool) {
 	return lim, ok
 }
 
-// noPeeking is the refusal of a move past the limit.
+// peekMargin keeps a private clock short of the lock time: the frame at
+// the lock time is the answer.
+const peekMargin = time.Second
+
+// noPeeking is the refusal of a move to or past the limit.
 func noPeeking(lim time.Time) error {
 	return fmt.Errorf("no peeking: answers lock at %s", lim.In(snapshots.Location()).Format("15:04"))
 }
@@ -327,14 +333,14 @@ func noPeeking(lim time.Time) error {
 func (s *Server) privateControl(sel *feedSel, cmd feeds.Command) error {
 	if lim, ok := s.syncLimit(sel.ctl); ok {
 		if t, can := sel.ctl.(feeds.Targeter); can {
-			if at, moves := t.Target(cmd); moves && at.After(lim) {
+			if at, moves := t.Target(cmd); moves && !at.Before(lim) {
 				return noPeeking(lim)
 			}
 		}
 	}
 	err := sel.ctl.Control(cmd)
 	if le := (*replay.LimitError)(nil); errors.As(err, &le) {
-		return noPeeking(le.Limit)
+		return noPeeking(le.Limit.Add(peekMargin))
 	}
 	return err
 }

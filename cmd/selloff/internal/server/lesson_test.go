@@ -395,12 +395,14 @@ func TestLessonPrivateClockNoPeeking(t *testing.T) {
 			t.Fatalf("bob's %+v: %v", c, err)
 		}
 	}
-	waitUntil(t, "bob's clock stopped at 14:00", func() bool {
+	// the 14:00 frame is the answer: the clock stops a second short of it
+	short := etAt(14, 0).Add(-time.Second)
+	waitUntil(t, "bob's clock stopped at 13:59:59", func() bool {
 		u := bob.update()
-		return u.Frame.Time.Equal(etAt(14, 0)) && u.Clock.Paused
+		return u.Frame.Time.Equal(short) && u.Clock.Paused
 	})
 	time.Sleep(300 * time.Millisecond) // at 3600x, 5 minutes of market time
-	if u := bob.update(); !u.Frame.Time.Equal(etAt(14, 0)) {
+	if u := bob.update(); !u.Frame.Time.Equal(short) {
 		t.Errorf("bob's clock went on to %s", u.Frame.Time)
 	}
 	if err := bob.ctl.Control(feeds.Command{Op: feeds.OpTogglePause}); err == nil || err.Error() != peek {
@@ -461,9 +463,9 @@ func TestLessonPrivateClockNoPeeking(t *testing.T) {
 	if err := p.op(feeds.LessonOp{Kind: feeds.LessonAsk, Question: &q2}); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "bob pulled back to 12:00", func() bool {
+	waitUntil(t, "bob pulled back to 11:59:59", func() bool {
 		u := bob.update()
-		return u.Frame.Time.Equal(etAt(12, 0)) && u.Clock.Paused
+		return u.Frame.Time.Equal(etAt(12, 0).Add(-time.Second)) && u.Clock.Paused
 	})
 }
 
