@@ -25,6 +25,14 @@ func checkHeader(h *Header) string {
 	case h.TimeZone != "" && h.TimeZone != ExchangeZone:
 		return fmt.Sprintf("time zone %q is not supported (want %s)", h.TimeZone, ExchangeZone)
 	}
+	if !h.Created.IsZero() {
+		// in exchange time, as the reader keeps it: a year the writer
+		// cannot print (0000 at a positive offset is year -1 in New York)
+		// would be read but never written back
+		if y := exchangeTime(h.Created).Year(); y < MinYear || y > MaxYear {
+			return fmt.Sprintf("created %s is outside the years %d-%d", h.Created.Format(time.RFC3339), MinYear, MaxYear)
+		}
+	}
 	if h.MainDay != "" {
 		if _, err := time.Parse(time.DateOnly, h.MainDay); err != nil {
 			return fmt.Sprintf("bad main_day %q (want YYYY-MM-DD)", h.MainDay)
