@@ -75,10 +75,35 @@ func NewReader(r io.Reader, opt ReadOptions) (*Reader, error) {
 	return newReader(r, opt, false)
 }
 
+// readBuf is the read buffer's size.
+const readBuf = 64 << 10
+
+// aheadMin is the least compressed size worth decompressing on a second
+// goroutine: below it, starting the goroutine and its 128 KiB of buffers
+// costs more than the decompression it would overlap.
+const aheadMin = 256 << 10
+
+// sourceLen is how many bytes r holds when it says so (an in-memory
+// source: bytes.Reader, strings.Reader, bytes.Buffer), else -1.
+func sourceLen(r io.Reader) int {
+	if l, ok := r.(interface{ Len() int }); ok {
+		return l.Len()
+	}
+	return -1
+}
+
 // newReader is NewReader; ahead decompresses gzip on a second goroutine,
 // which the caller must end with rd.stop.
 func newReader(r io.Reader, opt ReadOptions, ahead bool) (*Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	size := readBuf
+	n := sourceLen(r)
+	if n >= 0 {
+		// a small file in memory gets a buffer its size, not 64 KiB
+		// (a line longer than the buffer is still read whole, in rd.long)
+		size = min(readBuf, max(n+1, 4<<10))
+		ahead = ahead && n >= aheadMin
+	}
+	br := bufio.NewReaderSize(r, size)
 	rd := &Reader{opt: opt, in: interner{}}
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -92,9 +117,9 @@ func newReader(r io.Reader, opt ReadOptions, ahead bool) (*Reader, error) {
 		rd.gz = gz
 		if ahead {
 			rd.ahead = newGunzipAhead(gz)
-			br = bufio.NewReaderSize(rd.ahead, 64<<10)
+			br = bufio.NewReaderSize(rd.ahead, readBuf)
 		} else {
-			br = bufio.NewReaderSize(gz, 64<<10)
+			br = bufio.NewReaderSize(gz, readBuf)
 		}
 	}
 	rd.br = br
@@ -486,7 +511,7 @@ func Decode(r io.Reader, opt ReadOptions) (*Snapshot, error) {
 // costs five times their size in copying and garbage.
 func appendDoubling[T any](s []T, v T) []T {
 	if len(s) == cap(s) {
-		n := make([]T, len(s), max(1024, 2*cap(s)))
+		n := make([]T, len(s), max(64, 2*cap(s)))
 		copy(n, s)
 		s = n
 	}
