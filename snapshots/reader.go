@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxLine is the longest line a reader accepts (1 MiB, newline excluded).
@@ -199,7 +200,29 @@ func (rd *Reader) Unknown() int { return rd.unknown }
 func (rd *Reader) Line() int { return rd.line }
 
 func (rd *Reader) problem(line int, reason string) Problem {
-	return Problem{File: rd.opt.Name, Line: line, Reason: reason}
+	return Problem{File: rd.opt.Name, Line: line, Reason: clipReason(reason)}
+}
+
+// MaxReason bounds the length of a problem's reason: one that quotes a long
+// value from the file (a symbol or id of almost 1 MiB) keeps its start and
+// its end and loses its middle, so the MaxProblems problems a lenient read
+// keeps take at most about half a megabyte, not a gigabyte.
+const MaxReason = 512
+
+// clipReason cuts the middle out of a reason longer than MaxReason, at
+// UTF-8 boundaries, saying how many bytes it cut.
+func clipReason(s string) string {
+	if len(s) <= MaxReason {
+		return s
+	}
+	head, tail := MaxReason/2-32, len(s)-(MaxReason/2-32)
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return fmt.Sprintf("%s…(%d bytes cut)…%s", s[:head], tail-head, s[tail:])
 }
 
 func (rd *Reader) name() string { return rd.opt.Name }
