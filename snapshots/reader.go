@@ -485,7 +485,7 @@ func jsonReason(err error) string {
 		}
 		return fmt.Sprintf("bad field %q: %s is not a valid %s", field, te.Value, te.Type)
 	case errors.As(err, &pe):
-		return fmt.Sprintf("bad field %q: %q is not an RFC 3339 time", "time", pe.Value)
+		return fmt.Sprintf("bad field %q: %s is not an RFC 3339 time", "time", QuoteShort(pe.Value))
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "Time.UnmarshalJSON") || strings.Contains(msg, "parsing time") {

@@ -157,9 +157,9 @@ func (c *checker) check(rec *Record) string {
 	if rec.Kind == RecEvent {
 		if first, dup := c.events[rec.Event.ID]; dup {
 			if first > 0 {
-				return fmt.Sprintf("duplicate event id %q (first at line %d)", rec.Event.ID, first)
+				return fmt.Sprintf("duplicate event id %s (first at line %d)", QuoteShort(rec.Event.ID), first)
 			}
-			return fmt.Sprintf("duplicate event id %q", rec.Event.ID)
+			return fmt.Sprintf("duplicate event id %s", QuoteShort(rec.Event.ID))
 		}
 		c.events[rec.Event.ID] = rec.Line
 	}
@@ -199,7 +199,7 @@ func checkRecord(rec *Record, known map[string]bool) string {
 	case RecBar:
 		b := &rec.Bar
 		if !known[b.Symbol] {
-			return fmt.Sprintf("unknown symbol %q (not in header)", b.Symbol)
+			return fmt.Sprintf("unknown symbol %s (not in header)", QuoteShort(b.Symbol))
 		}
 		if b.Interval == "" {
 			return `missing "interval"`
@@ -231,7 +231,7 @@ func checkRecord(rec *Record, known map[string]bool) string {
 	case RecQuote:
 		q := &rec.Quote
 		if !known[q.Symbol] {
-			return fmt.Sprintf("unknown symbol %q (not in header)", q.Symbol)
+			return fmt.Sprintf("unknown symbol %s (not in header)", QuoteShort(q.Symbol))
 		}
 		if !(q.Price > 0) {
 			return "quote price missing or not positive"
@@ -251,7 +251,7 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		switch q.State {
 		case "", StatePre, StateRegular, StatePost, StateClosed:
 		default:
-			return fmt.Sprintf("bad field \"state\": %q (want pre, regular, post or closed)", q.State)
+			return fmt.Sprintf("bad field \"state\": %s (want pre, regular, post or closed)", QuoteShort(q.State))
 		}
 	case RecEvent:
 		e := &rec.Event
@@ -260,7 +260,7 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		}
 		for _, s := range e.Symbols {
 			if !known[s] {
-				return fmt.Sprintf("unknown symbol %q (not in header)", s)
+				return fmt.Sprintf("unknown symbol %s (not in header)", QuoteShort(s))
 			}
 		}
 		if reason := checkPrecision(e.Time, e.Precision); reason != "" {
@@ -269,7 +269,7 @@ func checkRecord(rec *Record, known map[string]bool) string {
 		switch e.Session {
 		case "", StatePre, StatePost:
 		default:
-			return fmt.Sprintf("bad field \"session\": %q (want pre, post or none)", e.Session)
+			return fmt.Sprintf("bad field \"session\": %s (want pre, post or none)", QuoteShort(e.Session))
 		}
 		for _, q := range e.Quotes {
 			if reason := checkEventQuote(q, known); reason != "" {
@@ -283,7 +283,7 @@ func checkRecord(rec *Record, known map[string]bool) string {
 // checkEventQuote validates one figure an event reports.
 func checkEventQuote(q EventQuote, known map[string]bool) string {
 	if !known[q.Symbol] {
-		return fmt.Sprintf("quote: unknown symbol %q (not in header)", q.Symbol)
+		return fmt.Sprintf("quote: unknown symbol %s (not in header)", QuoteShort(q.Symbol))
 	}
 	if q.Price == nil && q.ChangePct == nil {
 		return fmt.Sprintf("quote for %s has neither price nor change_pct", q.Symbol)
@@ -297,18 +297,18 @@ func checkEventQuote(q EventQuote, known map[string]bool) string {
 	switch q.Extent {
 	case ExtentAt, ExtentLow, ExtentHigh, ExtentReport:
 	default:
-		return fmt.Sprintf("quote for %s: bad extent %q (want low, high, report or none)", q.Symbol, q.Extent)
+		return fmt.Sprintf("quote for %s: bad extent %s (want low, high, report or none)", q.Symbol, QuoteShort(q.Extent))
 	}
 	switch {
 	case q.Bound != "" && q.Bound != BoundOver && q.Bound != BoundUnder:
-		return fmt.Sprintf("quote for %s: bad bound %q (want over, under or none)", q.Symbol, q.Bound)
+		return fmt.Sprintf("quote for %s: bad bound %s (want over, under or none)", q.Symbol, QuoteShort(q.Bound))
 	case q.Bound != "" && (q.ChangePct == nil || !(q.TolerancePct > 0)):
 		return fmt.Sprintf("quote for %s: a bound needs change_pct and tolerance_pct", q.Symbol)
 	}
 	switch q.Session {
 	case "", StatePre, StatePost:
 	default:
-		return fmt.Sprintf("quote for %s: bad session %q (want pre, post or none)", q.Symbol, q.Session)
+		return fmt.Sprintf("quote for %s: bad session %s (want pre, post or none)", q.Symbol, QuoteShort(q.Session))
 	}
 	return ""
 }
@@ -335,11 +335,11 @@ func checkPrecision(t time.Time, p string) string {
 	}
 	h, ok := precisionClock(p)
 	if !ok {
-		return fmt.Sprintf("bad field \"precision\": %q (want date, morning, afternoon, evening or none)", p)
+		return fmt.Sprintf("bad field \"precision\": %s (want date, morning, afternoon, evening or none)", QuoteShort(p))
 	}
 	et := exchangeTime(t)
 	if et.Hour() != h || et.Minute() != 0 || et.Second() != 0 || et.Nanosecond() != 0 {
-		return fmt.Sprintf("precision %q needs time %02d:00 exchange time, not %s", p, h, et.Format("15:04:05"))
+		return fmt.Sprintf("precision %s needs time %02d:00 exchange time, not %s", QuoteShort(p), h, et.Format("15:04:05"))
 	}
 	return ""
 }
