@@ -86,7 +86,9 @@ func TestLiveRelayFramesAreTheSourcesFrames(t *testing.T) {
 	if err := r.pub.Begin(ctx, h, nil); err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = r.pub.Run(ctx, LiveSource(r.live, r.rec), feeds.RealClock{}, func(err error) { t.Log("relay:", err) }) }()
+	go func() {
+		_ = r.pub.Run(ctx, LiveSource(r.live, r.rec), feeds.RealClock{}, func(err error) { t.Log("relay:", err) })
+	}()
 	var nodes []<-chan feeds.Update
 	for range 2 {
 		_, ch := startSub(t, ctx, url, "live")
