@@ -125,3 +125,33 @@ func TestLiveRelayFramesAreTheSourcesFrames(t *testing.T) {
 		t.Fatalf("recorded %d, dropped %d", q.Recorded, r.rec.Dropped())
 	}
 }
+
+// A state's live fields are bounded and checked: too many marks or
+// sessions, or a session without a date, and the state is refused.
+func TestDecodeStateBoundsLiveFields(t *testing.T) {
+	base := State{Run: "r", Time: liveT0, Mode: feeds.ModeLive}
+	ok := base
+	ok.Quotes = []QuoteMark{{Symbol: "NVDA", Source: "yahoo", Updated: liveT0, Stale: true}}
+	ok.Sessions = []snapshots.Session{{Date: "2025-01-27", Open: liveT0, Close: liveT0.Add(time.Hour)}}
+	b, err := encodeState(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeState(b)
+	if err != nil || len(got.Quotes) != 1 || !got.Quotes[0].Stale || !got.Quotes[0].Updated.Equal(liveT0) {
+		t.Fatalf("decode %+v, %v", got, err)
+	}
+	many := base
+	many.Quotes = make([]QuoteMark, maxMarks+1)
+	badDate := base
+	badDate.Sessions = []snapshots.Session{{Date: "27 Jan"}}
+	for name, s := range map[string]State{"too many marks": many, "bad session date": badDate} {
+		b, err := encodeState(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := decodeState(b); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+}
