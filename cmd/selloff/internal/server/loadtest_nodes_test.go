@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/natsfeed"
@@ -199,19 +200,39 @@ func TestLoadRelayChild(t *testing.T) {
 		rp.Start(ctx)
 		go func() { _ = pub.Run(ctx, rp, feeds.RealClock{}, nil) }()
 	}
+	// the longest wait between two states as NATS delivers them back
+	// (whether a viewer's silence starts at the relay or at its node)
+	var gapMu sync.Mutex
+	var lastState time.Time
+	var stateGap time.Duration
+	if _, err := nc.Subscribe("selloff."+loadFeed+".state", func(*nats.Msg) {
+		gapMu.Lock()
+		defer gapMu.Unlock()
+		now := time.Now()
+		if !lastState.IsZero() {
+			stateGap = max(stateGap, now.Sub(lastState))
+		}
+		lastState = now
+	}); err != nil {
+		t.Fatal(err)
+	}
 	fmt.Printf("LOADRELAY %s\n", loadFeed)
 	// Print the counters on each line from the parent (a mark), until
 	// it closes stdin.
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
 		st := pub.Stats()
-		fmt.Printf("STATS %d %d %d\n", st.Messages, st.Bytes, requests())
+		gapMu.Lock()
+		gap := stateGap
+		stateGap = 0
+		gapMu.Unlock()
+		fmt.Printf("STATS %d %d %d %d %d\n", st.Messages, st.Bytes, requests(), st.Restored, gap.Milliseconds())
 	}
 }
 
 // relayStats asks the relay for its counters: messages, bytes, upstream
 // requests.
-func relayStats(t *testing.T, c *loadChild) (msgs, bytes, reqs int64) {
+func relayStats(t *testing.T, c *loadChild) (msgs, bytes, reqs, restored int64, gap time.Duration) {
 	t.Helper()
 	if _, err := io.WriteString(c.stdin, "mark\n"); err != nil {
 		t.Fatal(err)
@@ -219,12 +240,15 @@ func relayStats(t *testing.T, c *loadChild) (msgs, bytes, reqs int64) {
 	select {
 	case line := <-c.lines:
 		f := strings.Fields(line)
-		if len(f) != 4 || f[0] != "STATS" {
+		if len(f) != 6 || f[0] != "STATS" {
 			t.Fatalf("relay said %q", line)
 		}
 		msgs, _ = strconv.ParseInt(f[1], 10, 64)
 		bytes, _ = strconv.ParseInt(f[2], 10, 64)
 		reqs, _ = strconv.ParseInt(f[3], 10, 64)
+		restored, _ = strconv.ParseInt(f[4], 10, 64)
+		ms, _ := strconv.ParseInt(f[5], 10, 64)
+		gap = time.Duration(ms) * time.Millisecond
 	case <-time.After(10 * time.Second):
 		t.Fatal("the relay did not answer")
 	}
@@ -292,7 +316,8 @@ func testLoadNodes(t *testing.T, nodes, n, secs, w, h int) {
 	for _, c := range all {
 		c.last, _ = readProc(c.pid)
 	}
-	m0, b0, r0 := relayStats(t, relay)
+	self0, _ := readProc(os.Getpid())
+	m0, b0, r0, _, _ := relayStats(t, relay)
 	start := time.Now()
 	peak := make([]int64, nodes)
 	for time.Since(start) < time.Duration(secs)*time.Second {
@@ -304,7 +329,8 @@ func testLoadNodes(t *testing.T, nodes, n, secs, w, h int) {
 		}
 	}
 	elapsed := time.Since(start)
-	m1, b1, r1 := relayStats(t, relay)
+	m1, b1, r1, restored, stateGap := relayStats(t, relay)
+	self1, _ := readProc(os.Getpid())
 	cpu := make([]time.Duration, len(all))
 	rss := make([]int64, len(all))
 	for i, c := range all {
@@ -328,9 +354,11 @@ func testLoadNodes(t *testing.T, nodes, n, secs, w, h int) {
 	t.Logf("machine: %s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	t.Logf("%d nodes x %d sessions, window %dx%d, measured %.1fs, feed %s over NATS (one relay, one embedded NATS server), every process apart",
 		nodes, n, w, h, elapsed.Seconds(), feed)
+	t.Logf("the viewers' SSH clients (this process): CPU %.1f%% of one core", pct(self1.cpu-self0.cpu))
 	t.Logf("NATS server CPU %.1f%% of one core, RSS %.1f MiB", pct(cpu[0]), mib(rss[0]))
 	t.Logf("relay CPU %.1f%% of one core, RSS %.1f MiB; NATS traffic %.2f msgs/s, %.0f B/s; upstream requests %.1f per minute",
 		pct(cpu[1]), mib(rss[1]), float64(m1-m0)/elapsed.Seconds(), float64(b1-b0)/elapsed.Seconds(), float64(r1-r0)/elapsed.Minutes())
+	t.Logf("relay: longest wait between two states seen on NATS %v; runs published again %d", stateGap, restored)
 	var total time.Duration
 	var worstGap time.Duration
 	for i := range servers {
