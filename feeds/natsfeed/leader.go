@@ -89,6 +89,9 @@ func lead(ctx context.Context, pub *Publisher, clock feeds.Clock, opt RelayOptio
 	}
 	src, h, recs, err := start(ctx, last)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // the lead was lost while the upstream started
+		}
 		return fmt.Errorf("starting the upstream: %w", err)
 	}
 	if last != nil {

@@ -10,6 +10,8 @@ package server
 // reports the server's CPU, resident memory and bytes per second per
 // session. SELLOFF_LOAD_PARTY=1 serves a watch party (one shared replay,
 // every viewer's update carrying the seat and the lesson) instead.
+// With SELLOFF_LOAD_NODES=N (N > 1) it runs N serve nodes fed
+// by one relay over NATS instead (loadtest_nodes_test.go).
 //
 //	SELLOFF_LOADTEST=1 go test -run '^TestLoad$' -v -timeout 15m ./cmd/selloff/internal/server/
 
@@ -60,6 +62,9 @@ func TestLoadServerChild(t *testing.T) {
 	defer cancel()
 	watchParty := os.Getenv("SELLOFF_LOAD_PARTY") == "1"
 	src, err := ReplaySources(ctx, ds, feeds.RealClock{}, replay.Options{}, watchParty)
+	if url := os.Getenv("SELLOFF_LOAD_NATS"); url != "" {
+		src, err = natsLoadSources(ctx, url) // a node of the load test across nodes
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,6 +210,10 @@ func TestLoad(t *testing.T) {
 	n := envInt("SELLOFF_LOAD_SESSIONS", 100)
 	secs := envInt("SELLOFF_LOAD_SECONDS", 60)
 	w, h := envInt("SELLOFF_LOAD_WIDTH", 120), envInt("SELLOFF_LOAD_HEIGHT", 40)
+	if nodes := envInt("SELLOFF_LOAD_NODES", 1); nodes > 1 {
+		testLoadNodes(t, nodes, n, secs, w, h) // loadtest_nodes_test.go
+		return
+	}
 
 	args := []string{"-test.run=^TestLoadServerChild$", "-test.v=false"}
 	if p := os.Getenv("SELLOFF_LOAD_CPUPROFILE"); p != "" {
