@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // badLines is a header and n lines the reader rejects, gzip'd when gz.
@@ -56,6 +58,76 @@ func TestProblemsAreCapped(t *testing.T) {
 	ps, more, _ = Validate(bytes.NewReader(cut), "cut.jsonl")
 	if last := ps[len(ps)-1]; !strings.Contains(last.Reason, "truncated") || more != n-MaxProblems-1 {
 		t.Errorf("truncated end after the cap: last %v, more %d", last, more)
+	}
+}
+
+// Lines holding values of almost 1 MiB (a symbol, an interval, an event id,
+// a time) compress to almost nothing, so a few MB of gzip can hold
+// thousands. What the reader keeps of them is bounded: a reason quotes
+// only the start of a value, one still longer than MaxReason is cut in the
+// middle, and the interner keeps no long strings (before, 300 such lines
+// in 327 KB of gzip held 600 MB).
+func TestLongValuesKeepBoundedMemory(t *testing.T) {
+	long := strings.Repeat("A", MaxLine-300)
+	var raw bytes.Buffer
+	raw.WriteString(headerLine(t) + "\n")
+	const n = 40
+	for i := 0; i < n; i++ {
+		switch i % 4 {
+		case 0: // unknown symbol, fast path
+			fmt.Fprintf(&raw, `{"record":"bar","time":"2025-01-27T09:30:00-05:00","symbol":"%s%d","interval":"1m","open":1,"high":1,"low":1,"close":1}`+"\n", long, i)
+		case 1: // a valid interval with a million leading zeros, repeated
+			fmt.Fprintf(&raw, `{"record":"bar","time":"2025-01-27T09:30:00-05:00","symbol":"NVDA","interval":"%s1m","open":1,"high":1,"low":1,"close":1}`+"\n", strings.Repeat("0", MaxLine-300))
+		case 2: // bad time
+			fmt.Fprintf(&raw, `{"record":"quote","time":"%s%d","symbol":"NVDA","price":1}`+"\n", long, i)
+		case 3: // duplicate event id
+			fmt.Fprintf(&raw, `{"record":"event","time":"2025-01-27T09:30:00-05:00","id":"%s","title":"t"}`+"\n", long)
+		}
+	}
+	rd, err := NewReader(bytes.NewReader(gzipBytes(raw.Bytes())), ReadOptions{Name: "long.jsonl.gz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := rd.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps := rd.Problems()
+	if len(ps) < n-3 {
+		t.Fatalf("%d problems, want at least %d", len(ps), n-3)
+	}
+	cut := 0
+	for _, p := range ps {
+		if len(p.Reason) > MaxReason || !utf8.ValidString(p.Reason) {
+			t.Fatalf("line %d: reason of %d bytes (max %d): %.200q", p.Line, len(p.Reason), MaxReason, p.Reason)
+		}
+		if strings.Contains(p.Reason, "bytes cut)…") {
+			cut++
+			// the repeated bar's reason names its interval in full, so it
+			// is cut in the middle, keeping both ends
+			if !strings.HasPrefix(p.Reason, "duplicate bar NVDA 0000") || !strings.HasSuffix(p.Reason, "01m at 2025-01-27 09:30:00 (first at line 3); the first is kept") {
+				t.Errorf("line %d: %.80q ... %q", p.Line, p.Reason, p.Reason[len(p.Reason)-80:])
+			}
+		}
+	}
+	if cut != n/4-1 {
+		t.Errorf("%d reasons cut, want %d", cut, n/4-1)
+	}
+	// other values are quoted short
+	if want := fmt.Sprintf(`unknown symbol %q… (%d bytes) (not in header)`, long[:40], len(long)+1); ps[0].Reason != want {
+		t.Errorf("reason %q\nwant %q", ps[0].Reason, want)
+	}
+	if len(rd.in) > len(testHeader().Symbols)+4 {
+		t.Errorf("interner holds %d strings", len(rd.in))
+	}
+	if got := clipReason("short"); got != "short" {
+		t.Errorf("short reason changed: %q", got)
+	}
+	if got := clipReason(strings.Repeat("é", MaxReason)); len(got) > MaxReason || !utf8.ValidString(got) {
+		t.Errorf("clipped two-byte text: %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
 }
 
@@ -255,4 +327,36 @@ func BenchmarkDecodeDuplicateBars(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(retained)/(1<<20), "retained-MB")
+}
+
+// BenchmarkValidateLongValues: 300 lines each naming an unknown symbol of
+// almost 1 MiB (327 KB of gzip). Before the interner and the reasons were
+// bounded the problems alone held 300 MB.
+func BenchmarkValidateLongValues(b *testing.B) {
+	long := strings.Repeat("A", MaxLine-300)
+	var raw bytes.Buffer
+	raw.WriteString(headerLine(b) + "\n")
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&raw, `{"record":"bar","time":"2025-01-27T09:30:00-05:00","symbol":"%s%d","interval":"1m","open":1,"high":1,"low":1,"close":1}`+"\n", long, i)
+	}
+	data := gzipBytes(raw.Bytes())
+	b.ReportAllocs()
+	var retained uint64
+	for b.Loop() {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		ps, _, err := Validate(bytes.NewReader(data), "long.jsonl.gz")
+		if err != nil || len(ps) != 300 {
+			b.Fatalf("%d problems, %v", len(ps), err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		runtime.KeepAlive(ps)
+		if m1.HeapAlloc > m0.HeapAlloc {
+			retained = max(retained, m1.HeapAlloc-m0.HeapAlloc)
+		}
+	}
+	b.ReportMetric(float64(retained)/(1<<20), "retained-MB")
+	b.ReportMetric(float64(len(data))/1024, "gzip-KB")
 }

@@ -395,12 +395,17 @@ func (o *flatObj) recordKind() (string, bool) {
 // records share them instead of allocating per line.
 type interner map[string]string
 
+// maxInterned is the longest string the interner keeps: symbols, intervals
+// and states are short, and a line may hold a value of almost 1 MiB (4,096
+// of them kept would be 4 GiB from a few MB of gzip).
+const maxInterned = 64
+
 func (in interner) get(b []byte) string {
 	if s, ok := in[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	if len(in) < 4096 {
+	if len(in) < 4096 && len(s) <= maxInterned {
 		in[s] = s
 	}
 	return s

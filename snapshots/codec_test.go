@@ -90,7 +90,7 @@ func slowParse(rd *Reader, line []byte) (Record, string) {
 // checkFastPath compares the fast scanner with encoding/json on one line:
 // whenever the fast path accepts a line, encoding/json must decode the same
 // record from it.
-func checkFastPath(t *testing.T, line []byte) (fast bool) {
+func checkFastPath(t testing.TB, line []byte) (fast bool) {
 	t.Helper()
 	var o flatObj
 	if !scanFlat(line, &o) {

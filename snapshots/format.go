@@ -299,20 +299,20 @@ func (e Event) Approximate() bool { return e.Precision != PrecisionExact }
 // ParseInterval turns "1m", "5m", "1h", "1d" into a duration. Days are 24h.
 func ParseInterval(s string) (time.Duration, error) {
 	if len(s) < 2 {
-		return 0, fmt.Errorf("bad interval %q", s)
+		return 0, fmt.Errorf("bad interval %s", QuoteShort(s))
 	}
 	n := 0
 	for _, c := range s[:len(s)-1] {
 		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("bad interval %q", s)
+			return 0, fmt.Errorf("bad interval %s", QuoteShort(s))
 		}
 		n = n*10 + int(c-'0')
 		if n > 100000 {
-			return 0, fmt.Errorf("bad interval %q", s)
+			return 0, fmt.Errorf("bad interval %s", QuoteShort(s))
 		}
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("bad interval %q", s)
+		return 0, fmt.Errorf("bad interval %s", QuoteShort(s))
 	}
 	switch s[len(s)-1] {
 	case 's':
@@ -324,7 +324,7 @@ func ParseInterval(s string) (time.Duration, error) {
 	case 'd':
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
-	return 0, fmt.Errorf("bad interval %q", s)
+	return 0, fmt.Errorf("bad interval %s", QuoteShort(s))
 }
 
 // Record is one line of a snapshot after the header. Exactly one of Bar,

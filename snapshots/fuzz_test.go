@@ -18,12 +18,22 @@ func gzipBytes(b []byte) []byte {
 }
 
 func readerSeeds(f *testing.F) {
-	good := encode(f, testHeader(), testRecords(), false)
-	f.Add(good)
-	f.Add(encode(f, testHeader(), testRecords(), true))
-	f.Add(good[:len(good)-10])
-	gz := encode(f, testHeader(), testRecords(), true)
-	f.Add(gz[:len(gz)/2])
+	for _, s := range readerSeedInputs(f) {
+		f.Add(s)
+	}
+}
+
+// readerSeedInputs are FuzzReader's seeds, for the fuzz target and for
+// BenchmarkFuzzReaderSeeds.
+func readerSeedInputs(tb testing.TB) [][]byte {
+	var seeds [][]byte
+	add := func(b []byte) { seeds = append(seeds, b) }
+	good := encode(tb, testHeader(), testRecords(), false)
+	add(good)
+	add(encode(tb, testHeader(), testRecords(), true))
+	add(good[:len(good)-10])
+	gz := encode(tb, testHeader(), testRecords(), true)
+	add(gz[:len(gz)/2])
 	hdr := []byte(strings.SplitN(string(good), "\n", 2)[0] + "\n")
 	t0 := et(2025, 1, 27, 9, 30)
 	for _, l := range []string{
@@ -36,15 +46,16 @@ func readerSeeds(f *testing.F) {
 		`{"record":"bar",`,
 		`[]`, `null`, `"x"`, `{}`, "\x00\xff",
 	} {
-		f.Add(append(append([]byte{}, hdr...), l+"\n"+barLineAt("NVDA", t0.Add(time.Hour), 121, 2)+"\n"...))
-		f.Add(gzipBytes(append(append([]byte{}, hdr...), l...)))
+		add(append(append([]byte{}, hdr...), l+"\n"+barLineAt("NVDA", t0.Add(time.Hour), 121, 2)+"\n"...))
+		add(gzipBytes(append(append([]byte{}, hdr...), l...)))
 	}
 	dup := barLineAt("NVDA", t0, 120, 1) + "\n"
-	f.Add([]byte(string(hdr) + dup + dup + barLineAt("SPY", t0, 600, 1) + "\n" + dup))
-	f.Add(append(append([]byte{}, hdr...), strings.Repeat(`{"record":"bar","open":1e300}`+"\n", 50)...))
-	f.Add([]byte{})
-	f.Add([]byte{0x1f, 0x8b})
-	f.Add([]byte("{}\n"))
+	add([]byte(string(hdr) + dup + dup + barLineAt("SPY", t0, 600, 1) + "\n" + dup))
+	add(append(append([]byte{}, hdr...), strings.Repeat(`{"record":"bar","open":1e300}`+"\n", 50)...))
+	add([]byte{})
+	add([]byte{0x1f, 0x8b})
+	add([]byte("{}\n"))
+	return seeds
 }
 
 // FuzzReader: the reader never panics or hangs, strict and lenient agree on
@@ -52,10 +63,11 @@ func readerSeeds(f *testing.F) {
 // encoding/json.
 func FuzzReader(f *testing.F) {
 	readerSeeds(f)
-	f.Fuzz(fuzzBody)
+	f.Fuzz(func(t *testing.T, data []byte) { checkReader(t, data) })
 }
 
-func fuzzBody(t *testing.T, data []byte) {
+// checkReader is FuzzReader's body.
+func checkReader(t testing.TB, data []byte) {
 	{
 		lenient, lerr := Decode(bytes.NewReader(data), ReadOptions{Name: "fuzz"})
 		strict, serr := Decode(bytes.NewReader(data), ReadOptions{Name: "fuzz", Strict: true})
@@ -167,5 +179,45 @@ func TestFastFloatExact(t *testing.T) {
 		if ok && (err != nil || got != want || (got == 0 && (1/got > 0) != (1/want > 0))) {
 			t.Errorf("%s: fast %v, strconv %v", s, got, want)
 		}
+	}
+}
+
+// BenchmarkFuzzReaderSeeds runs FuzzReader's body over its seeds: what one
+// fuzz execution costs. The fuzz engine minimizes every new interesting
+// input by re-running the body on up to O(n²) candidates for an n-byte
+// input (60 s at most by default, with no progress shown), so this figure
+// sets how long the fuzz run seems to stall.
+func BenchmarkFuzzReaderSeeds(b *testing.B) {
+	seeds := readerSeedInputs(b)
+	b.ReportAllocs()
+	n := 0
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, s := range seeds {
+			checkReader(b, s)
+		}
+		n += len(seeds)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "execs/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(n)/cpu.Seconds(), "execs/cpu-s")
+	}
+}
+
+// BenchmarkDecodeSmall: the fixed cost of reading a small file (an events
+// file, a test fixture, a fuzz input), plain and gzip.
+func BenchmarkDecodeSmall(b *testing.B) {
+	for _, gz := range []bool{false, true} {
+		data := encode(b, testHeader(), testRecords(), gz)
+		b.Run(map[bool]string{false: "plain", true: "gzip"}[gz], func(b *testing.B) {
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, err := Decode(bytes.NewReader(data), ReadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		})
 	}
 }

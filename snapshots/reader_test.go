@@ -216,6 +216,8 @@ func TestReaderBadHeader(t *testing.T) {
 			`h.jsonl:1: session 2025-01-27 is listed after 2025-01-27: sessions go in date order, once each`},
 		{"session_other_day", `{"record":"header","format":"selloff-snapshot","version":1,"provenance":"recorded","sessions":[{"date":"2025-01-27","open":"2025-01-28T09:30:00-05:00","close":"2025-01-28T16:00:00-05:00"}]}` + "\n",
 			`h.jsonl:1: session 2025-01-27 opens on another day (2025-01-28T09:30:00-05:00)`},
+		{"created_year", `{"record":"header","format":"selloff-snapshot","version":1,"provenance":"recorded","created":"0000-01-01T00:00:00+00:00"}` + "\n",
+			`h.jsonl:1: created 0000-01-01T00:00:00Z is outside the years 1900-2150`},
 		{"cut", `{"record":"header","format":"selloff-snap`, `h.jsonl:1: truncated: the header line is incomplete`},
 		{"gzip_cut_in_header", "\x1f\x8b\x08\x00", `h.jsonl:1: truncated: gzip stream ends inside its header`},
 		{"gzip_bad_header", "\x1f\x8b\x09\x00\x00\x00\x00\x00\x00\xff", `h.jsonl:1: corrupt gzip stream: gzip: invalid header`},

@@ -388,7 +388,27 @@ func seatChanged(a, b *feeds.ClockStatus) bool {
 		return false
 	}
 	return a.Party != b.Party || a.Presenter != b.Presenter || a.Presenting != b.Presenting ||
-		a.Watchers != b.Watchers || a.Follows != b.Follows || !sameBoard(a.Board, b.Board)
+		a.Watchers != b.Watchers || a.Follows != b.Follows || !sameBoard(a.Board, b.Board) ||
+		lessonChanged(a.Lesson, b.Lesson)
+}
+
+// lessonChanged: the party's lesson moved on (a caption, a question, an
+// answer, the presenter's view, the counts), which the party tells again
+// with the same update while its clock is paused.
+func lessonChanged(a, b *feeds.Lesson) bool {
+	switch {
+	case a == b:
+		return false
+	case a == nil || b == nil:
+		return true
+	}
+	qa, qb := a.Question, b.Question
+	if (qa == nil) != (qb == nil) || (qa != nil && (qa.ID != qb.ID || qa.Locked != qb.Locked || qa.Revealed != qb.Revealed)) {
+		return true
+	}
+	return a.ViewSeq != b.ViewSeq || a.Caption != b.Caption || a.Answered != b.Answered ||
+		a.Watching != b.Watching || a.Following != b.Following || a.Follow != b.Follow ||
+		a.MyAnswer != b.MyAnswer || (a.Result == nil) != (b.Result == nil)
 }
 
 // presenterChanged: who presents, or whether this viewer does, changed.

@@ -468,3 +468,45 @@ func TestLessonHostileTexts(t *testing.T) {
 		}
 	}
 }
+
+// A paused party tells a lesson change again with the same update (same
+// Seq): the caption, the presenter's move and the question still show.
+// Over SSH the caption and the hint never appeared until the clock moved.
+func TestLessonChangeWhilePaused(t *testing.T) {
+	ctl := &lessonCtl{}
+	m := newTestModel(t, 160, 45, ctl, common.GlyphsASCII)
+	v := feeds.LessonView{Symbol: "AVGO", Chart: "line"}
+	m = send(t, m, updateMsg{u: lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 1}), at: fixedNow})
+	m = send(t, m, updateMsg{u: lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 1, Caption: "the open"}), at: fixedNow})
+	if !strings.Contains(m.View(), "the open") {
+		t.Fatalf("caption of a same-Seq update not shown:\n%s", m.View())
+	}
+	v.Symbol = "NVDA"
+	u := lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 2, Caption: "the open"})
+	u.Clock.Follows = false // on its own clock, as the server says of a viewer who left
+	m = send(t, m, updateMsg{u: u, at: fixedNow})
+	if got := m.View(); !strings.Contains(got, "presenter moved: NVDA") || !strings.Contains(got, "own clock, f follows") {
+		t.Fatalf("no hint or own-clock status on a same-Seq update:\n%s", got)
+	}
+}
+
+// A tour in the terminal is a party of one: a lesson without Party shows
+// its question and takes an answer, but offers no f (nobody to follow).
+func TestLessonTerminalTour(t *testing.T) {
+	ctl := &lessonCtl{}
+	m := newTestModel(t, 160, 45, ctl, common.GlyphsASCII)
+	u := replayUpdate(t, "2025-01-27 14:50", 1)
+	c := *u.Clock
+	c.Lesson = &feeds.Lesson{Follow: true, Question: &feeds.Question{ID: 1, Text: "Where does NVDA close today?", Kind: feeds.QuestionNumber, Unit: "$"}}
+	u.Clock = &c
+	m = send(t, m, updateMsg{u: u, at: fixedNow})
+	if !strings.Contains(m.View(), "? Where does NVDA close today? ($)") || m.lesson.keys.Follow.Enabled() {
+		t.Fatalf("question not shown, or f offered:\n%s", m.View())
+	}
+	m = send(t, m, runes("a"))
+	m = typeDrain(t, m, "117.5")
+	m = send(t, m, tea.KeyMsg{Type: tea.KeyEnter})
+	if ops := ctl.taken(); len(ops) != 1 || ops[0].Kind != feeds.LessonAnswer || ops[0].Answer != "117.5" {
+		t.Fatalf("answer ops %+v", ops)
+	}
+}

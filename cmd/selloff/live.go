@@ -239,9 +239,19 @@ func (a *app) newLiveRecording(fs *flag.FlagSet, cfg *config.Config, record stri
 	}
 	var live *yahoo.Live
 	rec, closeRec := recorderFor(record, func() int { return live.Stats().Recorded }, onRecordFail)
-	yopt, err := a.yahooOptions(fs, cfg)
+	live, err = a.newYahooLive(fs, cfg, syms, iv, rec)
 	if err != nil {
 		return nil, nil, err
+	}
+	return live, closeRec, nil
+}
+
+// newYahooLive makes the Yahoo poller for syms, recording to rec (nil:
+// no recording; a file's, or a relay's publisher).
+func (a *app) newYahooLive(fs *flag.FlagSet, cfg *config.Config, syms []snapshots.Symbol, iv time.Duration, rec func(snapshots.Header) (yahoo.Recorder, error)) (*yahoo.Live, error) {
+	yopt, err := a.yahooOptions(fs, cfg)
+	if err != nil {
+		return nil, err
 	}
 	var logf func(string, ...any)
 	if lg := a.feedLog; lg != nil {
@@ -253,13 +263,9 @@ func (a *app) newLiveRecording(fs *flag.FlagSet, cfg *config.Config, record stri
 	client := yahoo.NewClient(yahoo.NewBackend(yopt))
 	st, err := a.yahooStream(fs, cfg, yopt, syms)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	live, err = yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Annotate: a.annotate, Logf: logf, Stream: st})
-	if err != nil {
-		return nil, nil, err
-	}
-	return live, closeRec, nil
+	return yahoo.NewLive(client, a.clock, yahoo.LiveOptions{Symbols: syms, KeepShares: keptShares(cfg), Interval: iv, Record: rec, Annotate: a.annotate, Logf: logf, Stream: st})
 }
 
 func runLive(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {

@@ -123,9 +123,25 @@ func (a *app) newAlpaca(fs *flag.FlagSet, cfg *config.Config, record string, onR
 	if err := checkNewRecording(record); err != nil {
 		return nil, nil, err
 	}
+	var src *alpaca.Source
+	rec, closeRec := recorderFor(record, func() int { return src.Stats().Recorded }, onRecordFail)
+	var open func(snapshots.Header) (alpaca.Recorder, error)
+	if rec != nil {
+		open = func(h snapshots.Header) (alpaca.Recorder, error) { return rec(h) }
+	}
+	src, err = a.newAlpacaSource(fs, cfg, syms, open)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, closeRec, nil
+}
+
+// newAlpacaSource makes the Alpaca source for syms, recording to rec
+// (nil: no recording; a file's, or a relay's publisher).
+func (a *app) newAlpacaSource(fs *flag.FlagSet, cfg *config.Config, syms []snapshots.Symbol, rec func(snapshots.Header) (alpaca.Recorder, error)) (*alpaca.Source, error) {
 	k := a.alpacaKey(cfg)
 	if k.Empty() {
-		return nil, nil, usagef("--provider alpaca needs a key: set APCA_API_KEY_ID and APCA_API_SECRET_KEY (a free Alpaca account has one), or alpaca_key_id and alpaca_secret_key in the config")
+		return nil, usagef("--provider alpaca needs a key: set APCA_API_KEY_ID and APCA_API_SECRET_KEY (a free Alpaca account has one), or alpaca_key_id and alpaca_secret_key in the config")
 	}
 	opt := alpaca.Options{
 		Key: k, Symbols: syms, Clock: a.clock, NoStream: get[bool](fs, "no-stream"),
@@ -134,20 +150,12 @@ func (a *app) newAlpaca(fs *flag.FlagSet, cfg *config.Config, record string, onR
 	if isSet(fs, "interval") || (cfg != nil && cfg.Interval > 0) {
 		iv, err := pollInterval(fs, cfg)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		opt.Interval = iv
 	}
-	var src *alpaca.Source
-	rec, closeRec := recorderFor(record, func() int { return src.Stats().Recorded }, onRecordFail)
-	if rec != nil {
-		opt.Record = func(h snapshots.Header) (alpaca.Recorder, error) { return rec(h) }
-	}
-	src, err = alpaca.New(opt)
-	if err != nil {
-		return nil, nil, err
-	}
-	return src, closeRec, nil
+	opt.Record = rec
+	return alpaca.New(opt)
 }
 
 // checkNewRecording refuses to record over an existing file.

@@ -13,8 +13,10 @@ import (
 
 	"github.com/selloff/selloff/cmd/selloff/internal/server"
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/alpaca"
 	"github.com/selloff/selloff/feeds/natsfeed"
 	"github.com/selloff/selloff/feeds/replay"
+	"github.com/selloff/selloff/feeds/yahoo"
 	"github.com/selloff/selloff/snapshots"
 )
 
@@ -22,17 +24,27 @@ func relayFlags(fs *flag.FlagSet) {
 	fs.String("nats", "nats://127.0.0.1:4222", "NATS server `URL` (nats://HOST:PORT, or tls://HOST:PORT for TLS)")
 	fs.String("nats-creds", "", "NATS credentials `FILE` (default $NATS_CREDS); never logged")
 	fs.String("feed", "", "feed `NAME` (letters, digits, - and _): subjects selloff.NAME.*")
-	fs.String("source", "replay", "replay or replay:FILE|NAME (live comes later)")
+	fs.String("source", "replay", "replay, replay:FILE|NAME, or live (Yahoo's poll and stream, or Alpaca's: the live flags below)")
 	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
 	fs.String("at", "", "replay start time (as replay --at)")
 	fs.Bool("paused", false, "start the replay paused")
 	fs.Bool("loop", false, "replay: start again at the end")
-	fs.String("events", "", "a YAML or JSON events file merged into the timeline")
+	fs.String("events", "", "replay: a YAML or JSON events file merged into the timeline")
+	yahooFlags(fs)
+	streamFlags(fs)
+	intervalFlag(fs, "live: poll every `DURATION`, at least 1s (default from config, else 5s)")
+	fs.String("config", "", "live: config file (watchlist, provider, interval, user agent)")
 	fs.Duration("max-age", natsfeed.DefaultMaxAge, "how long the feed's JetStream streams keep messages")
 	fs.String("log-file", "", "write logs here instead of stderr")
 	fs.String("relay-id", "", "this relay's name among the feed's relays (default HOST-PID)")
 	fs.Duration("lease-ttl", natsfeed.DefaultLeaseTTL, "leader lease: a relay that dies unheard is replaced after about this long (1s to 1m)")
 }
+
+// relayOnly are the flags of one kind of relay source.
+var (
+	relayReplayOnly = []string{"speed", "at", "paused", "loop", "events"}
+	relayLiveOnly   = []string{"symbols", "watchlist", "yahoo-url", "user-agent", "provider", "yahoo-stream-url", "no-stream", "interval", "config"}
+)
 
 // natsCreds is --nats-creds, else $NATS_CREDS.
 func natsCreds(a *app, fs *flag.FlagSet) string {
@@ -42,8 +54,9 @@ func natsCreds(a *app, fs *flag.FlagSet) string {
 	return a.getenv("NATS_CREDS")
 }
 
-// runRelay owns one upstream (a replay clock) and publishes it to NATS for
-// any number of serve nodes (serve --source nats://HOST:PORT/FEED).
+// runRelay owns one upstream (a replay clock, or a live poll) and
+// publishes it to NATS for any number of serve nodes (serve --source
+// nats://HOST:PORT/FEED).
 func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("relay takes no arguments (got %s)", strings.Join(args, " "))
@@ -63,11 +76,22 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		return usagef("--max-age %s: want a positive duration such as 26h", d)
 	}
 	src := fstr(fs, "source")
-	if src != "replay" && !strings.HasPrefix(src, "replay:") {
-		if src == "live" {
-			return usagef("relay --source live is not supported yet: use replay or replay:FILE|NAME")
+	live := src == "live"
+	if !live && src != "replay" && !strings.HasPrefix(src, "replay:") {
+		return usagef("--source %q: want replay, replay:FILE|NAME or live", src)
+	}
+	wrong, kind := relayLiveOnly, "live"
+	if live {
+		wrong, kind = relayReplayOnly, "replay"
+	}
+	var bad []string
+	for _, name := range wrong {
+		if isSet(fs, name) {
+			bad = append(bad, "--"+name)
 		}
-		return usagef("--source %q: want replay or replay:FILE|NAME", src)
+	}
+	if len(bad) > 0 {
+		return usagef("%s: only with --source %s", strings.Join(bad, ", "), kind)
 	}
 	logger := log.NewWithOptions(a.stderr, log.Options{ReportTimestamp: true, Prefix: "selloff relay"})
 	if p := fstr(fs, "log-file"); p != "" {
@@ -78,30 +102,6 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		defer closeLog()
 		logger = l
 	}
-
-	d, err := loadReplayData(strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":"), fstr(fs, "events"), false)
-	if err != nil {
-		return err
-	}
-	opt := d.options()
-	opt.Speed = get[float64](fs, "speed")
-	opt.Loop = get[bool](fs, "loop")
-	if get[bool](fs, "paused") {
-		opt.Paused = true
-	}
-	if at := fstr(fs, "at"); at != "" {
-		t, err := d.at(at)
-		if err != nil {
-			return err
-		}
-		if !t.IsZero() {
-			opt.Start = t
-		}
-	}
-	// check the options now, not when this relay first leads
-	if _, err := replay.New(d.ds, feeds.RealClock{}, opt); err != nil {
-		return err
-	}
 	id := fstr(fs, "relay-id")
 	if id == "" {
 		host, _ := os.Hostname()
@@ -110,6 +110,21 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	ttl := get[time.Duration](fs, "lease-ttl")
 	if ttl < time.Second || ttl > time.Minute {
 		return usagef("--lease-ttl %s: want 1s to 1m", ttl)
+	}
+	said := func(kv ...any) {
+		logger.Info("relaying", append([]any{"feed", feed, "server", natsfeed.Redact(natsURL), "relay", id}, kv...)...)
+	}
+	var (
+		start natsfeed.StartFunc
+		err   error
+	)
+	if live {
+		start, err = a.relayLive(fs, logger, said)
+	} else {
+		start, err = relayReplay(fs, strings.TrimPrefix(strings.TrimPrefix(src, "replay"), ":"), logger, said)
+	}
+	if err != nil {
+		return err
 	}
 
 	nc, err := natsfeed.Connect(natsURL, natsfeed.ConnectOptions{
@@ -125,8 +140,45 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
+	logger.Info("joining the feed's relays", "feed", feed, "relay", id, "lease_ttl", ttl)
+	return natsfeed.Lead(ctx, nc, pub, feeds.RealClock{}, natsfeed.RelayOptions{
+		ID:       id,
+		LeaseTTL: ttl,
+		OnState:  func(s string) { logger.Info(s, "feed", feed, "relay", id) },
+		OnError:  func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) },
+		Party:    relayParty(logger),
+	}, start)
+}
+
+// relayReplay checks a replay relay's flags and returns how it starts its
+// clock when it leads: where the last leader's clock was, else as the
+// flags say.
+func relayReplay(fs *flag.FlagSet, file string, logger *log.Logger, said func(kv ...any)) (natsfeed.StartFunc, error) {
+	d, err := loadReplayData(file, fstr(fs, "events"), false)
+	if err != nil {
+		return nil, err
+	}
+	opt := d.options()
+	opt.Speed = get[float64](fs, "speed")
+	opt.Loop = get[bool](fs, "loop")
+	if get[bool](fs, "paused") {
+		opt.Paused = true
+	}
+	if at := fstr(fs, "at"); at != "" {
+		t, err := d.at(at)
+		if err != nil {
+			return nil, err
+		}
+		if !t.IsZero() {
+			opt.Start = t
+		}
+	}
+	// check the options now, not when this relay first leads
+	if _, err := replay.New(d.ds, feeds.RealClock{}, opt); err != nil {
+		return nil, err
+	}
 	recs := natsfeed.SnapshotRecords(d.snap)
-	start := func(lctx context.Context, last *natsfeed.State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
+	return func(lctx context.Context, last *natsfeed.State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
 		o := opt
 		if last != nil { // take over where the last leader was
 			o.Start = last.Time
@@ -144,17 +196,60 @@ func runRelay(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 			return nil, snapshots.Header{}, nil, err
 		}
 		rp.Start(lctx)
-		logger.Info("relaying", "feed", feed, "server", natsfeed.Redact(natsURL), "records", len(recs), "relay", id)
+		said("records", len(recs))
 		return rp, d.snap.Header, recs, nil
+	}, nil
+}
+
+// relayLive checks a live relay's flags and returns how it starts its
+// poll when it leads: a new live source (a relay taking over has no clock
+// to continue: it simply starts polling), its records and freshness
+// published through a natsfeed.LiveRecorder. The header goes out when
+// the first poll ends, with the symbols as the provider filled them in.
+func (a *app) relayLive(fs *flag.FlagSet, logger *log.Logger, said func(kv ...any)) (natsfeed.StartFunc, error) {
+	cfg, err := loadConfig(fs)
+	if err != nil {
+		return nil, err
 	}
-	logger.Info("joining the feed's relays", "feed", feed, "relay", id, "lease_ttl", ttl)
-	return natsfeed.Lead(ctx, nc, pub, feeds.RealClock{}, natsfeed.RelayOptions{
-		ID:       id,
-		LeaseTTL: ttl,
-		OnState:  func(s string) { logger.Info(s, "feed", feed, "relay", id) },
-		OnError:  func(err error) { logger.Warn("publish failed (retrying with the next update)", "err", err) },
-		Party:    relayParty(logger),
-	}, start)
+	p, err := provider(fs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	syms, err := watchSymbols(fs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := pollInterval(fs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.feedLog = logger // the source's state changes and errors
+	newSource := func(rec *natsfeed.LiveRecorder) (liveSource, error) {
+		if p == "alpaca" {
+			return a.newAlpacaSource(fs, cfg, syms, func(h snapshots.Header) (alpaca.Recorder, error) { return rec.Open(h) })
+		}
+		return a.newYahooLive(fs, cfg, syms, iv, func(h snapshots.Header) (yahoo.Recorder, error) { return rec.Open(h) })
+	}
+	// the flags are checked now, not when this relay first leads (no
+	// request goes out until the source runs)
+	if _, err := newSource(natsfeed.NewLiveRecorder()); err != nil {
+		return nil, err
+	}
+	return func(lctx context.Context, _ *natsfeed.State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
+		rec := natsfeed.NewLiveRecorder()
+		src, err := newSource(rec)
+		if err != nil {
+			return nil, snapshots.Header{}, nil, err
+		}
+		go src.Run(lctx)
+		logger.Info("polling: the feed starts when the first poll ends", "provider", p, "symbols", len(syms), "interval", iv)
+		h, err := rec.Header(lctx)
+		if err != nil {
+			return nil, snapshots.Header{}, nil, err
+		}
+		said("provider", p, "symbols", len(h.Symbols))
+		return natsfeed.LiveSource(src, rec), h, nil, nil
+	}, nil
 }
 
 // newPublisherRetrying creates the feed's streams, waiting with back-off

@@ -70,15 +70,6 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		return err // a bad tour stops here (FILE:LINE), before serve listens
 	}
 	sources := plane.Sources
-	var lesson *party.Local
-	var backend party.Backend // nil unless a replay watch party
-	if get[bool](fs, "watch-party") && plane.data != nil && sources.SharedControl != nil {
-		lesson = party.NewLocal(sources.SharedControl, party.FrameTruth(plane.data.ds.At))
-		backend = lesson
-		go tickParty(ctx, sources.Shared, lesson)
-	} else if get[bool](fs, "watch-party") {
-		backend = partyBackend(sources) // a relay's party (serve --source nats://...)
-	}
 	srv, err := server.New(server.Config{
 		Listen:         fstr(fs, "listen"),
 		HostKeyPath:    hostKey,
@@ -88,7 +79,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 		MaxTimeout:     get[time.Duration](fs, "max-timeout"),
 		AuthorizedKeys: fstr(fs, "authorized-keys"),
 		WatchParty:     get[bool](fs, "watch-party"),
-		Party:          backend,
+		Party:          partyBackend(sources), // a relay's (serve --source nats://...); nil: the server's own
 		PresenterKey:   fstr(fs, "presenter-key"),
 		Logger:         logger,
 		Sources:        sources,
@@ -120,7 +111,7 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	}
 	logger.Info("serving", "listen", fstr(fs, "listen"), "host_key", hostKey)
 	if plane.tour != nil {
-		go presentTour(ctx, plane.tour, lesson, sources.Shared, logger)
+		go presentTour(ctx, plane.tour, srv.Party(), sources.Shared, logger)
 	}
 	return srv.Run(ctx)
 }
@@ -141,16 +132,6 @@ func presentTour(ctx context.Context, t *tour.Tour, b party.Backend, src feeds.S
 		logger.Error("tour stopped", "tour", t.Name, "err", err)
 	default:
 		logger.Info("tour ended: the presenter's seat is free", "tour", t.Name)
-	}
-}
-
-// tickParty tells the party's room the shared clock's time, frame by
-// frame: an open question locks when the clock reaches its lock time.
-func tickParty(ctx context.Context, src feeds.Source, l *party.Local) {
-	for u := range src.Subscribe(ctx) {
-		if u.Frame != nil {
-			l.Tick(u.Frame.Time)
-		}
 	}
 }
 

@@ -89,7 +89,11 @@ func TestPresentEmbeddedTour(t *testing.T) {
 	defer cancel()
 	rp.Start(ctx)
 	l := party.NewLocal(rp, party.FrameTruth(d.ds.At))
-	go tickParty(ctx, rp, l)
+	go func() { // what the server does for its party
+		for u := range rp.Subscribe(ctx) {
+			l.Tick(u.Frame.Time)
+		}
+	}()
 	done := make(chan error, 1)
 	go func() {
 		done <- party.Present(ctx, party.Presentation{Tour: tr, Backend: l, Source: rp, After: clk.After,

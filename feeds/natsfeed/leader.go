@@ -93,6 +93,9 @@ func lead(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock,
 	}
 	src, h, recs, err := start(ctx, last)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // the lead was lost while the upstream started
+		}
 		return fmt.Errorf("starting the upstream: %w", err)
 	}
 	if opt.Party != nil {

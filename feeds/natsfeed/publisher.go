@@ -196,6 +196,9 @@ func (p *Publisher) State(ctx context.Context, u feeds.Update, sent time.Time) e
 	s := State{Seq: u.Seq, Mode: u.Mode, Sent: sent, Health: u.Health, Clock: u.Clock}
 	if u.Frame != nil {
 		s.Time = u.Frame.Time
+		if u.Mode == feeds.ModeLive || u.Mode == feeds.ModeRecording {
+			s.Quotes, s.Sessions = marks(u.Frame), u.Frame.Sessions
+		}
 	}
 	return p.stateLocked(ctx, s)
 }
@@ -262,7 +265,8 @@ func (p *Publisher) Stats() PublisherStats {
 
 // Run publishes every update of src as a state, and the last state again
 // every Heartbeat while src is quiet, until ctx ends or src's channel
-// closes. Begin must have been called. A failed publish (NATS down) is
+// closes. Begin must have been called. A src made by LiveSource has its
+// records published before each state. A failed publish (NATS down) is
 // reported to onErr, if set, and retried with the next update or
 // heartbeat; the NATS connection reconnects by itself.
 func (p *Publisher) Run(ctx context.Context, src feeds.Source, clock feeds.Clock, onErr func(error)) error {
@@ -272,6 +276,7 @@ func (p *Publisher) Run(ctx context.Context, src feeds.Source, clock feeds.Clock
 			onErr(err)
 		}
 	}
+	live, _ := src.(*liveSource)
 	beat := clock.After(Heartbeat)
 	for {
 		select {
@@ -280,6 +285,13 @@ func (p *Publisher) Run(ctx context.Context, src feeds.Source, clock feeds.Clock
 		case u, ok := <-ch:
 			if !ok {
 				return nil
+			}
+			if live != nil {
+				send, err := live.prepare(ctx, p, &u)
+				report(err)
+				if !send {
+					continue
+				}
 			}
 			report(p.State(ctx, u, clock.Now()))
 			beat = clock.After(Heartbeat)

@@ -413,6 +413,9 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 		}
 		r.ds, r.pending = ds, nil
 	}
+	if len(r.state.Sessions) > 0 {
+		addSessions(r.ds, r.state.Sessions)
+	}
 	r.fresh = false
 	st := r.state
 	h := st.Health
@@ -438,7 +441,11 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 		clk = &c
 	}
 	r.seq++
-	u := feeds.Update{Source: s.opt.ID, Seq: r.seq, Mode: st.Mode, Frame: r.ds.At(st.Time.In(snapshots.Location())), Health: h, Clock: clk}
+	f := r.ds.At(st.Time.In(snapshots.Location()))
+	if st.Quotes != nil {
+		applyMarks(f, st.Quotes)
+	}
+	u := feeds.Update{Source: s.opt.ID, Seq: r.seq, Mode: st.Mode, Frame: f, Health: h, Clock: clk}
 	r.last, r.hasLast = u, true
 	s.hub.Publish(u)
 	s.mu.Lock()

@@ -20,7 +20,10 @@
 //	                      in time order, at most MaxBatchBytes
 //	selloff.<feed>.state  the clock and health: one JSON object (State),
 //	                      sent per source update and at least once a
-//	                      Heartbeat while nothing changes
+//	                      Heartbeat while nothing changes; for a live
+//	                      source also each quote's freshness (QuoteMark:
+//	                      source, quote time, stale mark, note) and the
+//	                      trading sessions
 //
 // Two JetStream streams hold them, both with a bounded age (MaxAge):
 // SELLOFF_<feed>_RECS keeps every record batch of the run, so a node that
@@ -40,6 +43,21 @@
 // at the start (frames show later daily bars and the whole event timeline,
 // so a node needs them all to draw the same frame, and the clock may seek
 // anywhere); a live source learns them as it polls.
+//
+// # Live sources
+//
+// A live relay (LiveSource, LiveRecorder) sends the head once its source
+// has answered (or failed) its first poll, with the symbols as the
+// provider filled them in; then each poll's records just before the state
+// of the frame they belong to. A live frame is the dataset's frame with
+// the source's freshness on top (when each quote was last polled, stale
+// after three intervals without one, the provider's name, why a symbol
+// has no price); a state carries it as one QuoteMark per quote, so a node
+// rebuilds exactly the frame a local live viewer sees, stale marks
+// included. The relay's health (retrying, "quotes limited", the price
+// stream's state) travels in State.Health as for a replay. A relay that
+// takes over a live feed starts its own poll (a new run): there is no
+// clock to continue.
 package natsfeed
 
 import (
@@ -50,6 +68,7 @@ import (
 	"time"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/snapshots"
 )
 
 // NATS header names.
@@ -63,8 +82,10 @@ const (
 // 1 MiB).
 const MaxBatchBytes = 128 << 10
 
-// MaxStateBytes bounds a state message a subscriber will decode.
-const MaxStateBytes = 64 << 10
+// MaxStateBytes bounds a state message a subscriber will decode (a live
+// state of 1000 symbols, with their marks and previous closes, is under
+// 128 KiB).
+const MaxStateBytes = 256 << 10
 
 // DefaultMaxAge is how long the streams keep messages: a day and a bit.
 const DefaultMaxAge = 26 * time.Hour
@@ -106,6 +127,13 @@ type State struct {
 	Sent   time.Time          `json:"sent"`    // relay wall time when sent (latency, heartbeats)
 	Health feeds.Health       `json:"health"`
 	Clock  *feeds.ClockStatus `json:"clock,omitempty"`
+	// Live sources only (nil for a replay): each quote's freshness as
+	// the relay's frame has it, applied on top of the rebuilt frame, and
+	// the trading sessions the live source set (today's, with its
+	// previous closes, learnt after the head was sent), which a node adds
+	// to its dataset when they change.
+	Quotes   []QuoteMark         `json:"quotes,omitempty"`
+	Sessions []snapshots.Session `json:"sessions,omitempty"`
 }
 
 func encodeState(s State) ([]byte, error) { return json.Marshal(s) }
@@ -128,6 +156,9 @@ func decodeState(b []byte) (State, error) {
 	}
 	if s.Clock != nil && !(s.Clock.Speed >= 0 && s.Clock.Speed <= 1e6) {
 		return State{}, errors.New("state clock speed out of range")
+	}
+	if err := checkLive(s); err != nil {
+		return State{}, err
 	}
 	return s, nil
 }

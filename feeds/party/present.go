@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/selloff/selloff/feeds"
@@ -82,7 +83,7 @@ func FrameTruth(at func(time.Time) *market.Frame) TruthFunc {
 		if f == nil {
 			return 0, false
 		}
-		i := f.Index(symbol)
+		i := f.Index(strings.ToUpper(symbol))
 		if i < 0 {
 			return 0, false
 		}
@@ -90,13 +91,14 @@ func FrameTruth(at func(time.Time) *market.Frame) TruthFunc {
 		if !q.HasPrice {
 			return 0, false
 		}
-		if measure == feeds.MeasureChange {
-			if q.PrevClose <= 0 || q.Carried {
-				return 0, false
-			}
-			return (q.Price - q.PrevClose) / q.PrevClose * 100, true
+		switch measure {
+		case feeds.MeasurePrice, "":
+			return q.Price, true
+		case feeds.MeasureChange:
+			_, pct, ok := q.Change() // the watchlist's own % change
+			return pct, ok
 		}
-		return q.Price, true
+		return 0, false
 	}
 }
 

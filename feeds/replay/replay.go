@@ -74,6 +74,7 @@ type Replay struct {
 	stopped   bool      // Run has ended
 	published time.Time // virtual time of the last published frame (to the second)
 	lastVT    time.Time // virtual time at the last tick, seek or publish
+	limit     time.Time // SetLimit: the clock stops there (zero: none)
 }
 
 // Errors.
@@ -82,6 +83,14 @@ var (
 	ErrRunning = errors.New("replay: already running")             // Run called twice
 	ErrStopped = errors.New("replay: stopped (its Run has ended)") // Control after the end
 )
+
+// LimitError is Control's refusal of a command that would move the clock
+// past the limit SetLimit set.
+type LimitError struct{ Limit time.Time }
+
+func (e *LimitError) Error() string {
+	return "replay: the clock may not go past " + e.Limit.In(snapshots.Location()).Format("Mon 2 Jan 15:04")
+}
 
 // New makes a replay of ds. It does not start any goroutine; the initial
 // frame is published at once, so a subscriber gets it immediately.
@@ -206,12 +215,22 @@ func (r *Replay) advance() {
 		r.publishLocked()
 		return
 	}
+	if !r.limit.IsZero() && !vt.Before(r.limit) {
+		// playing stops at the limit (nowLocked never reads past it)
+		r.setLocked(r.limit)
+		r.paused = true
+		r.publishLocked()
+		return
+	}
 	if !r.opt.KeepGaps {
 		// nothing observed since the last tick and nothing for a while:
 		// skip to a moment before the next observation
 		if next, ok := r.ds.NextObservation(r.lastVT); ok && next.Sub(vt) > MaxGap {
 			lead := time.Duration(r.speed * float64(time.Second))
 			if t := next.Add(-lead); t.After(vt) {
+				if !r.limit.IsZero() && t.After(r.limit) {
+					t = r.limit // the next tick pauses there
+				}
 				r.setLocked(r.clamp(t))
 				vt = r.base
 			}
@@ -230,7 +249,42 @@ func (r *Replay) nowLocked() time.Time {
 		return r.base
 	}
 	wall := r.clock.Now().Sub(r.wallBase)
-	return r.base.Add(time.Duration(float64(wall) * r.speed))
+	vt := r.base.Add(time.Duration(float64(wall) * r.speed))
+	if !r.limit.IsZero() && vt.After(r.limit) && !r.base.After(r.limit) {
+		vt = r.limit // playing: the clock waits at the limit for the next tick to pause it
+	}
+	return vt
+}
+
+// SetLimit bounds the clock at t (zero: no bound), for a watch party's
+// question whose answers lock at t (no peeking): playing pauses when it
+// reaches t, and Control refuses, with a *LimitError, a command that
+// would move the clock past t (as Target reads it) or resume it at t. A
+// clock already past t moves back to it, paused.
+func (r *Replay) SetLimit(t time.Time) {
+	r.mu.Lock()
+	if r.limit.Equal(t) {
+		r.mu.Unlock()
+		return
+	}
+	r.limit = t
+	if !t.IsZero() && r.nowLocked().After(t) {
+		r.setLocked(r.clamp(t))
+		r.paused = true
+		r.publishLocked()
+	}
+	r.mu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Limit is the bound SetLimit set (zero: none).
+func (r *Replay) Limit() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.limit
 }
 
 // setLocked moves the virtual clock to t (already clamped).
@@ -318,7 +372,10 @@ func (r *Replay) Control(c feeds.Command) error {
 		r.mu.Unlock()
 		return ErrStopped
 	}
-	err := r.controlLocked(c)
+	err := r.checkLimitLocked(c)
+	if err == nil {
+		err = r.controlLocked(c)
+	}
 	if err == nil {
 		r.publishLocked()
 	}
@@ -335,6 +392,26 @@ func (r *Replay) Control(c feeds.Command) error {
 func (r *Replay) Target(c feeds.Command) (time.Time, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.targetLocked(c)
+}
+
+// checkLimitLocked refuses a command that would take the clock past the
+// limit, or play it on from there.
+func (r *Replay) checkLimitLocked(c feeds.Command) error {
+	if r.limit.IsZero() {
+		return nil
+	}
+	if t, ok := r.targetLocked(c); ok && t.After(r.limit) {
+		return &LimitError{Limit: r.limit}
+	}
+	resume := c.Op == feeds.OpResume || c.Op == feeds.OpTogglePause && (r.paused || r.atEnd)
+	if resume && !r.nowLocked().Before(r.limit) {
+		return &LimitError{Limit: r.limit}
+	}
+	return nil
+}
+
+func (r *Replay) targetLocked(c feeds.Command) (time.Time, bool) {
 	now := r.nowLocked()
 	switch c.Op {
 	case feeds.OpTogglePause, feeds.OpResume:

@@ -288,6 +288,8 @@ func (m Model) segments() []segment {
 			cs += " (following " + c.Presenter + ")"
 		case c.Follows:
 			cs += " (following)"
+		case c.Party && c.Lesson != nil && !c.Lesson.Follow && c.Presenter != "":
+			cs += " (own clock, f follows " + c.Presenter + ")"
 		case c.Party:
 			cs += " (nobody presents)"
 		}

@@ -141,6 +141,9 @@ type boardControl struct {
 func (c boardControl) ReportPaper(sc feeds.PaperScore) { c.s.reportPaper(c.ss, sc) }
 func (c boardControl) ShowBoard(on bool) error         { return c.s.showBoard(c.ss, on) }
 
+// Lesson implements feeds.LessonControl: the presenter leads the lesson.
+func (c boardControl) Lesson(op feeds.LessonOp) error { return c.s.lessonOp(c.ss, op) }
+
 // boardTargeter keeps the replay's Target (the dashboard asks before a
 // seek that discards fills, exactly when it would).
 type boardTargeter struct {
@@ -150,14 +153,32 @@ type boardTargeter struct {
 
 func (c boardTargeter) Target(cmd feeds.Command) (time.Time, bool) { return c.t.Target(cmd) }
 
-// presenterControl wraps the shared controller for the presenter.
+// presenterControl wraps the party's clock (next) for the presenter.
 func (s *Server) presenterControl(ss *session, next feeds.Controller) feeds.Controller {
 	b := boardControl{Controller: next, s: s, ss: ss}
-	if t, ok := next.(feeds.Targeter); ok {
+	if t, ok := s.sharedTargeter(); ok {
 		return boardTargeter{boardControl: b, t: t}
 	}
 	return b
 }
+
+// sharedTargeter is the shared clock's Targeter: the party's, else the
+// shared replay's.
+func (s *Server) sharedTargeter() (feeds.Targeter, bool) {
+	if t, ok := s.party.(feeds.Targeter); ok {
+		return t, true
+	}
+	t, ok := s.cfg.Sources.SharedControl.(feeds.Targeter)
+	return t, ok
+}
+
+var (
+	_ feeds.LessonControl = boardControl{}
+	_ feeds.LessonControl = boardTargeter{}
+	_ feeds.LessonControl = (*partyControl)(nil)
+	_ feeds.Targeter      = (*partyControl)(nil)
+	_ feeds.Party         = (*partyControl)(nil)
+)
 
 // A follower's controller reports too; its L is refused until it presents.
 func (c *partyControl) ReportPaper(sc feeds.PaperScore) { c.s.reportPaper(c.ss, sc) }

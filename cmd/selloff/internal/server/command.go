@@ -38,7 +38,9 @@ const usage = `usage: ssh -p PORT HOST [command]
 only; in the dashboard, P adds one for your session.
 
 WHEN (replay only): now (default), open, close, HH:MM (market time, the
-frame's day), or YYYY-MM-DDTHH:MM (market time).
+frame's day), or YYYY-MM-DDTHH:MM (market time). In a watch party, now is
+the party's clock, and while a question to the room is open no WHEN may
+be past the time its answers lock (no peeking).
 `
 
 // runCommand runs a one-shot command and returns the exit status: 0 done,
@@ -235,6 +237,12 @@ func (s *Server) updateAt(ctx context.Context, at string) (feeds.Update, error) 
 	if err != nil {
 		return u, err
 	}
+	if s.party != nil {
+		// no peeking over SSH either, while a question's answers are open
+		if lim, ok := s.party.Limit(); ok && !cmd.At.Before(lim) {
+			return u, noPeeking(lim)
+		}
+	}
 	if c := u.Clock; c != nil && !c.Start.IsZero() {
 		// as the CLI does: a day the snapshot does not cover is refused,
 		// not moved to the edge of the data in silence
@@ -277,8 +285,10 @@ func (s *Server) partyNow(ctx context.Context) (feeds.Update, error) {
 	if u.Clock != nil {
 		c := *u.Clock
 		c.Party = true
-		_, c.Presenter, _ = s.seat(nil)
+		c.Presenter = s.party.Presenter()
 		c.Follows = c.Presenter != ""
+		l := s.party.Status("")
+		c.Lesson = &l
 		u.Clock = &c
 	}
 	return u, nil

@@ -8,7 +8,10 @@ package server
 // snapshot at the default speed, keeps them for SELLOFF_LOAD_SECONDS
 // (default 60), checks that every session kept receiving frames, and
 // reports the server's CPU, resident memory and bytes per second per
-// session.
+// session. SELLOFF_LOAD_PARTY=1 serves a watch party (one shared replay,
+// every viewer's update carrying the seat and the lesson) instead.
+// With SELLOFF_LOAD_NODES=N (N > 1) it runs N serve nodes fed
+// by one relay over NATS instead (loadtest_nodes_test.go).
 //
 //	SELLOFF_LOADTEST=1 go test -run '^TestLoad$' -v -timeout 15m ./cmd/selloff/internal/server/
 
@@ -57,7 +60,11 @@ func TestLoadServerChild(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	src, err := ReplaySources(ctx, ds, feeds.RealClock{}, replay.Options{}, false)
+	watchParty := os.Getenv("SELLOFF_LOAD_PARTY") == "1"
+	src, err := ReplaySources(ctx, ds, feeds.RealClock{}, replay.Options{}, watchParty)
+	if url := os.Getenv("SELLOFF_LOAD_NATS"); url != "" {
+		src, err = natsLoadSources(ctx, url) // a node of the load test across nodes
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +75,7 @@ func TestLoadServerChild(t *testing.T) {
 		MaxSessions: n + 10,
 		PerIP:       n + 10,
 		Sources:     src,
+		WatchParty:  watchParty,
 		Logger:      log.New(io.Discard),
 	})
 	if err != nil {
@@ -202,6 +210,10 @@ func TestLoad(t *testing.T) {
 	n := envInt("SELLOFF_LOAD_SESSIONS", 100)
 	secs := envInt("SELLOFF_LOAD_SECONDS", 60)
 	w, h := envInt("SELLOFF_LOAD_WIDTH", 120), envInt("SELLOFF_LOAD_HEIGHT", 40)
+	if nodes := envInt("SELLOFF_LOAD_NODES", 1); nodes > 1 {
+		testLoadNodes(t, nodes, n, secs, w, h) // loadtest_nodes_test.go
+		return
+	}
 
 	args := []string{"-test.run=^TestLoadServerChild$", "-test.v=false"}
 	if p := os.Getenv("SELLOFF_LOAD_CPUPROFILE"); p != "" {

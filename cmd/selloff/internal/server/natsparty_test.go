@@ -90,7 +90,7 @@ func natsPartyNodes(t *testing.T, n int) []*testServer {
 }
 
 // Issue 16: a watch-party presenter on node A drives the viewers on nodes
-// B and C (the clock lives in the relay).
+// B and C, who follow (the clock and the seat live in the relay).
 func TestNATSWatchPartyAcrossNodes(t *testing.T) {
 	nodes := natsPartyNodes(t, 3)
 	env := map[string]string{"NO_COLOR": "1"}
@@ -100,6 +100,7 @@ func TestNATSWatchPartyAcrossNodes(t *testing.T) {
 	var viewers []*term
 	for _, n := range nodes[1:] {
 		v := openTerm(t, mustDial(t, n.addr), 80, 24, env)
+		v.waitText(t, "follows=true") // the seat is node A's, across nodes
 		v.waitText(t, "paused=false")
 		viewers = append(viewers, v)
 	}

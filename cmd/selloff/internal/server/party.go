@@ -9,7 +9,8 @@ import (
 )
 
 // The watch party's seat, as every viewer's status shows it: who presents,
-// whether this viewer follows, and (for the presenter) how many watch.
+// whether this viewer follows, and (for the presenter) how many watch;
+// and the lesson (lesson.go).
 // Every change of the seat or of the room (a presenter taking over or
 // leaving, a viewer joining or leaving) wakes every viewer's feed, which
 // publishes its last update again with the new seat: a viewer reads the
@@ -33,36 +34,15 @@ func (s *Server) partyWakeCh() <-chan struct{} {
 	return s.partyWake
 }
 
-// joinParty counts ss as a dashboard viewer of the party.
+// joinParty counts ss as a dashboard viewer of the party: it follows the
+// presenter, on the shared clock.
 func (s *Server) joinParty(ss *session) {
+	ss.sel.Store(&feedSel{swapped: make(chan struct{})})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss.party = true
+	ss.party, ss.follow = true, true
 	s.numberLocked(ss)
 	s.partyChangedLocked()
-}
-
-// seat is what ss's status says about the party now.
-func (s *Server) seat(ss *session) (presenting bool, presenter string, watchers int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var first *session
-	for o := range s.sessions {
-		if !o.party {
-			continue
-		}
-		if o.presenter {
-			if first == nil || o.id < first.id {
-				first = o
-			}
-		} else {
-			watchers++
-		}
-	}
-	if first != nil {
-		presenter = displayName(first.sess.User())
-	}
-	return ss != nil && ss.presenter, presenter, watchers
 }
 
 // displayName is a user name fit for a status line: printable, one line,
@@ -80,19 +60,23 @@ func displayName(u string) string {
 	return clip(u, 16)
 }
 
-// partyFeed re-publishes the shared replay's updates for one viewer with
-// the seat as it sees it, and publishes the last one again whenever the
-// party changes. The returned channel keeps the Source contract: latest
-// update wins, closed when ctx ends or in closes.
+// partyFeed re-publishes the party's updates for one viewer with the seat
+// and the lesson as it sees them: the shared replay's while it follows,
+// its private clock's after it left following (f). It publishes the last
+// one again whenever the party or the lesson changes. The returned
+// channel keeps the Source contract: latest update wins, closed when ctx
+// ends or in (the shared clock) closes.
 func (s *Server) partyFeed(ctx context.Context, ss *session, in <-chan feeds.Update) <-chan feeds.Update {
 	out := make(chan feeds.Update, 1)
 	go func() {
 		defer close(out)
-		var last feeds.Update
-		have := false
+		var shared, private feeds.Update
+		haveShared, havePrivate := false, false
+		sel := ss.sel.Load()
+		priv := sel.updates // nil while following: never ready
+		wake, changed := s.partyWakeCh(), s.party.Changed()
 		for {
-			wake := s.partyWakeCh()
-			var u feeds.Update
+			lesson := false
 			select {
 			case <-ctx.Done():
 				return
@@ -100,24 +84,40 @@ func (s *Server) partyFeed(ctx context.Context, ss *session, in <-chan feeds.Upd
 				if !ok {
 					return
 				}
-				u, last, have = v, v, true
-			case <-wake:
-				if !have {
+				shared, haveShared = v, true
+				if sel.ctl != nil {
+					continue // kept for the return to following
+				}
+			case v, ok := <-priv:
+				if !ok {
+					priv = nil // the private clock was stopped: a switch follows
 					continue
 				}
-				u = last
+				private, havePrivate = v, true
+			case <-sel.swapped:
+				sel = ss.sel.Load()
+				priv, havePrivate = sel.updates, false
+			case <-wake:
+			case <-changed:
+				lesson = true
 			}
-			if u.Clock != nil {
-				c := *u.Clock
-				c.Party = true
-				c.Presenting, c.Presenter, c.Watchers = s.seat(ss)
-				c.Follows = !c.Presenting && c.Presenter != ""
-				if !c.Presenting {
-					c.Watchers = 0
-				}
-				c.Board = s.boardFor(ss)
-				u.Clock = &c
+			// Take the next wakes before reading the seat and the lesson:
+			// a change from now on wakes this loop again.
+			wake, changed = s.partyWakeCh(), s.party.Changed()
+			if lesson && sel.ctl != nil {
+				s.syncLimit(sel.ctl) // a question asked, revealed or closed
 			}
+			// The current clock's last update, decorated anew.
+			var u feeds.Update
+			switch {
+			case sel.ctl != nil && havePrivate:
+				u = private
+			case sel.ctl == nil && haveShared:
+				u = shared
+			default:
+				continue // the private clock's first update comes at once
+			}
+			u = s.decorate(ss, u, sel.ctl != nil)
 			// Latest wins: replace an unread update rather than queue.
 			select {
 			case out <- u:
@@ -135,4 +135,30 @@ func (s *Server) partyFeed(ctx context.Context, ss *session, in <-chan feeds.Upd
 		}
 	}()
 	return out
+}
+
+// decorate sets the party's seat and lesson, as ss sees them, in a copy
+// of u's clock status (the update itself is shared with other viewers).
+func (s *Server) decorate(ss *session, u feeds.Update, private bool) feeds.Update {
+	if u.Clock == nil {
+		return u
+	}
+	c := *u.Clock
+	s.mu.Lock()
+	presenting, follow := ss.presenter, ss.follow
+	s.mu.Unlock()
+	l := s.party.Status(ss.viewer)
+	l.Follow = follow && !presenting
+	c.Party = true
+	c.Presenting = presenting
+	c.Presenter = s.party.Presenter()
+	c.Follows = !presenting && c.Presenter != "" && !private
+	c.Watchers = 0
+	if presenting {
+		c.Watchers = l.Watching
+	}
+	c.Board = s.boardFor(ss)
+	c.Lesson = &l
+	u.Clock = &c
+	return u
 }

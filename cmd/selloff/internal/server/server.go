@@ -102,20 +102,25 @@ type Config struct {
 	// WatchParty shares one replay clock: the presenter drives it, every
 	// other session follows.
 	WatchParty bool
-	// Party, with WatchParty, is where the party's lesson (view, caption,
-	// question) and presenter's seat live (party.Local in this process).
-	// A tour presenting the party (serve --tour) holds the seat through
-	// it. Nil: the server keeps no lesson.
-	Party party.Backend
 	// PresenterKey names the presenter (an authorized_keys line or a
 	// "SHA256:..." fingerprint). Empty: the first session to connect
 	// presents; once it leaves, the first viewer to press a replay key (or
 	// else the next one to connect) takes over.
 	PresenterKey string
-	Logger       *log.Logger // server log (stderr or a file); nil discards
-	Sources      Sources     // the one data plane
-	Model        ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
-	Render       RenderFunc  // one frame as text for `render`; default tui.Render
+	// Party is where the watch party's lesson (the presenter's view,
+	// caption, question) and presenter's seat live, and how its clock is
+	// driven. Nil with WatchParty: a party.Local in this process over
+	// Sources.SharedControl, reading true values from Sources.Truth. A
+	// tour presenting the party (serve --tour) holds the seat through it.
+	Party party.Backend
+	// Node names this serve process among those that share one Party
+	// (viewer ids are "<node>/<session>", and Party.Counts is per node);
+	// default hostname-pid.
+	Node    string
+	Logger  *log.Logger // server log (stderr or a file); nil discards
+	Sources Sources     // the one data plane
+	Model   ModelFunc   // builds each session's dashboard; default TUIModel (tui.New)
+	Render  RenderFunc  // one frame as text for `render`; default tui.Render
 	// RenderPositions, when set, is how `render --position ...` draws: the
 	// frame with the command's own positions added (nil: Render, without
 	// them).
@@ -248,12 +253,12 @@ type Server struct {
 	pendingByIP  map[string]int
 	pendingConns map[*trackedConn]struct{}
 	closing      bool
-	// presenterTaken is true while some session holds the watch-party
-	// controller (first-come mode).
-	presenterTaken bool
-	partyWake      chan struct{}  // closed at the next change of the party (party.go)
-	board          boardState     // the watch party's leaderboard (board.go)
-	wg             sync.WaitGroup // live session handlers
+	party        party.Backend  // the watch party's lesson and seat (nil: no party)
+	node         string         // this process among the party's (Config.Node)
+	countMu      sync.Mutex     // orders the Counts reports (lesson.go)
+	partyWake    chan struct{}  // closed at the next change of the party (party.go)
+	board        boardState     // the watch party's leaderboard (board.go)
+	wg           sync.WaitGroup // live session handlers
 	// handshakeTimeout closes connections that have not authenticated by
 	// then, busyHandshakeTimeout when the pre-auth budget is over half
 	// used (tests shorten them; guarded by mu).
@@ -301,6 +306,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.presenter, err = parseKeyMatcher(cfg.PresenterKey); err != nil {
 		return nil, err
+	}
+	s.node = cfg.Node
+	if s.node == "" {
+		s.node = defaultNode()
+	}
+	if cfg.WatchParty {
+		if s.party = cfg.Party; s.party == nil {
+			s.party = party.NewLocal(cfg.Sources.SharedControl, cfg.Sources.Truth)
+		}
 	}
 	allowNone := s.authKeys == nil && s.presenter == nil
 
@@ -387,6 +401,8 @@ func (s *Server) Serve(ln net.Listener) error {
 		"watch-party", s.cfg.WatchParty, "authorized-keys", s.authKeys != nil)
 	stopRoom := s.startRoomLog()
 	defer stopRoom()
+	stopTick := s.startPartyTick()
+	defer stopTick()
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil

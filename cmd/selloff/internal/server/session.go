@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,9 +70,18 @@ type session struct {
 	dropReplies atomic.Bool
 	presenter   bool // holds the watch-party controller (guarded by Server.mu)
 	party       bool // a dashboard viewer of the watch party (guarded by Server.mu)
-	program     atomic.Pointer[tea.Program]
-	out         atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
-	closeFn     atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
+	// Watch party (lesson.go): the viewer's id in the party ("<node>/<id>"),
+	// whether it follows the presenter (guarded by Server.mu), and the
+	// clock its feed reads: the shared one, or its private one after it
+	// left following (switches serialised by selMu).
+	viewer  string
+	follow  bool
+	ops     opBucket // lesson ops allowed (guarded by Server.mu)
+	sel     atomic.Pointer[feedSel]
+	selMu   sync.Mutex
+	program atomic.Pointer[tea.Program]
+	out     atomic.Pointer[screenOut] // the client's screen: frames in, changed cells out
+	closeFn atomic.Pointer[func()]    // the model's Close (tui: its mouse-zone worker), after the program
 
 	// PTY sessions read the client through a pipe fed by one pump
 	// goroutine, so the background-colour query and the program's input
@@ -248,14 +258,23 @@ func (s *Server) release(ss *session) {
 	if s.perIP[ss.ip]--; s.perIP[ss.ip] <= 0 {
 		delete(s.perIP, ss.ip)
 	}
-	if ss.presenter {
-		s.presenterTaken = false
-	}
+	wasParty, wasPresenter := ss.party, ss.presenter
+	var heir *session // --presenter-key: another session of the key takes the seat
 	if ss.party {
 		s.forgetLocked(ss)
 		s.partyChangedLocked() // the others' status says who presents now
+		if wasPresenter && s.presenter != nil {
+			for o := range s.sessions {
+				if o.party && o.presenter && (heir == nil || o.id < heir.id) {
+					heir = o
+				}
+			}
+		}
 	}
 	s.mu.Unlock()
+	if wasParty {
+		s.leaveParty(ss, wasPresenter, heir)
+	}
 	s.wg.Done()
 }
 
@@ -273,6 +292,7 @@ func (s *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			ip:   hostOf(sess.RemoteAddr()),
 			pty:  isPty,
 		}
+		ss.viewer = s.node + "/" + strconv.FormatUint(ss.id, 10)
 		ss.log = s.log.With("session", ss.id)
 		// before admit: once registered, Shutdown may call end, which
 		// reads the cancel funcs
@@ -509,17 +529,19 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 	src := s.cfg.Sources
 	switch {
 	case s.cfg.WatchParty:
-		presents := s.isPresenter(ss)
 		s.joinParty(ss)
+		presents := s.claimSeat(ss)
+		s.recount()
 		feed := s.partyFeed(ss.ctx, ss, src.Shared.Subscribe(ss.ctx))
 		if presents {
-			ss.log.Info("presenter")
-			return feed, s.presenterControl(ss, src.SharedControl), nil
+			ss.log.Info("presenter", "viewer", ss.viewer)
+			return feed, s.presenterControl(ss, s.party), nil
 		}
 		// A follower gets a controller that refuses while someone else
 		// presents, and takes the party over when nobody does (the
 		// presenter left): viewers already in the room need not reconnect.
-		return feed, &partyControl{s: s, ss: ss, next: src.SharedControl}, nil
+		// Once it leaves following it drives its own, private clock.
+		return feed, &partyControl{s: s, ss: ss}, nil
 	case src.PerSession != nil:
 		rs, ctl, err := src.PerSession(ss.ctx)
 		if err != nil {
@@ -531,57 +553,91 @@ func (s *Server) subscribe(ss *session) (<-chan feeds.Update, feeds.Controller, 
 	}
 }
 
-func (s *Server) isPresenter(ss *session) bool {
-	if s.presenter != nil {
-		ok := s.presenter.matches(ss.sess.PublicKey())
-		s.mu.Lock()
-		ss.presenter = ok
-		s.mu.Unlock()
-		return ok
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.presenterTaken {
+// claimSeat takes the presenter's seat for ss when it may: with
+// --presenter-key when its key matches (the key decides: it presents even
+// if another session of the key holds the seat), else when the seat is
+// vacant.
+func (s *Server) claimSeat(ss *session) bool {
+	keyed := s.presenter != nil
+	if keyed && !s.presenter.matches(ss.sess.PublicKey()) {
 		return false
 	}
-	s.presenterTaken = true
+	ok, _, err := s.party.Claim(ss.viewer, displayName(ss.sess.User()))
+	if err != nil {
+		ss.log.Warn("presenter seat", "err", err)
+	}
+	if !ok && !keyed {
+		return false
+	}
+	s.mu.Lock()
 	ss.presenter = true
+	s.partyChangedLocked()
+	s.mu.Unlock()
 	return true
 }
 
 // errFollower answers a follower's command while someone presents.
 var errFollower = errors.New("the presenter drives this watch party; you follow its clock")
 
-// partyControl is a watch-party follower's controller: it passes commands
-// on once its session has taken the vacant presenter's seat (first-come
-// mode only; with --presenter-key only that key presents).
+// partyControl is a watch-party viewer's controller. While it follows,
+// it passes clock commands on once its session has taken the vacant
+// presenter's seat (first-come mode only; with --presenter-key only that
+// key presents); after it left following (f) they drive its private
+// clock, never past the no-peeking limit.
 type partyControl struct {
-	s    *Server
-	ss   *session
-	next feeds.Controller
+	s  *Server
+	ss *session
 }
 
 func (c *partyControl) Control(cmd feeds.Command) error {
 	s := c.s
-	if s.presenter != nil || c.next == nil {
+	if sel := c.ss.sel.Load(); sel != nil && sel.ctl != nil {
+		return s.privateControl(sel, cmd)
+	}
+	if s.presenter != nil {
 		return errFollower
 	}
 	s.mu.Lock()
-	took := false
-	if !c.ss.presenter && !s.presenterTaken {
-		s.presenterTaken, c.ss.presenter, took = true, true, true
-		s.partyChangedLocked() // every status says who presents now
-	}
 	mine := c.ss.presenter
 	s.mu.Unlock()
 	if !mine {
-		return errFollower
+		ok, _, err := s.party.Claim(c.ss.viewer, displayName(c.ss.sess.User()))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errFollower
+		}
+		s.mu.Lock()
+		c.ss.presenter, c.ss.follow = true, true
+		s.partyChangedLocked() // every status says who presents now
+		s.mu.Unlock()
+		s.recount()
+		c.ss.log.Info("presenter", "took-over", true, "viewer", c.ss.viewer)
 	}
-	if took {
-		c.ss.log.Info("presenter", "took-over", true)
-	}
-	return c.next.Control(cmd)
+	return s.party.Control(cmd)
 }
+
+// Target implements feeds.Targeter for the private clock, and for the
+// shared one once this viewer presents.
+func (c *partyControl) Target(cmd feeds.Command) (time.Time, bool) {
+	if sel := c.ss.sel.Load(); sel != nil && sel.ctl != nil {
+		if t, ok := sel.ctl.(feeds.Targeter); ok {
+			return t.Target(cmd)
+		}
+		return time.Time{}, false
+	}
+	c.s.mu.Lock()
+	mine := c.ss.presenter
+	c.s.mu.Unlock()
+	if t, ok := c.s.sharedTargeter(); ok && mine {
+		return t.Target(cmd)
+	}
+	return time.Time{}, false
+}
+
+// Lesson implements feeds.LessonControl.
+func (c *partyControl) Lesson(op feeds.LessonOp) error { return c.s.lessonOp(c.ss, op) }
 
 // noColor reports whether the client asked for no colour (NO_COLOR sent
 // with SendEnv/SetEnv, or TERM=dumb).

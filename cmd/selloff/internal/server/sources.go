@@ -6,6 +6,7 @@ import (
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/feeds/replay"
 )
 
@@ -26,6 +27,10 @@ type Sources struct {
 	Shared        feeds.Source
 	SharedControl feeds.Controller
 	PerSession    func(ctx context.Context) (feeds.Source, feeds.Controller, error)
+	// Truth reads a watch party's number questions' true values (the
+	// default party's; nil: only questions that give their Answer reveal
+	// one). ReplaySources sets it from the dataset.
+	Truth party.TruthFunc
 }
 
 func (s Sources) validate(watchParty bool) error {
@@ -58,7 +63,7 @@ func ReplaySources(ctx context.Context, ds *market.Dataset, clock feeds.Clock, o
 		r.Start(sctx)
 		return r, r, nil
 	}
-	src := Sources{PerSession: per}
+	src := Sources{PerSession: per, Truth: DatasetTruth(ds)}
 	if watchParty {
 		o := opt
 		if o.ID == "" {
@@ -72,6 +77,17 @@ func ReplaySources(ctx context.Context, ds *market.Dataset, clock feeds.Clock, o
 		src.Shared, src.SharedControl = r, r
 	}
 	return src, nil
+}
+
+// DatasetTruth reads a number question's true value from ds: the
+// symbol's price (feeds.MeasurePrice) or its % change on the day
+// (feeds.MeasureChange) in the frame at the replay time asked. ok false
+// when the frame has no such figure.
+func DatasetTruth(ds *market.Dataset) party.TruthFunc {
+	if ds == nil {
+		return nil
+	}
+	return party.FrameTruth(ds.At)
 }
 
 // LiveSources is the data plane for live mode: the one upstream source
