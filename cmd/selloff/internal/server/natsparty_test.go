@@ -80,6 +80,12 @@ func natsPartyNodes(t *testing.T, n int) []*testServer {
 		}
 		sub.Start(ctx)
 		pc.Start(ctx)
+		// the relay leads (and hosts the party) once a frame comes
+		select {
+		case <-sub.Subscribe(ctx):
+		case <-time.After(waitLimit):
+			t.Fatal("no frame from the relay")
+		}
 		nodes = append(nodes, startServer(t, func(c *Config) {
 			c.WatchParty = true
 			c.Sources = Sources{Shared: sub, SharedControl: pc}
