@@ -19,7 +19,7 @@ import (
 // embedded replay hosting the watch party, and n serve nodes whose party
 // is the relay's (what serve --source nats://.../party --watch-party
 // builds).
-func natsPartyNodes(t *testing.T, n int) []*testServer {
+func natsPartyNodes(t *testing.T, n int, mutate func(i int, c *Config)) []*testServer {
 	t.Helper()
 	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
 	if err != nil {
@@ -68,7 +68,7 @@ func natsPartyNodes(t *testing.T, n int) []*testServer {
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	var nodes []*testServer
-	for range n {
+	for i := range n {
 		nc := conn()
 		sub, err := natsfeed.NewSubscriber(nc, "party", feeds.RealClock{}, natsfeed.SubscriberOptions{})
 		if err != nil {
@@ -90,6 +90,9 @@ func natsPartyNodes(t *testing.T, n int) []*testServer {
 			c.WatchParty = true
 			c.Sources = Sources{Shared: sub, SharedControl: pc}
 			c.Party = pc
+			if mutate != nil {
+				mutate(i, c)
+			}
 		}))
 	}
 	return nodes
@@ -98,7 +101,7 @@ func natsPartyNodes(t *testing.T, n int) []*testServer {
 // Issue 16: a watch-party presenter on node A drives the viewers on nodes
 // B and C, who follow (the clock and the seat live in the relay).
 func TestNATSWatchPartyAcrossNodes(t *testing.T) {
-	nodes := natsPartyNodes(t, 3)
+	nodes := natsPartyNodes(t, 3, nil)
 	env := map[string]string{"NO_COLOR": "1"}
 	p := openTerm(t, mustDial(t, nodes[0].addr), 80, 24, env)
 	p.waitText(t, "control=true")
@@ -114,5 +117,63 @@ func TestNATSWatchPartyAcrossNodes(t *testing.T) {
 	p.send(t, " ") // the presenter pauses the party's clock
 	for i, v := range viewers {
 		v.waitTextAfter(t, marks[i], "paused=true")
+	}
+}
+
+// Issue 16 with issue 13's lesson: a question asked on node A, answered on
+// nodes B and C, locked by the relay's clock and revealed with the same
+// distribution and truth on every node.
+func TestNATSLessonAcrossNodes(t *testing.T) {
+	tps := []*taps{{}, {}, {}}
+	nodes := natsPartyNodes(t, 3, func(i int, c *Config) { c.Model = tps[i].model(newFakeModel) })
+	_, p := tps[0].join(t, nodes[0].addr, "alice")
+	_, bob := tps[1].join(t, nodes[1].addr, "bob")
+	_, carol := tps[2].join(t, nodes[2].addr, "carol")
+	_, dave := tps[1].join(t, nodes[1].addr, "dave")
+	all := []*tapped{p, bob, carol, dave}
+	waitLesson(t, p, "3 watching on two other nodes", counts(3, 3))
+	for _, c := range []feeds.Command{{Op: feeds.OpPause}, {Op: feeds.OpSeek, At: etAt(15, 0)}} {
+		if err := p.ctl.Control(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bob.ctl.Control(feeds.Command{Op: feeds.OpResume}); err == nil {
+		t.Error("a viewer on node B drove the party's clock")
+	}
+	q := feeds.Question{Text: "Where does NVDA close?", Kind: feeds.QuestionNumber, Unit: "$",
+		Symbol: "NVDA", Measure: feeds.MeasurePrice, LockAt: etAt(16, 0), Names: true}
+	if err := p.op(feeds.LessonOp{Kind: feeds.LessonAsk, Question: &q}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range all {
+		waitLesson(t, v, "the question", func(l feeds.Lesson) bool { return l.Question != nil && l.Question.Text == q.Text })
+	}
+	for v, a := range map[*tapped]string{bob: "120", carol: "$118.50", dave: "131"} {
+		if err := v.op(feeds.LessonOp{Kind: feeds.LessonAnswer, Answer: a}); err != nil {
+			t.Fatalf("%s answers %s: %v", v.user, a, err)
+		}
+	}
+	waitLesson(t, p, "3 answers", func(l feeds.Lesson) bool { return l.Answered == 3 })
+	waitLesson(t, carol, "carol's own answer", func(l feeds.Lesson) bool { return l.MyAnswer == "$118.50" })
+	if err := p.ctl.Control(feeds.Command{Op: feeds.OpSeek, At: etAt(16, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	waitLesson(t, dave, "locked at 16:00", func(l feeds.Lesson) bool { return l.Question != nil && l.Question.Locked })
+	if err := dave.op(feeds.LessonOp{Kind: feeds.LessonAnswer, Answer: "119"}); err == nil {
+		t.Error("an answer after the lock was taken")
+	}
+	if err := p.op(feeds.LessonOp{Kind: feeds.LessonReveal}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range all {
+		waitLesson(t, v, "the reveal", func(l feeds.Lesson) bool { return l.Result != nil })
+		r := v.lesson().Result
+		n := 0
+		for _, b := range r.Bins {
+			n += b.Count
+		}
+		if r.Truth != "$118.42" || r.Answers != 3 || n != 3 || len(r.Closest) == 0 || r.Closest[0].Who != "carol" {
+			t.Errorf("%s: result %+v", v.user, r)
+		}
 	}
 }
