@@ -8,6 +8,7 @@ package tui
 
 import (
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -382,13 +383,29 @@ func (m *Model) hideFuture() bool {
 // accepted (stale updates from an earlier Seq of the same source are
 // dropped).
 // seatChanged reports whether two clocks differ in a watch party's seat:
-// who presents, whether this viewer follows or presents, how many watch.
+// who presents, whether this viewer follows or presents, how many watch,
+// or in the lesson (a paused party republishes its last frame when the
+// presenter moves, captions or asks: without this a follower took none of
+// it until the clock moved on).
 func seatChanged(a, b *feeds.ClockStatus) bool {
 	if a == nil || b == nil {
 		return false
 	}
 	return a.Party != b.Party || a.Presenter != b.Presenter || a.Presenting != b.Presenting ||
-		a.Watchers != b.Watchers || a.Follows != b.Follows || !sameBoard(a.Board, b.Board)
+		a.Watchers != b.Watchers || a.Follows != b.Follows || !sameBoard(a.Board, b.Board) ||
+		lessonChanged(a.Lesson, b.Lesson)
+}
+
+// lessonChanged reports whether two lessons differ (a few small fields
+// and pointers, compared only when the pointers differ).
+func lessonChanged(a, b *feeds.Lesson) bool {
+	switch {
+	case a == b:
+		return false
+	case a == nil || b == nil:
+		return true
+	}
+	return !reflect.DeepEqual(*a, *b)
 }
 
 // presenterChanged: who presents, or whether this viewer does, changed.

@@ -468,3 +468,22 @@ func TestLessonHostileTexts(t *testing.T) {
 		}
 	}
 }
+
+// A paused party republishes its last update (the same Seq) when the
+// lesson changes: the follower takes the presenter's new view, caption and
+// question from it all the same.
+func TestLessonFollowWhilePaused(t *testing.T) {
+	ctl := &lessonCtl{}
+	m := newTestModel(t, 160, 45, ctl, common.GlyphsASCII)
+	v := feeds.LessonView{Symbol: "NVDA", Focus: "watchlist", Chart: "line", Range: "day"}
+	m = send(t, m, updateMsg{u: lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 1, Follow: true}), at: fixedNow})
+	v.Symbol, v.Chart = "AVGO", "candles"
+	q := &feeds.Question{ID: 1, Text: "Where does NVDA close?", Kind: feeds.QuestionNumber, Unit: "$"}
+	m = send(t, m, updateMsg{u: lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 2, Follow: true, Caption: "R1 is out", Question: q}), at: fixedNow})
+	if m.watch.Selected() != "AVGO" || m.panes.chart.Mode() != chart.ModeCandles {
+		t.Fatalf("the same frame with a new view: %s %v", m.watch.Selected(), m.panes.chart.Mode())
+	}
+	if got := m.View(); !strings.Contains(got, "R1 is out") || !strings.Contains(got, "Where does NVDA close?") {
+		t.Fatalf("no caption or question:\n%s", got)
+	}
+}
