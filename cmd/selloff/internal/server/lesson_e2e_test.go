@@ -1,0 +1,188 @@
+package server
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Issue 13's lesson end to end: the real dashboard over SSH, driven by
+// keys as people press them, asserted on what each terminal shows.
+
+// screen is what tm's terminal shows now: lines without trailing blanks,
+// up to its last non-blank line.
+func screen(tm *term) string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return trimScreen(tm.screenText())
+}
+
+func trimScreen(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// waitScreen waits until what tm shows satisfies ok (bounded by
+// waitLimit); on timeout the test fails with the screen.
+func waitScreen(t *testing.T, tm *term, what string, ok func(scr string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	timer := time.AfterFunc(waitLimit, func() { tm.mu.Lock(); tm.cond.Broadcast(); tm.mu.Unlock() })
+	defer timer.Stop()
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	for {
+		s := tm.screenText()
+		if ok(s) {
+			return
+		}
+		if time.Now().After(deadline) || tm.done {
+			t.Fatalf("timed out waiting for %s; the screen:\n%s", what, trimScreen(s))
+		}
+		tm.cond.Wait()
+	}
+}
+
+// shows waits until tm's screen has every one of texts.
+func shows(t *testing.T, tm *term, who string, texts ...string) {
+	t.Helper()
+	waitScreen(t, tm, who+" showing "+strings.Join(texts, ", "), func(s string) bool {
+		for _, x := range texts {
+			if !strings.Contains(s, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+var (
+	selectedRow = regexp.MustCompile(`▸(\S+)`)
+	// the chart's title: symbol, last, change, % change, then its mode
+	chartTitle = regexp.MustCompile(`[│┃]([A-Z^]{1,6}) +[\d.,]+ [−+][\d.,]+ [−+][\d.,]+% +(.+?) *[│┃]`)
+)
+
+// view is the selected row and the chart's symbol and mode label on scr.
+func view(scr string) (sel, sym, mode string) {
+	if m := selectedRow.FindStringSubmatch(scr); m != nil {
+		sel = m[1]
+	}
+	if m := chartTitle.FindStringSubmatch(scr); m != nil {
+		sym, mode = m[1], m[2]
+	}
+	return sel, sym, mode
+}
+
+// showsView waits until tm shows sym selected and charted in mode.
+func showsView(t *testing.T, tm *term, who, sym, mode string) {
+	t.Helper()
+	waitScreen(t, tm, who+" showing "+sym+" "+mode, func(s string) bool {
+		sel, csym, cmode := view(s)
+		return sel == sym && csym == sym && cmode == mode
+	})
+}
+
+// statusLine is the screen's last line (the status bar).
+func statusLine(scr string) string {
+	lines := strings.Split(trimScreen(scr), "\n")
+	return lines[len(lines)-1]
+}
+
+// statusShows waits until tm's status bar has every one of texts.
+func statusShows(t *testing.T, tm *term, who string, texts ...string) {
+	t.Helper()
+	waitScreen(t, tm, who+"'s status showing "+strings.Join(texts, ", "), func(s string) bool {
+		st := statusLine(s)
+		for _, x := range texts {
+			if !strings.Contains(st, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+var plainEnv = map[string]string{"NO_COLOR": "1"}
+
+// Three SSH users: the presenter (80x24) moves the selection, the chart's
+// mode and range; both viewers' screens follow, though the party is
+// paused. One presses f: it keeps its view, sees that the presenter moved
+// and how to follow again, and the presenter's counts say so as viewers
+// press f, go and come. f again rejoins. Help lists f for a viewer, C and
+// A for the presenter.
+func TestLessonE2EFollow(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	p := openTerm(t, dialAs(t, ts.addr, "alice"), 80, 24, plainEnv)
+	statusShows(t, p, "alice", "PRESENTING")
+	b := openTerm(t, dialAs(t, ts.addr, "bob"), 100, 30, plainEnv)
+	c := openTerm(t, dialAs(t, ts.addr, "carol"), 100, 30, plainEnv)
+	p.send(t, " ")
+	for who, v := range map[string]*term{"bob": b, "carol": c} {
+		statusShows(t, v, who, "paused (following alice)")
+		showsView(t, v, who, "NVDA", "line")
+	}
+	statusShows(t, p, "alice", "PRESENTING", "2/2 follow", "? help")
+
+	p.send(t, "j")
+	for who, v := range map[string]*term{"bob": b, "carol": c} {
+		showsView(t, v, who, "AVGO", "line")
+	}
+	p.send(t, "c")
+	for who, v := range map[string]*term{"bob": b, "carol": c} {
+		showsView(t, v, who, "AVGO", "15m candles")
+	}
+	p.send(t, "d")
+	for who, v := range map[string]*term{"bob": b, "carol": c} {
+		showsView(t, v, who, "AVGO", "daily candles")
+	}
+
+	// bob leaves following: his own clock, the presenter's count drops
+	b.send(t, "f")
+	statusShows(t, b, "bob", "(own clock)")
+	statusShows(t, p, "alice", "1/2 follow")
+	p.send(t, "j")
+	showsView(t, c, "carol", "TSM", "daily candles")
+	shows(t, b, "bob", "presenter moved: TSM · candles · week · f follows")
+	if sel, sym, mode := view(screen(b)); sel != "AVGO" || sym != "AVGO" || mode != "daily candles" {
+		t.Errorf("bob, not following, moved to %s %s %s", sel, sym, mode)
+	}
+
+	// help: a viewer may follow, the presenter caption and ask
+	b.send(t, "?")
+	shows(t, b, "bob's help", "follow the presenter")
+	p.send(t, "?")
+	shows(t, p, "alice's help", "caption for the room", "ask the room")
+	for _, x := range []string{"caption for the room", "ask the room", "answer the question"} {
+		if strings.Contains(screen(b), x) {
+			t.Errorf("bob's help offers %q", x)
+		}
+	}
+	if strings.Contains(screen(p), "follow the presenter") {
+		t.Error("the presenter's help offers f")
+	}
+	b.send(t, "?")
+	p.send(t, "?")
+
+	// carol goes, dave comes and takes the view at once
+	c.send(t, "q")
+	c.waitDone(t)
+	statusShows(t, p, "alice", "0/1 follow")
+	d := openTerm(t, dialAs(t, ts.addr, "dave"), 100, 30, plainEnv)
+	showsView(t, d, "dave", "TSM", "daily candles")
+	statusShows(t, p, "alice", "1/2 follow")
+
+	// f again: bob rejoins and takes the view
+	b.send(t, "f")
+	showsView(t, b, "bob", "TSM", "daily candles")
+	statusShows(t, b, "bob", "(following alice)")
+	statusShows(t, p, "alice", "2/2 follow", "? help")
+	waitScreen(t, b, "the hint gone", func(s string) bool { return !strings.Contains(s, "presenter moved") })
+	t.Logf("alice at 80x24:\n%s", screen(p))
+}
