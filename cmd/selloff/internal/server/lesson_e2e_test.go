@@ -2,6 +2,7 @@ package server
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,3 +187,91 @@ func TestLessonE2EFollow(t *testing.T) {
 	waitScreen(t, b, "the hint gone", func(s string) bool { return !strings.Contains(s, "presenter moved") })
 	t.Logf("alice at 80x24:\n%s", screen(p))
 }
+
+// Keys as a terminal sends them.
+const (
+	keyEnter      = "\r"
+	keyEnd        = "\x1b[F"
+	keyShiftRight = "\x1b[1;2C"
+)
+
+// A question answered by three clients: the presenter asks with A, three
+// viewers answer with a; the presenter goes to the close (end), which
+// locks the answers at 16:00, and reveals with A: every viewer's screen
+// shows the reveal with NVDA's true close, $118.42, the distribution and
+// the closest answers.
+func TestLessonE2EQuestion(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	p := openTerm(t, dialAs(t, ts.addr, "alice"), 100, 30, plainEnv)
+	statusShows(t, p, "alice", "PRESENTING")
+	p.send(t, " ")
+	viewers := map[string]*term{}
+	answers := map[string]string{"bob": "120", "carol": "118.5", "dave": "131"}
+	for _, who := range []string{"bob", "carol", "dave"} {
+		viewers[who] = openTerm(t, dialAs(t, ts.addr, who), 100, 30, plainEnv)
+		statusShows(t, viewers[who], who, "paused (following alice)")
+	}
+	statusShows(t, p, "alice", "3 watching · 3 follow")
+
+	p.send(t, "A")
+	shows(t, p, "alice's prompt", "ask:")
+	p.send(t, "Where does NVDA close? @16:00")
+	p.send(t, keyEnter)
+	shows(t, p, "alice", "? Where does NVDA close? ($) — 0 answered · locks at 16:00 · A locks answers")
+	for who, v := range viewers {
+		shows(t, v, who, "? Where does NVDA close? ($) — a answers · ")
+		v.send(t, "a")
+		shows(t, v, who+"'s prompt", "answer ($):")
+		v.send(t, answers[who])
+		v.send(t, keyEnter)
+		shows(t, v, who, "your answer $")
+	}
+	shows(t, p, "alice", "3 answered")
+
+	// The close locks the answers; A reveals.
+	p.send(t, keyEnd)
+	statusShows(t, p, "alice", "16:00 ET")
+	shows(t, p, "alice", "answers locked at 16:00 · 3 answered · A reveals")
+	for who, v := range viewers {
+		shows(t, v, who, "answers locked at 16:00")
+	}
+	p.send(t, "A")
+	viewers["alice"] = p
+	for who, v := range viewers {
+		shows(t, v, who, "true value: $118.42", "(3 answers)")
+		scr := screen(v)
+		bins := revealBin.FindAllStringSubmatch(scr, -1)
+		n, truth := 0, ""
+		for _, b := range bins {
+			c, _ := strconv.Atoi(b[3])
+			n += c
+			if b[1] == "▶" {
+				truth = b[2] + " " + b[3]
+			}
+		}
+		if len(bins) < 2 || n != 3 || truth != "$118.42–$120.52 2" {
+			t.Errorf("%s: %d bins, %d answers, the true value's bin %q:\n%s", who, len(bins), n, truth, scr)
+		}
+		for i, want := range []string{"1. viewer 3  $118.50  off $0.08", "2. viewer 2  $120.00  off $1.58", "3. viewer 4  $131.00  off $12.58"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf("%s: closest answer %d is not %q:\n%s", who, i+1, want, scr)
+			}
+		}
+	}
+	shows(t, p, "alice", "true value $118.42 · A closes the question")
+	shows(t, viewers["bob"], "bob", "true value $118.42 · your answer $120.00")
+	// esc closes a viewer's reveal; the presenter's A closes the question
+	viewers["bob"].send(t, "\x1b")
+	waitScreen(t, viewers["bob"], "bob's reveal closed", func(s string) bool {
+		return !strings.Contains(s, "closest:") && strings.Contains(s, "true value $118.42")
+	})
+	p.send(t, "A")
+	for who, v := range viewers {
+		waitScreen(t, v, who+": the question closed", func(s string) bool {
+			return !strings.Contains(s, "Where does NVDA close?")
+		})
+	}
+}
+
+// a bin of a reveal: the true value's mark, the range, the count
+var revealBin = regexp.MustCompile(`(?m)^[┃│](▶|\s) (\$[\d.]+–\$[\d.]+) +█* *(\d+)`)
