@@ -275,3 +275,59 @@ func TestLessonE2EQuestion(t *testing.T) {
 
 // a bin of a reveal: the true value's mark, the range, the count
 var revealBin = regexp.MustCompile(`(?m)^[┃│](▶|\s) (\$[\d.]+–\$[\d.]+) +█* *(\d+)`)
+
+// A viewer who pressed f drives its own clock, but not past an open
+// question's lock time: end, g 16:30 and shift+→ across the lock are
+// refused with the no-peeking note and its clock stays before the lock;
+// the presenter's clock does not move. The presenter's caption (C)
+// reaches every viewer's screen, the one on its own clock too.
+func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	p := openTerm(t, dialAs(t, ts.addr, "alice"), 100, 30, plainEnv)
+	statusShows(t, p, "alice", "PRESENTING")
+	p.send(t, " ")
+	b := openTerm(t, dialAs(t, ts.addr, "bob"), 100, 30, plainEnv)
+	c := openTerm(t, dialAs(t, ts.addr, "carol"), 100, 30, plainEnv)
+	statusShows(t, b, "bob", "09:30 ET", "paused (following alice)")
+	statusShows(t, c, "carol", "paused (following alice)")
+	p.send(t, "A")
+	shows(t, p, "alice's prompt", "ask:")
+	p.send(t, "Where is NVDA at two? @14:00" + keyEnter)
+	shows(t, b, "bob", "? Where is NVDA at two? ($) — a answers")
+
+	b.send(t, "f")
+	statusShows(t, b, "bob", "(own clock)")
+	const peek = "no peeking past 14:00"
+	b.send(t, keyEnd)
+	statusShows(t, b, "bob", peek, "09:30 ET")
+	b.send(t, "g")
+	shows(t, b, "bob's go-to prompt", "go to")
+	b.send(t, "16:30" + keyEnter)
+	statusShows(t, b, "bob", peek, "09:30 ET")
+	b.send(t, "g")
+	shows(t, b, "bob's go-to prompt", "go to")
+	b.send(t, "13:45" + keyEnter)
+	statusShows(t, b, "bob", "13:45 ET")
+	b.send(t, keyShiftRight)
+	statusShows(t, b, "bob", peek, "13:45 ET")
+	statusShows(t, p, "alice", "09:30 ET")
+
+	// the caption: on every viewer's screen, with the question
+	p.send(t, "C")
+	shows(t, p, "alice's prompt", "caption:")
+	p.send(t, "R1 is out: watch NVDA" + keyEnter)
+	for who, v := range map[string]*term{"bob": b, "carol": c} {
+		waitScreen(t, v, who+"'s caption line", func(s string) bool {
+			lines := strings.Split(trimScreen(s), "\n")
+			// above the strip and the status bar
+			return len(lines) > 3 && strings.HasPrefix(lines[len(lines)-3], "R1 is out: watch NVDA │ ? Where is NVDA at two?")
+		})
+	}
+	// an empty caption clears it
+	p.send(t, "C")
+	shows(t, p, "alice's prompt", "caption:")
+	p.send(t, strings.Repeat("\x7f", 30) + keyEnter)
+	waitScreen(t, c, "carol's caption cleared", func(s string) bool {
+		return !strings.Contains(s, "R1 is out") && strings.Contains(s, "? Where is NVDA at two?")
+	})
+}
