@@ -292,7 +292,7 @@ func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
 	statusShows(t, c, "carol", "paused (following alice)")
 	p.send(t, "A")
 	shows(t, p, "alice's prompt", "ask:")
-	p.send(t, "Where is NVDA at two? @14:00" + keyEnter)
+	p.send(t, "Where is NVDA at two? @14:00"+keyEnter)
 	shows(t, b, "bob", "? Where is NVDA at two? ($) — a answers")
 
 	b.send(t, "f")
@@ -302,11 +302,11 @@ func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
 	statusShows(t, b, "bob", peek, "09:30 ET")
 	b.send(t, "g")
 	shows(t, b, "bob's go-to prompt", "go to")
-	b.send(t, "16:30" + keyEnter)
+	b.send(t, "16:30"+keyEnter)
 	statusShows(t, b, "bob", peek, "09:30 ET")
 	b.send(t, "g")
 	shows(t, b, "bob's go-to prompt", "go to")
-	b.send(t, "13:45" + keyEnter)
+	b.send(t, "13:45"+keyEnter)
 	statusShows(t, b, "bob", "13:45 ET")
 	b.send(t, keyShiftRight)
 	statusShows(t, b, "bob", peek, "13:45 ET")
@@ -315,7 +315,7 @@ func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
 	// the caption: on every viewer's screen, with the question
 	p.send(t, "C")
 	shows(t, p, "alice's prompt", "caption:")
-	p.send(t, "R1 is out: watch NVDA" + keyEnter)
+	p.send(t, "R1 is out: watch NVDA"+keyEnter)
 	for who, v := range map[string]*term{"bob": b, "carol": c} {
 		waitScreen(t, v, who+"'s caption line", func(s string) bool {
 			lines := strings.Split(trimScreen(s), "\n")
@@ -326,7 +326,7 @@ func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
 	// an empty caption clears it
 	p.send(t, "C")
 	shows(t, p, "alice's prompt", "caption:")
-	p.send(t, strings.Repeat("\x7f", 30) + keyEnter)
+	p.send(t, strings.Repeat("\x7f", 30)+keyEnter)
 	waitScreen(t, c, "carol's caption cleared", func(s string) bool {
 		return !strings.Contains(s, "R1 is out") && strings.Contains(s, "? Where is NVDA at two?")
 	})
