@@ -1,11 +1,16 @@
 package server
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/selloff/selloff/feeds/party"
+	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/snapshots/tour"
 )
 
 // Issue 13's lesson end to end: the real dashboard over SSH, driven by
@@ -330,4 +335,82 @@ func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
 	waitScreen(t, c, "carol's caption cleared", func(s string) bool {
 		return !strings.Contains(s, "R1 is out") && strings.Contains(s, "? Where is NVDA at two?")
 	})
+}
+
+// serve --tour over SSH: the embedded deepseek tour presents the party as
+// serve's presentTour runs it (party.Present on the server's Party), its
+// holds on a fake clock the test advances. A viewer who joins follows it:
+// its first step's caption, selection, chart and range; each released
+// hold brings the next caption; the open seeks, selects NVDA and draws
+// its day as a line.
+func TestLessonE2ETour(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := realDataset()
+	tr, err := tour.Load("deepseek")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, end, _ := ds.Span()
+	if err := tr.Resolve(snap.Header, start, end); err != nil {
+		t.Fatal(err)
+	}
+	holds := make(chan chan time.Time, len(tr.Steps)) // one per hold, never blocking the tour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- party.Present(ctx, party.Presentation{Tour: tr, Backend: ts.Party(), Source: ts.cfg.Sources.Shared,
+			After: func(time.Duration) <-chan time.Time {
+				ch := make(chan time.Time, 1)
+				holds <- ch
+				return ch
+			},
+			Warn: func(s tour.Step, err error) { t.Errorf("tour step at line %d refused: %v", s.Line, err) }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && err != context.Canceled {
+			t.Errorf("the tour: %v", err)
+		}
+	})
+	release := func() {
+		t.Helper()
+		select {
+		case h := <-holds:
+			h <- time.Time{}
+		case <-time.After(waitLimit):
+			t.Fatal("the tour never held")
+		}
+	}
+	waitUntil(t, "the tour presenting", func() bool { return ts.Party().Presenter() == party.TourName })
+
+	v := openTerm(t, dialAs(t, ts.addr, "bob"), 100, 30, plainEnv)
+	statusShows(t, v, "bob", "Fri 24 Jan", "16:00 ET", "paused (following tour)")
+	showsView(t, v, "bob", "NVDA", "daily candles")
+	shows(t, v, "bob", "┃NVDA  142.62") // the chart has the focus: its heavy border
+	shows(t, v, "bob", "Mon 20 Jan, 07:19 ET: DeepSeek releases the R1 reasoning model")
+	release()
+	shows(t, v, "bob", "Fri 24 Jan: Meta plans $60–65B of AI capital spending")
+	for _, c := range []string{
+		"Sun 26 Jan: DeepSeek app becomes No. 1 free app",
+		"Sun 26 Jan, 17:16 ET: Andreessen",
+		"Mon 27 Jan, 04:06 ET: US futures slide before dawn",
+		"Mon 27 Jan, pre-market: NVDA down over 11%",
+	} {
+		release()
+		shows(t, v, "bob", c)
+	}
+	release()
+	shows(t, v, "bob", "Mon 27 Jan, pre-market: power stocks CEG and VST down")
+	showsView(t, v, "bob", "VST", "daily candles")
+	release()
+	shows(t, v, "bob", "09:30 ET: The open: NVDA 124.80, 12.5% below Friday")
+	showsView(t, v, "bob", "NVDA", "line")
+	statusShows(t, v, "bob", "Mon 27 Jan", "09:30 ET", "(following tour)")
+	// the tour presents: bob's keys do not drive its clock
+	v.send(t, " ")
+	statusShows(t, v, "bob", "the presenter drives")
 }
