@@ -56,6 +56,9 @@ const (
 	promptAnswer
 )
 
+// noteAnswerSent is the note after an answer went to the room.
+const noteAnswerSent = "answer sent (a changes it until they lock)"
+
 // maxAnswerText bounds what a viewer types as an answer (as the room does).
 const maxAnswerText = 40
 
@@ -249,6 +252,9 @@ func (m *Model) lessonUpdate() tea.Cmd {
 				st.showQuiz = false
 				m.relayout()
 			}
+		}
+		if m.note == noteAnswerSent && (q == nil || q.Locked) {
+			m.note = "" // "a changes it" no longer holds once they lock
 		}
 		if st.prompt == promptAnswer && (q == nil || q.Locked || presenting) {
 			m.closeLessonPrompt()
@@ -462,7 +468,7 @@ func (m Model) handleLessonPrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 				return m, nil
 			}
 			op = feeds.LessonOp{Kind: feeds.LessonAnswer, Answer: v}
-			note = "answer sent (a changes it until they lock)"
+			note = noteAnswerSent
 		}
 		m.closeLessonPrompt()
 		return m, m.lessonOp(op, note)
