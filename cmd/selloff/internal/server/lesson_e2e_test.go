@@ -162,7 +162,7 @@ func TestLessonE2EFollow(t *testing.T) {
 
 	// help: a viewer may follow, the presenter caption and ask
 	b.send(t, "?")
-	shows(t, b, "bob's help", "follow the presenter")
+	shows(t, b, "bob's help", "f follow the presenter")
 	p.send(t, "?")
 	shows(t, p, "alice's help", "caption for the room", "ask the room")
 	for _, x := range []string{"caption for the room", "ask the room", "answer the question"} {
@@ -232,6 +232,15 @@ func TestLessonE2EQuestion(t *testing.T) {
 		shows(t, v, who, "your answer $")
 	}
 	shows(t, p, "alice", "3 answered")
+	// help says what a and A do now
+	b := viewers["bob"]
+	b.send(t, "?")
+	shows(t, b, "bob's help", "a answer the question", "f stop following the presenter")
+	b.send(t, "?")
+	p.send(t, "?")
+	shows(t, p, "alice's help", "lock answers", "caption for the room")
+	p.send(t, "?")
+	waitScreen(t, p, "alice's help closed", func(s string) bool { return !strings.Contains(s, "lock answers") })
 
 	// The close locks the answers; A reveals.
 	p.send(t, keyEnd)
@@ -239,6 +248,8 @@ func TestLessonE2EQuestion(t *testing.T) {
 	shows(t, p, "alice", "answers locked at 16:00 · 3 answered · A reveals")
 	for who, v := range viewers {
 		shows(t, v, who, "answers locked at 16:00")
+		// the note after sending no longer says "a changes it"
+		waitScreen(t, v, who+"'s note gone", func(s string) bool { return !strings.Contains(statusLine(s), "answer sent") })
 	}
 	p.send(t, "A")
 	viewers["alice"] = p
