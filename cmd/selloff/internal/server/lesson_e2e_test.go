@@ -295,6 +295,7 @@ var revealBin = regexp.MustCompile(`(?m)^[┃│](▶|\s) (\$[\d.]+–\$[\d.]+) 
 // A viewer who pressed f drives its own clock, but not past an open
 // question's lock time: end, g 16:30 and shift+→ across the lock are
 // refused with the no-peeking note and its clock stays before the lock;
+// played fast it stops at the lock and will not play on;
 // the presenter's clock does not move. The presenter's caption (C)
 // reaches every viewer's screen, the one on its own clock too.
 func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
@@ -326,6 +327,13 @@ func TestLessonE2ENoPeekingAndCaption(t *testing.T) {
 	statusShows(t, b, "bob", "13:45 ET")
 	b.send(t, keyShiftRight)
 	statusShows(t, b, "bob", peek, "13:45 ET")
+	// played at 3600x it stops at the lock, and will not play on
+	b.send(t, "++++")
+	statusShows(t, b, "bob", "3600×")
+	b.send(t, " ")
+	statusShows(t, b, "bob", "14:00 ET", "paused (own clock)")
+	b.send(t, " ")
+	statusShows(t, b, "bob", peek, "14:00 ET")
 	statusShows(t, p, "alice", "09:30 ET")
 
 	// the caption: on every viewer's screen, with the question
