@@ -190,7 +190,6 @@ func TestLessonE2EFollow(t *testing.T) {
 	statusShows(t, b, "bob", "(following alice)")
 	statusShows(t, p, "alice", "2/2 follow", "? help")
 	waitScreen(t, b, "the hint gone", func(s string) bool { return !strings.Contains(s, "presenter moved") })
-	t.Logf("alice at 80x24:\n%s", screen(p))
 }
 
 // Keys as a terminal sends them.
@@ -432,4 +431,42 @@ func TestLessonE2ETour(t *testing.T) {
 	// the tour presents: bob's keys do not drive its clock
 	v.send(t, " ")
 	statusShows(t, v, "bob", "the presenter drives")
+}
+
+// The presenter leaves: nobody presents; a viewer's space takes the seat,
+// its status counts the room, and the other viewer follows its moves. A
+// viewer who joins after a reveal sees the reveal.
+func TestLessonE2ESeatPassesAndLateJoiner(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	p := openTerm(t, dialAs(t, ts.addr, "alice"), 100, 30, plainEnv)
+	statusShows(t, p, "alice", "PRESENTING")
+	p.send(t, " ")
+	b := openTerm(t, dialAs(t, ts.addr, "bob"), 100, 30, plainEnv)
+	c := openTerm(t, dialAs(t, ts.addr, "carol"), 100, 30, plainEnv)
+	statusShows(t, c, "carol", "paused (following alice)")
+	statusShows(t, b, "bob", "paused (following alice)")
+	p.send(t, "q")
+	p.waitDone(t)
+	statusShows(t, c, "carol", "(nobody presents)")
+	b.send(t, " ")
+	statusShows(t, b, "bob", "PRESENTING", "1 watching · 1 follow")
+	statusShows(t, c, "carol", "(following bob)")
+	b.send(t, "jj")
+	showsView(t, c, "carol", "TSM", "line")
+
+	// bob asks a choice question, carol answers, bob locks and reveals
+	b.send(t, "A")
+	shows(t, b, "bob's prompt", "ask:")
+	b.send(t, "Who falls most? | NVDA | AVGO | QQQ *1"+keyEnter)
+	shows(t, c, "carol", "? Who falls most? — a answers")
+	c.send(t, "a")
+	shows(t, c, "carol's prompt", "answer 1 NVDA · 2 AVGO · 3 QQQ:")
+	c.send(t, "2"+keyEnter)
+	shows(t, b, "bob", "1 answered")
+	b.send(t, "A")
+	shows(t, b, "bob", "answers locked")
+	b.send(t, "A")
+	shows(t, c, "carol", "right answer 1. NVDA")
+	d := openTerm(t, dialAs(t, ts.addr, "dave"), 100, 30, plainEnv)
+	shows(t, d, "dave", "Who falls most?  (1 answer)", "right answer: 1. NVDA", "nobody had it right")
 }
