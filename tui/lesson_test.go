@@ -487,3 +487,24 @@ func TestLessonFollowWhilePaused(t *testing.T) {
 		t.Fatalf("no caption or question:\n%s", got)
 	}
 }
+
+// A number question is about the symbol its text names in capitals, the
+// selected one when it names none or names it too; several others named
+// are refused.
+func TestAskSymbol(t *testing.T) {
+	f := lessonUpd(t, 1, true, feeds.Lesson{}).Frame
+	for _, c := range []struct{ text, sel, want, err string }{
+		{"Where does NVDA close? @16:00", "AVGO", "NVDA", ""},
+		{"Where does it close? @16:00", "AVGO", "AVGO", ""},
+		{"Does NVDA end below AVGO?", "AVGO", "AVGO", ""},
+		{"Where does Nvidia close, AVGO.", "NVDA", "AVGO", ""},
+		{"NVDA or TSM, who ends lower? %", "AVGO", "", "the question names NVDA and TSM: select the one it is about"},
+		{"Who falls most? | NVDA | TSM", "AVGO", "AVGO", ""},
+		{"Where does FORD close?", "AVGO", "AVGO", ""},
+	} {
+		got, err := askSymbol(c.text, c.sel, f)
+		if got != c.want || (err == nil) != (c.err == "") || err != nil && err.Error() != c.err {
+			t.Errorf("%q with %s: %q %v, want %q %q", c.text, c.sel, got, err, c.want, c.err)
+		}
+	}
+}
