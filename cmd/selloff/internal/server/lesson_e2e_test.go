@@ -199,8 +199,9 @@ const (
 	keyShiftRight = "\x1b[1;2C"
 )
 
-// A question answered by three clients: the presenter asks with A, three
-// viewers answer with a; the presenter goes to the close (end), which
+// A question answered by three clients: the presenter asks with A (about
+// NVDA, which its text names, while AVGO is selected), three viewers
+// answer with a; the presenter goes to the close (end), which
 // locks the answers at 16:00, and reveals with A: every viewer's screen
 // shows the reveal with NVDA's true close, $118.42, the distribution and
 // the closest answers.
@@ -217,10 +218,14 @@ func TestLessonE2EQuestion(t *testing.T) {
 	}
 	statusShows(t, p, "alice", "3 watching · 3 follow")
 
+	// AVGO selected: the question names NVDA, and is about NVDA
+	p.send(t, "j")
+	showsView(t, viewers["bob"], "bob", "AVGO", "line")
 	p.send(t, "A")
 	shows(t, p, "alice's prompt", "ask:")
 	p.send(t, "Where does NVDA close? @16:00")
 	p.send(t, keyEnter)
+	statusShows(t, p, "alice", "asked about NVDA")
 	shows(t, p, "alice", "? Where does NVDA close? ($) — 0 answered · locks at 16:00 · A locks answers")
 	for who, v := range viewers {
 		shows(t, v, who, "? Where does NVDA close? ($) — a answers · ")
