@@ -475,3 +475,23 @@ func TestLessonE2ESeatPassesAndLateJoiner(t *testing.T) {
 	d := openTerm(t, dialAs(t, ts.addr, "dave"), 100, 30, plainEnv)
 	shows(t, d, "dave", "Who falls most?  (1 answer)", "right answer: 1. NVDA", "nobody had it right")
 }
+
+// The presenter focuses the timeline (3) and opens an event's detail
+// (enter): the viewer's timeline takes the focus and opens the same
+// detail; esc closes it on both.
+func TestLessonE2EDetail(t *testing.T) {
+	ts := startRealServer(t, true, nil)
+	p := openTerm(t, dialAs(t, ts.addr, "alice"), 140, 40, plainEnv)
+	statusShows(t, p, "alice", "PRESENTING")
+	p.send(t, " ")
+	b := openTerm(t, dialAs(t, ts.addr, "bob"), 140, 40, plainEnv)
+	statusShows(t, b, "bob", "paused (following alice)")
+	p.send(t, "3")
+	shows(t, b, "bob", "┃Timeline")
+	p.send(t, keyEnter)
+	shows(t, b, "bob", "┃#14  Mon 27 Jan 2025 09:30 ET", "The open: NVDA 124.80, 12.5% below Friday")
+	p.send(t, "\x1b")
+	waitScreen(t, b, "bob's detail closed", func(s string) bool {
+		return strings.Contains(s, "┃Timeline") && !strings.Contains(s, "#14  Mon 27 Jan")
+	})
+}
