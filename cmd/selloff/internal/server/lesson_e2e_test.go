@@ -440,7 +440,7 @@ func TestLessonE2ETour(t *testing.T) {
 
 // The presenter leaves: nobody presents; a viewer's space takes the seat,
 // its status counts the room, and the other viewer follows its moves. A
-// viewer who joins after a reveal sees the reveal.
+// viewer who joins after a reveal sees it, who was right named (!names).
 func TestLessonE2ESeatPassesAndLateJoiner(t *testing.T) {
 	ts := startRealServer(t, true, nil)
 	p := openTerm(t, dialAs(t, ts.addr, "alice"), 100, 30, plainEnv)
@@ -462,18 +462,18 @@ func TestLessonE2ESeatPassesAndLateJoiner(t *testing.T) {
 	// bob asks a choice question, carol answers, bob locks and reveals
 	b.send(t, "A")
 	shows(t, b, "bob's prompt", "ask:")
-	b.send(t, "Who falls most? | NVDA | AVGO | QQQ *1"+keyEnter)
+	b.send(t, "Who falls most? | NVDA | AVGO | QQQ *1 !names"+keyEnter)
 	shows(t, c, "carol", "? Who falls most? — a answers")
 	c.send(t, "a")
 	shows(t, c, "carol's prompt", "answer 1 NVDA · 2 AVGO · 3 QQQ:")
-	c.send(t, "2"+keyEnter)
+	c.send(t, "1"+keyEnter)
 	shows(t, b, "bob", "1 answered")
 	b.send(t, "A")
 	shows(t, b, "bob", "answers locked")
 	b.send(t, "A")
 	shows(t, c, "carol", "right answer 1. NVDA")
 	d := openTerm(t, dialAs(t, ts.addr, "dave"), 100, 30, plainEnv)
-	shows(t, d, "dave", "Who falls most?  (1 answer)", "right answer: 1. NVDA", "nobody had it right")
+	shows(t, d, "dave", "Who falls most?  (1 answer)", "right answer: 1. NVDA", "right: carol") // !names: by name
 }
 
 // The presenter focuses the timeline (3) and opens an event's detail
