@@ -418,9 +418,8 @@ func (m *Model) apply(u feeds.Update) bool {
 	if u.Frame == nil {
 		return false
 	}
-	seat := seatChanged(m.upd.Clock, u.Clock)
 	if last, ok := m.lastSeq[u.Source]; ok && u.Seq <= last {
-		if u.Seq == last && seat {
+		if u.Seq == last && seatChanged(m.upd.Clock, u.Clock) {
 			// A watch party's seat changed (the presenter left, another
 			// took over, a viewer came): the same update, told again.
 			if presenterChanged(m.upd.Clock, u.Clock) {
