@@ -231,6 +231,11 @@ func TestLessonE2EQuestion(t *testing.T) {
 		shows(t, v, who, "? Where does NVDA close? ($) — a answers · ")
 		v.send(t, "a")
 		shows(t, v, who+"'s prompt", "answer ($):")
+		if who == "dave" { // a word is refused in the prompt, which stays open
+			v.send(t, "lots"+keyEnter)
+			shows(t, v, who+"'s prompt", "answer ($): lots", "answer with a number, such as 118.50")
+			v.send(t, "\x7f\x7f\x7f\x7f")
+		}
 		v.send(t, answers[who])
 		v.send(t, keyEnter)
 		shows(t, v, who, "your answer $")
