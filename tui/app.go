@@ -382,7 +382,10 @@ func (m *Model) hideFuture() bool {
 // accepted (stale updates from an earlier Seq of the same source are
 // dropped).
 // seatChanged reports whether two clocks differ in a watch party's seat:
-// who presents, whether this viewer follows or presents, how many watch.
+// who presents, whether this viewer follows or presents, how many watch,
+// or in the lesson (a paused party republishes its last frame when the
+// presenter moves, captions or asks: without this a follower took none of
+// it until the clock moved on).
 func seatChanged(a, b *feeds.ClockStatus) bool {
 	if a == nil || b == nil {
 		return false
@@ -421,9 +424,8 @@ func (m *Model) apply(u feeds.Update) bool {
 	if u.Frame == nil {
 		return false
 	}
-	seat := seatChanged(m.upd.Clock, u.Clock)
 	if last, ok := m.lastSeq[u.Source]; ok && u.Seq <= last {
-		if u.Seq == last && seat {
+		if u.Seq == last && seatChanged(m.upd.Clock, u.Clock) {
 			// A watch party's seat changed (the presenter left, another
 			// took over, a viewer came): the same update, told again.
 			if presenterChanged(m.upd.Clock, u.Clock) {

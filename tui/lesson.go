@@ -9,8 +9,11 @@ package tui
 // op goes to the controller (feeds.LessonControl) in a Cmd, in order.
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -19,6 +22,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/party"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/chart"
@@ -55,6 +59,9 @@ const (
 	promptAsk
 	promptAnswer
 )
+
+// noteAnswerSent is the note after an answer went to the room.
+const noteAnswerSent = "answer sent (a changes it until they lock)"
 
 // maxAnswerText bounds what a viewer types as an answer (as the room does).
 const maxAnswerText = 40
@@ -249,6 +256,9 @@ func (m *Model) lessonUpdate() tea.Cmd {
 				st.showQuiz = false
 				m.relayout()
 			}
+		}
+		if m.note == noteAnswerSent && (q == nil || q.Locked) {
+			m.note = "" // "a changes it" no longer holds once they lock
 		}
 		if st.prompt == promptAnswer && (q == nil || q.Locked || presenting) {
 			m.closeLessonPrompt()
@@ -445,12 +455,20 @@ func (m Model) handleLessonPrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 				st.perr = "no replay time yet"
 				return m, nil
 			}
-			if q, err = party.ParseAsk(v, m.watch.Selected(), day.Time); err != nil {
+			sym, err := askSymbol(v, m.watch.Selected(), day)
+			if err != nil {
+				st.perr = err.Error()
+				return m, nil
+			}
+			if q, err = party.ParseAsk(v, sym, day.Time); err != nil {
 				st.perr = err.Error()
 				return m, nil
 			}
 			op = feeds.LessonOp{Kind: feeds.LessonAsk, Question: &q}
 			note = "asked the room (A locks the answers)"
+			if q.Kind == feeds.QuestionNumber {
+				note = "asked about " + q.Symbol // short: the bar cuts notes; the lesson line says A locks
+			}
 		case promptAnswer:
 			l := m.partyLesson()
 			if l == nil || l.Question == nil || l.Question.Locked {
@@ -462,7 +480,7 @@ func (m Model) handleLessonPrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 				return m, nil
 			}
 			op = feeds.LessonOp{Kind: feeds.LessonAnswer, Answer: v}
-			note = "answer sent (a changes it until they lock)"
+			note = noteAnswerSent
 		}
 		m.closeLessonPrompt()
 		return m, m.lessonOp(op, note)
@@ -471,6 +489,39 @@ func (m Model) handleLessonPrompt(msg tea.KeyMsg) (Model, tea.Cmd) {
 	ti, cmd := common.UpdateInput(*st.input, msg)
 	st.input = &ti
 	return m, cmd
+}
+
+// askSymbol is the symbol a number question is about: the selected row's,
+// unless the text names another symbol of the frame in capitals. Typed
+// with AVGO selected, "Where does NVDA close?" would have revealed AVGO's
+// close as the truth. Several named, the selected one not among them:
+// refused, with what to do.
+func askSymbol(text, selected string, f *market.Frame) (string, error) {
+	if f == nil || strings.Contains(text, "|") {
+		return selected, nil // a choice question reads no symbol
+	}
+	var named []string
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '^' && r != '.' && r != '-'
+	}) {
+		w = strings.Trim(w, ".-")
+		if w == "" || w != strings.ToUpper(w) || f.Index(w) < 0 {
+			continue // a word, not a symbol in capitals ("Where", "Ford")
+		}
+		if w == selected {
+			return selected, nil
+		}
+		if !slices.Contains(named, w) {
+			named = append(named, w)
+		}
+	}
+	switch len(named) {
+	case 0:
+		return selected, nil
+	case 1:
+		return named[0], nil
+	}
+	return "", fmt.Errorf("the question names %s: select the one it is about", strings.Join(named, " and "))
 }
 
 // lessonPromptView is the open prompt's line with why enter was refused.

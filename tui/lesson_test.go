@@ -485,7 +485,7 @@ func TestLessonChangeWhilePaused(t *testing.T) {
 	u := lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 2, Caption: "the open"})
 	u.Clock.Follows = false // on its own clock, as the server says of a viewer who left
 	m = send(t, m, updateMsg{u: u, at: fixedNow})
-	if got := m.View(); !strings.Contains(got, "presenter moved: NVDA") || !strings.Contains(got, "own clock, f follows") {
+	if got := m.View(); !strings.Contains(got, "presenter moved: NVDA") || !strings.Contains(got, "own clock") {
 		t.Fatalf("no hint or own-clock status on a same-Seq update:\n%s", got)
 	}
 }
@@ -508,5 +508,45 @@ func TestLessonTerminalTour(t *testing.T) {
 	m = send(t, m, tea.KeyMsg{Type: tea.KeyEnter})
 	if ops := ctl.taken(); len(ops) != 1 || ops[0].Kind != feeds.LessonAnswer || ops[0].Answer != "117.5" {
 		t.Fatalf("answer ops %+v", ops)
+	}
+}
+
+// A paused party republishes its last update (the same Seq) when the
+// lesson changes: the follower takes the presenter's new view, caption and
+// question from it all the same.
+func TestLessonFollowWhilePaused(t *testing.T) {
+	ctl := &lessonCtl{}
+	m := newTestModel(t, 160, 45, ctl, common.GlyphsASCII)
+	v := feeds.LessonView{Symbol: "NVDA", Focus: "watchlist", Chart: "line", Range: "day"}
+	m = send(t, m, updateMsg{u: lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 1, Follow: true}), at: fixedNow})
+	v.Symbol, v.Chart = "AVGO", "candles"
+	q := &feeds.Question{ID: 1, Text: "Where does NVDA close?", Kind: feeds.QuestionNumber, Unit: "$"}
+	m = send(t, m, updateMsg{u: lessonUpd(t, 7, false, feeds.Lesson{View: v, ViewSeq: 2, Follow: true, Caption: "R1 is out", Question: q}), at: fixedNow})
+	if m.watch.Selected() != "AVGO" || m.panes.chart.Mode() != chart.ModeCandles {
+		t.Fatalf("the same frame with a new view: %s %v", m.watch.Selected(), m.panes.chart.Mode())
+	}
+	if got := m.View(); !strings.Contains(got, "R1 is out") || !strings.Contains(got, "Where does NVDA close?") {
+		t.Fatalf("no caption or question:\n%s", got)
+	}
+}
+
+// A number question is about the symbol its text names in capitals, the
+// selected one when it names none or names it too; several others named
+// are refused.
+func TestAskSymbol(t *testing.T) {
+	f := lessonUpd(t, 1, true, feeds.Lesson{}).Frame
+	for _, c := range []struct{ text, sel, want, err string }{
+		{"Where does NVDA close? @16:00", "AVGO", "NVDA", ""},
+		{"Where does it close? @16:00", "AVGO", "AVGO", ""},
+		{"Does NVDA end below AVGO?", "AVGO", "AVGO", ""},
+		{"Where does Nvidia close, AVGO.", "NVDA", "AVGO", ""},
+		{"NVDA or TSM, who ends lower? %", "AVGO", "", "the question names NVDA and TSM: select the one it is about"},
+		{"Who falls most? | NVDA | TSM", "AVGO", "AVGO", ""},
+		{"Where does FORD close?", "AVGO", "AVGO", ""},
+	} {
+		got, err := askSymbol(c.text, c.sel, f)
+		if got != c.want || (err == nil) != (c.err == "") || err != nil && err.Error() != c.err {
+			t.Errorf("%q with %s: %q %v, want %q %q", c.text, c.sel, got, err, c.want, c.err)
+		}
 	}
 }

@@ -66,51 +66,38 @@ func question(v *yaml.Node, name string, use func(*yaml.Node) error) (*Question,
 		return nil, prob(v.Line, "question: want a mapping (%s)", questionList)
 	}
 	q := &Question{Line: v.Line, Lock: LockKey}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, x := resolve(v.Content[i]), resolve(v.Content[i+1])
-		if err := use(k); err != nil {
-			return nil, err
-		}
-		if k.Kind != yaml.ScalarNode || !snapshots.KeyLike(k.Value) {
-			return nil, prob(k.Line, "question: not a question key (want %s)", questionList)
-		}
-		key := k.Value
-		if seen[key] {
-			return nil, prob(k.Line, "question: %s given twice", key)
-		}
-		seen[key] = true
+	err := fields(v, use, prob, "question: not a question key (want "+questionList+")", "question: %s given twice", func(key string, k, x *yaml.Node) error {
 		if key == "choices" {
 			if x.Kind != yaml.SequenceNode {
-				return nil, prob(x.Line, "question: choices: want a list of 2 to %d answers", MaxChoices)
+				return prob(x.Line, "question: choices: want a list of 2 to %d answers", MaxChoices)
 			}
 			if n := len(x.Content); n < 2 || n > MaxChoices {
-				return nil, prob(x.Line, "question: choices: want 2 to %d answers, got %d", MaxChoices, n)
+				return prob(x.Line, "question: choices: want 2 to %d answers, got %d", MaxChoices, n)
 			}
 			for _, c := range x.Content {
 				c = resolve(c)
 				if c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
-					return nil, prob(c.Line, "question: choices: each answer is one line of text")
+					return prob(c.Line, "question: choices: each answer is one line of text")
 				}
 				if err := use(c); err != nil {
-					return nil, err
+					return err
 				}
 				if utf8.RuneCountInString(c.Value) > MaxChoiceText {
-					return nil, prob(c.Line, "question: choice longer than %d characters", MaxChoiceText)
+					return prob(c.Line, "question: choice longer than %d characters", MaxChoiceText)
 				}
 				t := cleanText(c.Value, MaxChoiceText)
 				if t == "" {
-					return nil, prob(c.Line, "question: empty choice")
+					return prob(c.Line, "question: empty choice")
 				}
 				q.Choices = append(q.Choices, t)
 			}
-			continue
+			return nil
 		}
 		if x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
-			return nil, prob(x.Line, "question: %s: want a value, not %s", key, kindOf(x))
+			return prob(x.Line, "question: %s: want a value, not %s", key, kindOf(x))
 		}
 		if err := use(x); err != nil {
-			return nil, err
+			return err
 		}
 		val := strings.TrimSpace(x.Value)
 		bad := func(format string, args ...any) error {
@@ -119,47 +106,47 @@ func question(v *yaml.Node, name string, use func(*yaml.Node) error) (*Question,
 		switch key {
 		case "text":
 			if utf8.RuneCountInString(x.Value) > MaxQuestionText {
-				return nil, prob(x.Line, "question: text longer than %d characters", MaxQuestionText)
+				return prob(x.Line, "question: text longer than %d characters", MaxQuestionText)
 			}
 			q.Text = cleanText(x.Value, MaxQuestionText)
 		case "kind":
 			if w := strings.ToLower(val); w == KindNumber || w == KindChoice {
 				q.Kind = w
 			} else {
-				return nil, bad("want number or choice")
+				return bad("want number or choice")
 			}
 		case "unit":
 			if utf8.RuneCountInString(val) > MaxUnit {
-				return nil, bad("want a unit of at most %d characters ($, %%, ...)", MaxUnit)
+				return bad("want a unit of at most %d characters ($, %%, ...)", MaxUnit)
 			}
 			q.Unit = cleanText(val, MaxUnit)
 		case "symbol":
 			sym := strings.ToUpper(val)
 			if len(sym) > maxSymbol || !snapshots.TickerLike(sym) {
-				return nil, bad("not a symbol")
+				return bad("not a symbol")
 			}
 			q.Symbol = sym
 		case "measure":
 			if w := strings.ToLower(val); w == MeasurePrice || w == MeasureChange {
 				q.Measure = w
 			} else {
-				return nil, bad("want price or change")
+				return bad("want price or change")
 			}
 		case "answer":
 			f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimPrefix(val, "$"), ",", ""), 64)
 			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxAnswer {
-				return nil, bad("want a number")
+				return bad("want a number")
 			}
 			q.Answer = &f
 		case "correct":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 || n > MaxChoices {
-				return nil, bad("want the right choice's number, 1 to %d", MaxChoices)
+				return bad("want the right choice's number, 1 to %d", MaxChoices)
 			}
 			q.Correct = n
 		case "lock":
 			if val == "" || len(val) > 40 {
-				return nil, bad("want a time as at takes it, or key")
+				return bad("want a time as at takes it, or key")
 			}
 			if strings.EqualFold(val, LockKey) {
 				val = LockKey
@@ -168,12 +155,16 @@ func question(v *yaml.Node, name string, use func(*yaml.Node) error) (*Question,
 		case "names":
 			b, ok := parseBool(val)
 			if !ok {
-				return nil, bad("want true or false")
+				return bad("want true or false")
 			}
 			q.Names = b
 		default:
-			return nil, prob(k.Line, "question: unknown key %q (want %s)", key, questionList)
+			return prob(k.Line, "question: unknown key %q (want %s)", key, questionList)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	line := v.Line
 	switch {

@@ -209,33 +209,20 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 	if len(item.Content) == 0 {
 		return s, prob(item.Line, "empty step (want some of %s)", fieldList)
 	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(item.Content); i += 2 {
-		k, v := resolve(item.Content[i]), resolve(item.Content[i+1])
-		if err := use(k); err != nil {
-			return s, err
-		}
-		if k.Kind != yaml.ScalarNode || !snapshots.KeyLike(k.Value) {
-			return s, prob(k.Line, "not a step key (want %s)", fieldList)
-		}
-		key := k.Value
-		if seen[key] {
-			return s, prob(k.Line, "%s given twice in one step", key)
-		}
-		seen[key] = true
+	err := fields(item, use, prob, "not a step key (want "+fieldList+")", "%s given twice in one step", func(key string, k, v *yaml.Node) error {
 		if key == "question" {
 			q, err := question(v, name, use)
 			if err != nil {
-				return s, err
+				return err
 			}
 			s.Question = q
-			continue
+			return nil
 		}
 		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
-			return s, prob(v.Line, "%s: want a value, not %s", key, kindOf(v))
+			return prob(v.Line, "%s: want a value, not %s", key, kindOf(v))
 		}
 		if err := use(v); err != nil {
-			return s, err
+			return err
 		}
 		val := strings.TrimSpace(v.Value)
 		bad := func(format string, args ...any) error {
@@ -244,10 +231,10 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 		switch key {
 		case "at", "play_to":
 			if val == "" {
-				return s, prob(v.Line, "%s: empty time", key)
+				return prob(v.Line, "%s: empty time", key)
 			}
 			if len(val) > 40 {
-				return s, bad("not a time (want HH:MM, YYYY-MM-DDTHH:MM, RFC 3339, open or close)")
+				return bad("not a time (want HH:MM, YYYY-MM-DDTHH:MM, RFC 3339, open or close)")
 			}
 			if key == "at" {
 				s.At = val
@@ -257,20 +244,20 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 		case "speed":
 			f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(val, "x"), "X"), 64)
 			if err != nil || math.IsNaN(f) || f < minSpeed || f > maxSpeed {
-				return s, bad("want a speed from 0.25 to 3600 (x real time)")
+				return bad("want a speed from 0.25 to 3600 (x real time)")
 			}
 			s.Speed = f
 		case "select":
 			sym := strings.ToUpper(val)
 			if !snapshots.TickerLike(sym) {
-				return s, bad("not a symbol")
+				return bad("not a symbol")
 			}
 			s.Select = sym
 		case "focus", "chart", "range":
 			words := map[string][]string{"focus": Focuses, "chart": Charts, "range": Ranges}[key]
 			w := strings.ToLower(val)
 			if !contains(words, w) {
-				return s, bad("want %s", strings.Join(words, ", "))
+				return bad("want %s", strings.Join(words, ", "))
 			}
 			switch key {
 			case "focus":
@@ -282,26 +269,26 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 			}
 		case "caption":
 			if utf8.RuneCountInString(v.Value) > MaxCaption {
-				return s, prob(v.Line, "caption longer than %d characters (a caption is one line)", MaxCaption)
+				return prob(v.Line, "caption longer than %d characters (a caption is one line)", MaxCaption)
 			}
 			c := cleanText(v.Value, MaxCaption)
 			s.Caption = &c
 		case "hold":
 			d, err := time.ParseDuration(val)
 			if err != nil || d < 0 || d > MaxHold {
-				return s, bad("want a duration such as 5s or 1m30s, at most 1h")
+				return bad("want a duration such as 5s or 1m30s, at most 1h")
 			}
 			s.Hold = d
 		case "pause":
 			p, ok := parseBool(val)
 			if !ok {
-				return s, bad("want true or false")
+				return bad("want true or false")
 			}
 			s.Pause = &p
 		case "lock", "reveal", "close_question":
 			p, ok := parseBool(val)
 			if !ok {
-				return s, bad("want true or false")
+				return bad("want true or false")
 			}
 			switch key {
 			case "lock":
@@ -312,8 +299,12 @@ func step(item *yaml.Node, name string, use func(*yaml.Node) error) (Step, error
 				s.CloseQuestion = p
 			}
 		default:
-			return s, prob(k.Line, "unknown key %q (want %s)", key, fieldList)
+			return prob(k.Line, "unknown key %q (want %s)", key, fieldList)
 		}
+		return nil
+	})
+	if err != nil {
+		return s, err
 	}
 	if s.PlayTo != "" && s.Pause != nil && *s.Pause {
 		return s, prob(item.Line, "play_to runs the clock: it cannot go with pause: true")
@@ -520,4 +511,29 @@ func (t *Tour) CheckSymbols(known func(string) bool) error {
 		}
 	}
 	return errors.Join(problems...)
+}
+
+// fields walks a mapping's key: value pairs in order: each key a scalar
+// that looks like a key (notKey otherwise), given once (twice, a format
+// taking the key, otherwise), counted by use; f gets the key, its node
+// and the value, and stops the walk with an error.
+func fields(m *yaml.Node, use func(*yaml.Node) error, prob func(int, string, ...any) error, notKey, twice string, f func(key string, k, v *yaml.Node) error) error {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := resolve(m.Content[i]), resolve(m.Content[i+1])
+		if err := use(k); err != nil {
+			return err
+		}
+		if k.Kind != yaml.ScalarNode || !snapshots.KeyLike(k.Value) {
+			return prob(k.Line, "%s", notKey)
+		}
+		if seen[k.Value] {
+			return prob(k.Line, twice, k.Value)
+		}
+		seen[k.Value] = true
+		if err := f(k.Value, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

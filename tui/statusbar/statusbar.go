@@ -204,7 +204,8 @@ const (
 	lvState   = 3 // the market state ("open")
 	lvSpeed   = 4 // a paused replay's speed
 	lvMsg     = 5 // an error or a note: cut to the room left before dropped
-	lvHelp    = 6 // "? help"
+	lvCounts  = 6 // a presenter's "5 watching · 4 follow" (short: "4/5 follow")
+	lvHelp    = 7 // "? help"
 )
 
 // Watching says how many others watch a watch party's presenter.
@@ -288,8 +289,8 @@ func (m Model) segments() []segment {
 			cs += " (following " + c.Presenter + ")"
 		case c.Follows:
 			cs += " (following)"
-		case c.Party && c.Lesson != nil && !c.Lesson.Follow && c.Presenter != "":
-			cs += " (own clock, f follows " + c.Presenter + ")"
+		case c.Party && c.Presenter != "":
+			cs += " (own clock)" // left following (f): its private clock
 		case c.Party:
 			cs += " (nobody presents)"
 		}
@@ -310,12 +311,19 @@ func (m Model) segments() []segment {
 		if c.Presenting {
 			// a watch party's presenter: the room follows this clock
 			add(st.Badge.Render("PRESENTING"), 0, false)
-			w := Watching(c.Watchers)
+			// Who watches is what a presenter looks at the bar for: it
+			// gives way after the notes, before the help hint, and at 80
+			// columns takes its short form rather than going.
+			w, short := Watching(c.Watchers), ""
 			if l := c.Lesson; l != nil {
 				// a lesson counts the whole party (every node) and who follows
 				w = Watching(l.Watching) + common.Text(" · ", g) + strconv.Itoa(l.Following) + " follow"
+				short = strconv.Itoa(l.Following) + "/" + strconv.Itoa(l.Watching) + " follow"
 			}
-			add(st.Muted.Render(w), 2, false)
+			add(st.Muted.Render(w), lvCounts, false)
+			if short != "" {
+				segs[len(segs)-1].short = st.Muted.Render(short)
+			}
 		}
 	}
 	h := HealthText(s.Health, s.Now)
@@ -461,6 +469,12 @@ func (m Model) View() string {
 		}
 	}
 	dropWidest(lvSpeed)
+	// The presenter's counts in their short form before any message is cut.
+	for i := range segs {
+		if segs[i].drop == lvCounts && segs[i].short != "" && width(segs) > w {
+			segs[i].text = segs[i].short
+		}
+	}
 	// The error and a message for the user (a rejected "go to") are cut
 	// to the room left rather than dropped, since they say what just went
 	// wrong; dropped only when not even a stub fits beside the badges, the
@@ -479,6 +493,17 @@ func (m Model) View() string {
 			drop(lvMsg)
 		}
 	}
+	if hasLevel(segs, lvCounts) && width(segs) > w {
+		// a presenter at 80 columns: who watches matters more than the
+		// month of the time and the word beside the paused sign
+		shortenTime("Mon 2 15:04")
+		for i := range segs {
+			if segs[i].drop == 0 && segs[i].short != "" && width(segs) > w {
+				segs[i].text = segs[i].short
+			}
+		}
+	}
+	dropWidest(lvCounts)
 	dropWidest(lvHelp)
 	// Then the shorter forms (the paused sign), from the right, rather
 	// than cutting the line inside the time.

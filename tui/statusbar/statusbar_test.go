@@ -388,3 +388,35 @@ func TestOfflineErrorOutlivesTheDetail(t *testing.T) {
 		t.Errorf("wide: %q", v)
 	}
 }
+
+// A presenter's counts stay on the bar with the help hint at 80 columns
+// and 100 (at 100 "feed ok" used to outlast them), playing or paused, and
+// beside a note; in their short form when the long one does not fit.
+func TestPresenterCountsStay(t *testing.T) {
+	for _, paused := range []bool{false, true} {
+		for _, note := range []string{"", "asked the room (A locks the answers)"} {
+			s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Help: "? help", Note: note,
+				Clock: &feeds.ClockStatus{Speed: 120, Paused: paused, Party: true, Presenting: true, Presenter: "alice",
+					Lesson: &feeds.Lesson{Watching: 12, Following: 11}}}
+			for _, c := range []struct {
+				w    int
+				want string
+			}{{140, "12 watching · 11 follow"}, {100, "12 watching · 11 follow"}, {80, "11/12 follow"}} {
+				if note != "" && c.w == 100 {
+					c.want = "11/12 follow" // and the note, cut
+				}
+				v := view(s, c.w, common.GlyphsBraille)
+				// a note outlasts the help hint (as it does for anyone)
+				if !strings.Contains(v, c.want) || note == "" && !strings.Contains(v, "? help") || !strings.Contains(v, "PRESENTING") {
+					t.Errorf("paused=%v note=%q at %d: %q lacks %q or the help", paused, note, c.w, v, c.want)
+				}
+			}
+		}
+	}
+	// A viewer on its own clock (f) says so, not that nobody presents.
+	s := State{HasData: true, Mode: feeds.ModeReplay, Frame: frameAt(14, 50), Help: "? help",
+		Clock: &feeds.ClockStatus{Speed: 120, Paused: true, Party: true, Presenter: "alice"}}
+	if v := view(s, 100, common.GlyphsBraille); !strings.Contains(v, "⏸ paused (own clock)") {
+		t.Errorf("own clock: %q", v)
+	}
+}

@@ -323,9 +323,11 @@ func (s *Server) syncLimit(ctl feeds.Controller) (time.Time, bool) {
 // the lock time is the answer.
 const peekMargin = time.Second
 
-// noPeeking is the refusal of a move to or past the limit.
+// noPeeking is the refusal of a move to or past the limit. The time comes
+// first: a status bar cuts a note to the room left, and at 100 columns
+// "no peeking: answers lock at …" had lost it.
 func noPeeking(lim time.Time) error {
-	return fmt.Errorf("no peeking: answers lock at %s", lim.In(snapshots.Location()).Format("15:04"))
+	return fmt.Errorf("no peeking at %s or later (answers lock then)", lim.In(snapshots.Location()).Format("15:04"))
 }
 
 // privateControl drives a viewer's private clock, never past the

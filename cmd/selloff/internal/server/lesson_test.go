@@ -378,7 +378,7 @@ func TestLessonPrivateClockNoPeeking(t *testing.T) {
 		return !u.Clock.Follows && u.Clock.Paused && u.Frame.Time.Equal(etAt(10, 0)) && !u.Clock.Lesson.Follow
 	})
 
-	const peek = "no peeking: answers lock at 14:00"
+	const peek = "no peeking at 14:00 or later (answers lock then)"
 	for _, c := range []feeds.Command{
 		{Op: feeds.OpSeek, At: etAt(15, 0)},
 		{Op: feeds.OpSeekBy, By: 5 * time.Hour},
