@@ -206,6 +206,9 @@ func runRender(_ context.Context, a *app, fs *flag.FlagSet, args []string) error
 	if err != nil {
 		return err
 	}
+	if tr != nil {
+		u = d.tourLesson(u, tr, step)
+	}
 	draw := func(r *lipgloss.Renderer) string {
 		if tr != nil { // a moment of a tour (tourcmd.go)
 			return tui.RenderTour(u, tr, step, w, h, r, common.Glyphs(g), opts...)

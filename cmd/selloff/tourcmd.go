@@ -21,6 +21,28 @@ func (d *replayData) tourParty(rp *replay.Replay) (feeds.Source, party.LessonCon
 	return party.Wrap(rp, party.NewLocal(rp, party.FrameTruth(d.ds.At)), "you", "you")
 }
 
+// tourLesson gives u the lesson a tour's first step steps leave (its open
+// question, locked or revealed as the steps say), as `selloff tour` would
+// show it there: a picture of a tour shows its question too.
+func (d *replayData) tourLesson(u feeds.Update, t *tour.Tour, step int) feeds.Update {
+	if u.Clock == nil || u.Frame == nil {
+		return u
+	}
+	l := party.NewLocal(nil, party.FrameTruth(d.ds.At))
+	l.Tick(u.Frame.Time)
+	for i := 0; i < step && i < len(t.Steps); i++ {
+		for _, op := range party.QuestionOps(t.Steps[i]) {
+			_ = l.Apply(op) // a refused op leaves the lesson as it was, as in the tour
+		}
+	}
+	lesson := l.Status("you")
+	lesson.Follow = true
+	c := *u.Clock
+	c.Lesson = &lesson
+	u.Clock = &c
+	return u
+}
+
 // loadTour reads the tour --tour (or `selloff tour`) names and checks it
 // against the replay's data: every time resolves inside it and every
 // selected symbol is in it. Any problem ends the command before the

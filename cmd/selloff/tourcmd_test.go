@@ -152,7 +152,8 @@ func TestPresentEmbeddedTour(t *testing.T) {
 // render --tour draws a moment of a tour (make docs' docs/tour.svg).
 func TestRenderTourStep(t *testing.T) {
 	code, out, errs := runCLI(t, "render", "--tour", "deepseek", "--tour-step", "18", "--format", "text", "--glyphs", "ascii", "--events", "", "--width", "120", "--height", "40")
-	if code != exitOK || !strings.Contains(out, "> tour 18/") || !strings.Contains(out, "14:50 ET: NVDA hits the day's low") || !strings.Contains(out, "Mon 27 Jan 2025 14:50 ET") {
+	if code != exitOK || !strings.Contains(out, "> tour 18/") || !strings.Contains(out, "14:50 ET: NVDA hits the day's low") || !strings.Contains(out, "Mon 27 Jan 2025 14:50 ET") ||
+		!strings.Contains(out, "? Where does NVDA close today? ($)") {
 		t.Fatalf("exit %d, %q\n%s", code, errs, out)
 	}
 	for _, c := range [][]string{{"--tour-step", "99"}, {"--at", "10:00"}} {
