@@ -175,6 +175,7 @@ func serveFlags(fs *flag.FlagSet) {
 	fs.String("presenter-key", "", "with --watch-party: the public key (authorized_keys line or SHA256 fingerprint) that drives")
 	fs.String("leaderboard-names", "anonymous", "with --watch-party: the leaderboard (L) names viewers by SSH user or anonymous number: user|anonymous")
 	fs.String("tour", "", "present the watch party with a tour: an embedded tour's `NAME` (deepseek) or a tour FILE; implies --watch-party")
+	fs.Bool("tour-loop", false, "with --tour: start the tour again when it ends (a booth, a lobby)")
 	speedFlag(fs, "replay speed, `X` = 0.25 to 3600 (x real time)")
 	fs.String("at", "", "replay start time (as replay --at)")
 	fs.String("symbols", "", "live: comma-separated symbols")

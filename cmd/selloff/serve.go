@@ -57,6 +57,9 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	glyphs := pick(fs, "glyphs", cfg.Glyphs, "braille")
 	spoilers := get[bool](fs, "spoilers")
 
+	if get[bool](fs, "tour-loop") && fstr(fs, "tour") == "" {
+		return usagef("--tour-loop repeats a tour: give one with --tour NAME|FILE")
+	}
 	if fstr(fs, "tour") != "" {
 		if src := fstr(fs, "source"); src != "replay" && !strings.HasPrefix(src, "replay:") {
 			return usagef("--tour presents a replay: want --source replay or replay:FILE|NAME, not %q", src)
@@ -111,16 +114,29 @@ func runServe(ctx context.Context, a *app, fs *flag.FlagSet, args []string) erro
 	}
 	logger.Info("serving", "listen", fstr(fs, "listen"), "host_key", hostKey)
 	if plane.tour != nil {
-		go presentTour(ctx, plane.tour, srv.Party(), sources.Shared, logger)
+		go func() {
+			for presentTour(ctx, plane.tour, srv.Party(), sources.Shared, logger) && get[bool](fs, "tour-loop") {
+				select { // the last step stays up a moment; a tour without holds never spins
+				case <-ctx.Done():
+					return
+				case <-time.After(tourLoopGap):
+				}
+				logger.Info("tour starting again (--tour-loop)", "tour", plane.tour.Name)
+			}
+		}()
 	}
 	return srv.Run(ctx)
 }
 
+// tourLoopGap is the pause between two runs of a --tour-loop tour.
+const tourLoopGap = 2 * time.Second
+
 // presentTour runs serve --tour's tour as the party's presenter: it holds
 // the presenter's seat, so viewers follow its clock, view, captions and
 // question, until it ends and gives the seat up (a person may then take
-// it). A step the party refuses is logged and the tour goes on.
-func presentTour(ctx context.Context, t *tour.Tour, b party.Backend, src feeds.Source, logger *log.Logger) {
+// it). A step the party refuses is logged and the tour goes on. It
+// reports whether the tour ran to its end.
+func presentTour(ctx context.Context, t *tour.Tour, b party.Backend, src feeds.Source, logger *log.Logger) bool {
 	logger.Info("tour presenting", "tour", t.Name, "steps", len(t.Steps))
 	err := party.Present(ctx, party.Presentation{Tour: t, Backend: b, Source: src, After: time.After,
 		Warn: func(s tour.Step, err error) {
@@ -128,11 +144,13 @@ func presentTour(ctx context.Context, t *tour.Tour, b party.Backend, src feeds.S
 		}})
 	switch {
 	case ctx.Err() != nil:
+		return false
 	case err != nil:
 		logger.Error("tour stopped", "tour", t.Name, "err", err)
-	default:
-		logger.Info("tour ended: the presenter's seat is free", "tour", t.Name)
+		return false
 	}
+	logger.Info("tour ended: the presenter's seat is free", "tour", t.Name)
+	return true
 }
 
 // maxServeSessions bounds --max-sessions: each session is a bubbletea

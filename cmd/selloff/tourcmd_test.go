@@ -65,6 +65,24 @@ func TestServeTour(t *testing.T) {
 	}
 }
 
+// serve --tour-loop starts the tour again when it ends (a booth's screen
+// never stops telling the story); without --tour it is a usage error.
+func TestServeTourLoop(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "k")
+	code, _, errs := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--host-key", key, "--tour-loop")
+	if code != exitUsage || !strings.Contains(errs, "--tour-loop repeats a tour") {
+		t.Fatalf("exit %d, %q", code, errs)
+	}
+	short := filepath.Join(t.TempDir(), "short.yaml")
+	if err := os.WriteFile(short, []byte("steps:\n  - at: \"10:00\"\n    caption: one\n  - caption: two\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, errs = runCLIWithin(t, 3*time.Second, "serve", "--listen", "127.0.0.1:0", "--host-key", key, "--tour", short, "--tour-loop")
+	if n := strings.Count(errs, "tour starting again"); n < 1 || n > 2 {
+		t.Fatalf("the tour started again %d times in 3 s (a pause of %v between runs): %q", n, tourLoopGap, errs)
+	}
+}
+
 // The embedded tour presents a party over the real replay (fake clocks):
 // it holds the presenter's seat while it runs, asks where NVDA closes,
 // locks it at 16:00 by the party's ticks, reveals the snapshot's close,
