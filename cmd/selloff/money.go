@@ -123,6 +123,16 @@ func (d *replayData) withAlerts(m money) ([]alert.Firing, error) {
 	return fired, nil
 }
 
+// replayEvents is what a replay of ds fires, as timeline events (the
+// scan withAlerts makes): a node fed by a replay relay adds them to the
+// dataset it rebuilds (natsfeed.SubscriberOptions.ReplayEvents).
+func (m money) replayEvents(ds *market.Dataset) []snapshots.Event {
+	if len(m.alerts) == 0 {
+		return nil
+	}
+	return alert.Events(alert.ScanSessions(ds, m.alerts, m.positions, time.Minute))
+}
+
 // tui is what the dashboard takes; the bell rings on w (nil: no bell),
 // and a desktop notification goes to w when the terminal takes one
 // (notifier; getenv nil: none).
@@ -143,6 +153,19 @@ func (m money) tui(w io.Writer, getenv func(string) string) tui.Money {
 // frame is copied, never changed in place (frames are shared). Without
 // alerts the channel is returned as it is.
 func liveAlerts(ctx context.Context, in <-chan feeds.Update, m money) <-chan feeds.Update {
+	return watchAlerts(ctx, in, m, false)
+}
+
+// natsAlerts is liveAlerts for a node fed by a relay: a live relay's
+// frames are watched as liveAlerts does; a replay relay's pass on as they
+// are (the node put the replay's firings on its timeline when it rebuilt
+// the dataset: money.replayEvents), and a live run after one starts
+// unarmed.
+func natsAlerts(ctx context.Context, in <-chan feeds.Update, m money) <-chan feeds.Update {
+	return watchAlerts(ctx, in, m, true)
+}
+
+func watchAlerts(ctx context.Context, in <-chan feeds.Update, m money, passReplay bool) <-chan feeds.Update {
 	if len(m.alerts) == 0 {
 		return in
 	}
@@ -152,7 +175,11 @@ func liveAlerts(ctx context.Context, in <-chan feeds.Update, m money) <-chan fee
 		defer close(out)
 		var fired []snapshots.Event
 		for u := range in {
-			if u.Frame != nil {
+			switch {
+			case passReplay && u.Mode == feeds.ModeReplay:
+				w.Reset()
+				fired = nil
+			case u.Frame != nil:
 				if fs := w.Step(u.Frame); len(fs) > 0 {
 					fired = append(fired, alert.Events(fs)...)
 					if len(fired) > maxLiveFirings {

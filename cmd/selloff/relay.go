@@ -283,9 +283,6 @@ func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, mon
 	if err != nil {
 		return server.Sources{}, usagef("--source: %v", err)
 	}
-	if len(money.alerts) > 0 {
-		return server.Sources{}, usagef("--alert with --source nats:// is not supported yet (positions are)")
-	}
 	logf := func(msg string, kv ...any) {
 		if a.feedLog != nil {
 			a.feedLog.Info(msg, kv...)
@@ -300,9 +297,16 @@ func (a *app) natsSources(ctx context.Context, fs *flag.FlagSet, src string, mon
 		return server.Sources{}, err
 	}
 	context.AfterFunc(ctx, nc.Close)
-	sub, err := natsfeed.NewSubscriber(nc, feed, feeds.RealClock{}, natsfeed.SubscriberOptions{
+	opt := natsfeed.SubscriberOptions{
 		OnError: func(err error) { logf("feed problem", "feed", feed, "err", err) },
-	})
+	}
+	if len(money.alerts) > 0 {
+		// a replay relay's firings go on the node's timeline, as a local
+		// replay's do; a live relay's frames are watched per session
+		// (sessionAlerts)
+		opt.ReplayEvents = money.replayEvents
+	}
+	sub, err := natsfeed.NewSubscriber(nc, feed, feeds.RealClock{}, opt)
 	if err != nil {
 		return server.Sources{}, err
 	}

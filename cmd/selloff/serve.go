@@ -236,7 +236,7 @@ func (a *app) servePlane(ctx context.Context, fs *flag.FlagSet, cfg *config.Conf
 		}
 		srcs, err := server.ReplaySources(ctx, d.ds, feeds.RealClock{}, opt, get[bool](fs, "watch-party"))
 		return plane{Sources: srcs, data: d, tour: tr}, err
-	case strings.HasPrefix(src, "nats://") || strings.HasPrefix(src, "tls://"):
+	case isNATSSource(src):
 		srcs, err := a.natsSources(ctx, fs, src, money)
 		return plane{Sources: srcs}, err
 	case src == "live":
@@ -267,16 +267,32 @@ func (m money) viewer(d server.SessionDeps) tui.Money {
 	return m.tui(d.Renderer.Output(), d.Env)
 }
 
-// sessionAlerts is how serve --source live rings alerts: each dashboard
-// session evaluates them on the live frames it reads (liveAlerts, as in
-// selloff live), so a firing reaches every viewer, each with their own
-// bell and notification, and once per crossing in each session. Nil for a
-// replay (its firings are in its events already) or without alerts.
+// sessionAlerts is how serve rings alerts on a feed it does not replay
+// itself. With --source live each dashboard session evaluates them on the
+// live frames it reads (liveAlerts, as in selloff live), so a firing
+// reaches every viewer, each with their own bell and notification, and
+// once per crossing in each session. With --source nats:// the same for a
+// live relay's frames (natsAlerts); a replay relay's firings are on the
+// timeline the node rebuilds (natsSources). Nil for a replay (its firings
+// are in its events already) or without alerts.
 func (m money) sessionAlerts(source string) func(context.Context, <-chan feeds.Update) <-chan feeds.Update {
-	if source != "live" || len(m.alerts) == 0 {
+	if len(m.alerts) == 0 {
 		return nil
 	}
-	return func(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
-		return liveAlerts(ctx, in, m)
+	switch {
+	case source == "live":
+		return func(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
+			return liveAlerts(ctx, in, m)
+		}
+	case isNATSSource(source):
+		return func(ctx context.Context, in <-chan feeds.Update) <-chan feeds.Update {
+			return natsAlerts(ctx, in, m)
+		}
 	}
+	return nil
+}
+
+// isNATSSource reports whether --source names a relay's feed.
+func isNATSSource(source string) bool {
+	return strings.HasPrefix(source, "nats://") || strings.HasPrefix(source, "tls://")
 }

@@ -30,6 +30,12 @@ type SubscriberOptions struct {
 	// Retry is the wait between attempts to reach the feed's streams
 	// (default 1s).
 	Retry time.Duration
+	// ReplayEvents, if set, is asked once per replay run, when the run's
+	// dataset is built (its records all read), for events to add to it:
+	// serve's alerts, fired as a replay of that dataset fires them, so
+	// they follow the relay's clock, seeks included. It runs on the
+	// subscriber's loop (frames wait for it) and must not keep ds.
+	ReplayEvents func(ds *market.Dataset) []snapshots.Event
 }
 
 // RelayChangedNote is how long a node's frames carry RelayChangedText in
@@ -412,6 +418,9 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 			return
 		}
 		r.ds, r.pending = ds, nil
+		if r.state.Mode == feeds.ModeReplay && s.opt.ReplayEvents != nil {
+			s.addEvents(r, s.opt.ReplayEvents(ds))
+		}
 	}
 	if len(r.state.Sessions) > 0 {
 		addSessions(r.ds, r.state.Sessions)
@@ -451,6 +460,20 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 	s.mu.Lock()
 	s.stat.Frames++
 	s.mu.Unlock()
+}
+
+// addEvents puts evs on r's timeline (ReplayEvents).
+func (s *Subscriber) addEvents(r *rebuild, evs []snapshots.Event) {
+	if len(evs) == 0 {
+		return
+	}
+	recs := make([]snapshots.Record, len(evs))
+	for i, e := range evs {
+		recs[i] = snapshots.Record{Kind: snapshots.RecEvent, Event: e}
+	}
+	if err := r.ds.AppendAll(recs); err != nil && r.lastErr == nil {
+		r.lastErr = err
+	}
 }
 
 // stale republishes the last frame with its health marked offline, so
