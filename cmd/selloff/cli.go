@@ -92,7 +92,7 @@ func (a *app) root() *command {
 				example: "selloff serve --listen 127.0.0.1:2222\nssh -p 2222 localhost",
 				flags:   serveFlags, run: runServe},
 			{name: "relay", summary: "publish one feed (a replay clock or the live poll) to NATS JetStream for many serve nodes",
-				example: "selloff relay --nats nats://127.0.0.1:4222 --feed day --source replay\nselloff relay --nats nats://127.0.0.1:4222 --feed live --source live --watchlist ai-basket\nselloff serve --source nats://127.0.0.1:4222/day",
+				example: "selloff relay --nats nats://127.0.0.1:4222 --feed day --source replay\nselloff relay --nats nats://127.0.0.1:4222 --feed live --source live --watchlist ai-basket\nselloff serve --source nats://127.0.0.1:4222/day --alert \"NVDA < 120\"",
 				flags:   relayFlags, run: runRelay},
 			{name: "render", args: "[FILE|NAME]", summary: "print one frame of the dashboard and exit",
 				example: "selloff render --at close --width 160 --height 45 --color never\nselloff render --at 14:50 --format svg > dashboard.svg\nselloff render --at close --format json | jq '.symbols[0]'",
