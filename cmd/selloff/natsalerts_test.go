@@ -1,19 +1,36 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/alert"
 	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
+	"github.com/selloff/selloff/tui"
+	"github.com/selloff/selloff/tui/common"
 )
+
+// bells counts the bells written to a terminal.
+type bells struct{ n atomic.Int32 }
+
+func (b *bells) Write(p []byte) (int, error) {
+	b.n.Add(int32(bytes.Count(p, []byte("\a"))))
+	return len(p), nil
+}
 
 // natsViewer is one dashboard session on a node: its updates (through
 // serve's session feed) and the time of the last frame it drew.
@@ -42,7 +59,9 @@ func announced(prev time.Time, f *market.Frame) []string {
 // the alert fires once when the relay's clock passes the crossing (NVDA
 // under 120 at 11:20 on 27 Jan), not again on the relay's heartbeat of
 // the same state, and again after a seek back and a second pass, as in a
-// replay watch party. A node without alerts gets no firing.
+// replay watch party. A node without alerts gets no firing. A dashboard
+// on the node (serve's wiring: the session feed, the viewer's bell) rings
+// once per pass.
 func TestNATSNodeRingsReplayAlerts(t *testing.T) {
 	ns := natsServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -69,7 +88,11 @@ func TestNATSNodeRingsReplayAlerts(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte("alerts:\n  - NVDA<120\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var viewers []*natsViewer
+	var (
+		viewers []*natsViewer
+		dash    *teatest.TestModel
+		rang    bells
+	)
 	for _, c := range []struct {
 		name string
 		args []string
@@ -100,6 +123,12 @@ func TestNATSNodeRingsReplayAlerts(t *testing.T) {
 		}
 		for i := range 2 { // two viewers on the node
 			viewers = append(viewers, &natsViewer{name: fmt.Sprintf("%s viewer %d", c.name, i+1), ch: feed(ctx, srcs.Shared.Subscribe(ctx))})
+		}
+		if dash == nil { // and a dashboard, as serve builds one, its bell counted
+			r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+			dash = teatest.NewTestModel(t, tui.New(tui.Deps{Renderer: r, Updates: feed(ctx, srcs.Shared.Subscribe(ctx)),
+				Now: time.Now, Width: 160, Height: 45, Glyphs: common.GlyphsBraille}, tui.WithMoney(m.tui(&rang, nil))),
+				teatest.WithInitialTermSize(160, 45))
 		}
 	}
 	all := append([]*natsViewer{plain}, viewers...)
@@ -145,6 +174,24 @@ func TestNATSNodeRingsReplayAlerts(t *testing.T) {
 			}
 		}
 	}
+	// the dashboard shows the relay's time, and has rung its bell n times
+	// (the screen repaints what changed: each text waited for is new)
+	shows := func(text string, n int32) {
+		t.Helper()
+		if text != "" {
+			teatest.WaitFor(t, dash.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+				teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		} else {
+			time.Sleep(300 * time.Millisecond) // the node's frames just read reach it too
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for rang.n.Load() < n && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := rang.n.Load(); got != n {
+			t.Fatalf("the dashboard showing %q rang %d times, want %d", text, got, n)
+		}
+	}
 	seek := func(t0 time.Time) {
 		t.Helper()
 		if err := ctl.Control(feeds.Command{Op: feeds.OpSeek, At: t0}); err != nil {
@@ -154,14 +201,27 @@ func TestNATSNodeRingsReplayAlerts(t *testing.T) {
 	fired := []string{"11:20 Alert: NVDA<120: 119.50"}
 
 	check("the relay at 11:00", at(11, 0), false, nil)
+	shows("11:00 ET", 0)
 	seek(at(11, 30))
 	check("the relay's clock past 11:20", at(11, 30), false, fired)
+	shows("Alert: NVDA<120: 119.50 at 11:20", 1)
 	check("the relay's heartbeat at 11:30", at(11, 30), true, nil)
+	check("another heartbeat at 11:30", at(11, 30), true, nil)
+	shows("", 1)
 	seek(at(11, 10))
 	check("a seek back to 11:10", at(11, 10), false, nil)
+	shows("11:10 ET", 1)
 	seek(at(11, 25))
 	check("past 11:20 again", at(11, 25), false, fired)
 	check("the heartbeat at 11:25", at(11, 25), true, nil)
+	shows("11:25 ET", 2)
+	if err := dash.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	dash.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	if n := rang.n.Load(); n != 2 {
+		t.Errorf("the dashboard rang %d times, want 2 (a pass, a seek back, a second pass)", n)
+	}
 
 	cancel()
 	if rc := <-done; rc != exitOK {
