@@ -16,9 +16,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/selloff/selloff/cmd/selloff/internal/config"
 	"github.com/selloff/selloff/feeds"
 	"github.com/selloff/selloff/feeds/alert"
 	"github.com/selloff/selloff/feeds/market"
+	"github.com/selloff/selloff/feeds/yahoo/fakeyahoo"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui"
 	"github.com/selloff/selloff/tui/common"
@@ -282,5 +284,98 @@ func TestNATSSessionAlertsLiveAndReplay(t *testing.T) {
 		if c.mode == feeds.ModeReplay && u.Frame != fr {
 			t.Errorf("a replay frame was copied")
 		}
+	}
+}
+
+// A node fed by a live relay (Yahoo's poll on the local fake) with
+// --alert "NVDA < 118": its session fires when a poll brings NVDA under
+// 118, once however many polls and heartbeats repeat it, and again only
+// after a poll has brought it back over.
+func TestNATSNodeRingsLiveAlerts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a few seconds of live polling")
+	}
+	ns := natsServer(t)
+	f := fakeMarket(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := newMovedClock(tradingNow)
+	cfg := emptyConfig(t)
+	var stderr syncBuffer
+	relay := newApp(nil, &stderr, &stderr, func(string) string { return "" })
+	relay.clock = clock
+	done := make(chan int, 1)
+	go func() {
+		done <- relay.run(ctx, []string{"relay", "--nats", ns.ClientURL(), "--feed", "live", "--source", "live",
+			"--symbols", "NVDA,AVGO", "--yahoo-url", f.URL, "--interval", "1s", "--no-stream", "--config", cfg})
+	}()
+	src := ns.ClientURL() + "/live"
+	fs := flagSet(t, serveFlags, "--source", src, "--config", cfg, "--alert", "NVDA < 118")
+	m, err := readMoney(fs, &config.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := newApp(nil, &stderr, &stderr, func(string) string { return "" })
+	srcs, err := node.natsSources(ctx, fs, src, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := m.sessionAlerts(src)(ctx, srcs.Shared.Subscribe(ctx))
+	nvda := func(p float64) {
+		f.SetQuote(fakeyahoo.Quote{Symbol: "NVDA", Name: "NVIDIA Corporation", Price: p, PrevClose: 142.62, Volume: 830000000,
+			Shares: 24490000000, Time: clock.Now()})
+	}
+	// frames reads the session's frames until n of them show NVDA at p,
+	// and returns the firings on the last one
+	frames := func(p float64, n int) int {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for seen := 0; ; {
+			select {
+			case u := <-ch:
+				if u.Frame == nil || u.Mode != feeds.ModeLive {
+					continue
+				}
+				if i := u.Frame.Index("NVDA"); i < 0 || u.Frame.Quotes[i].Price != p {
+					continue
+				}
+				if seen++; seen < n {
+					continue
+				}
+				fired := 0
+				for _, e := range u.Frame.Events {
+					if alert.IsFiring(e) {
+						fired++
+					}
+				}
+				return fired
+			case <-deadline:
+				t.Fatalf("no live frame with NVDA at %.2f; log:\n%s", p, stderr.String())
+			}
+		}
+	}
+	if n := frames(118.42, 1); n != 0 {
+		t.Fatalf("NVDA at 118.42: %d firings, want none", n)
+	}
+	nvda(117.05)
+	if n := frames(117.05, 1); n != 1 {
+		t.Fatalf("NVDA under 118: %d firings, want 1", n)
+	}
+	if n := frames(117.05, 3); n != 1 {
+		t.Fatalf("NVDA still under 118, three frames on: %d firings, want still 1", n)
+	}
+	nvda(118.42)
+	if n := frames(118.42, 1); n != 1 {
+		t.Fatalf("NVDA back over 118: %d firings, want still 1", n)
+	}
+	nvda(117.05)
+	if n := frames(117.05, 1); n != 2 {
+		t.Fatalf("NVDA under 118 again: %d firings, want 2", n)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("the relay did not stop; log:\n%s", stderr.String())
 	}
 }
