@@ -30,6 +30,9 @@ type SubscriberOptions struct {
 	// Retry is the wait between attempts to reach the feed's streams
 	// (default 1s).
 	Retry time.Duration
+	// ChangedNote is how long frames carry RelayChangedText after a relay
+	// change (RelayChangedNote when 0).
+	ChangedNote time.Duration
 }
 
 // RelayChangedNote is how long a node's frames carry RelayChangedText in
@@ -115,6 +118,9 @@ func NewSubscriber(nc *nats.Conn, feed string, clock feeds.Clock, opt Subscriber
 	}
 	if opt.MaxRecords <= 0 {
 		opt.MaxRecords = DefaultMaxRecords
+	}
+	if opt.ChangedNote <= 0 {
+		opt.ChangedNote = RelayChangedNote
 	}
 	if opt.Retry <= 0 {
 		opt.Retry = time.Second
@@ -424,7 +430,7 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 		// the relay is fine, but this node could not use all it sent
 		h.State, h.LastErr = feeds.HealthDegraded, r.lastErr.Error()
 	}
-	if !r.changedAt.IsZero() && s.clock.Now().Sub(r.changedAt) < RelayChangedNote {
+	if !r.changedAt.IsZero() && s.clock.Now().Sub(r.changedAt) < s.opt.ChangedNote {
 		if h.Detail == "" {
 			h.Detail = RelayChangedText
 		} else {
