@@ -50,26 +50,58 @@ func (r *e2eRelay) saw(s string) bool {
 
 // e2eRig is the NATS side of the test: the embedded server and the relays.
 type e2eRig struct {
-	t   *testing.T
-	ns  *natsserver.Server
-	url string
-	ctx context.Context
+	t    *testing.T
+	opts natsserver.Options
+	url  string
+	ctx  context.Context
+
+	mu sync.Mutex
+	ns *natsserver.Server
 }
 
 func newE2ERig(t *testing.T) *e2eRig {
 	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	g := &e2eRig{t: t, opts: natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}}
+	g.start()
+	g.url = g.ns.ClientURL()
+	g.opts.Port = g.ns.Addr().(*net.TCPAddr).Port // a restart comes back there
+	ctx, cancel := context.WithCancel(context.Background())
+	g.ctx = ctx
+	t.Cleanup(func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.ns.Shutdown()
+	})
+	t.Cleanup(cancel) // first: the relays and nodes stop, then the server
+	return g
+}
+
+func (g *e2eRig) start() {
+	g.t.Helper()
+	o := g.opts
+	ns, err := natsserver.NewServer(&o)
 	if err != nil {
-		t.Fatal(err)
+		g.t.Fatal(err)
 	}
 	go ns.Start()
 	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("embedded NATS server not ready")
+		g.t.Fatal("embedded NATS server not ready")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(ns.Shutdown)
-	t.Cleanup(cancel) // first: the relays and nodes stop, then the server
-	return &e2eRig{t: t, ns: ns, url: ns.ClientURL(), ctx: ctx}
+	g.mu.Lock()
+	g.ns = ns
+	g.mu.Unlock()
+}
+
+// restart stops the NATS server, waits down, and starts it again on the
+// same port and store (what a NATS upgrade or crash looks like).
+func (g *e2eRig) restart(down time.Duration) {
+	g.t.Helper()
+	g.mu.Lock()
+	g.ns.Shutdown()
+	g.ns.WaitForShutdown()
+	g.mu.Unlock()
+	time.Sleep(down) // the outage being simulated, not a wait for a result
+	g.start()
 }
 
 func (g *e2eRig) conn(url, name string) *nats.Conn {
@@ -133,7 +165,15 @@ func (g *e2eRig) relay(id string, ttl time.Duration) *e2eRelay {
 			t.Errorf("relay %s: %v", id, err)
 		}
 	}()
-	t.Cleanup(func() { cancel(); <-r.done })
+	t.Cleanup(func() {
+		cancel()
+		<-r.done
+		if t.Failed() {
+			r.mu.Lock()
+			t.Logf("relay %s said %q", id, r.said)
+			r.mu.Unlock()
+		}
+	})
 	return r
 }
 
@@ -459,4 +499,65 @@ func e2eScreenLocked(v *term) (body, status string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return e2eScreen(v)
+}
+
+// Issue 16: the NATS server itself restarts (every relay and node loses
+// it at once). The nodes keep their last frame marked offline, a relay
+// leads again, and the party carries on from where it was: same time,
+// paused, the presenter's seat and keys.
+func TestNATSEndToEndServerRestart(t *testing.T) {
+	g := newE2ERig(t)
+	const ttl = 2 * time.Second
+	ra := g.relay("a", ttl)
+	waitUntil(t, "relay a leads", func() bool { return ra.saw("leading") })
+	rb := g.relay("b", ttl)
+	waitUntil(t, "relay b stands by", func() bool { return rb.saw("standing by: relay a leads") })
+	env := map[string]string{"NO_COLOR": "1"}
+	var views []*term
+	for _, name := range []string{"A", "B"} {
+		ts := g.node(name, g.url)
+		v := openTerm(t, mustDial(t, ts.addr), 120, 30, env)
+		v.waitText(t, "NVDA")
+		views = append(views, v)
+	}
+	p, f := views[0], views[1]
+	waitStatus(t, p, "A presents", has("PRESENTING"))
+	p.send(t, " ")
+	p.send(t, "g")
+	p.send(t, "11:00\r")
+	sameFrame(t, "11:00 paused everywhere", views, func(_ int, s string) bool {
+		return clockOf(s) == "Mon 27 Jan 11:00 ET" && strings.Contains(s, "paused")
+	})
+
+	g.restart(500 * time.Millisecond)
+	restarted := time.Now()
+	waitStatus(t, f, "B offline", has("offline"))
+	back := firstSeen(t, "B back", []*term{f}, func(s string) bool { return !strings.Contains(s, "offline") && strings.Contains(s, "feed ok") })
+	t.Logf("NATS restarted: B's frame current again %s later", back[0].Sub(restarted).Round(10*time.Millisecond))
+	sameFrame(t, "11:00 paused everywhere after the restart", views, func(_ int, s string) bool {
+		return clockOf(s) == "Mon 27 Jan 11:00 ET" && strings.Contains(s, "paused") && !strings.Contains(s, "offline")
+	})
+	// the lease lived in the old server's memory: a relay must hold a new
+	// one, so the feed must stay current past the old lease's expiry
+	deadline := time.Now().Add(3 * ttl)
+	for time.Now().Before(deadline) {
+		if _, s := e2eScreenLocked(f); strings.Contains(s, "offline") {
+			t.Fatalf("B offline again %s after the restart: %q", time.Since(restarted).Round(10*time.Millisecond), s)
+		}
+		time.Sleep(50 * time.Millisecond) // polling interval over a fixed observation window
+	}
+	p.send(t, "j")
+	for _, v := range views {
+		v.waitText(t, "▸AVGO")
+	}
+	p.send(t, "g")
+	p.send(t, "11:30\r")
+	sameFrame(t, "the presenter drives after the restart", views, func(_ int, s string) bool {
+		return clockOf(s) == "Mon 27 Jan 11:30 ET"
+	})
+	for _, r := range []*e2eRelay{ra, rb} {
+		r.mu.Lock()
+		t.Logf("relay %s said %q", r.id, r.said)
+		r.mu.Unlock()
+	}
 }
