@@ -2,6 +2,7 @@ package natsfeed
 
 import (
 	"context"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -254,5 +255,45 @@ func TestLeaseLostWhenNATSGoes(t *testing.T) {
 		t.Logf("lead ended %s after NATS went: %v", time.Since(down).Round(time.Millisecond), context.Cause(lctx))
 	case <-time.After(10 * time.Second):
 		t.Fatal("still leading 10s after NATS went")
+	}
+}
+
+// The lease bucket lives in the NATS server's memory: after a restart it
+// is gone, and a relay must still be able to lead (it creates it again).
+func TestLeaseAfterNATSRestart(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, dir, 0)
+	port := srv.Addr().(*net.TCPAddr).Port
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l, err := NewLease(ctx, connect(t, srv.ClientURL()), "f", "a", time.Second, feeds.RealClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lctx, release, err := l.Lead(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	srv = startServer(t, dir, port)
+	defer srv.Shutdown()
+	<-lctx.Done() // the old lease cannot be renewed
+	release()
+	got := make(chan error, 1)
+	go func() {
+		_, rel, err := l.Lead(ctx, nil)
+		if err == nil {
+			rel()
+		}
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no lease 10 s after NATS came back")
 	}
 }
