@@ -458,6 +458,13 @@ func TestNATSEndToEnd(t *testing.T) {
 	sameFrame(t, "the same frame at 14:50, still paused, the note gone", views, func(_ int, s string) bool {
 		return clockOf(s) == "Mon 27 Jan 14:50 ET" && strings.Contains(s, "paused") && !strings.Contains(s, natsfeed.RelayChangedText) && !strings.Contains(s, "offline")
 	})
+	// the presenter keeps the seat, and the view (AVGO, candles) stays
+	waitStatus(t, p, "A still presents", has("PRESENTING"))
+	for _, v := range views {
+		if b, _ := e2eScreenLocked(v); !strings.Contains(b, "▸AVGO") || !strings.Contains(b, "candles") {
+			t.Errorf("after the hand-over a viewer lost the presenter's view:\n%s", b)
+		}
+	}
 	// the presenter still drives, through relay b
 	p.send(t, "j")
 	for _, v := range views {
