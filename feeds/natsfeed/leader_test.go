@@ -297,3 +297,39 @@ func TestLeaseAfterNATSRestart(t *testing.T) {
 		t.Fatal("no lease 10 s after NATS came back")
 	}
 }
+
+// A NATS server restarted without its store, and the leader gone with
+// it: the lease and the streams are lost. The standby leads (it once
+// stopped with "stream not found"), continuing from the last state it
+// heard from the old leader (which the lost stream no longer holds),
+// and a node gets its frames.
+func TestStandbyLeadsAfterServerLosesItsStore(t *testing.T) {
+	srv := startServer(t, t.TempDir(), 0)
+	port := srv.Addr().(*net.TCPAddr).Port
+	url := srv.ClientURL()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := replayStart(t, 60)
+	a := startLead(t, ctx, url, "lost", "a", start)
+	eventually(t, "relay a leads", func() bool { return a.saw("leading") })
+	b := startLead(t, ctx, url, "lost", "b", start)
+	eventually(t, "relay b stands by", func() bool { return b.saw("standing by: relay a leads") })
+	_, ch := startSub(t, ctx, url, "lost")
+	first := waitFor(t, ch, "a frame", func(u feeds.Update) bool { return u.Frame != nil && u.Health.State != feeds.HealthOffline })
+	u := waitFor(t, ch, "the replay playing", func(u feeds.Update) bool {
+		return u.Frame != nil && u.Frame.Time.Sub(first.Frame.Time) >= 2*time.Minute
+	})
+	a.nc.Close() // relay a dies with the server
+	a.cancel()
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	srv = startServer(t, t.TempDir(), port) // a new, empty store
+	defer srv.Shutdown()
+	eventually(t, "relay b leads, from a's last state", func() bool { return b.saw("leading: continuing the feed from") })
+	got := waitFor(t, ch, "a current frame after the restart", func(u feeds.Update) bool {
+		return u.Frame != nil && u.Health.State != feeds.HealthOffline && strings.Contains(u.Health.Detail, RelayChangedText)
+	})
+	if got.Frame.Time.Before(u.Frame.Time) {
+		t.Errorf("replay time went back: %v after %v", got.Frame.Time, u.Frame.Time)
+	}
+}
