@@ -94,12 +94,15 @@ func (g *e2eRig) start() {
 
 // restart stops the NATS server, waits down, and starts it again on the
 // same port and store (what a NATS upgrade or crash looks like).
-func (g *e2eRig) restart(down time.Duration) {
+func (g *e2eRig) restart(down time.Duration, freshStore bool) {
 	g.t.Helper()
 	g.mu.Lock()
 	g.ns.Shutdown()
 	g.ns.WaitForShutdown()
 	g.mu.Unlock()
+	if freshStore {
+		g.opts.StoreDir = g.t.TempDir() // its streams lost with the old disk
+	}
 	time.Sleep(down) // the outage being simulated, not a wait for a result
 	g.start()
 }
@@ -509,10 +512,14 @@ func e2eScreenLocked(v *term) (body, status string) {
 }
 
 // Issue 16: the NATS server itself restarts (every relay and node loses
-// it at once). The nodes keep their last frame marked offline, a relay
-// leads again, and the party carries on from where it was: same time,
-// paused, the presenter's seat and keys.
-func TestNATSEndToEndServerRestart(t *testing.T) {
+// it at once), with its store kept or lost. The nodes keep their last
+// frame marked offline, a relay leads again, and the party carries on
+// from where it was: same time, paused, the presenter's seat and keys.
+func TestNATSEndToEndServerRestart(t *testing.T) { natsServerRestart(t, false) }
+
+func TestNATSEndToEndServerLosesItsStore(t *testing.T) { natsServerRestart(t, true) }
+
+func natsServerRestart(t *testing.T, freshStore bool) {
 	g := newE2ERig(t)
 	const ttl = 2 * time.Second
 	ra := g.relay("a", ttl)
@@ -536,7 +543,7 @@ func TestNATSEndToEndServerRestart(t *testing.T) {
 		return clockOf(s) == "Mon 27 Jan 11:00 ET" && strings.Contains(s, "paused")
 	})
 
-	g.restart(500 * time.Millisecond)
+	g.restart(300*time.Millisecond, freshStore)
 	restarted := time.Now()
 	waitStatus(t, f, "B offline", has("offline"))
 	back := firstSeen(t, "B back", []*term{f}, func(s string) bool { return !strings.Contains(s, "offline") && strings.Contains(s, "feed ok") })
@@ -546,7 +553,7 @@ func TestNATSEndToEndServerRestart(t *testing.T) {
 	})
 	// the lease lived in the old server's memory: a relay must hold a new
 	// one, so the feed must stay current past the old lease's expiry
-	deadline := time.Now().Add(3 * ttl)
+	deadline := time.Now().Add(2 * ttl)
 	for time.Now().Before(deadline) {
 		if _, s := e2eScreenLocked(f); strings.Contains(s, "offline") {
 			t.Fatalf("B offline again %s after the restart: %q", time.Since(restarted).Round(10*time.Millisecond), s)
