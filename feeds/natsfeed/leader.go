@@ -51,6 +51,12 @@ func Lead(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock,
 	if err != nil {
 		return err
 	}
+	// Every relay, leading or standing by, keeps the feed's last state
+	// in memory: if the NATS server loses its store, whichever relay
+	// leads next continues from it rather than from the start.
+	if sub, err := nc.Subscribe(subjectState(pub.feed), func(m *nats.Msg) { pub.observe(m.Data) }); err == nil {
+		defer func() { _ = sub.Unsubscribe() }()
+	}
 	standby := false
 	for {
 		lctx, release, err := lease.Lead(ctx, func(leader string) {
@@ -84,7 +90,13 @@ func lead(ctx context.Context, nc *nats.Conn, pub *Publisher, clock feeds.Clock,
 	var last *State
 	if standby {
 		st, ok, err := pub.LastState(ctx)
-		if err != nil && ctx.Err() == nil {
+		if !ok {
+			// the stream lost it (a NATS server restarted without its
+			// store): the last state this relay heard or sent, rather
+			// than the start of the replay
+			st, ok = pub.ownLast()
+		}
+		if err != nil && !ok && ctx.Err() == nil {
 			say("leading, but the last state could not be read (" + err.Error() + "): starting afresh")
 		}
 		if ok {

@@ -2,6 +2,7 @@ package natsfeed
 
 import (
 	"context"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -254,5 +255,81 @@ func TestLeaseLostWhenNATSGoes(t *testing.T) {
 		t.Logf("lead ended %s after NATS went: %v", time.Since(down).Round(time.Millisecond), context.Cause(lctx))
 	case <-time.After(10 * time.Second):
 		t.Fatal("still leading 10s after NATS went")
+	}
+}
+
+// The lease bucket lives in the NATS server's memory: after a restart it
+// is gone, and a relay must still be able to lead (it creates it again).
+func TestLeaseAfterNATSRestart(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, dir, 0)
+	port := srv.Addr().(*net.TCPAddr).Port
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l, err := NewLease(ctx, connect(t, srv.ClientURL()), "f", "a", time.Second, feeds.RealClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lctx, release, err := l.Lead(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	srv = startServer(t, dir, port)
+	defer srv.Shutdown()
+	<-lctx.Done() // the old lease cannot be renewed
+	release()
+	got := make(chan error, 1)
+	go func() {
+		_, rel, err := l.Lead(ctx, nil)
+		if err == nil {
+			rel()
+		}
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no lease 10 s after NATS came back")
+	}
+}
+
+// A NATS server restarted without its store, and the leader gone with
+// it: the lease and the streams are lost. The standby leads (it once
+// stopped with "stream not found"), continuing from the last state it
+// heard from the old leader (which the lost stream no longer holds),
+// and a node gets its frames.
+func TestStandbyLeadsAfterServerLosesItsStore(t *testing.T) {
+	srv := startServer(t, t.TempDir(), 0)
+	port := srv.Addr().(*net.TCPAddr).Port
+	url := srv.ClientURL()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	start := replayStart(t, 60)
+	a := startLead(t, ctx, url, "lost", "a", start)
+	eventually(t, "relay a leads", func() bool { return a.saw("leading") })
+	b := startLead(t, ctx, url, "lost", "b", start)
+	eventually(t, "relay b stands by", func() bool { return b.saw("standing by: relay a leads") })
+	_, ch := startSub(t, ctx, url, "lost")
+	first := waitFor(t, ch, "a frame", func(u feeds.Update) bool { return u.Frame != nil && u.Health.State != feeds.HealthOffline })
+	u := waitFor(t, ch, "the replay playing", func(u feeds.Update) bool {
+		return u.Frame != nil && u.Frame.Time.Sub(first.Frame.Time) >= 2*time.Minute
+	})
+	a.nc.Close() // relay a dies with the server
+	a.cancel()
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	srv = startServer(t, t.TempDir(), port) // a new, empty store
+	defer srv.Shutdown()
+	eventually(t, "relay b leads, from a's last state", func() bool { return b.saw("leading: continuing the feed from") })
+	got := waitFor(t, ch, "a current frame after the restart", func(u feeds.Update) bool {
+		return u.Frame != nil && u.Health.State != feeds.HealthOffline && strings.Contains(u.Health.Detail, RelayChangedText)
+	})
+	if got.Frame.Time.Before(u.Frame.Time) {
+		t.Errorf("replay time went back: %v after %v", got.Frame.Time, u.Frame.Time)
 	}
 }

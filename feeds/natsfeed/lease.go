@@ -30,6 +30,8 @@ func bucketLease(feed string) string { return "SELLOFF_" + feed + "_LEASE" }
 // create it every TTL/3 (creating succeeds only once the key expired or
 // was deleted). Only the leader publishes.
 type Lease struct {
+	js    jetstream.JetStream
+	cfg   jetstream.KeyValueConfig
 	kv    jetstream.KeyValue
 	id    string
 	ttl   time.Duration
@@ -52,17 +54,28 @@ func NewLease(ctx context.Context, nc *nats.Conn, feed, id string, ttl time.Dura
 	if err != nil {
 		return nil, err
 	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	cfg := jetstream.KeyValueConfig{
 		Bucket:      bucketLease(feed),
 		Description: "selloff feed " + feed + ": which relay leads",
 		History:     1,
 		TTL:         ttl,
 		Storage:     jetstream.MemoryStorage,
-	})
+	}
+	kv, err := js.CreateOrUpdateKeyValue(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("NATS key-value bucket %s: %w", bucketLease(feed), err)
 	}
-	return &Lease{kv: kv, id: id, ttl: ttl, clock: clock}, nil
+	return &Lease{js: js, cfg: cfg, kv: kv, id: id, ttl: ttl, clock: clock}, nil
+}
+
+// rebind creates the lease bucket again when it is gone: it lives in the
+// NATS server's memory, so a restarted server has none, and without this
+// no relay could take the lease again (every create failed, for ever).
+// Idempotent when the bucket is there.
+func (l *Lease) rebind(ctx context.Context) {
+	if kv, err := l.js.CreateOrUpdateKeyValue(ctx, l.cfg); err == nil {
+		l.kv = kv
+	}
 }
 
 // Leader returns the id of the relay holding the lease ("" none).
@@ -124,6 +137,11 @@ func (l *Lease) acquire(ctx context.Context, wait func(string)) (uint64, error) 
 		}
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
+		}
+		if !errors.Is(err, jetstream.ErrKeyExists) {
+			// not someone else's lease: the bucket may be gone with a
+			// restarted server (or NATS is down, and this fails too)
+			l.rebind(ctx)
 		}
 		if wait != nil {
 			who, gerr := l.Leader(ctx)

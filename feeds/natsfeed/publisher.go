@@ -49,6 +49,10 @@ type Publisher struct {
 	msgs     uint64
 	restored int
 	decorate func(*State) // adds the watch party to each state (party_host.go)
+
+	seenMu  sync.Mutex // apart from mu, which is held while a publish waits
+	seen    State      // the feed's last state heard on NATS (Lead watches it)
+	hasSeen bool
 }
 
 // NewPublisher creates (or updates) the feed's two streams.
@@ -110,10 +114,47 @@ func newRun() string {
 
 // Begin starts a new run: it drops the previous run's records, then
 // publishes the header and the records known at the start.
+//
+// When the server has lost the feed's streams (a NATS server restarted
+// without its store, while no relay led), it creates them again: a relay
+// taking the lead then would otherwise stop with "stream not found".
 func (p *Publisher) Begin(ctx context.Context, h snapshots.Header, recs []snapshots.Record) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	err := p.beginLocked(ctx, h, recs)
+	if !errors.Is(err, jetstream.ErrStreamNotFound) && !errors.Is(err, jetstream.ErrNoStreamResponse) {
+		return err
+	}
+	if err := p.createStreams(ctx); err != nil {
+		return err
+	}
 	return p.beginLocked(ctx, h, recs)
+}
+
+// ownLast is the feed's last state this relay heard (from whichever relay
+// led) or, failing that, sent itself (ok false if none): what a relay
+// continues from when it leads and the feed's stream lost it.
+func (p *Publisher) ownLast() (State, bool) {
+	p.seenMu.Lock()
+	st, ok := p.seen, p.hasSeen
+	p.seenMu.Unlock()
+	if ok {
+		return st, true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last, p.has
+}
+
+// observe keeps a state heard on the feed's state subject.
+func (p *Publisher) observe(data []byte) {
+	st, err := decodeState(data)
+	if err != nil {
+		return // a bad message is the nodes' concern; nothing kept
+	}
+	p.seenMu.Lock()
+	p.seen, p.hasSeen = st, true
+	p.seenMu.Unlock()
 }
 
 func (p *Publisher) beginLocked(ctx context.Context, h snapshots.Header, recs []snapshots.Record) error {

@@ -36,6 +36,9 @@ type SubscriberOptions struct {
 	// they follow the relay's clock, seeks included. It runs on the
 	// subscriber's loop (frames wait for it) and must not keep ds.
 	ReplayEvents func(ds *market.Dataset) []snapshots.Event
+	// ChangedNote is how long frames carry RelayChangedText after a relay
+	// change (RelayChangedNote when 0).
+	ChangedNote time.Duration
 }
 
 // RelayChangedNote is how long a node's frames carry RelayChangedText in
@@ -121,6 +124,9 @@ func NewSubscriber(nc *nats.Conn, feed string, clock feeds.Clock, opt Subscriber
 	}
 	if opt.MaxRecords <= 0 {
 		opt.MaxRecords = DefaultMaxRecords
+	}
+	if opt.ChangedNote <= 0 {
+		opt.ChangedNote = RelayChangedNote
 	}
 	if opt.Retry <= 0 {
 		opt.Retry = time.Second
@@ -279,7 +285,7 @@ func (s *Subscriber) run(ctx context.Context) {
 					// over (or restarted). Keep the last frame and the
 					// sequence, and say so for a while.
 					nr.last, nr.hasLast, nr.seq = r.last, true, r.seq
-					nr.changedAt = s.clock.Now()
+					nr.changed = true
 				}
 				r = nr
 				s.mu.Lock()
@@ -351,8 +357,11 @@ type rebuild struct {
 	hasState bool
 	fresh    bool // state not yet published
 	lastErr  error
-	// changedAt is when this run replaced one whose frames were shown
-	// (a relay changed); frames say so for RelayChangedNote.
+	// changed: this run replaced one whose frames were shown (a relay
+	// changed); its frames say so for ChangedNote from changedAt, its
+	// first frame (not the head's arrival: reading a big run's records
+	// can outlast the note, which then never showed).
+	changed   bool
 	changedAt time.Time
 	seq       uint64
 	last      feeds.Update
@@ -433,7 +442,10 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 		// the relay is fine, but this node could not use all it sent
 		h.State, h.LastErr = feeds.HealthDegraded, r.lastErr.Error()
 	}
-	if !r.changedAt.IsZero() && s.clock.Now().Sub(r.changedAt) < RelayChangedNote {
+	if r.changed && r.changedAt.IsZero() {
+		r.changedAt = s.clock.Now()
+	}
+	if r.changed && s.clock.Now().Sub(r.changedAt) < s.opt.ChangedNote {
 		if h.Detail == "" {
 			h.Detail = RelayChangedText
 		} else {
