@@ -64,7 +64,9 @@ func (r *leadRig) saw(sub string) bool {
 	return false
 }
 
-func startLead(t *testing.T, parent context.Context, url, feed, id string, start StartFunc) *leadRig {
+// startLead runs one relay of feed on Lead until the test ends; opts
+// change its options (the party hosted, say).
+func startLead(t *testing.T, parent context.Context, url, feed, id string, start StartFunc, opts ...func(*RelayOptions)) *leadRig {
 	t.Helper()
 	ctx, cancel := context.WithCancel(parent)
 	r := &leadRig{nc: connect(t, url), cancel: cancel, done: make(chan struct{})}
@@ -74,7 +76,7 @@ func startLead(t *testing.T, parent context.Context, url, feed, id string, start
 	}
 	go func() {
 		defer close(r.done)
-		err := Lead(ctx, r.nc, pub, feeds.RealClock{}, RelayOptions{
+		o := RelayOptions{
 			ID: id,
 			OnState: func(s string) {
 				r.mu.Lock()
@@ -82,7 +84,11 @@ func startLead(t *testing.T, parent context.Context, url, feed, id string, start
 				r.mu.Unlock()
 				t.Logf("relay %s: %s", id, s)
 			},
-		}, start)
+		}
+		for _, f := range opts {
+			f(&o)
+		}
+		err := Lead(ctx, r.nc, pub, feeds.RealClock{}, o, start)
 		if err != nil {
 			t.Errorf("relay %s: %v", id, err)
 		}

@@ -47,29 +47,9 @@ func partyStart(t testing.TB, speed float64, paused bool) StartFunc {
 // startPartyRelay is startLead with the watch party hosted.
 func startPartyRelay(t *testing.T, parent context.Context, url, feed, id string, start StartFunc) *leadRig {
 	t.Helper()
-	ctx, cancel := context.WithCancel(parent)
-	r := &leadRig{nc: connect(t, url), cancel: cancel, done: make(chan struct{})}
-	pub, err := NewPublisher(ctx, r.nc, feed, PublisherOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(r.done)
-		err := Lead(ctx, r.nc, pub, feeds.RealClock{}, RelayOptions{
-			ID: id,
-			OnState: func(s string) {
-				r.mu.Lock()
-				r.said = append(r.said, s)
-				r.mu.Unlock()
-			},
-			Party: &PartyOptions{OnError: func(err error) { t.Logf("relay %s party: %v", id, err) }},
-		}, start)
-		if err != nil {
-			t.Errorf("relay %s: %v", id, err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-r.done })
-	return r
+	return startLead(t, parent, url, feed, id, start, func(o *RelayOptions) {
+		o.Party = &PartyOptions{OnError: func(err error) { t.Logf("relay %s party: %v", id, err) }}
+	})
 }
 
 // partyNode is a serve node: a subscriber and its party client.
