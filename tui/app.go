@@ -462,6 +462,13 @@ func (m *Model) apply(u feeds.Update) bool {
 			m.errs.Add(text, m.now)
 		}
 	}
+	if !m.hasData && u.Frame.Time.IsZero() && len(u.Frame.Quotes) == 0 {
+		// no data yet, only why (a node whose relay is not there): the
+		// waiting screen says so, and nothing is drawn as a frame
+		m.errText = u.Health.LastErr
+		return false
+	}
+	m.errText = ""
 	first := !m.hasData
 	m.upd = u
 	m.hasData = true

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/selloff/selloff/feeds"
+	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/snapshots"
 	"github.com/selloff/selloff/tui/common"
 	"github.com/selloff/selloff/tui/internal/panetest"
@@ -94,5 +95,23 @@ func TestGoldenSources(t *testing.T) {
 			}
 			golden.RequireEqual(t, []byte(m.View()))
 		})
+	}
+}
+
+// An update with an empty frame (no time, no prices) is a source saying
+// why there is no data yet (a node whose relay is not there): the waiting
+// screen stays and names the reason; the first real frame replaces it.
+func TestEmptyFrameSaysWhyItWaits(t *testing.T) {
+	m := newTestModel(t, 120, 30, nil, common.GlyphsASCII)
+	m = send(t, m, updateMsg{u: feeds.Update{Source: "nats", Seq: 1, Frame: &market.Frame{},
+		Health: feeds.Health{State: feeds.HealthOffline, LastErr: "feed day not reachable on NATS"}}, at: fixedNow})
+	if got := m.View(); !strings.Contains(got, "waiting for data") || !strings.Contains(got, "feed day not reachable on NATS") || strings.Contains(got, "REPLAY") {
+		t.Fatalf("waiting screen:\n%s", got)
+	}
+	u := replayUpdate(t, "2025-01-27 10:00", 2)
+	u.Source = "nats"
+	m = send(t, m, updateMsg{u: u, at: fixedNow})
+	if got := m.View(); strings.Contains(got, "waiting for data") || strings.Contains(got, "not reachable") {
+		t.Fatalf("the frame did not replace the waiting screen:\n%s", got)
 	}
 }

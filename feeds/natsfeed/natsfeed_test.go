@@ -398,3 +398,40 @@ func TestNodeRecordBound(t *testing.T) {
 		t.Fatalf("node holds %d records (bound 1000, plus at most one batch)", n)
 	}
 }
+
+// A node whose feed has no relay yet tells its viewers why they wait: an
+// empty frame (no prices) whose health names the feed, and the relay's
+// first frame after it still reaches them (its Seq comes after).
+func TestSubscriberSaysWhyItWaits(t *testing.T) {
+	ctx, url := serverFor(t)
+	sub, err := NewSubscriber(connect(t, url), "nobody", feeds.RealClock{}, SubscriberOptions{Retry: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Start(ctx)
+	ch := sub.Subscribe(ctx)
+	var first feeds.Update
+	select {
+	case first = <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no word in 10 s")
+	}
+	if len(first.Frame.Quotes) != 0 || first.Health.State != feeds.HealthOffline || !strings.Contains(first.Health.LastErr, "nobody") {
+		t.Fatalf("first update: %d quotes, health %+v", len(first.Frame.Quotes), first.Health)
+	}
+	startLead(t, ctx, url, "nobody", "r", replayStart(t, 60))
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case u := <-ch:
+			if len(u.Frame.Quotes) > 0 {
+				if u.Seq <= first.Seq {
+					t.Fatalf("the relay's first frame has Seq %d, not after the wait's %d", u.Seq, first.Seq)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("the relay's frame never came")
+		}
+	}
+}

@@ -67,6 +67,10 @@ type Subscriber struct {
 	opt   SubscriberOptions
 	hub   *feeds.Hub
 	ev    chan event
+	// seq numbers the updates published, across runs (the run loop's
+	// alone): a viewer drops an update whose Seq it has passed, so a new
+	// run, or a frame after a wait, must not start again from 1.
+	seq uint64
 
 	mu      sync.Mutex
 	stat    SubscriberStats
@@ -284,7 +288,7 @@ func (s *Subscriber) run(ctx context.Context) {
 					// another run after frames were shown: a relay took
 					// over (or restarted). Keep the last frame and the
 					// sequence, and say so for a while.
-					nr.last, nr.hasLast, nr.seq = r.last, true, r.seq
+					nr.last, nr.hasLast = r.last, true
 					nr.changed = true
 				}
 				r = nr
@@ -363,7 +367,6 @@ type rebuild struct {
 	// can outlast the note, which then never showed).
 	changed   bool
 	changedAt time.Time
-	seq       uint64
 	last      feeds.Update
 	hasLast   bool
 }
@@ -461,12 +464,12 @@ func (s *Subscriber) maybePublish(r *rebuild) {
 		c.Party, c.Presenter, c.Presenting, c.Watchers, c.Lesson = false, "", false, 0, nil
 		clk = &c
 	}
-	r.seq++
+	s.seq++
 	f := r.ds.At(st.Time.In(snapshots.Location()))
 	if st.Quotes != nil {
 		applyMarks(f, st.Quotes)
 	}
-	u := feeds.Update{Source: s.opt.ID, Seq: r.seq, Mode: st.Mode, Frame: f, Health: h, Clock: clk}
+	u := feeds.Update{Source: s.opt.ID, Seq: s.seq, Mode: st.Mode, Frame: f, Health: h, Clock: clk}
 	r.last, r.hasLast = u, true
 	s.hub.Publish(u)
 	s.mu.Lock()
@@ -494,12 +497,19 @@ func (s *Subscriber) stale(r *rebuild, err error) {
 	if s.opt.OnError != nil {
 		s.opt.OnError(err)
 	}
+	s.seq++
 	if r == nil || !r.hasLast {
-		return // no frame yet: viewers wait; nothing invented
+		// No frame yet: viewers get an empty one (no prices, nothing
+		// invented) that says why they wait, as a live feed's first
+		// poll does, rather than "waiting for data" with no word.
+		s.hub.Publish(feeds.Update{Source: s.opt.ID, Seq: s.seq, // no mode: not known yet
+			Frame: &market.Frame{}, // no time, no prices: a dashboard keeps waiting, and says why
+			Health: feeds.Health{State: feeds.HealthOffline, LastErr: err.Error(), ErrAt: s.clock.Now(),
+				Detail: "no frame from the relay yet"}})
+		return
 	}
 	u := r.last
-	r.seq++
-	u.Seq = r.seq
+	u.Seq = s.seq
 	u.Health.State = feeds.HealthOffline
 	u.Health.LastErr = err.Error()
 	u.Health.ErrAt = s.clock.Now()
