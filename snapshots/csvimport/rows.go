@@ -524,13 +524,24 @@ func quote(s string) string { return quoteMax(s, 40) }
 // quoteLong is quote for a header row: up to 200 bytes.
 func quoteLong(s string) string { return quoteMax(s, 200) }
 
+// quoteMax quotes s in at most about max bytes of quoted text: bytes that
+// are not UTF-8 quote as four (\xe4), so the cut is made on the quoted
+// length, not on the input's (200 such bytes made an 800-byte message).
 func quoteMax(s string, max int) string {
-	if len(s) <= max {
-		return strconv.Quote(s)
+	cut := min(len(s), max)
+	q := ""
+	for {
+		for cut > 0 && cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		q = strconv.Quote(s[:cut])
+		if len(q) <= max+2 || cut == 0 {
+			break
+		}
+		cut = cut * 3 / 4
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	if cut == len(s) {
+		return q
 	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
+	return fmt.Sprintf("%s… (%d bytes)", q, len(s))
 }
