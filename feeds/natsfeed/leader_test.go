@@ -19,6 +19,11 @@ import (
 // replayStart is a StartFunc of the embedded replay, playing at speed,
 // continuing last when given.
 func replayStart(t testing.TB, speed float64) StartFunc {
+	return replayStartWith(t, replay.Options{Speed: speed})
+}
+
+// replayStartWith is replayStart from options o.
+func replayStartWith(t testing.TB, o replay.Options) StartFunc {
 	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +33,7 @@ func replayStart(t testing.TB, speed float64) StartFunc {
 		if err != nil {
 			return nil, snapshots.Header{}, nil, err
 		}
-		opt := replay.Options{Speed: speed}
+		opt := o
 		if last != nil {
 			opt.Start = last.Time
 			if last.Clock != nil {

@@ -11,37 +11,12 @@ import (
 	"time"
 
 	"github.com/selloff/selloff/feeds"
-	"github.com/selloff/selloff/feeds/market"
 	"github.com/selloff/selloff/feeds/replay"
-	"github.com/selloff/selloff/snapshots"
 )
 
-// partyStart is a StartFunc of the embedded replay at speed (paused or
-// not), continuing last when given.
+// partyStart is replayStart, paused or not.
 func partyStart(t testing.TB, speed float64, paused bool) StartFunc {
-	snap, err := snapshots.Load("deepseek-week", snapshots.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(ctx context.Context, last *State) (feeds.Source, snapshots.Header, []snapshots.Record, error) {
-		ds, err := market.NewDataset(snap)
-		if err != nil {
-			return nil, snapshots.Header{}, nil, err
-		}
-		opt := replay.Options{Speed: speed, Paused: paused}
-		if last != nil {
-			opt.Start = last.Time
-			if last.Clock != nil {
-				opt.Speed, opt.Paused, opt.Loop = last.Clock.Speed, last.Clock.Paused, last.Clock.Loop
-			}
-		}
-		rp, err := replay.New(ds, feeds.RealClock{}, opt)
-		if err != nil {
-			return nil, snapshots.Header{}, nil, err
-		}
-		rp.Start(ctx)
-		return rp, snap.Header, SnapshotRecords(snap), nil
-	}
+	return replayStartWith(t, replay.Options{Speed: speed, Paused: paused})
 }
 
 // startPartyRelay is startLead with the watch party hosted.
