@@ -138,23 +138,11 @@ func (m *Model) tourApply(pre []feeds.Command) tea.Cmd {
 		return nil
 	}
 	m.tourSettings(s)
-	cs := pre
-	if !s.AtTime.IsZero() {
-		cs = append(cs, feeds.Command{Op: feeds.OpSeek, At: s.AtTime})
-	}
-	if s.Speed > 0 {
-		cs = append(cs, feeds.Command{Op: feeds.OpSetSpeed, Speed: s.Speed})
-	}
 	// the question's ops go after the seek (an ask locks by the clock
 	// there) and before the clock runs
+	before, run := party.StepCommands(s)
+	cs := append(append([]feeds.Command(nil), pre...), before...)
 	ops := party.QuestionOps(s)
-	var run []feeds.Command
-	switch {
-	case !s.PlayToTime.IsZero() || (s.Pause != nil && !*s.Pause):
-		run = append(run, feeds.Command{Op: feeds.OpResume})
-	case s.Pause != nil:
-		run = append(run, feeds.Command{Op: feeds.OpPause})
-	}
 	m.relayout() // the caption line may come or go
 	gen := t.r.Gen()
 	if len(cs)+len(ops)+len(run) == 0 || m.control == nil {
@@ -320,7 +308,7 @@ func (m *Model) tourClock() tea.Cmd {
 	}
 	var stop tea.Cmd
 	if m.control != nil {
-		stop = m.tourControlCmd([]feeds.Command{{Op: feeds.OpPause}, {Op: feeds.OpSeek, At: s.PlayToTime}}, -1)
+		stop = m.tourControlCmd(party.StopAt(s.PlayToTime), -1)
 	}
 	return tea.Batch(stop, m.tourHold())
 }
@@ -360,7 +348,7 @@ func (m Model) tourKey(msg tea.KeyMsg) (Model, tea.Cmd, bool) {
 		var pre []feeds.Command
 		if s, ok := t.r.Step(); ok && !s.PlayToTime.IsZero() && t.r.Phase() != tour.PhaseHold {
 			// skipping a step that plays lands where it would have
-			pre = []feeds.Command{{Op: feeds.OpPause}, {Op: feeds.OpSeek, At: s.PlayToTime}}
+			pre = party.StopAt(s.PlayToTime)
 		}
 		t.r.Skip()
 		return m, m.tourApply(pre), true

@@ -53,6 +53,32 @@ func ViewOps(s tour.Step) []feeds.LessonOp {
 	return ops
 }
 
+// StepCommands are a step's clock commands, in the order a tour sends
+// them (the dashboard's and a presenting party's alike): before, the seek
+// and speed; run, after the step's lesson ops (an ask locks by the clock
+// the seek set), a resume for a step that plays or unpauses, or a pause.
+func StepCommands(s tour.Step) (before, run []feeds.Command) {
+	if !s.AtTime.IsZero() {
+		before = append(before, feeds.Command{Op: feeds.OpSeek, At: s.AtTime})
+	}
+	if s.Speed > 0 {
+		before = append(before, feeds.Command{Op: feeds.OpSetSpeed, Speed: s.Speed})
+	}
+	switch {
+	case !s.PlayToTime.IsZero() || (s.Pause != nil && !*s.Pause):
+		run = append(run, feeds.Command{Op: feeds.OpResume})
+	case s.Pause != nil:
+		run = append(run, feeds.Command{Op: feeds.OpPause})
+	}
+	return before, run
+}
+
+// StopAt stops a step that plays at its play_to: paused, and at the exact
+// time (the last frame may have gone a little past it).
+func StopAt(t time.Time) []feeds.Command {
+	return []feeds.Command{{Op: feeds.OpPause}, {Op: feeds.OpSeek, At: t}}
+}
+
 // QuestionOps are the lesson ops of a step's question steps, in the order
 // close_question, question, lock, reveal.
 func QuestionOps(s tour.Step) []feeds.LessonOp {
@@ -155,29 +181,27 @@ func Present(ctx context.Context, p Presentation) error {
 				p.Warn(s, err)
 			}
 		}
-		if !s.AtTime.IsZero() {
-			warn(b.Control(feeds.Command{Op: feeds.OpSeek, At: s.AtTime}))
-			tick(b, s.AtTime)
+		before, run := StepCommands(s)
+		for _, c := range before {
+			warn(b.Control(c))
 		}
-		if s.Speed > 0 {
-			warn(b.Control(feeds.Command{Op: feeds.OpSetSpeed, Speed: s.Speed}))
+		if !s.AtTime.IsZero() {
+			tick(b, s.AtTime)
 		}
 		for _, op := range append(ViewOps(s), QuestionOps(s)...) {
 			op.Viewer, op.Name, op.Anon = TourViewer, TourName, TourName
 			warn(b.Apply(op))
 		}
-		switch {
-		case !s.PlayToTime.IsZero() || (s.Pause != nil && !*s.Pause):
-			warn(b.Control(feeds.Command{Op: feeds.OpResume}))
-		case s.Pause != nil:
-			warn(b.Control(feeds.Command{Op: feeds.OpPause}))
+		for _, c := range run {
+			warn(b.Control(c))
 		}
 		if !s.PlayToTime.IsZero() {
 			if err := playTo(ctx, updates, s.PlayToTime); err != nil {
 				return err
 			}
-			warn(b.Control(feeds.Command{Op: feeds.OpPause}))
-			warn(b.Control(feeds.Command{Op: feeds.OpSeek, At: s.PlayToTime}))
+			for _, c := range StopAt(s.PlayToTime) {
+				warn(b.Control(c))
+			}
 			tick(b, s.PlayToTime)
 		}
 		if s.Hold > 0 {
